@@ -1,0 +1,103 @@
+/**
+ * A typed emitter over the Fluent forward protocol: `emit(source, record)` validates the record
+ * against its source schema and sends it to Fluent Bit's forward input with acks, resolving only
+ * when Fluent Bit has acknowledged it. An invalid record is rejected before anything is sent.
+ */
+import { FluentClient, FluentSocketEvent } from "@fluent-org/logger";
+import { OclogError, ValidationError } from "@oclog/errors";
+import { parseRecord, type SourceName } from "./source-definition.js";
+import { SOURCES } from "./sources.js";
+import { PIPELINE_SOURCES } from "./envelope.js";
+
+export type ForwardEndpoint = { path: string } | { host: string; port: number };
+
+export interface EmitterOptions {
+  endpoint: ForwardEndpoint;
+  /** First tag part; the second is the pipeline source name (`openclaw.gateway`). */
+  tagPrefix?: string;
+  /** How long to wait for Fluent Bit's ack before `emit` rejects. */
+  ackTimeoutMs?: number;
+}
+
+/** Fluent Bit did not take a record: not reachable, or no ack in time. */
+export class EmitError extends OclogError {
+  constructor(message: string, context: Record<string, unknown>, cause?: unknown) {
+    super("E_EMIT", message, {
+      context,
+      cause,
+      hint: "Check that Fluent Bit's forward input is running and reachable (oclog fluentbit validate).",
+    });
+  }
+}
+
+/** The tag a record of `source` is sent with (`openclaw.gateway`, `openclaw.transcript`, ...). */
+export function tagFor(source: SourceName, prefix = "openclaw"): string {
+  const pipelineName = Object.entries(PIPELINE_SOURCES).find(([, schema]) => schema === source)?.[0] ?? source;
+  return `${prefix}.${pipelineName}`;
+}
+
+export class Emitter {
+  readonly #client: FluentClient;
+  readonly #tags: Record<SourceName, string>;
+  readonly #ackTimeoutMs: number;
+  readonly #endpointLabel: string;
+
+  constructor(options: EmitterOptions) {
+    this.#ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+    this.#endpointLabel = "path" in options.endpoint ? `unix:${options.endpoint.path}` : `${options.endpoint.host}:${options.endpoint.port}`;
+    // Tags are computed once, not per record (the emit path stays allocation-light).
+    this.#tags = Object.fromEntries(
+      Object.keys(SOURCES).map((name) => [name, tagFor(name as SourceName, options.tagPrefix)]),
+    ) as Record<SourceName, string>;
+    this.#client = new FluentClient(null, {
+      socket: {
+        ...options.endpoint,
+        timeout: this.#ackTimeoutMs,
+        reconnect: { delay: 200, maxDelay: 2_000 },
+      },
+      ack: { ackTimeout: this.#ackTimeoutMs },
+      eventMode: "PackedForward",
+      milliseconds: true,
+      // Errors surface through emit's promise; the client must not throw on its own.
+      eventRetry: { attempts: 0 },
+    });
+    this.#client.socketOn(FluentSocketEvent.ERROR, () => {});
+  }
+
+  /** Validates `record` as `source` and sends it; resolves when Fluent Bit acknowledged it. */
+  async emit(source: SourceName, record: Record<string, unknown>, time: Date = new Date()): Promise<void> {
+    const parsed = parseRecord(SOURCES[source], record);
+    if (!parsed.ok) {
+      throw new ValidationError(`refusing to emit an invalid ${source} record: ${parsed.reason}`, [parsed.reason], {
+        context: { source },
+      });
+    }
+    await this.#send(this.#tags[source], record, time);
+  }
+
+  async #send(tag: string, record: Record<string, unknown>, time: Date): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new EmitError(`no ack from Fluent Bit at ${this.#endpointLabel} within ${this.#ackTimeoutMs} ms`, { tag })),
+        this.#ackTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.#client.emit(tag, record, time), deadline]);
+    } catch (error) {
+      if (error instanceof EmitError) throw error;
+      throw new EmitError(`Fluent Bit at ${this.#endpointLabel} did not take the record: ${(error as Error).message}`, { tag }, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Waits for pending acks (bounded by the ack timeout), then closes the connection. */
+  async close(): Promise<void> {
+    await Promise.race([
+      this.#client.shutdown(),
+      new Promise((resolve) => setTimeout(resolve, this.#ackTimeoutMs).unref()),
+    ]);
+  }
+}

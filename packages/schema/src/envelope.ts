@@ -1,0 +1,81 @@
+/**
+ * The envelope the pipeline adds to every shipped record. Fluent Bit's record_modifier sets
+ * the `oclog_*` fields on the VM; the azure_blob output adds `@timestamp` (its date_key) and
+ * the tail input keeps the raw line in `log`. Field names live here and nowhere else: the
+ * Fluent Bit generator and the investigator's tables read them from this file.
+ */
+import { z } from "zod";
+import { IsoTimestamp } from "./timestamp.js";
+import type { SourceName } from "./source-definition.js";
+
+/** Version of the envelope contract; bump when a field changes meaning. */
+export const ENVELOPE_VERSION = 1;
+
+export const ENVELOPE_FIELDS = {
+  user: "oclog_user",
+  host: "oclog_host",
+  source: "oclog_source",
+  version: "oclog_v",
+  timestamp: "@timestamp",
+  rawLine: "log",
+  /** Set by tail inputs whose later lines do not name their session (transcript files). */
+  path: "oclog_path",
+} as const;
+
+/**
+ * Values of `oclog_source`, as the pipeline tags records (the tag's last part), and the schema
+ * source each maps to. Sources without a schema here (nginx, egress, journal) are validated by
+ * their own packages.
+ */
+export const PIPELINE_SOURCES = {
+  gateway: "gateway-log",
+  transcript: "transcript",
+  trajectory: "trajectory",
+  ledger: "ledger",
+  "config-audit": "config-audit",
+  nginx: undefined,
+  egress: undefined,
+  journal: undefined,
+  oclog: undefined,
+} as const satisfies Record<string, SourceName | undefined>;
+export type PipelineSource = keyof typeof PIPELINE_SOURCES;
+
+// Users become container names, file names and SQL literals downstream: keep them boring.
+export const UserId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$|^[a-z0-9]$/, "lowercase letters, digits and inner dashes, 1-63 chars");
+
+/** Pipeline-added fields; every shipped record has them in addition to its source fields. */
+export const Envelope = z.looseObject({
+  [ENVELOPE_FIELDS.user]: UserId,
+  [ENVELOPE_FIELDS.host]: z.string().min(1).max(253),
+  [ENVELOPE_FIELDS.source]: z.enum(Object.keys(PIPELINE_SOURCES) as [PipelineSource, ...PipelineSource[]]),
+  [ENVELOPE_FIELDS.version]: z.number().int().positive().optional(),
+  [ENVELOPE_FIELDS.timestamp]: IsoTimestamp.optional(),
+  [ENVELOPE_FIELDS.rawLine]: z.string().optional(),
+  [ENVELOPE_FIELDS.path]: z.string().optional(),
+});
+
+const SESSION_FILE = /(?:^|\/)(?:session-)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/;
+
+/** The session id in a transcript file name (`.../session-<uuid>.jsonl` or `<uuid>.jsonl`). */
+export function sessionIdFromPath(path: unknown): string | undefined {
+  return typeof path === "string" ? SESSION_FILE.exec(path)?.[1] : undefined;
+}
+export type Envelope = z.infer<typeof Envelope>;
+
+/** Splits a shipped record into its envelope and the source record the VM wrote. */
+export function splitEnvelope(record: Record<string, unknown>): {
+  envelope: Partial<Record<keyof typeof ENVELOPE_FIELDS, unknown>>;
+  source: Record<string, unknown>;
+} {
+  const envelope: Partial<Record<keyof typeof ENVELOPE_FIELDS, unknown>> = {};
+  const source: Record<string, unknown> = { ...record };
+  for (const [name, field] of Object.entries(ENVELOPE_FIELDS) as [keyof typeof ENVELOPE_FIELDS, string][]) {
+    if (field in source) {
+      envelope[name] = source[field];
+      delete source[field];
+    }
+  }
+  return { envelope, source };
+}

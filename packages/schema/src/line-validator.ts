@@ -1,0 +1,131 @@
+/**
+ * The pure core of `oclog schema validate`: numbered raw lines in, a per-file report out.
+ * Lines arrive as bytes so that a file that is not UTF-8 fails on the exact line, and an
+ * oversized line arrives already cut (the reader never buffers past the limit).
+ */
+import { parseRecord, type SourceName } from "./source-definition.js";
+import { SOURCES, detectSource } from "./sources.js";
+import { splitEnvelope } from "./envelope.js";
+
+export type SourceChoice = SourceName | "auto";
+
+/** One physical line of a file: its 1-based number and bytes (without the newline). */
+export interface RawLine {
+  line: number;
+  bytes: Uint8Array;
+  /** Set when the line was longer than the reader's limit; `bytes` is then empty. */
+  oversizeBytes?: number;
+}
+
+export interface LineError {
+  line: number;
+  reason: string;
+}
+
+export interface FileReport {
+  path: string;
+  total: number;
+  valid: number;
+  invalid: number;
+  variants: Record<string, number>;
+  errors: LineError[];
+  /** Invalid lines beyond the `maxErrors` kept in `errors` (they are still counted). */
+  errorsOmitted: number;
+  warnings: string[];
+}
+
+export interface ValidateOptions {
+  source: SourceChoice;
+  /** Lines longer than this are invalid (the reader enforces it; this is for messages). */
+  maxLineBytes: number;
+  /** How many line errors to keep per file; the rest are counted in `errorsOmitted`. */
+  maxErrors: number;
+}
+
+export const DEFAULT_VALIDATE_OPTIONS: ValidateOptions = {
+  source: "auto",
+  maxLineBytes: 4 * 1024 * 1024,
+  maxErrors: 1000,
+};
+
+/** Validates each line of one file against `source` (or the detected source) and counts variants. */
+export async function validateLines(
+  path: string,
+  lines: AsyncIterable<RawLine>,
+  options: ValidateOptions = DEFAULT_VALIDATE_OPTIONS,
+): Promise<FileReport> {
+  const report: FileReport = { path, total: 0, valid: 0, invalid: 0, variants: {}, errors: [], errorsOmitted: 0, warnings: [] };
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const fail = (line: number, reason: string) => {
+    report.invalid++;
+    if (report.errors.length < options.maxErrors) report.errors.push({ line, reason });
+    else report.errorsOmitted++;
+  };
+
+  for await (const raw of lines) {
+    report.total++;
+    if (raw.oversizeBytes !== undefined) {
+      fail(raw.line, `line is ${formatBytes(raw.oversizeBytes)}, over the ${formatBytes(options.maxLineBytes)} limit (--max-line-bytes)`);
+      continue;
+    }
+    let text: string;
+    try {
+      text = decoder.decode(raw.bytes);
+    } catch {
+      fail(raw.line, `not valid UTF-8 (first bad byte near offset ${firstInvalidUtf8Offset(raw.bytes)})`);
+      continue;
+    }
+    if (text.trim() === "") {
+      fail(raw.line, "blank line");
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      fail(raw.line, `not JSON: ${(error as Error).message.slice(0, 200)}`);
+      continue;
+    }
+    const source = options.source === "auto" ? detectSource(value) : options.source;
+    if (source === undefined) {
+      fail(raw.line, "unknown record shape: not any OpenClaw source oclog knows (try --source to see why)");
+      continue;
+    }
+    const record = typeof value === "object" && value !== null && !Array.isArray(value) ? splitEnvelope(value as Record<string, unknown>).source : value;
+    const result = parseRecord(SOURCES[source], record);
+    const prefix = options.source === "auto" ? `${source}/` : "";
+    if (result.ok) {
+      report.valid++;
+      const key = prefix + result.variant;
+      report.variants[key] = (report.variants[key] ?? 0) + 1;
+    } else {
+      fail(raw.line, prefix + result.reason);
+    }
+  }
+  if (report.total === 0) report.warnings.push("file is empty: no records to validate");
+  return report;
+}
+
+function firstInvalidUtf8Offset(bytes: Uint8Array): number {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let lo = 0;
+  let hi = bytes.length;
+  // Binary search for the shortest failing prefix; stream:true tolerates a cut sequence at the end.
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    try {
+      decoder.decode(bytes.subarray(0, mid + 1), { stream: true });
+      lo = mid + 1;
+    } catch {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+/** Formats a byte count for messages (`10.0 MiB`). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

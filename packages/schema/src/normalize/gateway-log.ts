@@ -1,0 +1,67 @@
+import type { Event, EventOutcome } from "../event.js";
+import { isPlainObject } from "../source-definition.js";
+import { numberedArgs, parseBinding } from "../sources/gateway-log.js";
+import { buildEvent, levelFrom, type NormalizeContext } from "./event-builder.js";
+
+const str = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
+
+/** One gateway log record (already validated) as one event. */
+export function normalizeGatewayLog(record: Record<string, unknown>, variant: string, ctx: NormalizeContext): Event[] {
+  if (variant === "size-cap-warning") {
+    return [
+      buildEvent("gateway-log", variant, {
+        time: record.time as string,
+        action: "log.suppressed",
+        subsystem: "logging",
+        level: "warn",
+        outcome: "failure",
+        message: String(record.message),
+      }, ctx),
+    ];
+  }
+  const meta = isPlainObject(record._meta) ? record._meta : {};
+  const args = numberedArgs(record);
+  const binding = parseBinding(args[0]);
+  const rest = binding ? args.slice(1) : args;
+  const structured = rest.find(isPlainObject);
+  const texts = rest.filter((a): a is string => typeof a === "string");
+  const message =
+    str(record.message) ??
+    (variant === "verbose" && structured ? String(structured.message) : texts.join(" "));
+  const level = levelFrom(meta.logLevelName);
+  const s = structured ?? {};
+  const action =
+    variant === "queue-overflow" ? "log.dropped" : str(s.event) ?? str(s.action) ?? (variant === "verbose" ? "log.verbose" : "log");
+  return [
+    buildEvent("gateway-log", variant, {
+      time: (record.time as string | undefined) ?? (meta.date as string | undefined),
+      action,
+      message,
+      subsystem: str(binding?.subsystem) ?? str(binding?.module) ?? (variant === "queue-overflow" ? "logging" : null),
+      level,
+      outcome: outcomeOf(level, s, variant),
+      sessionId: str(record.session_id) ?? str(s.sessionId),
+      runId: str(s.runId) ?? runIdIn(message),
+      agentId: str(record.agent_id) ?? str(s.agentId),
+      provider: str(s.provider),
+      model: str(s.modelId) ?? str(s.model),
+      toolName: str(s.toolName),
+      toolCallId: str(s.toolCallId),
+      ...(s.args !== undefined ? { toolArguments: s.args } : {}),
+      target: { url: str(s.url), host: str(s.host) ?? str(s.hostname), path: str(s.path) },
+    }, ctx),
+  ];
+}
+
+function outcomeOf(level: string, s: Record<string, unknown>, variant: string): EventOutcome {
+  if (variant === "queue-overflow") return "failure";
+  if (s.blocked === true || s.denied === true) return "blocked";
+  if (level === "error" || level === "fatal" || s.isError === true || s.ok === false) return "failure";
+  if (s.ok === true || s.isError === false) return "success";
+  return "unknown";
+}
+
+function runIdIn(message: string): string | null {
+  const match = /\brunId=([0-9a-f-]{8,64})/.exec(message);
+  return match?.[1] ?? null;
+}
