@@ -120,6 +120,12 @@ function firstInvalidUtf8Offset(bytes: Uint8Array): number {
       hi = mid;
     }
   }
+  // The decoder notices a truncated sequence one byte late: report where that sequence began.
+  for (let back = 1; back <= 3 && lo - back >= 0; back++) {
+    const byte = bytes[lo - back]!;
+    if (byte >= 0xc0) return lo - back;
+    if ((byte & 0xc0) !== 0x80) break;
+  }
   return lo;
 }
 

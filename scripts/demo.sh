@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The main job on the embedded demo data. Until `oclog investigate` lands, that is validating
+# what a real OpenClaw gateway wrote (captured by the test harness) against @oclog/schema.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PATH="${OCLOG_CACHE_DIR:-$HOME/.cache/oclog}/tools/node_modules/.bin:$PATH"
+
+fixtures="test/fixtures/openclaw-2026.9.6"
+pnpm exec oclog schema validate --source gateway-log "$fixtures/gateway.log"
+pnpm exec oclog schema validate --source transcript "$fixtures/transcripts.jsonl"

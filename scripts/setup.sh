@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh machine that has only Node (>= 20) and npm:
+# pnpm at the pinned version, dependencies from the lockfile, and a build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PNPM_VERSION="12.4.2"
+TOOLS_DIR="${OCLOG_CACHE_DIR:-$HOME/.cache/oclog}/tools"
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$node_major" -lt 20 ]; then
+  log "Node $(node --version) is too old: oclog needs Node >= 20 (install it from nodejs.org or your package manager)."
+  exit 3
+fi
+
+have_pnpm() { command -v pnpm >/dev/null 2>&1 && [ "$(pnpm --version 2>/dev/null)" = "$PNPM_VERSION" ]; }
+if ! have_pnpm && [ -x "$TOOLS_DIR/node_modules/.bin/pnpm" ]; then
+  export PATH="$TOOLS_DIR/node_modules/.bin:$PATH"
+fi
+if ! have_pnpm; then
+  log "installing pnpm@$PNPM_VERSION"
+  # Global first (so `pnpm exec oclog` works in any shell); a private prefix when that is not allowed.
+  if ! npm install --global --no-audit --no-fund "pnpm@$PNPM_VERSION" >&2; then
+    log "global install refused; installing pnpm into $TOOLS_DIR (add $TOOLS_DIR/node_modules/.bin to PATH)"
+    mkdir -p "$TOOLS_DIR"
+    npm install --prefix "$TOOLS_DIR" --no-audit --no-fund "pnpm@$PNPM_VERSION" >&2
+    export PATH="$TOOLS_DIR/node_modules/.bin:$PATH"
+  fi
+  have_pnpm || { log "pnpm $PNPM_VERSION is still not on PATH after installing it"; exit 3; }
+fi
+
+# The lockfile is the truth: a package.json that disagrees with it fails here, not later.
+pnpm install --frozen-lockfile --reporter=append-only >&2
+pnpm run --silent build >&2
+log "ready (node $(node --version), pnpm $(pnpm --version))"

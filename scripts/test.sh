@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite, after its own set-up. Ends with one plain line
+# `tests: N passed, N failed` and exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if ! bash scripts/setup.sh; then
+  echo "tests: 0 passed, 1 failed"
+  exit 1
+fi
+export PATH="${OCLOG_CACHE_DIR:-$HOME/.cache/oclog}/tools/node_modules/.bin:$PATH"
+
+tap="$(mktemp)"
+trap 'rm -f "$tap"' EXIT
+# TAP gives countable totals; it is also echoed so failures are readable in CI logs.
+pnpm exec ava --tap "$@" 2>&1 | tee "$tap"
+status=${PIPESTATUS[0]}
+
+passed="$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" | tail -n 1)"
+failed="$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" | tail -n 1)"
+passed="${passed:-0}"
+failed="${failed:-0}"
+# A crash before the summary (or a non-zero exit with no failed test) still counts as a failure.
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "no test ran" >&2; fi
+echo "tests: ${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]
