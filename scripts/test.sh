@@ -10,6 +10,13 @@ if ! bash scripts/setup.sh; then
 fi
 export PATH="${OCLOG_CACHE_DIR:-$HOME/.cache/oclog}/tools/node_modules/.bin:$PATH"
 
+# Tests run through tsx, which strips types without checking them: check them here.
+typecheck_failed=0
+if ! pnpm run --silent typecheck; then
+  echo "typecheck failed (counted as one failed test)" >&2
+  typecheck_failed=1
+fi
+
 tap="$(mktemp)"
 trap 'rm -f "$tap"' EXIT
 # TAP gives countable totals; it is also echoed so failures are readable in CI logs.
@@ -22,6 +29,7 @@ passed="${passed:-0}"
 failed="${failed:-0}"
 # A crash before the summary (or a non-zero exit with no failed test) still counts as a failure.
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+failed=$((failed + typecheck_failed))
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "no test ran" >&2; fi
 echo "tests: ${passed} passed, ${failed} failed"
 [ "$failed" -eq 0 ]

@@ -129,7 +129,7 @@ export function isolatedEnv(install: OpenClawInstall, dirs: GatewayDirs, token: 
   return env;
 }
 
-// Processes started here, killed synchronously if this process dies first.
+// Processes started here, killed synchronously if this process exits first.
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
 function track(child: ChildProcess): void {
@@ -137,10 +137,51 @@ function track(child: ChildProcess): void {
   child.once("exit", () => live.delete(child));
   if (!exitHookInstalled) {
     exitHookInstalled = true;
-    process.once("exit", () => {
+    const killAll = (): void => {
       for (const c of live) killGroup(c, "SIGKILL");
-    });
+    };
+    process.once("exit", killAll);
+    for (const sig of ["SIGINT", "SIGTERM"] as const) {
+      process.once(sig, () => {
+        killAll();
+        // Re-raise so the default action (terminate) still happens.
+        process.kill(process.pid, sig);
+      });
+    }
   }
+}
+
+// Group leader for every OpenClaw process we start. If this (Node 20) process
+// dies without cleaning up, even by SIGKILL, the watchdog's stdin pipe closes
+// and it takes its whole process group (gateway, its helpers) down with it.
+const WATCHDOG_SCRIPT = `
+const { spawn } = require("node:child_process");
+const argv = JSON.parse(process.env.OCLOG_WATCHDOG_ARGV);
+const env = { ...process.env };
+delete env.OCLOG_WATCHDOG_ARGV;
+const child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "inherit", "inherit"], env });
+const killGroup = (sig) => { try { process.kill(-process.pid, sig); } catch {} };
+// A group-wide SIGTERM reaches the child too; stay alive to report its exit.
+process.on("SIGTERM", () => {});
+process.on("SIGINT", () => {});
+const orphaned = () => { killGroup("SIGTERM"); setTimeout(() => killGroup("SIGKILL"), 10000).unref(); };
+process.stdin.on("end", orphaned);
+process.stdin.on("error", orphaned);
+process.stdin.resume();
+child.on("error", (err) => { console.error(String(err)); process.exit(127); });
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+`;
+
+/** Spawns node openclaw <args> under the watchdog, detached into its own process group. */
+function spawnOpenClaw(install: OpenClawInstall, args: string[], cwd: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(install.nodeBin, ["-e", WATCHDOG_SCRIPT], {
+    cwd,
+    env: { ...env, OCLOG_WATCHDOG_ARGV: JSON.stringify([install.nodeBin, install.openclawBin, ...args]) },
+    detached: true,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  track(child);
+  return child;
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -184,8 +225,7 @@ export async function stopProcessGroup(child: ChildProcess, graceMs = 10_000): P
 export function runOpenClawCli(install: OpenClawInstall, env: NodeJS.ProcessEnv, cwd: string, args: string[], timeoutMs = 120_000): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(install.nodeBin, [install.openclawBin, ...args], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    track(child);
+    const child = spawnOpenClaw(install, args, cwd, env);
     let stdout = "";
     let stderr = "";
     child.stdout?.on("data", (b: Buffer) => (stdout += b.toString("utf8")));
@@ -255,13 +295,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   writeConfig(dirs, { ...opts.config, gateway: { ...gatewaySection, port } });
   const env = isolatedEnv(install, dirs, opts.token, opts.extraEnv);
 
-  const child = spawn(install.nodeBin, [install.openclawBin, "gateway", "run", "--port", String(port), "--bind", "loopback"], {
-    cwd: dirs.root,
-    env,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  track(child);
+  const child = spawnOpenClaw(install, ["gateway", "run", "--port", String(port), "--bind", "loopback"], dirs.root, env);
   let out = "";
   child.stdout?.on("data", (b: Buffer) => (out += b.toString("utf8")));
   child.stderr?.on("data", (b: Buffer) => (out += b.toString("utf8")));

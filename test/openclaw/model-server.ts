@@ -91,16 +91,17 @@ export function chooseTurn(
   script: ModelScript,
   messages: ChatMessage[],
 ): { conversation: ScriptedConversation; turnIndex: number; turn: ScriptTurn } | null {
+  // OpenClaw appends its own user-role context blocks (active exec sessions,
+  // subagents) after the real prompt, so look for the latest user message
+  // that carries a trigger rather than the very last one.
   let lastUser = -1;
-  for (let i = messages.length - 1; i >= 0; i--) {
-    if (messages[i]?.role === "user") {
-      lastUser = i;
-      break;
-    }
+  let conversation: ScriptedConversation | undefined;
+  for (let i = messages.length - 1; i >= 0 && !conversation; i--) {
+    if (messages[i]?.role !== "user") continue;
+    const text = messageText(messages[i]?.content);
+    conversation = script.conversations.find((c) => text.includes(c.trigger));
+    if (conversation) lastUser = i;
   }
-  if (lastUser < 0) return null;
-  const userText = messageText(messages[lastUser]?.content);
-  const conversation = script.conversations.find((c) => userText.includes(c.trigger));
   if (!conversation) return null;
   const turnIndex = messages.slice(lastUser + 1).filter((m) => m.role === "assistant").length;
   // Past the end of the script, keep repeating the final text turn so a

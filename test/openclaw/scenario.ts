@@ -13,9 +13,10 @@
 //      reloads its config and the same web_fetch succeeds.
 // Then a raw WebSocket client connects with a wrong token (auth failure).
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { CliResult, GatewayHandle, OpenClawConfig } from "./gateway.js";
+import { GATEWAY_TOKEN_ENV, type CliResult, type GatewayHandle, type OpenClawConfig } from "./gateway.js";
 import type { OpenClawInstall } from "./install.js";
 import type { ModelScript, ModelServer } from "./model-server.js";
 
@@ -138,9 +139,12 @@ export function scenarioConfig(opts: { model: ModelServer; workspace: string; lo
       mode: "local",
       bind: "loopback",
       // SecretRef to the environment: the token is never in argv or on disk.
-      auth: { mode: "token", token: { source: "env", provider: "default", id: "OPENCLAW_GATEWAY_TOKEN" } },
+      auth: { mode: "token", token: { source: "env", provider: "default", id: GATEWAY_TOKEN_ENV } },
     },
     models: {
+      // The gateway otherwise fetches a remote model catalog at start (no
+      // internet here; it would only log a DNS failure).
+      catalogRefresh: { enabled: false },
       providers: {
         [providerId]: {
           baseUrl: opts.model.baseUrl,
@@ -211,15 +215,13 @@ const out = { url, events: [], closed: null };
 const ws = new WebSocket(url);
 const done = (why) => { out.end = why; process.stdout.write(JSON.stringify(out)); process.exit(0); };
 setTimeout(() => done("timeout"), 15000);
-let sent = false;
+// The gateway opens with a connect.challenge event; answer it like a client.
 const sendConnect = () => {
-  if (sent) return; sent = true;
   ws.send(JSON.stringify({ type: "req", id: "oclog-probe-1", method: "connect", params: {
     minProtocol: 3, maxProtocol: 4,
     client: { id: "cli", version: "oclog-probe", platform: "linux", mode: "cli", instanceId: "oclog-ws-probe" },
     role: "operator", scopes: ["operator.read"], auth: { token } } }));
 };
-ws.addEventListener("open", () => setTimeout(sendConnect, 1500));
 ws.addEventListener("message", (ev) => {
   let msg; try { msg = JSON.parse(String(ev.data)); } catch { msg = String(ev.data); }
   out.events.push(msg);
@@ -265,6 +267,10 @@ export interface ScenarioResult {
   configSet: CliResult;
   wsProbe: WsProbeResult;
   offeredTools: string[];
+  // JSON schemas OpenClaw sent for the tools the scenario calls.
+  toolSchemas: Record<string, unknown>;
+  // Scripted id -> the id OpenClaw echoed back to the model in later requests.
+  providerToolCallIds: Record<string, string>;
   pageHits: number;
   notes: string[];
 }
@@ -287,7 +293,6 @@ async function agentTurn(gateway: GatewayHandle, name: string, message: string):
 
 /** Waits until predicate(logText) holds, polling the gateway file log with a deadline. */
 export async function waitForLog(logFile: string, predicate: (text: string) => boolean, timeoutMs: number): Promise<boolean> {
-  const { readFileSync } = await import("node:fs");
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     let text = "";
@@ -323,12 +328,57 @@ export async function runScenario(ctx: {
   );
   if (configSet.code !== 0) throw new Error(`openclaw config set failed: ${configSet.stderr}\n${configSet.stdout}`);
   // Hot reload is asynchronous: wait for the gateway to report it applied.
-  const reloaded = await waitForLog(gateway.dirs.logFile, (t) => /config.{0,40}(reload|hot)/i.test(t) && t.includes("tools.web.fetch"), 30_000);
-  if (!reloaded) notes.push("no config-reload log line mentioning tools.web.fetch seen within 30 s after config set");
+  const reloaded = await waitForLog(gateway.dirs.logFile, (t) => t.includes("config hot reload applied"), 30_000);
+  if (!reloaded) notes.push("no 'config hot reload applied' gateway log line within 30 s after config set; ran the second turn anyway");
 
   runs.push(await agentTurn(gateway, "fetch-allowed", `${TRIGGERS.fetchAllowed} Fetch the local page again.`));
   const wsProbe = await probeWrongToken(ctx.install, gateway.wsUrl);
   await waitForLog(gateway.dirs.logFile, (t) => t.includes("unauthorized conn="), 10_000);
 
-  return { runs, configSet, wsProbe, offeredTools: model.offeredTools(), pageHits: page.hits, notes };
+  const expected = expectedToolCalls(page.url);
+  return {
+    runs,
+    configSet,
+    wsProbe,
+    offeredTools: model.offeredTools(),
+    toolSchemas: toolSchemasFrom(model, new Set(expected.map((c) => c.name))),
+    providerToolCallIds: echoedToolCallIds(model, expected),
+    pageHits: page.hits,
+    notes,
+  };
+}
+
+interface RequestBody {
+  tools?: Array<{ function?: { name?: string; parameters?: unknown; description?: string } }>;
+  messages?: Array<{ role?: string; tool_calls?: Array<{ id?: string; function?: { name?: string } }> }>;
+}
+
+function toolSchemasFrom(model: ModelServer, names: Set<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const r of model.requests) {
+    for (const t of (r.body as RequestBody | null)?.tools ?? []) {
+      const name = t.function?.name;
+      if (name && names.has(name) && !(name in out)) out[name] = { description: t.function?.description, parameters: t.function?.parameters };
+    }
+  }
+  return out;
+}
+
+// The model never sees our ids again except as OpenClaw replays them in the
+// conversation; pair them with the script by order of first appearance.
+function echoedToolCallIds(model: ModelServer, expected: ExpectedToolCall[]): Record<string, string> {
+  const seen: string[] = [];
+  for (const r of model.requests) {
+    for (const m of (r.body as RequestBody | null)?.messages ?? []) {
+      for (const tc of m.role === "assistant" ? (m.tool_calls ?? []) : []) {
+        if (tc.id && !seen.includes(tc.id)) seen.push(tc.id);
+      }
+    }
+  }
+  const out: Record<string, string> = {};
+  expected.forEach((c, i) => {
+    const echoed = seen[i];
+    if (echoed !== undefined) out[c.id] = echoed;
+  });
+  return out;
 }

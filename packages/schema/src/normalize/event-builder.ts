@@ -128,7 +128,7 @@ export function levelFrom(name: unknown): EventLevel {
 }
 
 // What OpenClaw's guards say when they refuse: workspace escape, SSRF, policy and approvals.
-const BLOCKED_PATTERN =
+export const BLOCKED_PATTERN =
   /escapes sandbox root|outside (the )?workspace|SSRF|private (network|ip|address)|blocked|not allowed|denied|forbidden|requires approval|disallowed/i;
 
 /** Outcome of a tool from its result: blocked by a guard, failed, or succeeded. */

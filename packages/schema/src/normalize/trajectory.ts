@@ -23,8 +23,24 @@ export function normalizeTrajectory(record: Record<string, unknown>, variant: st
       category: "tool",
       toolName: str(data.name),
       toolCallId: str(data.toolCallId),
-      toolArguments: data.arguments,
-      message: `${String(data.name)} ${JSON.stringify(data.arguments ?? {}).slice(0, 500)}`,
+      toolArguments: data.arguments ?? data.args,
+      message: `${String(data.name)} ${JSON.stringify(data.arguments ?? data.args ?? {}).slice(0, 500)}`,
+    }, ctx)];
+  }
+  if (type === "tool.result" && record.source === "runtime") {
+    // Runtime results: {toolCallId, name, success, result: {content, details}}.
+    const result = isPlainObject(data.result) ? data.result : {};
+    const text = contentText(result.content);
+    const outcome = toolOutcome({ isError: data.success === false, details: result.details, text });
+    return [buildEvent("trajectory", variant, {
+      ...base,
+      action: "tool.result",
+      category: "tool",
+      toolName: str(data.name),
+      toolCallId: str(data.toolCallId),
+      outcome,
+      level: outcome === "success" ? "info" : "warn",
+      message: text,
     }, ctx)];
   }
   if (type === "tool.result") {

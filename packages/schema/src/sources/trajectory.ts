@@ -28,10 +28,15 @@ export const TrajectoryEvent = z.looseObject({
 });
 export type TrajectoryEvent = z.infer<typeof TrajectoryEvent>;
 
-/** A projected tool call: `data` names the tool and carries its arguments. */
+/**
+ * A tool call names the tool and carries its arguments: `arguments` when projected from the
+ * transcript, `args` when recorded by the runtime.
+ */
 export const TrajectoryToolCall = TrajectoryEvent.extend({
   type: z.literal("tool.call"),
-  data: z.looseObject({ toolCallId: z.string().optional(), name: z.string().optional(), arguments: z.unknown() }),
+  data: z
+    .looseObject({ toolCallId: z.string().optional(), name: z.string().optional(), arguments: z.unknown().optional(), args: z.unknown().optional() })
+    .refine((data) => "arguments" in data || "args" in data, "a tool.call needs data.arguments or data.args"),
 });
 
 function pickTrajectoryVariant(record: Record<string, unknown>): VariantPick {
