@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-export PATH="${OCLOG_CACHE_DIR:-$HOME/.cache/oclog}/tools/node_modules/.bin:$PATH"
+# shellcheck source=scripts/env.sh
+. scripts/env.sh
 
 fixtures="test/fixtures/openclaw-2026.9.6"
 pnpm exec oclog schema validate --source gateway-log "$fixtures/gateway.log"

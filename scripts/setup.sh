@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION="12.4.2"
-TOOLS_DIR="${OCLOG_CACHE_DIR:-$HOME/.cache/oclog}/tools"
+# shellcheck source=scripts/env.sh
+. scripts/env.sh
+TOOLS_DIR="$OCLOG_TOOLS_DIR"
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -16,9 +18,6 @@ if [ "$node_major" -lt 20 ]; then
 fi
 
 have_pnpm() { command -v pnpm >/dev/null 2>&1 && [ "$(pnpm --version 2>/dev/null)" = "$PNPM_VERSION" ]; }
-if ! have_pnpm && [ -x "$TOOLS_DIR/node_modules/.bin/pnpm" ]; then
-  export PATH="$TOOLS_DIR/node_modules/.bin:$PATH"
-fi
 if ! have_pnpm; then
   log "installing pnpm@$PNPM_VERSION"
   # Global first (so `pnpm exec oclog` works in any shell); a private prefix when that is not allowed.
@@ -26,8 +25,8 @@ if ! have_pnpm; then
     log "global install refused; installing pnpm into $TOOLS_DIR (add $TOOLS_DIR/node_modules/.bin to PATH)"
     mkdir -p "$TOOLS_DIR"
     npm install --prefix "$TOOLS_DIR" --no-audit --no-fund "pnpm@$PNPM_VERSION" >&2
-    export PATH="$TOOLS_DIR/node_modules/.bin:$PATH"
   fi
+  hash -r
   have_pnpm || { log "pnpm $PNPM_VERSION is still not on PATH after installing it"; exit 3; }
 fi
 

@@ -8,7 +8,8 @@ if ! bash scripts/setup.sh; then
   echo "tests: 0 passed, 1 failed"
   exit 1
 fi
-export PATH="${OCLOG_CACHE_DIR:-$HOME/.cache/oclog}/tools/node_modules/.bin:$PATH"
+# shellcheck source=scripts/env.sh
+. scripts/env.sh
 
 # Tests run through tsx, which strips types without checking them: check them here.
 typecheck_failed=0
