@@ -61,7 +61,10 @@ test("text output neutralizes escapes from log content", async (t) => {
 test("usage errors exit 2 with a hint", async (t) => {
   const missing = await runCli("schema", "validate", join(dir, "missing.log"), join(dir, "also-missing.log"));
   t.is(missing.code, 2);
-  t.regex(missing.stderr, /cannot read ".*missing\.log", ".*also-missing\.log"/);
+  t.regex(missing.stderr, /cannot read ".*missing\.log"; cannot read ".*also-missing\.log"/);
+  const directory = await runCli("schema", "validate", dir);
+  t.is(directory.code, 2);
+  t.regex(directory.stderr, /is not a regular file/);
   t.regex(missing.stderr, /hint: /);
   const badSource = await runCli("schema", "validate", "--source", "syslog", good);
   t.is(badSource.code, 2);

@@ -62,34 +62,37 @@ export async function validateLines(
     else report.errorsOmitted++;
   };
 
-  for await (const raw of lines) {
+  try {
+    for await (const raw of lines) await check(raw);
+  } catch (error) {
+    // A corrupt gzip or an I/O error ends the file; what was read so far stays counted.
+    report.total++;
+    fail(report.total, `cannot read further: ${(error as Error).message}`);
+  }
+  if (report.total === 0) report.warnings.push("file is empty: no records to validate");
+  return report;
+
+  async function check(raw: RawLine): Promise<void> {
     report.total++;
     if (raw.oversizeBytes !== undefined) {
-      fail(raw.line, `line is ${formatBytes(raw.oversizeBytes)}, over the ${formatBytes(options.maxLineBytes)} limit (--max-line-bytes)`);
-      continue;
+      return fail(raw.line, `line is ${formatBytes(raw.oversizeBytes)}, over the ${formatBytes(options.maxLineBytes)} limit (--max-line-bytes)`);
     }
     let text: string;
     try {
       text = decoder.decode(raw.bytes);
     } catch {
-      fail(raw.line, `not valid UTF-8 (first bad byte near offset ${firstInvalidUtf8Offset(raw.bytes)})`);
-      continue;
+      return fail(raw.line, `not valid UTF-8 (first bad byte near offset ${firstInvalidUtf8Offset(raw.bytes)})`);
     }
-    if (text.trim() === "") {
-      fail(raw.line, "blank line");
-      continue;
-    }
+    if (text.trim() === "") return fail(raw.line, "blank line");
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      fail(raw.line, `not JSON: ${(error as Error).message.slice(0, 200)}`);
-      continue;
+      return fail(raw.line, `not JSON: ${(error as Error).message.slice(0, 200)}`);
     }
     const source = options.source === "auto" ? detectSource(value) : options.source;
     if (source === undefined) {
-      fail(raw.line, "unknown record shape: not any OpenClaw source oclog knows (try --source to see why)");
-      continue;
+      return fail(raw.line, "unknown record shape: not any OpenClaw source oclog knows (try --source to see why)");
     }
     const record = typeof value === "object" && value !== null && !Array.isArray(value) ? splitEnvelope(value as Record<string, unknown>).source : value;
     const result = parseRecord(SOURCES[source], record);
@@ -102,8 +105,6 @@ export async function validateLines(
       fail(raw.line, prefix + result.reason);
     }
   }
-  if (report.total === 0) report.warnings.push("file is empty: no records to validate");
-  return report;
 }
 
 function firstInvalidUtf8Offset(bytes: Uint8Array): number {

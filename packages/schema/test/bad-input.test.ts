@@ -81,3 +81,12 @@ test("errors beyond --max-errors are counted, not listed", async (t) => {
   t.is(report.errors.length, 10);
   t.is(report.errorsOmitted, 15);
 });
+
+test("a corrupt gzip file ends with a read error after the lines before it", async (t) => {
+  const { gzipSync } = await import("node:zlib");
+  const gz = gzipSync(`${goodLine}\n${goodLine}\n`.repeat(200));
+  const report = await validate("corrupt.log.gz", Buffer.concat([gz.subarray(0, gz.length - 40), Buffer.from("garbage-garbage-garbage-garbage-garbage!")]));
+  t.true(report.valid > 0);
+  t.is(report.invalid, 1);
+  t.regex(report.errors[0]!.reason, /^cannot read further: /);
+});

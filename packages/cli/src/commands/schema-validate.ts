@@ -1,4 +1,4 @@
-import { access, constants } from "node:fs/promises";
+import { access, constants, stat } from "node:fs/promises";
 import { ExitCode, ExitError, UsageError } from "@oclog/errors";
 import { readRawLines, validateLines, type FileReport, type SourceChoice } from "@oclog/schema";
 import { terminalSafe, type Output } from "../output.js";
@@ -20,16 +20,17 @@ export interface ValidationSummary {
 /** Validates every file and reports per file; exits 1 when any line is invalid. */
 export async function schemaValidate(files: string[], options: SchemaValidateOptions, output: Output): Promise<ValidationSummary> {
   // Check every path first so a typo is reported before minutes of validation, all at once.
-  const unreadable: string[] = [];
+  const problems: string[] = [];
   for (const file of files) {
     try {
       await access(file, constants.R_OK);
+      if (!(await stat(file)).isFile()) problems.push(`${JSON.stringify(terminalSafe(file))} is not a regular file`);
     } catch {
-      unreadable.push(file);
+      problems.push(`cannot read ${JSON.stringify(terminalSafe(file))}`);
     }
   }
-  if (unreadable.length > 0) {
-    throw new UsageError(`cannot read ${unreadable.map((f) => JSON.stringify(terminalSafe(f))).join(", ")}`, {
+  if (problems.length > 0) {
+    throw new UsageError(problems.join("; "), {
       hint: "Check the paths; directories are not expanded, pass the files inside them.",
     });
   }
