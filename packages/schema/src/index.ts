@@ -28,6 +28,9 @@ export { CATEGORY_RULES, categorize } from "./categories.js";
 export { normalize } from "./normalize.js";
 export type { NormalizeResult } from "./normalize.js";
 export type { NormalizeContext } from "./normalize/event-builder.js";
+// Patterns the normalizers match on, exported so SQL twins (the case database) use the same ones.
+export { BLOCKED_PATTERN } from "./normalize/event-builder.js";
+export { AUTH_FAILURE, FAILED_TOOL } from "./normalize/gateway-log.js";
 export { collectToolCalls } from "./tool-calls.js";
 export type { ToolCall } from "./tool-calls.js";
 export { validateLines, DEFAULT_VALIDATE_OPTIONS, formatBytes } from "./line-validator.js";
@@ -36,5 +39,5 @@ export { readRawLines, splitLines } from "./line-reader.js";
 export { Emitter, EmitError, tagFor } from "./emitter.js";
 export type { EmitterOptions, ForwardEndpoint } from "./emitter.js";
 export { jsonSchemas } from "./json-schema.js";
-export { stripAnsi } from "./ansi.js";
+export { stripAnsi, ANSI_PATTERN, CONTROL_PATTERN } from "./ansi.js";
 export { IsoTimestamp, toUtcIso } from "./timestamp.js";

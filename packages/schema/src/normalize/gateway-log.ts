@@ -62,8 +62,8 @@ export function normalizeGatewayLog(record: Record<string, unknown>, variant: st
 }
 
 // `[tools] read failed: <reason> raw_params={...}`: the gateway's record of a failed tool.
-const FAILED_TOOL = /^\[tools\] ([\w.-]+) failed: .*?(?: raw_params=(\{.*\}))?$/s;
-const AUTH_FAILURE = /\bunauthori[sz]ed\b|token_mismatch|auth(entication)? failed|handshake failed/i;
+export const FAILED_TOOL = /^\[tools\] ([\w.-]+) failed: .*?(?: raw_params=(\{.*\}))?$/s;
+export const AUTH_FAILURE = /\bunauthori[sz]ed\b|token_mismatch|auth(entication)? failed|handshake failed/i;
 
 function keyValue(message: string, key: string): string | null {
   return new RegExp(`(?:^|\\s)${key}=(\\S+)`).exec(message)?.[1] ?? null;

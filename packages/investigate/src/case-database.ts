@@ -1,0 +1,276 @@
+/**
+ * The case database (`case.duckdb`, openable by any DuckDB client). DuckDB reads the evidence
+ * files itself: lines with its CSV reader (gzip, parallel, rejects with line numbers), records
+ * with `json_transform` into typed columns, then `quarantine` for whatever does not parse or
+ * validate, and the normalized `events` table built in SQL. No JavaScript step per line.
+ */
+import { createReadStream } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { createGunzip } from "node:zlib";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { splitLines } from "@oclog/schema";
+import { eventsTableDdl } from "./events-table.js";
+import { allEventsSql } from "./event-sql.js";
+import { recordStructureLiteral } from "./record-structure.js";
+import { sqlString } from "./sql-patterns.js";
+
+export interface EvidenceFile {
+  blob: string;
+  /** Absolute path of the evidence file (gzip when the name ends in .gz). */
+  path: string;
+}
+
+export interface LoadOptions {
+  maxLineBytes: number;
+  since?: Date;
+  until?: Date;
+  /** Where salvaged lines of damaged files go (inside the case folder). */
+  workDir: string;
+}
+
+export interface LoadResult {
+  lines: number;
+  records: number;
+  events: number;
+  eventsOutsideWindow: number;
+  quarantined: number;
+  quarantineByReason: { reason: string; count: number }[];
+}
+
+const KNOWN_TRANSCRIPT_TYPES = ["session", "message", "model_change", "thinking_level_change", "custom", "custom_message", "compaction", "branch_summary", "reset", "label", "session_info"];
+const KNOWN_ROLES = ["user", "assistant", "toolResult", "custom", "bashExecution"];
+const list = (values: string[]) => values.map(sqlString).join(", ");
+
+/** Which source a record is: the envelope's `oclog_source` when set, else its shape (detectSource). */
+const SOURCE_SQL = `CASE
+  WHEN r.oclog_source IN ('gateway', 'gateway-log') THEN 'gateway-log'
+  WHEN r.oclog_source IN ('transcript', 'trajectory', 'ledger', 'config-audit') THEN r.oclog_source
+  WHEN r.oclog_source IS NOT NULL THEN NULL
+  WHEN r._meta IS NOT NULL OR (r.level IS NOT NULL AND r.subsystem IS NOT NULL AND r.time IS NOT NULL) THEN 'gateway-log'
+  WHEN r.traceSchema = 'openclaw-trajectory' THEN 'trajectory'
+  WHEN r.event_id IS NOT NULL AND r.occurred_at IS NOT NULL THEN 'ledger'
+  WHEN r.ts IS NOT NULL AND starts_with(r.event, 'config.') THEN 'config-audit'
+  WHEN r.type IS NOT NULL AND r.timestamp IS NOT NULL AND r.id IS NOT NULL THEN 'transcript'
+END`;
+
+const ROLE = `json_extract_string(r.message, '$.role')`;
+const BINDING = `(json_type(r."0") = 'VARCHAR' AND regexp_matches(r."0" ->> '$', '^\\{.*:\\s*".*\\}$') AND try(json_type((r."0" ->> '$')::JSON)) = 'OBJECT')`;
+const T = (arg: string) => `json_type(r."${arg}")`;
+const NARGS = `(CASE WHEN r."0" IS NULL THEN 0 WHEN r."1" IS NULL THEN 1 WHEN r."2" IS NULL THEN 2 WHEN r."3" IS NULL THEN 3 ELSE 4 END)`;
+
+/** The variant name, as @oclog/schema's `variantOf` reports it. */
+const VARIANT_SQL = `CASE source
+  WHEN 'gateway-log' THEN CASE
+    WHEN r._meta IS NULL AND r.level IS NOT NULL AND r.subsystem IS NOT NULL THEN 'size-cap-warning'
+    WHEN r.dropped IS NOT NULL THEN 'queue-overflow'
+    WHEN ${BINDING} THEN CASE
+      WHEN ${NARGS} = 2 AND ${T("1")} = 'VARCHAR' THEN 'subsystem'
+      WHEN ${NARGS} = 3 AND ${T("1")} = 'OBJECT' AND ${T("2")} = 'VARCHAR' THEN 'subsystem-object-message'
+      WHEN ${NARGS} = 3 AND ${T("1")} = 'VARCHAR' AND ${T("2")} = 'OBJECT' THEN 'subsystem-message-object'
+      ELSE 'args' END
+    WHEN ${NARGS} = 1 AND ${T("0")} = 'VARCHAR' THEN 'plain'
+    WHEN ${NARGS} = 2 AND ${T("0")} = 'OBJECT' AND (r."1" ->> '$') = 'verbose' AND json_type(r."0", '$.message') = 'VARCHAR' THEN 'verbose'
+    WHEN ${NARGS} = 2 AND ${T("0")} = 'OBJECT' AND ${T("1")} = 'VARCHAR' THEN 'object-message'
+    ELSE 'args' END
+  WHEN 'transcript' THEN CASE WHEN r.type = 'message' THEN 'message:' || ${ROLE} ELSE r.type END
+  WHEN 'trajectory' THEN CASE WHEN r.source IN ('runtime', 'transcript') THEN r.source ELSE 'unknown' END || ':' || left(r.type, 60)
+  WHEN 'ledger' THEN coalesce(left(r.kind, 60), 'unknown-kind')
+  WHEN 'config-audit' THEN CASE WHEN r.event IN ('config.write', 'config.observe') THEN r.event ELSE 'config.other' END
+END`;
+
+/** Why a classified record is not valid, or NULL: the fields each source cannot do without. */
+const INVALID_SQL = `CASE source
+  WHEN 'gateway-log' THEN CASE
+    WHEN try_cast(r.time AS TIMESTAMPTZ) IS NULL THEN 'gateway-log: time is missing or not an ISO time'
+    WHEN r._meta IS NULL AND NOT (r.level = 'warn' AND r.subsystem = 'logging') THEN 'gateway-log: no tslog _meta'
+    WHEN r._meta IS NOT NULL AND r._meta.logLevelName IS NULL THEN 'gateway-log: _meta.logLevelName missing'
+    WHEN r._meta IS NOT NULL AND r."0" IS NULL THEN 'gateway-log: no argument "0"' END
+  WHEN 'transcript' THEN CASE
+    WHEN r.type NOT IN (${list(KNOWN_TRANSCRIPT_TYPES)}) THEN 'transcript: unknown entry type ' || left(r.type, 60)
+    WHEN try_cast(r.timestamp AS TIMESTAMPTZ) IS NULL THEN 'transcript: timestamp is not an ISO time'
+    WHEN r.type = 'message' AND coalesce(${ROLE}, '') NOT IN (${list(KNOWN_ROLES)}) THEN 'transcript: message with unknown role' END
+  WHEN 'trajectory' THEN CASE
+    WHEN try_cast(r.ts AS TIMESTAMPTZ) IS NULL THEN 'trajectory: ts is not an ISO time'
+    WHEN r.type IS NULL OR r.sessionId IS NULL THEN 'trajectory: type or sessionId missing' END
+  WHEN 'ledger' THEN CASE WHEN r.kind IS NULL OR r.action IS NULL OR r.status IS NULL THEN 'ledger: kind, action or status missing' END
+  WHEN 'config-audit' THEN CASE WHEN try_cast(r.ts AS TIMESTAMPTZ) IS NULL THEN 'config-audit: ts is not an ISO time' END
+END`;
+
+export class CaseDatabase {
+  readonly connection: DuckDBConnection;
+  readonly #instance: DuckDBInstance;
+
+  private constructor(instance: DuckDBInstance, connection: DuckDBConnection) {
+    this.#instance = instance;
+    this.connection = connection;
+  }
+
+  /** Opens (creating) a case database file; `:memory:` for tests. */
+  static async open(path: string, options: { memoryLimit?: string } = {}): Promise<CaseDatabase> {
+    const instance = await DuckDBInstance.create(path, {
+      memory_limit: options.memoryLimit ?? "1GB",
+      // Line numbers come from insertion order: it must be kept.
+      preserve_insertion_order: "true",
+    });
+    const connection = await instance.connect();
+    await connection.run("SET TimeZone = 'UTC'");
+    return new CaseDatabase(instance, connection);
+  }
+
+  /** Rebuilds every table from the evidence files (a rerun starts from the evidence, not from old tables). */
+  async load(files: EvidenceFile[], options: LoadOptions): Promise<LoadResult> {
+    const c = this.connection;
+    for (const table of ["events", "records", "quarantine", "evidence_files"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
+    await c.run("CREATE TABLE evidence_files (file_index INTEGER, blob VARCHAR, path VARCHAR)");
+    await c.run("CREATE TABLE quarantine (blob VARCHAR, line BIGINT, reason VARCHAR, raw_prefix VARCHAR)");
+    await c.run(eventsTableDdl());
+    if (files.length === 0) {
+      await c.run("CREATE TABLE records (blob VARCHAR, line BIGINT, source VARCHAR, variant VARCHAR, r JSON)");
+      return { lines: 0, records: 0, events: 0, eventsOutsideWindow: 0, quarantined: 0, quarantineByReason: [] };
+    }
+
+    const scanned = await this.#scanLines(files, options);
+    await c.run(`INSERT INTO evidence_files VALUES ${scanned.map((f, i) => `(${i}, ${sqlString(f.blob)}, ${sqlString(f.path)})`).join(", ")}`);
+    await this.#numberLines(options.maxLineBytes);
+
+    await c.run(`CREATE TEMP TABLE parsed AS
+      SELECT e.blob, l.line, l.text, try(json_transform(l.text, ${recordStructureLiteral()})) AS r
+      FROM lines l JOIN evidence_files e USING (file_index)`);
+    await c.run(`CREATE TEMP TABLE classified AS SELECT *, ${SOURCE_SQL} AS source FROM parsed`);
+    await c.run(`CREATE TEMP TABLE checked AS SELECT blob, line, text, r, source, ${VARIANT_SQL} AS variant,
+        CASE WHEN text IS NULL OR trim(text) = '' THEN 'blank line'
+             WHEN r IS NULL AND NOT json_valid(text) THEN 'not JSON'
+             WHEN r IS NULL THEN 'not a JSON object'
+             WHEN source IS NULL AND r.oclog_source IS NOT NULL THEN 'source ' || left(r.oclog_source, 40) || ' has no schema in this oclog version'
+             WHEN source IS NULL THEN 'unknown record shape: not any OpenClaw source oclog knows'
+             ELSE ${INVALID_SQL} END AS reason
+      FROM classified`);
+    await c.run(`INSERT INTO quarantine SELECT blob, line, reason, left(text, 200) FROM checked WHERE reason IS NOT NULL`);
+    await c.run(`CREATE TABLE records AS SELECT blob, line, source, variant, r FROM checked WHERE reason IS NULL`);
+    for (const table of ["checked", "classified", "parsed", "lines"]) await c.run(`DROP TABLE ${table}`);
+
+    const window = [
+      options.since ? `time >= ${sqlString(options.since.toISOString())}::TIMESTAMPTZ` : null,
+      options.until ? `time <= ${sqlString(options.until.toISOString())}::TIMESTAMPTZ` : null,
+    ].filter(Boolean);
+    await c.run(`CREATE TEMP TABLE all_events AS ${allEventsSql()}`);
+    await c.run(`INSERT INTO events BY NAME SELECT * FROM all_events ${window.length ? `WHERE ${window.join(" AND ")}` : ""}`);
+    const outside = await this.scalar(`SELECT count(*) FROM all_events`) - (await this.scalar("SELECT count(*) FROM events"));
+    await c.run("DROP TABLE all_events");
+
+    const reasons = await c.runAndReadAll(
+      "SELECT regexp_replace(reason, ' [0-9]+ bytes.*$', '') AS reason, count(*)::INTEGER AS count FROM quarantine GROUP BY 1 ORDER BY 2 DESC, 1",
+    );
+    return {
+      lines: (await this.scalar("SELECT count(*) FROM records")) + (await this.scalar("SELECT count(*) FROM quarantine")),
+      records: await this.scalar("SELECT count(*) FROM records"),
+      events: await this.scalar("SELECT count(*) FROM events"),
+      eventsOutsideWindow: outside,
+      quarantined: await this.scalar("SELECT count(*) FROM quarantine"),
+      quarantineByReason: reasons.getRowObjectsJson() as { reason: string; count: number }[],
+    };
+  }
+
+  /** Reads all files' lines in one parallel scan; damaged files are salvaged and scanned as plain text. */
+  async #scanLines(files: EvidenceFile[], options: LoadOptions): Promise<EvidenceFile[]> {
+    try {
+      await this.#readCsv(files, options.maxLineBytes);
+      return files;
+    } catch (error) {
+      if (!/gzip|decompress|inflate|zlib|compress/i.test((error as Error).message)) throw error;
+    }
+    // Slow path, only when a file is damaged: find which, keep the lines before the damage.
+    const usable: EvidenceFile[] = [];
+    const salvageFaults: { blob: string; line: number; reason: string }[] = [];
+    await mkdir(options.workDir, { recursive: true });
+    for (const [index, file] of files.entries()) {
+      try {
+        await this.#readCsv([file], options.maxLineBytes);
+        usable.push(file);
+      } catch (error) {
+        const salvaged = join(options.workDir, `salvaged-${index}.jsonl`);
+        const { lines, reason } = await salvageGzip(file.path, salvaged, options.maxLineBytes);
+        usable.push({ blob: file.blob, path: salvaged });
+        salvageFaults.push({ blob: file.blob, line: lines + 1, reason: `damaged file: ${reason ?? (error as Error).message}`.slice(0, 300) });
+      }
+    }
+    await this.#readCsv(usable, options.maxLineBytes);
+    for (const fault of salvageFaults) {
+      await this.connection.run(`INSERT INTO quarantine VALUES (${sqlString(fault.blob)}, ${fault.line}, ${sqlString(fault.reason)}, NULL)`);
+    }
+    return usable;
+  }
+
+  async #readCsv(files: EvidenceFile[], maxLineBytes: number): Promise<void> {
+    const c = this.connection;
+    for (const table of ["scan", "scan_rejects", "scan_reject_scans"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
+    const paths = `[${files.map((f) => sqlString(f.path)).join(", ")}]`;
+    // One VARCHAR column per line: delimiter and quote are bytes valid JSON never contains raw.
+    await c.run(`CREATE TEMP TABLE scan AS SELECT file_index, line AS text FROM read_csv(${paths},
+      columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false,
+      new_line = '\\n', max_line_size = ${maxLineBytes}, buffer_size = ${Math.max(maxLineBytes * 2, 32 << 20)},
+      ignore_errors = true, store_rejects = true, rejects_table = 'scan_rejects', rejects_scan = 'scan_reject_scans', rejects_limit = 0)`);
+  }
+
+  /** Line numbers from scan order, corrected for the lines the reader rejected (and quarantines those). */
+  async #numberLines(maxLineBytes: number): Promise<void> {
+    const c = this.connection;
+    await c.run(`CREATE TEMP TABLE rejects AS
+      SELECT DISTINCT ON (e.file_index, j.line) e.file_index, j.line AS rline,
+        CASE j.error_type WHEN 'LINE SIZE OVER MAXIMUM' THEN 'line over the ' || ${maxLineBytes} || '-byte limit (--max-line-bytes)'
+          WHEN 'INVALID ENCODING' THEN 'not valid UTF-8'
+          WHEN 'TOO MANY COLUMNS' THEN 'not JSON (control character 0x01)'
+          ELSE lower(j.error_type) END AS reason, left(j.csv_line, 200) AS raw_prefix
+      FROM scan_rejects j JOIN scan_reject_scans s USING (scan_id, file_id) JOIN evidence_files e ON e.path = s.file_path
+      ORDER BY e.file_index, j.line`);
+    await c.run(`INSERT INTO quarantine SELECT e.blob, r.rline, r.reason, r.raw_prefix FROM rejects r JOIN evidence_files e USING (file_index)`);
+    const rejected = await this.scalar("SELECT count(*) FROM rejects");
+    const ordinal = "rowid - min(rowid) OVER (PARTITION BY file_index) + 1";
+    if (rejected === 0) {
+      await c.run(`CREATE TEMP TABLE lines AS SELECT file_index, ${ordinal} AS line, text FROM scan`);
+    } else {
+      // The k-th kept line of a file is line k plus the rejected lines that came before it.
+      await c.run(`CREATE TEMP TABLE lines AS
+        WITH kept AS (SELECT file_index, ${ordinal} AS k, text FROM scan),
+             gaps AS (SELECT file_index, rline - row_number() OVER (PARTITION BY file_index ORDER BY rline) AS kept_before FROM rejects)
+        SELECT kept.file_index, kept.k + (SELECT count(*) FROM gaps g WHERE g.file_index = kept.file_index AND g.kept_before < kept.k) AS line, kept.text
+        FROM kept`);
+    }
+    await c.run("DROP TABLE rejects");
+    await c.run("DROP TABLE scan");
+  }
+
+  /** One number from a query. */
+  async scalar(sql: string): Promise<number> {
+    const result = await this.connection.runAndReadAll(sql);
+    return Number(result.getRows()[0]?.[0] ?? 0);
+  }
+
+  /** Closes the database (flushes case.duckdb). */
+  close(): void {
+    this.connection.closeSync();
+    this.#instance.closeSync();
+  }
+}
+
+/** Copies the readable lines of a damaged gzip file to `dest`; returns how many and why it stopped. */
+async function salvageGzip(path: string, dest: string, maxLineBytes: number): Promise<{ lines: number; reason: string | undefined }> {
+  const out: string[] = [];
+  let reason: string | undefined;
+  let lines = 0;
+  try {
+    const stream = path.endsWith(".gz") ? createReadStream(path).pipe(createGunzip()) : createReadStream(path);
+    // Lines are kept as bytes so DuckDB judges them exactly as it would have.
+    for await (const raw of splitLines(stream, maxLineBytes)) {
+      out.push(Buffer.from(raw.bytes).toString("latin1"));
+      lines++;
+    }
+  } catch (error) {
+    reason = (error as Error).message;
+  }
+  // splitLines yields a line only once its newline arrived, so a record cut by the damage is
+  // never among them: it is the fault reported at line `lines + 1`.
+  await writeFile(dest, out.length ? Buffer.from(`${out.join("\n")}\n`, "latin1") : "");
+  return { lines, reason };
+}

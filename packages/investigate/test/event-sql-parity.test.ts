@@ -1,0 +1,78 @@
+// The SQL normalizer must agree with @oclog/schema's TypeScript normalizer (the reference) on
+// real records: the live capture of OpenClaw 2026.9.6 and the blobs real Fluent Bit shipped.
+import test from "ava";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
+import { detectSource, normalize, type Event } from "@oclog/schema";
+import { CaseDatabase, type EvidenceFile } from "../src/case-database.js";
+
+const captureDir = fileURLToPath(new URL("../../../test/fixtures/openclaw-2026.9.6/", import.meta.url));
+const samplesDir = fileURLToPath(new URL("../../../../shared/fluent-bit/samples/", import.meta.url));
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+const evidence: EvidenceFile[] = [
+  ...["gateway.log", "transcripts.jsonl", "trajectory.jsonl", "trajectory-runtime.jsonl", "audit-ledger.jsonl", "config-audit.jsonl"].map((f) => ({
+    blob: `capture/${f}`,
+    path: join(captureDir, f),
+  })),
+  ...filesUnder(samplesDir).filter((p) => p.endsWith(".gz")).map((p) => ({ blob: p.slice(samplesDir.length), path: p })),
+];
+
+function referenceEvents(file: EvidenceFile): Event[] {
+  const bytes = readFileSync(file.path);
+  const text = (file.path.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8");
+  return text.split("\n").flatMap((line, index) => {
+    if (line === "") return [];
+    const value = JSON.parse(line) as unknown;
+    const result = normalize(detectSource(value)!, value, { ref: `${file.blob}:${index + 1}` });
+    if (!result.ok) throw new Error(`${file.blob}:${index + 1}: ${result.reason}`);
+    return result.events;
+  });
+}
+
+const key = (e: { raw: { ref: string | null }; action: string; gen_ai: { tool: { call: { id: string | null } } } }) =>
+  `${e.raw.ref}|${e.action}|${e.gen_ai.tool.call.id ?? ""}`;
+
+test("SQL events equal TypeScript events, field by field, on real records", async (t) => {
+  const db = await CaseDatabase.open(":memory:");
+  try {
+    const result = await db.load(evidence, { maxLineBytes: 4 << 20, workDir: mkdtempSync(join(tmpdir(), "oclog-parity-")) });
+    t.is(result.quarantined, 0, JSON.stringify(result.quarantineByReason));
+    const rows = (await db.connection.runAndReadAll(
+      "SELECT strftime(time, '%Y-%m-%dT%H:%M:%S.%g') || 'Z' AS time, * EXCLUDE (time, blob, line) FROM events",
+    )).getRowObjectsJson() as unknown as Event[];
+    const expected = evidence.flatMap(referenceEvents);
+    t.is(rows.length, expected.length, "same number of events");
+    const byKey = new Map(rows.map((row) => [key(row), row]));
+    let compared = 0;
+    for (const want of expected) {
+      const got = byKey.get(key(want));
+      if (!got) {
+        t.fail(`missing in SQL: ${key(want)}`);
+        continue;
+      }
+      const { gen_ai: wantGenAi, ...wantRest } = want;
+      const { gen_ai: gotGenAi, ...gotRest } = got;
+      t.deepEqual(gotRest, wantRest, key(want));
+      const parse = (s: string | null) => (s === null ? null : (JSON.parse(s) as unknown));
+      t.deepEqual(
+        { ...gotGenAi, tool: { ...gotGenAi.tool, call: { ...gotGenAi.tool.call, arguments: parse(gotGenAi.tool.call.arguments) } } },
+        { ...wantGenAi, tool: { ...wantGenAi.tool, call: { ...wantGenAi.tool.call, arguments: parse(wantGenAi.tool.call.arguments) } } },
+        key(want),
+      );
+      compared++;
+    }
+    t.true(compared > 1000);
+  } finally {
+    db.close();
+  }
+});
