@@ -142,6 +142,7 @@ export class CaseDatabase {
         CASE WHEN text IS NULL OR trim(text) = '' THEN 'blank line'
              WHEN r IS NULL AND NOT json_valid(text) THEN 'not JSON'
              WHEN r IS NULL THEN 'not a JSON object'
+             WHEN source IS NULL AND json_type(text) <> 'OBJECT' THEN 'not a JSON object'
              WHEN source IS NULL AND r.oclog_source IS NOT NULL THEN 'source ' || left(r.oclog_source, 40) || ' has no schema in this oclog version'
              WHEN source IS NULL THEN 'unknown record shape: not any OpenClaw source oclog knows'
              ELSE ${INVALID_SQL} END AS reason
