@@ -19,6 +19,8 @@ export interface EvidenceFile {
   blob: string;
   /** Absolute path of the evidence file (gzip when the name ends in .gz). */
   path: string;
+  /** Why the file is damaged (a truncated gzip), when known: its readable lines are salvaged. */
+  damaged?: string;
 }
 
 export interface LoadOptions {
@@ -175,26 +177,36 @@ export class CaseDatabase {
 
   /** Reads all files' lines in one parallel scan; damaged files are salvaged and scanned as plain text. */
   async #scanLines(files: EvidenceFile[], options: LoadOptions): Promise<EvidenceFile[]> {
-    try {
-      await this.#readCsv(files, options.maxLineBytes);
-      return files;
-    } catch (error) {
-      if (!/gzip|decompress|inflate|zlib|compress/i.test((error as Error).message)) throw error;
+    const known = files.some((f) => f.damaged !== undefined);
+    if (!known) {
+      try {
+        await this.#readCsv(files, options.maxLineBytes);
+        return files;
+      } catch (error) {
+        if (!/gzip|decompress|inflate|zlib|compress/i.test((error as Error).message)) throw error;
+      }
     }
     // Slow path, only when a file is damaged: find which, keep the lines before the damage.
     const usable: EvidenceFile[] = [];
     const salvageFaults: { blob: string; line: number; reason: string }[] = [];
     await mkdir(options.workDir, { recursive: true });
     for (const [index, file] of files.entries()) {
-      try {
-        await this.#readCsv([file], options.maxLineBytes);
-        usable.push(file);
-      } catch (error) {
-        const salvaged = join(options.workDir, `salvaged-${index}.jsonl`);
-        const { lines, reason } = await salvageGzip(file.path, salvaged, options.maxLineBytes);
-        usable.push({ blob: file.blob, path: salvaged });
-        salvageFaults.push({ blob: file.blob, line: lines + 1, reason: `damaged file: ${reason ?? (error as Error).message}`.slice(0, 300) });
+      let problem = file.damaged;
+      if (problem === undefined && !known) {
+        try {
+          await this.#readCsv([file], options.maxLineBytes);
+        } catch (error) {
+          problem = (error as Error).message;
+        }
       }
+      if (problem === undefined) {
+        usable.push(file);
+        continue;
+      }
+      const salvaged = join(options.workDir, `salvaged-${index}.jsonl`);
+      const { lines, reason } = await salvageGzip(file.path, salvaged, options.maxLineBytes);
+      usable.push({ blob: file.blob, path: salvaged });
+      salvageFaults.push({ blob: file.blob, line: lines + 1, reason: `damaged file: ${reason ?? problem}`.slice(0, 300) });
     }
     await this.#readCsv(usable, options.maxLineBytes);
     for (const fault of salvageFaults) {

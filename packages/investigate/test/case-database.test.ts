@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { CaseDatabase, type EvidenceFile } from "../src/case-database.js";
+import { gzipProblem } from "../src/gzip-integrity.js";
 
 const dir = mkdtempSync(join(tmpdir(), "oclog-casedb-"));
 const capture = fileURLToPath(new URL("../../../test/fixtures/openclaw-2026.9.6/", import.meta.url));
@@ -33,6 +34,12 @@ test("each planted fault is quarantined once, with its line; good records all lo
     write("empty.gz", ""),
     { blob: "oclog/alice/truncated.gz", path: (() => { const p = join(dir, "truncated.gz"); writeFileSync(p, fullGzip.subarray(0, Math.floor(fullGzip.length * 0.6))); return p; })() },
   ];
+  for (const file of files) {
+    const problem = await gzipProblem(file.path);
+    if (problem !== undefined) file.damaged = problem;
+  }
+  t.truthy(files[3]!.damaged, "the truncated gzip is found damaged");
+  t.is(files.filter((f) => f.damaged).length, 1);
   const db = await CaseDatabase.open(":memory:");
   try {
     const result = await db.load(files, { maxLineBytes: 4 << 20, workDir: join(dir, "work") });
