@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { chmod, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
+import { gzipProblem } from "./gzip-integrity.js";
 
 export interface EvidenceEntry {
   blob: string;
@@ -18,6 +19,8 @@ export interface EvidenceEntry {
   sha256: string;
   lastModified: string;
   downloadedAt: string;
+  /** Why the file does not decompress to its end (a truncated gzip), if it does not. */
+  damaged?: string;
 }
 
 export interface CaseManifest {
@@ -107,6 +110,8 @@ export class EvidenceStore {
       lastModified: blob.lastModified.toISOString(),
       downloadedAt: new Date().toISOString(),
     };
+    const damaged = await gzipProblem(absolute);
+    if (damaged !== undefined) entry.damaged = damaged;
     await chmod(absolute, 0o444);
     this.manifest.evidence[blob.name] = entry;
     return entry;
