@@ -61,6 +61,85 @@ Examples:
       await schemaExport({ out: opts.out, json: opts.json ?? false }, output);
     });
 
+  program
+    .command("investigate")
+    .description("Pull a user's blobs into an evidence folder, load them into DuckDB, run detections, write reports")
+    .requiredOption("-u, --user <user>", "the user whose VM records to investigate (lowercase letters, digits, dashes)")
+    .option("--connection-string <string>", "storage connection string (prefer AZURE_STORAGE_CONNECTION_STRING: argv is visible to other users)")
+    .option("--account-url <url>", "storage account URL, e.g. https://acct.blob.core.windows.net (with --sas, AZURE_STORAGE_SAS or your Azure login)")
+    .option("--sas-env <name>", "environment variable holding a read/list SAS for --account-url", "AZURE_STORAGE_SAS")
+    .option("--container <name>", "container to read (default: from --users or --container-template)")
+    .option("--container-template <template>", "container name template", "oclog-{user}")
+    .option("--users <file>", "users map file: user -> container")
+    .option("--since <time>", "only records at or after this time: ISO 8601 or relative (7d, 36h, 90m)")
+    .option("--until <time>", "only records at or before this time: ISO 8601 or relative")
+    .option("--tz <zone>", "time zone for display and zone-less times", "UTC")
+    .option("--case-dir <dir>", "case folder (default: ./cases/<user>-<date>)")
+    .option("--concurrency <n>", "parallel downloads", parsePositiveInt, 8)
+    .option("--max-line-bytes <n>", "longest record accepted, in bytes", parsePositiveInt, 4 * 1024 * 1024)
+    .addOption(new Option("--format <format>", "what to print").choices(["text", "json", "md", "html"]).default("text"))
+    .option("--json", "same as --format json: {case_dir, blobs, bytes, records, quarantined, findings}")
+    .addOption(new Option("--fail-on <severity>", "exit 1 when findings at or above this severity exist").choices(["informational", "low", "medium", "high", "critical"]))
+    .option("--no-progress", "no progress bar even on a terminal")
+    .addHelpText(
+      "after",
+      `
+Credentials come from the environment, never from files you pass around:
+  AZURE_STORAGE_CONNECTION_STRING, or --account-url with AZURE_STORAGE_SAS (read+list), or your
+  Azure CLI / managed identity login (DefaultAzureCredential).
+
+Exit status: 0 done, 1 findings at or above --fail-on, 2 usage or configuration error,
+3 records were quarantined and nothing at or above --fail-on fired.
+
+Examples:
+  oclog investigate --user alice
+  oclog investigate --user alice --since 7d --fail-on high --json
+  AZURE_STORAGE_SAS=... oclog investigate --user alice --account-url https://acct.blob.core.windows.net`,
+    )
+    .exitOverride()
+    .action(async (opts: Record<string, unknown>) => {
+      const { investigateCommand } = await import("./commands/investigate.js");
+      await investigateCommand(opts as never, output);
+    });
+
+  const caseCommand = program.command("case").description("Work with case folders").exitOverride();
+  caseCommand
+    .command("verify")
+    .description("Re-hash every evidence file against the manifest and check the custody chain")
+    .argument("<case-dir>", "the case folder")
+    .option("--json", "print the report as JSON")
+    .addHelpText("after", "\nExit status: 0 intact, 1 tampering or damage found, 2 not a case folder.\n\nExample:\n  oclog case verify cases/alice-20261125")
+    .exitOverride()
+    .action(async (caseDir: string, opts: { json?: boolean }) => {
+      const { caseVerifyCommand } = await import("./commands/case-verify.js");
+      await caseVerifyCommand(caseDir, { json: opts.json ?? false }, output);
+    });
+
+  program
+    .command("sql")
+    .description("Ask a case database a question (read-only)")
+    .argument("<case-dir>", "the case folder")
+    .argument("<query>", "SQL over events, records, quarantine, evidence_files")
+    .option("--json", "print rows as JSON lines")
+    .option("--max-rows <n>", "rows to print", parsePositiveInt, 200)
+    .addHelpText("after", `\nExample:\n  oclog sql cases/alice-20261125 "SELECT category, outcome, count(*) FROM events GROUP BY ALL ORDER BY 3 DESC"`)
+    .exitOverride()
+    .action(async (caseDir: string, query: string, opts: { json?: boolean; maxRows: number }) => {
+      const { sqlCommand } = await import("./commands/sql.js");
+      await sqlCommand(caseDir, query, { json: opts.json ?? false, maxRows: opts.maxRows }, output);
+    });
+
+  program
+    .command("demo")
+    .description("Investigate the embedded demo incident: Azurite, alice's blobs, the full investigation")
+    .option("--case-dir <dir>", "case folder (default: a new temporary folder)")
+    .option("--json", "print the investigation summary as JSON")
+    .exitOverride()
+    .action(async (opts: { caseDir?: string; json?: boolean }) => {
+      const { demoCommand } = await import("./commands/demo.js");
+      await demoCommand({ caseDir: opts.caseDir, json: opts.json ?? false }, output);
+    });
+
   return program;
 }
 

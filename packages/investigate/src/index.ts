@@ -1,1 +1,15 @@
-export {};
+export { CaseDatabase } from "./case-database.js";
+export type { EvidenceFile, LoadOptions, LoadResult } from "./case-database.js";
+export { EvidenceStore, evidencePathFor, sha256File } from "./evidence-store.js";
+export type { CaseManifest, EvidenceEntry } from "./evidence-store.js";
+export { CustodyLog, verifyCustody } from "./custody-log.js";
+export type { CustodyEntry } from "./custody-log.js";
+export { verifyCase } from "./case-verify.js";
+export type { VerifyReport } from "./case-verify.js";
+export { runCaseQuery } from "./sql-query.js";
+export type { SqlResult } from "./sql-query.js";
+export { eventsTableDdl, loadEventsJsonl, EVENT_COLUMNS } from "./events-table.js";
+export { SEVERITIES, severityRank } from "./finding.js";
+export type { DetectionMeta, Finding, Severity } from "./finding.js";
+export { buildDemoIncident } from "./demo/incident.js";
+export type { DemoIncident, DemoBlob } from "./demo/incident.js";

@@ -1,0 +1,169 @@
+/**
+ * `oclog investigate`, the orchestration: list the user's blobs, keep those that may hold
+ * records in the window, preserve them as evidence (skipping what the case already has), load
+ * the evidence into the case database, run the detections, write the reports. Every step that
+ * touches evidence is written to the custody log.
+ */
+import { join } from "node:path";
+import type { CaseDatabase, LoadResult } from "./case-database.js";
+import { CaseDatabase as CaseDb } from "./case-database.js";
+import { CustodyLog } from "./custody-log.js";
+import { EvidenceStore } from "./evidence-store.js";
+import type { Finding } from "./finding.js";
+
+/** A blob as listed by the storage account. */
+export interface ListedBlob {
+  name: string;
+  etag: string;
+  size: number;
+  contentMD5: string | null;
+  lastModified: Date;
+}
+
+export type DownloadOutcome = { status: "ok" } | { status: "vanished" } | { status: "failed"; reason: string };
+
+/** What the investigation needs from storage (the Azure adapter, or anything else). */
+export interface EvidenceSource {
+  /** Human label for custody and reports: account and container, never a secret. */
+  readonly label: string;
+  list(): AsyncIterable<ListedBlob>;
+  /** Downloads many blobs with bounded parallelism; one outcome per blob, never throws for one blob. */
+  downloadAll(blobs: ListedBlob[], destFor: (blob: ListedBlob) => Promise<string>, onDone: (blob: ListedBlob, outcome: DownloadOutcome) => Promise<void>): Promise<void>;
+}
+
+/** Decides from a blob's name whether it may hold records in the window (upload time >= since). */
+export type BlobFilter = (name: string) => { keep: boolean; reason?: string };
+
+/** Runs detections and writes reports against a loaded case database. */
+export interface Analysis {
+  run(db: CaseDatabase, context: AnalysisContext): Promise<{ findings: Finding[]; detectionErrors: { file: string; reason: string }[]; reports: Record<string, string> }>;
+}
+
+export interface AnalysisContext {
+  caseId: string;
+  caseDir: string;
+  user: string;
+  container: string;
+  load: LoadResult;
+  blobs: number;
+  bytes: number;
+  since?: Date;
+  until?: Date;
+}
+
+export interface InvestigationOptions {
+  user: string;
+  container: string;
+  caseDir: string;
+  caseId: string;
+  oclogVersion: string;
+  since?: Date;
+  until?: Date;
+  maxLineBytes: number;
+  source: EvidenceSource;
+  filter: BlobFilter;
+  analysis: Analysis;
+  onProgress?: (progress: { done: number; total: number; bytes: number }) => void;
+  actor?: string;
+}
+
+export interface InvestigationResult {
+  caseId: string;
+  caseDir: string;
+  blobs: { listed: number; skippedByTime: number; downloaded: number; reused: number; vanished: string[]; failed: { blob: string; reason: string }[] };
+  bytes: number;
+  load: LoadResult;
+  findings: Finding[];
+  detectionErrors: { file: string; reason: string }[];
+  reports: Record<string, string>;
+}
+
+/** Runs one investigation end to end. */
+export async function investigate(options: InvestigationOptions): Promise<InvestigationResult> {
+  const store = await EvidenceStore.open(options.caseDir, {
+    caseId: options.caseId,
+    user: options.user,
+    container: options.container,
+    oclogVersion: options.oclogVersion,
+  });
+  const custody = await CustodyLog.open(join(options.caseDir, "custody.jsonl"), options.actor);
+  await custody.append("investigation.start", {
+    user: options.user,
+    container: options.container,
+    source: options.source.label,
+    since: options.since?.toISOString() ?? null,
+    until: options.until?.toISOString() ?? null,
+    oclogVersion: options.oclogVersion,
+  });
+
+  const listed: ListedBlob[] = [];
+  let skippedByTime = 0;
+  for await (const blob of options.source.list()) {
+    if (options.filter(blob.name).keep) listed.push(blob);
+    else skippedByTime++;
+  }
+  const wanted: ListedBlob[] = [];
+  let reused = 0;
+  for (const blob of listed) {
+    if (await store.has(blob.name, blob.etag)) reused++;
+    else wanted.push(blob);
+  }
+  const result: InvestigationResult["blobs"] = { listed: listed.length + skippedByTime, skippedByTime, downloaded: 0, reused, vanished: [], failed: [] };
+  let done = 0;
+  let bytes = 0;
+  const total = wanted.length;
+  options.onProgress?.({ done, total, bytes });
+  await options.source.downloadAll(
+    wanted,
+    (blob) => store.prepare(blob.name),
+    async (blob, outcome) => {
+      done++;
+      if (outcome.status === "ok") {
+        const entry = await store.add(blob);
+        bytes += entry.size;
+        result.downloaded++;
+        await custody.append("evidence.add", { blob: blob.name, etag: blob.etag, sha256: entry.sha256, size: entry.size, ...(entry.damaged ? { damaged: entry.damaged } : {}) });
+      } else if (outcome.status === "vanished") {
+        result.vanished.push(blob.name);
+        await custody.append("evidence.vanished", { blob: blob.name, etag: blob.etag });
+      } else {
+        result.failed.push({ blob: blob.name, reason: outcome.reason });
+        await custody.append("evidence.failed", { blob: blob.name, reason: outcome.reason });
+      }
+      options.onProgress?.({ done, total, bytes });
+    },
+  );
+  await store.save();
+
+  // Everything preserved in this case that may hold records in the window is analysed.
+  const evidence = store.entries().filter((entry) => options.filter(entry.blob).keep);
+  const db = await CaseDb.open(join(options.caseDir, "case.duckdb"));
+  try {
+    const load = await db.load(
+      evidence.map((entry) => ({ blob: entry.blob, path: join(options.caseDir, entry.path), ...(entry.damaged ? { damaged: entry.damaged } : {}) })),
+      { maxLineBytes: options.maxLineBytes, workDir: join(options.caseDir, "work"), ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) },
+    );
+    const totalBytes = evidence.reduce((sum, entry) => sum + entry.size, 0);
+    const analysis = await options.analysis.run(db, {
+      caseId: options.caseId,
+      caseDir: options.caseDir,
+      user: options.user,
+      container: options.container,
+      load,
+      blobs: evidence.length,
+      bytes: totalBytes,
+      ...(options.since ? { since: options.since } : {}),
+      ...(options.until ? { until: options.until } : {}),
+    });
+    await custody.append("investigation.analyse", {
+      blobs: evidence.length,
+      records: load.records,
+      events: load.events,
+      quarantined: load.quarantined,
+      findings: analysis.findings.map((f) => ({ id: f.detection.id, count: f.count })),
+    });
+    return { caseId: options.caseId, caseDir: options.caseDir, blobs: result, bytes: totalBytes, load, ...analysis };
+  } finally {
+    db.close();
+  }
+}
