@@ -1,0 +1,174 @@
+/**
+ * The file format of a detection, without any I/O: a metadata header in SQL line comments (a
+ * strict subset of YAML: `key: value`, `key: [a, b]`, `- item` lists, indented continuation
+ * lines), then one SELECT over `events`. Kept pure so the loader, the linter and tests agree on
+ * one parser.
+ */
+import { SEVERITIES, type DetectionMeta, type Severity } from "./finding.js";
+
+/** Logsource prefixes a detection file name may start with (`tool_`, `auth_`, ...). */
+export const DETECTION_LOGSOURCES = ["auth", "config", "model", "network", "pairing", "pipeline", "sandbox", "tool"] as const;
+
+/** Lifecycle states a rule can be in (Sigma's; retired rules leave the directory). */
+export const DETECTION_STATUSES = ["experimental", "test", "stable"] as const;
+
+const REQUIRED_FIELDS = ["id", "title", "status", "severity", "tags", "description", "falsepositives"] as const;
+const OPTIONAL_FIELDS = ["author", "date", "modified", "references", "match_count"] as const;
+const KNOWN_FIELDS = new Set<string>([...REQUIRED_FIELDS, ...OPTIONAL_FIELDS]);
+const LIST_FIELDS = new Set<string>(["tags", "falsepositives", "references"]);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const FILE_NAME = new RegExp(`^(${DETECTION_LOGSOURCES.join("|")})_[a-z0-9_]+\\.sql$`);
+
+/** A parsed detection file, before the loader adds where it lives. */
+export interface ParsedDetection {
+  meta: Omit<DetectionMeta, "file">;
+  /** The query with the header removed and no trailing semicolon. */
+  sql: string;
+  /** Rows the rule returns on its positive fixture (`match_count`), or null when not declared. */
+  matchCount: number | null;
+  author: string | null;
+  date: string | null;
+  modified: string | null;
+  references: string[];
+}
+
+export type ParseDetectionResult = { ok: true; detection: ParsedDetection } | { ok: false; reason: string };
+
+type HeaderValue = { kind: "scalar"; text: string } | { kind: "list"; items: string[] };
+
+/** Why a detection file name breaks the `<logsource>_<name>.sql` convention, or null when it is fine. */
+export function detectionFileNameProblem(name: string): string | null {
+  // Sigma's bounds: long enough to say something, short enough for a terminal column.
+  if (name.length < 10 || name.length > 90) return `file name must be 10-90 characters long, got ${name.length}`;
+  if (!FILE_NAME.test(name)) {
+    return `file name must match <logsource>_<name>.sql in [a-z0-9_] with logsource one of ${DETECTION_LOGSOURCES.join(", ")}`;
+  }
+  return null;
+}
+
+/** Parses a detection file; every problem is reported at once, joined with "; ". */
+export function parseDetection(text: string): ParseDetectionResult {
+  const lines = text.split(/\r?\n/);
+  let end = 0;
+  while (end < lines.length && lines[end]!.startsWith("--")) end++;
+  const problems: string[] = [];
+  const values = parseHeader(lines.slice(0, end), problems);
+  const sql = lines.slice(end).join("\n").trim().replace(/;\s*$/, "").trimEnd();
+  if (end === 0) problems.push("no metadata header: the file must start with `-- key: value` comment lines");
+  if (sql === "") problems.push("no query after the header");
+  else if (!/^(select|with|from)\b/i.test(stripLeadingComments(sql))) problems.push("the query must be one SELECT (or WITH ... SELECT) over events");
+
+  const missing = REQUIRED_FIELDS.filter((field) => !values.has(field));
+  if (missing.length > 0) problems.push(`missing field(s): ${missing.join(", ")}`);
+  for (const [key, value] of values) {
+    if (LIST_FIELDS.has(key) && value.kind !== "list") problems.push(`${key} must be a list ([a, b] or "- item" lines)`);
+    if (!LIST_FIELDS.has(key) && value.kind !== "scalar") problems.push(`${key} must be a single value, not a list`);
+  }
+  const scalar = (key: string) => {
+    const value = values.get(key);
+    return value?.kind === "scalar" ? value.text : null;
+  };
+  const list = (key: string) => {
+    const value = values.get(key);
+    return value?.kind === "list" ? value.items : [];
+  };
+
+  const id = scalar("id");
+  if (id !== null && !UUID.test(id)) problems.push(`id must be a lowercase UUID, got ${JSON.stringify(id)}`);
+  const title = scalar("title");
+  if (title === "") problems.push("title is empty");
+  const description = scalar("description");
+  if (description === "") problems.push("description is empty");
+  const status = scalar("status");
+  if (status !== null && !(DETECTION_STATUSES as readonly string[]).includes(status)) {
+    problems.push(`unknown status ${JSON.stringify(status)} (expected ${DETECTION_STATUSES.join(", ")})`);
+  }
+  const severity = scalar("severity");
+  if (severity !== null && !(SEVERITIES as readonly string[]).includes(severity)) {
+    problems.push(`unknown severity ${JSON.stringify(severity)} (expected ${SEVERITIES.join(", ")})`);
+  }
+  const matchCountText = scalar("match_count");
+  if (matchCountText !== null && !/^\d+$/.test(matchCountText)) problems.push(`match_count must be a whole number, got ${JSON.stringify(matchCountText)}`);
+  for (const key of ["date", "modified"]) {
+    const value = scalar(key);
+    if (value !== null && !DATE.test(value)) problems.push(`${key} must be YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  }
+
+  if (problems.length > 0) return { ok: false, reason: problems.join("; ") };
+  return {
+    ok: true,
+    detection: {
+      meta: {
+        id: id!,
+        title: title!,
+        status: status as DetectionMeta["status"],
+        severity: severity as Severity,
+        tags: list("tags"),
+        description: description!,
+        falsepositives: list("falsepositives"),
+      },
+      sql,
+      matchCount: matchCountText === null ? null : Number(matchCountText),
+      author: scalar("author"),
+      date: scalar("date"),
+      modified: scalar("modified"),
+      references: list("references"),
+    },
+  };
+}
+
+function parseHeader(lines: string[], problems: string[]): Map<string, HeaderValue> {
+  const values = new Map<string, HeaderValue>();
+  let current: string | null = null;
+  lines.forEach((raw, index) => {
+    const line = raw.slice(2).replace(/^ /, "");
+    const where = `header line ${index + 1}`;
+    if (line.trim() === "") return;
+    const field = /^([A-Za-z_][A-Za-z0-9_]*):(?:\s+(.*))?$/.exec(line);
+    if (field) {
+      const key = field[1]!;
+      const text = (field[2] ?? "").trim();
+      current = key;
+      if (!KNOWN_FIELDS.has(key)) problems.push(`${where}: unknown field ${JSON.stringify(key)}`);
+      if (values.has(key)) problems.push(`${where}: duplicate field ${JSON.stringify(key)}`);
+      values.set(key, text.startsWith("[") ? parseFlowList(text, where, problems) : { kind: "scalar", text: unquote(text) });
+      return;
+    }
+    const item = /^\s+-\s+(.*)$/.exec(line);
+    const continuation = /^\s+(\S.*)$/.exec(line);
+    const value = current === null ? undefined : values.get(current);
+    if (item && value !== undefined && (value.kind === "list" || value.text === "")) {
+      values.set(current!, { kind: "list", items: [...(value.kind === "list" ? value.items : []), unquote(item[1]!.trim())] });
+    } else if (continuation && value?.kind === "scalar") {
+      values.set(current!, { kind: "scalar", text: `${value.text} ${continuation[1]!.trim()}`.trim() });
+    } else {
+      problems.push(`${where}: expected "key: value", an indented "- item" or an indented continuation, got ${JSON.stringify(line.slice(0, 60))}`);
+    }
+  });
+  return values;
+}
+
+function parseFlowList(text: string, where: string, problems: string[]): HeaderValue {
+  if (!text.endsWith("]")) {
+    problems.push(`${where}: unterminated list ${JSON.stringify(text.slice(0, 60))}`);
+    return { kind: "list", items: [] };
+  }
+  const inner = text.slice(1, -1).trim();
+  return { kind: "list", items: inner === "" ? [] : inner.split(",").map((item) => unquote(item.trim())) };
+}
+
+function unquote(text: string): string {
+  const quoted = /^(["'])(.*)\1$/.exec(text);
+  return quoted ? quoted[2]! : text;
+}
+
+function stripLeadingComments(sql: string): string {
+  let rest = sql.trimStart();
+  for (;;) {
+    if (rest.startsWith("--")) rest = rest.slice(rest.indexOf("\n") === -1 ? rest.length : rest.indexOf("\n") + 1).trimStart();
+    else if (rest.startsWith("/*") && rest.includes("*/")) rest = rest.slice(rest.indexOf("*/") + 2).trimStart();
+    else return rest;
+  }
+}

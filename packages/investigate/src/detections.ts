@@ -1,0 +1,153 @@
+/**
+ * Detections as data (queries/detections/*.sql): loading them tolerantly and running them over a
+ * case database's `events` table. Adding a detection adds a file, not code.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { isAbsolute, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { detectionFileNameProblem, parseDetection } from "./detection-header.js";
+import type { DetectionMeta, Finding } from "./finding.js";
+
+// src/ (tsx) and dist/ (built) sit at the same depth, so one relative URL serves both.
+/** The repository's `queries/detections` directory. */
+export const DETECTIONS_DIR = fileURLToPath(new URL("../../../queries/detections/", import.meta.url));
+const REPO_ROOT = resolve(DETECTIONS_DIR, "../..");
+
+/** Columns every detection returns, so reports can show and locate each evidence row. */
+export const REQUIRED_DETECTION_COLUMNS = ["time", "message", "blob", "line"] as const;
+
+/** Evidence rows kept per finding when the caller does not say. */
+export const DEFAULT_ROW_LIMIT = 50;
+
+/** A detection ready to run: its metadata, its query and its declared fixture match count. */
+export interface LoadedDetection {
+  meta: DetectionMeta;
+  sql: string;
+  /** Rows the rule must return on its positive fixture (`match_count`), null when undeclared. */
+  matchCount: number | null;
+  /** Absolute path of the `.sql` file. */
+  path: string;
+  author: string | null;
+  date: string | null;
+  modified: string | null;
+  references: string[];
+}
+
+/** A rule that could not be loaded or run, and why. */
+export interface DetectionError {
+  /** Path of the `.sql` file, relative to the repository when inside it. */
+  file: string;
+  reason: string;
+}
+
+/** Loads every `*.sql` detection in `dir`; broken rules are reported and skipped, never fatal. */
+export async function loadDetections(dir: string = DETECTIONS_DIR): Promise<{ detections: LoadedDetection[]; errors: DetectionError[] }> {
+  const detections: LoadedDetection[] = [];
+  const errors: DetectionError[] = [];
+  let names: string[];
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    names = entries.filter((entry) => entry.isFile() && entry.name.endsWith(".sql")).map((entry) => entry.name).sort();
+  } catch (error) {
+    return { detections, errors: [{ file: displayPath(dir), reason: `cannot read the detections directory: ${messageOf(error)}` }] };
+  }
+  const byId = new Map<string, string>();
+  for (const name of names) {
+    const path = resolve(dir, name);
+    const file = displayPath(path);
+    const nameProblem = detectionFileNameProblem(name);
+    if (nameProblem !== null) {
+      errors.push({ file, reason: nameProblem });
+      continue;
+    }
+    let text: string;
+    try {
+      text = await readFile(path, "utf8");
+    } catch (error) {
+      errors.push({ file, reason: `cannot read: ${messageOf(error)}` });
+      continue;
+    }
+    const parsed = parseDetection(text);
+    if (!parsed.ok) {
+      errors.push({ file, reason: parsed.reason });
+      continue;
+    }
+    const { meta, ...rest } = parsed.detection;
+    // Findings and known-FP lists key on the id, so a second file with it would be ambiguous.
+    const firstFile = byId.get(meta.id);
+    if (firstFile !== undefined) {
+      errors.push({ file, reason: `duplicate id ${meta.id}, already used by ${firstFile}` });
+      continue;
+    }
+    byId.set(meta.id, file);
+    detections.push({ meta: { ...meta, file }, path, ...rest });
+  }
+  return { detections, errors };
+}
+
+/** Runs detections one after another; a failing query is reported and the rest still run. */
+export async function runDetections(
+  connection: DuckDBConnection,
+  detections: readonly LoadedDetection[],
+  options: { rowLimit?: number } = {},
+): Promise<{ findings: Finding[]; errors: DetectionError[] }> {
+  const rowLimit = Math.max(0, options.rowLimit ?? DEFAULT_ROW_LIMIT);
+  const findings: Finding[] = [];
+  const errors: DetectionError[] = [];
+  for (const detection of detections) {
+    try {
+      // A subquery accepts exactly one SELECT, so a rule cannot smuggle in other statements.
+      const result = await connection.stream(`SELECT * FROM (\n${detection.sql}\n) AS detection`);
+      const columns = result.columnNames();
+      const missing = REQUIRED_DETECTION_COLUMNS.filter((column) => !columns.includes(column));
+      if (missing.length > 0) {
+        errors.push({ file: detection.meta.file, reason: `the query does not return column(s) ${missing.join(", ")}` });
+        continue;
+      }
+      let count = 0;
+      let firstSeen: string | null = null;
+      let lastSeen: string | null = null;
+      const rows: Record<string, unknown>[] = [];
+      for await (const chunk of result.yieldRowObjectJs()) {
+        for (const row of chunk) {
+          count++;
+          const time = jsonSafe(row.time);
+          if (typeof time === "string") {
+            if (firstSeen === null || time < firstSeen) firstSeen = time;
+            if (lastSeen === null || time > lastSeen) lastSeen = time;
+          }
+          if (rows.length < rowLimit) rows.push(jsonSafe(row) as Record<string, unknown>);
+        }
+      }
+      if (count > 0) findings.push({ detection: detection.meta, count, rows, firstSeen, lastSeen });
+    } catch (error) {
+      errors.push({ file: detection.meta.file, reason: `query failed: ${messageOf(error)}` });
+    }
+  }
+  return { findings, errors };
+}
+
+/** A DuckDB value as plain JSON: timestamps as ISO 8601 strings, BigInt as number. */
+export function jsonSafe(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "bigint") {
+    // Counts and line numbers fit; a value beyond 2^53 keeps its digits rather than rounding.
+    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  }
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, jsonSafe(item)]));
+  return value;
+}
+
+function displayPath(path: string): string {
+  const fromRepo = relative(REPO_ROOT, path);
+  return fromRepo.startsWith("..") || isAbsolute(fromRepo) ? path : fromRepo.split("\\").join("/");
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,43 @@
+/** Writes every report file of a case: the timeline exports, report.md and report.html. */
+import { randomBytes } from "node:crypto";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { ReportData } from "./report-data.js";
+import { REPORT_HTML, REPORT_MD } from "./report-format.js";
+import { renderHtml } from "./report-html.js";
+import { renderMarkdown } from "./report-markdown.js";
+import { exportTimeline } from "./timeline-export.js";
+
+export interface ReportPaths {
+  timelineJsonl: string;
+  timelineCsv: string;
+  reportMd: string;
+  reportHtml: string;
+  /** Rows in each timeline file (one per event). */
+  timelineRows: number;
+}
+
+/** Writes `content` next to `path`, then renames it into place, so a reader never sees half a file. */
+export async function writeFileAtomic(path: string, content: string): Promise<void> {
+  const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  try {
+    await writeFile(temp, content, { encoding: "utf8", flag: "wx" });
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Writes timeline.jsonl, timeline.csv, report.md and report.html into `caseDir`. */
+export async function writeReports(connection: DuckDBConnection, data: ReportData, caseDir: string): Promise<ReportPaths> {
+  const dir = resolve(caseDir);
+  await mkdir(dir, { recursive: true });
+  const timeline = await exportTimeline(connection, dir);
+  const reportMd = join(dir, REPORT_MD);
+  const reportHtml = join(dir, REPORT_HTML);
+  await writeFileAtomic(reportMd, renderMarkdown(data));
+  await writeFileAtomic(reportHtml, renderHtml(data));
+  return { timelineJsonl: timeline.jsonl, timelineCsv: timeline.csv, reportMd, reportHtml, timelineRows: timeline.rows };
+}

@@ -1,0 +1,266 @@
+// Detections are data, held to Sigma's conventions by code: file names and headers are linted,
+// every rule fires exactly its declared match_count on a fixture built from real records, the
+// loader survives broken rules, and the real OpenClaw capture fires nothing but known-fps.csv.
+import test from "ava";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { detectSource, normalize } from "@oclog/schema";
+import { DETECTION_STATUSES, detectionFileNameProblem } from "../src/detection-header.js";
+import { DETECTIONS_DIR, loadDetections, runDetections, type LoadedDetection } from "../src/detections.js";
+import { loadEventsJsonl } from "../src/events-table.js";
+import { SEVERITIES } from "../src/finding.js";
+import { buildFixtures, fixtureText, FIXTURES_DIR } from "./fixtures/detections/build-fixtures.js";
+
+const captureDir = fileURLToPath(new URL("../../../test/fixtures/openclaw-2026.9.6/", import.meta.url));
+const samplesDir = fileURLToPath(new URL("../../../../shared/fluent-bit/samples/", import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), "oclog-detections-"));
+
+const { detections, errors: loadErrors } = await loadDetections(DETECTIONS_DIR);
+const stemOf = (detection: LoadedDetection) => detection.meta.file.replace(/^.*\//, "").replace(/\.sql$/, "");
+
+async function withEvents<T>(jsonlPath: string, fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    await loadEventsJsonl(connection, jsonlPath);
+    return await fn(connection);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+test("at least 15 detections load, none with errors", (t) => {
+  t.deepEqual(loadErrors, []);
+  t.true(detections.length >= 15, `${detections.length} detections`);
+});
+
+test("file names and headers follow the conventions", (t) => {
+  for (const name of readdirSync(DETECTIONS_DIR).filter((n) => n.endsWith(".sql"))) {
+    t.is(detectionFileNameProblem(name), null, name);
+  }
+  const ids = new Set<string>();
+  const titles = new Set<string>();
+  for (const { meta, matchCount, author, date } of detections) {
+    const file = meta.file;
+    t.regex(file, /^queries\/detections\/[a-z0-9_]+\.sql$/, file);
+    t.regex(meta.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, `${file}: id is a random (v4) UUID`);
+    t.false(ids.has(meta.id), `${file}: id is unique`);
+    ids.add(meta.id);
+    t.false(titles.has(meta.title), `${file}: title is unique`);
+    titles.add(meta.title);
+    t.true((SEVERITIES as readonly string[]).includes(meta.severity), `${file}: severity`);
+    t.true((DETECTION_STATUSES as readonly string[]).includes(meta.status), `${file}: status`);
+    t.true(meta.tags.length > 0, `${file}: has tags`);
+    for (const tag of meta.tags) t.regex(tag, /^(attack\.t\d{4}(\.\d{3})?|atlas\.aml\.t\d{4}(\.\d{3})?)$/, `${file}: tag ${tag}`);
+    t.true(meta.falsepositives.length > 0, `${file}: names its false positives`);
+    t.true(meta.description.length >= 40, `${file}: description says what and why`);
+    t.true(matchCount !== null && matchCount > 0, `${file}: declares a positive match_count`);
+    t.truthy(author, `${file}: author`);
+    t.regex(date ?? "", /^\d{4}-\d{2}-\d{2}$/, `${file}: date`);
+  }
+});
+
+test("every detection has a fixture and every fixture a detection", (t) => {
+  const stems = new Set(detections.map(stemOf));
+  const fixtures = readdirSync(FIXTURES_DIR).filter((n) => n.endsWith(".jsonl")).map((n) => n.replace(/\.jsonl$/, ""));
+  t.deepEqual([...fixtures].sort(), [...stems].sort());
+});
+
+test("fixtures are what build-fixtures.ts makes from the real capture (not stale)", (t) => {
+  for (const [stem, events] of buildFixtures()) {
+    t.is(readFileSync(join(FIXTURES_DIR, `${stem}.jsonl`), "utf8"), fixtureText(stem, events), `${stem}.jsonl is stale: rerun build-fixtures.ts`);
+  }
+});
+
+for (const detection of detections) {
+  const stem = stemOf(detection);
+  test(`${stem} fires exactly match_count (${String(detection.matchCount)}) on its fixture`, async (t) => {
+    const { findings, errors } = await withEvents(join(FIXTURES_DIR, `${stem}.jsonl`), (c) => runDetections(c, [detection], { rowLimit: 1000 }));
+    t.deepEqual(errors, []);
+    const count = findings[0]?.count ?? 0;
+    t.is(count, detection.matchCount ?? -1, JSON.stringify(findings[0]?.rows.map((r) => r.line)));
+    for (const row of findings[0]?.rows ?? []) {
+      t.regex(String(row.time), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, "time is ISO 8601");
+      t.is(row.blob, `fixtures/${stem}.jsonl`);
+      t.is(typeof row.line, "number");
+      t.is(typeof row.message, "string");
+      t.deepEqual(JSON.parse(JSON.stringify(row)), row, "rows are plain JSON");
+    }
+  });
+}
+
+test("findings count every row, cap the rows kept and span first to last seen", async (t) => {
+  const burst = detections.find((d) => stemOf(d) === "auth_gateway_failure_burst")!;
+  const { findings } = await withEvents(join(FIXTURES_DIR, "auth_gateway_failure_burst.jsonl"), (c) => runDetections(c, [burst], { rowLimit: 2 }));
+  t.is(findings.length, 1);
+  const finding = findings[0]!;
+  t.is(finding.count, 6);
+  t.is(finding.rows.length, 2);
+  t.is(finding.firstSeen, "2026-11-25T10:00:00.000Z");
+  t.is(finding.lastSeen, "2026-11-25T10:03:20.000Z");
+  t.is(finding.rows[0]!.burst_attempts, 6, "BIGINT becomes a number");
+  t.is(finding.detection.id, burst.meta.id);
+});
+
+test("the loader reports each broken rule with its reason and loads the rest", async (t) => {
+  const dir = mkdtempSync(join(scratch, "broken-"));
+  const good = readFileSync(join(DETECTIONS_DIR, "tool_destructive_command.sql"), "utf8");
+  const header = (fields: Record<string, string>) =>
+    Object.entries(fields).map(([k, v]) => `-- ${k}: ${v}`).join("\n");
+  const base = {
+    id: "0f6b2d84-5a3e-4c1f-9b7d-2e8a6c4f1d03",
+    title: "Broken rule",
+    status: "experimental",
+    severity: "low",
+    tags: "[attack.t1059]",
+    description: "A rule written to be broken in a test.",
+    falsepositives: "[None]",
+  };
+  writeFileSync(join(dir, "tool_good_rule.sql"), good);
+  writeFileSync(join(dir, "tool_duplicate_id.sql"), good);
+  writeFileSync(join(dir, "tool_unknown_severity.sql"), `${header({ ...base, severity: "severe" })}\n\nSELECT * FROM events\n`);
+  const { severity: _s, ...noSeverity } = base;
+  writeFileSync(join(dir, "tool_missing_field.sql"), `${header(noSeverity)}\n\nSELECT * FROM events\n`);
+  writeFileSync(join(dir, "tool_bad_header.sql"), `${header(base)}\n-- this line is not a field\n\nSELECT * FROM events\n`);
+  writeFileSync(join(dir, "tool_no_query.sql"), `${header(base)}\n\nDELETE FROM events\n`);
+  writeFileSync(join(dir, "tool_bad_id.sql"), `${header({ ...base, id: "not-a-uuid" })}\n\nSELECT * FROM events\n`);
+  writeFileSync(join(dir, "Tool-Bad-Name.sql"), good);
+  writeFileSync(join(dir, "shell_unknown_logsource.sql"), good);
+  writeFileSync(join(dir, "notes.txt"), "not a rule");
+
+  const { detections: loaded, errors } = await loadDetections(dir);
+  t.deepEqual(loaded.map((d) => d.path), [join(dir, "tool_duplicate_id.sql")], "the first file with the id wins (sorted order)");
+  const reasons = Object.fromEntries(errors.map((e) => [e.file.replace(/^.*\//, ""), e.reason]));
+  t.deepEqual(Object.keys(reasons).sort(), [
+    "Tool-Bad-Name.sql",
+    "shell_unknown_logsource.sql",
+    "tool_bad_header.sql",
+    "tool_bad_id.sql",
+    "tool_good_rule.sql",
+    "tool_missing_field.sql",
+    "tool_no_query.sql",
+    "tool_unknown_severity.sql",
+  ]);
+  t.regex(reasons["tool_good_rule.sql"]!, /duplicate id f8861605-1244-4893-8d09-256b8f7a4675, already used by .*tool_duplicate_id\.sql/);
+  t.regex(reasons["tool_unknown_severity.sql"]!, /unknown severity "severe"/);
+  t.regex(reasons["tool_missing_field.sql"]!, /missing field\(s\): severity/);
+  t.regex(reasons["tool_bad_header.sql"]!, /header line 8: expected "key: value"/);
+  t.regex(reasons["tool_no_query.sql"]!, /must be one SELECT/);
+  t.regex(reasons["tool_bad_id.sql"]!, /id must be a lowercase UUID/);
+  t.regex(reasons["Tool-Bad-Name.sql"]!, /<logsource>_<name>\.sql/);
+  t.regex(reasons["shell_unknown_logsource.sql"]!, /logsource one of/);
+  t.true(errors.every((e) => e.file.startsWith(dir)), "errors name the file");
+});
+
+test("a missing detections directory is an error, not a crash", async (t) => {
+  const { detections: loaded, errors } = await loadDetections(join(scratch, "nope"));
+  t.deepEqual(loaded, []);
+  t.is(errors.length, 1);
+  t.regex(errors[0]!.reason, /cannot read the detections directory/);
+});
+
+test("a query that fails at run time is reported and the other detections still run", async (t) => {
+  const dir = mkdtempSync(join(scratch, "runtime-"));
+  const good = detections.find((d) => stemOf(d) === "tool_destructive_command")!;
+  const header = readFileSync(good.path, "utf8").split("\n").filter((l) => l.startsWith("--") && !l.startsWith("-- id:"));
+  writeFileSync(join(dir, "tool_missing_column.sql"), ["-- id: 2b9e6c1d-7f3a-4e58-a1c2-9d8b7e6f5a40", ...header, "", "SELECT time, message, blob, line, no_such_column FROM events"].join("\n"));
+  writeFileSync(join(dir, "tool_no_time_column.sql"), ["-- id: 6a1f3e9c-2d4b-4c7a-8e5f-0b9d1c3a7e62", ...header, "", "SELECT message, blob, line FROM events"].join("\n"));
+  writeFileSync(join(dir, "tool_two_statements.sql"), ["-- id: 9c3d5e7f-1a2b-4c6d-8e0f-3a5b7c9d1e24", ...header, "", "SELECT * FROM events; DROP TABLE events"].join("\n"));
+  copyFileSync(good.path, join(dir, "tool_destructive_command.sql"));
+  const { detections: loaded, errors: loadErrs } = await loadDetections(dir);
+  t.deepEqual(loadErrs, []);
+  t.is(loaded.length, 4);
+  const { findings, errors } = await withEvents(join(FIXTURES_DIR, "tool_destructive_command.jsonl"), async (c) => {
+    const run = await runDetections(c, loaded);
+    const remaining = (await c.runAndReadAll("SELECT count(*) AS n FROM events")).getRowObjectsJson()[0]!.n;
+    t.true(Number(remaining) > 0, "the events table survived");
+    return run;
+  });
+  t.deepEqual(findings.map((f) => [f.detection.title, f.count]), [[good.meta.title, 5]]);
+  const reasons = Object.fromEntries(errors.map((e) => [e.file.replace(/^.*\//, ""), e.reason]));
+  t.deepEqual(Object.keys(reasons).sort(), ["tool_missing_column.sql", "tool_no_time_column.sql", "tool_two_statements.sql"]);
+  t.regex(reasons["tool_missing_column.sql"]!, /^query failed: .*no_such_column/s);
+  t.regex(reasons["tool_no_time_column.sql"]!, /does not return column\(s\) time/);
+  t.regex(reasons["tool_two_statements.sql"]!, /^query failed: /);
+});
+
+// --- clean baseline -----------------------------------------------------------------------
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** The real capture plus the blobs real Fluent Bit shipped, normalized as an investigation sees them. */
+function baselineEvents(): string {
+  const files = [
+    ...["gateway.log", "transcripts.jsonl", "trajectory.jsonl", "trajectory-runtime.jsonl", "audit-ledger.jsonl", "config-audit.jsonl"].map((f) => ({
+      blob: `capture/${f}`,
+      path: join(captureDir, f),
+    })),
+    ...filesUnder(samplesDir).filter((p) => p.endsWith(".gz")).map((p) => ({ blob: p.slice(samplesDir.length), path: p })),
+  ];
+  const out: string[] = [];
+  for (const file of files) {
+    const bytes = readFileSync(file.path);
+    const text = (file.path.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8");
+    text.split("\n").forEach((line, index) => {
+      if (line === "") return;
+      const value = JSON.parse(line) as unknown;
+      const result = normalize(detectSource(value)!, value, { ref: `${file.blob}:${index + 1}` });
+      if (!result.ok) throw new Error(`${file.blob}:${index + 1}: ${result.reason}`);
+      for (const event of result.events) out.push(JSON.stringify({ ...event, blob: file.blob, line: index + 1 }));
+    });
+  }
+  const path = join(scratch, "baseline.jsonl");
+  writeFileSync(path, `${out.join("\n")}\n`);
+  return path;
+}
+
+interface KnownFp {
+  ruleId: string;
+  ruleName: string;
+  matchString: string;
+}
+
+function knownFps(): KnownFp[] {
+  const [header, ...rows] = readFileSync(join(DETECTIONS_DIR, "known-fps.csv"), "utf8").split("\n").filter((l) => l.trim() !== "");
+  if (header !== "RuleId;RuleName;MatchString") throw new Error(`known-fps.csv header is ${JSON.stringify(header)}`);
+  return rows.map((row) => {
+    const [ruleId, ruleName, ...match] = row.split(";");
+    return { ruleId: ruleId!, ruleName: ruleName!, matchString: match.join(";") };
+  });
+}
+
+test("clean baseline: real captured records fire only what known-fps.csv lists", async (t) => {
+  const known = knownFps();
+  const byId = new Map(detections.map((d) => [d.meta.id, d]));
+  for (const entry of known) {
+    const detection = byId.get(entry.ruleId);
+    t.truthy(detection, `known-fps.csv names an unknown rule ${entry.ruleId}`);
+    t.is(entry.ruleName, detection?.meta.title ?? "", `known-fps.csv RuleName of ${entry.ruleId} is the rule's title`);
+    t.true(entry.matchString.length >= 8, `MatchString ${JSON.stringify(entry.matchString)} is specific`);
+  }
+  const { findings, errors } = await withEvents(baselineEvents(), (c) => runDetections(c, detections, { rowLimit: 100_000 }));
+  t.deepEqual(errors, []);
+  const used = new Set<KnownFp>();
+  const unexpected: string[] = [];
+  for (const finding of findings) {
+    t.is(finding.rows.length, finding.count);
+    for (const row of finding.rows) {
+      const text = JSON.stringify(row);
+      const entry = known.find((k) => k.ruleId === finding.detection.id && text.includes(k.matchString));
+      if (entry) used.add(entry);
+      else unexpected.push(`${finding.detection.file}: ${String(row.blob)}:${String(row.line)} ${String(row.message).slice(0, 120)}`);
+    }
+  }
+  t.deepEqual(unexpected, [], "hits on clean records that known-fps.csv does not list");
+  t.deepEqual(known.filter((k) => !used.has(k)).map((k) => `${k.ruleName};${k.matchString}`), [], "known-fps.csv entries that no longer match (stale)");
+});
