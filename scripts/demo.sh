@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
-# The main job on the embedded demo data. Until `oclog investigate` lands, that is validating
-# everything a real OpenClaw gateway wrote (captured by the test harness) against @oclog/schema.
+# The main job on the embedded demo: `oclog demo` starts Azurite, writes alice's container with
+# a realistic incident (real OpenClaw records + a prompt-injection chain) in Fluent Bit's blob
+# layout, runs `oclog investigate --user alice` against it and prints where the report is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # shellcheck source=scripts/env.sh
 . scripts/env.sh
 
-fixtures="test/fixtures/openclaw-2026.9.6"
-pnpm exec oclog schema validate --source auto \
-  "$fixtures/gateway.log" "$fixtures/transcripts.jsonl" "$fixtures/trajectory.jsonl" \
-  "$fixtures/audit-ledger.jsonl" "$fixtures/config-audit.jsonl"
+pnpm exec oclog demo "$@"

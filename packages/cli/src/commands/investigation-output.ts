@@ -1,0 +1,57 @@
+/** How an investigation's outcome is printed and turned into an exit code (shared by investigate and demo). */
+import { readFile } from "node:fs/promises";
+import { ExitCode, ExitError } from "@oclog/errors";
+import { renderSummary, severityRank, type RunInvestigationResult, type Severity } from "@oclog/investigate";
+import type { Output } from "../output.js";
+
+export type InvestigationFormat = "text" | "json" | "md" | "html";
+
+/** The `--json` shape: stable keys for automation. */
+export function investigationJson(result: RunInvestigationResult): Record<string, unknown> {
+  return {
+    case_dir: result.caseDir,
+    blobs: result.report.counts.blobs,
+    bytes: result.bytes,
+    records: result.load.records,
+    quarantined: result.load.quarantined,
+    findings: result.findings.map((f) => ({ id: f.detection.id, severity: f.detection.severity, title: f.detection.title, count: f.count })),
+    report_html: result.reports.reportHtml,
+    vanished: result.blobs.vanished,
+    failed: result.blobs.failed,
+  };
+}
+
+/** Prints the result in `format` and throws ExitError for a non-zero exit code. */
+export async function printInvestigation(
+  result: RunInvestigationResult,
+  options: { format: InvestigationFormat; failOn?: Severity | undefined; color: boolean },
+  output: Output,
+): Promise<void> {
+  switch (options.format) {
+    case "json":
+      output.out(JSON.stringify(investigationJson(result)));
+      break;
+    case "md":
+      output.out(await readFile(result.reports.reportMd!, "utf8"));
+      break;
+    case "html":
+      output.out(await readFile(result.reports.reportHtml!, "utf8"));
+      break;
+    default: {
+      output.out(renderSummary(result.report, { color: options.color }));
+      const { vanished, failed, downloaded, reused, skippedByTime } = result.blobs;
+      output.out(`blobs: ${downloaded} downloaded, ${reused} already in the case, ${skippedByTime} outside the window` +
+        `${vanished.length ? `, ${vanished.length} vanished during download` : ""}${failed.length ? `, ${failed.length} failed` : ""}`);
+      for (const f of failed) output.err(`failed: ${f.blob}: ${f.reason}`);
+    }
+  }
+  const code = exitCodeFor(result, options.failOn);
+  if (code !== ExitCode.ok) throw new ExitError(code);
+}
+
+/** 1 when a finding at or above `failOn` fired; else 3 when records were quarantined or blobs lost; else 0. */
+export function exitCodeFor(result: RunInvestigationResult, failOn: Severity | undefined): 0 | 1 | 3 {
+  if (failOn !== undefined && result.findings.some((f) => severityRank(f.detection.severity) >= severityRank(failOn))) return ExitCode.findings;
+  if (result.load.quarantined > 0 || result.blobs.failed.length > 0) return ExitCode.environment;
+  return ExitCode.ok;
+}

@@ -1,0 +1,47 @@
+/**
+ * The analysis step of an investigation: run the detections over `events`, then write the
+ * reports. Kept apart from the orchestration so tests and benchmarks can run it on any case.
+ */
+import type { CaseDatabase } from "./case-database.js";
+import { DETECTIONS_DIR, loadDetections, runDetections } from "./detections.js";
+import type { Analysis, AnalysisContext } from "./investigation.js";
+import { collectReportData, writeReports, type ReportData } from "./reports/index.js";
+
+export interface AnalysisOptions {
+  oclogVersion: string;
+  tz: string;
+  detectionsDir?: string;
+  /** Receives the report data (for the terminal summary and `--format`). */
+  onReport?: (data: ReportData) => void;
+}
+
+/** Detections from `queries/detections`, then every report into the case folder. */
+export function detectAndReport(options: AnalysisOptions): Analysis {
+  return {
+    async run(db: CaseDatabase, ctx: AnalysisContext) {
+      const loaded = await loadDetections(options.detectionsDir ?? DETECTIONS_DIR);
+      const ran = await runDetections(db.connection, loaded.detections);
+      const detectionErrors = [...loaded.errors, ...ran.errors].map((e) => ({ file: e.file, reason: e.reason }));
+      const data = await collectReportData(db.connection, {
+        caseId: ctx.caseId,
+        caseDir: ctx.caseDir,
+        user: ctx.user,
+        container: ctx.container,
+        generatedAt: new Date().toISOString(),
+        oclogVersion: options.oclogVersion,
+        window: { since: ctx.since?.toISOString() ?? null, until: ctx.until?.toISOString() ?? null, tz: options.tz },
+        counts: { blobs: ctx.blobs, bytes: ctx.bytes, records: ctx.load.records, events: ctx.load.events, quarantined: ctx.load.quarantined },
+        quarantineByReason: ctx.load.quarantineByReason,
+        findings: ran.findings,
+        detectionErrors,
+      });
+      const paths = await writeReports(db.connection, data, ctx.caseDir);
+      options.onReport?.(data);
+      return {
+        findings: data.findings,
+        detectionErrors,
+        reports: { timelineJsonl: paths.timelineJsonl, timelineCsv: paths.timelineCsv, reportMd: paths.reportMd, reportHtml: paths.reportHtml },
+      };
+    },
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * The real Azurite blob service for tests and the demo: started from node_modules on a free
+ * loopback port, ready when it accepts connections, stopped on `stop()` or when this process
+ * exits. Plus the two things tests do with it: upload a folder tree as block blobs, and mint
+ * container SAS tokens.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFile, readdir, mkdtemp, rm } from "node:fs/promises";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, sep } from "node:path";
+import { createRequire } from "node:module";
+import { OclogError } from "@oclog/errors";
+import {
+  BlobServiceClient,
+  ContainerSASPermissions,
+  StorageSharedKeyCredential,
+  generateBlobSASQueryParameters,
+} from "@azure/storage-blob";
+
+/** Azurite's documented development account; public, the same in every Azurite. */
+export const AZURITE_ACCOUNT = "devstoreaccount1";
+export const AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+export interface Azurite {
+  /** e.g. http://127.0.0.1:41234/devstoreaccount1 */
+  blobEndpoint: string;
+  connectionString: string;
+  accountName: string;
+  accountKey: string;
+  /** Azurite's data folder. */
+  location: string;
+  /** Stops the service (and removes the data folder if Azurite made it); safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface StartAzuriteOptions {
+  /** Data folder; default a fresh temporary folder, removed on stop. */
+  location?: string;
+  /** How long start-up may take; default 30 s. */
+  timeoutMs?: number;
+}
+
+/** Starts Azurite's blob service on a free loopback port and resolves once it accepts connections. */
+export async function startAzurite(options: StartAzuriteOptions = {}): Promise<Azurite> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  const ownLocation = options.location === undefined;
+  const location = options.location ?? (await mkdtemp(join(tmpdir(), "oclog-azurite-")));
+  const bin = await azuriteBlobBin();
+  // --blobPort 0: the OS picks a free port and Azurite prints it, so parallel runs never collide.
+  const child = spawn(
+    process.execPath,
+    [bin, "--blobHost", "127.0.0.1", "--blobPort", "0", "--location", location, "--disableTelemetry", "--silent"],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const killOnExit = () => child.kill("SIGKILL");
+  process.on("exit", killOnExit);
+  // A forgotten stop() must not keep the process alive: the exit handler above still kills it.
+  child.unref();
+  let output = "";
+  child.stderr!.setEncoding("utf8").on("data", (s: string) => (output = (output + s).slice(-4000)));
+  for (const stream of [child.stdout, child.stderr] as unknown as { unref?: () => void }[]) stream.unref?.();
+
+  let port: number;
+  try {
+    port = await listeningPort(child, deadline, () => output);
+    await waitForConnect(port, deadline);
+  } catch (error) {
+    process.off("exit", killOnExit);
+    child.kill("SIGKILL");
+    if (ownLocation) await rm(location, { recursive: true, force: true });
+    throw error;
+  }
+
+  const blobEndpoint = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
+  let stopping: Promise<void> | undefined;
+  return {
+    blobEndpoint,
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${blobEndpoint};`,
+    accountName: AZURITE_ACCOUNT,
+    accountKey: AZURITE_KEY,
+    location,
+    stop() {
+      stopping ??= (async () => {
+        process.off("exit", killOnExit);
+        if (child.exitCode === null && child.signalCode === null) {
+          child.ref(); // hold the event loop until it has really exited
+          const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+          child.kill("SIGTERM");
+          // Azurite closes within a second; a hung one is killed rather than waited on forever.
+          const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+          await exited;
+          clearTimeout(timer);
+        }
+        if (ownLocation) await rm(location, { recursive: true, force: true });
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Path of the azurite-blob entry script, found through the installed `azurite` package. */
+export async function azuriteBlobBin(): Promise<string> {
+  const require = createRequire(import.meta.url);
+  let packageJson: string;
+  try {
+    packageJson = require.resolve("azurite/package.json");
+  } catch (error) {
+    throw new OclogError("E_AZURITE_MISSING", "the azurite package is not installed next to @oclog/investigate", {
+      hint: "run pnpm install (azurite is a dev dependency of packages/investigate)",
+      cause: error,
+    });
+  }
+  const manifest = JSON.parse(await readFile(packageJson, "utf8")) as { bin?: Record<string, string> };
+  const entry = manifest.bin?.["azurite-blob"];
+  if (!entry) throw new OclogError("E_AZURITE_MISSING", `azurite at ${dirname(packageJson)} has no azurite-blob entry point`);
+  return join(dirname(packageJson), entry);
+}
+
+/** Resolves with the port from Azurite's "successfully listens on" line, or rejects on exit or deadline. */
+function listeningPort(child: ChildProcess, deadline: number, stderr: () => string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let stdout = "";
+    const fail = (why: string) => {
+      cleanup();
+      reject(
+        new OclogError("E_AZURITE_START", `Azurite did not start: ${why}`, {
+          hint: "run the azurite-blob command from packages/investigate/node_modules/.bin by hand to see why",
+          context: { stdout: stdout.slice(-2000), stderr: stderr().slice(-2000) },
+        }),
+      );
+    };
+    const onData = (s: string) => {
+      stdout = (stdout + s).slice(-8000);
+      const match = /listens on https?:\/\/[^\s:]+:(\d+)/.exec(stdout);
+      if (match) {
+        cleanup();
+        resolve(Number(match[1]));
+      }
+    };
+    const onExit = (code: number | null, signal: string | null) => fail(`it exited (code ${code}, signal ${signal})`);
+    const onError = (error: Error) => fail(error.message);
+    const timer = setTimeout(() => fail("no listening message before the deadline"), Math.max(0, deadline - Date.now()));
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.stdout!.off("data", onData);
+      child.off("exit", onExit);
+      child.off("error", onError);
+      // Keep draining stdout so a chatty Azurite never blocks on a full pipe.
+      child.stdout!.resume();
+    };
+    child.stdout!.setEncoding("utf8").on("data", onData);
+    child.once("exit", onExit);
+    child.once("error", onError);
+  });
+}
+
+/** Polls a TCP connect to the port until it succeeds or the deadline passes. */
+async function waitForConnect(port: number, deadline: number): Promise<void> {
+  let delay = 10;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: "127.0.0.1", port });
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() + delay > deadline) {
+      throw new OclogError("E_AZURITE_START", `Azurite printed port ${port} but does not accept connections`, {
+        hint: "check that nothing blocks loopback connections",
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, 200);
+  }
+}
+
+/**
+ * Uploads every file under `localDir` as a block blob named `prefix` + its relative path (with
+ * `/`), bytes unchanged; creates the container if needed. Returns the blob names, sorted.
+ */
+export async function uploadDirectory(connectionString: string, container: string, localDir: string, prefix = ""): Promise<string[]> {
+  const containerClient = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container);
+  await containerClient.createIfNotExists();
+  const names: string[] = [];
+  for (const file of await filesUnder(localDir)) {
+    const name = prefix + relative(localDir, file).split(sep).join("/");
+    // uploadFile sends one Put Blob for small files, so the service records a Content-MD5 as Azure does.
+    await containerClient.getBlockBlobClient(name).uploadFile(file);
+    names.push(name);
+  }
+  return names.sort();
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}
+
+/**
+ * A container SAS query string (no leading `?`) signed with the account key, e.g. `rl` for
+ * read+list or `c` for a deliberately wrong permission. For tests; production SAS come from rotation.
+ */
+export function mintContainerSas(
+  account: { accountName: string; accountKey: string },
+  container: string,
+  permissions: string,
+  options: { startsOn?: Date; expiresOn?: Date } = {},
+): string {
+  const now = Date.now();
+  return generateBlobSASQueryParameters(
+    {
+      containerName: container,
+      permissions: ContainerSASPermissions.parse(permissions),
+      // A little in the past so clock skew between this process and the service does not matter.
+      startsOn: options.startsOn ?? new Date(now - 5 * 60_000),
+      expiresOn: options.expiresOn ?? new Date(now + 60 * 60_000),
+    },
+    new StorageSharedKeyCredential(account.accountName, account.accountKey),
+  ).toString();
+}

@@ -1,0 +1,46 @@
+/**
+ * `oclog demo`: Azurite on a free loopback port in a temporary folder, alice's container
+ * filled with the demo incident, the full investigation against it, Azurite stopped.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { BlobServiceClient } from "@azure/storage-blob";
+import { startAzurite } from "../azurite.js";
+import { runInvestigation, type RunInvestigationResult } from "../run-investigation.js";
+import { Sensitive } from "../sensitive.js";
+import { buildDemoIncident, type DemoIncident } from "./incident.js";
+
+/** The committed real OpenClaw capture the demo incident is built from. */
+export const DEMO_FIXTURES = fileURLToPath(new URL("../../../../test/fixtures/openclaw-2026.9.6/", import.meta.url));
+
+/** Uploads the demo incident into a container (block blobs, as Fluent Bit writes them). */
+export async function uploadIncident(connectionString: string, incident: DemoIncident): Promise<void> {
+  const container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(incident.container);
+  await container.createIfNotExists();
+  await Promise.all(
+    incident.blobs.map((blob) =>
+      container.getBlockBlobClient(blob.name).uploadData(blob.content, { blobHTTPHeaders: { blobContentType: "application/gzip" } }),
+    ),
+  );
+}
+
+/** Runs the whole demo and returns the investigation plus what was planted. */
+export async function runDemo(options: { caseDir?: string | undefined; oclogVersion: string; onProgress?: (p: { done: number; total: number; bytes: number }) => void }): Promise<{ result: RunInvestigationResult; incident: DemoIncident }> {
+  const azurite = await startAzurite();
+  try {
+    const incident = buildDemoIncident(DEMO_FIXTURES);
+    await uploadIncident(azurite.connectionString, incident);
+    const result = await runInvestigation({
+      user: incident.user,
+      connectionString: new Sensitive(azurite.connectionString),
+      caseDir: options.caseDir ?? join(mkdtempSync(join(tmpdir(), "oclog-demo-")), "case"),
+      oclogVersion: options.oclogVersion,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    return { result, incident };
+  } finally {
+    await azurite.stop();
+  }
+}

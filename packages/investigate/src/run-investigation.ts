@@ -1,0 +1,82 @@
+/**
+ * From command-line style options to a finished investigation: validates the user, picks the
+ * container, parses the window, opens the storage account and runs `investigate`. The CLI and
+ * the demo both call this; it prints nothing itself.
+ */
+import { join, resolve } from "node:path";
+import { detectAndReport } from "./analysis.js";
+import { blobFilter } from "./blob-name.js";
+import { asEvidenceSource, openBlobSource, type BlobSourceOptions } from "./blob-source.js";
+import { containerForUser } from "./container-name.js";
+import { investigate, type InvestigationResult } from "./investigation.js";
+import type { ReportData } from "./reports/index.js";
+import { Sensitive } from "./sensitive.js";
+import { parseTimeWindow } from "./time-window.js";
+import { UsageError } from "@oclog/errors";
+
+export interface RunInvestigationOptions {
+  user: string;
+  /** Connection string (from the environment or the demo), never echoed. */
+  connectionString?: Sensitive<string> | undefined;
+  accountUrl?: string | undefined;
+  sasEnv?: string | undefined;
+  container?: string | undefined;
+  containerTemplate?: string | undefined;
+  usersFile?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  tz?: string | undefined;
+  caseDir?: string | undefined;
+  concurrency?: number | undefined;
+  maxLineBytes?: number | undefined;
+  oclogVersion: string;
+  now?: Date | undefined;
+  onProgress?: ((progress: { done: number; total: number; bytes: number }) => void) | undefined;
+}
+
+export interface RunInvestigationResult extends InvestigationResult {
+  report: ReportData;
+}
+
+/** Validates everything first (usage errors before any network call), then investigates. */
+export async function runInvestigation(options: RunInvestigationOptions): Promise<RunInvestigationResult> {
+  const choice = await containerForUser(options.user, {
+    container: options.container,
+    usersFile: options.usersFile,
+    template: options.containerTemplate,
+  });
+  const window = parseTimeWindow({ since: options.since, until: options.until, tz: options.tz, now: options.now });
+  const now = options.now ?? new Date();
+  // One case per user and UTC day by default, so a rerun the same day resumes its downloads.
+  const caseId = `${choice.user}-${now.toISOString().slice(0, 10).replace(/-/g, "")}`;
+  const caseDir = resolve(options.caseDir ?? join("cases", caseId));
+
+  let connection: BlobSourceOptions;
+  if (options.connectionString !== undefined) {
+    connection = { connectionString: options.connectionString, container: choice.container };
+  } else if (options.accountUrl !== undefined) {
+    connection = { accountUrl: options.accountUrl, container: choice.container, ...(options.sasEnv ? { sasEnv: options.sasEnv } : {}) };
+  } else {
+    throw new UsageError("no storage account given", {
+      hint: "set AZURE_STORAGE_CONNECTION_STRING, or pass --account-url (with AZURE_STORAGE_SAS or your Azure login)",
+    });
+  }
+  const blobs = await openBlobSource(connection);
+  let report: ReportData | undefined;
+  const result = await investigate({
+    user: choice.user,
+    container: choice.container,
+    caseDir,
+    caseId,
+    oclogVersion: options.oclogVersion,
+    ...(window.since ? { since: window.since } : {}),
+    ...(window.until ? { until: window.until } : {}),
+    maxLineBytes: options.maxLineBytes ?? 4 * 1024 * 1024,
+    source: asEvidenceSource(blobs, { concurrency: options.concurrency ?? 8 }),
+    filter: blobFilter(window),
+    analysis: detectAndReport({ oclogVersion: options.oclogVersion, tz: options.tz ?? "UTC", onReport: (data) => (report = data) }),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  if (!report) throw new Error("analysis finished without report data");
+  return { ...result, report };
+}
