@@ -21,6 +21,7 @@ import { pipeline } from "node:stream/promises";
 import { inspect } from "node:util";
 import { AnonymousCredential, ContainerClient, type StoragePipelineOptions } from "@azure/storage-blob";
 import { ExitCode, OclogError, UsageError } from "@oclog/errors";
+import { validateContainerName } from "./container-name.js";
 import type { DownloadOutcome, EvidenceSource } from "./investigation.js";
 import { quoteUntrusted, scrub, Sensitive } from "./sensitive.js";
 
@@ -576,6 +577,8 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** Connects to one container (no request yet); UsageError for malformed or unsafe settings. */
 export async function openBlobSource(options: BlobSourceOptions): Promise<BlobSource> {
+  // Checked again here: the name becomes part of every request URL.
+  validateContainerName(options.container, "container");
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   if (!Number.isInteger(retry.attempts) || retry.attempts < 1) throw new UsageError("retry attempts must be a positive integer");
   // Retries are done here (bounded, per page or per download); the SDK's would multiply them.
