@@ -30,6 +30,24 @@ if ! have_pnpm; then
   have_pnpm || { log "pnpm $PNPM_VERSION is still not on PATH after installing it"; exit 3; }
 fi
 
+# System packages the tests drive for real: Debian's Chromium (report.html is opened headless).
+APT_PACKAGES=(chromium)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    log "installing ${missing[*]} from Debian's repositories"
+    $sudo apt-get update -qq >&2 || log "apt-get update failed; trying the install with the current package lists"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
+  else
+    log "apt-get not found: install ${missing[*]} yourself (the browser test of report.html needs it)"
+  fi
+fi
+
 # The lockfile is the truth: a package.json that disagrees with it fails here, not later.
 pnpm install --frozen-lockfile --reporter=append-only >&2
 pnpm run --silent build >&2
