@@ -111,7 +111,7 @@ export class CaseDatabase {
   /** Opens (creating) a case database file; `:memory:` for tests. */
   static async open(path: string, options: { memoryLimit?: string } = {}): Promise<CaseDatabase> {
     const instance = await DuckDBInstance.create(path, {
-      memory_limit: options.memoryLimit ?? "1GB",
+      memory_limit: options.memoryLimit ?? "512MB",
       // Line numbers come from insertion order: it must be kept.
       preserve_insertion_order: "true",
     });
@@ -136,11 +136,11 @@ export class CaseDatabase {
     await c.run(`INSERT INTO evidence_files VALUES ${scanned.map((f, i) => `(${i}, ${sqlString(f.blob)}, ${sqlString(f.path)})`).join(", ")}`);
     await this.#numberLines(options.maxLineBytes);
 
-    await c.run(`CREATE TEMP TABLE parsed AS
-      SELECT e.blob, l.line, l.text, try(json_transform(l.text, ${recordStructureLiteral()})) AS r
-      FROM lines l JOIN evidence_files e USING (file_index)`);
-    await c.run(`CREATE TEMP TABLE classified AS SELECT *, ${SOURCE_SQL} AS source FROM parsed`);
-    await c.run(`CREATE TEMP TABLE checked AS SELECT blob, line, text, r, source, ${VARIANT_SQL} AS variant,
+    // One pass over the lines: parse, classify, validate. Materializing each step separately
+    // copied every line three times (measured: 4.4 s of 9 s for 100 MB).
+    await c.run(`CREATE TEMP TABLE checked AS
+      SELECT blob, line, r, source, variant, reason, CASE WHEN reason IS NOT NULL THEN left(text, 200) END AS raw_prefix FROM (
+      SELECT blob, line, text, r, source, ${VARIANT_SQL} AS variant,
         CASE WHEN text IS NULL OR trim(text) = '' THEN 'blank line'
              WHEN r IS NULL AND NOT json_valid(text) THEN 'not JSON'
              WHEN r IS NULL THEN 'not a JSON object'
@@ -148,19 +148,24 @@ export class CaseDatabase {
              WHEN source IS NULL AND r.oclog_source IS NOT NULL THEN 'source ' || left(r.oclog_source, 40) || ' has no schema in this oclog version'
              WHEN source IS NULL THEN 'unknown record shape: not any OpenClaw source oclog knows'
              ELSE ${INVALID_SQL} END AS reason
-      FROM classified`);
-    await c.run(`INSERT INTO quarantine SELECT blob, line, reason, left(text, 200) FROM checked WHERE reason IS NOT NULL`);
+      FROM (SELECT *, ${SOURCE_SQL} AS source FROM (
+        SELECT e.blob, ${this.#lineSql} AS line, s.text, try(json_transform(s.text, ${recordStructureLiteral()})) AS r
+        FROM scan s JOIN evidence_files e USING (file_index) JOIN scan_files f USING (file_index))))`);
+    await c.run(`INSERT INTO quarantine SELECT blob, line, reason, raw_prefix FROM checked WHERE reason IS NOT NULL`);
     await c.run(`CREATE TABLE records AS SELECT blob, line, source, variant, r FROM checked WHERE reason IS NULL`);
-    for (const table of ["checked", "classified", "parsed", "lines"]) await c.run(`DROP TABLE ${table}`);
+    for (const table of ["checked", "scan", "scan_files", "rejects"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
 
     const window = [
       options.since ? `time >= ${sqlString(options.since.toISOString())}::TIMESTAMPTZ` : null,
       options.until ? `time <= ${sqlString(options.until.toISOString())}::TIMESTAMPTZ` : null,
     ].filter(Boolean);
-    await c.run(`CREATE TEMP TABLE all_events AS ${allEventsSql()}`);
-    await c.run(`INSERT INTO events BY NAME SELECT * FROM all_events ${window.length ? `WHERE ${window.join(" AND ")}` : ""}`);
-    const outside = await this.scalar(`SELECT count(*) FROM all_events`) - (await this.scalar("SELECT count(*) FROM events"));
-    await c.run("DROP TABLE all_events");
+    await c.run(`INSERT INTO events BY NAME ${allEventsSql()}`);
+    let outside = 0;
+    if (window.length > 0) {
+      // Records are kept whole; only events outside the window leave the timeline.
+      outside = await this.scalar(`SELECT count(*) FROM events WHERE NOT (${window.join(" AND ")})`);
+      await c.run(`DELETE FROM events WHERE NOT (${window.join(" AND ")})`);
+    }
 
     const reasons = await c.runAndReadAll(
       "SELECT regexp_replace(reason, ' [0-9]+ bytes.*$', '') AS reason, count(*)::INTEGER AS count FROM quarantine GROUP BY 1 ORDER BY 2 DESC, 1",
@@ -226,6 +231,8 @@ export class CaseDatabase {
       ignore_errors = true, store_rejects = true, rejects_table = 'scan_rejects', rejects_scan = 'scan_reject_scans', rejects_limit = 0)`);
   }
 
+  #lineSql = "s.rowid - f.first_rowid + 1";
+
   /** Line numbers from scan order, corrected for the lines the reader rejected (and quarantines those). */
   async #numberLines(maxLineBytes: number): Promise<void> {
     const c = this.connection;
@@ -238,20 +245,16 @@ export class CaseDatabase {
       FROM scan_rejects j JOIN scan_reject_scans s USING (scan_id, file_id) JOIN evidence_files e ON e.path = s.file_path
       ORDER BY e.file_index, j.line`);
     await c.run(`INSERT INTO quarantine SELECT e.blob, r.rline, r.reason, r.raw_prefix FROM rejects r JOIN evidence_files e USING (file_index)`);
+    // Scan order is file order (insertion order is preserved), so a line's number is its rowid
+    // minus its file's first rowid, plus one; only this small per-file table is materialized.
+    await c.run("CREATE TEMP TABLE scan_files AS SELECT file_index, min(rowid) AS first_rowid FROM scan GROUP BY file_index");
     const rejected = await this.scalar("SELECT count(*) FROM rejects");
-    const ordinal = "rowid - min(rowid) OVER (PARTITION BY file_index) + 1";
-    if (rejected === 0) {
-      await c.run(`CREATE TEMP TABLE lines AS SELECT file_index, ${ordinal} AS line, text FROM scan`);
-    } else {
-      // The k-th kept line of a file is line k plus the rejected lines that came before it.
-      await c.run(`CREATE TEMP TABLE lines AS
-        WITH kept AS (SELECT file_index, ${ordinal} AS k, text FROM scan),
-             gaps AS (SELECT file_index, rline - row_number() OVER (PARTITION BY file_index ORDER BY rline) AS kept_before FROM rejects)
-        SELECT kept.file_index, kept.k + (SELECT count(*) FROM gaps g WHERE g.file_index = kept.file_index AND g.kept_before < kept.k) AS line, kept.text
-        FROM kept`);
-    }
-    await c.run("DROP TABLE rejects");
-    await c.run("DROP TABLE scan");
+    // The k-th kept line of a file is line k plus the rejected lines that came before it.
+    this.#lineSql =
+      rejected === 0
+        ? "s.rowid - f.first_rowid + 1"
+        : `s.rowid - f.first_rowid + 1 + (SELECT count(*) FROM (SELECT file_index, rline - row_number() OVER (PARTITION BY file_index ORDER BY rline) AS kept_before FROM rejects) g
+             WHERE g.file_index = s.file_index AND g.kept_before < s.rowid - f.first_rowid + 1)`;
   }
 
   /** One number from a query. */
