@@ -22,19 +22,11 @@ import { inspect } from "node:util";
 import { AnonymousCredential, ContainerClient, type StoragePipelineOptions } from "@azure/storage-blob";
 import { ExitCode, OclogError, UsageError } from "@oclog/errors";
 import { validateContainerName } from "./container-name.js";
-import type { DownloadOutcome, EvidenceSource } from "./investigation.js";
+import type { DownloadOutcome, EvidenceSource, ListedBlob } from "./investigation.js";
 import { quoteUntrusted, scrub, Sensitive } from "./sensitive.js";
 
-/** A blob as the listing describes it. */
-export interface ListedBlob {
-  name: string;
-  /** As listed (Azure lists etags unquoted). */
-  etag: string;
-  size: number;
-  /** Base64, as Azure stores it; null when the uploader set none. */
-  contentMD5: string | null;
-  lastModified: Date;
-}
+// The listing shape is the investigation port's (etag as listed, MD5 base64 or null).
+export type { ListedBlob };
 
 /** Bounded retries: `attempts` tries in all, waits doubling from `baseDelayMs` up to `maxDelayMs`. */
 export interface RetryPolicy {

@@ -153,6 +153,10 @@ export class CaseDatabase {
         FROM scan s JOIN evidence_files e USING (file_index) JOIN scan_files f USING (file_index))))`);
     await c.run(`INSERT INTO quarantine SELECT blob, line, reason, raw_prefix FROM checked WHERE reason IS NOT NULL`);
     await c.run(`CREATE TABLE records AS SELECT blob, line, source, variant, r FROM checked WHERE reason IS NULL`);
+    // One view per source, so `oclog sql` users can ask `SELECT r.time FROM raw_gateway_log`.
+    for (const source of ["gateway-log", "transcript", "trajectory", "ledger", "config-audit"]) {
+      await c.run(`CREATE OR REPLACE VIEW raw_${source.replace("-", "_")} AS SELECT blob, line, variant, r FROM records WHERE source = '${source}'`);
+    }
     for (const table of ["checked", "scan", "scan_files", "rejects"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
 
     const window = [

@@ -14,8 +14,10 @@ import type { Finding } from "./finding.js";
 /** A blob as listed by the storage account. */
 export interface ListedBlob {
   name: string;
+  /** As listed (Azure lists etags unquoted). */
   etag: string;
   size: number;
+  /** Base64, as Azure stores it; null when the uploader set none. */
   contentMD5: string | null;
   lastModified: Date;
 }
