@@ -18,10 +18,14 @@ const jstr = (json: string, key: string) =>
 const asText = (json: string) => `CASE WHEN json_type(${json}) = 'VARCHAR' THEN ${json} ->> '$' END`;
 const isObject = (json: string) => `(json_type(${json}) = 'OBJECT')`;
 
-/** Strips ANSI/control characters and caps the length, like buildEvent. */
-function cleanMessage(expr: string): string {
-  const stripped = `regexp_replace(regexp_replace(coalesce(${expr}, ''), ${sqlRegex(ANSI_PATTERN)}, '', 'g'), ${sqlRegex(CONTROL_PATTERN)}, '', 'g')`;
-  return `(CASE WHEN length(${stripped}) > ${MAX_MESSAGE_CHARS} THEN left(${stripped}, ${MAX_MESSAGE_CHARS}) || '…' ELSE ${stripped} END)`;
+/** Strips ANSI/control characters (buildEvent); the length cap is applied on the result. */
+function stripMessage(expr: string): string {
+  return `regexp_replace(regexp_replace(coalesce(${expr}, ''), ${sqlRegex(ANSI_PATTERN)}, '', 'g'), ${sqlRegex(CONTROL_PATTERN)}, '', 'g')`;
+}
+
+/** Caps a stripped message like buildEvent (a separate step so the regexes run once per row). */
+function capMessage(column: string): string {
+  return `(CASE WHEN length(${column}) > ${MAX_MESSAGE_CHARS} THEN left(${column}, ${MAX_MESSAGE_CHARS}) || '…' ELSE ${column} END)`;
 }
 
 /** host of a URL, lowercased (WHATWG keeps IPv6 brackets in `hostname`). */
@@ -88,7 +92,7 @@ SELECT
   {'source': '${d.source}', 'variant': ${d.variant}, 'ref': blob || ':' || line} AS raw,
   blob,
   line
-FROM (SELECT *, ${cleanMessage(d.message)} AS message_, ${d.action} AS action_, ${d.subsystem} AS subsystem_ FROM ${from})`;
+FROM (SELECT * EXCLUDE (stripped_), ${capMessage("stripped_")} AS message_ FROM (SELECT *, ${stripMessage(d.message)} AS stripped_, ${d.action} AS action_, ${d.subsystem} AS subsystem_ FROM ${from}))`;
 }
 
 const SESSION_FROM_PATH = `regexp_extract(r.oclog_path, '(?:^|/)(?:session-)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.jsonl$', 1)`;
