@@ -123,12 +123,13 @@ export function gatewayEventsSql(): string {
   FROM ${stage})`;
   const facts = `(
   SELECT *,
-    regexp_extract(raw_message, ${sqlRegex(FAILED_TOOL)}, 1) AS failed_tool,
-    regexp_extract(raw_message, ${sqlRegex(FAILED_TOOL)}, 2) AS failed_tool_args,
+    -- A literal pre-check skips the regex for the (many) lines that cannot match it.
+    CASE WHEN starts_with(raw_message, '[tools] ') THEN regexp_extract(raw_message, ${sqlRegex(FAILED_TOOL)}, 1) END AS failed_tool,
+    CASE WHEN starts_with(raw_message, '[tools] ') THEN regexp_extract(raw_message, ${sqlRegex(FAILED_TOOL)}, 2) END AS failed_tool_args,
     (${matches("raw_message", AUTH_FAILURE)} OR json_extract_string(s, '$.cause') = 'unauthorized' OR json_extract_string(s, '$.handshake') = 'failed') AS auth_failed,
     CASE WHEN variant = 'size-cap-warning' THEN 'warn' ELSE ${levelFrom("r._meta.logLevelName")} END AS level_
   FROM ${raw})`;
-  const kv = (key: string) => `nullif(regexp_extract(raw_message, '(?:^|\\s)${key}=(\\S+)', 1), '')`;
+  const kv = (key: string) => `CASE WHEN contains(raw_message, '${key}=') THEN nullif(regexp_extract(raw_message, '(?:^|\\s)${key}=(\\S+)', 1), '') END`;
   const outcome = `CASE
     WHEN variant IN ('size-cap-warning', 'queue-overflow') THEN 'failure'
     WHEN variant <> 'size-cap-warning' AND auth_failed THEN 'failure'
@@ -151,7 +152,7 @@ export function gatewayEventsSql(): string {
       level: "level_",
       outcome,
       sessionId: `coalesce(nullif(r.session_id, ''), ${jstr("s", "sessionId")})`,
-      runId: `coalesce(${jstr("s", "runId")}, nullif(regexp_extract(raw_message, '\\brunId=([0-9a-f-]{8,64})', 1), ''))`,
+      runId: `coalesce(${jstr("s", "runId")}, CASE WHEN contains(raw_message, 'runId=') THEN nullif(regexp_extract(raw_message, '\\brunId=([0-9a-f-]{8,64})', 1), '') END)`,
       agentId: `coalesce(nullif(r.agent_id, ''), ${jstr("s", "agentId")})`,
       provider: jstr("s", "provider"),
       model: `coalesce(${jstr("s", "modelId")}, ${jstr("s", "model")})`,
