@@ -14,14 +14,9 @@
 -- match_count: 5
 
 WITH commands AS (
+    -- tool_commands: one row per tool call with a command (see events-table.ts).
     SELECT *
-    FROM events
-    WHERE action IN ('tool.call', 'tool.result') AND target.command IS NOT NULL
-    -- One tool call is recorded by the transcript, the trajectory and the runtime trajectory.
-    QUALIFY row_number() OVER (
-        PARTITION BY "user", host, gen_ai.tool.name, coalesce(gen_ai.tool.call.id, blob || ':' || line)
-        ORDER BY session_id IS NULL, source <> 'transcript', time, blob, line
-    ) = 1
+    FROM tool_commands
 ),
 matched AS (
     SELECT *,

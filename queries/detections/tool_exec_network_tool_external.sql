@@ -17,14 +17,9 @@
 -- TCP:host:port, `curl host` right after the tool, scp/rsync `host:path` and bare IPv4
 -- addresses. `curl -o out.html example.com` (a bare name after an option) is not recognized.
 WITH commands AS (
+    -- tool_commands: one row per tool call with a command (see events-table.ts).
     SELECT *, lower(target.command) AS cmd
-    FROM events
-    WHERE action IN ('tool.call', 'tool.result') AND target.command IS NOT NULL
-    -- One tool call is recorded by the transcript, the trajectory and the runtime trajectory.
-    QUALIFY row_number() OVER (
-        PARTITION BY "user", host, gen_ai.tool.name, coalesce(gen_ai.tool.call.id, blob || ':' || line)
-        ORDER BY session_id IS NULL, source <> 'transcript', time, blob, line
-    ) = 1
+    FROM tool_commands
 ),
 parsed AS (
     SELECT *,

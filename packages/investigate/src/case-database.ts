@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createGunzip } from "node:zlib";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { splitLines } from "@oclog/schema";
-import { eventsTableDdl } from "./events-table.js";
+import { createEventViews, eventsTableDdl } from "./events-table.js";
 import { allEventsSql } from "./event-sql.js";
 import { recordStructureLiteral } from "./record-structure.js";
 import { sqlString } from "./sql-patterns.js";
@@ -127,6 +127,7 @@ export class CaseDatabase {
     await c.run("CREATE TABLE evidence_files (file_index INTEGER, blob VARCHAR, path VARCHAR)");
     await c.run("CREATE TABLE quarantine (blob VARCHAR, line BIGINT, reason VARCHAR, raw_prefix VARCHAR)");
     await c.run(eventsTableDdl());
+    await createEventViews(c);
     if (files.length === 0) {
       await c.run("CREATE TABLE records (blob VARCHAR, line BIGINT, source VARCHAR, variant VARCHAR, r JSON)");
       return { lines: 0, records: 0, events: 0, eventsOutsideWindow: 0, quarantined: 0, quarantineByReason: [] };

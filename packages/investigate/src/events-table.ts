@@ -47,11 +47,32 @@ export function eventsReadJsonColumns(): string {
 }
 
 /**
+ * Views over `events` that detections share. `tool_commands`: each tool call or result that
+ * carries a shell command, once, though the transcript, the trajectory and the runtime
+ * trajectory all record it (the transcript's copy is preferred).
+ */
+export const EVENT_VIEWS_SQL = [
+  `CREATE OR REPLACE VIEW tool_commands AS
+  SELECT * FROM events
+  WHERE action IN ('tool.call', 'tool.result') AND target.command IS NOT NULL
+  QUALIFY row_number() OVER (
+    PARTITION BY "user", host, gen_ai.tool.name, coalesce(gen_ai.tool.call.id, blob || ':' || line)
+    ORDER BY session_id IS NULL, source <> 'transcript', time, blob, line
+  ) = 1`,
+];
+
+/** Creates the shared views (they bind to `events` when queried). */
+export async function createEventViews(connection: DuckDBConnection): Promise<void> {
+  for (const sql of EVENT_VIEWS_SQL) await connection.run(sql);
+}
+
+/**
  * Loads normalized events (JSON lines, one `Event` per line, optional `blob`/`line`) into a new
  * `events` table. Used by tests and by fixtures; investigations build `events` in SQL.
  */
 export async function loadEventsJsonl(connection: DuckDBConnection, path: string, table = "events"): Promise<void> {
   await connection.run(eventsTableDdl(table));
+  if (table === "events") await createEventViews(connection);
   const literal = `'${path.replace(/'/g, "''")}'`;
   await connection.run(
     `INSERT INTO ${quote(table)} SELECT * FROM read_json(${literal}, format = 'newline_delimited', columns = ${eventsReadJsonColumns()})`,

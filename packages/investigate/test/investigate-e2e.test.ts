@@ -42,7 +42,8 @@ test.serial("the real Fluent Bit blobs investigate with 0 quarantined and the ex
   t.is(first.load.records, 2 * (350 + 29));
   // The reference: @oclog/schema's TypeScript normalizer over the same files.
   t.is(first.load.events, referenceEventCount());
-  t.true(first.findings.some((f) => f.detection.title.length > 0));
+  // The /etc/passwd refusal in these real logs is a known, listed finding (known-fps.csv).
+  t.true(first.findings.some((f) => f.detection.file.endsWith("sandbox_path_escape_refused.sql")));
   const html = readFileSync(first.reports.reportHtml!, "utf8");
   t.regex(html, /<svg/);
   const again = await runInvestigation(options);
@@ -126,8 +127,6 @@ test.serial("planted faults in blobs are quarantined one for one, the rest inves
   t.true(reasons.some((r) => r.startsWith("unknown record shape")));
   t.is(reasons.filter((r) => r.startsWith("damaged file")).reduce((n, r) => n + Number(r.split(" x")[1]), 0), 2, "empty and truncated blobs");
   t.true(result.load.records >= 3);
-  const summary = JSON.stringify(result.report);
-  t.true(summary.length > 0);
   const html = readFileSync(result.reports.reportHtml!, "utf8");
   t.false(html.includes("<script>alert(1)"), "hostile HTML is escaped in the report");
 });
