@@ -28,6 +28,8 @@ test.serial("investigate --json --fail-on high: the summary object, exit 1 for h
   for (const key of ["case_dir", "blobs", "bytes", "records", "quarantined", "findings"]) t.true(key in summary, key);
   t.is(summary.case_dir, caseDir);
   t.is(summary.quarantined, 0);
+  t.deepEqual(Object.keys(summary.seconds).sort(), ["analyse", "download", "load"]);
+  t.true(summary.seconds.load > 0, "stage timings are measured, not placeholders");
   t.true(summary.findings.some((f: { severity: string }) => f.severity === "high"));
   t.false(stdout.includes("AccountKey"), "no secret in the output");
 });

@@ -16,6 +16,7 @@ process.stdout.write(
     records: result.load.records,
     quarantined: result.load.quarantined,
     findings: result.findings.length,
+    stages: result.seconds,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
   })}\n`,
 );

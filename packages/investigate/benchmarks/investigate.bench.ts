@@ -63,7 +63,7 @@ export async function run(): Promise<BenchResult[]> {
       { env: { ...process.env, OCLOG_BENCH_CONNECTION_STRING: azurite.connectionString }, encoding: "utf8", maxBuffer: 16 * MB },
     );
     if (child.status !== 0) throw new Error(`investigation failed: ${child.stderr.slice(-2000)}`);
-    const oclog = JSON.parse(child.stdout.trim().split("\n").at(-1)!) as { seconds: number; records: number; maxRssBytes: number };
+    const oclog = JSON.parse(child.stdout.trim().split("\n").at(-1)!) as { seconds: number; records: number; maxRssBytes: number; stages: { download: number; load: number; analyse: number } };
     if (oclog.records !== generated.records) throw new Error(`oclog loaded ${oclog.records} records, generated ${generated.records}`);
 
     // Load + detect alone, over the evidence now on disk, against a bare DuckDB scan of it.
@@ -88,6 +88,7 @@ export async function run(): Promise<BenchResult[]> {
 
     console.log(`  naive: sequential download + JSON.parse       ${naive.seconds.toFixed(1)} s (${naive.records} records)`);
     console.log(`  oclog investigate (end to end, own process)    ${oclog.seconds.toFixed(1)} s  -> ${(naive.seconds / oclog.seconds).toFixed(1)}x faster (target >= 20x)`);
+    console.log(`    stages: download ${oclog.stages.download.toFixed(1)} s, load ${oclog.stages.load.toFixed(1)} s, detect + reports ${oclog.stages.analyse.toFixed(1)} s`);
     console.log(`  bare DuckDB read_json count                    ${bareSeconds.toFixed(1)} s (${bareCount} rows)`);
     console.log(`  oclog load + detect (${load.events} events)      ${loadSeconds.toFixed(1)} s  -> ${(loadSeconds / bareSeconds).toFixed(2)}x the bare scan (target <= 1.5x)`);
     console.log(`  peak RSS of the investigation                  ${(oclog.maxRssBytes / MB).toFixed(0)} MB (target <= 1024 MB)`);

@@ -78,7 +78,11 @@ export interface InvestigationResult {
   findings: Finding[];
   detectionErrors: { file: string; reason: string }[];
   reports: Record<string, string>;
+  /** Wall-clock seconds per stage, so slow investigations say where their time went. */
+  seconds: { download: number; load: number; analyse: number };
 }
+
+const secondsSince = (started: number): number => Math.round(performance.now() - started) / 1000;
 
 /** Runs one investigation end to end. */
 export async function investigate(options: InvestigationOptions): Promise<InvestigationResult> {
@@ -115,6 +119,7 @@ export async function investigate(options: InvestigationOptions): Promise<Invest
   let bytes = 0;
   const total = wanted.length;
   options.onProgress?.({ done, total, bytes });
+  const downloadStarted = performance.now();
   await options.source.downloadAll(
     wanted,
     (blob) => store.prepare(blob.name),
@@ -136,16 +141,20 @@ export async function investigate(options: InvestigationOptions): Promise<Invest
     },
   );
   await store.save();
+  const downloadSeconds = secondsSince(downloadStarted);
 
   // Everything preserved in this case that may hold records in the window is analysed.
   const evidence = store.entries().filter((entry) => options.filter(entry.blob).keep);
   const db = await CaseDb.open(join(options.caseDir, "case.duckdb"));
   try {
+    const loadStarted = performance.now();
     const load = await db.load(
       evidence.map((entry) => ({ blob: entry.blob, path: join(options.caseDir, entry.path), ...(entry.damaged ? { damaged: entry.damaged } : {}) })),
       { maxLineBytes: options.maxLineBytes, workDir: join(options.caseDir, "work"), ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) },
     );
+    const loadSeconds = secondsSince(loadStarted);
     const totalBytes = evidence.reduce((sum, entry) => sum + entry.size, 0);
+    const analyseStarted = performance.now();
     const analysis = await options.analysis.run(db, {
       caseId: options.caseId,
       caseDir: options.caseDir,
@@ -157,6 +166,7 @@ export async function investigate(options: InvestigationOptions): Promise<Invest
       ...(options.since ? { since: options.since } : {}),
       ...(options.until ? { until: options.until } : {}),
     });
+    const analyseSeconds = secondsSince(analyseStarted);
     await custody.append("investigation.analyse", {
       blobs: evidence.length,
       records: load.records,
@@ -164,7 +174,7 @@ export async function investigate(options: InvestigationOptions): Promise<Invest
       quarantined: load.quarantined,
       findings: analysis.findings.map((f) => ({ id: f.detection.id, count: f.count })),
     });
-    return { caseId: options.caseId, caseDir: options.caseDir, blobs: result, bytes: totalBytes, load, ...analysis };
+    return { caseId: options.caseId, caseDir: options.caseDir, blobs: result, bytes: totalBytes, load, ...analysis, seconds: { download: downloadSeconds, load: loadSeconds, analyse: analyseSeconds } };
   } finally {
     db.close();
   }

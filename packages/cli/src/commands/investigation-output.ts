@@ -18,6 +18,7 @@ export function investigationJson(result: RunInvestigationResult): Record<string
     report_html: result.reports.reportHtml,
     vanished: result.blobs.vanished,
     failed: result.blobs.failed,
+    seconds: result.seconds,
   };
 }
 
