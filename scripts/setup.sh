@@ -30,8 +30,9 @@ if ! have_pnpm; then
   have_pnpm || { log "pnpm $PNPM_VERSION is still not on PATH after installing it"; exit 3; }
 fi
 
-# System packages the tests drive for real: Debian's Chromium (report.html is opened headless).
-APT_PACKAGES=(chromium)
+# System packages the tests drive for real: Debian's Chromium (report.html is opened headless),
+# LuaJIT with lua-cjson (the redaction filter runs under the same Lua engine Fluent Bit embeds).
+APT_PACKAGES=(chromium luajit lua-cjson)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -18,6 +18,16 @@ if ! pnpm run --silent typecheck; then
   typecheck_failed=1
 fi
 
+# The checked-in pipeline must be what the generator makes now (counted as one test).
+pipeline_check_failed=0
+pipeline_check_passed=0
+if pnpm exec oclog fluent-bit check; then
+  pipeline_check_passed=1
+else
+  echo "fluent-bit/ is stale: run \`pnpm exec oclog fluent-bit check --write\` and commit (counted as one failed test)" >&2
+  pipeline_check_failed=1
+fi
+
 tap="$(mktemp)"
 trap 'rm -f "$tap"' EXIT
 # TAP gives countable totals; it is also echoed so failures are readable in CI logs.
@@ -30,7 +40,8 @@ passed="${passed:-0}"
 failed="${failed:-0}"
 # A crash before the summary (or a non-zero exit with no failed test) still counts as a failure.
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
-failed=$((failed + typecheck_failed))
+failed=$((failed + typecheck_failed + pipeline_check_failed))
+passed=$((passed + pipeline_check_passed))
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "no test ran" >&2; fi
 echo "tests: ${passed} passed, ${failed} failed"
 [ "$failed" -eq 0 ]

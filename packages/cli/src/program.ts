@@ -102,6 +102,69 @@ Examples:
       await investigateCommand(opts as never, output);
     });
 
+  const fluentBit = program
+    .command("fluent-bit")
+    .description("Generate, validate and check Fluent Bit pipelines (YAML) against the real plugin schema")
+    .exitOverride();
+
+  fluentBit
+    .command("generate")
+    .description("Render a preset pipeline as Fluent Bit YAML (validated before it is written)")
+    .option("--preset <name>", "which pipeline", "openclaw-vm")
+    .option("--param <key=value>", "preset parameter (repeatable); unset ones stay ${VARIABLE}s the VM provides", collect, [])
+    .option("--fluent-bit-version <version>", "the Fluent Bit the pipeline runs on (4.2.8, 5.1.1, 4.x, 5.x)", VM_FLUENT_BIT_VERSION_DEFAULT)
+    .option("-o, --out <file>", "write here (and redact.lua beside it) instead of stdout")
+    .addHelpText(
+      "after",
+      `
+Parameters of openclaw-vm: user, host, storage_account, container, endpoint, sas_include,
+params_include, lua_dir, gateway_logs, config_audit, nginx_access_log, egress_log,
+forward_socket, state_dir, buffer_limit, journal_units.
+
+Examples:
+  oclog fluent-bit generate --preset openclaw-vm > fluent-bit.yaml
+  oclog fluent-bit generate --param user=alice --param host=vm-alice --param storage_account=acmelogs --fluent-bit-version 4.2.8 -o /tmp/fb/fluent-bit.yaml`,
+    )
+    .exitOverride()
+    .action(async (opts: { preset: string; param: string[]; fluentBitVersion: string; out?: string }) => {
+      const { fluentBitGenerate } = await import("./commands/fluent-bit.js");
+      await fluentBitGenerate({ preset: opts.preset, params: opts.param, fluentBitVersion: opts.fluentBitVersion, ...(opts.out ? { out: opts.out } : {}) }, output);
+    });
+
+  fluentBit
+    .command("validate")
+    .description("Check a Fluent Bit YAML file against the plugin schema and the security/reliability lint")
+    .argument("<file>", "Fluent Bit YAML configuration")
+    .option("--fluent-bit-version <version>", "the Fluent Bit it will run on", VM_FLUENT_BIT_VERSION_DEFAULT)
+    .option("--json", "print the report as JSON")
+    .addHelpText(
+      "after",
+      `
+Exit status: 0 no errors (warnings may be listed), 1 errors found, 2 usage error.
+
+Examples:
+  oclog fluent-bit validate /etc/fluent-bit/fluent-bit.yaml
+  oclog fluent-bit validate --fluent-bit-version 4.2.8 --json pipeline.yaml | jq '.diagnostics[] | select(.severity=="error")'`,
+    )
+    .exitOverride()
+    .action(async (file: string, opts: { fluentBitVersion: string; json?: boolean }) => {
+      const { fluentBitValidate } = await import("./commands/fluent-bit.js");
+      await fluentBitValidate(file, { fluentBitVersion: opts.fluentBitVersion, json: opts.json ?? false }, output);
+    });
+
+  fluentBit
+    .command("check")
+    .description("Fail with a diff when the checked-in fluent-bit/ differs from what the generator makes now")
+    .option("--dir <dir>", "the generated pipeline directory", "fluent-bit")
+    .option("--write", "rewrite stale files instead of failing")
+    .option("--json", "print the result as JSON")
+    .addHelpText("after", "\nExit status: 0 up to date (or rewritten with --write), 1 stale.\n\nExample:\n  oclog fluent-bit check || oclog fluent-bit check --write")
+    .exitOverride()
+    .action(async (opts: { dir: string; write?: boolean; json?: boolean }) => {
+      const { fluentBitCheck } = await import("./commands/fluent-bit.js");
+      await fluentBitCheck({ dir: opts.dir, write: opts.write ?? false, json: opts.json ?? false }, output);
+    });
+
   const caseCommand = program.command("case").description("Work with case folders").exitOverride();
   caseCommand
     .command("verify")
@@ -141,6 +204,13 @@ Examples:
     });
 
   return program;
+}
+
+/** Must match @oclog/fluent-bit's VM_FLUENT_BIT_VERSION; kept literal so --help needs no import (a test compares them). */
+export const VM_FLUENT_BIT_VERSION_DEFAULT = "5.1.1";
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function parsePositiveInt(value: string): number {

@@ -50,7 +50,8 @@ export const Envelope = z.looseObject({
   [ENVELOPE_FIELDS.user]: UserId,
   [ENVELOPE_FIELDS.host]: z.string().min(1).max(253),
   [ENVELOPE_FIELDS.source]: z.enum(Object.keys(PIPELINE_SOURCES) as [PipelineSource, ...PipelineSource[]]),
-  [ENVELOPE_FIELDS.version]: z.number().int().positive().optional(),
+  // Fluent Bit's record_modifier writes every value as a string, so "1" is as good as 1.
+  [ENVELOPE_FIELDS.version]: z.union([z.number().int().positive(), z.string().regex(/^[1-9]\d*$/)]).optional(),
   [ENVELOPE_FIELDS.timestamp]: IsoTimestamp.optional(),
   [ENVELOPE_FIELDS.rawLine]: z.string().optional(),
   [ENVELOPE_FIELDS.path]: z.string().optional(),

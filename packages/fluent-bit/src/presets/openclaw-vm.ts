@@ -1,0 +1,182 @@
+/**
+ * The `openclaw-vm` preset: the pipeline the hardened VM runs. Every source OpenClaw and the
+ * VM write is tailed or received, redacted, stamped with the oclog envelope and shipped to the
+ * user's container with settings that survive outages, restarts and SAS rotation. Field names
+ * come from @oclog/schema; per-VM values default to `${VARIABLE}`s the VM provides, so one
+ * checked-in file serves every VM.
+ */
+import { ENVELOPE_FIELDS, ENVELOPE_VERSION, UserId, type PipelineSource } from "@oclog/schema";
+import { UsageError } from "@oclog/errors";
+import type { FluentBitConfig, ParserDefinition, PluginInstance } from "../config-model.js";
+import { compareVersions, resolveVersion } from "../plugin-schema.js";
+
+/** Every parameter the preset takes, with its default and what it is. */
+export const OPENCLAW_VM_PARAMS = {
+  user: { default: "${OCLOG_USER}", doc: "the user the VM belongs to (oclog_user)" },
+  host: { default: "${HOSTNAME}", doc: "the VM's host name (oclog_host); Fluent Bit predefines ${HOSTNAME}" },
+  storage_account: { default: "${OCLOG_STORAGE_ACCOUNT}", doc: "Azure storage account name" },
+  container: { default: "${OCLOG_CONTAINER}", doc: "the user's container (default oclog-<user> when user is given)" },
+  endpoint: { default: "", doc: "blob endpoint URL; empty for https://<account>.blob.core.windows.net" },
+  sas_include: { default: "/etc/fluent-bit/oclog-sas.yaml", doc: "include file the SAS rotator writes (env OCLOG_SAS_TOKEN)" },
+  params_include: { default: "/etc/fluent-bit/oclog-params.yaml", doc: "include file with the per-VM env values (OCLOG_USER, ...)" },
+  lua_dir: { default: "/etc/fluent-bit/oclog", doc: "where redact.lua is installed" },
+  gateway_logs: { default: "/var/log/openclaw", doc: "the gateway unit's LogsDirectory (logging.file points here)" },
+  config_audit: { default: "/var/lib/openclaw/.openclaw/logs/config-audit.jsonl", doc: "OpenClaw's config audit file" },
+  nginx_access_log: { default: "/var/log/nginx/oclog-access.json", doc: "nginx's JSON access log" },
+  egress_log: { default: "/var/log/oclog/egress.jsonl", doc: "the egress record" },
+  forward_socket: { default: "/run/fluent-bit/forward.sock", doc: "unix socket of the forward input (collector, oclog)" },
+  state_dir: { default: "/var/lib/fluent-bit", doc: "position databases and the filesystem buffer" },
+  buffer_limit: { default: "2G", doc: "cap of the output's filesystem buffer" },
+  journal_units: { default: "openclaw.service,nginx.service,oclog-collect.service,oclog-sas-guard.service,fluent-bit.service", doc: "units whose journal is shipped" },
+} as const;
+export type OpenclawVmParam = keyof typeof OPENCLAW_VM_PARAMS;
+
+/** The tag of each source's records; its last part is the envelope's `oclog_source`. */
+const tag = (source: PipelineSource) => `openclaw.${source}`;
+
+const PARSERS: ParserDefinition[] = [
+  // tslog writes `time` as 2026-11-25T09:49:54.841+00:00.
+  { name: "oclog_gateway", format: "json", time_key: "time", time_format: "%Y-%m-%dT%H:%M:%S.%L%z", time_keep: true },
+  { name: "oclog_config_audit", format: "json", time_key: "ts", time_format: "%Y-%m-%dT%H:%M:%S.%LZ", time_keep: true },
+  // nginx's $time_iso8601: 2026-11-25T09:49:54+00:00.
+  { name: "oclog_nginx", format: "json", time_key: "time", time_format: "%Y-%m-%dT%H:%M:%S%z", time_keep: true },
+  { name: "oclog_egress", format: "json", time_key: "time", time_format: "%Y-%m-%dT%H:%M:%S.%LZ", time_keep: true },
+];
+
+function params(overrides: Record<string, string>): Record<OpenclawVmParam, string> {
+  const unknown = Object.keys(overrides).filter((k) => !(k in OPENCLAW_VM_PARAMS));
+  if (unknown.length) {
+    throw new UsageError(`unknown parameter${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} for preset openclaw-vm`, {
+      hint: `known: ${Object.keys(OPENCLAW_VM_PARAMS).join(", ")}`,
+    });
+  }
+  const values = Object.fromEntries(Object.entries(OPENCLAW_VM_PARAMS).map(([k, v]) => [k, overrides[k] ?? v.default])) as Record<OpenclawVmParam, string>;
+  if (overrides.user !== undefined) {
+    // The user reaches a container name, a blob path and every record: same rule as investigate.
+    if (!UserId.safeParse(overrides.user).success) throw new UsageError(`user "${overrides.user}" is not a valid oclog user id`, { hint: "lowercase letters, digits and inner dashes, 1-63 chars" });
+    if (overrides.container === undefined) values.container = `oclog-${overrides.user}`;
+  }
+  return values;
+}
+
+/** A tail input with the settings that keep every line: position DB, filesystem buffer, long lines kept. */
+function tailInput(source: PipelineSource, path: string, stateDir: string): PluginInstance {
+  return {
+    name: "tail",
+    alias: `in_${source.replace("-", "_")}`,
+    tag: tag(source),
+    path,
+    exclude_path: "*.gz,*.zst",
+    path_key: ENVELOPE_FIELDS.path,
+    read_from_head: true,
+    db: `${stateDir}/tail-${source}.db`,
+    "db.locking": true,
+    buffer_chunk_size: "256k",
+    buffer_max_size: "4M",
+    truncate_long_lines: true,
+    skip_long_lines: false,
+    "storage.type": "filesystem",
+  };
+}
+
+/** Parses the JSON line in `log` while keeping it (the investigator reads both). */
+function parseLine(source: PipelineSource, parser: string): PluginInstance {
+  return { name: "parser", alias: `parse_${source.replace("-", "_")}`, match: tag(source), key_name: ENVELOPE_FIELDS.rawLine, parser, reserve_data: true, preserve_key: true };
+}
+
+/** The openclaw-vm pipeline for one Fluent Bit version. */
+export function openclawVm(options: { fluentBitVersion: string; params?: Record<string, string> }): FluentBitConfig {
+  const version = resolveVersion(options.fluentBitVersion);
+  const p = params(options.params ?? {});
+  const templated = compareVersions(version, "5.0.0") >= 0;
+
+  const inputs: PluginInstance[] = [
+    tailInput("gateway", `${p.gateway_logs}/*.log`, p.state_dir),
+    tailInput("config-audit", p.config_audit, p.state_dir),
+    tailInput("nginx", p.nginx_access_log, p.state_dir),
+    tailInput("egress", p.egress_log, p.state_dir),
+    {
+      name: "systemd",
+      alias: "in_journal",
+      tag: tag("journal"),
+      systemd_filter: p.journal_units.split(",").map((unit) => `_SYSTEMD_UNIT=${unit.trim()}`),
+      systemd_filter_type: "Or",
+      db: `${p.state_dir}/journal.db`,
+      read_from_tail: false,
+      lowercase: false,
+      strip_underscores: false,
+      "storage.type": "filesystem",
+    },
+    // The collector and oclog send already-tagged records (openclaw.transcript, openclaw.ledger, ...).
+    { name: "forward", alias: "in_forward", unix_path: p.forward_socket, unix_perm: "0660", "storage.type": "filesystem" },
+  ];
+
+  const filters: PluginInstance[] = [
+    parseLine("gateway", "oclog_gateway"),
+    parseLine("config-audit", "oclog_config_audit"),
+    parseLine("nginx", "oclog_nginx"),
+    parseLine("egress", "oclog_egress"),
+    // After parsing, so secrets are masked in the parsed fields and in the raw line alike, and
+    // before anything else: no later filter, and nothing shipped, sees a secret.
+    { name: "lua", alias: "redact", match: "*", script: `${p.lua_dir}/redact.lua`, call: "redact", protected_mode: true },
+    {
+      name: "record_modifier",
+      alias: "envelope",
+      match: "*",
+      record: [`${ENVELOPE_FIELDS.user} ${p.user}`, `${ENVELOPE_FIELDS.host} ${p.host}`, `${ENVELOPE_FIELDS.version} ${ENVELOPE_VERSION}`],
+    },
+    // oclog_source is the tag's last part; forwarded records get theirs the same way.
+    ...(["gateway", "config-audit", "nginx", "egress", "journal", "transcript", "trajectory", "ledger", "oclog"] as PipelineSource[]).map((source) => ({
+      name: "record_modifier",
+      alias: `source_${source.replace("-", "_")}`,
+      match: tag(source),
+      record: `${ENVELOPE_FIELDS.source} ${source}`,
+    })),
+  ];
+
+  const output: PluginInstance = {
+    name: "azure_blob",
+    alias: "ship",
+    match: "openclaw.*",
+    account_name: p.storage_account,
+    container_name: p.container,
+    auth_type: "sas",
+    sas_token: "${OCLOG_SAS_TOKEN}",
+    ...(p.endpoint ? { endpoint: p.endpoint } : {}),
+    tls: true,
+    "tls.verify": true,
+    blob_type: "blockblob",
+    auto_create_container: false,
+    compress: "gzip",
+    compress_blob: true,
+    // v5 templates the path: per source and upload hour. v4 writes it literally, and its blob
+    // names start with the tag, so a listing by source still works.
+    path: templated ? `oclog/${p.user}/$TAG/%Y/%m/%d/%H` : `oclog/${p.user}`,
+    date_key: ENVELOPE_FIELDS.timestamp,
+    retry_limit: "no_limits",
+    "storage.total_limit_size": p.buffer_limit,
+  };
+
+  return {
+    includes: [p.params_include, p.sas_include],
+    service: {
+      flush: 5,
+      grace: 30,
+      log_level: "info",
+      http_server: true,
+      http_listen: "127.0.0.1",
+      http_port: 2020,
+      health_check: true,
+      hot_reload: true,
+      // After a SAS expires the default reload waits forever for chunks that cannot flush.
+      "hot_reload.ensure_thread_safety": false,
+      "storage.path": `${p.state_dir}/storage`,
+      "storage.sync": "full",
+      "storage.checksum": true,
+      "storage.backlog.mem_limit": "16M",
+      "storage.max_chunks_up": 64,
+    },
+    parsers: PARSERS,
+    pipeline: { inputs, filters, outputs: [output] },
+  };
+}
