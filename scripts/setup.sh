@@ -31,8 +31,9 @@ if ! have_pnpm; then
 fi
 
 # System packages the tests drive for real: Debian's Chromium (report.html is opened headless),
-# LuaJIT with lua-cjson (the redaction filter runs under the same Lua engine Fluent Bit embeds).
-APT_PACKAGES=(chromium luajit lua-cjson)
+# LuaJIT with lua-cjson (the redaction filter runs under the same Lua engine Fluent Bit embeds),
+# zstd (the collector tests compress transcript rows the way OpenClaw stores them).
+APT_PACKAGES=(chromium luajit lua-cjson zstd)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -46,6 +47,18 @@ if [ "${#missing[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
   else
     log "apt-get not found: install ${missing[*]} yourself (the browser test of report.html needs it)"
+  fi
+fi
+
+# better-sqlite3 (the collector's SQLite reader) is compiled by node-gyp: no prebuilt binary is
+# reachable, and node-gyp must use the Node headers on this machine instead of downloading them.
+# npm's own `nodedir` setting says where they are; pnpm does not pass it on by itself.
+if [ -z "${npm_config_nodedir:-}" ]; then
+  nodedir="$(npm config get nodedir 2>/dev/null || true)"
+  if [ -n "$nodedir" ] && [ "$nodedir" != "undefined" ] && [ "$nodedir" != "null" ]; then
+    export npm_config_nodedir="$nodedir"
+  elif [ -f /usr/include/node/node.h ]; then
+    export npm_config_nodedir=/usr
   fi
 fi
 

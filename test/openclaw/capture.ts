@@ -19,7 +19,7 @@
 //   scenario.json        the scripted tool calls and their expected outcomes
 //   manifest.json        versions, file list with line counts, notes
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, hostname, release, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -49,6 +49,9 @@ export interface CaptureOptions {
   version?: string;
   // Keep the OpenClaw instance directory (state, SQLite, workspace) for debugging.
   keepWorkDir?: boolean;
+  // Copy the real databases the collector reads (agents/*/agent/openclaw-agent.sqlite,
+  // state/openclaw.sqlite, with their -wal/-shm) here, in the state directory's layout.
+  copyStateTo?: string;
 }
 
 /** A captured file and its size. */
@@ -203,6 +206,20 @@ const STATIC_NOTES = [
   "Env for the instance skips auto-update, Bonjour, the browser-control server and the canvas host (OPENCLAW_NO_AUTO_UPDATE, OPENCLAW_DISABLE_BONJOUR, OPENCLAW_SKIP_BROWSER_CONTROL_SERVER, OPENCLAW_SKIP_CANVAS_HOST); config sets models.catalogRefresh.enabled=false, update.checkOnStart=false, discovery.mdns.mode='off' so nothing leaves loopback.",
 ];
 
+/** Copies the SQLite stores `oclog collect` ships, unscrubbed (they stay in a temp dir, never in fixtures). */
+function copyCollectorStores(stateDir: string, to: string): void {
+  const agents = existsSync(join(stateDir, "agents")) ? readdirSync(join(stateDir, "agents")) : [];
+  const dbs = ["state/openclaw.sqlite", ...agents.map((a) => `agents/${a}/agent/openclaw-agent.sqlite`)];
+  for (const db of dbs) {
+    for (const suffix of ["", "-wal", "-shm"]) {
+      const from = join(stateDir, db + suffix);
+      if (!existsSync(from)) continue;
+      mkdirSync(dirname(join(to, db)), { recursive: true });
+      copyFileSync(from, join(to, db + suffix));
+    }
+  }
+}
+
 /** Runs install + model server + gateway + scenario and writes the captured artifacts to outDir. */
 export async function captureOpenClaw(opts: CaptureOptions): Promise<CaptureResult> {
   const started = Date.now();
@@ -264,6 +281,7 @@ export async function captureOpenClaw(opts: CaptureOptions): Promise<CaptureResu
     );
     const dump = await dumpOpenClawSqlite(install, dirs.stateDir);
     for (const e of dump.errors) notes.push(`sqlite: ${e}`);
+    if (opts.copyStateTo) copyCollectorStores(dirs.stateDir, opts.copyStateTo);
     lap("trajectoryExportAndSqliteDump");
 
     // ---- write outputs ----

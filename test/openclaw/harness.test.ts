@@ -6,6 +6,9 @@ import { join } from "node:path";
 import { loadObservedToolCalls, readJsonLines } from "./outcomes.js";
 import { assertAllLinesValid, assertGuardsVisibleInGatewayLog, assertToolCallsRecovered } from "./schema-conformance.js";
 import { getCapture } from "./shared-capture.js";
+import { Collector } from "@oclog/collect";
+import { Emitter } from "@oclog/schema";
+import { duplicates, Receiver } from "../../packages/collect/test/receiver.js";
 
 const CAPTURE_TIMEOUT = 300_000;
 
@@ -116,7 +119,8 @@ test.serial("security audit and config validate JSON parse", async (t) => {
 test.serial("no secret or machine path appears in any captured file", async (t) => {
   t.timeout(CAPTURE_TIMEOUT);
   const cap = await getCapture();
-  for (const name of readdirSync(cap.outDir)) {
+  // openclaw-state/ is the unscrubbed database copy for the collector test, never a fixture.
+  for (const name of readdirSync(cap.outDir).filter((n) => n !== "openclaw-state")) {
     const text = readFileSync(join(cap.outDir, name), "utf8");
     t.false(text.includes(cap.secrets.gatewayToken), `gateway token in ${name}`);
     t.false(text.includes(cap.secrets.modelApiKey), `model apiKey in ${name}`);
@@ -140,4 +144,36 @@ test.serial("the normalizer recovers every scripted tool call from the live capt
   const cap = await getCapture();
   assertToolCallsRecovered(t, cap.outDir);
   assertGuardsVisibleInGatewayLog(t, cap.outDir);
+});
+
+// `oclog collect` against the databases the real gateway just wrote: every transcript event and
+// ledger row the harness dumped arrives at a real forward-protocol server, once, with the tool
+// calls' arguments and results.
+test.serial("oclog collect ships every transcript event and ledger row of the real databases", async (t) => {
+  t.timeout(CAPTURE_TIMEOUT);
+  const cap = await getCapture();
+  const stateDir = join(cap.outDir, "openclaw-state");
+  const dumped = readFileSync(join(cap.outDir, "sqlite-event-rows.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { table: string; row: { session_id: string; seq: number } });
+  const transcriptIds = dumped.filter((r) => r.table === "transcript_events").map((r) => `agents/main/agent/openclaw-agent.sqlite#${r.row.session_id}/${r.row.seq}`);
+  const ledgerIds = readFileSync(join(cap.outDir, "audit-ledger.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { event_id: string }).event_id);
+  t.true(transcriptIds.length > 10 && ledgerIds.length > 5, "the scenario wrote both stores");
+
+  const receiver = new Receiver(join(cap.outDir, "forward.sock"));
+  await receiver.start();
+  const emitter = new Emitter({ endpoint: { path: receiver.path } });
+  const collector = new Collector({ stateDir, workDir: join(cap.outDir, "collector"), sender: emitter, redactionLiterals: [cap.secrets.gatewayToken, cap.secrets.modelApiKey] });
+  try {
+    const result = await collector.cycle();
+    t.is(result.pending, 0, result.sendError);
+    t.deepEqual(receiver.ids().sort(), [...transcriptIds, ...ledgerIds].sort());
+    t.deepEqual(duplicates(receiver.ids()), []);
+    t.deepEqual(receiver.entries.filter((e) => "oclog_invalid" in e.record).map((e) => e.record.oclog_invalid), [], "the real rows pass @oclog/schema");
+    const shipped = JSON.stringify(receiver.entries.map((e) => e.record));
+    for (const call of cap.expected) t.true(shipped.includes(call.id), `tool call ${call.id} (arguments and result) shipped`);
+    t.false(shipped.includes(cap.secrets.gatewayToken), "the gateway token never leaves");
+  } finally {
+    collector.close();
+    await emitter.close();
+    await receiver.stop();
+  }
 });

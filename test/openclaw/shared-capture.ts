@@ -14,7 +14,7 @@ export function getCapture(): Promise<CaptureResult> {
     // OCLOG_KEEP_CAPTURE=1 keeps the artifacts (and the OpenClaw state dir) to debug a failure.
     const keep = process.env.OCLOG_KEEP_CAPTURE === "1";
     if (!keep) process.once("exit", () => rmSync(outDir, { recursive: true, force: true }));
-    pending = captureOpenClaw({ outDir, scrub: true, keepWorkDir: keep });
+    pending = captureOpenClaw({ outDir, scrub: true, keepWorkDir: keep, copyStateTo: join(outDir, "openclaw-state") });
   }
   return pending;
 }

@@ -165,6 +165,38 @@ Examples:
       await fluentBitCheck({ dir: opts.dir, write: opts.write ?? false, json: opts.json ?? false }, output);
     });
 
+  program
+    .command("collect")
+    .description("Ship OpenClaw's SQLite stores (transcripts, audit ledger) to Fluent Bit's forward input")
+    .requiredOption("--state-dir <dir>", "OpenClaw's state directory (holds agents/ and state/); opened read-only")
+    .option("--socket <path>", "Fluent Bit forward input on a unix socket (the openclaw-vm pipeline: /run/fluent-bit/forward.sock)")
+    .option("--port <n>", "Fluent Bit forward input on a TCP port", parsePositiveInt)
+    .option("--host <host>", "host for --port", "127.0.0.1")
+    .option("--collector-state <dir>", "the collector's cursors and spool", "/var/lib/oclog-collect")
+    .option("--once", "send what is there now, then exit (exit 3 if Fluent Bit does not take it)")
+    .option("--batch-size <n>", "rows per acknowledged batch", parsePositiveInt, 500)
+    .option("--spool-limit-mb <n>", "cap of the on-disk spool while Fluent Bit is away", parsePositiveInt, 256)
+    .option("--poll-ms <n>", "pause between polls when nothing is new", parsePositiveInt, 1000)
+    .option("--ack-timeout-ms <n>", "how long Fluent Bit may take to acknowledge a batch", parsePositiveInt, 10_000)
+    .option("--redact-literals <file>", "secrets to mask as literals (default: OCLOG_REDACT_LITERALS or /etc/oclog/redact-literals)")
+    .option("--json", "JSON log lines on stderr and a JSON summary on stdout")
+    .addHelpText(
+      "after",
+      `
+Delivery: a store's cursor moves only when Fluent Bit acknowledged the rows; unacknowledged rows
+wait in the spool (on disk, bounded). Records are redacted like the pipeline's redact.lua and
+never logged. Exit status: 0 all sent, 2 usage error, 3 Fluent Bit did not take the records.
+
+Examples:
+  oclog collect --state-dir /var/lib/openclaw/.openclaw --socket /run/fluent-bit/forward.sock
+  oclog collect --state-dir ~/.openclaw --port 24224 --collector-state /tmp/collect --once --json`,
+    )
+    .exitOverride()
+    .action(async (opts: { stateDir: string; socket?: string; port?: number; host: string; collectorState: string; once?: boolean; batchSize: number; spoolLimitMb: number; pollMs: number; ackTimeoutMs: number; redactLiterals?: string; json?: boolean }) => {
+      const { collectCommand } = await import("./commands/collect.js");
+      await collectCommand({ ...opts, once: opts.once ?? false, json: opts.json ?? false }, output);
+    });
+
   const caseCommand = program.command("case").description("Work with case folders").exitOverride();
   caseCommand
     .command("verify")

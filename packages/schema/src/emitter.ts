@@ -37,7 +37,8 @@ export function tagFor(source: SourceName, prefix = "openclaw"): string {
 }
 
 export class Emitter {
-  readonly #client: FluentClient;
+  #client: FluentClient;
+  readonly #endpoint: ForwardEndpoint;
   readonly #tags: Record<SourceName, string>;
   readonly #ackTimeoutMs: number;
   readonly #endpointLabel: string;
@@ -49,9 +50,14 @@ export class Emitter {
     this.#tags = Object.fromEntries(
       Object.keys(SOURCES).map((name) => [name, tagFor(name as SourceName, options.tagPrefix)]),
     ) as Record<SourceName, string>;
-    this.#client = new FluentClient(null, {
+    this.#endpoint = options.endpoint;
+    this.#client = this.#connect();
+  }
+
+  #connect(): FluentClient {
+    const client = new FluentClient(null, {
       socket: {
-        ...options.endpoint,
+        ...this.#endpoint,
         timeout: this.#ackTimeoutMs,
         reconnect: { delay: 200, maxDelay: 2_000 },
       },
@@ -61,7 +67,19 @@ export class Emitter {
       // Errors surface through emit's promise; the client must not throw on its own.
       eventRetry: { attempts: 0 },
     });
-    this.#client.socketOn(FluentSocketEvent.ERROR, () => {});
+    client.socketOn(FluentSocketEvent.ERROR, () => {});
+    return client;
+  }
+
+  /**
+   * Drops every record not yet acknowledged and starts a fresh connection. A caller that
+   * re-sends after a failure calls this first: the old client would otherwise deliver its
+   * queued copies when Fluent Bit returns, and the receiver would get them twice.
+   */
+  async reset(): Promise<void> {
+    const old = this.#client;
+    this.#client = this.#connect();
+    await Promise.race([old.shutdown().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, this.#ackTimeoutMs).unref())]);
   }
 
   /** Validates `record` as `source` and sends it; resolves when Fluent Bit acknowledged it. */
@@ -72,6 +90,11 @@ export class Emitter {
         context: { source },
       });
     }
+    await this.#send(this.#tags[source], record, time);
+  }
+
+  /** Sends `record` as it is (the caller validated it, and marked it when invalid); resolves on ack. */
+  async send(source: SourceName, record: Record<string, unknown>, time: Date = new Date()): Promise<void> {
     await this.#send(this.#tags[source], record, time);
   }
 

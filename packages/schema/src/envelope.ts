@@ -20,6 +20,10 @@ export const ENVELOPE_FIELDS = {
   rawLine: "log",
   /** Set by tail inputs whose later lines do not name their session (transcript files). */
   path: "oclog_path",
+  /** Set by the collector: a stable id per source row, so a record re-sent after a crash is recognisable. */
+  id: "oclog_id",
+  /** Set by the collector on a record that failed its schema: the reason (it is sent anyway). */
+  invalid: "oclog_invalid",
 } as const;
 
 /**
@@ -55,6 +59,8 @@ export const Envelope = z.looseObject({
   [ENVELOPE_FIELDS.timestamp]: IsoTimestamp.optional(),
   [ENVELOPE_FIELDS.rawLine]: z.string().optional(),
   [ENVELOPE_FIELDS.path]: z.string().optional(),
+  [ENVELOPE_FIELDS.id]: z.string().min(1).optional(),
+  [ENVELOPE_FIELDS.invalid]: z.string().optional(),
 });
 
 const SESSION_FILE = /(?:^|\/)(?:session-)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/;

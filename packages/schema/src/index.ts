@@ -41,3 +41,4 @@ export type { EmitterOptions, ForwardEndpoint } from "./emitter.js";
 export { jsonSchemas } from "./json-schema.js";
 export { stripAnsi, ANSI_PATTERN, CONTROL_PATTERN } from "./ansi.js";
 export { IsoTimestamp, toUtcIso } from "./timestamp.js";
+export { redactRecord, redactString, loadRedactionLiterals } from "./redaction.js"; export type { RedactionOptions } from "./redaction.js";

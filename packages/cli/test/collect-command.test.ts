@@ -1,0 +1,50 @@
+// `oclog collect` through the CLI entry point: usage errors, --once exit codes, --json summary.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import test from "ava";
+import { LEDGER_ROWS, OpenClawState, TRANSCRIPT_ROWS } from "../../collect/test/openclaw-state.js";
+import { Receiver } from "../../collect/test/receiver.js";
+import { runCli } from "./run-cli.js";
+
+const root = mkdtempSync(join(tmpdir(), "oclog-cli-collect-"));
+
+test("usage errors exit 2 with what to do next", async (t) => {
+  const missing = await runCli("collect", "--state-dir", join(root, "nope"), "--socket", join(root, "s.sock"), "--once");
+  t.is(missing.code, 2);
+  t.regex(missing.stderr, /OpenClaw state directory .* not found/);
+  const state = new OpenClawState(join(root, "openclaw-usage"));
+  state.close();
+  const noTarget = await runCli("collect", "--state-dir", state.dir, "--once");
+  t.is(noTarget.code, 2);
+  t.regex(noTarget.stderr, /hint: pass --socket/);
+});
+
+test.serial("--once: exit 3 while Fluent Bit is down (records kept), exit 0 once it takes them", async (t) => {
+  const state = new OpenClawState(join(root, "openclaw"));
+  state.appendTranscript("main");
+  state.appendLedger("cli");
+  state.close();
+  const receiver = new Receiver(join(root, "forward.sock"));
+  const args = ["collect", "--state-dir", state.dir, "--socket", receiver.path, "--collector-state", join(root, "collector"), "--once", "--json", "--ack-timeout-ms", "1000"];
+  const down = await runCli(...args);
+  t.is(down.code, 3);
+  const downSummary = JSON.parse(down.stdout) as { pending: number; sent: number };
+  t.is(downSummary.sent, 0);
+  t.is(downSummary.pending, TRANSCRIPT_ROWS.length + LEDGER_ROWS.length);
+  t.regex(down.stderr, /the records wait in the spool/);
+
+  await receiver.start();
+  try {
+    const up = await runCli(...args);
+    t.is(up.code, 0, up.stderr);
+    const summary = JSON.parse(up.stdout) as { sent: number; pending: number; cursors: Record<string, number> };
+    t.is(summary.sent, TRANSCRIPT_ROWS.length + LEDGER_ROWS.length);
+    t.is(summary.pending, 0);
+    t.deepEqual(Object.keys(summary.cursors).sort(), ["agents/main/agent/openclaw-agent.sqlite", "state/openclaw.sqlite"]);
+    t.is(receiver.entries.length, summary.sent);
+    t.false(up.stderr.includes("toolCall"), "the log never carries record contents");
+  } finally {
+    await receiver.stop();
+  }
+});

@@ -1,0 +1,139 @@
+/**
+ * The collector: read new rows from every store into the spool, then send spooled batches in
+ * order, advancing a store's cursor only when Fluent Bit acknowledged the whole batch. Records
+ * are redacted before they are spooled, so no secret reaches the disk or the socket. Delivery
+ * is at least once: a kill -9 after Fluent Bit acknowledged a batch but before its cursor was
+ * written re-sends that one batch, whose records carry the same `oclog_id`.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { redactRecord, type SourceName } from "@oclog/schema";
+import { ledgerRecord, transcriptRecord, type CollectedRecord } from "./collected-record.js";
+import { CursorFile } from "./cursor-file.js";
+import { Spool } from "./spool.js";
+import { discoverStores, type Store } from "./store-discovery.js";
+import { StoreReader, type LedgerRow, type TranscriptRow } from "./store-reader.js";
+
+/** Where records go: the schema package's Emitter, or anything acknowledging the same way. */
+export interface RecordSender {
+  send(source: SourceName, record: Record<string, unknown>, time: Date): Promise<void>;
+  /** Forgets records sent but not acknowledged, so a re-sent batch is not delivered twice. */
+  reset?(): Promise<void>;
+}
+
+export interface CollectorOptions {
+  /** OpenClaw's state directory (read-only). */
+  stateDir: string;
+  /** The collector's own directory: cursors.json and spool/. */
+  workDir: string;
+  sender: RecordSender;
+  batchSize?: number;
+  spoolLimitBytes?: number;
+  /** Literal secrets to mask (the gateway token), as the pipeline's redact.lua does. */
+  redactionLiterals?: readonly string[];
+  /** Counts only: record contents are never logged. */
+  log?: (event: string, fields: Record<string, unknown>) => void;
+}
+
+export interface CycleResult {
+  read: number;
+  sent: number;
+  invalid: number;
+  redacted: number;
+  /** Records waiting in the spool after this cycle. */
+  pending: number;
+  /** Why sending stopped, when it did. */
+  sendError?: string;
+}
+
+export class Collector {
+  readonly cursors: CursorFile;
+  readonly spool: Spool;
+  readonly #options: Required<Omit<CollectorOptions, "redactionLiterals" | "log">> & Pick<CollectorOptions, "redactionLiterals" | "log">;
+  readonly #readers = new Map<string, StoreReader>();
+
+  constructor(options: CollectorOptions) {
+    this.#options = { batchSize: 500, spoolLimitBytes: 256 * 1024 * 1024, ...options };
+    mkdirSync(options.workDir, { recursive: true, mode: 0o700 });
+    this.cursors = CursorFile.open(join(options.workDir, "cursors.json"));
+    this.spool = new Spool(join(options.workDir, "spool"), this.#options.spoolLimitBytes);
+    const dropped = this.spool.dropAcknowledged((store) => this.cursors.position(store));
+    if (dropped) this.#log("spool.dropped-acknowledged", { batches: dropped });
+  }
+
+  #log(event: string, fields: Record<string, unknown>): void {
+    this.#options.log?.(event, fields);
+  }
+
+  #records(store: Store, rows: (TranscriptRow | LedgerRow)[]): CollectedRecord[] {
+    return rows.map((row) => (store.kind === "transcript" ? transcriptRecord(store, row as TranscriptRow) : ledgerRecord(store, row as LedgerRow)));
+  }
+
+  /** Reads every store's new rows into the spool until they are all in or the spool is full. */
+  readNew(result: CycleResult): void {
+    for (const store of discoverStores(this.#options.stateDir)) {
+      let reader = this.#readers.get(store.name);
+      if (!reader) {
+        reader = new StoreReader(store);
+        this.#readers.set(store.name, reader);
+        this.#log("store.found", { store: store.name, kind: store.kind });
+      }
+      let position = Math.max(this.cursors.position(store.name), this.spool.spooledPosition(store.name));
+      while (!this.spool.full) {
+        const rows = reader.read(position, this.#options.batchSize);
+        if (rows.length === 0) break;
+        const records = this.#records(store, rows).map((r) => {
+          const redacted = redactRecord(r.record, this.#options.redactionLiterals ? { literals: this.#options.redactionLiterals } : {});
+          if (redacted.changed) result.redacted++;
+          if ("oclog_invalid" in redacted.record) result.invalid++;
+          return { ...r, record: redacted.record };
+        });
+        const to = rows.at(-1)!.position;
+        this.spool.append({ store: store.name, from: position, to, records });
+        result.read += records.length;
+        position = to;
+      }
+    }
+  }
+
+  /** Sends spooled batches oldest first; stops at the first batch Fluent Bit does not take. */
+  async sendSpooled(result: CycleResult): Promise<void> {
+    for (let next = this.spool.oldest(); next; next = this.spool.oldest()) {
+      const { file, batch } = next;
+      try {
+        await Promise.all(batch.records.map((r) => this.#options.sender.send(r.source, r.record, new Date(r.time))));
+      } catch (error) {
+        result.sendError = (error as Error).message;
+        this.#log("send.failed", { store: batch.store, records: batch.records.length, reason: result.sendError });
+        await this.#options.sender.reset?.();
+        return;
+      }
+      // Cursor first, then the spool file: a crash in between leaves a batch that
+      // dropAcknowledged removes on start, never a gap.
+      this.cursors.advance(batch.store, batch.to);
+      this.spool.remove(file);
+      result.sent += batch.records.length;
+    }
+  }
+
+  /** One pass: read what is new, send what is spooled. */
+  async cycle(): Promise<CycleResult> {
+    const result: CycleResult = { read: 0, sent: 0, invalid: 0, redacted: 0, pending: 0 };
+    // Spooled batches go first, so records leave in the order they were read.
+    await this.sendSpooled(result);
+    if (result.sendError === undefined) {
+      this.readNew(result);
+      await this.sendSpooled(result);
+    } else if (!this.spool.full) {
+      this.readNew(result);
+    }
+    result.pending = this.spool.records;
+    this.#log("cycle", { read: result.read, sent: result.sent, invalid: result.invalid, redacted: result.redacted, pending: result.pending, spoolBytes: this.spool.bytes });
+    return result;
+  }
+
+  close(): void {
+    for (const reader of this.#readers.values()) reader.close();
+    this.#readers.clear();
+  }
+}

@@ -1,0 +1,11 @@
+// @oclog/collect: ships what OpenClaw keeps in SQLite through the Fluent forward protocol.
+export { Collector } from "./collector.js";
+export type { CollectorOptions, CycleResult, RecordSender } from "./collector.js";
+export { discoverStores } from "./store-discovery.js";
+export type { Store, StoreKind } from "./store-discovery.js";
+export { StoreReader, StoreReadError } from "./store-reader.js";
+export { transcriptRecord, ledgerRecord } from "./collected-record.js";
+export type { CollectedRecord } from "./collected-record.js";
+export { CursorFile } from "./cursor-file.js";
+export { Spool } from "./spool.js";
+export { decodeZstd, ZSTD_DECODER } from "./zstd.js";

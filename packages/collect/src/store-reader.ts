@@ -1,0 +1,63 @@
+/**
+ * Reads new rows from one OpenClaw database, read-only, while OpenClaw writes to it (WAL: each
+ * read sees a consistent snapshot; a row committed later is read in a later batch). Positions
+ * are monotonic: audit_events.sequence is AUTOINCREMENT; transcript_events has no sequence of
+ * its own across sessions, so its rowid (assigned in commit order) is the position.
+ */
+import Database from "better-sqlite3";
+import { OclogError } from "@oclog/errors";
+import type { Store } from "./store-discovery.js";
+
+export interface TranscriptRow {
+  position: number;
+  session_id: string;
+  seq: number;
+  event_json: string | null;
+  event_zstd: Buffer | null;
+  created_at: number;
+}
+
+export type LedgerRow = { position: number } & Record<string, unknown>;
+
+/** A database could not be opened or read (missing, locked past the timeout, unexpected schema). */
+export class StoreReadError extends OclogError {
+  constructor(store: Store, cause: unknown) {
+    super("E_STORE_READ", `cannot read ${store.name}: ${(cause as Error).message}`, {
+      context: { store: store.name },
+      cause,
+      hint: "check that the collector may read OpenClaw's state directory (and its -wal/-shm files)",
+    });
+  }
+}
+
+const QUERIES = {
+  transcript: "SELECT rowid AS position, session_id, seq, event_json, event_zstd, created_at FROM transcript_events WHERE rowid > ? ORDER BY rowid LIMIT ?",
+  ledger: "SELECT sequence AS position, * FROM audit_events WHERE sequence > ? ORDER BY sequence LIMIT ?",
+} as const;
+
+export class StoreReader {
+  readonly store: Store;
+  #db: Database.Database | undefined;
+
+  constructor(store: Store) {
+    this.store = store;
+  }
+
+  /** Up to `limit` rows after `position`, oldest first. */
+  read(position: number, limit: number): (TranscriptRow | LedgerRow)[] {
+    try {
+      this.#db ??= new Database(this.store.path, { readonly: true, fileMustExist: true, timeout: 5_000 });
+      return this.#db.prepare(QUERIES[this.store.kind]).all(position, limit) as (TranscriptRow | LedgerRow)[];
+    } catch (error) {
+      this.close();
+      // OpenClaw creates a new agent's database file before its tables: nothing to read yet.
+      if (/no such table/.test((error as Error).message)) return [];
+      throw new StoreReadError(this.store, error);
+    }
+  }
+
+  close(): void {
+    this.#db?.close();
+    this.#db = undefined;
+  }
+}
