@@ -7,33 +7,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import test from "ava";
-import { presetNamed, propertyText, type PluginInstance } from "@oclog/fluent-bit";
+import { propertyText } from "@oclog/fluent-bit";
+import { aliceVmPipeline, envelopeFor } from "./pipeline-envelope.js";
 import { CaseDatabase } from "@oclog/investigate";
 import { ENVELOPE_FIELDS } from "@oclog/schema";
 
 const FIXTURES = new URL("../fixtures/openclaw-2026.9.6/", import.meta.url);
 
-function matches(filter: PluginInstance, tag: string): boolean {
-  const match = propertyText(filter, "match")!;
-  return new RegExp(`^${match.split("*").map((p) => p.replace(/[.]/g, "\\.")).join(".*")}$`).test(tag);
-}
-
-/** What the preset's record_modifier filters add to a record tagged `tag`. */
-function envelopeFor(filters: PluginInstance[], tag: string): Record<string, string> {
-  const added: Record<string, string> = {};
-  for (const filter of filters.filter((f) => f.name === "record_modifier" && matches(f, tag))) {
-    const records = ([] as unknown[]).concat(filter.record ?? []).map(String);
-    for (const entry of records) {
-      const [key, ...value] = entry.split(" ");
-      added[key!] = value.join(" ");
-    }
-  }
-  return added;
-}
-
 for (const version of ["4.2.8", "5.1.1"]) {
   test(`records shaped by the ${version} preset load into the case database with nothing quarantined`, async (t) => {
-    const config = presetNamed("openclaw-vm").build({ fluentBitVersion: version, params: { user: "alice", host: "vm-alice", storage_account: "acme" } });
+    const config = aliceVmPipeline(version);
     const output = config.pipeline.outputs[0]!;
     t.is(propertyText(output, "date_key"), ENVELOPE_FIELDS.timestamp);
     const work = mkdtempSync(join(tmpdir(), "oclog-preset-records-"));
@@ -44,7 +27,7 @@ for (const version of ["4.2.8", "5.1.1"]) {
         lines.map((line) => {
           const parsed = JSON.parse(line) as Record<string, unknown>;
           // parser filter with reserve_data + preserve_key: fields merged, raw line kept in `log`.
-          const record = { [ENVELOPE_FIELDS.timestamp]: new Date(String(parsed[timeKey])).toISOString(), ...parsed, [ENVELOPE_FIELDS.rawLine]: line, ...envelopeFor(config.pipeline.filters ?? [], tag) };
+          const record = { [ENVELOPE_FIELDS.timestamp]: new Date(String(parsed[timeKey])).toISOString(), ...parsed, [ENVELOPE_FIELDS.rawLine]: line, ...envelopeFor(config, tag) };
           return JSON.stringify(record);
         });
       const files = [

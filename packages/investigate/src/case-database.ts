@@ -148,11 +148,19 @@ export class CaseDatabase {
              WHEN source IS NULL AND json_type(text) <> 'OBJECT' THEN 'not a JSON object'
              WHEN source IS NULL AND r.oclog_source IS NOT NULL THEN 'source ' || left(r.oclog_source, 40) || ' has no schema in this oclog version'
              WHEN source IS NULL THEN 'unknown record shape: not any OpenClaw source oclog knows'
+             WHEN r.oclog_invalid IS NOT NULL THEN 'marked invalid by the collector: ' || left(r.oclog_invalid, 200)
              ELSE ${INVALID_SQL} END AS reason
       FROM (SELECT *, ${SOURCE_SQL} AS source FROM (
         SELECT e.blob, ${this.#lineSql} AS line, s.text, try(json_transform(s.text, ${recordStructureLiteral()})) AS r
         FROM scan s JOIN evidence_files e USING (file_index) JOIN scan_files f USING (file_index))))`);
     // Invalid rows move to quarantine; the table itself becomes `records` (no copy of the rest).
+    // The collector delivers at least once: after a crash it may re-send one batch, with the same
+    // oclog_id. The first copy is the record; later ones are set aside, counted, not dropped.
+    await c.run(`UPDATE records SET reason = 'duplicate of an earlier record with the same oclog_id (collector re-send)', raw_prefix = left(records.r.oclog_id, 200)
+      FROM (SELECT blob AS b, line AS l FROM (
+        SELECT blob, line, row_number() OVER (PARTITION BY source, r.oclog_id ORDER BY blob, line) AS copy
+        FROM records WHERE reason IS NULL AND r.oclog_id IS NOT NULL) WHERE copy > 1) AS d
+      WHERE records.blob = d.b AND records.line = d.l`);
     await c.run(`INSERT INTO quarantine SELECT blob, line, reason, raw_prefix FROM records WHERE reason IS NOT NULL`);
     await c.run(`DELETE FROM records WHERE reason IS NOT NULL`);
     await c.run(`ALTER TABLE records DROP COLUMN reason`);

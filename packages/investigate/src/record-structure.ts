@@ -12,6 +12,8 @@ export const RECORD_STRUCTURE: Record<string, unknown> = {
   [ENVELOPE_FIELDS.host]: "VARCHAR",
   [ENVELOPE_FIELDS.source]: "VARCHAR",
   [ENVELOPE_FIELDS.path]: "VARCHAR",
+  [ENVELOPE_FIELDS.id]: "VARCHAR",
+  [ENVELOPE_FIELDS.invalid]: "VARCHAR",
   // gateway log (tslog)
   "0": "JSON",
   "1": "JSON",
