@@ -63,3 +63,4 @@ export class ExitError extends Error {
     this.exitCode = exitCode;
   }
 }
+export { Sensitive, REDACTED, scrub, quoteUntrusted } from "./sensitive.js";

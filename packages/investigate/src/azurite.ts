@@ -39,6 +39,11 @@ export interface StartAzuriteOptions {
   location?: string;
   /** How long start-up may take; default 30 s. */
   timeoutMs?: number;
+  /**
+   * HTTPS with this certificate and key (PEM files), and with `oauth` bearer tokens accepted
+   * (`--oauth basic`: user delegation SAS works only this way; clients must trust the cert).
+   */
+  tls?: { cert: string; key: string; oauth?: boolean };
 }
 
 /** Starts Azurite's blob service on a free loopback port and resolves once it accepts connections. */
@@ -50,7 +55,10 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
   // --blobPort 0: the OS picks a free port and Azurite prints it, so parallel runs never collide.
   const child = spawn(
     process.execPath,
-    [bin, "--blobHost", "127.0.0.1", "--blobPort", "0", "--location", location, "--disableTelemetry", "--silent"],
+    [
+      bin, "--blobHost", "127.0.0.1", "--blobPort", "0", "--location", location, "--disableTelemetry", "--silent",
+      ...(options.tls ? ["--cert", options.tls.cert, "--key", options.tls.key, ...(options.tls.oauth ? ["--oauth", "basic"] : [])] : []),
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   const killOnExit = () => child.kill("SIGKILL");
@@ -72,11 +80,12 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
     throw error;
   }
 
-  const blobEndpoint = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
+  const scheme = options.tls ? "https" : "http";
+  const blobEndpoint = `${scheme}://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
   let stopping: Promise<void> | undefined;
   return {
     blobEndpoint,
-    connectionString: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${blobEndpoint};`,
+    connectionString: `DefaultEndpointsProtocol=${scheme};AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${blobEndpoint};`,
     accountName: AZURITE_ACCOUNT,
     accountKey: AZURITE_KEY,
     location,

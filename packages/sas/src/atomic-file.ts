@@ -1,0 +1,26 @@
+/** Writes a file so a reader sees the old or the new version, never half of one. */
+import { chownSync, closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+/** temp file in the same directory (mode set at creation), fsync, optional chown, rename, fsync of the directory. */
+export function writeFileAtomic(path: string, content: string, mode: number, owner?: { uid: number; gid: number }): void {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const fd = openSync(temp, "wx", mode);
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  if (owner) chownSync(temp, owner.uid, owner.gid);
+  renameSync(temp, path);
+  const dir = openSync(dirname(path), "r");
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
+  }
+}

@@ -1,0 +1,15 @@
+export { SasState, SAS_STATE_PATH, SAS_STATE_MAX_BYTES, SAS_STATE_VERSION } from "./sas-state.js";
+export { parseSas, sasFingerprint, SasParseError } from "./sas-token.js";
+export type { ParsedSas } from "./sas-token.js";
+export { checkShippingSas, formatRemaining, MAX_LIFETIME_MS, SHIPPING_PERMISSIONS } from "./sas-policy.js";
+export type { PolicyFinding } from "./sas-policy.js";
+export { issueContainerSas, IssueError } from "./sas-issue.js";
+export type { IssueAuth, IssueOptions } from "./sas-issue.js";
+export { installSas, readSasState, InstallRefusedError } from "./sas-install.js";
+export type { InstallOptions, InstallResult, FluentBitReloader } from "./sas-install.js";
+export { HttpReloader } from "./fluent-bit-reload.js";
+export { rotateSas, acquireLock, rotationSchedule, RotationLockedError } from "./sas-rotate.js";
+export type { RotateOptions, RotateResult } from "./sas-rotate.js";
+export { CommandTransport, transportFor, TransportError } from "./vm-transport.js";
+export type { VmTransport } from "./vm-transport.js";
+export { writeFileAtomic } from "./atomic-file.js";

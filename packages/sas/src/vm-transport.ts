@@ -1,0 +1,63 @@
+/**
+ * How the host reaches a VM: read its public state file, and pipe a new SAS URL into
+ * `oclog sas install` inside it. The token travels on stdin only, never in argv.
+ */
+import { spawn } from "node:child_process";
+import { OclogError, type Sensitive } from "@oclog/errors";
+
+export interface VmTransport {
+  readonly label: string;
+  readState(): Promise<string>;
+  install(sasUrl: Sensitive<string>): Promise<void>;
+}
+
+/** A command failed on the way to the VM. */
+export class TransportError extends OclogError {}
+
+function run(argv: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += String(d)));
+    child.stderr.on("data", (d) => (stderr += String(d)));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.stdin.end(stdin ?? "");
+  });
+}
+
+/**
+ * Runs commands through a prefix: `vagrant ssh <vm> --`, `ssh <host>`, or nothing (a VM that is
+ * this machine, and the tests). `installCommand` is the in-VM command line.
+ */
+export class CommandTransport implements VmTransport {
+  readonly label: string;
+  readonly #prefix: string[];
+  readonly #statePath: string;
+  readonly #installCommand: string[];
+
+  constructor(label: string, prefix: string[], statePath: string, installCommand: string[]) {
+    this.label = label;
+    this.#prefix = prefix;
+    this.#statePath = statePath;
+    this.#installCommand = installCommand;
+  }
+
+  async readState(): Promise<string> {
+    const result = await run([...this.#prefix, "cat", this.#statePath]);
+    if (result.code !== 0) throw new TransportError("E_TRANSPORT", `cannot read ${this.#statePath} on ${this.label}: ${result.stderr.trim().slice(0, 300)}`, { hint: "is the VM running, and was a SAS ever installed in it?" });
+    return result.stdout;
+  }
+
+  async install(sasUrl: Sensitive<string>): Promise<void> {
+    const result = await run([...this.#prefix, ...this.#installCommand], `${sasUrl.reveal()}\n`);
+    if (result.code !== 0) throw new TransportError("E_TRANSPORT", `oclog sas install failed on ${this.label} (exit ${result.code}): ${result.stderr.trim().slice(0, 500)}`);
+  }
+}
+
+/** `vagrant` / `ssh` / `local` transports by name. */
+export function transportFor(kind: "vagrant" | "ssh" | "local", vm: string, options: { statePath: string; installCommand: string[] }): VmTransport {
+  const prefix = kind === "vagrant" ? ["vagrant", "ssh", vm, "--"] : kind === "ssh" ? ["ssh", "-o", "BatchMode=yes", vm] : [];
+  return new CommandTransport(`${kind}:${vm}`, prefix, options.statePath, kind === "local" ? options.installCommand : ["sudo", ...options.installCommand]);
+}

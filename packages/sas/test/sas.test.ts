@@ -1,0 +1,138 @@
+// issue, inspect and install against a real Azurite, with a stand-in for Fluent Bit's reload API.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { inspect } from "node:util";
+import test from "ava";
+import { ContainerClient, BlobServiceClient } from "@azure/storage-blob";
+import { Sensitive } from "@oclog/errors";
+import { startAzurite, type Azurite } from "@oclog/investigate";
+import { checkShippingSas, HttpReloader, installSas, issueContainerSas, parseSas, InstallRefusedError } from "@oclog/sas";
+import { startReloadStandIn, type ReloadStandIn } from "./reload-stand-in.js";
+
+let azurite: Azurite;
+let reloadApi: ReloadStandIn;
+const DAY = 86_400_000;
+
+test.before(async () => {
+  azurite = await startAzurite();
+  await BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient("oclog-alice").create();
+  reloadApi = await startReloadStandIn();
+});
+test.after.always(async () => {
+  await azurite?.stop();
+  await reloadApi?.close();
+});
+
+const issue = (permissions = "cw", lifetimeMs = 7 * DAY, container = "oclog-alice") =>
+  issueContainerSas({ kind: "connection-string", connectionString: new Sensitive(azurite.connectionString) }, { container, permissions, lifetimeMs });
+
+const statusOf = async (action: () => Promise<unknown>): Promise<number> => {
+  try {
+    await action();
+    return 200;
+  } catch (error) {
+    return (error as { statusCode?: number }).statusCode ?? -1;
+  }
+};
+
+test("issue (account key): the SAS creates and writes a blob, and is refused for read, list and delete", async (t) => {
+  const url = await issue();
+  t.is(String(url), "**REDACTED**");
+  t.false(inspect(url).includes("sig="));
+  const container = new ContainerClient(url.reveal());
+  const blob = container.getBlockBlobClient("oclog/alice/openclaw.gateway.x.1795600000000.gz");
+  t.is(await statusOf(() => blob.upload("hello", 5)), 200);
+  t.is(await statusOf(() => blob.download()), 403, "read refused");
+  t.is(await statusOf(() => container.listBlobsFlat().next()), 403, "list refused");
+  t.is(await statusOf(() => blob.delete()), 403, "delete refused");
+  const parsed = parseSas(url);
+  t.is(parsed.permissions, "cw");
+  t.is(parsed.container, "oclog-alice");
+  t.is(parsed.account, "devstoreaccount1");
+  t.true(Math.abs(parsed.expiry.getTime() - Date.now() - 7 * DAY) < 60_000);
+  // Azurite speaks plain HTTP, so its SAS allows http too; against Azure the issuer sets https only.
+  t.deepEqual(checkShippingSas(parsed, new Date(), "oclog-alice").map((f) => `${f.level}: ${f.message}`), ["warn: allows https,http: a shipping SAS should be https only"]);
+});
+
+test("policy: over-granting, expired, foreign and long-lived tokens are called out", async (t) => {
+  const broad = parseSas(await issue("racwdl", 30 * DAY));
+  const findings = checkShippingSas(broad, new Date(), "oclog-bob");
+  t.deepEqual(findings.filter((f) => f.level === "refuse").map((f) => f.message.split(":")[0]), ["grants more than write-only", "is for container oclog-alice, not oclog-bob"]);
+  t.true(findings.some((f) => f.level === "warn" && /lives 30\.0 days, more than the 7-day policy/.test(f.message)));
+  t.regex(checkShippingSas(parseSas(await issue()), new Date(Date.now() + 8 * DAY))[0]!.message, /^expired at /);
+});
+
+function installOptions(root: string, url: Sensitive<string>, extra: Partial<Parameters<typeof installSas>[0]> = {}) {
+  return {
+    sasUrl: url,
+    container: "oclog-alice",
+    includePath: join(root, "etc/fluent-bit/oclog-sas.yaml"),
+    statePath: join(root, "run/oclog/sas-state.json"),
+    renewCommand: "oclog sas rotate --vm alice",
+    reloader: new HttpReloader({ baseUrl: reloadApi.url, timeoutMs: 5_000 }),
+    ...extra,
+  };
+}
+
+test.serial("install: include 0640 with the token, state 0644 without it, then a hot reload the counter confirms", async (t) => {
+  const root = mkdtempSync(join(tmpdir(), "oclog-sas-install-"));
+  const url = await issue();
+  const token = parseSas(url).token.reveal();
+  const before = reloadApi.count;
+  const result = await installSas(installOptions(root, url));
+  const include = join(root, "etc/fluent-bit/oclog-sas.yaml");
+  const stateFile = join(root, "run/oclog/sas-state.json");
+  t.is(statSync(include).mode & 0o777, 0o640);
+  t.is(statSync(stateFile).mode & 0o777, 0o644);
+  t.is(readFileSync(include, "utf8").split("\n").find((l) => l.includes("OCLOG_SAS_TOKEN")), `  OCLOG_SAS_TOKEN: "${token}"`);
+  const stateText = readFileSync(stateFile, "utf8");
+  t.false(stateText.includes("sig="), "no signature in the public state");
+  t.false(stateText.includes(new URLSearchParams(token).get("sig")!));
+  const state = JSON.parse(stateText) as Record<string, unknown>;
+  t.like(state, { container: "oclog-alice", account: "devstoreaccount1", permissions: "cw", shipping: "unknown", fingerprint: parseSas(url).fingerprint, renew_command: "oclog sas rotate --vm alice" });
+  t.is(result.reload.method, "hot-reload");
+  t.is(reloadApi.count, before + 1);
+});
+
+test.serial("install refuses expired, over-granting and foreign tokens, and writes nothing", async (t) => {
+  const root = mkdtempSync(join(tmpdir(), "oclog-sas-refuse-"));
+  const posts = reloadApi.posts;
+  await t.throwsAsync(installSas(installOptions(root, await issue("rwdl"))), { instanceOf: InstallRefusedError, message: /grants more than write-only/ });
+  await t.throwsAsync(installSas(installOptions(root, await issue("cw", DAY, "oclog-bob"))), { message: /is for container oclog-bob, not oclog-alice/ });
+  await t.throwsAsync(installSas(installOptions(root, await issue(), { now: new Date(Date.now() + 8 * DAY) })), { message: /expired at/ });
+  await t.throwsAsync(installSas(installOptions(root, new Sensitive(parseSas(await issue()).token.reveal()))), { message: /names no container/ });
+  t.throws(() => statSync(join(root, "run/oclog/sas-state.json")));
+  t.is(reloadApi.posts, posts, "no reload asked");
+});
+
+test.serial("install falls back to a restart when the reload counter does not move", async (t) => {
+  const root = mkdtempSync(join(tmpdir(), "oclog-sas-restart-"));
+  reloadApi.stuck = true;
+  let restarts = 0;
+  try {
+    const result = await installSas(installOptions(root, await issue(), { reloader: new HttpReloader({ baseUrl: reloadApi.url, timeoutMs: 500, restart: async () => void restarts++ }) }));
+    t.is(result.reload.method, "restart");
+    t.is(restarts, 1);
+  } finally {
+    reloadApi.stuck = false;
+  }
+});
+
+test.serial("install is atomic: a reader polling the state file meanwhile never sees a partial file", async (t) => {
+  const root = mkdtempSync(join(tmpdir(), "oclog-sas-atomic-"));
+  const stateFile = join(root, "run/oclog/sas-state.json");
+  await installSas(installOptions(root, await issue()));
+  const reader = spawn(process.execPath, [fileURLToPath(new URL("./poll-reader.mjs", import.meta.url)), stateFile], { stdio: ["pipe", "pipe", "inherit"] });
+  let out = "";
+  reader.stdout.on("data", (d) => (out += String(d)));
+  await new Promise<void>((resolve) => reader.stdout.once("data", () => resolve())); // the reader is polling
+  for (let i = 0; i < 40; i++) await installSas(installOptions(root, await issue("cw", 7 * DAY - i * 1000)));
+  reader.stdin.end();
+  await new Promise<void>((resolve) => reader.once("close", () => resolve()));
+  const report = JSON.parse(out.trim().split("\n").at(-1)!) as { reads: number; partial: number };
+  t.true(report.reads > 40, `the reader read ${report.reads} times`);
+  t.is(report.partial, 0);
+});
