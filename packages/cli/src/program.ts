@@ -197,6 +197,81 @@ Examples:
       await collectCommand({ ...opts, once: opts.once ?? false, json: opts.json ?? false }, output);
     });
 
+  const sas = program.command("sas").description("The shipping SAS: inspect, issue, install in the VM, rotate from the host").exitOverride();
+  sas
+    .command("inspect")
+    .description("What a SAS grants and until when (never prints the signature)")
+    .argument("<token|file|->", "a file holding the SAS (or its URL), - for stdin, or the token itself (visible in ps: avoid)")
+    .option("--json", "print the result as JSON")
+    .addHelpText("after", "\nExit status: 0 fine as a shipping SAS (warnings may be listed), 1 it would be refused, 2 not a SAS.\n\nExamples:\n  oclog sas inspect /tmp/alice.sas\n  oclog sas issue --container oclog-alice --stdout | oclog sas inspect - --json")
+    .exitOverride()
+    .action(async (source: string, opts: { json?: boolean }) => {
+      const { sasInspect } = await import("./commands/sas.js");
+      await sasInspect(source, { json: opts.json ?? false }, output);
+    });
+  sas
+    .command("issue")
+    .description("Mint a container SAS: a user delegation SAS from your Azure login, or (Azurite) from a connection string")
+    .requiredOption("--container <name>", "the user's container, e.g. oclog-alice")
+    .option("--account-url <url>", "https://<account>.blob.core.windows.net (your Azure login signs; AZURE_STORAGE_KEY instead signs with the key)")
+    .option("--lifetime <duration>", "how long it lives (at most 7d for a user delegation SAS)", "7d")
+    .option("--permissions <sp>", "what it grants; the shipping SAS needs only cw", "cw")
+    .option("--out <file>", "write the SAS URL to this file (mode 0600)")
+    .option("--stdout", "print the SAS URL on stdout (for a pipe into oclog sas install)")
+    .option("--json", "print the summary as JSON (on stderr)")
+    .addHelpText("after", "\nWithout --out or --stdout nothing secret is printed.\n\nExamples:\n  oclog sas issue --account-url https://acmelogs.blob.core.windows.net --container oclog-alice --out ~/alice.sas\n  AZURE_STORAGE_CONNECTION_STRING=... oclog sas issue --container oclog-alice --stdout | vagrant ssh alice -- sudo oclog sas install")
+    .exitOverride()
+    .action(async (opts: { container: string; accountUrl?: string; lifetime: string; permissions: string; out?: string; stdout?: boolean; json?: boolean }) => {
+      const { sasIssue } = await import("./commands/sas.js");
+      await sasIssue({ ...opts, stdout: opts.stdout ?? false, json: opts.json ?? false }, output);
+    });
+  sas
+    .command("install")
+    .description("In the VM, as root: install the SAS URL read from stdin for Fluent Bit, write the public state, reload Fluent Bit")
+    .option("--container <name>", "the VM's container (default: the one in the state file)")
+    .option("--include <file>", "the Fluent Bit include holding OCLOG_SAS_TOKEN", "/etc/fluent-bit/oclog-sas.yaml")
+    .option("--state-file <file>", "the public state file", "/run/oclog/sas-state.json")
+    .option("--reload-url <url>", "Fluent Bit's HTTP server", "http://127.0.0.1:2020")
+    .option("--renew-command <text>", "what the gate tells people to run (default: oclog sas rotate --vm <hostname>)")
+    .option("--fluent-bit-group <group>", "group that may read the include", "fluent-bit")
+    .option("--restart-command <command>", "fallback when the hot reload does not take", "systemctl restart fluent-bit")
+    .option("--json", "print the result as JSON")
+    .addHelpText("after", "\nRefuses a SAS that is expired, grants more than create/write/add, or is for another container.\n\nExample:\n  oclog sas issue --container oclog-alice --stdout | sudo oclog sas install --container oclog-alice")
+    .exitOverride()
+    .action(async (opts: { container?: string; include: string; stateFile: string; reloadUrl: string; renewCommand?: string; fluentBitGroup: string; restartCommand: string; json?: boolean }) => {
+      const { sasInstall } = await import("./commands/sas.js");
+      await sasInstall({ ...opts, json: opts.json ?? false }, output);
+    });
+  sas
+    .command("rotate")
+    .description("On the host: renew a VM's SAS when less than the threshold is left (from cron or a systemd timer)")
+    .requiredOption("--vm <name>", "the VM (vagrant machine name or ssh host)")
+    .addOption(new Option("--transport <kind>", "how to reach the VM").choices(["vagrant", "ssh", "local"]).default("vagrant"))
+    .option("--threshold <duration>", "rotate when less than this is left", "48h")
+    .option("--lifetime <duration>", "lifetime of the new SAS", "7d")
+    .option("--account-url <url>", "the storage account (your Azure login signs)")
+    .option("--state-file <file>", "the state file inside the VM", "/run/oclog/sas-state.json")
+    .option("--install-command <command>", "the installer inside the VM", "/opt/oclog/bin/oclog sas install")
+    .option("--lock <file>", "lock file (default ~/.cache/oclog/sas-rotate-<vm>.lock)")
+    .option("--json", "JSON events on stderr and a JSON result on stdout")
+    .addHelpText("after", "\nExit status: 0 rotated or not due, 3 the VM or Azure could not be reached (an expired Azure login needs a person: az login).\n\nExamples:\n  oclog sas rotate --vm alice --account-url https://acmelogs.blob.core.windows.net\n  oclog sas schedule --vm alice")
+    .exitOverride()
+    .action(async (opts: { vm: string; transport: "vagrant" | "ssh" | "local"; threshold: string; lifetime: string; accountUrl?: string; stateFile: string; installCommand: string; lock?: string; json?: boolean }) => {
+      const { sasRotate } = await import("./commands/sas.js");
+      await sasRotate({ ...opts, json: opts.json ?? false }, output);
+    });
+  sas
+    .command("schedule")
+    .description("Print the crontab line and the systemd user timer that run `oclog sas rotate` hourly")
+    .requiredOption("--vm <name>", "the VM")
+    .option("--oclog <path>", "how cron finds oclog", "oclog")
+    .option("--json", "print them as JSON")
+    .exitOverride()
+    .action(async (opts: { vm: string; oclog: string; json?: boolean }) => {
+      const { sasSchedule } = await import("./commands/sas.js");
+      sasSchedule({ vm: opts.vm, oclog: opts.oclog, json: opts.json ?? false }, output);
+    });
+
   const caseCommand = program.command("case").description("Work with case folders").exitOverride();
   caseCommand
     .command("verify")

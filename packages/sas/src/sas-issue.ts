@@ -66,3 +66,9 @@ export async function issueContainerSas(auth: IssueAuth, options: IssueOptions):
     });
   }
 }
+
+/** The caller's Azure login (Azure CLI, environment, managed identity), loaded only when used. */
+export async function defaultAzureCredential(): Promise<TokenCredential> {
+  const { DefaultAzureCredential } = await import("@azure/identity");
+  return new DefaultAzureCredential();
+}

@@ -23,6 +23,8 @@ function run(argv: string[], stdin?: string): Promise<{ code: number; stdout: st
     child.stderr.on("data", (d) => (stderr += String(d)));
     child.once("error", reject);
     child.once("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    // A command that does not read stdin (cat FILE) may exit first: its closed pipe is no error.
+    child.stdin.on("error", () => {});
     child.stdin.end(stdin ?? "");
   });
 }

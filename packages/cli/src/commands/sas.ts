@@ -1,0 +1,158 @@
+/** `oclog sas inspect | issue | install | rotate | schedule`: the shipping SAS, end to end. */
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { hostname, homedir } from "node:os";
+import { join } from "node:path";
+import { ExitCode, ExitError, Sensitive, UsageError } from "@oclog/errors";
+import {
+  checkShippingSas,
+  formatRemaining,
+  HttpReloader,
+  installSas,
+  issueContainerSas,
+  defaultAzureCredential,
+  parseDuration,
+  parseSas,
+  readSasState,
+  rotateSas,
+  rotationSchedule,
+  transportFor,
+  writeFileAtomic,
+  type IssueAuth,
+} from "@oclog/sas";
+import type { Output } from "../output.js";
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8").trim();
+}
+
+export async function sasInspect(source: string, options: { json: boolean; now?: Date }, output: Output, stdin: () => Promise<string> = readStdin): Promise<void> {
+  let text: string;
+  if (source === "-") text = await stdin();
+  else if (existsSync(source)) text = readFileSync(source, "utf8").trim();
+  else {
+    text = source;
+    if (/[?&]?sig=/.test(source)) output.err("warning: a SAS on the command line is visible in `ps` and shell history; pass a file or - (stdin) next time");
+  }
+  const sas = parseSas(text);
+  const now = options.now ?? new Date();
+  const findings = checkShippingSas(sas, now);
+  const remaining = sas.expiry.getTime() - now.getTime();
+  const summary = {
+    account: sas.account ?? null,
+    container: sas.container ?? null,
+    version: sas.version ?? null,
+    starts_at: sas.start?.toISOString() ?? null,
+    expires_at: sas.expiry.toISOString(),
+    remaining_seconds: Math.round(remaining / 1000),
+    permissions: sas.permissions,
+    resource: sas.resource ?? null,
+    services: sas.services ?? null,
+    resource_types: sas.resourceTypes ?? null,
+    protocol: sas.protocol ?? null,
+    user_delegation: sas.userDelegation ? { object_id: sas.userDelegation.objectId ?? null, tenant_id: sas.userDelegation.tenantId ?? null, key_expires_at: sas.userDelegation.keyExpiry?.toISOString() ?? null } : null,
+    signed: sas.hasSignature,
+    fingerprint: sas.fingerprint,
+    findings,
+  };
+  if (options.json) output.out(JSON.stringify(summary));
+  else {
+    output.out(`expires   ${summary.expires_at} (${formatRemaining(remaining)}${remaining > 0 ? " left" : ""})`);
+    output.out(`grants    sp=${sas.permissions}${sas.resource ? ` on sr=${sas.resource}` : ""}${sas.container ? ` in ${sas.account ?? "?"}/${sas.container}` : ""}${sas.services ? ` (account SAS ss=${sas.services} srt=${sas.resourceTypes ?? ""})` : ""}`);
+    if (sas.userDelegation) output.out(`delegated by object ${sas.userDelegation.objectId ?? "?"} in tenant ${sas.userDelegation.tenantId ?? "?"}`);
+    output.out(`signature ${sas.hasSignature ? "present (not shown)" : "MISSING"}; fingerprint ${sas.fingerprint}`);
+    for (const f of findings) output.out(`${f.level === "refuse" ? "problem" : "warning"}: this SAS ${f.message}`);
+  }
+  if (findings.some((f) => f.level === "refuse")) throw new ExitError(ExitCode.findings);
+}
+
+/** Who signs: an account key (AZURE_STORAGE_KEY), the caller's Azure login, or a connection string (Azurite). */
+async function issueAuth(accountUrl: string | undefined): Promise<IssueAuth> {
+  if (accountUrl && process.env.AZURE_STORAGE_KEY) {
+    const accountName = /^https?:\/\/([a-z0-9]+)\./.exec(accountUrl)?.[1] ?? new URL(accountUrl).pathname.split("/")[1] ?? "";
+    return { kind: "account-key", accountUrl, accountName, accountKey: new Sensitive(process.env.AZURE_STORAGE_KEY) };
+  }
+  if (accountUrl) {
+    return { kind: "user-delegation", accountUrl, credential: await defaultAzureCredential() };
+  }
+  if (process.env.AZURE_STORAGE_CONNECTION_STRING) return { kind: "connection-string", connectionString: new Sensitive(process.env.AZURE_STORAGE_CONNECTION_STRING) };
+  throw new UsageError("no storage account given", { hint: "pass --account-url (your Azure login mints a user delegation SAS), or set AZURE_STORAGE_CONNECTION_STRING for Azurite" });
+}
+
+export async function sasIssue(options: { accountUrl?: string; container: string; lifetime: string; permissions: string; out?: string; stdout: boolean; json: boolean }, output: Output): Promise<void> {
+  const lifetimeMs = parseDuration(options.lifetime, "--lifetime");
+  const auth = await issueAuth(options.accountUrl);
+  const url = await issueContainerSas(auth, { container: options.container, permissions: options.permissions, lifetimeMs });
+  const sas = parseSas(url);
+  if (options.out) writeFileAtomic(options.out, `${url.reveal()}\n`, 0o600);
+  if (options.stdout) output.out(url.reveal());
+  const summary = { container: options.container, expires_at: sas.expiry.toISOString(), permissions: sas.permissions, fingerprint: sas.fingerprint, user_delegation: sas.userDelegation !== undefined, written_to: options.out ?? null };
+  if (options.json) output.err(JSON.stringify(summary));
+  else output.err(`issued a SAS for ${options.container}: sp=${sas.permissions}, expires ${summary.expires_at}, ${sas.fingerprint}${options.out ? `, written to ${options.out} (0600)` : options.stdout ? "" : " (not shown: pass --out FILE or --stdout)"}`);
+}
+
+function groupId(name: string): number | undefined {
+  try {
+    return Number(execFileSync("getent", ["group", name], { encoding: "utf8" }).split(":")[2]);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function sasInstall(
+  options: { container?: string; include: string; stateFile: string; reloadUrl: string; renewCommand?: string; fluentBitGroup: string; restartCommand: string; json: boolean },
+  output: Output,
+  stdin: () => Promise<string> = readStdin,
+): Promise<void> {
+  const container = options.container ?? readSasState(options.stateFile)?.container;
+  if (!container) throw new UsageError("which container does this VM ship to?", { hint: "pass --container oclog-<user> the first time; later runs take it from the state file" });
+  const text = await stdin();
+  if (!text) throw new UsageError("no SAS on stdin", { hint: "pipe the container SAS URL in: oclog sas issue ... --stdout | oclog sas install" });
+  const gid = process.getuid?.() === 0 ? groupId(options.fluentBitGroup) : undefined;
+  const [restartBin, ...restartArgs] = options.restartCommand.split(" ");
+  const result = await installSas({
+    sasUrl: new Sensitive(text),
+    container,
+    includePath: options.include,
+    statePath: options.stateFile,
+    ...(gid !== undefined ? { includeOwner: { uid: 0, gid } } : {}),
+    renewCommand: options.renewCommand ?? `oclog sas rotate --vm ${hostname()}`,
+    reloader: new HttpReloader({ baseUrl: options.reloadUrl, restart: async () => void execFileSync(restartBin!, restartArgs, { stdio: "ignore" }) }),
+  });
+  const summary = { container, expires_at: result.state.expires_at, fingerprint: result.state.fingerprint, reload: result.reload };
+  if (options.json) output.out(JSON.stringify(summary));
+  else output.out(`installed SAS ${result.state.fingerprint} for ${container}, expires ${result.state.expires_at}; Fluent Bit: ${result.reload.method} (${result.reload.detail})`);
+}
+
+export async function sasRotate(
+  options: { vm: string; transport: "vagrant" | "ssh" | "local"; threshold: string; lifetime: string; accountUrl?: string; stateFile: string; installCommand: string; lock?: string; json: boolean },
+  output: Output,
+): Promise<void> {
+  const thresholdMs = parseDuration(options.threshold, "--threshold");
+  const lifetime = options.lifetime;
+  const transport = transportFor(options.transport, options.vm, { statePath: options.stateFile, installCommand: options.installCommand.split(" ") });
+  const log = (event: string, fields: Record<string, unknown>) => output.err(options.json ? JSON.stringify({ event, ...fields }) : `sas: ${event} ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+  const result = await rotateSas({
+    vm: options.vm,
+    transport,
+    thresholdMs,
+    lockPath: options.lock ?? join(homedir(), ".cache", "oclog", `sas-rotate-${options.vm.replace(/[^A-Za-z0-9_.-]/g, "_")}.lock`),
+    log,
+    issue: async (container) => issueContainerSas(await issueAuth(options.accountUrl), { container, permissions: "cw", lifetimeMs: parseDuration(lifetime, "--lifetime") }),
+  });
+  if (options.json) output.out(JSON.stringify(result));
+  else output.out(result.action === "rotated" ? `rotated ${options.vm}: new SAS ${result.fingerprint} expires ${result.newExpiresAt}` : `${options.vm}: SAS expires ${result.expiresAt} (${formatRemaining(result.remainingMs)} left), above the ${options.threshold} threshold; nothing to do`);
+}
+
+export function sasSchedule(options: { vm: string; oclog: string; json: boolean }, output: Output): void {
+  const schedule = rotationSchedule(options.vm, options.oclog);
+  if (options.json) output.out(JSON.stringify(schedule));
+  else {
+    output.out(`# crontab -e, then add:\n${schedule.crontab}\n`);
+    output.out(`# or a systemd user timer: ~/.config/systemd/user/oclog-sas-rotate-${options.vm}.service\n${schedule.service}`);
+    output.out(`# ~/.config/systemd/user/oclog-sas-rotate-${options.vm}.timer, then: systemctl --user enable --now oclog-sas-rotate-${options.vm}.timer\n${schedule.timer}`);
+  }
+}
+
