@@ -253,10 +253,11 @@ Examples:
     .option("--state-file <file>", "the state file inside the VM", "/run/oclog/sas-state.json")
     .option("--install-command <command>", "the installer inside the VM", "/opt/oclog/bin/oclog sas install")
     .option("--lock <file>", "lock file (default ~/.cache/oclog/sas-rotate-<vm>.lock)")
+    .option("--events-socket <path>", "also send the rotation events to this Fluent Bit forward socket (tag openclaw.oclog)")
     .option("--json", "JSON events on stderr and a JSON result on stdout")
     .addHelpText("after", "\nExit status: 0 rotated or not due, 3 the VM or Azure could not be reached (an expired Azure login needs a person: az login).\n\nExamples:\n  oclog sas rotate --vm alice --account-url https://acmelogs.blob.core.windows.net\n  oclog sas schedule --vm alice")
     .exitOverride()
-    .action(async (opts: { vm: string; transport: "vagrant" | "ssh" | "local"; threshold: string; lifetime: string; accountUrl?: string; stateFile: string; installCommand: string; lock?: string; json?: boolean }) => {
+    .action(async (opts: { vm: string; transport: "vagrant" | "ssh" | "local"; threshold: string; lifetime: string; accountUrl?: string; stateFile: string; installCommand: string; lock?: string; eventsSocket?: string; json?: boolean }) => {
       const { sasRotate } = await import("./commands/sas.js");
       await sasRotate({ ...opts, json: opts.json ?? false }, output);
     });

@@ -11,6 +11,7 @@ import { startAzurite, type Azurite } from "@oclog/investigate";
 import { Sensitive } from "@oclog/errors";
 import { acquireLock, CommandTransport, parseSas } from "@oclog/sas";
 import { startReloadStandIn, type ReloadStandIn } from "../../sas/test/reload-stand-in.js";
+import { Receiver } from "../../collect/test/receiver.js";
 import { runCli } from "./run-cli.js";
 
 let azurite: Azurite;
@@ -65,7 +66,10 @@ test.serial("rotate (local transport): rotates below the threshold, not above, r
   const statePath = join(root, "run/oclog/sas-state.json");
   const installCommand = [process.execPath, "--import", "tsx", "--conditions=oclog-source", CHILD, "sas", "install", "--container", "oclog-alice", "--include", join(root, "etc/fluent-bit/oclog-sas.yaml"), "--state-file", statePath, "--reload-url", reloadApi.url].join(" ");
   const lock = join(work, "rotate.lock");
-  const rotate = () => runCli("sas", "rotate", "--vm", "alice", "--transport", "local", "--state-file", statePath, "--install-command", installCommand, "--lock", lock, "--threshold", "48h", "--json");
+  const events = new Receiver(join(work, "events.sock"));
+  await events.start();
+  t.teardown(() => events.stop());
+  const rotate = () => runCli("sas", "rotate", "--vm", "alice", "--transport", "local", "--state-file", statePath, "--install-command", installCommand, "--lock", lock, "--threshold", "48h", "--events-socket", events.path, "--json");
 
   // A first token that lives one day: inside the 48 h threshold.
   const first = join(work, "first.sas");
@@ -86,6 +90,8 @@ test.serial("rotate (local transport): rotates below the threshold, not above, r
   t.is(reloadApi.count, reloads + 1, "Fluent Bit reloaded once");
   const token = readFileSync(join(root, "etc/fluent-bit/oclog-sas.yaml"), "utf8").match(/OCLOG_SAS_TOKEN: "(.*)"/)![1]!;
   t.false((rotated.stdout + rotated.stderr).includes(new URLSearchParams(token).get("sig")!), "the token is never logged");
+  t.deepEqual(events.entries.map((e) => [e.tag, e.record.event]), [["openclaw.oclog", "sas.checked"], ["openclaw.oclog", "sas.rotated"]], "its events went through the SDK");
+  t.false(JSON.stringify(events.entries).includes(new URLSearchParams(token).get("sig")!));
 
   const again = await rotate();
   t.is(again.code, 0);

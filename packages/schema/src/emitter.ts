@@ -38,8 +38,10 @@ export function tagFor(source: SourceName, prefix = "openclaw"): string {
 
 export class Emitter {
   #client: FluentClient;
+  #connectStarted = false;
   readonly #endpoint: ForwardEndpoint;
   readonly #tags: Record<SourceName, string>;
+  readonly #oclogTag: string;
   readonly #ackTimeoutMs: number;
   readonly #endpointLabel: string;
 
@@ -50,6 +52,7 @@ export class Emitter {
     this.#tags = Object.fromEntries(
       Object.keys(SOURCES).map((name) => [name, tagFor(name as SourceName, options.tagPrefix)]),
     ) as Record<SourceName, string>;
+    this.#oclogTag = `${options.tagPrefix ?? "openclaw"}.oclog`;
     this.#endpoint = options.endpoint;
     this.#client = this.#connect();
   }
@@ -66,6 +69,9 @@ export class Emitter {
       milliseconds: true,
       // Errors surface through emit's promise; the client must not throw on its own.
       eventRetry: { attempts: 0 },
+      // Connect on the first record, not at construction: an emitter closed unused (a
+      // rotation that found nothing to do) must leave no half-open socket keeping the process alive.
+      disableAutoconnect: true,
     });
     client.socketOn(FluentSocketEvent.ERROR, () => {});
     return client;
@@ -79,6 +85,7 @@ export class Emitter {
   async reset(): Promise<void> {
     const old = this.#client;
     this.#client = this.#connect();
+    this.#connectStarted = false;
     await Promise.race([old.shutdown().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, this.#ackTimeoutMs).unref())]);
   }
 
@@ -93,12 +100,22 @@ export class Emitter {
     await this.#send(this.#tags[source], record, time);
   }
 
+  /** Sends one of oclog's own events (tag `<prefix>.oclog`: rotations, guard decisions); resolves on ack. */
+  async sendOclogEvent(record: Record<string, unknown>, time: Date = new Date()): Promise<void> {
+    await this.#send(this.#oclogTag, record, time);
+  }
+
   /** Sends `record` as it is (the caller validated it, and marked it when invalid); resolves on ack. */
   async send(source: SourceName, record: Record<string, unknown>, time: Date = new Date()): Promise<void> {
     await this.#send(this.#tags[source], record, time);
   }
 
   async #send(tag: string, record: Record<string, unknown>, time: Date): Promise<void> {
+    if (!this.#connectStarted) {
+      // First record: connect now (failures are retried by the client's reconnect logic).
+      this.#connectStarted = true;
+      this.#client.connect().catch(() => {});
+    }
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(

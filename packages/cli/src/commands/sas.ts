@@ -20,6 +20,7 @@ import {
   writeFileAtomic,
   type IssueAuth,
 } from "@oclog/sas";
+import { Emitter } from "@oclog/schema";
 import type { Output } from "../output.js";
 
 async function readStdin(): Promise<string> {
@@ -127,13 +128,27 @@ export async function sasInstall(
 }
 
 export async function sasRotate(
-  options: { vm: string; transport: "vagrant" | "ssh" | "local"; threshold: string; lifetime: string; accountUrl?: string; stateFile: string; installCommand: string; lock?: string; json: boolean },
+  options: { vm: string; transport: "vagrant" | "ssh" | "local"; threshold: string; lifetime: string; accountUrl?: string; stateFile: string; installCommand: string; lock?: string; eventsSocket?: string; json: boolean },
   output: Output,
 ): Promise<void> {
   const thresholdMs = parseDuration(options.threshold, "--threshold");
   const lifetime = options.lifetime;
   const transport = transportFor(options.transport, options.vm, { statePath: options.stateFile, installCommand: options.installCommand.split(" ") });
-  const log = (event: string, fields: Record<string, unknown>) => output.err(options.json ? JSON.stringify({ event, ...fields }) : `sas: ${event} ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+  // Events also go through the SDK to a Fluent Bit forward socket when given (tag openclaw.oclog).
+  const emitter = options.eventsSocket ? new Emitter({ endpoint: { path: options.eventsSocket }, ackTimeoutMs: 5_000 }) : undefined;
+  const sent: Promise<void>[] = [];
+  const log = (event: string, fields: Record<string, unknown>) => {
+    output.err(options.json ? JSON.stringify({ event, ...fields }) : `sas: ${event} ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+    if (emitter) sent.push(emitter.sendOclogEvent({ event, ...fields }).catch((error) => output.err(`sas: event not delivered: ${(error as Error).message}`)));
+  };
+  try {
+    await rotateAndReport();
+  } finally {
+    await Promise.all(sent);
+    await emitter?.close();
+  }
+
+  async function rotateAndReport(): Promise<void> {
   const result = await rotateSas({
     vm: options.vm,
     transport,
@@ -144,6 +159,7 @@ export async function sasRotate(
   });
   if (options.json) output.out(JSON.stringify(result));
   else output.out(result.action === "rotated" ? `rotated ${options.vm}: new SAS ${result.fingerprint} expires ${result.newExpiresAt}` : `${options.vm}: SAS expires ${result.expiresAt} (${formatRemaining(result.remainingMs)} left), above the ${options.threshold} threshold; nothing to do`);
+  }
 }
 
 export function sasSchedule(options: { vm: string; oclog: string; json: boolean }, output: Output): void {
