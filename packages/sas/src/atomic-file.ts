@@ -1,5 +1,5 @@
 /** Writes a file so a reader sees the old or the new version, never half of one. */
-import { chownSync, closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { chownSync, closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 /** temp file in the same directory (mode set at creation), fsync, optional chown, rename, fsync of the directory. */
@@ -7,6 +7,8 @@ export function writeFileAtomic(path: string, content: string, mode: number, own
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const fd = openSync(temp, "wx", mode);
   try {
+    // The mode given to open is reduced by the umask; the gate must be able to read 0644.
+    fchmodSync(fd, mode);
     writeSync(fd, content);
     fsyncSync(fd);
   } catch (error) {

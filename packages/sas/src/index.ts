@@ -14,3 +14,7 @@ export { CommandTransport, transportFor, TransportError } from "./vm-transport.j
 export type { VmTransport } from "./vm-transport.js";
 export { writeFileAtomic } from "./atomic-file.js";
 export { parseDuration } from "./duration.js";
+export { judgeShipping, parseFluentBitMetrics, emptyGuardHistory, GuardHistory, GuardSample, OUTPUT_COUNTERS, GUARD_METRICS_URL, GUARD_HISTORY_PATH, GUARD_FAILING_AFTER_MINUTES, GUARD_GATEWAY_UNIT } from "./shipping-guard.js";
+export type { Judgement, JudgeInput, MetricsReading, OutputCounters, OutputJudgement, ShippingStatus } from "./shipping-guard.js";
+export { runShippingGuard, readFluentBitMetrics, readStateFile, replaceStateFile, readGuardHistory, writeGuardHistory, execRunner, StateWriteError } from "./shipping-guard-io.js";
+export type { GuardOptions, GuardDeps, GuardReport, GuardEnforce, CommandRunner, StateRead } from "./shipping-guard-io.js";

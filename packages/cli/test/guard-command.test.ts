@@ -1,0 +1,170 @@
+// `oclog guard` through its command function: exit codes, text and --json, against a stand-in for
+// Fluent Bit's monitoring API (a local HTTP server answering GET /api/v1/metrics in Fluent Bit's
+// documented JSON shape), with an injected clock and a recording stand-in for systemctl.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import test from "ava";
+import { ExitError, UsageError } from "@oclog/errors";
+import type { CommandRunner } from "@oclog/sas";
+import { guardCommand, type GuardCommandOptions } from "../src/commands/guard.js";
+import type { Output } from "../src/output.js";
+
+const T0 = Date.parse("2026-11-25T08:00:00.000Z");
+const at = (minute: number) => new Date(T0 + minute * 60_000);
+
+/** Stand-in for Fluent Bit's monitoring API; `ship` is the openclaw-vm pipeline's azure_blob alias. */
+async function fluentBitStandIn() {
+  const ship = { proc_records: 0, proc_bytes: 0, errors: 0, retries: 0, retries_failed: 0, dropped_records: 0, retried_records: 0 };
+  const server: Server = createServer((req, res) => {
+    if (req.url !== "/api/v1/metrics") return void res.writeHead(404).end();
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ input: { in_gateway: { records: ship.proc_records, bytes: ship.proc_bytes } }, output: { ship } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { ship, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/metrics`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** A loopback URL nothing listens on: a server is started, its port noted, and it is closed. */
+async function closedUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}/api/v1/metrics`;
+}
+
+const STATE = {
+  version: 1,
+  account: "acmelogs",
+  container: "oclog-alice",
+  expires_at: "2026-12-02T08:00:00Z",
+  issued_at: "2026-11-25T07:55:00Z",
+  installed_at: "2026-11-25T07:56:00Z",
+  permissions: "cw",
+  fingerprint: "sha256:0123456789abcdef",
+  shipping: "unknown",
+  renew_command: "oclog sas rotate --vm alice",
+};
+
+function setup(metricsUrl: string, extra: Partial<GuardCommandOptions> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "oclog-cli-guard-"));
+  const options: GuardCommandOptions = {
+    stateFile: join(dir, "sas-state.json"),
+    metricsUrl,
+    history: join(dir, "history.json"),
+    failingAfterMinutes: 10,
+    enforce: "none",
+    json: false,
+    ...extra,
+  };
+  writeFileSync(options.stateFile, `${JSON.stringify(STATE, null, 2)}\n`, { mode: 0o644 });
+  return options;
+}
+
+/** Runs the command at a given minute; returns the exit code it ends with and what it printed. */
+async function run(options: GuardCommandOptions, minute: number, runner?: CommandRunner) {
+  let stdout = "";
+  let stderr = "";
+  const output: Output = { out: (text) => (stdout += `${text}\n`), err: (text) => (stderr += `${text}\n`) };
+  let code = 0;
+  try {
+    await guardCommand(options, output, { now: () => at(minute), ...(runner ? { runner } : {}) });
+  } catch (error) {
+    if (!(error instanceof ExitError)) throw error;
+    code = error.exitCode;
+  }
+  return { code, stdout, stderr };
+}
+
+const shippingOf = (options: GuardCommandOptions) => (JSON.parse(readFileSync(options.stateFile, "utf8")) as { shipping: string }).shipping;
+
+test("exit 0 while deliveries go through; --json prints one object with the verdict", async (t) => {
+  const fluentBit = await fluentBitStandIn();
+  t.teardown(fluentBit.close);
+  const options = setup(fluentBit.url, { json: true });
+  fluentBit.ship.proc_records = 100;
+  const baseline = await run(options, 0);
+  t.is(baseline.code, 0);
+  fluentBit.ship.proc_records = 140;
+  const ok = await run(options, 1);
+  t.is(ok.code, 0, ok.stderr);
+  const report = JSON.parse(ok.stdout) as Record<string, unknown>;
+  t.like(report, { shipping: "ok", previous: "unknown", metrics: "ok", state: "written", state_file: options.stateFile, exit_code: 0, checked_at: at(1).toISOString() });
+  t.like(report.outputs, { ship: { progress: true, delta: { proc_records: 40 } } });
+  t.is(ok.stdout.trim().split("\n").length, 1);
+  t.is(shippingOf(options), "ok");
+
+  const text = await run({ ...options, json: false }, 2);
+  t.is(text.code, 0);
+  t.regex(text.stdout, /^shipping ok: ship idle: nothing to deliver, no errors \(.*sas-state\.json updated\)$/m);
+});
+
+test("exit 1 when it marks shipping failing (records dropped), with the reason in text and JSON", async (t) => {
+  const fluentBit = await fluentBitStandIn();
+  t.teardown(fluentBit.close);
+  const options = setup(fluentBit.url);
+  fluentBit.ship.proc_records = 10;
+  await run(options, 0);
+  fluentBit.ship.dropped_records = 4;
+  fluentBit.ship.retries_failed = 1;
+  const failing = await run(options, 1);
+  t.is(failing.code, 1);
+  t.regex(failing.stdout, /^shipping failing: ship lost records: dropped_records \+4, retries_failed \+1/m);
+  t.is(shippingOf(options), "failing");
+  const json = await run({ ...options, json: true }, 2);
+  t.is(json.code, 1, "still failing: no delivery since");
+  t.like(JSON.parse(json.stdout), { shipping: "failing", previous: "failing", exit_code: 1 });
+});
+
+test("exit 3 when the metrics cannot be read (state left as it was) or the state file is missing", async (t) => {
+  const unreachable = setup(await closedUrl(), { json: true });
+  const before = readFileSync(unreachable.stateFile, "utf8");
+  const down = await run(unreachable, 0);
+  t.is(down.code, 3);
+  t.like(JSON.parse(down.stdout), { metrics: "unreadable", state: "kept", shipping: "unknown", exit_code: 3 });
+  t.regex((JSON.parse(down.stdout) as { reason: string }).reason, /ECONNREFUSED/);
+  t.is(readFileSync(unreachable.stateFile, "utf8"), before);
+  const text = await run({ ...unreachable, json: false }, 1);
+  t.is(text.code, 3);
+  t.regex(text.stderr, /hint: check that Fluent Bit runs with http_server on/);
+
+  const fluentBit = await fluentBitStandIn();
+  t.teardown(fluentBit.close);
+  const missing = setup(fluentBit.url);
+  missing.stateFile = join(missing.stateFile, "..", "nope.json");
+  const noState = await run(missing, 0);
+  t.is(noState.code, 3);
+  t.regex(noState.stderr, /oclog: .*nope\.json does not exist\nhint: `oclog sas install` writes the state file/);
+});
+
+test("--enforce stop-gateway runs systemctl stop once when shipping turns failing (recording stand-in)", async (t) => {
+  const fluentBit = await fluentBitStandIn();
+  t.teardown(fluentBit.close);
+  const calls: string[][] = [];
+  const systemctl: CommandRunner = async (command, args) => (calls.push([command, ...args]), { code: 0, stderr: "" });
+  const options = setup(fluentBit.url, { enforce: "stop-gateway", failingAfterMinutes: 2 });
+  fluentBit.ship.proc_records = 5;
+  await run(options, 0, systemctl);
+  fluentBit.ship.errors = 1;
+  t.is((await run(options, 1, systemctl)).code, 0, "stalled for 0 min");
+  fluentBit.ship.errors = 2;
+  t.is((await run(options, 2, systemctl)).code, 0, "stalled for 1 min");
+  fluentBit.ship.errors = 3;
+  const stopped = await run(options, 3, systemctl);
+  t.is(stopped.code, 1);
+  t.regex(stopped.stdout, /^stopped openclaw\.service: shipping turned failing$/m);
+  fluentBit.ship.errors = 4;
+  t.is((await run(options, 4, systemctl)).code, 1);
+  t.deepEqual(calls, [["systemctl", "stop", "openclaw.service"]]);
+});
+
+test("bad option values are usage errors (exit 2)", async (t) => {
+  const options = setup("http://127.0.0.1:9/api/v1/metrics");
+  const output: Output = { out: () => undefined, err: () => undefined };
+  for (const bad of [{ enforce: "kill-all" }, { failingAfterMinutes: 0 }, { failingAfterMinutes: 1.5 }, { metricsUrl: "not a url" }, { metricsUrl: "file:///etc/passwd" }]) {
+    const error = await t.throwsAsync(guardCommand({ ...options, ...bad }, output), { instanceOf: UsageError }, JSON.stringify(bad));
+    t.is(error?.exitCode, 2);
+  }
+});
