@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { OclogError } from "@oclog/errors";
-import { writeFileAtomic } from "./state-file.js";
+import { writeFileAtomic } from "@oclog/errors";
 
 interface CursorData {
   version: 1;
@@ -45,7 +45,7 @@ export class CursorFile {
   advance(store: string, position: number): void {
     if (position <= this.position(store)) return;
     this.#data.stores[store] = position;
-    writeFileAtomic(this.path, `${JSON.stringify(this.#data, null, 2)}\n`);
+    writeFileAtomic(this.path, `${JSON.stringify(this.#data, null, 2)}\n`, 0o600);
   }
 
   snapshot(): Record<string, number> {

@@ -8,7 +8,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { CollectedRecord } from "./collected-record.js";
-import { writeFileAtomic } from "./state-file.js";
+import { writeFileAtomic } from "@oclog/errors";
 
 export interface SpooledBatch {
   /** Store name (relative database path). */
@@ -78,7 +78,7 @@ export class Spool {
   append(batch: SpooledBatch): void {
     const file = `${String(this.#next++).padStart(16, "0")}.batch.json`;
     const content = JSON.stringify(batch);
-    writeFileAtomic(join(this.dir, file), content);
+    writeFileAtomic(join(this.dir, file), content, 0o600);
     this.#entries.push({ file, bytes: Buffer.byteLength(content), store: batch.store, to: batch.to, records: batch.records.length });
   }
 

@@ -12,7 +12,7 @@ export { rotateSas, acquireLock, rotationSchedule, RotationLockedError } from ".
 export type { RotateOptions, RotateResult } from "./sas-rotate.js";
 export { CommandTransport, transportFor, TransportError } from "./vm-transport.js";
 export type { VmTransport } from "./vm-transport.js";
-export { writeFileAtomic } from "./atomic-file.js";
+export { writeFileAtomic } from "@oclog/errors";
 export { parseDuration } from "./duration.js";
 export { judgeShipping, parseFluentBitMetrics, emptyGuardHistory, GuardHistory, GuardSample, OUTPUT_COUNTERS, GUARD_METRICS_URL, GUARD_HISTORY_PATH, GUARD_FAILING_AFTER_MINUTES, GUARD_GATEWAY_UNIT } from "./shipping-guard.js";
 export type { Judgement, JudgeInput, MetricsReading, OutputCounters, OutputJudgement, ShippingStatus } from "./shipping-guard.js";

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { OclogError, Sensitive } from "@oclog/errors";
-import { writeFileAtomic } from "./atomic-file.js";
+import { writeFileAtomic } from "@oclog/errors";
 import { checkShippingSas } from "./sas-policy.js";
 import { SasState, SAS_STATE_VERSION } from "./sas-state.js";
 import { parseSas } from "./sas-token.js";

@@ -20,7 +20,7 @@ import {
   writeSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { ExitCode, OclogError } from "@oclog/errors";
+import { ExitCode, OclogError, writeFileAtomic } from "@oclog/errors";
 import { SAS_STATE_MAX_BYTES, SasState } from "./sas-state.js";
 import {
   emptyGuardHistory,
@@ -233,21 +233,10 @@ export function readGuardHistory(path: string, warnings: string[]): GuardHistory
   }
 }
 
-/** Writes the history (private to the guard: 0600) by temp file and rename. */
+/** Writes the history (private to the guard: 0600) whole or not at all. */
 export function writeGuardHistory(path: string, history: GuardHistory): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const fd = openSync(temp, "wx", 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify(history)}\n`);
-    fsyncSync(fd);
-  } catch (error) {
-    closeSync(fd);
-    rmSync(temp, { force: true });
-    throw error;
-  }
-  closeSync(fd);
-  renameSync(temp, path);
+  writeFileAtomic(path, `${JSON.stringify(history)}\n`, 0o600);
 }
 
 /** One guard run: read, judge, publish, enforce. Never throws for an unreadable endpoint or state file: the report says. */

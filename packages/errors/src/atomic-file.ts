@@ -1,4 +1,4 @@
-/** Writes a file so a reader sees the old or the new version, never half of one. */
+/** Writes a file so a reader sees the old or the new version, never half of one (state, cursors, spool, the SAS include). */
 import { chownSync, closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
