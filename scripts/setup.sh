@@ -31,10 +31,11 @@ if ! have_pnpm; then
 fi
 
 # System packages the tests drive for real: Debian's Chromium (report.html is opened headless),
-# LuaJIT with lua-cjson (the redaction filter runs under the same Lua engine Fluent Bit embeds),
+# LuaJIT with lua-cjson (the redaction filter runs under the same Lua engine Fluent Bit embeds;
+# OpenResty's luajit2, because Debian's luajit conflicts with the nginx Lua module's libluajit2),
 # zstd (the collector tests compress transcript rows the way OpenClaw stores them), nginx with
 # the Lua module (the expiry gate runs in it) and wrk (the gate benchmark).
-APT_PACKAGES=(chromium luajit lua-cjson zstd nginx libnginx-mod-http-lua wrk)
+APT_PACKAGES=(chromium luajit2 lua-cjson zstd nginx libnginx-mod-http-lua wrk)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
