@@ -136,3 +136,13 @@ test.serial("install is atomic: a reader polling the state file meanwhile never 
   t.true(report.reads > 40, `the reader read ${report.reads} times`);
   t.is(report.partial, 0);
 });
+
+test("issue: a lapsed Azure login is a clear error that says to run az login", async (t) => {
+  // The SDK asks the credential for a token before it sends anything: the URL is never contacted.
+  const lapsed = { getToken: async () => Promise.reject(new Error("AADSTS700082: The refresh token has expired due to inactivity.")) };
+  const error = await t.throwsAsync(issueContainerSas({ kind: "user-delegation", accountUrl: "https://127.0.0.1:9/devstoreaccount1", credential: lapsed }, { container: "oclog-alice", permissions: "cw", lifetimeMs: DAY }));
+  t.is(error?.name, "IssueError");
+  t.regex(error!.message, /could not mint a SAS for oclog-alice: .*AADSTS700082/);
+  t.regex((error as unknown as { hint: string }).hint, /az login/);
+  t.is((error as unknown as { exitCode: number }).exitCode, 3, "exit 3: a person must act");
+});
