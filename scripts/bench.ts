@@ -5,7 +5,7 @@
  */
 import { readdirSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, platform, release } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { BenchResult } from "./bench-kit.js";
 
@@ -14,7 +14,12 @@ const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const files = readdirSync(join(root, "packages")).flatMap((pkg) => {
   const dir = join(root, "packages", pkg, "benchmarks");
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".bench.ts")).map((f) => join(dir, f)) : [];
-}).filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
+}).filter((f) => only.length === 0 || only.some((o) => matchesFilter(f, o)));
+
+/** `gate` picks gate.bench.ts (not investigate.bench.ts); a path part such as `sas/` picks a package. */
+function matchesFilter(file: string, filter: string): boolean {
+  return basename(file, ".bench.ts") === filter || (filter.includes("/") && file.includes(filter));
+}
 
 const machine = `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}, node ${process.version}`;
 console.log(`machine: ${machine}`);

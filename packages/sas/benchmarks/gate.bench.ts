@@ -1,5 +1,5 @@
 /**
- * `pnpm bench sas/benchmarks/gate` (a bare `gate` also matches investigate.bench.ts): proxied
+ * `pnpm bench gate`: proxied
  * requests/s through the real nginx to the same upstream stand-in, without the SAS expiry gate and
  * with it (token valid; token inside the warning window, which adds a header). One nginx serves all
  * three as server blocks rendered from vm/nginx/oclog-gateway.conf; `wrk` (loopback) drives each in
