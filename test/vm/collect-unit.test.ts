@@ -1,18 +1,10 @@
 // The collector's systemd unit, scored by the real `systemd-analyze security --offline=yes`.
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import test from "ava";
+import { exposure } from "./systemd-analyze.js";
 
 const UNIT = fileURLToPath(new URL("../../vm/systemd/oclog-collect.service", import.meta.url));
-
-function exposure(unit: string): number {
-  const run = spawnSync("systemd-analyze", ["security", "--offline=yes", "--no-pager", unit], { encoding: "utf8" });
-  if (run.error) throw new Error(`systemd-analyze is not available (${run.error.message}); it ships with Debian's systemd package`);
-  const score = /Overall exposure level for \S+: (\d+\.\d+)/.exec(run.stdout)?.[1];
-  if (!score) throw new Error(`no score in systemd-analyze output:\n${run.stdout}\n${run.stderr}`);
-  return Number(score);
-}
 
 test("oclog-collect.service exposure is at most 2.5", (t) => {
   const score = exposure(UNIT);

@@ -1,27 +1,14 @@
 // The guard's systemd units, checked by the real systemd-analyze: exposure score (offline),
 // the timer's schedule (calendar), and that systemd parses both without complaint (verify).
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import test from "ava";
+import { systemdAnalyze, exposure } from "./systemd-analyze.js";
 
 const SERVICE = fileURLToPath(new URL("../../vm/systemd/oclog-guard.service", import.meta.url));
 const TIMER = fileURLToPath(new URL("../../vm/systemd/oclog-guard.timer", import.meta.url));
-
-function systemdAnalyze(...args: string[]) {
-  const run = spawnSync("systemd-analyze", args, { encoding: "utf8", env: { ...process.env, TZ: "UTC", SYSTEMD_PAGER: "" } });
-  if (run.error) throw new Error(`systemd-analyze is not available (${run.error.message}); it ships with Debian's systemd package`);
-  return run;
-}
-
-function exposure(unit: string): number {
-  const run = systemdAnalyze("security", "--offline=yes", "--no-pager", unit);
-  const score = /Overall exposure level for \S+: (\d+\.\d+)/.exec(run.stdout)?.[1];
-  if (!score) throw new Error(`no score in systemd-analyze output:\n${run.stdout}\n${run.stderr}`);
-  return Number(score);
-}
 
 /** A copy of the service with some lines changed, in a temp dir (systemd-analyze needs an absolute path ending in .service). */
 function variant(name: string, edit: (unit: string) => string): string {

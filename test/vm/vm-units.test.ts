@@ -3,12 +3,10 @@
 // lines the rest of the VM depends on. The two drop-ins are scored on top of a copy of the
 // packaged unit they harden (test/vm/fixtures/*.base.service): base + drop-in concatenated into
 // one unit file, which is what systemd makes of a unit with a drop-in directory.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import test from "ava";
+import { systemdAnalyze, exposure, unitFile } from "./systemd-analyze.js";
 
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 const OPENCLAW = path("../../vm/systemd/openclaw.service");
@@ -18,26 +16,6 @@ const NGINX_DROPIN = path("../../vm/systemd/nginx.service.d/oclog.conf");
 const NGINX_BASE = path("./fixtures/nginx.base.service");
 const COLLECT = path("../../vm/systemd/oclog-collect.service");
 const PIPELINE = path("../../fluent-bit/openclaw-vm.yaml");
-
-function systemdAnalyze(...args: string[]) {
-  const run = spawnSync("systemd-analyze", args, { encoding: "utf8", env: { ...process.env, SYSTEMD_PAGER: "" } });
-  if (run.error) throw new Error(`systemd-analyze is not available (${run.error.message}); it ships with Debian's systemd package`);
-  return run;
-}
-
-function exposure(unit: string): number {
-  const run = systemdAnalyze("security", "--offline=yes", "--no-pager", unit);
-  const score = /Overall exposure level for \S+: (\d+\.\d+)/.exec(run.stdout)?.[1];
-  if (!score) throw new Error(`no score in systemd-analyze output:\n${run.stdout}\n${run.stderr}`);
-  return Number(score);
-}
-
-/** Writes `text` as `<name>` in a fresh temp dir (systemd-analyze needs an absolute path named like the unit). */
-function unitFile(name: string, text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), "oclog-vm-unit-")), name);
-  writeFileSync(file, text);
-  return file;
-}
 
 /** The packaged unit with the drop-in applied: a drop-in's lines come after the unit's own. */
 function composite(name: string, base: string, dropin: string | undefined): string {
