@@ -149,7 +149,7 @@ test.serial("the normalizer recovers every scripted tool call from the live capt
 // `oclog collect` against the databases the real gateway just wrote: every transcript event and
 // ledger row the harness dumped arrives at a real forward-protocol server, once, with the tool
 // calls' arguments and results.
-test.serial("oclog collect ships every transcript event and ledger row of the real databases", async (t) => {
+test.serial("oclog collect ships every transcript event, ledger row and config-audit entry of the real databases", async (t) => {
   t.timeout(CAPTURE_TIMEOUT);
   const cap = await getCapture();
   const stateDir = join(cap.outDir, "openclaw-state");
@@ -165,7 +165,11 @@ test.serial("oclog collect ships every transcript event and ledger row of the re
   try {
     const result = await collector.cycle();
     t.is(result.pending, 0, result.sendError);
-    t.deepEqual(receiver.ids().sort(), [...transcriptIds, ...ledgerIds].sort());
+    const configAuditLines = readFileSync(join(cap.outDir, "config-audit.jsonl"), "utf8").split("\n").filter(Boolean).length;
+    const byTag = (tag: string) => receiver.entries.filter((e) => e.tag === tag).map((e) => String(e.record.oclog_id));
+    t.deepEqual([...byTag("openclaw.transcript"), ...byTag("openclaw.ledger")].sort(), [...transcriptIds, ...ledgerIds].sort());
+    t.is(byTag("openclaw.config-audit").length, configAuditLines, "the config audit, kept in diagnostic_events since 2026.9");
+    t.is(receiver.entries.length, transcriptIds.length + ledgerIds.length + configAuditLines);
     t.deepEqual(duplicates(receiver.ids()), []);
     t.deepEqual(receiver.entries.filter((e) => "oclog_invalid" in e.record).map((e) => e.record.oclog_invalid), [], "the real rows pass @oclog/schema");
     const shipped = JSON.stringify(receiver.entries.map((e) => e.record));

@@ -6,7 +6,7 @@
  */
 import { ENVELOPE_FIELDS, SOURCES, parseRecord, type SourceName } from "@oclog/schema";
 import type { Store } from "./store-discovery.js";
-import type { LedgerRow, TranscriptRow } from "./store-reader.js";
+import type { ConfigAuditRow, LedgerRow, TranscriptRow } from "./store-reader.js";
 import { decodeZstd } from "./zstd.js";
 
 export interface CollectedRecord {
@@ -64,4 +64,18 @@ export function ledgerRecord(store: Store, row: LedgerRow): CollectedRecord {
   const id = typeof columns.event_id === "string" ? columns.event_id : `${store.name}#${position}`;
   const record = marked("ledger", columns, { [ENVELOPE_FIELDS.id]: id });
   return { source: "ledger", time: typeof columns.occurred_at === "number" ? columns.occurred_at : Date.now(), record };
+}
+
+/** A diagnostic_events config-audit row as a `config-audit` record (its payload, as the file form had it). */
+export function configAuditRecord(store: Store, row: ConfigAuditRow): CollectedRecord {
+  const base = { [ENVELOPE_FIELDS.id]: `${store.name}#${row.event_key}` };
+  let payload: unknown;
+  try {
+    payload = JSON.parse(row.payload_json);
+  } catch (error) {
+    return { source: "config-audit", time: row.created_at, record: { ...base, [ENVELOPE_FIELDS.invalid]: `payload_json is not JSON: ${(error as Error).message}`, [ENVELOPE_FIELDS.rawLine]: row.payload_json.slice(0, RAW_PREFIX) } };
+  }
+  const record = marked("config-audit", payload, base);
+  const stamp = typeof record.ts === "string" ? Date.parse(record.ts) : Number.NaN;
+  return { source: "config-audit", time: Number.isFinite(stamp) ? stamp : row.created_at, record };
 }

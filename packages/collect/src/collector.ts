@@ -8,11 +8,11 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { redactRecord, type SourceName } from "@oclog/schema";
-import { ledgerRecord, transcriptRecord, type CollectedRecord } from "./collected-record.js";
+import { configAuditRecord, ledgerRecord, transcriptRecord, type CollectedRecord } from "./collected-record.js";
 import { CursorFile } from "./cursor-file.js";
 import { Spool } from "./spool.js";
 import { discoverStores, type Store } from "./store-discovery.js";
-import { StoreReader, type LedgerRow, type TranscriptRow } from "./store-reader.js";
+import { StoreReader, type ConfigAuditRow, type LedgerRow, type TranscriptRow } from "./store-reader.js";
 
 /** Where records go: the schema package's Emitter, or anything acknowledging the same way. */
 export interface RecordSender {
@@ -65,8 +65,10 @@ export class Collector {
     this.#options.log?.(event, fields);
   }
 
-  #records(store: Store, rows: (TranscriptRow | LedgerRow)[]): CollectedRecord[] {
-    return rows.map((row) => (store.kind === "transcript" ? transcriptRecord(store, row as TranscriptRow) : ledgerRecord(store, row as LedgerRow)));
+  #records(store: Store, rows: (TranscriptRow | LedgerRow | ConfigAuditRow)[]): CollectedRecord[] {
+    if (store.kind === "transcript") return rows.map((row) => transcriptRecord(store, row as TranscriptRow));
+    if (store.kind === "config-audit") return rows.map((row) => configAuditRecord(store, row as ConfigAuditRow));
+    return rows.map((row) => ledgerRecord(store, row as LedgerRow));
   }
 
   /** Reads every store's new rows into the spool until they are all in or the spool is full. */

@@ -4,7 +4,7 @@ export type { CollectorOptions, CycleResult, RecordSender } from "./collector.js
 export { discoverStores } from "./store-discovery.js";
 export type { Store, StoreKind } from "./store-discovery.js";
 export { StoreReader, StoreReadError } from "./store-reader.js";
-export { transcriptRecord, ledgerRecord } from "./collected-record.js";
+export { transcriptRecord, ledgerRecord, configAuditRecord } from "./collected-record.js";
 export type { CollectedRecord } from "./collected-record.js";
 export { CursorFile } from "./cursor-file.js";
 export { Spool } from "./spool.js";

@@ -19,6 +19,13 @@ export interface TranscriptRow {
 
 export type LedgerRow = { position: number } & Record<string, unknown>;
 
+export interface ConfigAuditRow {
+  position: number;
+  event_key: string;
+  payload_json: string;
+  created_at: number;
+}
+
 /** A database could not be opened or read (missing, locked past the timeout, unexpected schema). */
 export class StoreReadError extends OclogError {
   constructor(store: Store, cause: unknown) {
@@ -33,6 +40,7 @@ export class StoreReadError extends OclogError {
 const QUERIES = {
   transcript: "SELECT rowid AS position, session_id, seq, event_json, event_zstd, created_at FROM transcript_events WHERE rowid > ? ORDER BY rowid LIMIT ?",
   ledger: "SELECT sequence AS position, * FROM audit_events WHERE sequence > ? ORDER BY sequence LIMIT ?",
+  "config-audit": "SELECT rowid AS position, event_key, payload_json, created_at FROM diagnostic_events WHERE scope = 'config-audit' AND rowid > ? ORDER BY rowid LIMIT ?",
 } as const;
 
 export class StoreReader {
@@ -44,10 +52,10 @@ export class StoreReader {
   }
 
   /** Up to `limit` rows after `position`, oldest first. */
-  read(position: number, limit: number): (TranscriptRow | LedgerRow)[] {
+  read(position: number, limit: number): (TranscriptRow | LedgerRow | ConfigAuditRow)[] {
     try {
       this.#db ??= new Database(this.store.path, { readonly: true, fileMustExist: true, timeout: 5_000 });
-      return this.#db.prepare(QUERIES[this.store.kind]).all(position, limit) as (TranscriptRow | LedgerRow)[];
+      return this.#db.prepare(QUERIES[this.store.kind]).all(position, limit) as (TranscriptRow | LedgerRow | ConfigAuditRow)[];
     } catch (error) {
       this.close();
       // OpenClaw creates a new agent's database file before its tables: nothing to read yet.

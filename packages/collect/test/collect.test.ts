@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import test from "ava";
 import { Collector, type CollectorOptions } from "@oclog/collect";
 import { Emitter } from "@oclog/schema";
-import { LEDGER_ROWS, OpenClawState, TRANSCRIPT_ROWS } from "./openclaw-state.js";
+import { CONFIG_AUDIT_ROWS, LEDGER_ROWS, OpenClawState, TRANSCRIPT_ROWS } from "./openclaw-state.js";
 import { duplicates, Receiver } from "./receiver.js";
 
 const TSX = ["--import", "tsx", "--conditions=oclog-source"];
@@ -25,14 +25,14 @@ function setup(name: string) {
   return { root, state, receiver, emitter, logs, collector };
 }
 
-test("every transcript event and ledger row arrives exactly once, with tool arguments and results", async (t) => {
+test("every transcript event, ledger row and config-audit entry arrives exactly once, with tool arguments and results", async (t) => {
   const { state, receiver, emitter, collector, logs } = setup("once");
-  const expected = [...state.appendTranscript("main"), ...state.appendLedger("a")];
+  const expected = [...state.appendTranscript("main"), ...state.appendLedger("a"), ...state.appendConfigAudit("a")];
   await receiver.start();
   const c = collector();
   try {
     const result = await c.cycle();
-    t.is(result.read, TRANSCRIPT_ROWS.length + LEDGER_ROWS.length);
+    t.is(result.read, TRANSCRIPT_ROWS.length + LEDGER_ROWS.length + CONFIG_AUDIT_ROWS.length);
     t.is(result.sent, expected.length);
     t.is(result.pending, 0);
     t.deepEqual(receiver.ids().sort(), [...expected].sort());
@@ -45,6 +45,10 @@ test("every transcript event and ledger row arrives exactly once, with tool argu
     t.is(ledger.length, LEDGER_ROWS.length);
     t.deepEqual(transcripts.filter((r) => "oclog_invalid" in r).map((r) => r.oclog_invalid), [], "real rows are valid");
     t.deepEqual(ledger.filter((r) => "oclog_invalid" in r).map((r) => r.oclog_invalid), []);
+    const configAudit = receiver.entries.filter((e) => e.tag === "openclaw.config-audit").map((e) => e.record);
+    t.is(configAudit.length, CONFIG_AUDIT_ROWS.length);
+    t.deepEqual(configAudit.map((r) => r.oclog_invalid), CONFIG_AUDIT_ROWS.map(() => undefined), "config-audit payloads pass their schema");
+    t.is(configAudit[0]!.event, (JSON.parse(CONFIG_AUDIT_ROWS[0]!) as { event: string }).event);
     // What the file log never says: the exact command the agent ran, and what came back.
     const text = JSON.stringify(transcripts);
     t.regex(text, /"toolCall"/);

@@ -25,6 +25,7 @@ export const TRANSCRIPT_ROWS = readFileSync(new URL("sqlite-event-rows.jsonl", F
   .filter(Boolean)
   .map((l) => JSON.parse(l) as TranscriptFixtureRow)
   .filter((r) => r.table === "transcript_events");
+export const CONFIG_AUDIT_ROWS = readFileSync(new URL("config-audit.jsonl", FIXTURES), "utf8").split("\n").filter(Boolean);
 export const LEDGER_ROWS = readFileSync(new URL("audit-ledger.jsonl", FIXTURES), "utf8")
   .split("\n")
   .filter(Boolean)
@@ -51,6 +52,7 @@ export class OpenClawState {
     this.ledger = new Database(join(dir, "state", "openclaw.sqlite"));
     this.ledger.pragma("journal_mode = WAL");
     this.ledger.exec(ifNotExists(manifest.sqliteSchemas["state/openclaw.sqlite:audit_events"]!));
+    this.ledger.exec(ifNotExists(manifest.sqliteSchemas["state/openclaw.sqlite:diagnostic_events"]!));
   }
 
   /** The agent's database, created on first use (a new agent appearing while collecting). */
@@ -99,6 +101,16 @@ export class OpenClawState {
       }
     })();
     return ids;
+  }
+
+  /** The real config-audit payloads as diagnostic_events rows (2026.9 keeps the config audit there). */
+  appendConfigAudit(tag: string): string[] {
+    const insert = this.ledger.prepare("INSERT INTO diagnostic_events (scope, event_key, payload_json, created_at) VALUES ('config-audit', ?, ?, ?)");
+    return CONFIG_AUDIT_ROWS.map((payload, i) => {
+      const key = `${tag}-${i}`;
+      insert.run(key, payload, Date.parse(String((JSON.parse(payload) as { ts?: string }).ts)) || 0);
+      return `state/openclaw.sqlite:config-audit#${key}`;
+    });
   }
 
   close(): void {
