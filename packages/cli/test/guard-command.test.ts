@@ -11,6 +11,7 @@ import { ExitError, UsageError } from "@oclog/errors";
 import type { CommandRunner } from "@oclog/sas";
 import { guardCommand, type GuardCommandOptions } from "../src/commands/guard.js";
 import type { Output } from "../src/output.js";
+import { SAMPLE_SAS_STATE } from "../../sas/test/sample-state.js";
 
 const T0 = Date.parse("2026-11-25T08:00:00.000Z");
 const at = (minute: number) => new Date(T0 + minute * 60_000);
@@ -35,18 +36,7 @@ async function closedUrl(): Promise<string> {
   return `http://127.0.0.1:${port}/api/v1/metrics`;
 }
 
-const STATE = {
-  version: 1,
-  account: "acmelogs",
-  container: "oclog-alice",
-  expires_at: "2026-12-02T08:00:00Z",
-  issued_at: "2026-11-25T07:55:00Z",
-  installed_at: "2026-11-25T07:56:00Z",
-  permissions: "cw",
-  fingerprint: "sha256:0123456789abcdef",
-  shipping: "unknown",
-  renew_command: "oclog sas rotate --vm alice",
-};
+const STATE = SAMPLE_SAS_STATE;
 
 function setup(metricsUrl: string, extra: Partial<GuardCommandOptions> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "oclog-cli-guard-"));

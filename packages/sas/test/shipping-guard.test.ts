@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
 import {
+import { SAMPLE_SAS_STATE } from "./sample-state.js";
   emptyGuardHistory,
   execRunner,
   judgeShipping,
@@ -75,18 +76,7 @@ function fakeSystemctl(): { runner: CommandRunner; calls: string[][] } {
   return { calls, runner: async (command, args) => (calls.push([command, ...args]), { code: 0, stderr: "" }) };
 }
 
-const STATE: SasState = {
-  version: 1,
-  account: "acmelogs",
-  container: "oclog-alice",
-  expires_at: "2026-12-02T08:00:00Z",
-  issued_at: "2026-11-25T07:55:00Z",
-  installed_at: "2026-11-25T07:56:00Z",
-  permissions: "cw",
-  fingerprint: "sha256:0123456789abcdef",
-  shipping: "unknown",
-  renew_command: "oclog sas rotate --vm alice",
-};
+const STATE = SAMPLE_SAS_STATE;
 
 function scenario(metricsUrl: string, extra: Partial<GuardOptions> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "oclog-guard-"));
