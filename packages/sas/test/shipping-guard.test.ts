@@ -8,8 +8,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
-import {
 import { SAMPLE_SAS_STATE } from "./sample-state.js";
+import {
   emptyGuardHistory,
   execRunner,
   judgeShipping,
