@@ -8,10 +8,10 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { isDeepStrictEqual } from "node:util";
 import { captureRecords, realRecords, shippedRecords, type JsonObject, type RealRecord } from "./lua/real-records.js";
+import { baseRecords, get, setPath, type Path } from "./lua/base-records.js";
 import { fakeSecrets } from "./lua/fake-secrets.js";
 import { runRedact, type RedactOutcome } from "./lua-runner.js";
 
-type Path = ReadonlyArray<string | number>;
 
 interface Plant {
   path: Path;
@@ -33,32 +33,6 @@ interface PlantCase {
 
 const secrets = fakeSecrets();
 const real = realRecords();
-const capture = captureRecords();
-const shipped = shippedRecords();
-
-function find(records: RealRecord[], what: string, pred: (r: JsonObject) => boolean): RealRecord {
-  const hit = records.find((r) => pred(r.record));
-  if (!hit) throw new Error(`no real record: ${what}`);
-  return hit;
-}
-
-function get(value: unknown, path: Path): unknown {
-  return path.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | undefined)?.[k], value);
-}
-
-/** Sets `path` in `root`, creating objects (string keys) and arrays (numeric keys) on the way. */
-function setPath(root: unknown, path: Path, value: unknown): void {
-  let node = root as Record<string | number, unknown>;
-  path.forEach((key, i) => {
-    if (i === path.length - 1) {
-      node[key] = value;
-      return;
-    }
-    node[key] ??= typeof path[i + 1] === "number" ? [] : {};
-    node = node[key] as Record<string | number, unknown>;
-  });
-}
-
 /** A string plant: `around(secret)` becomes `around(marker)`, so the context must survive. */
 function plant(path: Path, around: (x: string) => string, secret: string, marker: string): Plant {
   return { path, value: around(secret), expected: around(marker) };
@@ -79,17 +53,7 @@ function plantInLog(base: RealRecord, inner: Plant[]): Plant {
   return { path: ["log"], value: JSON.stringify(withSecret), expected: JSON.stringify(withMarker) };
 }
 
-const gateway = find(capture, "gateway log line", (r) => typeof r.message === "string" && "1" in r);
-const toolCall = find(capture, "transcript tool call", (r) => get(r, ["message", "content", 0, "type"]) === "toolCall");
-const fetchCall = find(capture, "transcript web_fetch call", (r) => get(r, ["message", "content", 0, "name"]) === "web_fetch");
-const toolResult = find(capture, "transcript tool result", (r) => get(r, ["message", "role"]) === "toolResult");
-const trajectory = find(capture, "trajectory event with data", (r) => r.traceSchema === "openclaw-trajectory" && typeof r.data === "object");
-const usage = find(capture, "assistant message with usage", (r) => typeof get(r, ["message", "usage", "totalTokens"]) === "number");
-const configAudit = find(capture, "config audit with argv", (r) => Array.isArray(r.argv));
-const ledger = find(capture, "audit ledger row", (r) => typeof r.event_id === "string");
-const sqliteRow = find(capture, "sqlite event row", (r) => typeof get(r, ["row", "event_json"]) === "string");
-const shippedGateway = find(shipped, "shipped gateway record", (r) => typeof r.message === "string" && typeof r.log === "string");
-const shippedTranscript = find(shipped, "shipped transcript message", (r) => typeof get(r, ["message", "content"]) === "string" && typeof r.log === "string");
+const { gateway, toolCall, fetchCall, toolResult, trajectory, usage, configAudit, ledger, sqliteRow, shippedGateway, shippedTranscript } = baseRecords();
 
 const pemLines = (nl: string) => ["-----BEGIN RSA PRIVATE KEY-----", ...secrets.pemBody, "-----END RSA PRIVATE KEY-----"].join(nl);
 const pemMasked = "-----BEGIN RSA PRIVATE KEY-----[REDACTED:private-key]-----END RSA PRIVATE KEY-----";
@@ -272,6 +236,8 @@ test("redact.lua loads with the standard library only and defines only the globa
 });
 
 test("every real OpenClaw and Fluent Bit record comes back unchanged with code 0", (t) => {
+  const capture = captureRecords();
+  const shipped = shippedRecords();
   t.true(capture.length > 400 && shipped.length > 700, `capture ${capture.length}, shipped ${shipped.length}`);
   // With a literal loaded, so the literal scan runs over every string too.
   const run = runRedact(

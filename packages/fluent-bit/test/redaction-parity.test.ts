@@ -10,7 +10,8 @@ import { rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { loadRedactionLiterals, redactRecord } from "@oclog/schema";
-import { captureRecords, realRecords, shippedRecords, type JsonObject, type RealRecord } from "./lua/real-records.js";
+import { realRecords, type JsonObject, type RealRecord } from "./lua/real-records.js";
+import { baseRecords, get, setPath, type Path } from "./lua/base-records.js";
 import { fakeSecrets } from "./lua/fake-secrets.js";
 import { literalsFile, runRedact } from "./lua-runner.js";
 
@@ -80,26 +81,6 @@ function assertParity(t: ExecutionContext, inputs: readonly Input[]): { changed:
 
 // ---- Planted secrets: the cases of redact-lua.test.ts, rebuilt (that file does not export them).
 
-type Path = ReadonlyArray<string | number>;
-
-function get(value: unknown, path: Path): unknown {
-  return path.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | undefined)?.[k], value);
-}
-
-/** Sets `path` in `root`, creating objects (string keys) and arrays (numeric keys) on the way. */
-function setPath(root: unknown, path: Path, value: unknown): void {
-  let node = root as Record<string | number, unknown>;
-  path.forEach((key, i) => {
-    if (i === path.length - 1) node[key] = value;
-    else node = (node[key] ??= typeof path[i + 1] === "number" ? [] : {}) as Record<string | number, unknown>;
-  });
-}
-
-function findRecord(records: RealRecord[], what: string, pred: (r: JsonObject) => boolean): RealRecord {
-  const hit = records.find((r) => pred(r.record));
-  if (!hit) throw new Error(`no real record: ${what}`);
-  return hit;
-}
 
 function planted(name: string, base: RealRecord, plants: ReadonlyArray<[Path, string]>): Input {
   const record = structuredClone(base.record);
@@ -115,19 +96,7 @@ function inLog(base: RealRecord, plants: ReadonlyArray<[Path, string]>): [Path, 
 }
 
 function plantedInputs(): Input[] {
-  const capture = captureRecords();
-  const shipped = shippedRecords();
-  const gateway = findRecord(capture, "gateway log line", (r) => typeof r.message === "string" && "1" in r);
-  const toolCall = findRecord(capture, "transcript tool call", (r) => get(r, ["message", "content", 0, "type"]) === "toolCall");
-  const fetchCall = findRecord(capture, "web_fetch call", (r) => get(r, ["message", "content", 0, "name"]) === "web_fetch");
-  const toolResult = findRecord(capture, "tool result", (r) => get(r, ["message", "role"]) === "toolResult");
-  const trajectory = findRecord(capture, "trajectory event", (r) => r.traceSchema === "openclaw-trajectory" && typeof r.data === "object");
-  const usage = findRecord(capture, "usage", (r) => typeof get(r, ["message", "usage", "totalTokens"]) === "number");
-  const configAudit = findRecord(capture, "config audit", (r) => Array.isArray(r.argv));
-  const ledger = findRecord(capture, "ledger row", (r) => typeof r.event_id === "string");
-  const sqliteRow = findRecord(capture, "sqlite row", (r) => typeof get(r, ["row", "event_json"]) === "string");
-  const shippedGateway = findRecord(shipped, "shipped gateway", (r) => typeof r.message === "string" && typeof r.log === "string");
-  const shippedTranscript = findRecord(shipped, "shipped transcript", (r) => typeof get(r, ["message", "content"]) === "string" && typeof r.log === "string");
+  const { gateway, toolCall, fetchCall, toolResult, trajectory, usage, configAudit, ledger, sqliteRow, shippedGateway, shippedTranscript } = baseRecords();
 
   const s = secrets;
   const pem = (nl: string) => ["-----BEGIN RSA PRIVATE KEY-----", ...s.pemBody, "-----END RSA PRIVATE KEY-----"].join(nl);
