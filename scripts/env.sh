@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the entry scripts: where set-up may have put pnpm (npm's global bin, or the
 # private tools prefix when a global install was refused), so later commands find it.
 OCLOG_TOOLS_DIR="${OCLOG_CACHE_DIR:-$HOME/.cache/oclog}/tools"

@@ -36,21 +36,39 @@ fi
 # zstd (the collector tests compress transcript rows the way OpenClaw stores them), nginx with
 # the Lua module (the expiry gate runs in it) and wrk (the gate benchmark).
 APT_PACKAGES=(chromium luajit2 lua-cjson zstd nginx libnginx-mod-http-lua wrk)
-missing=()
-for pkg in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  if command -v apt-get >/dev/null 2>&1; then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    log "installing ${missing[*]} from Debian's repositories"
-    $sudo apt-get update -qq >&2 || log "apt-get update failed; trying the install with the current package lists"
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
-  else
-    log "apt-get not found: install ${missing[*]} yourself (the browser test of report.html needs it)"
+# The VM bundle's static checks: shellcheck (provisioning scripts), nftables (`nft -c` on the
+# egress ruleset), vagrant (`vagrant validate --ignore-provider`). Without their recommends:
+# vagrant recommends vagrant-libvirt, which drags in libvirt, QEMU and a kernel (5 minutes).
+APT_PACKAGES_NO_RECOMMENDS=(shellcheck nftables vagrant)
+
+apt_missing() {
+  local pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || printf '%s\n' "$pkg"
+  done
+}
+apt_updated=""
+apt_install() { # apt_install [apt-get options...] -- packages...
+  local options=() missing=()
+  while [ "$1" != "--" ]; do options+=("$1"); shift; done
+  shift
+  mapfile -t missing < <(apt_missing "$@")
+  [ "${#missing[@]}" -gt 0 ] || return 0
+  if ! command -v apt-get >/dev/null 2>&1; then
+    log "apt-get not found: install ${missing[*]} yourself (the tests drive them for real)"
+    return 0
   fi
-fi
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  log "installing ${missing[*]} from Debian's repositories"
+  if [ -z "$apt_updated" ]; then
+    $sudo apt-get update -qq >&2 || log "apt-get update failed; trying the install with the current package lists"
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${options[@]}" "${missing[@]}" >&2
+}
+apt_install -- "${APT_PACKAGES[@]}"
+apt_install --no-install-recommends -- "${APT_PACKAGES_NO_RECOMMENDS[@]}"
 
 # better-sqlite3 (the collector's SQLite reader) is compiled by node-gyp: no prebuilt binary is
 # reachable, and node-gyp must use the Node headers on this machine instead of downloading them.

@@ -2,7 +2,7 @@
 # The whole test suite, after its own set-up. Ends with one plain line
 # `tests: N passed, N failed` and exits non-zero on any failure.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit
 
 if ! bash scripts/setup.sh; then
   echo "tests: 0 passed, 1 failed"
