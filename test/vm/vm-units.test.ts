@@ -15,6 +15,9 @@ const FLUENT_BIT_BASE = path("./fixtures/fluent-bit.base.service");
 const NGINX_DROPIN = path("../../vm/systemd/nginx.service.d/oclog.conf");
 const NGINX_BASE = path("./fixtures/nginx.base.service");
 const COLLECT = path("../../vm/systemd/oclog-collect.service");
+const PODMAN = path("../../vm/systemd/openclaw-sandbox-podman.service");
+const PODMAN_SOCKET = path("../../vm/systemd/openclaw-sandbox-podman.socket");
+const GATEWAY_START = path("../../vm/bin/openclaw-gateway-start");
 const PIPELINE = path("../../fluent-bit/openclaw-vm.yaml");
 
 /** The packaged unit with the drop-in applied: a drop-in's lines come after the unit's own. */
@@ -60,7 +63,9 @@ test("openclaw.service: own user, no docker group, logs where Fluent Bit reads t
   t.deepEqual(values(unit, "Group"), ["openclaw"]);
   t.deepEqual(values(unit, "SupplementaryGroups"), [], "no supplementary groups at all, docker least of all");
   t.notRegex(unit, /^[^#]*docker\.sock/m, "no Docker socket");
-  t.deepEqual(values(unit, "ExecStart"), ["/opt/openclaw/node_modules/.bin/openclaw gateway run --port 18789 --bind loopback"]);
+  // The start script execs the gateway on loopback (it adds the per-start token; token.test.ts).
+  t.deepEqual(values(unit, "ExecStart"), ["/opt/oclog/libexec/openclaw-gateway-start"]);
+  t.regex(read(GATEWAY_START), /^exec \/opt\/openclaw\/node_modules\/\.bin\/openclaw gateway run --port 18789 --bind loopback$/m);
   // Writable: state, cache (with TMPDIR inside) and logs; the install dir stays read-only.
   t.deepEqual(values(unit, "ProtectSystem"), ["strict"]);
   t.deepEqual(values(unit, "ReadWritePaths"), []);
@@ -86,7 +91,37 @@ test("openclaw.service: own user, no docker group, logs where Fluent Bit reads t
 });
 
 test("openclaw.service: systemd parses it; its only complaint is that openclaw is not installed here", (t) => {
-  t.deepEqual(verifyComplaints(OPENCLAW, ["/opt/openclaw/node_modules/.bin/openclaw"]), []);
+  t.deepEqual(verifyComplaints(OPENCLAW, ["/opt/oclog/libexec/openclaw-gateway-start"]), []);
+});
+
+// --- openclaw-sandbox-podman.{socket,service} ----------------------------------------------
+
+test("openclaw-sandbox-podman.service exposure is at most 2.5", (t) => {
+  const score = exposure(PODMAN);
+  t.log(`openclaw-sandbox-podman.service exposure ${score}`);
+  t.true(score <= 2.5, `exposure ${score} > 2.5`);
+});
+
+test("the sandbox's Podman: its own unprivileged user, no host capabilities, its socket reachable by the gateway's group only", (t) => {
+  const service = read(PODMAN);
+  const socket = read(PODMAN_SOCKET);
+  t.deepEqual(values(service, "User"), ["openclaw-sandbox"], "not the gateway's user, never root");
+  t.deepEqual(values(service, "CapabilityBoundingSet"), [""]);
+  t.deepEqual(values(service, "NoNewPrivileges"), ["yes"], "single-uid mapping: no setuid newuidmap");
+  t.deepEqual(values(service, "ProtectHome"), ["yes"]);
+  t.regex(values(service, "ExecStart")[0] ?? "", /^\/usr\/bin\/podman .*system service/);
+  t.deepEqual(values(socket, "ListenStream"), ["/run/openclaw-sandbox/podman.sock"]);
+  t.deepEqual(values(socket, "SocketMode"), ["0660"]);
+  t.deepEqual(values(socket, "SocketGroup"), ["openclaw"]);
+  // The gateway points its Docker-compatible client at exactly that socket and starts after it.
+  const openclaw = read(OPENCLAW);
+  t.true(values(openclaw, "Environment").includes("DOCKER_HOST=unix:///run/openclaw-sandbox/podman.sock"));
+  t.regex(values(openclaw, "Wants")[0] ?? "", /openclaw-sandbox-podman\.socket/);
+});
+
+test("openclaw-sandbox-podman: systemd parses both units; the only complaint is that Podman is not installed here", (t) => {
+  t.deepEqual(verifyComplaints(PODMAN, ["/usr/bin/podman"]), []);
+  t.deepEqual(verifyComplaints(PODMAN_SOCKET, []), []);
 });
 
 // --- fluent-bit.service + drop-in ---------------------------------------------------------

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# The oclog CLI (collector, guard, SAS install) into /opt/oclog/lib, from the bundle's
+# `pnpm deploy` of @oclog/cli. Its one native module, better-sqlite3, is compiled here from the
+# source in the bundle against this Node (the host's build is for the host's Node); the
+# compiler is installed for that build and removed after it.
+set -euo pipefail
+STEP=oclog
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+TARBALL="$OCLOG_BUNDLE/oclog-cli.tar.gz"
+[ -f "$TARBALL" ] || die "no $TARBALL in the bundle (task bundle makes it)"
+want="$(sha256sum "$TARBALL" | cut -d' ' -f1)"
+have="$(cat /opt/oclog/lib/.bundle-sha256 2>/dev/null || true)"
+
+if [ "$want" != "$have" ]; then
+  log "installing the oclog CLI ($want)"
+  rm -rf /opt/oclog/lib.new
+  install -d -m 0755 /opt/oclog/lib.new
+  tar -xzf "$TARBALL" -C /opt/oclog/lib.new --no-same-owner
+  build_deps=(build-essential python3)
+  preinstalled=()
+  for pkg in "${build_deps[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" && preinstalled+=("$pkg")
+  done
+  apt_install "${build_deps[@]}"
+  gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
+  for module in /opt/oclog/lib.new/node_modules/.pnpm/better-sqlite3@*/node_modules/better-sqlite3; do
+    (cd "$module" && node "$gyp" rebuild --release --nodedir=/usr >/dev/null)
+  done
+  if [ "${#preinstalled[@]}" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq --autoremove "${build_deps[@]}"
+  fi
+  printf '%s\n' "$want" >/opt/oclog/lib.new/.bundle-sha256
+  chown -R root:root /opt/oclog/lib.new
+  chmod -R go-w /opt/oclog/lib.new
+  rm -rf /opt/oclog/lib.old
+  [ ! -d /opt/oclog/lib ] || mv /opt/oclog/lib /opt/oclog/lib.old
+  mv /opt/oclog/lib.new /opt/oclog/lib
+  rm -rf /opt/oclog/lib.old
+  mark_changed /opt/oclog/lib
+fi
+
+install_text /opt/oclog/bin/oclog 0755 root root <<'WRAPPER'
+#!/bin/sh
+exec /usr/bin/node /opt/oclog/lib/bin/oclog.js "$@"
+WRAPPER
+/opt/oclog/bin/oclog --version >/dev/null || die "the installed oclog CLI does not run"
+install_file "$VM_DIR/README.md" /opt/oclog/vm/README.md 0644 root root
+install_file "$VM_DIR/bin/oclog-vm-status" /opt/oclog/bin/oclog-vm-status 0755 root root
+install_file "$VM_DIR/bin/oclog-vm-logs-dump" /opt/oclog/bin/oclog-vm-logs-dump 0700 root root
