@@ -11,7 +11,9 @@ parsed fields, so a secret can sit in any string at any depth, often inside esca
 What is masked, in every string value at any depth, including array elements (keys are never
 rewritten, numbers and booleans are never touched). Each match becomes `[REDACTED:<kind>]`,
 keeping the surrounding text so an investigator still sees what was there:
-  gateway-token  every literal from the literals file (see below), matched as plain text
+  gateway-token  ocgw_<43 of [A-Za-z0-9_-]>, as a whole word: the shape of the token the VM's
+                 start script generates per start (vm/bin/openclaw-gateway-start), so it is
+                 masked without a copy on disk; and every literal from the literals file
   private-key    -----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY----- (body only;
                  real or JSON-escaped `\n`; a block cut off before its END line is masked to
                  the end of the string)
@@ -38,8 +40,8 @@ Values that are already placeholders (`[REDACTED...`, OpenClaw's `__OPENCLAW_RED
 `<redacted>`, and `${ENV_VAR}` references, which name a secret without holding it) are kept,
 so filtering twice changes nothing.
 
-Gateway token literals: the gateway token has no fixed format, so oclog writes it (and any
-other secret known on the VM) to a literals file, one per line; blank lines and literals
+Literals: a token of another shape (a gateway token set by hand) and any other secret known on
+the VM go in a literals file, one per line; blank lines and literals
 shorter than 8 characters are ignored. The file is read once at load from the path in the
 environment variable OCLOG_REDACT_LITERALS, or /etc/oclog/redact-literals. A missing default
 file means no literals; a file named by the variable that cannot be read is reported on stderr
@@ -84,6 +86,7 @@ local GOOGLE = "%f[%w]AIza" .. at_least(KEY_CHAR, 35)
 local GITHUB = "%f[%w]gh[pousr]_" .. at_least("%w", 36)
 local GITHUB_PAT = "%f[%w]github_pat_" .. at_least("[%w_]", 22)
 local SLACK = "%f[%w]xox[baprs]%-" .. at_least("[%w%-]", 10)
+local OCGW = "%f[%w]ocgw_" .. rep("[%w_%-]", 43) .. "%f[^%w_%-]"
 -- Whole word only: the same 20 characters inside a longer upper-case run are not a key id.
 local AWS = "%f[%w]A[SK]IA" .. rep("[%u%d]", 16) .. "%f[^%w]"
 local BEARER = "(%f[%a][Bb][Ee][Aa][Rr][Ee][Rr]%s+)([%w%-%._~%+/]+=*)"
@@ -311,6 +314,7 @@ local function scrub(s)
   for i = 1, #literals do
     s = replace_plain(s, literals[i], "[REDACTED:gateway-token]")
   end
+  if find(s, "ocgw_", 1, true) then s = gsub(s, OCGW, "[REDACTED:gateway-token]") end
   if find(s, "PRIVATE KEY", 1, true) then
     s = gsub(s, PEM_BLOCK, "%1[REDACTED:private-key]%2")
     s = gsub(s, PEM_CUT, "%1[REDACTED:private-key]")

@@ -191,6 +191,18 @@ const CASES: PlantCase[] = [
     markers: [M("gateway-token")],
   },
   {
+    name: "the VM's per-start gateway token, by its ocgw_ shape (it is in no literals file)",
+    base: gateway,
+    plants: [
+      plant(["message"], (x) => `control ui: http://127.0.0.1:18789/#token=${x}`, secrets.vmGatewayToken, M("gateway-token")),
+      plant(["_meta", "oclogPlanted"], (x) => `env: OPENCLAW_GATEWAY_TOKEN=${x} PATH=/usr/bin`, secrets.vmGatewayToken, M("gateway-token")),
+      // One character short of the shape, and one too long: not the token, left alone.
+      { path: ["_meta", "near"], value: `ocgw_${"a".repeat(42)} and ocgw_${"b".repeat(44)}`, expected: `ocgw_${"a".repeat(42)} and ocgw_${"b".repeat(44)}` },
+    ],
+    secrets: [secrets.vmGatewayToken],
+    markers: [M("gateway-token")],
+  },
+  {
     name: "secret-named keys with string values, at any depth (field)",
     base: trajectory,
     plants: [

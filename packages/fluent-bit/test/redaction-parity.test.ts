@@ -137,6 +137,10 @@ function plantedInputs(): Input[] {
       [["message"], `control ui: http://127.0.0.1:18789/?token=${s.gatewayToken}`],
       [["_meta", "oclogPlanted"], `OPENCLAW_GATEWAY_TOKEN is ${s.gatewayToken}.`],
     ]),
+    planted("vm gateway token", gateway, [
+      [["message"], `control ui: http://127.0.0.1:18789/#token=${s.vmGatewayToken}`],
+      [["_meta", "oclogPlanted"], `OPENCLAW_GATEWAY_TOKEN=${s.vmGatewayToken} ocgw_${"a".repeat(42)} ocgw_${"b".repeat(44)}`],
+    ]),
     planted("secret-named fields", trajectory, [
       [["password"], s.password],
       [["data", "config", "gateway", "auth", "token"], s.plain],

@@ -57,6 +57,8 @@ const GOOGLE = /(?<![A-Za-z0-9])AIza[\w-]{35,}/g;
 const GITHUB = /(?<![A-Za-z0-9])gh[pousr]_[A-Za-z0-9]{36,}/g;
 const GITHUB_PAT = /(?<![A-Za-z0-9])github_pat_\w{22,}/g;
 const SLACK = /(?<![A-Za-z0-9])xox[baprs]-[A-Za-z0-9-]{10,}/g;
+// The VM's per-start gateway token (vm/bin/openclaw-gateway-start): prefix + 32 bytes base64url.
+const OCGW = /(?<![A-Za-z0-9])ocgw_[\w-]{43}(?![\w-])/g;
 const AWS = /(?<![A-Za-z0-9])A[SK]IA[A-Z0-9]{16}(?![A-Za-z0-9])/g;
 // Lua's %s is these six ASCII bytes; JS's \s would also take U+00A0, U+2028, ...
 const BEARER = /(?<![A-Za-z])([Bb][Ee][Aa][Rr][Ee][Rr][ \t\n\v\f\r]+)([\w.~+/-]+=*)/g;
@@ -234,6 +236,7 @@ function scrub(s: string, literals: readonly string[]): string {
   if (s.length < MIN_SCAN && utf8Length(s) < MIN_SCAN) return s;
   // Literals first: once the gateway token is a marker, bearer and key=value see only that.
   for (const literal of literals) if (s.includes(literal)) s = s.split(literal).join(GATEWAY_TOKEN);
+  if (s.includes("ocgw_")) s = s.replace(OCGW, GATEWAY_TOKEN);
   if (ANY_ANCHOR.test(s)) s = maskPatterns(s);
   // Last, so a provider key in `OPENAI_API_KEY=sk-...` keeps its specific kind.
   return maskEmbeddedPairs(s);

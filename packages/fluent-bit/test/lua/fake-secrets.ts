@@ -38,6 +38,8 @@ export function fakeSecrets() {
     pemBody,
     // OpenClaw's gateway token has no format; the harness makes it 32 random bytes as hex.
     gatewayToken: hex(64),
+    // The VM's start script makes ocgw_ + 32 random bytes as base64url (43 characters).
+    vmGatewayToken: `ocgw_oclogFAKE${pick(`${ALNUM}-_`, 34)}`,
     password: `correct-horse-FAKE-${alnum(10)}`,
     plain: `oclog-FAKE-${alnum(24)}`,
   };
