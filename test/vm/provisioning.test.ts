@@ -66,6 +66,9 @@ test("provisioning: strict mode everywhere, no pipe-to-shell installs, no unpinn
   const pinned = Object.fromEntries([...versions.matchAll(/^([A-Z_]+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
   t.true(pinned.NODE_DEB_VERSION!.startsWith(`${pinned.NODE_VERSION}-`));
   t.is(pinned.FLUENT_BIT_DEB_VERSION, pinned.FLUENT_BIT_VERSION);
+  // The sandbox image the hardened config names is the one provisioning builds.
+  t.true(read(join(VM, "openclaw", "openclaw.json5")).includes(`image: "${pinned.SANDBOX_IMAGE}"`));
+  t.regex(provisioning, /build --pull=always --build-arg "BASE=\$SANDBOX_BASE_IMAGE"[\s\S]*-t "\$SANDBOX_IMAGE"/);
 });
 
 test("provisioning library: install_file copies once, then reports nothing changed", (t) => {

@@ -81,7 +81,7 @@ test("openclaw.service: own user, no docker group, logs where Fluent Bit reads t
   t.deepEqual(values(unit, "UMask"), ["0027"]);
   t.regex(unit, /logging\.file = "\/var\/log\/openclaw\/openclaw\.log"/);
   // Sandboxed tools: rootless Podman of another user, through its API socket.
-  t.true(values(unit, "Environment").includes("DOCKER_HOST=unix:///run/openclaw-sandbox/podman.sock"));
+  t.true(values(unit, "Environment").includes("CONTAINER_HOST=unix:///run/openclaw-sandbox/podman.sock"));
   // Network: outbound internet for model APIs (so no deny-all), nothing exotic.
   t.deepEqual(values(unit, "RestrictAddressFamilies"), ["AF_UNIX AF_INET AF_INET6 AF_NETLINK"]);
   t.false(values(unit, "IPAddressDeny").includes("any"), "model APIs are on the internet");
@@ -106,8 +106,12 @@ test("the sandbox's Podman: its own unprivileged user, no host capabilities, its
   const service = read(PODMAN);
   const socket = read(PODMAN_SOCKET);
   t.deepEqual(values(service, "User"), ["openclaw-sandbox"], "not the gateway's user, never root");
-  t.deepEqual(values(service, "CapabilityBoundingSet"), [""]);
-  t.deepEqual(values(service, "NoNewPrivileges"), ["yes"], "single-uid mapping: no setuid newuidmap");
+  // Only what Debian's setuid newuidmap/newgidmap need for the user's subordinate id range.
+  t.deepEqual(values(service, "CapabilityBoundingSet"), ["CAP_SETUID CAP_SETGID"]);
+  t.deepEqual(values(service, "AmbientCapabilities"), [""]);
+  // The sandbox has no network (openclaw.json5), so neither has the engine.
+  t.deepEqual(values(service, "PrivateNetwork"), ["yes"]);
+  t.deepEqual(values(service, "IPAddressDeny"), ["any"]);
   t.deepEqual(values(service, "ProtectHome"), ["yes"]);
   t.regex(values(service, "ExecStart")[0] ?? "", /^\/usr\/bin\/podman .*system service/);
   t.deepEqual(values(socket, "ListenStream"), ["/run/openclaw-sandbox/podman.sock"]);
@@ -115,7 +119,7 @@ test("the sandbox's Podman: its own unprivileged user, no host capabilities, its
   t.deepEqual(values(socket, "SocketGroup"), ["openclaw"]);
   // The gateway points its Docker-compatible client at exactly that socket and starts after it.
   const openclaw = read(OPENCLAW);
-  t.true(values(openclaw, "Environment").includes("DOCKER_HOST=unix:///run/openclaw-sandbox/podman.sock"));
+  t.true(values(openclaw, "Environment").includes("CONTAINER_HOST=unix:///run/openclaw-sandbox/podman.sock"));
   t.regex(values(openclaw, "Wants")[0] ?? "", /openclaw-sandbox-podman\.socket/);
 });
 
@@ -139,7 +143,7 @@ test("fluent-bit drop-in: own user, reads the OpenClaw logs and the journal, sta
   const pipeline = read(PIPELINE);
   t.deepEqual(values(dropin, "User"), ["fluent-bit"]);
   t.deepEqual(values(dropin, "Group"), ["fluent-bit"], "the forward socket's group: oclog-collect writes to it as a member");
-  t.deepEqual(values(dropin, "SupplementaryGroups"), ["systemd-journal openclaw adm"]);
+  t.deepEqual(values(dropin, "SupplementaryGroups"), ["systemd-journal adm"]);
   t.deepEqual(values(dropin, "ExecStart"), ["", "/opt/fluent-bit/bin/fluent-bit -c /etc/fluent-bit/fluent-bit.yaml"]);
   t.deepEqual(values(dropin, "ProtectSystem"), ["strict"]);
   t.deepEqual(values(dropin, "StateDirectory"), ["fluent-bit"]);
@@ -158,10 +162,14 @@ test("fluent-bit drop-in: own user, reads the OpenClaw logs and the journal, sta
   // Outbound HTTPS to Azure: no deny-all.
   t.deepEqual(values(dropin, "RestrictAddressFamilies"), ["AF_UNIX AF_INET AF_INET6"]);
   t.false(values(dropin, "IPAddressDeny").includes("any"));
-  t.deepEqual(values(dropin, "CapabilityBoundingSet"), [""]);
+  // OpenClaw keeps its file log 0600 and its directories 0700: one read capability, nothing
+  // else, and not in a user namespace (where it would not apply to OpenClaw's files).
+  t.deepEqual(values(dropin, "CapabilityBoundingSet"), ["CAP_DAC_READ_SEARCH"]);
+  t.deepEqual(values(dropin, "AmbientCapabilities"), ["CAP_DAC_READ_SEARCH"]);
+  t.deepEqual(values(dropin, "PrivateUsers"), []);
+  t.regex(values(dropin, "InaccessiblePaths")[0] ?? "", /-\/etc\/shadow .*-\/var\/lib\/openclaw-sandbox/);
   t.notRegex(dropin, /^MemoryDenyWriteExecute=yes/m, "the Lua redaction filter runs in LuaJIT");
-  // What it tails is readable through those groups: OpenClaw's logs dir and state dir are
-  // group openclaw 0750 with group-readable files.
+  // Where OpenClaw's logs and state are, for the capability to read.
   const openclaw = read(OPENCLAW);
   t.regex(pipeline, /^ +path: \/var\/log\/openclaw\/\*\.log$/m);
   t.deepEqual(values(openclaw, "LogsDirectoryMode"), ["0750"]);

@@ -9,7 +9,8 @@ STEP=packages
 
 debian=(
   nginx libnginx-mod-http-lua lua-cjson # the gate (vm/nginx); lua-cjson is not pulled in by the module
-  podman passt                          # rootless Podman for the tool sandbox; pasta gives its containers a network
+  podman uidmap catatonit               # rootless Podman for the tool sandbox; newuidmap for its id range;
+                                        # catatonit for OpenClaw's `--init` (not pulled in without recommends)
   nftables                              # the egress record
   sqlite3 jq                            # looking at OpenClaw's state and the JSON logs by hand (task shell)
 )

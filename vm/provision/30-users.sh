@@ -12,12 +12,14 @@ install_file "$VM_DIR/tmpfiles.d/oclog.conf" /etc/tmpfiles.d/oclog.conf 0644 roo
 systemd-sysusers /etc/sysusers.d/oclog.conf
 systemd-tmpfiles --create /etc/tmpfiles.d/oclog.conf
 
-# Rootless Podman with a single-uid mapping (see openclaw-sandbox-podman.service): the sandbox
-# user gets no subordinate id range, so no setuid newuidmap runs for it.
+# Rootless Podman needs a subordinate id range for the sandbox user (OpenClaw starts its
+# sandboxes with --userns=keep-id). 65536 ids after every range already handed out.
 for file in /etc/subuid /etc/subgid; do
-  if [ -f "$file" ] && grep -q '^openclaw-sandbox:' "$file"; then
-    sed -i '/^openclaw-sandbox:/d' "$file"
-    log "removed openclaw-sandbox's range from $file"
+  touch "$file"
+  if ! grep -q '^openclaw-sandbox:' "$file"; then
+    start="$(awk -F: 'BEGIN { end = 100000 } { if ($2 + $3 > end) end = $2 + $3 } END { print end }' "$file")"
+    printf 'openclaw-sandbox:%s:65536\n' "$start" >>"$file"
+    log "gave openclaw-sandbox the ids $start-$((start + 65535)) in $file"
   fi
 done
 
