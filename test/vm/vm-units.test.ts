@@ -225,3 +225,21 @@ test("the nginx base fixture matches Debian's installed nginx.service where ther
   const settings = (text: string) => text.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("#"));
   t.deepEqual(settings(read(NGINX_BASE)), settings(read(installed)));
 });
+
+// --- oclog-egress-allowlist.{service,timer} ------------------------------------------------
+
+const ALLOWLIST = path("../../vm/systemd/oclog-egress-allowlist.service");
+
+test("oclog-egress-allowlist.service: exposure at most 2.5, root with CAP_NET_ADMIN only, writes only its elements file", (t) => {
+  const score = exposure(ALLOWLIST);
+  t.log(`oclog-egress-allowlist.service exposure ${score}`);
+  t.true(score <= 2.5, `exposure ${score} > 2.5`);
+  const unit = read(ALLOWLIST);
+  t.deepEqual(values(unit, "CapabilityBoundingSet"), ["CAP_NET_ADMIN"]);
+  t.deepEqual(values(unit, "ReadWritePaths"), ["/etc/oclog/egress-allow.d"]);
+  // The script it runs is the one provisioning installs there.
+  t.regex(read(path("../../vm/provision/80-nftables.sh")), /\/opt\/oclog\/vm\/bin\/oclog-egress-allowlist 0755/);
+  t.deepEqual(values(unit, "ExecStart"), ["/opt/oclog/vm/bin/oclog-egress-allowlist"]);
+  t.deepEqual(verifyComplaints(ALLOWLIST, ["/opt/oclog/vm/bin/oclog-egress-allowlist"]), []);
+  t.deepEqual(verifyComplaints(path("../../vm/systemd/oclog-egress-allowlist.timer"), []), []);
+});

@@ -118,7 +118,7 @@ Examples:
       "after",
       `
 Parameters of openclaw-vm: user, host, storage_account, container, endpoint, sas_include,
-params_include, lua_dir, gateway_logs, config_audit, nginx_access_log, egress_log,
+params_include, lua_dir, gateway_logs, config_audit, nginx_access_log,
 forward_socket, state_dir, buffer_limit, journal_units.
 
 Examples:

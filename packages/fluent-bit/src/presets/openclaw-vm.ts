@@ -23,13 +23,26 @@ export const OPENCLAW_VM_PARAMS = {
   gateway_logs: { default: "/var/log/openclaw", doc: "the gateway unit's LogsDirectory (logging.file points here)" },
   config_audit: { default: "/var/lib/openclaw/.openclaw/logs/config-audit.jsonl", doc: "OpenClaw's config audit file" },
   nginx_access_log: { default: "/var/log/nginx/oclog-access.json", doc: "nginx's JSON access log" },
-  egress_log: { default: "/var/log/oclog/egress.jsonl", doc: "the egress record" },
   forward_socket: { default: "/run/fluent-bit/forward.sock", doc: "unix socket of the forward input (collector, oclog)" },
   state_dir: { default: "/var/lib/fluent-bit", doc: "position databases and the filesystem buffer" },
   buffer_limit: { default: "2G", doc: "cap of the output's filesystem buffer" },
-  journal_units: { default: "openclaw.service,nginx.service,oclog-collect.service,oclog-sas-guard.service,fluent-bit.service", doc: "units whose journal is shipped" },
+  journal_units: { default: "openclaw.service,nginx.service,oclog-collect.service,oclog-guard.service,fluent-bit.service,openclaw-sandbox-podman.service", doc: "units whose journal is shipped" },
 } as const;
 export type OpenclawVmParam = keyof typeof OPENCLAW_VM_PARAMS;
+
+/**
+ * The start of every kernel log line the egress ruleset (vm/nftables) writes; what follows is
+ * the verdict: `log` (recorded, let through) or `reject`.
+ */
+export const EGRESS_LOG_PREFIX = "oclog-egress-";
+
+/**
+ * The nftables log line, e.g. `oclog-egress-log: IN= OUT=eth0 SRC=10.0.0.4 DST=203.0.113.7 LEN=60
+ * ... PROTO=TCP SPT=40522 DPT=443 ... UID=998 GID=998`. Onigmo (Fluent Bit) and
+ * JavaScript read it alike. Ports are absent for ICMP (only rejected, never logged as a
+ * connection), UID/GID when a packet has no socket owner; IPv6 addresses come fully expanded.
+ */
+export const EGRESS_LINE_REGEX = String.raw`^${EGRESS_LOG_PREFIX}(?<verdict>[a-z]+): IN=\S* OUT=(?<out>\S*) (?:MAC=\S* )?SRC=(?<src>\S+) DST=(?<dst>\S+) .*?PROTO=(?<proto>\S+)(?: SPT=(?<spt>\d+) DPT=(?<dpt>\d+))?(?:.*? UID=(?<uid>\d+) GID=(?<gid>\d+))?`;
 
 /** The tag of each source's records; its last part is the envelope's `oclog_source`. */
 const tag = (source: PipelineSource) => `openclaw.${source}`;
@@ -40,7 +53,8 @@ const PARSERS: ParserDefinition[] = [
   { name: "oclog_config_audit", format: "json", time_key: "ts", time_format: "%Y-%m-%dT%H:%M:%S.%LZ", time_keep: true },
   // nginx's $time_iso8601: 2026-11-25T09:49:54+00:00.
   { name: "oclog_nginx", format: "json", time_key: "time", time_format: "%Y-%m-%dT%H:%M:%S%z", time_keep: true },
-  { name: "oclog_egress", format: "json", time_key: "time", time_format: "%Y-%m-%dT%H:%M:%S.%LZ", time_keep: true },
+  // The egress record's kernel log line; the record keeps the journal's timestamp.
+  { name: "oclog_egress_nft", format: "regex", regex: EGRESS_LINE_REGEX, types: "spt:integer dpt:integer uid:integer gid:integer" },
 ];
 
 function params(overrides: Record<string, string>): Record<OpenclawVmParam, string> {
@@ -94,7 +108,19 @@ export function openclawVm(options: { fluentBitVersion: string; params?: Record<
     tailInput("gateway", `${p.gateway_logs}/*.log`, p.state_dir),
     tailInput("config-audit", p.config_audit, p.state_dir),
     tailInput("nginx", p.nginx_access_log, p.state_dir),
-    tailInput("egress", p.egress_log, p.state_dir),
+    {
+      // The egress record is the kernel's: nftables logs each new outbound connection of the
+      // OpenClaw users (vm/nftables) and journald stores the line with the kernel transport.
+      name: "systemd",
+      alias: "in_egress",
+      tag: tag("egress"),
+      systemd_filter: "_TRANSPORT=kernel",
+      db: `${p.state_dir}/journal-egress.db`,
+      read_from_tail: false,
+      lowercase: false,
+      strip_underscores: false,
+      "storage.type": "filesystem",
+    },
     {
       name: "systemd",
       alias: "in_journal",
@@ -115,7 +141,13 @@ export function openclawVm(options: { fluentBitVersion: string; params?: Record<
     parseLine("gateway", "oclog_gateway"),
     parseLine("config-audit", "oclog_config_audit"),
     parseLine("nginx", "oclog_nginx"),
-    parseLine("egress", "oclog_egress"),
+    // Only the ruleset's lines stay in the egress source: one record, one connection. The rest of
+    // the kernel log (drivers, OOM kills, AppArmor denials) is not egress, was never shipped, and
+    // would need a source of its own; the drop is counted in Fluent Bit's metrics
+    // (fluentbit_filter_drop_records_total{name="keep_egress"}), not silent.
+    { name: "grep", alias: "keep_egress", match: tag("egress"), regex: `MESSAGE ^${EGRESS_LOG_PREFIX}` },
+    // MESSAGE stays next to the fields, as the tailed sources keep their raw line.
+    { name: "parser", alias: "parse_egress", match: tag("egress"), key_name: "MESSAGE", parser: "oclog_egress_nft", reserve_data: true, preserve_key: true },
     // After parsing, so secrets are masked in the parsed fields and in the raw line alike, and
     // before anything else: no later filter, and nothing shipped, sees a secret.
     { name: "lua", alias: "redact", match: "*", script: `${p.lua_dir}/redact.lua`, call: "redact", protected_mode: true },
