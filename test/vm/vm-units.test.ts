@@ -243,3 +243,23 @@ test("oclog-egress-allowlist.service: exposure at most 2.5, root with CAP_NET_AD
   t.deepEqual(verifyComplaints(ALLOWLIST, ["/opt/oclog/vm/bin/oclog-egress-allowlist"]), []);
   t.deepEqual(verifyComplaints(path("../../vm/systemd/oclog-egress-allowlist.timer"), []), []);
 });
+
+// --- the gate as CI runs it: systemd-analyze's own --threshold --------------------------------
+
+test("systemd-analyze security --offline=yes --threshold passes every unit at its target (1.5 gateway, 2.5 the rest)", (t) => {
+  const units: [string, number][] = [
+    [OPENCLAW, 15],
+    [PODMAN, 25],
+    [COLLECT, 25],
+    [ALLOWLIST, 25],
+    [path("../../vm/systemd/oclog-guard.service"), 25],
+    [composite("fluent-bit.service", FLUENT_BIT_BASE, FLUENT_BIT_DROPIN), 25],
+    [composite("nginx.service", NGINX_BASE, NGINX_DROPIN), 25],
+  ];
+  for (const [unit, threshold] of units) {
+    const run = systemdAnalyze("security", "--offline=yes", `--threshold=${threshold}`, "--no-pager", unit);
+    t.is(run.status, 0, `${unit} is above ${threshold / 10}`);
+  }
+  // And it does refuse: the gateway's unit is not under 1.0.
+  t.not(systemdAnalyze("security", "--offline=yes", "--threshold=10", "--no-pager", OPENCLAW).status, 0);
+});
