@@ -72,7 +72,9 @@ export const ParserDefinition = z
     types: FbString.optional(),
     skip_empty_values: FbBoolean.optional(),
   })
-  .strict();
+  .strict()
+  // Fluent Bit refuses to start on a regex parser without its regex; say so before it does.
+  .refine((p) => p.format !== "regex" || (p.regex ?? "") !== "", { message: "a regex parser needs `regex`", path: ["regex"] });
 export type ParserDefinition = z.infer<typeof ParserDefinition>;
 
 /** An input, filter or output: its plugin `name` plus properties the plugin schema checks. */
