@@ -36,10 +36,11 @@ fi
 # zstd (the collector tests compress transcript rows the way OpenClaw stores them), nginx with
 # the Lua module (the expiry gate runs in it) and wrk (the gate benchmark).
 APT_PACKAGES=(chromium luajit2 lua-cjson zstd nginx libnginx-mod-http-lua wrk)
-# The VM bundle's static checks: shellcheck (provisioning scripts), nftables (`nft -c` on the
-# egress ruleset), vagrant (`vagrant validate --ignore-provider`). Without their recommends:
-# vagrant recommends vagrant-libvirt, which drags in libvirt, QEMU and a kernel (5 minutes).
-APT_PACKAGES_NO_RECOMMENDS=(shellcheck nftables vagrant)
+# The VM bundle's checks: shellcheck (provisioning scripts), nftables (`nft -c` on the egress
+# ruleset), vagrant (`vagrant validate --ignore-provider`), mmdebstrap and QEMU (the image build
+# and its boot test). Without their recommends: vagrant recommends vagrant-libvirt, which drags
+# in libvirt, a desktop QEMU and a kernel (5 minutes).
+APT_PACKAGES_NO_RECOMMENDS=(shellcheck nftables vagrant mmdebstrap qemu-system-x86 e2fsprogs)
 
 apt_missing() {
   local pkg

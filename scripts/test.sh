@@ -34,12 +34,27 @@ trap 'rm -f "$tap"' EXIT
 pnpm exec ava --tap "$@" 2>&1 | tee "$tap"
 status=${PIPESTATUS[0]}
 
-passed="$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" | tail -n 1)"
-failed="$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" | tail -n 1)"
-passed="${passed:-0}"
-failed="${failed:-0}"
-# A crash before the summary (or a non-zero exit with no failed test) still counts as a failure.
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+# counts TAP-FILE STATUS: "passed failed" of one ava run; a crash before the summary (or a
+# non-zero exit with no failed test) still counts as a failure.
+counts() {
+  local p f
+  p="$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$1" | tail -n 1)"
+  f="$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$1" | tail -n 1)"
+  p="${p:-0}"
+  f="${f:-0}"
+  if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  echo "$p $f"
+}
+read -r passed failed < <(counts "$tap" "$status")
+
+# The VM image booted under QEMU (pnpm test:vm): its own ava run, with a longer timeout.
+vm_tap="$(mktemp)"
+trap 'rm -f "$tap" "$vm_tap"' EXIT
+bash scripts/test-vm.sh --tap 2>&1 | tee "$vm_tap"
+vm_status=${PIPESTATUS[0]}
+read -r vm_passed vm_failed < <(counts "$vm_tap" "$vm_status")
+passed=$((passed + vm_passed))
+failed=$((failed + vm_failed))
 failed=$((failed + typecheck_failed + pipeline_check_failed))
 passed=$((passed + pipeline_check_passed))
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "no test ran" >&2; fi

@@ -9,6 +9,13 @@ STEP=apt-repos
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
+# An image built where the third-party repositories are out of reach (vm/image/build.sh) takes
+# Node from the bundle and goes without Fluent Bit: see 20-packages.
+if [ "${OCLOG_THIRD_PARTY_APT:-1}" = 0 ]; then
+  log "OCLOG_THIRD_PARTY_APT=0: no NodeSource or Fluent Bit repository"
+  exit 0
+fi
+
 apt_install ca-certificates curl gpg
 
 KEYRINGS=/etc/apt/keyrings

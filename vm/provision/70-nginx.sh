@@ -29,7 +29,8 @@ fi
 install_file "$VM_DIR/systemd/nginx.service.d/oclog.conf" /etc/systemd/system/nginx.service.d/oclog.conf 0644 root root
 # Forwarded connections come from the VM's default gateway (VirtualBox NAT: 10.0.2.2), which
 # the drop-in's localhost-only IPAddressAllow= would drop: allow exactly that address too.
-gateway_ip="$(ip -4 route show default | awk '{ print $3; exit }')"
+gateway_ip=""
+in_image || gateway_ip="$(ip -4 route show default | awk '{ print $3; exit }')"
 if [ -n "$gateway_ip" ]; then
   install_text /etc/systemd/system/nginx.service.d/oclog-forward.conf 0644 root root <<FORWARD
 # Written by vm/provision/70-nginx.sh: the host side of Vagrant's port forward.

@@ -13,7 +13,12 @@ done
 systemctl_now daemon-reload
 
 systemctl_now enable nftables.service openclaw-sandbox-podman.socket openclaw.service \
-  fluent-bit.service nginx.service oclog-collect.service oclog-guard.timer
+  nginx.service oclog-collect.service oclog-guard.timer
+if systemctl cat fluent-bit.service >/dev/null 2>&1; then
+  systemctl_now enable fluent-bit.service
+else
+  log "fluent-bit.service does not exist (Fluent Bit not installed): nothing ships until it is"
+fi
 
 # Order matters: the record and the pipeline before the gateway, the gate last.
 restart_if() { # restart_if UNIT GLOB...
@@ -28,7 +33,9 @@ restart_if() { # restart_if UNIT GLOB...
   systemctl_now start "$unit"
 }
 restart_if nftables.service "/etc/nftables.d/*" "/etc/oclog/egress-*"
-restart_if fluent-bit.service "/etc/fluent-bit/*" "/etc/systemd/system/fluent-bit.service.d/*"
+if systemctl cat fluent-bit.service >/dev/null 2>&1; then
+  restart_if fluent-bit.service "/etc/fluent-bit/*" "/etc/systemd/system/fluent-bit.service.d/*"
+fi
 restart_if openclaw-sandbox-podman.socket "/etc/systemd/system/openclaw-sandbox-podman.*"
 restart_if openclaw.service "/etc/systemd/system/openclaw.service" "/opt/openclaw/*" "/var/lib/openclaw/*" "/opt/oclog/libexec/*"
 restart_if oclog-collect.service "/etc/systemd/system/oclog-collect.service" /opt/oclog/lib

@@ -1,0 +1,145 @@
+// The VM image booted under real systemd (QEMU, software emulation): the hardening the static
+// checks score, proven by what the booted guest itself reports. Run by `pnpm test:vm` (and so by
+// the test command); the image is built or reused first (vm/image/build.sh).
+//
+// Fluent Bit is not in Debian's archive and its own repository is out of reach here, so the
+// image has no Fluent Bit: the build succeeds without it, the guest reports fluent-bit.service
+// absent, and the pipeline's sandbox is checked through a probe unit made of Fluent Bit's
+// drop-in. Nothing ships from this image; that part is tested with Azurite elsewhere.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import test from "ava";
+import { SasState } from "@oclog/sas";
+import { exposure, unitFile } from "../vm/systemd-analyze.js";
+import { bootAndCheck, buildImage, relevantSerialLines, type BootResult } from "./qemu.js";
+
+const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+const read = (relative: string) => readFileSync(path(relative), "utf8");
+
+function state(expiresInSeconds: number): string {
+  const now = Date.now();
+  const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+  const value: SasState = SasState.parse({
+    version: 1,
+    account: "oclogimage",
+    container: "oclog-image",
+    expires_at: iso(now + expiresInSeconds * 1000),
+    issued_at: iso(now - 3600_000),
+    installed_at: iso(now - 3500_000),
+    permissions: "cw",
+    fingerprint: "sha256:0123456789abcdef",
+    shipping: "ok",
+    renew_command: "oclog sas rotate --vm oclog-image",
+  });
+  return `${JSON.stringify(value)}\n`;
+}
+
+// One boot for every assertion: under emulation a boot takes minutes.
+let boot: Promise<BootResult> | undefined;
+function booted(): Promise<BootResult> {
+  boot ??= (async () => {
+    const image = buildImage();
+    return bootAndCheck(
+      image,
+      {
+        "check.sh": read("../../vm/image/checks/boot-check.sh"),
+        "probe-gateway.sh": read("../../vm/image/checks/probe-gateway.sh"),
+        "probe-pipeline.sh": read("../../vm/image/checks/probe-pipeline.sh"),
+        "state-valid.json": state(7 * 24 * 3600),
+        "state-expired.json": state(-3600),
+      },
+      { timeoutSeconds: 15 * 60 },
+    );
+  })();
+  return boot;
+}
+
+/** Asserts on the guest's facts; on failure the relevant serial log lines are printed. */
+async function facts(t: import("ava").ExecutionContext): Promise<Record<string, string>> {
+  const result = await booted();
+  t.teardown(() => {
+    if (!t.passed) t.log(`serial log (relevant lines):\n${relevantSerialLines(result.serialLog)}\nstderr:\n${result.stderr.slice(-4000)}`);
+  });
+  t.false(result.timedOut, `the guest did not power off within the timeout (${result.seconds} s)`);
+  return result.facts;
+}
+
+test("the image boots, runs the checks after multi-user and powers off", async (t) => {
+  const result = await booted();
+  t.log(`boot + checks: ${result.seconds.toFixed(0)} s wall; guest uptime at start of checks ${result.facts["boot-seconds"]} s, gateway ready at ${result.facts["gateway-ready-seconds"]} s`);
+  await facts(t);
+  t.is(result.rc, 0, `check.sh exited ${result.rc}`);
+});
+
+test("Fluent Bit is not installed in this image (not in Debian's archive, its repository unreachable here)", async (t) => {
+  t.is((await facts(t))["fluent-bit-unit"], "absent", "if it is present now, turn this into a check that it runs");
+});
+
+test("openclaw.service starts under its sandbox, stays up, and answers through nginx and the gate", async (t) => {
+  const f = await facts(t);
+  t.is(f["gateway-ready"], "yes");
+  t.is(f["gateway-active"], "active");
+  t.is(f["gateway-user"], "openclaw");
+  t.is(f["gate-valid"], "200", "a valid state file lets /health through to the gateway");
+  t.is(f["gateway-restarts"], "0");
+  t.is(f["gateway-still-active"], "active");
+});
+
+test("the gate blocks with an expired state file and passes with a valid one", async (t) => {
+  const f = await facts(t);
+  t.is(f["gate-valid"], "200");
+  t.is(f["gate-expired"], "503 expired");
+});
+
+test("the gateway's file log is in the logs directory, readable by the pipeline's sandbox and by no other user", async (t) => {
+  const f = await facts(t);
+  t.regex(f["log-file"] ?? "", /^600 openclaw:openclaw [1-9]\d*$/);
+  t.is(f["log-other-user"], "denied");
+  t.is(f["pipeline-uid"], "fluent-bit");
+  t.is(f["pipeline-gateway-log"], "readable", "CAP_DAC_READ_SEARCH in Fluent Bit's drop-in");
+  t.is(f["pipeline-sas-file"], "readable", "the SAS include is Fluent Bit's to read");
+  t.is(f["pipeline-shadow"], "denied");
+});
+
+test("the gateway cannot read /home, other processes' /proc entries or the SAS file, nor write outside its directories", async (t) => {
+  const f = await facts(t);
+  t.is(f["gateway-uid"], "openclaw");
+  t.is(f["gateway-home"], "denied");
+  t.is(f["gateway-sas-file"], "denied");
+  t.is(f["gateway-shadow"], "denied");
+  t.is(f["gateway-proc-pid1"], "denied");
+  t.true(Number(f["gateway-proc-visible"]) <= 3, `the probe sees ${f["gateway-proc-visible"]} processes`);
+  t.is(f["gateway-write-etc"], "denied");
+  t.is(f["gateway-write-install"], "denied");
+  t.is(f["gateway-write-state"], "writable");
+});
+
+test("the gateway token is in no file, no process's argv and not in the journal", async (t) => {
+  const f = await facts(t);
+  t.is(f["token-shape"], "ok");
+  t.is(f["token-in-argv"], "0");
+  t.is(f["token-in-files"], "0");
+  t.is(f["token-in-journal"], "0");
+});
+
+test("systemd-analyze security in the guest reports the same exposure as the offline check", async (t) => {
+  const f = await facts(t);
+  const units: [string, string][] = [
+    ["openclaw.service", path("../../vm/systemd/openclaw.service")],
+    ["oclog-collect.service", path("../../vm/systemd/oclog-collect.service")],
+    ["oclog-guard.service", path("../../vm/systemd/oclog-guard.service")],
+    ["openclaw-sandbox-podman.service", path("../../vm/systemd/openclaw-sandbox-podman.service")],
+    ["nginx.service", unitFile("nginx.service", `${read("../vm/fixtures/nginx.base.service")}\n${read("../../vm/systemd/nginx.service.d/oclog.conf")}`)],
+  ];
+  for (const [name, file] of units) {
+    const offline = exposure(file);
+    t.is(Number(f[`exposure-${name}`]), offline, `${name}: guest ${f[`exposure-${name}`]}, offline ${offline}`);
+  }
+});
+
+test("the collector, the guard timer, nginx, nftables and the Podman socket are active", async (t) => {
+  const f = await facts(t);
+  for (const unit of ["oclog-collect.service", "oclog-guard.timer", "nginx.service", "nftables.service", "openclaw-sandbox-podman.socket"]) {
+    t.is(f[`active-${unit}`], "active", unit);
+  }
+});

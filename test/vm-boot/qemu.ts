@@ -1,0 +1,107 @@
+/**
+ * Boots the VM image (vm/image/build.sh) under QEMU and runs a check script inside it.
+ *
+ * Software emulation (TCG, `-cpu max`): KVM here does not run stock Debian kernels. The disk is
+ * opened in snapshot mode, so every boot starts from the built image and nothing it writes
+ * survives. User-mode networking with `restrict=on`: the guest reaches nothing outside, cloud
+ * services included. The check script and its inputs go in through a 9p share (tag
+ * oclog-check), the results come back through it; the image's oclog-boot-check.service runs
+ * the script after multi-user.target when the kernel command line says `oclog.check`, then
+ * powers off, which ends QEMU. The serial console is kept in a file for failures.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+
+/** What a boot produced. */
+export interface BootResult {
+  /** `fact <name> <value>` lines of the check script, by name. */
+  facts: Record<string, string>;
+  rc: number | undefined;
+  stderr: string;
+  serialLog: string;
+  seconds: number;
+  timedOut: boolean;
+}
+
+/** Builds the image, or reuses the cached one; returns its directory. */
+export function buildImage(): string {
+  const run = spawnSync("bash", [join(REPO, "vm/image/build.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 24 });
+  if (run.status !== 0) throw new Error(`vm/image/build.sh failed with status ${run.status}`);
+  const dir = run.stdout.trim().split("\n").pop() ?? "";
+  if (!existsSync(join(dir, "disk.raw"))) throw new Error(`vm/image/build.sh printed no image directory (got "${dir}")`);
+  return dir;
+}
+
+/** The serial log lines worth showing when a check fails: the units that failed and the checks' own lines. */
+export function relevantSerialLines(serialLog: string, limit = 80): string {
+  const lines = serialLog.split(/\r?\n/);
+  const interesting = lines.filter((line) => /FAILED|Failed|oclog|openclaw|nginx|error|panic|Kernel/i.test(line));
+  return interesting.slice(-limit).join("\n");
+}
+
+/** Boots `imageDir` with `files` (name -> content, check.sh among them) in the share. */
+export function bootAndCheck(imageDir: string, files: Record<string, string>, options: { timeoutSeconds: number; memoryMb?: number }): Promise<BootResult> {
+  const share = mkdtempSync(join(tmpdir(), "oclog-boot-share-"));
+  chmodSync(share, 0o755);
+  for (const [name, content] of Object.entries(files)) {
+    writeFileSync(join(share, name), content, { mode: 0o755 });
+  }
+  const serial = join(mkdtempSync(join(tmpdir(), "oclog-boot-serial-")), "serial.log");
+  writeFileSync(serial, "");
+  const args = [
+    "-machine", "q35,accel=tcg",
+    "-cpu", "max",
+    "-smp", "2",
+    "-m", String(options.memoryMb ?? 3072),
+    "-display", "none",
+    "-monitor", "none",
+    "-no-reboot",
+    "-serial", `file:${serial}`,
+    "-kernel", join(imageDir, "vmlinuz"),
+    "-initrd", join(imageDir, "initrd.img"),
+    "-append", "root=/dev/vda rw console=ttyS0 oclog.check net.ifnames=0 panic=-1",
+    "-drive", `file=${join(imageDir, "disk.raw")},format=raw,if=virtio,snapshot=on`,
+    "-virtfs", `local,path=${share},mount_tag=oclog-check,security_model=none,id=oclogcheck`,
+    "-netdev", "user,id=net0,restrict=on",
+    "-device", "virtio-net-pci,netdev=net0,romfile=",
+  ];
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const qemu = spawn("qemu-system-x86_64", args, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    qemu.stderr.on("data", (b: Buffer) => (stderr += b.toString("utf8")));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      qemu.kill("SIGKILL");
+    }, options.timeoutSeconds * 1000);
+    qemu.on("error", (error) => {
+      clearTimeout(timer);
+      reject(new Error(`qemu-system-x86_64 could not start (${error.message}); scripts/setup.sh installs qemu-system-x86`));
+    });
+    qemu.on("close", () => {
+      clearTimeout(timer);
+      const read = (name: string) => (existsSync(join(share, name)) ? readFileSync(join(share, name), "utf8") : "");
+      const facts: Record<string, string> = {};
+      for (const line of read("results.out").split("\n")) {
+        const match = /^fact (\S+) ?(.*)$/.exec(line);
+        if (match) facts[match[1]!] = match[2]!;
+      }
+      const rcText = read("results.rc").trim();
+      copyFileSync(serial, `${serial}.kept`);
+      resolve({
+        facts,
+        rc: rcText === "" ? undefined : Number(rcText),
+        stderr: `${stderr}${read("results.err")}`,
+        serialLog: readFileSync(serial, "utf8"),
+        seconds: (Date.now() - started) / 1000,
+        timedOut,
+      });
+    });
+  });
+}

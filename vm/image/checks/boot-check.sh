@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The boot test's checks, run inside the booted image as root by oclog-boot-check.service
+# (copied into the 9p share as check.sh by test/vm-boot/qemu.ts, with the two SAS state files
+# the host made with the real contract: state-valid.json, state-expired.json).
+# Prints one line per fact, `fact <name> <value...>`; the host test asserts them. Never exits
+# early: every fact is printed, so one failure shows the whole picture.
+set -uo pipefail
+share="$(cd "$(dirname "$0")" && pwd)"
+fact() { printf 'fact %s %s\n' "$1" "${*:2}"; }
+# wait_for SECONDS COMMAND...: polls a condition (the guest is slow under emulation).
+wait_for() {
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@" >/dev/null 2>&1; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 1
+  done
+}
+gate() { curl -s -o /dev/null -D - --max-time 20 "http://127.0.0.1:8080$1" | tr -d '\r'; }
+install_state() { install -m 0644 -o root -g oclog-state "$share/$1" /run/oclog/sas-state.json; }
+
+fact boot-seconds "$(cut -d' ' -f1 /proc/uptime)"
+fact fluent-bit-unit "$(systemctl cat fluent-bit.service >/dev/null 2>&1 && echo present || echo absent)"
+
+# --- the gateway starts under its sandbox and answers through nginx and the gate -------------
+install_state state-valid.json
+if wait_for 600 curl -sf --max-time 10 http://127.0.0.1:18789/health; then fact gateway-ready yes; else fact gateway-ready no; fi
+fact gateway-ready-seconds "$(cut -d' ' -f1 /proc/uptime)"
+fact gate-valid "$(gate /health | awk 'NR == 1 { print $2 }')"
+install_state state-expired.json
+# The gate caches the parsed file for up to 5 s per worker: reload nginx to drop that cache.
+systemctl reload nginx.service
+wait_for 30 sh -c "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/health | grep -qx 503"
+expired="$(gate /health)"
+fact gate-expired "$(printf '%s\n' "$expired" | awk 'NR == 1 { print $2 }') $(printf '%s\n' "$expired" | sed -n 's/^[Xx]-[Oo]clog-[Gg]ate-[Bb]lock: //p')"
+install_state state-valid.json
+systemctl reload nginx.service
+
+pid="$(systemctl show -p MainPID --value openclaw.service)"
+fact gateway-active "$(systemctl is-active openclaw.service)"
+fact gateway-user "$(ps -o user= -p "$pid")"
+fact gateway-groups "$(ps -o supgrp= -p "$pid")"
+
+# --- its file log: in the logs directory, 0600 openclaw; the pipeline reads it, others do not --
+log=/var/log/openclaw/openclaw.log
+wait_for 60 test -s "$log"
+fact log-file "$(stat -c '%a %U:%G %s' "$log" 2>/dev/null || echo missing)"
+fact log-other-user "$(runuser -u nobody -- head -c1 "$log" >/dev/null 2>&1 && echo readable || echo denied)"
+
+# Probe units: each copies a real unit's sandbox and swaps its ExecStart for a probe script,
+# so the probe runs exactly as that service would.
+probe_unit() { # probe_unit NAME SOURCE-UNIT-OR-DROPIN SCRIPT
+  local name=$1 source=$2 script=$3
+  install -m 0755 "$share/$script" "/usr/local/libexec/oclog-$script"
+  {
+    printf '[Unit]\nDescription=oclog boot-check probe (%s)\n\n' "$name"
+    sed -n '/^\[Service\]/,/^\[Install\]/p' "$source" | grep -v '^\[Install\]' |
+      grep -Ev '^(ExecStart|ExecStop|ExecReload|Restart|RestartSec|Type|PIDFile|TimeoutStopSec)='
+    printf 'Type=oneshot\nExecStart=/usr/local/libexec/oclog-%s\n' "$script"
+  } >"/run/systemd/system/$name.service"
+  systemctl daemon-reload
+  systemctl start "$name.service"
+  journalctl -u "$name.service" -o cat --no-pager | grep '^probe '
+}
+# What the gateway must not reach.
+mkdir -p /home/alice && printf 'alice-secret\n' >/home/alice/notes.txt && chmod 0644 /home/alice/notes.txt
+probe_unit oclog-probe-gateway /etc/systemd/system/openclaw.service probe-gateway.sh | sed 's/^probe /fact gateway-/'
+# What the pipeline must reach (Fluent Bit itself is not installed: its drop-in is the sandbox).
+{
+  printf '[Service]\nUser=fluent-bit\nGroup=fluent-bit\n'
+  sed -n '/^\[Service\]/,$p' /etc/systemd/system/fluent-bit.service.d/oclog.conf | grep -v '^\[Service\]'
+} >/run/oclog-fluent-bit-sandbox.conf
+probe_unit oclog-probe-pipeline /run/oclog-fluent-bit-sandbox.conf probe-pipeline.sh | sed 's/^probe /fact pipeline-/'
+
+# --- the token: in the gateway's environment, nowhere else -------------------------------
+token="$(tr '\0' '\n' <"/proc/$pid/environ" | sed -n 's/^OPENCLAW_GATEWAY_TOKEN=//p')"
+fact token-shape "$(printf '%s' "$token" | grep -Eqx 'ocgw_[A-Za-z0-9_-]{43}' && echo ok || echo bad)"
+argv_hits=0
+for p in /proc/[0-9]*; do
+  tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$token" && argv_hits=$((argv_hits + 1))
+done
+fact token-in-argv "$argv_hits"
+files="$(grep -rlsF --exclude-dir=oclog-check -- "$token" /etc /var /tmp /run /root /home /srv /opt/oclog 2>/dev/null | wc -l)"
+fact token-in-files "$files"
+fact token-in-journal "$(journalctl --no-pager -o cat | grep -cF -- "$token")"
+
+# --- the same exposure as the offline check -----------------------------------------------
+for unit in openclaw.service oclog-collect.service oclog-guard.service nginx.service openclaw-sandbox-podman.service; do
+  fact "exposure-$unit" "$(systemd-analyze security --no-pager "$unit" 2>/dev/null | sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p')"
+done
+
+# --- the rest of the VM's units ------------------------------------------------------------
+for unit in oclog-collect.service oclog-guard.timer nginx.service nftables.service openclaw-sandbox-podman.socket; do
+  fact "active-$unit" "$(systemctl is-active "$unit")"
+done
+fact gateway-restarts "$(systemctl show -p NRestarts --value openclaw.service)"
+fact gateway-still-active "$(systemctl is-active openclaw.service)"
+fact failed-units "$(systemctl list-units --failed --no-legend --plain | awk '{ print $1 }' | paste -sd, -)"
