@@ -24,6 +24,10 @@ export interface BootResult {
   rc: number | undefined;
   stderr: string;
   serialLog: string;
+  /** The guest's journal of the units under test, written by the check script at its end. */
+  journal: string;
+  /** Reads a file the check script left in the share ("" when absent). */
+  shareFile(name: string): string;
   seconds: number;
   timedOut: boolean;
 }
@@ -99,6 +103,8 @@ export function bootAndCheck(imageDir: string, files: Record<string, string>, op
         rc: rcText === "" ? undefined : Number(rcText),
         stderr: `${stderr}${read("results.err")}`,
         serialLog: readFileSync(serial, "utf8"),
+        journal: read("journal.txt"),
+        shareFile: read,
         seconds: (Date.now() - started) / 1000,
         timedOut,
       });

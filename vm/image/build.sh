@@ -32,7 +32,14 @@ done
 
 cache="${OCLOG_CACHE_DIR:-$HOME/.cache/oclog}/vm-image"
 work="$(mktemp -d "${TMPDIR:-/tmp}/oclog-vm-image.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+# An interrupted mmdebstrap can leave /proc, /sys and /dev/pts mounted in the root: unmount
+# them before deleting, and never let rm cross into another filesystem.
+cleanup() {
+  local mnt
+  awk -v w="$work" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r | while read -r mnt; do umount -l "$mnt" || true; done
+  rm -rf --one-file-system "$work"
+}
+trap cleanup EXIT
 
 # 1. The bundle, as Vagrant uploads it, plus Node 24 and npm from the npm registry (NodeSource is
 #    out of reach here; npm checks each tarball against the registry's sha512).

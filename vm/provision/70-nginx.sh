@@ -38,4 +38,6 @@ if [ -n "$gateway_ip" ]; then
 IPAddressAllow=$gateway_ip
 FORWARD
 fi
+# nginx -t opens the PID file's directory, which systemd creates only when it starts nginx.
+install -d -m 0755 /run/nginx
 nginx -t -q || die "nginx -t failed on the installed configuration"

@@ -44,6 +44,7 @@ fact gateway-groups "$(ps -o supgrp= -p "$pid")"
 # --- its file log: in the logs directory, 0600 openclaw; the pipeline reads it, others do not --
 log=/var/log/openclaw/openclaw.log
 wait_for 60 test -s "$log"
+tail -c 20000 "$log" >"$share/openclaw-log-tail.txt" 2>&1
 fact log-file "$(stat -c '%a %U:%G %s' "$log" 2>/dev/null || echo missing)"
 fact log-other-user "$(runuser -u nobody -- head -c1 "$log" >/dev/null 2>&1 && echo readable || echo denied)"
 
@@ -56,12 +57,14 @@ probe_unit() { # probe_unit NAME SOURCE-UNIT-OR-DROPIN SCRIPT
     printf '[Unit]\nDescription=oclog boot-check probe (%s)\n\n' "$name"
     sed -n '/^\[Service\]/,/^\[Install\]/p' "$source" | grep -v '^\[Install\]' |
       grep -Ev '^(ExecStart|ExecStop|ExecReload|Restart|RestartSec|Type|PIDFile|TimeoutStopSec)='
-    printf 'Type=oneshot\nExecStart=/usr/local/libexec/oclog-%s\n' "$script"
+    # Opened by systemd before the sandbox applies, so the probe's answers always get out.
+    printf 'Type=oneshot\nExecStart=/usr/local/libexec/oclog-%s\nStandardOutput=truncate:/run/oclog-probe/%s.out\n' "$script" "$name"
   } >"/run/systemd/system/$name.service"
   systemctl daemon-reload
-  systemctl start "$name.service"
-  journalctl -u "$name.service" -o cat --no-pager | grep '^probe '
+  systemctl start "$name.service" || fact "probe-failed-$name" "$(systemctl show -p Result --value "$name.service")"
+  grep '^probe ' "/run/oclog-probe/$name.out"
 }
+mkdir -p /run/oclog-probe
 # What the gateway must not reach.
 mkdir -p /home/alice && printf 'alice-secret\n' >/home/alice/notes.txt && chmod 0644 /home/alice/notes.txt
 probe_unit oclog-probe-gateway /etc/systemd/system/openclaw.service probe-gateway.sh | sed 's/^probe /fact gateway-/'
@@ -80,13 +83,15 @@ for p in /proc/[0-9]*; do
   tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$token" && argv_hits=$((argv_hits + 1))
 done
 fact token-in-argv "$argv_hits"
-files="$(grep -rlsF --exclude-dir=oclog-check -- "$token" /etc /var /tmp /run /root /home /srv /opt/oclog 2>/dev/null | wc -l)"
+# Everywhere anything can be written at run time (the rest is the read-only install).
+files="$(grep -rlsF --exclude-dir=oclog-check -- "$token" /etc /var /tmp /run /root /home /srv 2>/dev/null | wc -l)"
 fact token-in-files "$files"
 fact token-in-journal "$(journalctl --no-pager -o cat | grep -cF -- "$token")"
 
 # --- the same exposure as the offline check -----------------------------------------------
 for unit in openclaw.service oclog-collect.service oclog-guard.service nginx.service openclaw-sandbox-podman.service; do
-  fact "exposure-$unit" "$(systemd-analyze security --no-pager "$unit" 2>/dev/null | sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p')"
+  systemd-analyze security --no-pager "$unit" >"$share/security-$unit.txt" 2>&1
+  fact "exposure-$unit" "$(sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p' "$share/security-$unit.txt")"
 done
 
 # --- the rest of the VM's units ------------------------------------------------------------
@@ -96,3 +101,7 @@ done
 fact gateway-restarts "$(systemctl show -p NRestarts --value openclaw.service)"
 fact gateway-still-active "$(systemctl is-active openclaw.service)"
 fact failed-units "$(systemctl list-units --failed --no-legend --plain | awk '{ print $1 }' | paste -sd, -)"
+
+# For the host's failure output: the journal of the units under test.
+journalctl --no-pager -o short-monotonic -n 300 -u openclaw -u nginx -u oclog-collect -u oclog-guard \
+  -u openclaw-sandbox-podman -u 'oclog-probe-*' >"$share/journal.txt" 2>&1
