@@ -1,7 +1,8 @@
 /**
  * Boots the VM image (vm/image/build.sh) under QEMU and runs a check script inside it.
  *
- * Software emulation (TCG, `-cpu max`): KVM here does not run stock Debian kernels. The disk is
+ * Software emulation (TCG, `-cpu max`): KVM here does not run stock Debian kernels; `-icount`
+ * makes the guest's clock follow the instructions it runs (see below). The disk is
  * opened in snapshot mode, so every boot starts from the built image and nothing it writes
  * survives. User-mode networking with `restrict=on`: the guest reaches nothing outside, cloud
  * services included. The check script and its inputs go in through a 9p share (tag
@@ -60,6 +61,10 @@ export function bootAndCheck(imageDir: string, files: Record<string, string>, op
   const args = [
     "-machine", "q35,accel=tcg",
     "-cpu", "max",
+    // Guest time counts instructions (1 ns each), not host seconds: timeouts inside the guest
+    // (OpenClaw's 5 s worker start, systemd's) then see a slow but steady 1 GHz machine instead
+    // of one that emulation makes 20x slower than its clock. Idle time is skipped.
+    "-icount", "shift=0,sleep=off",
     "-smp", "2",
     "-m", String(options.memoryMb ?? 3072),
     "-display", "none",

@@ -104,4 +104,7 @@ cp "$(readlink -f "$root/initrd.img")" "$work/out/initrd.img"
 rm -rf "$out"
 mv "$work/out" "$out"
 log "image ready in $((SECONDS - started)) s: $out ($(du -sh "$out/disk.raw" | cut -f1) used of ${size_mb} MB)"
+# Two images are plenty (this one and the one before): each is gigabytes.
+find "$cache" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' | sort -rn | tail -n +3 | cut -d' ' -f2- |
+  while read -r old; do rm -rf --one-file-system "$old" && log "removed the older image $old"; done
 printf '%s\n' "$out"
