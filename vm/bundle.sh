@@ -18,7 +18,8 @@ pnpm exec oclog fluent-bit check --dir fluent-bit
 staging="$(mktemp -d)"
 trap 'rm -rf "$staging"' EXIT
 mkdir -p "$staging/bundle"
-tar -C "$repo" --exclude=vm/.bundle --exclude=vm/.vagrant -cf - vm fluent-bit | tar -C "$staging/bundle" -xf -
+# vm/image is the image build and its boot checks: they run on the host, not in the VM.
+tar -C "$repo" --exclude=vm/.bundle --exclude=vm/.vagrant --exclude=vm/image -cf - vm fluent-bit | tar -C "$staging/bundle" -xf -
 log "deploying @oclog/cli"
 pnpm --filter @oclog/cli deploy --prod "$staging/cli" >/dev/null
 # Sorted, owner-free and dated by the last commit, so the same tree gives the same tarball and

@@ -24,7 +24,12 @@ fact fluent-bit-unit "$(systemctl cat fluent-bit.service >/dev/null 2>&1 && echo
 
 # --- the gateway starts under its sandbox and answers through nginx and the gate -------------
 install_state state-valid.json
-if wait_for 600 curl -sf --max-time 10 http://127.0.0.1:18789/health; then fact gateway-ready yes; else fact gateway-ready no; fi
+# Ready, or its first start failed (systemd restarts it; the journal says why): either ends the wait.
+gateway_settled() {
+  curl -sf --max-time 10 http://127.0.0.1:18789/health || [ "$(systemctl show -p NRestarts --value openclaw.service)" -gt 0 ]
+}
+wait_for 900 gateway_settled
+if curl -sf --max-time 10 http://127.0.0.1:18789/health >/dev/null; then fact gateway-ready yes; else fact gateway-ready no; fi
 fact gateway-ready-seconds "$(cut -d' ' -f1 /proc/uptime)"
 fact gate-valid "$(gate /health | awk 'NR == 1 { print $2 }')"
 install_state state-expired.json
