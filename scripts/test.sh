@@ -34,18 +34,12 @@ trap 'rm -f "$tap"' EXIT
 pnpm exec ava --tap "$@" 2>&1 | tee "$tap"
 status=${PIPESTATUS[0]}
 
-# counts TAP-FILE STATUS: "passed failed" of one ava run; a crash before the summary (or a
-# non-zero exit with no failed test) still counts as a failure.
-counts() {
-  local p f
-  p="$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$1" | tail -n 1)"
-  f="$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$1" | tail -n 1)"
-  p="${p:-0}"
-  f="${f:-0}"
-  if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-  echo "$p $f"
-}
-read -r passed failed < <(counts "$tap" "$status")
+passed="$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" | tail -n 1)"
+failed="$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" | tail -n 1)"
+passed="${passed:-0}"
+failed="${failed:-0}"
+# A crash before the summary (or a non-zero exit with no failed test) still counts as a failure.
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
 # The VM image boot test (`pnpm test:vm`) is not part of this run yet: under emulation the
 # gateway does not become ready (vm/image/README.md, "Status"), and a suite that is always red

@@ -11,7 +11,7 @@
  * powers off, which ends QEMU. The serial console is kept in a file for failures.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -102,7 +102,6 @@ export function bootAndCheck(imageDir: string, files: Record<string, string>, op
         if (match) facts[match[1]!] = match[2]!;
       }
       const rcText = read("results.rc").trim();
-      copyFileSync(serial, `${serial}.kept`);
       resolve({
         facts,
         rc: rcText === "" ? undefined : Number(rcText),

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import test from "ava";
 import { parse } from "yaml";
+import { VM_VERSIONS } from "./vm-versions.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const VM = join(REPO, "vm");
@@ -63,10 +64,9 @@ test("provisioning: strict mode everywhere, no pipe-to-shell installs, no unpinn
   t.regex(provisioning, /\[ "\$got" = "\$want" \] \|\| die/);
   t.regex(provisioning, /Signed-By: \$KEYRINGS\/nodesource\.gpg/);
   t.regex(provisioning, /--frozen-lockfile/);
-  const versions = read(join(VM, "versions.env"));
-  t.regex(versions, /^NODESOURCE_KEY_FINGERPRINT=[0-9A-F]{40}$/m);
-  t.regex(versions, /^FLUENT_BIT_KEY_FINGERPRINT=[0-9A-F]{40}$/m);
-  const pinned = Object.fromEntries([...versions.matchAll(/^([A-Z_]+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+  const pinned = VM_VERSIONS;
+  t.regex(pinned.NODESOURCE_KEY_FINGERPRINT ?? "", /^[0-9A-F]{40}$/);
+  t.regex(pinned.FLUENT_BIT_KEY_FINGERPRINT ?? "", /^[0-9A-F]{40}$/);
   t.true(pinned.NODE_DEB_VERSION!.startsWith(`${pinned.NODE_VERSION}-`));
   t.is(pinned.FLUENT_BIT_DEB_VERSION, pinned.FLUENT_BIT_VERSION);
   // The sandbox image the hardened config names is the one provisioning builds.

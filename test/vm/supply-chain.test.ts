@@ -6,14 +6,10 @@ import test from "ava";
 import { parse, parseAllDocuments } from "yaml";
 import { VM_FLUENT_BIT_VERSION } from "@oclog/fluent-bit";
 import { NODE24_VERSION, OPENCLAW_VERSION } from "../openclaw/install.js";
+import { VM_VERSIONS } from "./vm-versions.js";
 
 const VM = new URL("../../vm/", import.meta.url);
-const versions = Object.fromEntries(
-  readFileSync(new URL("versions.env", VM), "utf8")
-    .split("\n")
-    .filter((l) => /^[A-Z_]+=/.test(l))
-    .map((l) => l.split("=") as [string, string]),
-);
+const versions = VM_VERSIONS;
 
 test("versions are pinned in one place and match what oclog is built and tested against", (t) => {
   t.is(versions.OPENCLAW_VERSION, OPENCLAW_VERSION, "the harness tests this OpenClaw");

@@ -104,6 +104,8 @@ for unit in oclog-collect.service oclog-guard.timer nginx.service nftables.servi
   fact "active-$unit" "$(systemctl is-active "$unit")"
 done
 fact gateway-restarts "$(systemctl show -p NRestarts --value openclaw.service)"
+# "active" alone passes a unit caught between restarts: count them too.
+fact collect-restarts "$(systemctl show -p NRestarts --value oclog-collect.service)"
 fact gateway-still-active "$(systemctl is-active openclaw.service)"
 fact failed-units "$(systemctl list-units --failed --no-legend --plain | awk '{ print $1 }' | paste -sd, -)"
 
