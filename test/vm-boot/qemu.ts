@@ -49,8 +49,12 @@ export function relevantSerialLines(serialLog: string, limit = 80): string {
   return interesting.slice(-limit).join("\n");
 }
 
+function icountArgs(value: string | null): string[] {
+  return value === null || value === "" || value === "off" ? [] : ["-icount", value];
+}
+
 /** Boots `imageDir` with `files` (name -> content, check.sh among them) in the share. */
-export function bootAndCheck(imageDir: string, files: Record<string, string>, options: { timeoutSeconds: number; memoryMb?: number }): Promise<BootResult> {
+export function bootAndCheck(imageDir: string, files: Record<string, string>, options: { timeoutSeconds: number; memoryMb?: number; cpu?: string; icount?: string | null }): Promise<BootResult> {
   const share = mkdtempSync(join(tmpdir(), "oclog-boot-share-"));
   chmodSync(share, 0o755);
   for (const [name, content] of Object.entries(files)) {
@@ -60,11 +64,11 @@ export function bootAndCheck(imageDir: string, files: Record<string, string>, op
   writeFileSync(serial, "");
   const args = [
     "-machine", "q35,accel=tcg",
-    "-cpu", "max",
+    "-cpu", options.cpu ?? process.env.OCLOG_QEMU_CPU ?? "max",
     // Guest time counts instructions (1 ns each), not host seconds: timeouts inside the guest
     // (OpenClaw's 5 s worker start, systemd's) then see a slow but steady 1 GHz machine instead
     // of one that emulation makes 20x slower than its clock. Idle time is skipped.
-    "-icount", "shift=0,sleep=off",
+    ...icountArgs(options.icount === undefined ? (process.env.OCLOG_QEMU_ICOUNT ?? "shift=0,sleep=off") : options.icount),
     "-smp", "2",
     "-m", String(options.memoryMb ?? 3072),
     "-display", "none",
