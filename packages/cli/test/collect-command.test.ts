@@ -48,3 +48,37 @@ test.serial("--once: exit 3 while Fluent Bit is down (records kept), exit 0 once
     await receiver.stop();
   }
 });
+
+test.serial("without --once it waits for a state directory that does not exist yet, then ships from it", async (t) => {
+  const { collectCommand } = await import("../src/commands/collect.js");
+  const stateDir = join(root, "openclaw-later");
+  const receiver = new Receiver(join(root, "forward-later.sock"));
+  await receiver.start();
+  const stop = new AbortController();
+  const errors: string[] = [];
+  let waiting!: () => void;
+  const sawWaiting = new Promise<void>((resolve) => (waiting = resolve));
+  const output = {
+    out: () => undefined,
+    err: (line: string) => {
+      errors.push(line);
+      if (line.includes("waiting for")) waiting();
+    },
+  };
+  const options = { stateDir, socket: receiver.path, host: "127.0.0.1", collectorState: join(root, "collector-later"), once: false, json: false, batchSize: 100, spoolLimitMb: 16, pollMs: 50, ackTimeoutMs: 2000 };
+  const running = collectCommand(options, output, stop.signal);
+  try {
+    await sawWaiting;
+    // The gateway's first start, after the collector's.
+    const state = new OpenClawState(stateDir);
+    state.appendTranscript("main");
+    state.close();
+    await receiver.waitFor(TRANSCRIPT_ROWS.length);
+    t.is(receiver.entries.length, TRANSCRIPT_ROWS.length);
+  } finally {
+    stop.abort();
+    await running;
+    await receiver.stop();
+  }
+  t.true(errors.some((line) => line.includes(`waiting for ${stateDir}`)));
+});

@@ -21,6 +21,10 @@ export interface CollectOptions {
   redactLiterals?: string;
 }
 
+function isDirectory(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
+}
+
 function endpointFrom(options: CollectOptions): ForwardEndpoint {
   if (options.socket && options.port !== undefined) throw new UsageError("give either --socket or --port, not both");
   if (options.socket) return { path: options.socket };
@@ -30,10 +34,18 @@ function endpointFrom(options: CollectOptions): ForwardEndpoint {
 
 /** Runs cycles until SIGTERM/SIGINT (or, with --once, until everything is sent or sending fails). */
 export async function collectCommand(options: CollectOptions, output: Output, signal?: AbortSignal): Promise<void> {
-  if (!existsSync(options.stateDir) || !statSync(options.stateDir).isDirectory()) {
-    throw new UsageError(`OpenClaw state directory ${JSON.stringify(options.stateDir)} not found`, { hint: "pass the gateway's state dir (the one holding agents/ and state/), e.g. /var/lib/openclaw/.openclaw" });
-  }
   const endpoint = endpointFrom(options);
+  if (!isDirectory(options.stateDir)) {
+    const missing = new UsageError(`OpenClaw state directory ${JSON.stringify(options.stateDir)} not found`, { hint: "pass the gateway's state dir (the one holding agents/ and state/), e.g. /var/lib/openclaw/.openclaw" });
+    if (options.once) throw missing;
+    // At a VM's first boot the collector starts before the gateway has made its state
+    // directory: wait for it instead of exiting into a restart loop.
+    output.err(`collect: waiting for ${options.stateDir} (the gateway creates it on its first start)`);
+    while (!isDirectory(options.stateDir)) {
+      if (signal?.aborted) return;
+      await delay(Math.max(options.pollMs, 250), undefined, { signal }).catch(() => undefined);
+    }
+  }
   const literals = loadRedactionLiterals(options.redactLiterals);
   const emitter = new Emitter({ endpoint, ackTimeoutMs: options.ackTimeoutMs });
   const log = (event: string, fields: Record<string, unknown>) => {
