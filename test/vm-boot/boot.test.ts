@@ -154,7 +154,8 @@ test("the collector, the guard timer, nginx, nftables and the Podman socket are 
   for (const unit of ["oclog-collect.service", "oclog-guard.timer", "nginx.service", "nftables.service", "openclaw-sandbox-podman.socket"]) {
     t.is(f[`active-${unit}`], "active", unit);
   }
-  // Known to fail today: at first boot the collector exits until the gateway has made its state
-  // directory, and systemd restarts it every 5 s (it should wait instead).
+  // At first boot the collector starts before the gateway has made its state directory: it must
+  // wait for it, not exit into systemd's restart loop ("active" alone passes a unit caught
+  // between restarts).
   t.is(f["collect-restarts"], "0", "oclog-collect.service restarted");
 });
