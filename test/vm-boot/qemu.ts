@@ -77,7 +77,9 @@ export function bootAndCheck(imageDir: string, files: Record<string, string>, op
     "-serial", `file:${serial}`,
     "-kernel", join(imageDir, "vmlinuz"),
     "-initrd", join(imageDir, "initrd.img"),
-    "-append", "root=/dev/vda rw console=ttyS0 oclog.check net.ifnames=0 panic=-1",
+    // OCLOG_QEMU_APPEND adds kernel arguments, e.g. systemd.journald.forward_to_console=1 to
+    // watch the guest's journal live in the serial log.
+    "-append", ["root=/dev/vda rw console=ttyS0 oclog.check net.ifnames=0 panic=-1", process.env.OCLOG_QEMU_APPEND ?? ""].join(" ").trim(),
     "-drive", `file=${join(imageDir, "disk.raw")},format=raw,if=virtio,snapshot=on`,
     "-virtfs", `local,path=${share},mount_tag=oclog-check,security_model=none,id=oclogcheck`,
     "-netdev", "user,id=net0,restrict=on",
