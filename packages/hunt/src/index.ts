@@ -1,0 +1,2 @@
+// Public surface of @oclog/hunt; each module adds its exports here.
+export {};
