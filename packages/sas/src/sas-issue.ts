@@ -3,7 +3,9 @@
  * account key is ever handled. Development and tests: a connection string or account key
  * (Azurite). Returns the container SAS URL (the form `oclog sas install` checks).
  */
-import { BlobServiceClient, ContainerSASPermissions, SASProtocol, StorageSharedKeyCredential, generateBlobSASQueryParameters, type UserDelegationKey } from "@azure/storage-blob";
+// The Azure SDK is loaded only when a SAS is minted: it is most of this package's start-up
+// cost, and the VM's guard (every minute) and installer import this package without it.
+import type { ContainerSASPermissions, UserDelegationKey } from "@azure/storage-blob";
 import type { TokenCredential } from "@azure/identity";
 import { OclogError, Sensitive, UsageError, scrub } from "@oclog/errors";
 import { MAX_LIFETIME_MS } from "./sas-policy.js";
@@ -24,9 +26,9 @@ export interface IssueOptions {
 /** The Azure login has lapsed or does not allow what was asked: a person must act. */
 export class IssueError extends OclogError {}
 
-function permissionsFrom(text: string): ContainerSASPermissions {
+function permissionsFrom(parse: (text: string) => ContainerSASPermissions, text: string): ContainerSASPermissions {
   try {
-    return ContainerSASPermissions.parse(text);
+    return parse(text);
   } catch {
     throw new UsageError(`--permissions ${JSON.stringify(text)} is not a container SAS permission string`, { hint: "e.g. cw (create, write), the shipping default" });
   }
@@ -40,7 +42,8 @@ export async function issueContainerSas(auth: IssueAuth, options: IssueOptions):
   // A few minutes of clock skew between this host and Azure must not make a new token "not yet valid".
   const startsOn = new Date(now.getTime() - 5 * 60_000);
   const expiresOn = new Date(now.getTime() + options.lifetimeMs);
-  const values = { containerName: options.container, permissions: permissionsFrom(options.permissions), startsOn, expiresOn, protocol: SASProtocol.HttpsAndHttp };
+  const { BlobServiceClient, ContainerSASPermissions, SASProtocol, StorageSharedKeyCredential, generateBlobSASQueryParameters } = await import("@azure/storage-blob");
+  const values = { containerName: options.container, permissions: permissionsFrom((text) => ContainerSASPermissions.parse(text), options.permissions), startsOn, expiresOn, protocol: SASProtocol.HttpsAndHttp };
   try {
     if (auth.kind === "user-delegation") {
       const service = new BlobServiceClient(auth.accountUrl, auth.credential);
