@@ -1,5 +1,5 @@
 // `oclog collect` through the CLI entry point: usage errors, --once exit codes, --json summary.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
@@ -18,6 +18,18 @@ test("usage errors exit 2 with what to do next", async (t) => {
   const noTarget = await runCli("collect", "--state-dir", state.dir, "--once");
   t.is(noTarget.code, 2);
   t.regex(noTarget.stderr, /hint: pass --socket/);
+});
+
+test("a state directory that cannot become one fails at once, even without --once (waiting would never end)", async (t) => {
+  const file = join(root, "a-file");
+  writeFileSync(file, "");
+  const notDir = await runCli("collect", "--state-dir", file, "--socket", join(root, "s.sock"));
+  t.is(notDir.code, 2);
+  t.regex(notDir.stderr, /is not a directory/);
+  const under = await runCli("collect", "--state-dir", join(file, "state"), "--socket", join(root, "s.sock"));
+  t.is(under.code, 2);
+  t.regex(under.stderr, /cannot read the OpenClaw state directory .*\(ENOTDIR\)/);
+  t.notRegex(under.stderr, /waiting for/);
 });
 
 test.serial("--once: exit 3 while Fluent Bit is down (records kept), exit 0 once it takes them", async (t) => {

@@ -1,5 +1,5 @@
 /** `oclog collect`: ship OpenClaw's SQLite stores to Fluent Bit's forward input until stopped (or once). */
-import { existsSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
 import { Collector, ZSTD_DECODER, type CycleResult } from "@oclog/collect";
 import { ExitCode, ExitError, UsageError } from "@oclog/errors";
@@ -21,8 +21,21 @@ export interface CollectOptions {
   redactLiterals?: string;
 }
 
-function isDirectory(path: string): boolean {
-  return existsSync(path) && statSync(path).isDirectory();
+/**
+ * True when `path` is a directory, false while it does not exist yet. Anything else (no
+ * permission, a file in its place) throws: waiting would never end.
+ */
+function stateDirReady(path: string): boolean {
+  try {
+    if (statSync(path).isDirectory()) return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return false;
+    throw new UsageError(`cannot read the OpenClaw state directory ${JSON.stringify(path)} (${code ?? String(error)})`, {
+      hint: "the collector reads it as its own user: on the VM, oclog-collect.service grants CAP_DAC_READ_SEARCH for that",
+    });
+  }
+  throw new UsageError(`OpenClaw state directory ${JSON.stringify(path)} is not a directory`, { hint: "pass the gateway's state dir (the one holding agents/ and state/)" });
 }
 
 function endpointFrom(options: CollectOptions): ForwardEndpoint {
@@ -35,13 +48,13 @@ function endpointFrom(options: CollectOptions): ForwardEndpoint {
 /** Runs cycles until SIGTERM/SIGINT (or, with --once, until everything is sent or sending fails). */
 export async function collectCommand(options: CollectOptions, output: Output, signal?: AbortSignal): Promise<void> {
   const endpoint = endpointFrom(options);
-  if (!isDirectory(options.stateDir)) {
+  if (!stateDirReady(options.stateDir)) {
     const missing = new UsageError(`OpenClaw state directory ${JSON.stringify(options.stateDir)} not found`, { hint: "pass the gateway's state dir (the one holding agents/ and state/), e.g. /var/lib/openclaw/.openclaw" });
     if (options.once) throw missing;
     // At a VM's first boot the collector starts before the gateway has made its state
     // directory: wait for it instead of exiting into a restart loop.
     output.err(`collect: waiting for ${options.stateDir} (the gateway creates it on its first start)`);
-    while (!isDirectory(options.stateDir)) {
+    while (!stateDirReady(options.stateDir)) {
       if (signal?.aborted) return;
       await delay(Math.max(options.pollMs, 250), undefined, { signal }).catch(() => undefined);
     }
