@@ -45,6 +45,7 @@ function booted(): Promise<BootResult> {
         "check.sh": read("../../vm/image/checks/boot-check.sh"),
         "probe-gateway.sh": read("../../vm/image/checks/probe-gateway.sh"),
         "probe-pipeline.sh": read("../../vm/image/checks/probe-pipeline.sh"),
+        "probe-collect.sh": read("../../vm/image/checks/probe-collect.sh"),
         "state-valid.json": state(7 * 24 * 3600),
         "state-expired.json": state(-3600),
       },
@@ -115,6 +116,17 @@ test("the gateway cannot read /home, other processes' /proc entries or the SAS f
   t.is(f["gateway-write-etc"], "denied");
   t.is(f["gateway-write-install"], "denied");
   t.is(f["gateway-write-state"], "writable");
+});
+
+test("the collector reads OpenClaw's state through CAP_DAC_READ_SEARCH alone and cannot write it", async (t) => {
+  const f = await facts(t);
+  t.is(f["collect-uid"], "oclog-collect");
+  // CapEff/CapAmb are hex masks: bit 2 is CAP_DAC_READ_SEARCH, and nothing else is set.
+  t.is(f["collect-cap-eff"], "0000000000000004");
+  t.is(f["collect-cap-amb"], "0000000000000004");
+  t.is(f["collect-state-node"], "directory", `stat as the collector: ${f["collect-state-stat"]}`);
+  t.is(f["collect-state-list"], "readable");
+  t.is(f["collect-state-write"], "denied");
 });
 
 test("the gateway token is in no file, no process's argv and not in the journal", async (t) => {

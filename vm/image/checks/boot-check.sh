@@ -24,13 +24,18 @@ fact fluent-bit-unit "$(systemctl cat fluent-bit.service >/dev/null 2>&1 && echo
 
 # --- the gateway starts under its sandbox and answers through nginx and the gate -------------
 install_state state-valid.json
-# Ready, or its first start failed (systemd restarts it; the journal says why): either ends the wait.
+# Ready, or failed twice (systemd restarts it; the journal says why): either ends the wait. One
+# restart is waited through: under emulation OpenClaw's first start can miss a 250 ms lock budget
+# in its startup migrations (vm/image/README.md); the host test decides whether that is the reason.
 gateway_settled() {
-  curl -sf --max-time 10 http://127.0.0.1:18789/health || [ "$(systemctl show -p NRestarts --value openclaw.service)" -gt 0 ]
+  curl -sf --max-time 10 http://127.0.0.1:18789/health || [ "$(systemctl show -p NRestarts --value openclaw.service)" -gt 1 ]
 }
 wait_for 900 gateway_settled
 if curl -sf --max-time 10 http://127.0.0.1:18789/health >/dev/null; then fact gateway-ready yes; else fact gateway-ready no; fi
 fact gateway-ready-seconds "$(cut -d' ' -f1 /proc/uptime)"
+# Why a start failed, in OpenClaw's words (its first reason line), if one did.
+fact gateway-failed-starts "$(journalctl --no-pager -o cat -u openclaw.service | grep -c 'Gateway failed to start')"
+fact gateway-first-failure "$(journalctl --no-pager -o cat -u openclaw.service | grep -A1 -m1 'Gateway failed to start' | sed -n 2p | cut -c1-300)"
 fact gate-valid "$(gate /health | awk 'NR == 1 { print $2 }')"
 install_state state-expired.json
 # The gate caches the parsed file for up to 5 s per worker: reload nginx to drop that cache.
@@ -79,6 +84,8 @@ probe_unit oclog-probe-gateway /etc/systemd/system/openclaw.service probe-gatewa
   sed -n '/^\[Service\]/,$p' /etc/systemd/system/fluent-bit.service.d/oclog.conf | grep -v '^\[Service\]'
 } >/run/oclog-fluent-bit-sandbox.conf
 probe_unit oclog-probe-pipeline /run/oclog-fluent-bit-sandbox.conf probe-pipeline.sh | sed 's/^probe /fact pipeline-/'
+# What the collector must reach: OpenClaw's state, read-only.
+probe_unit oclog-probe-collect /etc/systemd/system/oclog-collect.service probe-collect.sh | sed 's/^probe /fact collect-/'
 
 # --- the token: in the gateway's environment, nowhere else -------------------------------
 token="$(tr '\0' '\n' <"/proc/$pid/environ" | sed -n 's/^OPENCLAW_GATEWAY_TOKEN=//p')"
