@@ -2,7 +2,8 @@
  * The file format of a detection, without any I/O: a metadata header in SQL line comments (a
  * strict subset of YAML: `key: value`, `key: [a, b]`, `- item` lists, indented continuation
  * lines), then one SELECT over `events`. Kept pure so the loader, the linter and tests agree on
- * one parser.
+ * one parser. The KQL twins (queries/kql/) carry the same header in `//` comments, so the
+ * header part takes the comment prefix and is shared rather than copied.
  */
 import { SEVERITIES, type DetectionMeta, type Severity } from "./finding.js";
 
@@ -19,13 +20,11 @@ const LIST_FIELDS = new Set<string>(["tags", "falsepositives", "references"]);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const FILE_NAME = new RegExp(`^(${DETECTION_LOGSOURCES.join("|")})_[a-z0-9_]+\\.sql$`);
+const FILE_STEM = new RegExp(`^(${DETECTION_LOGSOURCES.join("|")})_[a-z0-9_]+$`);
 
-/** A parsed detection file, before the loader adds where it lives. */
-export interface ParsedDetection {
+/** A detection's parsed metadata header, whatever query language follows it. */
+export interface ParsedDetectionHeader {
   meta: Omit<DetectionMeta, "file">;
-  /** The query with the header removed and no trailing semicolon. */
-  sql: string;
   /** Rows the rule returns on its positive fixture (`match_count`), or null when not declared. */
   matchCount: number | null;
   author: string | null;
@@ -34,31 +33,56 @@ export interface ParsedDetection {
   references: string[];
 }
 
+/** A parsed detection file, before the loader adds where it lives. */
+export interface ParsedDetection extends ParsedDetectionHeader {
+  /** The query with the header removed and no trailing semicolon. */
+  sql: string;
+}
+
+/** The header of a rule file (null when it has problems), the text after it, and every problem found. */
+export interface DetectionHeaderParse {
+  header: ParsedDetectionHeader | null;
+  /** Everything after the header, trimmed. */
+  body: string;
+  problems: string[];
+}
+
 export type ParseDetectionResult = { ok: true; detection: ParsedDetection } | { ok: false; reason: string };
 
 type HeaderValue = { kind: "scalar"; text: string } | { kind: "list"; items: string[] };
 
-/** Why a detection file name breaks the `<logsource>_<name>.sql` convention, or null when it is fine. */
-export function detectionFileNameProblem(name: string): string | null {
+/** Why a detection file name breaks the `<logsource>_<name><extension>` convention (`.sql` unless told), or null when it is fine. */
+export function detectionFileNameProblem(name: string, extension = ".sql"): string | null {
   // Sigma's bounds: long enough to say something, short enough for a terminal column.
   if (name.length < 10 || name.length > 90) return `file name must be 10-90 characters long, got ${name.length}`;
-  if (!FILE_NAME.test(name)) {
-    return `file name must match <logsource>_<name>.sql in [a-z0-9_] with logsource one of ${DETECTION_LOGSOURCES.join(", ")}`;
+  if (!name.endsWith(extension) || !FILE_STEM.test(name.slice(0, name.length - extension.length))) {
+    return `file name must match <logsource>_<name>${extension} in [a-z0-9_] with logsource one of ${DETECTION_LOGSOURCES.join(", ")}`;
   }
   return null;
 }
 
 /** Parses a detection file; every problem is reported at once, joined with "; ". */
 export function parseDetection(text: string): ParseDetectionResult {
-  const lines = text.split(/\r?\n/);
-  let end = 0;
-  while (end < lines.length && lines[end]!.startsWith("--")) end++;
-  const problems: string[] = [];
-  const values = parseHeader(lines.slice(0, end), problems);
-  const sql = lines.slice(end).join("\n").trim().replace(/;\s*$/, "").trimEnd();
-  if (end === 0) problems.push("no metadata header: the file must start with `-- key: value` comment lines");
+  const { header, body, problems } = parseDetectionHeader(text, "--");
+  const sql = body.replace(/;\s*$/, "").trimEnd();
   if (sql === "") problems.push("no query after the header");
   else if (!/^(select|with|from)\b/i.test(stripLeadingComments(sql))) problems.push("the query must be one SELECT (or WITH ... SELECT) over events");
+  if (problems.length > 0 || header === null) return { ok: false, reason: problems.join("; ") };
+  return { ok: true, detection: { ...header, sql } };
+}
+
+/**
+ * Splits off and checks the metadata header: the leading lines that start with `commentPrefix`
+ * (`--` for SQL, `//` for KQL). Problems are returned, never thrown, so callers can add their own.
+ */
+export function parseDetectionHeader(text: string, commentPrefix = "--"): DetectionHeaderParse {
+  const lines = text.split(/\r?\n/);
+  let end = 0;
+  while (end < lines.length && lines[end]!.startsWith(commentPrefix)) end++;
+  const problems: string[] = [];
+  const values = parseHeader(lines.slice(0, end), commentPrefix.length, problems);
+  const body = lines.slice(end).join("\n").trim();
+  if (end === 0) problems.push(`no metadata header: the file must start with \`${commentPrefix} key: value\` comment lines`);
 
   const missing = REQUIRED_FIELDS.filter((field) => !values.has(field));
   if (missing.length > 0) problems.push(`missing field(s): ${missing.join(", ")}`);
@@ -96,10 +120,9 @@ export function parseDetection(text: string): ParseDetectionResult {
     if (value !== null && !DATE.test(value)) problems.push(`${key} must be YYYY-MM-DD, got ${JSON.stringify(value)}`);
   }
 
-  if (problems.length > 0) return { ok: false, reason: problems.join("; ") };
+  if (problems.length > 0) return { header: null, body, problems };
   return {
-    ok: true,
-    detection: {
+    header: {
       meta: {
         id: id!,
         title: title!,
@@ -109,21 +132,22 @@ export function parseDetection(text: string): ParseDetectionResult {
         description: description!,
         falsepositives: list("falsepositives"),
       },
-      sql,
       matchCount: matchCountText === null ? null : Number(matchCountText),
       author: scalar("author"),
       date: scalar("date"),
       modified: scalar("modified"),
       references: list("references"),
     },
+    body,
+    problems,
   };
 }
 
-function parseHeader(lines: string[], problems: string[]): Map<string, HeaderValue> {
+function parseHeader(lines: string[], prefixLength: number, problems: string[]): Map<string, HeaderValue> {
   const values = new Map<string, HeaderValue>();
   let current: string | null = null;
   lines.forEach((raw, index) => {
-    const line = raw.slice(2).replace(/^ /, "");
+    const line = raw.slice(prefixLength).replace(/^ /, "");
     const where = `header line ${index + 1}`;
     if (line.trim() === "") return;
     const field = /^([A-Za-z_][A-Za-z0-9_]*):(?:\s+(.*))?$/.exec(line);

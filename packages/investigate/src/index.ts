@@ -30,3 +30,5 @@ export { openBlobSource, asEvidenceSource, BlobSource, StorageAuthError, Contain
 export { parseTimeWindow, formatInZone } from "./time-window.js";
 export { containerForUser, validateUserId } from "./container-name.js";
 export { parseBlobName, blobFilter } from "./blob-name.js";
+export { parseDetectionHeader, detectionFileNameProblem, DETECTION_LOGSOURCES, DETECTION_STATUSES } from "./detection-header.js";
+export type { ParsedDetectionHeader, DetectionHeaderParse } from "./detection-header.js";
