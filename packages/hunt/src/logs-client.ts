@@ -306,8 +306,11 @@ export class LogsClient {
         this.#sdk.queryWorkspace(workspaceId, query, { startTime: timespan.startTime, endTime: timespan.endTime }, { serverTimeoutInSeconds }),
       );
       if (result.status === LogsQueryResultStatus.Success) return { status: "success", tables: result.tables.map(toResultTable) };
-      const text = this.#serviceText(result.partialError);
-      return { status: "partial", tables: result.partialTables.map(toResultTable), error: { code: result.partialError.code ?? "PartialError", message: text } };
+      // The SDK's deserializer drops `innererror` from details, and that is where the reason is
+      // ("results exceed the set limit ..."), so the raw body is preferred when it parses.
+      const partialError = parseServiceError(call.response?.bodyText) ?? result.partialError;
+      const text = this.#serviceText(partialError);
+      return { status: "partial", tables: result.partialTables.map(toResultTable), error: { code: partialError.code ?? "PartialError", message: text } };
     } catch (error) {
       if (error instanceof HuntQueryError) throw error;
       if (error instanceof CredentialFailure) throw new AuthError(workspaceId, error.message, { cause: error.cause });
