@@ -327,7 +327,8 @@ export class LogsClient {
   #classify(workspaceId: string, raw: RawResponse | undefined, error: unknown, serverTimeoutInSeconds: number): HuntQueryError {
     if (raw === undefined || raw.status === 200) {
       const code = (error as { code?: unknown })?.code;
-      if (typeof code === "string" && /^E[A-Z]+$/.test(code)) {
+      // System error codes (ECONNREFUSED, ENOTFOUND...) pass through the SDK's http client as is.
+      if (typeof code === "string" && (/^E[A-Z]+$/.test(code) || code === "REQUEST_SEND_ERROR")) {
         return new LogsServiceError("E_HUNT_NETWORK", `Could not reach Log Analytics for workspace ${workspaceId}: ${code}`, {
           workspaceId,
           transient: code === "ECONNRESET" || code === "ETIMEDOUT",

@@ -1,4 +1,5 @@
 // LogsClient against the Logs Query API stand-in (HTTPS on 127.0.0.1): outcomes, retries, errors.
+import { createServer } from "node:net";
 import { request } from "node:https";
 import { inspect } from "node:util";
 import test, { type ExecutionContext } from "ava";
@@ -305,6 +306,18 @@ test("options: a plain-http endpoint and an out-of-range server timeout are usag
   t.throws(() => new LogsClient({ credential: new StandInCredential(), endpoint: "http://127.0.0.1:1/v1" }), { instanceOf: UsageError });
   const client = new LogsClient({ credential: new StandInCredential(), endpoint: "https://127.0.0.1:1/v1" });
   await t.throwsAsync(client.queryWorkspace(WS, QUERY, TIMESPAN, { serverTimeoutInSeconds: 601 }), { instanceOf: UsageError });
+});
+
+test("an endpoint nobody listens on is a network error, not a service or parse error", async (t) => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const client = new LogsClient({ credential: new StandInCredential(), endpoint: `https://127.0.0.1:${port}/v1` });
+  const error = await t.throwsAsync(client.queryWorkspace(WS, QUERY, TIMESPAN), { instanceOf: LogsServiceError });
+  t.is(error.code, "E_HUNT_NETWORK");
+  t.regex(error.message, /ECONNREFUSED/);
+  t.false(error.transient);
 });
 
 test("parseRetryAfterMs: seconds, millisecond headers and HTTP dates", (t) => {
