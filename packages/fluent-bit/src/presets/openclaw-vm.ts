@@ -3,12 +3,14 @@
  * VM write is tailed or received, redacted, stamped with the oclog envelope and shipped to the
  * user's container with settings that survive outages, restarts and SAS rotation. Field names
  * come from @oclog/schema; per-VM values default to `${VARIABLE}`s the VM provides, so one
- * checked-in file serves every VM.
+ * checked-in file serves every VM. An optional second output to Azure Monitor Logs
+ * (`azure_logs=on`, azure-logs-output.ts) is off by default.
  */
 import { ENVELOPE_FIELDS, ENVELOPE_VERSION, UserId, type PipelineSource } from "@oclog/schema";
 import { UsageError } from "@oclog/errors";
 import type { FluentBitConfig, ParserDefinition, PluginInstance } from "../config-model.js";
 import { compareVersions, resolveVersion } from "../plugin-schema.js";
+import { AZURE_LOGS_PARAMS, azureLogsEnabled, azureLogsOutput } from "../azure-logs-output.js";
 
 /** Every parameter the preset takes, with its default and what it is. */
 export const OPENCLAW_VM_PARAMS = {
@@ -25,8 +27,9 @@ export const OPENCLAW_VM_PARAMS = {
   nginx_access_log: { default: "/var/log/nginx/oclog-access.json", doc: "nginx's JSON access log" },
   forward_socket: { default: "/run/fluent-bit/forward.sock", doc: "unix socket of the forward input (collector, oclog)" },
   state_dir: { default: "/var/lib/fluent-bit", doc: "position databases and the filesystem buffer" },
-  buffer_limit: { default: "2G", doc: "cap of the output's filesystem buffer" },
+  buffer_limit: { default: "2G", doc: "cap of the blob output's filesystem buffer" },
   journal_units: { default: "openclaw.service,nginx.service,oclog-collect.service,oclog-guard.service,fluent-bit.service,openclaw-sandbox-podman.service", doc: "units whose journal is shipped" },
+  ...AZURE_LOGS_PARAMS,
 } as const;
 export type OpenclawVmParam = keyof typeof OPENCLAW_VM_PARAMS;
 
@@ -189,8 +192,11 @@ export function openclawVm(options: { fluentBitVersion: string; params?: Record<
     "storage.total_limit_size": p.buffer_limit,
   };
 
+  // Off by default, and then absent: the checked-in pipeline has no Azure Monitor output.
+  const azureLogs = azureLogsEnabled(p.azure_logs);
+
   return {
-    includes: [p.params_include, p.sas_include],
+    includes: [p.params_include, p.sas_include, ...(azureLogs ? [p.azure_logs_include] : [])],
     service: {
       flush: 5,
       grace: 30,
@@ -209,6 +215,6 @@ export function openclawVm(options: { fluentBitVersion: string; params?: Record<
       "storage.max_chunks_up": 64,
     },
     parsers: PARSERS,
-    pipeline: { inputs, filters, outputs: [output] },
+    pipeline: { inputs, filters, outputs: azureLogs ? [output, azureLogsOutput(p, (source) => tag(source as PipelineSource))] : [output] },
   };
 }
