@@ -52,13 +52,21 @@ Examples:
 
   schema
     .command("export")
-    .description("Write JSON Schema files for every source, the envelope and the normalized event")
-    .option("-o, --out <dir>", "directory to write", "schema-export")
+    .description("Write JSON Schema files for every source, the envelope and the normalized event, or the Azure Monitor Logs tables and DCR")
+    .addOption(new Option("-f, --format <format>", "json-schema files, or dcr: Log Analytics tables + data collection rule as one JSON document").choices(["json-schema", "dcr"]).default("json-schema"))
+    .option("-o, --out <path>", "json-schema: directory to write (default schema-export); dcr: file to write (default stdout)")
     .option("--json", "print the written files as JSON")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  oclog schema export --out schema-export/
+  oclog schema export --format dcr > oclog-dcr.json   # then see packages/fluent-bit/README.md`,
+    )
     .exitOverride()
-    .action(async (opts: { out: string; json?: boolean }) => {
+    .action(async (opts: { out?: string; json?: boolean; format: "json-schema" | "dcr" }) => {
       const { schemaExport } = await import("./commands/schema-export.js");
-      await schemaExport({ out: opts.out, json: opts.json ?? false }, output);
+      await schemaExport({ ...(opts.out !== undefined ? { out: opts.out } : {}), json: opts.json ?? false, format: opts.format }, output);
     });
 
   program

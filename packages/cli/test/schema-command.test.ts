@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { dcrDefinition } from "@oclog/schema";
 import { runCli } from "./run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "oclog-cli-"));
@@ -84,6 +85,27 @@ test("export writes every JSON Schema file", async (t) => {
     "config-audit.schema.json", "envelope.schema.json", "event.schema.json", "gateway-log.schema.json",
     "ledger.schema.json", "trajectory.schema.json", "transcript.schema.json",
   ]);
+});
+
+test("export --format dcr prints the Log Analytics tables and the DCR, or writes them to --out", async (t) => {
+  const { code, stdout } = await runCli("schema", "export", "--format", "dcr");
+  t.is(code, 0);
+  const printed = JSON.parse(stdout) as { tables: Record<string, { properties: { schema: { name: string; columns: { name: string; type: string }[] } } }>; dataCollectionRule: { properties: { streamDeclarations: Record<string, unknown>; dataFlows: { transformKql: string }[] } } };
+  t.deepEqual(printed, JSON.parse(JSON.stringify(dcrDefinition())));
+  const events = printed.tables.OclogEvents_CL!.properties.schema;
+  t.is(events.name, "OclogEvents_CL");
+  t.deepEqual(events.columns.slice(0, 2).map((c) => [c.name, c.type]), [["TimeGenerated", "datetime"], ["User", "string"]]);
+  t.deepEqual(Object.keys(printed.dataCollectionRule.properties.streamDeclarations), ["Custom-OclogEvents_CL", "Custom-OclogRaw_CL"]);
+
+  const file = join(dir, "azure", "oclog-dcr.json");
+  const written = await runCli("schema", "export", "--format", "dcr", "--out", file, "--json");
+  t.is(written.code, 0);
+  t.deepEqual(JSON.parse(written.stdout), { files: [file] });
+  t.deepEqual(JSON.parse(readFileSync(file, "utf8")), printed);
+
+  const bad = await runCli("schema", "export", "--format", "arm");
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /Allowed choices are json-schema, dcr/);
 });
 
 test("the built binary runs (pnpm exec oclog uses it)", (t) => {
