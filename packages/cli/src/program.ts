@@ -110,6 +110,47 @@ Examples:
       await investigateCommand(opts as never, output);
     });
 
+  program
+    .command("hunt")
+    .description("Run the detections' KQL twins over a Log Analytics workspace: findings per user, fleet-wide")
+    .option("-w, --workspace <id>", "Log Analytics workspace id (a GUID)")
+    .option("-d, --detection <id>", "a detection: file name without .kql, or rule id (repeatable, or comma-separated)", collect, [])
+    .option("--all", "every detection that has a KQL twin")
+    .option("--since <time>", "window start: ISO 8601 or relative (30d, 36h, 90m)", "30d")
+    .option("--until <time>", "window end: ISO 8601 or relative (default: now)")
+    .option("--users <list>", "only these users, comma-separated (default: all)")
+    .option("--json", "print the result as JSON (with --dry-run: the bound queries)")
+    .option("--dry-run", "print the exact KQL that would be sent, parameters bound, and send nothing")
+    .option("--then-investigate", "run `oclog investigate` for every user with findings (at or above --fail-on)")
+    .addOption(new Option("--fail-on <severity>", "exit 1 when findings at or above this severity exist").choices(["informational", "low", "medium", "high", "critical"]))
+    .option("--concurrency <n>", "queries in flight at once", parsePositiveInt, 3)
+    .option("--timeout <seconds>", "server-side limit per query (1-600)", parsePositiveInt, 180)
+    .option("--endpoint <url>", "Logs Query API endpoint with version (sovereign clouds), e.g. https://api.loganalytics.azure.cn/v1")
+    .option("--ca-file <pem>", "extra CA certificate to trust (a TLS-inspecting proxy)")
+    .option("--account-url <url>", "with --then-investigate: the storage account (else AZURE_STORAGE_CONNECTION_STRING)")
+    .option("--container-template <template>", "with --then-investigate: container name template", "oclog-{user}")
+    .option("--cases-dir <dir>", "with --then-investigate: where the cases go, one <user>-<date> folder each (default ./cases)")
+    .addHelpText(
+      "after",
+      `
+Runs as you: your Azure CLI / managed identity login (DefaultAzureCredential) needs Log
+Analytics Reader on the workspace. The table is OclogEvents_CL (oclog schema export --format dcr).
+
+Exit status: 0 done, 1 findings at or above --fail-on, 2 usage error, 3 a detection failed or
+returned partial results (throttled, timed out, workspace refused); all are reported.
+
+Examples:
+  oclog hunt --dry-run --all --since 7d --users alice,bob
+  oclog hunt --workspace 0b9f2c4e-1d2a-4c3b-9e8f-7a6b5c4d3e2f --all --since 90d
+  oclog hunt -w 0b9f2c4e-1d2a-4c3b-9e8f-7a6b5c4d3e2f -d tool_exec_network_tool_external --json
+  oclog hunt -w 0b9f2c4e-1d2a-4c3b-9e8f-7a6b5c4d3e2f --all --fail-on high --then-investigate`,
+    )
+    .exitOverride()
+    .action(async (opts: Record<string, unknown>) => {
+      const { huntCommand } = await import("./commands/hunt.js");
+      await huntCommand(opts as never, output);
+    });
+
   const fluentBit = program
     .command("fluent-bit")
     .description("Generate, validate and check Fluent Bit pipelines (YAML) against the real plugin schema")
