@@ -168,7 +168,9 @@ Examples:
       `
 Parameters of openclaw-vm: user, host, storage_account, container, endpoint, sas_include,
 params_include, lua_dir, gateway_logs, config_audit, nginx_access_log,
-forward_socket, state_dir, buffer_limit, journal_units.
+forward_socket, state_dir, buffer_limit, journal_units; the optional Azure Monitor Logs output
+(off by default, see packages/fluent-bit/README.md): azure_logs=on, azure_tenant_id,
+azure_client_id, azure_dce_url, azure_dcr_id, azure_stream, azure_logs_include.
 
 Examples:
   oclog fluent-bit generate --preset openclaw-vm > fluent-bit.yaml

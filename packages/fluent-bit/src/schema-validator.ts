@@ -26,7 +26,7 @@ const REQUIRED: Record<string, (instance: PluginInstance) => string[]> = {
   "filters/lua": (i) => [...(propertyText(i, "code") ? [] : ["script"]), "call"],
   "filters/parser": () => ["key_name", "parser"],
   "outputs/azure_blob": (i) => ["account_name", "container_name", (propertyText(i, "auth_type") ?? "key").toLowerCase() === "sas" ? "sas_token" : "shared_key"],
-  "outputs/azure_logs_ingestion": () => ["tenant_id", "client_id", "client_secret", "dce_url", "dcr_id", "table"],
+  "outputs/azure_logs_ingestion": () => ["tenant_id", "client_id", "client_secret", "dce_url", "dcr_id", "table_name"],
 };
 
 /** Properties the schema types as single strings but Fluent Bit lets you repeat. */
