@@ -25,6 +25,11 @@ install -m 0755 "$here/oclog-boot-check" /usr/local/libexec/oclog-boot-check
 install -m 0644 "$here/oclog-boot-check.service" /etc/systemd/system/oclog-boot-check.service
 systemctl enable oclog-boot-check.service
 
+# The boot test's one change to OpenClaw: its start-up budgets, raised for emulation (see the
+# script). The list of what changed stays in the image, and the guest reports it.
+install -d -m 0755 /opt/oclog/image
+bash "$here/openclaw-startup-budgets.sh" "$(readlink -f /opt/openclaw/node_modules/openclaw)/dist" >/opt/oclog/image/openclaw-startup-budgets.txt
+
 # Warm the gateway's compile cache: start it once here, natively, in a network namespace of its
 # own, as its user and with its unit's directories. Under software emulation a cold start parses
 # OpenClaw's modules for minutes, and its state-lease worker must come up within 5 s
