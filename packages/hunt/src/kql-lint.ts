@@ -178,7 +178,7 @@ function checkStatements(code: string, statements: Statement[]): Scan["problems"
     }
     const head = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text)?.[0];
     if (head === undefined || (head !== KQL_TABLE && !locals.has(head))) {
-      problems.push({ at: statement.start, message: `the query must start with ${KQL_TABLE} or a name bound by an earlier let, got ${JSON.stringify(text.slice(0, 30))}` });
+      problems.push({ at: statement.start, message: `the query must start with ${KQL_TABLE} or a name bound by an earlier let, got ${JSON.stringify(text.split("\n")[0]!.slice(0, 40))}` });
     }
   });
   return problems;
