@@ -24,3 +24,11 @@ export { kqlBind, kqlString, kqlDatetime, kqlStringArray, KQL_PARAMETERS } from 
 export type { KqlBindings } from "./kql-bind.js";
 export { lintKql } from "./kql-lint.js";
 export type { KqlProblem, KqlLintOptions } from "./kql-lint.js";
+export { IngestClient, IngestError, DCR_IMMUTABLE_ID, MAX_REQUEST_BYTES, MAX_FIELD_BYTES } from "./ingest-client.js";
+export type { IngestTarget, IngestClientOptions, RowFailure } from "./ingest-client.js";
+export { IngestLedger } from "./ingest-ledger.js";
+export type { LedgerEntry, LedgerPlan } from "./ingest-ledger.js";
+export { readCaseEvents } from "./case-events.js";
+export type { BlobEvents } from "./case-events.js";
+export { ingestCase } from "./case-ingest.js";
+export type { IngestCaseOptions, IngestCaseResult, RowProblem, Uploader } from "./case-ingest.js";

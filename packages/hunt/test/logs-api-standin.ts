@@ -15,19 +15,13 @@
  * envelopes follow the documented `{error: {code, message}}` shape; the specific code strings
  * are illustrative, which is why the client classifies on HTTP status rather than on them.
  *
- * TLS: a throwaway self-signed certificate for 127.0.0.1 is made with `openssl req -x509` in a
- * temp directory; `ca` is handed to the client under test, so nothing trusts it globally.
+ * TLS: a throwaway self-signed certificate for 127.0.0.1 (standin-tls.ts); `ca` is handed to the
+ * client under test, so nothing trusts it globally.
  */
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
-
-const run = promisify(execFile);
+import { selfSignedLoopbackCert } from "./standin-tls.js";
 
 /** A column as the API describes it (`datetime` and `dynamic` are converted by the SDK). */
 export interface StandInColumn {
@@ -127,15 +121,7 @@ export function gatewayTimeoutResponse(): CannedResponse {
 
 /** Starts the stand-in on 127.0.0.1, on a port the OS picks. */
 export async function startLogsApiStandIn(options: { workspaces?: string[]; token?: string } = {}): Promise<LogsApiStandIn> {
-  const dir = await mkdtemp(join(tmpdir(), "oclog-logs-standin-"));
-  const keyPath = join(dir, "key.pem");
-  const certPath = join(dir, "cert.pem");
-  await run("openssl", [
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-    "-keyout", keyPath, "-out", certPath, "-days", "1",
-    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-  ]);
-  const [key, cert] = await Promise.all([readFile(keyPath, "utf8"), readFile(certPath, "utf8")]);
+  const { key, cert, dispose } = await selfSignedLoopbackCert();
   const expectedToken = options.token ?? STANDIN_TOKEN;
 
   const canned = new Map<string, CannedResponse | CannedResponse[]>();
@@ -244,7 +230,7 @@ export async function startLogsApiStandIn(options: { workspaces?: string[]; toke
       for (const res of held) res.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await rm(dir, { recursive: true, force: true });
+      await dispose();
     },
   };
 }
