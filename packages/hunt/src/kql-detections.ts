@@ -5,13 +5,9 @@
  * Loading is tolerant like `loadDetections`: a broken twin is reported with every problem it has
  * and skipped, and the others still load.
  */
-import { readdir, readFile } from "node:fs/promises";
-import { isAbsolute, relative, resolve } from "node:path";
-import { detectionFileNameProblem, parseDetectionHeader, type DetectionMeta } from "@oclog/investigate";
+import { loadRuleFiles, parseDetectionHeader, type DetectionMeta } from "@oclog/investigate";
 import { KQL_DIR } from "./kql-dir.js";
 import { lintKql } from "./kql-lint.js";
-
-const REPO_ROOT = resolve(KQL_DIR, "../..");
 
 /** The file name extension of a twin. */
 export const KQL_EXTENSION = ".kql";
@@ -75,54 +71,14 @@ export function parseKqlDetection(text: string): ParseKqlDetectionResult {
 
 /** Loads every `*.kql` twin in `dir`; broken twins are reported and skipped, never fatal. */
 export async function loadKqlDetections(dir: string = KQL_DIR): Promise<{ detections: KqlDetection[]; errors: KqlDetectionError[] }> {
-  const detections: KqlDetection[] = [];
-  const errors: KqlDetectionError[] = [];
-  let names: string[];
-  try {
-    const entries = await readdir(dir, { withFileTypes: true });
-    names = entries.filter((entry) => entry.isFile() && entry.name.endsWith(KQL_EXTENSION)).map((entry) => entry.name).sort();
-  } catch (error) {
-    return { detections, errors: [{ file: displayPath(dir), reason: `cannot read the KQL twins directory: ${messageOf(error)}` }] };
-  }
-  const byId = new Map<string, string>();
-  for (const name of names) {
-    const path = resolve(dir, name);
-    const file = displayPath(path);
-    const nameProblem = detectionFileNameProblem(name, KQL_EXTENSION);
-    if (nameProblem !== null) {
-      errors.push({ file, reason: nameProblem });
-      continue;
-    }
-    let text: string;
-    try {
-      text = await readFile(path, "utf8");
-    } catch (error) {
-      errors.push({ file, reason: `cannot read: ${messageOf(error)}` });
-      continue;
-    }
-    const parsed = parseKqlDetection(text);
-    if (!parsed.ok) {
-      errors.push({ file, reason: parsed.reason });
-      continue;
-    }
-    const { detection } = parsed;
-    // Findings key on the id, so two twins with one id would be ambiguous.
-    const firstFile = byId.get(detection.id);
-    if (firstFile !== undefined) {
-      errors.push({ file, reason: `duplicate id ${detection.id}, already used by ${firstFile}` });
-      continue;
-    }
-    byId.set(detection.id, file);
-    detections.push({ ...detection, stem: name.slice(0, -KQL_EXTENSION.length), file, path, meta: { ...detection.meta, file } });
-  }
+  const { files, errors } = await loadRuleFiles(dir, {
+    extension: KQL_EXTENSION,
+    what: "KQL twins",
+    parse: (text) => {
+      const parsed = parseKqlDetection(text);
+      return parsed.ok ? { ok: true, id: parsed.detection.id, value: parsed.detection } : parsed;
+    },
+  });
+  const detections = files.map(({ name, path, file, value: detection }) => ({ ...detection, stem: name.slice(0, -KQL_EXTENSION.length), file, path, meta: { ...detection.meta, file } }));
   return { detections, errors };
-}
-
-function displayPath(path: string): string {
-  const fromRepo = relative(REPO_ROOT, path);
-  return fromRepo.startsWith("..") || isAbsolute(fromRepo) ? path : fromRepo.split("\\").join("/");
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

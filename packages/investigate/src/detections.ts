@@ -2,17 +2,15 @@
  * Detections as data (queries/detections/*.sql): loading them tolerantly and running them over a
  * case database's `events` table. Adding a detection adds a file, not code.
  */
-import { readdir, readFile } from "node:fs/promises";
-import { isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { detectionFileNameProblem, parseDetection } from "./detection-header.js";
+import { parseDetection } from "./detection-header.js";
+import { loadRuleFiles } from "./rule-files.js";
 import type { DetectionMeta, Finding } from "./finding.js";
 
 // src/ (tsx) and dist/ (built) sit at the same depth, so one relative URL serves both.
 /** The repository's `queries/detections` directory. */
 export const DETECTIONS_DIR = fileURLToPath(new URL("../../../queries/detections/", import.meta.url));
-const REPO_ROOT = resolve(DETECTIONS_DIR, "../..");
 
 /** Columns every detection returns, so reports can show and locate each evidence row. */
 export const REQUIRED_DETECTION_COLUMNS = ["time", "message", "blob", "line"] as const;
@@ -43,46 +41,15 @@ export interface DetectionError {
 
 /** Loads every `*.sql` detection in `dir`; broken rules are reported and skipped, never fatal. */
 export async function loadDetections(dir: string = DETECTIONS_DIR): Promise<{ detections: LoadedDetection[]; errors: DetectionError[] }> {
-  const detections: LoadedDetection[] = [];
-  const errors: DetectionError[] = [];
-  let names: string[];
-  try {
-    const entries = await readdir(dir, { withFileTypes: true });
-    names = entries.filter((entry) => entry.isFile() && entry.name.endsWith(".sql")).map((entry) => entry.name).sort();
-  } catch (error) {
-    return { detections, errors: [{ file: displayPath(dir), reason: `cannot read the detections directory: ${messageOf(error)}` }] };
-  }
-  const byId = new Map<string, string>();
-  for (const name of names) {
-    const path = resolve(dir, name);
-    const file = displayPath(path);
-    const nameProblem = detectionFileNameProblem(name);
-    if (nameProblem !== null) {
-      errors.push({ file, reason: nameProblem });
-      continue;
-    }
-    let text: string;
-    try {
-      text = await readFile(path, "utf8");
-    } catch (error) {
-      errors.push({ file, reason: `cannot read: ${messageOf(error)}` });
-      continue;
-    }
-    const parsed = parseDetection(text);
-    if (!parsed.ok) {
-      errors.push({ file, reason: parsed.reason });
-      continue;
-    }
-    const { meta, ...rest } = parsed.detection;
-    // Findings and known-FP lists key on the id, so a second file with it would be ambiguous.
-    const firstFile = byId.get(meta.id);
-    if (firstFile !== undefined) {
-      errors.push({ file, reason: `duplicate id ${meta.id}, already used by ${firstFile}` });
-      continue;
-    }
-    byId.set(meta.id, file);
-    detections.push({ meta: { ...meta, file }, path, ...rest });
-  }
+  const { files, errors } = await loadRuleFiles(dir, {
+    extension: ".sql",
+    what: "detections",
+    parse: (text) => {
+      const parsed = parseDetection(text);
+      return parsed.ok ? { ok: true, id: parsed.detection.meta.id, value: parsed.detection } : parsed;
+    },
+  });
+  const detections = files.map(({ path, file, value: { meta, ...rest } }) => ({ meta: { ...meta, file }, path, ...rest }));
   return { detections, errors };
 }
 
@@ -122,7 +89,7 @@ export async function runDetections(
       }
       if (count > 0) findings.push({ detection: detection.meta, count, rows, firstSeen, lastSeen });
     } catch (error) {
-      errors.push({ file: detection.meta.file, reason: `query failed: ${messageOf(error)}` });
+      errors.push({ file: detection.meta.file, reason: `query failed: ${error instanceof Error ? error.message : String(error)}` });
     }
   }
   return { findings, errors };
@@ -141,13 +108,4 @@ export function jsonSafe(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(jsonSafe);
   if (typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, jsonSafe(item)]));
   return value;
-}
-
-function displayPath(path: string): string {
-  const fromRepo = relative(REPO_ROOT, path);
-  return fromRepo.startsWith("..") || isAbsolute(fromRepo) ? path : fromRepo.split("\\").join("/");
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

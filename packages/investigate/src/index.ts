@@ -32,3 +32,5 @@ export { containerForUser, validateUserId } from "./container-name.js";
 export { parseBlobName, blobFilter } from "./blob-name.js";
 export { parseDetectionHeader, detectionFileNameProblem, DETECTION_LOGSOURCES, DETECTION_STATUSES } from "./detection-header.js";
 export type { ParsedDetectionHeader, DetectionHeaderParse } from "./detection-header.js";
+export { loadRuleFiles, displayPath } from "./rule-files.js";
+export type { RuleFile, RuleFileError, RuleParse } from "./rule-files.js";
