@@ -5,6 +5,7 @@ import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { runCaseQuery, runDemo, type CaseManifest } from "@oclog/investigate";
 import { dcrDefinition, OCLOG_EVENTS_TABLE, streamFor } from "@oclog/schema";
 import { IngestClient, IngestLedger, ingestCase, readCaseEvents, type IngestTarget } from "../src/index.js";
@@ -140,6 +141,27 @@ test("a case that does not verify sends nothing and says why", async (t) => {
   t.regex(error!.message, /does not verify[\s\S]*SHA-256/);
   t.is(s.accepted().length, 0);
   t.false(existsSync(s.ledgerPath));
+});
+
+test.serial("a row over 1 MB is not sent, kept aside and left pending; the rest arrive", async (t) => {
+  const copy = join(mkdtempSync(join(tmpdir(), "oclog-ingest-big-")), "case");
+  cpSync(caseDir, copy, { recursive: true });
+  // The evidence is untouched (the case still verifies); only one event's text is made huge.
+  const instance = await DuckDBInstance.create(join(copy, "case.duckdb"));
+  const connection = await instance.connect();
+  await connection.run("UPDATE events SET message = repeat('x', 1200000) WHERE rowid = (SELECT min(rowid) FROM events)");
+  connection.closeSync();
+  instance.closeSync();
+  const s = setup();
+  const result = await ingestCase({ caseDir: copy, ledger: IngestLedger.open(s.ledgerPath), uploader: s.client, target: s.target });
+  t.is(result.failed.length, 1);
+  t.regex(result.failed[0]!.reason, /at most 1000000 per request/);
+  t.is(result.longFields, 1);
+  t.is(result.sent, events - 1);
+  t.is(s.accepted().length, events - 1);
+  t.true(standIn.requests.filter((r) => r.ruleId === s.ruleId).every((r) => r.status === 204), "the service never saw the big row");
+  const ledger = readFileSync(s.ledgerPath, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { pending: number[] });
+  t.is(ledger.flatMap((e) => e.pending).length, 1);
 });
 
 test("--dry-run counts what would go and writes nothing", async (t) => {
