@@ -39,6 +39,9 @@ fact gateway-ready-seconds "$(cut -d' ' -f1 /proc/uptime)"
 # Why a start failed, in OpenClaw's words (its first reason line), if one did.
 fact gateway-failed-starts "$(journalctl --no-pager -o cat -u openclaw.service | grep -c 'Gateway failed to start')"
 fact gateway-first-failure "$(journalctl --no-pager -o cat -u openclaw.service | grep -A1 -m1 'Gateway failed to start' | sed -n 2p | cut -c1-300)"
+# The cause OpenClaw's message hides when a migration lock is refused (the image's diagnostic,
+# vm/image/rootfs/openclaw-lock-cause-log.sh), if one was.
+fact gateway-lock-cause "$(journalctl --no-pager -o cat -u openclaw.service | grep -m1 -o 'oclog-image: migration lock refused.*' | cut -c1-2000)"
 fact gate-valid "$(gate /health | awk 'NR == 1 { print $2 }')"
 install_state state-expired.json
 # The gate caches the parsed file for up to 5 s per worker: reload nginx to drop that cache.

@@ -29,6 +29,8 @@ systemctl enable oclog-boot-check.service
 # script). The list of what changed stays in the image, and the guest reports it.
 install -d -m 0755 /opt/oclog/image
 bash "$here/openclaw-startup-budgets.sh" "$(readlink -f /opt/openclaw/node_modules/openclaw)/dist" >/opt/oclog/image/openclaw-startup-budgets.txt
+# And a diagnostic: the cause of a refused migration lock goes to the journal (see the script).
+bash "$here/openclaw-lock-cause-log.sh" "$(readlink -f /opt/openclaw/node_modules/openclaw)/dist" >/opt/oclog/image/openclaw-diagnostics.txt
 
 # Warm the gateway's compile cache: start it once here, natively, in a network namespace of its
 # own, as its user and with its unit's directories. Under software emulation a cold start parses
