@@ -135,7 +135,7 @@ export function defaultFixtureDir(version = OPENCLAW_VERSION): string {
   return join(REPO_ROOT, "test", "fixtures", `openclaw-${version}`);
 }
 
-function scrubSpec(p: {
+export function scrubSpec(p: {
   install: OpenClawInstall;
   dirs: GatewayDirs;
   token: string;

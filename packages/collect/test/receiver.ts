@@ -3,7 +3,16 @@ import { FluentServer } from "@fluent-org/logger";
 
 export interface Received {
   tag: string;
+  /** The forward protocol's event time (what Fluent Bit would put in its date_key). */
+  time: Date;
   record: Record<string, unknown>;
+}
+
+/** EventTime (`{epoch, nano}`) or integer seconds, as the forward protocol carries it. */
+function eventTime(value: unknown): Date {
+  if (typeof value === "number") return new Date(value * 1000);
+  const t = value as { epoch?: number; nano?: number };
+  return new Date((t?.epoch ?? 0) * 1000 + Math.floor((t?.nano ?? 0) / 1e6));
 }
 
 export class Receiver {
@@ -18,8 +27,8 @@ export class Receiver {
 
   async start(): Promise<void> {
     const server = new FluentServer({ listenOptions: { path: this.path } });
-    server.on("entry", (tag: string, _time: unknown, record: Record<string, unknown>) => {
-      this.entries.push({ tag, record });
+    server.on("entry", (tag: string, time: unknown, record: Record<string, unknown>) => {
+      this.entries.push({ tag, time: eventTime(time), record });
       this.#waiters = this.#waiters.filter((w) => (this.entries.length >= w.count ? (w.resolve(), false) : true));
     });
     await server.listen();

@@ -34,3 +34,4 @@ export { parseDetectionHeader, detectionFileNameProblem, DETECTION_LOGSOURCES, D
 export type { ParsedDetectionHeader, DetectionHeaderParse } from "./detection-header.js";
 export { loadRuleFiles, displayPath } from "./rule-files.js";
 export type { RuleFile, RuleFileError, RuleParse } from "./rule-files.js";
+export { blobNameV5, shippedRecord } from "./demo/fluent-bit-blob.js";

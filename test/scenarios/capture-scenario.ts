@@ -1,0 +1,162 @@
+/**
+ * Runs one scenario through a real OpenClaw gateway (the foundation harness: test/openclaw/) and
+ * returns what the VM's pipeline would ship: every gateway file-log line, and every record the
+ * real `oclog collect` reads from the gateway's SQLite stores (transcripts, audit ledger,
+ * config audit), scrubbed of machine paths, ports and secrets. The scripted model plays the
+ * compromised or misused agent; tools run for real (sandbox off: no container engine here).
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { Collector } from "@oclog/collect";
+import { Emitter } from "@oclog/schema";
+import { Receiver } from "../../packages/collect/test/receiver.js";
+import { scrubSpec } from "../openclaw/capture.js";
+import { makeGatewayDirs, startGateway, type GatewayHandle, type OpenClawConfig } from "../openclaw/gateway.js";
+import { ensureOpenClaw, type OpenClawInstall } from "../openclaw/install.js";
+import { startModelServer, type ModelScript } from "../openclaw/model-server.js";
+import { makeScrubber } from "../openclaw/scrub.js";
+import { probeWrongToken, scenarioConfig, waitForLog } from "../openclaw/scenario.js";
+import { deepMerge, startFakeInternet } from "./fake-internet.js";
+import type { Scenario } from "./scenario-spec.js";
+import type { CapturedRecord, Silence } from "./ship.js";
+
+export interface ScenarioCapture {
+  records: CapturedRecord[];
+  silences: Silence[];
+  /** Secrets of the run, in memory only, for tests that prove they leaked nowhere. */
+  secrets: string[];
+  /** What the fake internet received (exfiltrated bodies, fetched pages). */
+  internetRequests: { method: string; url: string; body: string }[];
+  durationMs: number;
+}
+
+const triggerOf = (scenario: string, step: number) => `[oclog-scenario:${scenario}:${step}]`;
+
+/** `{home}`, `{state}` and `{workspace}` in a scenario's strings become the instance's directories. */
+export type Placeholders = { home: string; state: string; workspace: string };
+function expand<T>(value: T, dirs: Placeholders): T {
+  if (typeof value === "string") return value.replace(/\{(home|state|workspace)\}/g, (_, key: keyof Placeholders) => dirs[key]) as T;
+  if (Array.isArray(value)) return value.map((v) => expand(v, dirs)) as T;
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expand(v, dirs)])) as T;
+  return value;
+}
+
+/** The model's script: one conversation per agent step, one tool call per assistant turn. */
+export function scenarioScript(scenario: Scenario): ModelScript {
+  return {
+    conversations: scenario.steps.flatMap((step, i) =>
+      "agent" in step
+        ? [{
+            trigger: triggerOf(scenario.name, i),
+            turns: [
+              ...step.calls.map((call, n) => ({ kind: "tool_calls" as const, calls: [{ id: `call_${scenario.name.replace(/-/g, "_")}_${i}_${n}`, name: call.name, arguments: call.arguments }] })),
+              { kind: "text" as const, text: step.reply ?? "Done." },
+            ],
+          }]
+        : [],
+    ),
+    fallbackText: "ok",
+  };
+}
+
+function writeScenarioFiles(scenario: Scenario, dirs: { home: string; workspace: string }): void {
+  for (const [name, content] of Object.entries(scenario.files)) {
+    const path = name.startsWith("~/") ? join(dirs.home, name.slice(2)) : join(dirs.workspace, name.slice("workspace/".length));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content, { mode: 0o600 });
+  }
+}
+
+async function runStep(scenario: Scenario, index: number, gateway: GatewayHandle, install: OpenClawInstall, silences: Silence[]): Promise<void> {
+  const step = scenario.steps[index]!;
+  if ("agent" in step) {
+    const cli = await gateway.cli(["agent", "--message", `${triggerOf(scenario.name, index)} ${step.agent}`, "--json", "--timeout", "120"], { timeoutMs: 180_000 });
+    if (cli.code !== 0) throw new Error(`${scenario.name} step ${index}: openclaw agent exited ${cli.code}\n${cli.stderr.slice(-2000)}`);
+  } else if ("openclaw" in step) {
+    const before = existsSync(gateway.dirs.logFile) ? readFileSync(gateway.dirs.logFile, "utf8").length : 0;
+    const cli = await gateway.cli(step.openclaw, { timeoutMs: 90_000 });
+    if (cli.code !== 0) throw new Error(`${scenario.name} step ${index}: openclaw ${step.openclaw.join(" ")} exited ${cli.code}\n${cli.stderr.slice(-2000)}\n${cli.stdout.slice(-1000)}`);
+    if (step.waitForLog !== undefined) {
+      const wanted = step.waitForLog;
+      const seen = await waitForLog(gateway.dirs.logFile, (text) => text.slice(before).includes(wanted), 30_000);
+      if (!seen) throw new Error(`${scenario.name} step ${index}: no gateway log line with ${JSON.stringify(wanted)} within 30 s`);
+    }
+  } else if ("wrongToken" in step) {
+    const before = existsSync(gateway.dirs.logFile) ? readFileSync(gateway.dirs.logFile, "utf8").split("unauthorized conn=").length - 1 : 0;
+    for (let n = 0; n < step.wrongToken; n++) await probeWrongToken(install, gateway.wsUrl);
+    const seen = await waitForLog(gateway.dirs.logFile, (text) => text.split("unauthorized conn=").length - 1 >= before + step.wrongToken, 30_000);
+    if (!seen) throw new Error(`${scenario.name} step ${index}: the gateway did not log ${step.wrongToken} refused connections`);
+  } else if ("pairDevice" in step) {
+    const { pairUnexpectedDevice } = await import("./device-pairing.js");
+    await pairUnexpectedDevice(gateway, install);
+  } else {
+    silences.push({ fromMs: Date.now(), minutes: step.silenceMinutes });
+  }
+}
+
+/** Runs the scenario against a fresh gateway and returns its scrubbed records. */
+export async function captureScenario(scenario: Scenario, options: { keepWorkDir?: boolean } = {}): Promise<ScenarioCapture> {
+  const started = Date.now();
+  const install = await ensureOpenClaw();
+  const token = randomBytes(32).toString("hex");
+  const apiKey = `sk-oclog-${randomBytes(24).toString("hex")}`;
+  const workDir = mkdtempSync(join(tmpdir(), `oclog-scenario-${scenario.name}-`));
+  const dirs = makeGatewayDirs(workDir);
+  scenario = expand(scenario, { home: dirs.home, state: dirs.stateDir, workspace: dirs.workspace });
+  writeScenarioFiles(scenario, dirs);
+  const silences: Silence[] = [];
+  const internet = Object.keys(scenario.pages).length > 0
+    ? await startFakeInternet(Object.fromEntries(Object.entries(scenario.pages).map(([url, body]) => [url, { body }])))
+    : undefined;
+  const model = await startModelServer(scenarioScript(scenario));
+  let gateway: GatewayHandle | undefined;
+  try {
+    const base = scenarioConfig({ model, workspace: dirs.workspace, logFile: dirs.logFile, apiKey });
+    const config = deepMerge(deepMerge(base, scenario.config), (internet?.gatewayConfigPatch ?? {}) as OpenClawConfig);
+    gateway = await startGateway({ install, dirs, token, config, ...(internet ? { extraEnv: internet.gatewayEnv } : {}) });
+    for (let i = 0; i < scenario.steps.length; i++) await runStep(scenario, i, gateway, install, silences);
+    // A graceful stop flushes the audit ledger and checkpoints SQLite before the collector reads it.
+    await gateway.stop();
+
+    const records: CapturedRecord[] = [];
+    const logText = existsSync(dirs.logFile) ? readFileSync(dirs.logFile, "utf8") : "";
+    for (const line of logText.split("\n").filter(Boolean)) {
+      const fields = JSON.parse(line) as Record<string, unknown>;
+      records.push({ tag: "openclaw.gateway", timeMs: Date.parse(String(fields.time)), fields, tailed: true });
+    }
+    const receiver = new Receiver(join(workDir, "forward.sock"));
+    await receiver.start();
+    const emitter = new Emitter({ endpoint: { path: receiver.path } });
+    const collector = new Collector({ stateDir: dirs.stateDir, workDir: join(workDir, "collector"), sender: emitter, redactionLiterals: [token, apiKey] });
+    try {
+      const cycle = await collector.cycle();
+      if (cycle.pending !== 0) throw new Error(`${scenario.name}: the collector left ${cycle.pending} record(s) unsent: ${cycle.sendError ?? ""}`);
+    } finally {
+      collector.close();
+      await emitter.close();
+      await receiver.stop();
+    }
+    for (const entry of receiver.entries) records.push({ tag: entry.tag, timeMs: entry.time.getTime(), fields: entry.record, tailed: false });
+
+    const spec = scrubSpec({ install, dirs, token, apiKey, ports: { gateway: gateway.port, model: model.port, page: internet ? Number(new URL(internet.proxyUrl).port) : 0 } });
+    // Without a fake internet there is no page port; a rule for port 0 would rewrite every "0".
+    const scrubber = makeScrubber({ ...spec, ports: (spec.ports ?? []).filter((p) => p.from > 0) });
+    return {
+      records: records.map((r) => ({ ...r, fields: scrubber.value(r.fields) })),
+      silences,
+      secrets: [token, apiKey],
+      internetRequests: (internet?.requests ?? []).map((r) => ({ method: r.method, url: r.url, body: r.body })),
+      durationMs: Date.now() - started,
+    };
+  } catch (error) {
+    const tail = gateway?.output().slice(-3000) ?? "";
+    throw new Error(`${error instanceof Error ? error.message : String(error)}${tail ? `\n--- gateway console (tail) ---\n${tail}` : ""}`);
+  } finally {
+    await gateway?.stop();
+    await model.close();
+    await internet?.close();
+    if (!options.keepWorkDir) rmSync(workDir, { recursive: true, force: true });
+  }
+}

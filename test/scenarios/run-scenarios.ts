@@ -1,0 +1,112 @@
+/**
+ * `pnpm scenarios`: every scenario through the real gateway (or, with --from-fixtures, from its
+ * captured records), shipped into its own Azurite container, investigated, scored; prints the
+ * scenario x detection matrix and exits 1 when any scenario fails.
+ *
+ *   pnpm scenarios [--only a,b] [--from-fixtures] [--update-fixtures] [--concurrency N] [--json]
+ */
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { DETECTIONS_DIR, loadDetections, startAzurite } from "@oclog/investigate";
+import { captureScenario } from "./capture-scenario.js";
+import { readFixture, writeFixture } from "./fixtures.js";
+import { renderMatrix, totals } from "./matrix.js";
+import { loadScenarios, type Scenario } from "./scenario-spec.js";
+import { investigateScenario, scenarioUser, scoreScenario, type ScenarioScore } from "./score.js";
+import { shipRecords, type ShippedBlob } from "./ship.js";
+
+export interface RunOptions {
+  only?: string[];
+  fromFixtures?: boolean;
+  updateFixtures?: boolean;
+  /** Scenarios run at once (default 1). */
+  concurrency?: number;
+  onScenario?: (line: string) => void;
+}
+
+export interface RunResult {
+  scenarios: Scenario[];
+  scores: ScenarioScore[];
+  detections: string[];
+  /** Per scenario: the secrets of its run (live runs only), to prove they were shipped nowhere. */
+  shipped: Map<string, ShippedRun>;
+}
+
+interface ShippedRun {
+  blobs: ShippedBlob[];
+  secrets: string[];
+  /** Live runs only: what the fake internet received. */
+  internetRequests?: { method: string; url: string; body: string }[];
+}
+
+/** Blobs of one scenario: captured live (and shipped), or read from its fixture. */
+async function blobsFor(scenario: Scenario, options: RunOptions): Promise<ShippedRun> {
+  if (options.fromFixtures) {
+    const blobs = readFixture(scenario.name);
+    if (!blobs) throw new Error(`${scenario.name}: no fixture; run \`pnpm scenarios --only ${scenario.name} --update-fixtures\``);
+    return { blobs, secrets: [] };
+  }
+  const capture = await captureScenario(scenario);
+  const blobs = shipRecords(capture.records, { user: scenarioUser(scenario), host: `vm-${scenario.name}`.slice(0, 40), silences: capture.silences });
+  if (options.updateFixtures) writeFixture(scenario.name, blobs);
+  return { blobs, secrets: capture.secrets, internetRequests: capture.internetRequests };
+}
+
+export async function runScenarios(options: RunOptions = {}): Promise<RunResult> {
+  const all = loadScenarios();
+  const unknown = (options.only ?? []).filter((n) => !all.some((s) => s.name === n));
+  if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(", ")}; they are the *.scenario.json files in test/scenarios/`);
+  const scenarios = options.only?.length ? all.filter((s) => options.only!.includes(s.name)) : all;
+  const { detections } = await loadDetections(DETECTIONS_DIR);
+  const stems = detections.map((d) => d.meta.file.replace(/^.*\//, "").replace(/\.sql$/, "")).sort();
+  const azurite = await startAzurite();
+  const scores: ScenarioScore[] = [];
+  const shipped = new Map<string, ShippedRun>();
+  const one = async (scenario: Scenario) => {
+    const started = Date.now();
+    const run = await blobsFor(scenario, options);
+    shipped.set(scenario.name, run);
+    const score = scoreScenario(scenario, await investigateScenario(scenario, run.blobs, azurite.connectionString), run.internetRequests);
+    scores.push(score);
+    options.onScenario?.(`${scenario.name}: ${score.pass ? "pass" : "FAIL"} (${run.blobs.length} blobs, ${score.records} records, fired ${Object.keys(score.fired).join(", ") || "nothing"}; ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  };
+  try {
+    // Live runs are CPU-bound (one gateway each); a small pool uses both cores of a CI runner.
+    const queue = [...scenarios];
+    const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 1, queue.length)) }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) await one(next);
+    });
+    await Promise.all(workers);
+    scores.sort((a, b) => scenarios.findIndex((s) => s.name === a.scenario) - scenarios.findIndex((s) => s.name === b.scenario));
+  } finally {
+    await azurite.stop();
+  }
+  return { scenarios, scores, detections: stems, shipped };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { concurrency: { type: "string" }, only: { type: "string" }, "from-fixtures": { type: "boolean" }, "update-fixtures": { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+  if (values.help) {
+    console.log("usage: pnpm scenarios [--only a,b] [--from-fixtures] [--update-fixtures] [--concurrency N] [--json]\n\nRuns every test/scenarios/*.scenario.json through the real OpenClaw gateway, investigates what it shipped, prints the matrix.\n  --from-fixtures    use the captured records in test/scenarios/fixtures/ (no gateway)\n  --update-fixtures  write what the live run shipped to test/scenarios/fixtures/\n\nExamples:\n  pnpm scenarios\n  pnpm scenarios --only destructive-commands --update-fixtures\n  pnpm scenarios --from-fixtures --json");
+    process.exit(0);
+  }
+  const concurrency = Number(values.concurrency ?? 1);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 8) {
+    console.error(`scenarios: --concurrency takes a whole number from 1 to 8, not ${JSON.stringify(values.concurrency)}`);
+    process.exit(2);
+  }
+  if (values["from-fixtures"] && values["update-fixtures"]) {
+    console.error("scenarios: --from-fixtures and --update-fixtures exclude each other");
+    process.exit(2);
+  }
+  const result = await runScenarios({
+    ...(values.only ? { only: values.only.split(",").map((s) => s.trim()).filter(Boolean) } : {}),
+    fromFixtures: values["from-fixtures"] ?? false,
+    updateFixtures: values["update-fixtures"] ?? false,
+    concurrency,
+    onScenario: (line) => console.error(line),
+  });
+  if (values.json) console.log(JSON.stringify({ totals: totals(result.scores, result.scenarios), scores: result.scores }, null, 2));
+  else console.log(renderMatrix(result.scenarios, result.scores, result.detections));
+  process.exit(result.scores.every((s) => s.pass) ? 0 : 1);
+}

@@ -1,0 +1,99 @@
+// The scenario suite, fast: every scenario's captured records (fixtures/, scrubbed) shipped into
+// its own Azurite container and investigated for real; attacks must fire every expected detection
+// at its severity, benign runs nothing at medium or above. Also: the scenario files themselves,
+// the fixtures' hygiene, and that every detection is exercised by a scenario (or says why not).
+// The same suite through the real gateway is gateway-scenarios.test.ts.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import test from "ava";
+import { DETECTIONS_DIR, loadDetections } from "@oclog/investigate";
+import { fixturePath, readFixture } from "./fixtures.js";
+import { renderMatrix, totals } from "./matrix.js";
+import { runScenarios } from "./run-scenarios.js";
+import { loadScenarios, SCENARIOS_DIR } from "./scenario-spec.js";
+import { scenarioUser } from "./score.js";
+import { shiftInstants } from "./ship.js";
+
+const scenarios = loadScenarios();
+const stems = (await loadDetections(DETECTIONS_DIR)).detections.map((d) => d.meta.file.replace(/^.*\//, "").replace(/\.sql$/, ""));
+
+test("at least 8 attack and 4 benign scenarios, each with techniques (attacks) and a fixture", (t) => {
+  t.true(scenarios.filter((s) => s.kind === "attack").length >= 8);
+  t.true(scenarios.filter((s) => s.kind === "benign").length >= 4);
+  for (const s of scenarios) {
+    t.true(existsSync(fixturePath(s.name)), `${s.name}: no fixture; run \`pnpm scenarios --only ${s.name} --update-fixtures\``);
+    for (const e of s.expect) t.true(stems.includes(e.detection), `${s.name} expects unknown detection ${e.detection}`);
+  }
+});
+
+test.serial("from the fixtures: recall 100% at the expected severities, no medium+ finding on a benign run", async (t) => {
+  t.timeout(600_000);
+  const result = await runScenarios({ fromFixtures: true });
+  const matrix = renderMatrix(result.scenarios, result.scores, result.detections);
+  t.log(matrix);
+  const sum = totals(result.scores, result.scenarios);
+  t.is(sum.recall, 1, matrix);
+  t.is(sum.falsePositiveRuns, 0, matrix);
+  t.deepEqual(result.scores.filter((s) => !s.pass).map((s) => s.scenario), [], matrix);
+  t.true(result.scores.every((s) => s.records > 0), "every scenario shipped records the case loaded");
+});
+
+test("every detection is exercised by a scenario, or uncovered.json says why and its detection fixture makes it fire", (t) => {
+  const uncovered = JSON.parse(readFileSync(join(SCENARIOS_DIR, "uncovered.json"), "utf8")) as Record<string, string>;
+  const expected = new Set(scenarios.flatMap((s) => s.expect.map((e) => e.detection)));
+  for (const stem of stems) {
+    if (expected.has(stem)) {
+      t.false(stem in uncovered, `${stem} is exercised by a scenario: remove it from uncovered.json`);
+      continue;
+    }
+    t.true(typeof uncovered[stem] === "string" && uncovered[stem]!.length >= 40, `${stem}: no scenario expects it; add one, or a reason in test/scenarios/uncovered.json`);
+    const fixture = join(DETECTIONS_DIR, "fixtures", `${stem}.jsonl`);
+    t.true(existsSync(fixture), `${stem}: uncovered by scenarios and has no detection fixture either`);
+    t.regex(readFileSync(join(DETECTIONS_DIR, `${stem}.sql`), "utf8"), /^-- match_count: [1-9]\d*$/m, `${stem}: its fixture must make it fire`);
+  }
+  for (const stem of Object.keys(uncovered)) t.true(stems.includes(stem), `uncovered.json names ${stem}, which is not a detection`);
+});
+
+test("fixtures are scrubbed: no temp paths, hostname, ports, keys or real account data", (t) => {
+  const host = hostname();
+  for (const s of scenarios) {
+    const blobs = readFixture(s.name) ?? [];
+    const text = blobs.flatMap((b) => b.lines).join("\n");
+    t.false(text.includes("/tmp/oclog-scenario-"), `${s.name}: a temp path`);
+    t.false(host.length > 3 && text.includes(host), `${s.name}: this machine's hostname`);
+    t.false(/sk-oclog-[0-9a-f]{20}/.test(text), `${s.name}: the model API key`);
+    t.false(/root:[^:\s"]*:\d+:\d+:/.test(text), `${s.name}: a line of a real /etc/passwd or /etc/shadow`);
+    t.true(blobs.length > 0 && blobs.every((b) => b.name.startsWith(`oclog/${scenarioUser(s)}/`)), `${s.name}: blobs in the scenario's own prefix`);
+  }
+});
+
+test("a scenario file with problems is refused with every problem listed", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "oclog-scenario-spec-"));
+  writeFileSync(join(dir, "Bad_Name.scenario.json"), JSON.stringify({ kind: "attack", summary: "too short", techniques: ["bogus"], steps: [], expect: [] }));
+  writeFileSync(join(dir, "benign-x.scenario.json"), JSON.stringify({ kind: "benign", summary: "a benign run that expects a detection", techniques: [], steps: [{ wrongToken: 1 }], expect: [{ detection: "x", severity: "low" }] }));
+  const error = t.throws(() => loadScenarios(dir));
+  for (const problem of [/Bad_Name.*lowercase/, /Bad_Name.*summary/, /Bad_Name.*techniques/, /Bad_Name.*steps/, /Bad_Name.*at least one detection/, /benign-x.*expects no detection/]) t.regex(error!.message, problem);
+});
+
+test("a silence re-times only what came after it, in every form a record carries time", (t) => {
+  const from = Date.parse("2026-12-01T10:00:00.000Z");
+  const record = {
+    before: "2026-12-01T09:59:59.999Z",
+    after: "2026-12-01T10:00:01.123456Z",
+    ms: from + 5,
+    early: from - 5,
+    nested: JSON.stringify({ timestamp: "2026-12-01T10:30:00.000Z" }),
+    text: "at 2026-12-01T10:00:00Z it ran",
+    count: 42,
+  };
+  t.deepEqual(shiftInstants(record, from, 120 * 60_000), {
+    before: "2026-12-01T09:59:59.999Z",
+    after: "2026-12-01T12:00:01.123456Z",
+    ms: from + 5 + 120 * 60_000,
+    early: from - 5,
+    nested: JSON.stringify({ timestamp: "2026-12-01T12:30:00.000Z" }),
+    text: "at 2026-12-01T12:00:00Z it ran",
+    count: 42,
+  });
+});
