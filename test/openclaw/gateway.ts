@@ -328,3 +328,9 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
     stop,
   };
 }
+
+/** The error with the tail of the gateway's console appended, so a failed run says what the gateway said. */
+export function withConsoleTail(error: unknown, gateway: GatewayHandle | undefined): Error {
+  const tail = gateway?.output().slice(-3000) ?? "";
+  return new Error(`${error instanceof Error ? error.message : String(error)}${tail ? `\n--- gateway console (tail) ---\n${tail}` : ""}`);
+}

@@ -13,7 +13,7 @@ import { Collector } from "@oclog/collect";
 import { Emitter } from "@oclog/schema";
 import { Receiver } from "../../packages/collect/test/receiver.js";
 import { scrubSpec } from "../openclaw/capture.js";
-import { makeGatewayDirs, startGateway, type GatewayHandle, type OpenClawConfig } from "../openclaw/gateway.js";
+import { makeGatewayDirs, startGateway, type GatewayHandle, type OpenClawConfig, withConsoleTail } from "../openclaw/gateway.js";
 import { ensureOpenClaw, type OpenClawInstall } from "../openclaw/install.js";
 import { startModelServer, type ModelScript } from "../openclaw/model-server.js";
 import { makeScrubber } from "../openclaw/scrub.js";
@@ -151,8 +151,7 @@ export async function captureScenario(scenario: Scenario, options: { keepWorkDir
       durationMs: Date.now() - started,
     };
   } catch (error) {
-    const tail = gateway?.output().slice(-3000) ?? "";
-    throw new Error(`${error instanceof Error ? error.message : String(error)}${tail ? `\n--- gateway console (tail) ---\n${tail}` : ""}`);
+    throw withConsoleTail(error, gateway);
   } finally {
     await gateway?.stop();
     await model.close();

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CaseDatabase, loadDetections, loadEventsJsonl, runDetections, DETECTIONS_DIR } from "@oclog/investigate";
 import { detectSource, normalize } from "@oclog/schema";
-import { makeGatewayDirs, startGateway, type GatewayHandle, type OpenClawConfig } from "../openclaw/gateway.js";
+import { makeGatewayDirs, startGateway, type GatewayHandle, type OpenClawConfig, withConsoleTail } from "../openclaw/gateway.js";
 import { ensureOpenClaw } from "../openclaw/install.js";
 import { startModelServer } from "../openclaw/model-server.js";
 import { scenarioConfig } from "../openclaw/scenario.js";
@@ -76,8 +76,7 @@ async function withGateway<T>(t: ExecutionContext, patch: OpenClawConfig, fn: (g
     t.log(`gateway ready in ${Date.now() - started} ms`);
     return await fn(gateway, root);
   } catch (error) {
-    const tail = gateway?.output().slice(-3000) ?? "";
-    throw new Error(`${error instanceof Error ? error.message : String(error)}${tail ? `\n--- gateway console (tail) ---\n${tail}` : ""}`);
+    throw withConsoleTail(error, gateway);
   } finally {
     await gateway?.stop();
     await model.close();
