@@ -15,6 +15,7 @@ anchor='		const detail = error instanceof GatewayLockError ? "the Gateway or ano
 [ -f "$file" ] || { echo "openclaw-lock-cause-log: $file is missing (OpenClaw version changed? update this script)" >&2; exit 1; }
 [ "$(grep -cF -- "$anchor" "$file")" = 1 ] || { echo "openclaw-lock-cause-log: the catch of withLegacyMigrationStateLock is not in $file as expected (update this script)" >&2; exit 1; }
 grep -q '^import ' "$file" || { echo "openclaw-lock-cause-log: no import line in $file" >&2; exit 1; }
+# shellcheck disable=SC2016 # JavaScript source: the ${...} are template literals for Node, not shell.
 log_line='		process.stderr.write(`oclog-image: migration lock refused (${options.label}): ${__oclogInspect(error, { depth: 10, breakLength: Infinity }).replace(/\\n\\s*/g, " | ")}\\n`);'
 # A new file, not an edit in place: the package store may hard-link the original.
 awk -v anchor="$anchor" -v line="$log_line" '
