@@ -85,19 +85,39 @@ test("openclaw.service starts under its sandbox, stays up, and answers through n
   // 20-40x slower emulated machine cannot meet (vm/image/rootfs/openclaw-startup-budgets.sh);
   // the rest of OpenClaw is as published.
   t.is(f["openclaw-budgets-raised"], "5");
-  t.is(f["gateway-failed-starts"], "0", `first failure: ${f["gateway-first-failure"]}`);
-  t.is(f["gateway-ready"], "yes");
+  t.is(f["gateway-failed-starts"], "0", `first failure: ${f["gateway-first-failure"]}; lock cause: ${f["gateway-lock-cause"]}`);
+  t.is(f["gateway-ready"], "yes", `lock cause: ${f["gateway-lock-cause"]}`);
+  t.log(`gateway: ready ${f["gateway-start-to-ready-seconds"]} s after its start (guest time), ${f["gateway-start-cpu-seconds"]} s CPU`);
   t.is(f["gateway-active"], "active");
   t.is(f["gateway-user"], "openclaw");
+  // Through nginx and the gate: the gateway's own /health body, not the gate's page.
   t.is(f["gate-valid"], "200", "a valid state file lets /health through to the gateway");
+  t.regex(f["gate-valid-body"] ?? "", /"ok":\s*true/);
+  // Stays up: polled in the guest from its first answer for at least 60 s of guest time, through
+  // the gate every 5 s, the same process throughout and never restarted.
+  t.true(Number(f["gateway-up-seconds"]) >= 60, `up ${f["gateway-up-seconds"]} s`);
+  t.true(Number(f["gateway-up-polls"]) >= 2, `${f["gateway-up-polls"]} polls`);
+  t.is(f["gateway-up-failed-polls"], "0");
+  t.is(f["gateway-same-process"], "yes");
   t.is(f["gateway-restarts"], "0");
   t.is(f["gateway-still-active"], "active");
+});
+
+test("the gateway's first start was done at image build time, and the VM's device identity is its own", async (t) => {
+  const f = await facts(t);
+  // vm/image/rootfs/setup.sh starts the gateway once in the image root (natively) and keeps the
+  // state it migrated and created; what belongs to one machine is removed there
+  // (openclaw-scrub-state.mjs) and made again by OpenClaw at its first start in the VM.
+  t.is(f["image-first-start-kept"], "config_machine_state,schema_meta,migration_runs,migration_sources");
+  t.is(f["image-first-start-removed"], "device_identities,config_revision_keys,diagnostic_events,gateway_boot_lifecycle,config_health_entries");
+  t.is(f["gateway-identity-made-this-boot"], "yes");
 });
 
 test("the gate blocks with an expired state file and passes with a valid one", async (t) => {
   const f = await facts(t);
   t.is(f["gate-valid"], "200");
   t.is(f["gate-expired"], "503 expired");
+  t.is(f["gate-valid-again"], "200", "a valid state file again: the gate passes again");
 });
 
 test("the gateway's file log is in the logs directory, readable by the pipeline's sandbox and by no other user", async (t) => {

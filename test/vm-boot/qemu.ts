@@ -64,7 +64,9 @@ export function bootAndCheck(imageDir: string, files: Record<string, string>, op
   writeFileSync(serial, "");
   const args = [
     "-machine", "q35,accel=tcg",
-    "-cpu", options.cpu ?? process.env.OCLOG_QEMU_CPU ?? "max",
+    // pku=off: with protection keys on, the emulated guest's kernel dies of a double fault
+    // under load (seen with Node's JIT running), and nothing here needs them.
+    "-cpu", options.cpu ?? process.env.OCLOG_QEMU_CPU ?? "max,pku=off",
     // Guest time counts instructions (1 ns each), not host seconds: timeouts inside the guest
     // (OpenClaw's 5 s worker start, systemd's) then see a slow but steady 1 GHz machine instead
     // of one that emulation makes 20x slower than its clock. Idle time is skipped.

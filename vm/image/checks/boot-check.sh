@@ -25,45 +25,8 @@ fact fluent-bit-unit "$(systemctl cat fluent-bit.service >/dev/null 2>&1 && echo
 # start-up budgets were raised for emulation.
 fact openclaw-budgets-raised "$(grep -c ' -> ' /opt/oclog/image/openclaw-startup-budgets.txt 2>/dev/null || echo 0)"
 
-# --- the gateway starts under its sandbox and answers through nginx and the gate -------------
-install_state state-valid.json
-# Ready, or failed twice (systemd restarts it; the journal says why): either ends the wait. One
-# restart is waited through: under emulation OpenClaw's first start can miss a 250 ms lock budget
-# in its startup migrations (vm/image/README.md); the host test decides whether that is the reason.
-gateway_settled() {
-  curl -sf --max-time 10 http://127.0.0.1:18789/health || [ "$(systemctl show -p NRestarts --value openclaw.service)" -gt 1 ]
-}
-wait_for 900 gateway_settled
-if curl -sf --max-time 10 http://127.0.0.1:18789/health >/dev/null; then fact gateway-ready yes; else fact gateway-ready no; fi
-fact gateway-ready-seconds "$(cut -d' ' -f1 /proc/uptime)"
-# Why a start failed, in OpenClaw's words (its first reason line), if one did.
-fact gateway-failed-starts "$(journalctl --no-pager -o cat -u openclaw.service | grep -c 'Gateway failed to start')"
-fact gateway-first-failure "$(journalctl --no-pager -o cat -u openclaw.service | grep -A1 -m1 'Gateway failed to start' | sed -n 2p | cut -c1-300)"
-# The cause OpenClaw's message hides when a migration lock is refused (the image's diagnostic,
-# vm/image/rootfs/openclaw-lock-cause-log.sh), if one was.
-fact gateway-lock-cause "$(journalctl --no-pager -o cat -u openclaw.service | grep -m1 -o 'oclog-image: migration lock refused.*' | cut -c1-2000)"
-fact gate-valid "$(gate /health | awk 'NR == 1 { print $2 }')"
-install_state state-expired.json
-# The gate caches the parsed file for up to 5 s per worker: reload nginx to drop that cache.
-systemctl reload nginx.service
-wait_for 30 sh -c "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/health | grep -qx 503"
-expired="$(gate /health)"
-fact gate-expired "$(printf '%s\n' "$expired" | awk 'NR == 1 { print $2 }') $(printf '%s\n' "$expired" | sed -n 's/^[Xx]-[Oo]clog-[Gg]ate-[Bb]lock: //p')"
-install_state state-valid.json
-systemctl reload nginx.service
-
-pid="$(systemctl show -p MainPID --value openclaw.service)"
-fact gateway-active "$(systemctl is-active openclaw.service)"
-fact gateway-user "$(ps -o user= -p "$pid")"
-fact gateway-groups "$(ps -o supgrp= -p "$pid")"
-
-# --- its file log: in the logs directory, 0600 openclaw; the pipeline reads it, others do not --
-log=/var/log/openclaw/openclaw.log
-wait_for 60 test -s "$log"
-tail -c 20000 "$log" >"$share/openclaw-log-tail.txt" 2>&1
-fact log-file "$(stat -c '%a %U:%G %s' "$log" 2>/dev/null || echo missing)"
-fact log-other-user "$(runuser -u nobody -- head -c1 "$log" >/dev/null 2>&1 && echo readable || echo denied)"
-
+# --- while the gateway starts: the checks that do not need it running ---------------------
+# (the guest has two CPUs and the gateway's start keeps mostly one busy)
 # Probe units: each copies a real unit's sandbox and swaps its ExecStart for a probe script,
 # so the probe runs exactly as that service would.
 probe_unit() { # probe_unit NAME SOURCE-UNIT-OR-DROPIN SCRIPT
@@ -84,15 +47,84 @@ mkdir -p /run/oclog-probe
 # What the gateway must not reach.
 mkdir -p /home/alice && printf 'alice-secret\n' >/home/alice/notes.txt && chmod 0644 /home/alice/notes.txt
 probe_unit oclog-probe-gateway /etc/systemd/system/openclaw.service probe-gateway.sh | sed 's/^probe /fact gateway-/'
+# What the collector must reach: OpenClaw's state, read-only.
+probe_unit oclog-probe-collect /etc/systemd/system/oclog-collect.service probe-collect.sh | sed 's/^probe /fact collect-/'
+
+
+# --- the same exposure as the offline check -----------------------------------------------
+for unit in openclaw.service oclog-collect.service oclog-guard.service nginx.service openclaw-sandbox-podman.service; do
+  systemd-analyze security --no-pager "$unit" >"$share/security-$unit.txt" 2>&1
+  fact "exposure-$unit" "$(sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p' "$share/security-$unit.txt")"
+done
+
+# --- the gateway starts under its sandbox and answers through nginx and the gate -------------
+install_state state-valid.json
+# Ready, or a start failed (systemd restarts it, NRestarts counts it): either ends the wait.
+gateway_settled() {
+  curl -sf --max-time 10 http://127.0.0.1:18789/health || [ "$(systemctl show -p NRestarts --value openclaw.service)" -gt 0 ]
+}
+wait_for 600 gateway_settled
+if curl -sf --max-time 10 http://127.0.0.1:18789/health >/dev/null; then fact gateway-ready yes; else fact gateway-ready no; fi
+ready_at="$(cut -d' ' -f1 /proc/uptime)"
+fact gateway-ready-seconds "$ready_at"
+# From the start of the gateway's process to its first /health answer, in guest seconds.
+started_us="$(systemctl show -p ExecMainStartTimestampMonotonic --value openclaw.service)"
+fact gateway-start-to-ready-seconds "$(awk -v r="$ready_at" -v s="$started_us" 'BEGIN { printf "%.0f", r - s / 1e6 }')"
+fact gateway-start-cpu-seconds "$(systemctl show -p CPUUsageNSec --value openclaw.service | awk '{ printf "%.0f", $1 / 1e9 }')"
+up_pid="$(systemctl show -p MainPID --value openclaw.service)"
+# The gateway's first start was done at image build time (vm/image/rootfs/setup.sh): what of its
+# state the image kept and what it removed, and that the device identity the gateway uses now
+# was made in this VM, during this boot (not baked into the image).
+first_start=/opt/oclog/image/openclaw-first-start.txt
+fact image-first-start-kept "$(sed -n 's/^kept \([^ ]*\) .*/\1/p' "$first_start" 2>/dev/null | paste -sd, -)"
+fact image-first-start-removed "$(sed -n 's/^removed \([^ ]*\) .*/\1/p' "$first_start" 2>/dev/null | paste -sd, -)"
+fact gateway-identity-made-this-boot "$(/usr/bin/node --no-warnings --input-type=module -e '
+  import { DatabaseSync } from "node:sqlite";
+  const db = new DatabaseSync("/var/lib/openclaw/.openclaw/state/openclaw.sqlite", { readOnly: true });
+  const rows = db.prepare("SELECT created_at_ms FROM device_identities").all();
+  const bootedAt = Date.now() - Number(process.argv[1]) * 1000;
+  console.log(rows.length === 1 && Number(rows[0].created_at_ms) > bootedAt ? "yes" : `no (${rows.length} rows, ${rows.map((r) => new Date(Number(r.created_at_ms)).toISOString()).join(" ")})`);
+' "$(cut -d' ' -f1 /proc/uptime)" 2>&1 | tail -1)"
+# Why a start failed, in OpenClaw's words (its first reason line), if one did.
+fact gateway-failed-starts "$(journalctl --no-pager -o cat -u openclaw.service | grep -c 'Gateway failed to start')"
+fact gateway-first-failure "$(journalctl --no-pager -o cat -u openclaw.service | grep -A1 -m1 'Gateway failed to start' | sed -n 2p | cut -c1-300)"
+# The cause OpenClaw's message hides when a migration lock is refused (the image's diagnostic,
+# vm/image/rootfs/openclaw-lock-cause-log.sh), if one was. It was openat2 returning ENOSYS:
+# RestrictSUIDSGID= makes systemd block openat2 so that callers fall back to openat, and
+# @openclaw/fs-safe's native lock-file create does not (vm/image/README.md).
+fact gateway-lock-cause "$(journalctl --no-pager -o cat -u openclaw.service | grep -m1 -o 'oclog-image: migration lock refused.*' | cut -c1-2000)"
+# The gateway's own answer, through nginx and the gate (a valid state file is installed).
+fact gate-valid-body "$(curl -s --max-time 20 http://127.0.0.1:8080/health | tr -d '\n' | cut -c1-200)"
+fact gate-valid "$(gate /health | awk 'NR == 1 { print $2 }')"
+install_state state-expired.json
+# The gate caches the parsed file for up to 5 s per worker: reload nginx to drop that cache.
+systemctl reload nginx.service
+wait_for 30 sh -c "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/health | grep -qx 503"
+expired="$(gate /health)"
+fact gate-expired "$(printf '%s\n' "$expired" | awk 'NR == 1 { print $2 }') $(printf '%s\n' "$expired" | sed -n 's/^[Xx]-[Oo]clog-[Gg]ate-[Bb]lock: //p')"
+install_state state-valid.json
+systemctl reload nginx.service
+wait_for 30 sh -c "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/health | grep -qx 200"
+fact gate-valid-again "$(gate /health | awk 'NR == 1 { print $2 }')"
+
+pid="$(systemctl show -p MainPID --value openclaw.service)"
+fact gateway-active "$(systemctl is-active openclaw.service)"
+fact gateway-user "$(ps -o user= -p "$pid")"
+fact gateway-groups "$(ps -o supgrp= -p "$pid")"
+
+# --- its file log: in the logs directory, 0600 openclaw; the pipeline reads it, others do not --
+log=/var/log/openclaw/openclaw.log
+wait_for 60 test -s "$log"
+tail -c 20000 "$log" >"$share/openclaw-log-tail.txt" 2>&1
+fact log-file "$(stat -c '%a %U:%G %s' "$log" 2>/dev/null || echo missing)"
+fact log-other-user "$(runuser -u nobody -- head -c1 "$log" >/dev/null 2>&1 && echo readable || echo denied)"
+
 # What the pipeline must reach (Fluent Bit itself is not installed: its drop-in is the sandbox).
 {
   printf '[Service]\nUser=fluent-bit\nGroup=fluent-bit\n'
   sed -n '/^\[Service\]/,$p' /etc/systemd/system/fluent-bit.service.d/oclog.conf | grep -v '^\[Service\]'
 } >/run/oclog-fluent-bit-sandbox.conf
 probe_unit oclog-probe-pipeline /run/oclog-fluent-bit-sandbox.conf probe-pipeline.sh | sed 's/^probe /fact pipeline-/'
-# What the collector must reach: OpenClaw's state, read-only.
-probe_unit oclog-probe-collect /etc/systemd/system/oclog-collect.service probe-collect.sh | sed 's/^probe /fact collect-/'
-
 # --- the token: in the gateway's environment, nowhere else -------------------------------
 token="$(tr '\0' '\n' <"/proc/$pid/environ" | sed -n 's/^OPENCLAW_GATEWAY_TOKEN=//p')"
 fact token-shape "$(printf '%s' "$token" | grep -Eqx 'ocgw_[A-Za-z0-9_-]{43}' && echo ok || echo bad)"
@@ -106,16 +138,26 @@ files="$(grep -rlsF --exclude-dir=oclog-check -- "$token" /etc /var /tmp /run /r
 fact token-in-files "$files"
 fact token-in-journal "$(journalctl --no-pager -o cat | grep -cF -- "$token")"
 
-# --- the same exposure as the offline check -----------------------------------------------
-for unit in openclaw.service oclog-collect.service oclog-guard.service nginx.service openclaw-sandbox-podman.service; do
-  systemd-analyze security --no-pager "$unit" >"$share/security-$unit.txt" 2>&1
-  fact "exposure-$unit" "$(sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p' "$share/security-$unit.txt")"
-done
-
 # --- the rest of the VM's units ------------------------------------------------------------
 for unit in oclog-collect.service oclog-guard.timer nginx.service nftables.service openclaw-sandbox-podman.socket; do
   fact "active-$unit" "$(systemctl is-active "$unit")"
 done
+# --- the gateway stays up: the same process, no restart, answering through the gate ----------
+# Polled here in the guest from its first answer until at least $stay_up seconds have passed
+# (the checks above already took most of them).
+stay_up=60
+polls=0
+failed_polls=0
+while :; do
+  polls=$((polls + 1))
+  [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 http://127.0.0.1:8080/health)" = 200 ] || failed_polls=$((failed_polls + 1))
+  awk -v n="$(cut -d' ' -f1 /proc/uptime)" -v r="$ready_at" -v m="$stay_up" 'BEGIN { exit !(n - r >= m) }' && break
+  sleep 5
+done
+fact gateway-up-seconds "$(awk -v n="$(cut -d' ' -f1 /proc/uptime)" -v r="$ready_at" 'BEGIN { printf "%.0f", n - r }')"
+fact gateway-up-polls "$polls"
+fact gateway-up-failed-polls "$failed_polls"
+fact gateway-same-process "$([ -n "$up_pid" ] && [ "$up_pid" != 0 ] && [ "$(systemctl show -p MainPID --value openclaw.service)" = "$up_pid" ] && echo yes || echo no)"
 fact gateway-restarts "$(systemctl show -p NRestarts --value openclaw.service)"
 # "active" alone passes a unit caught between restarts: count them too.
 fact collect-restarts "$(systemctl show -p NRestarts --value oclog-collect.service)"

@@ -32,14 +32,21 @@ bash "$here/openclaw-startup-budgets.sh" "$(readlink -f /opt/openclaw/node_modul
 # And a diagnostic: the cause of a refused migration lock goes to the journal (see the script).
 bash "$here/openclaw-lock-cause-log.sh" "$(readlink -f /opt/openclaw/node_modules/openclaw)/dist" >/opt/oclog/image/openclaw-diagnostics.txt
 
-# Warm the gateway's compile cache: start it once here, natively, in a network namespace of its
-# own, as its user and with its unit's directories. Under software emulation a cold start parses
-# OpenClaw's modules for minutes, and its state-lease worker must come up within 5 s
-# (hard-coded), which it cannot do cold. Only the cache is kept: the state it made (identity
-# included) is removed, so every VM made from this image creates its own.
+# The gateway's first start, done here at build time (the Packer way: natively, at host speed):
+# start it once in a network namespace of its own, as its user, with its unit's directories and
+# environment, until it answers /health; then stop it. What that start did once for every VM
+# stays in the image: Node's compile cache (a cold start parses OpenClaw's modules for minutes
+# under emulation) and the state it migrated and created (schema, migration receipts, machine
+# state; on a fresh state directory every start first runs OpenClaw's legacy-state migrations).
+# What belongs to one machine goes, as an image build removes SSH host keys: the device identity
+# and the config revision key (rootfs/openclaw-scrub-state.mjs), the config journal's
+# fingerprint key, lock files, logs. OpenClaw creates each of them again at its first start in
+# a VM (the guest reports that its identity is its own). The list of what was kept and removed
+# stays in the image (/opt/oclog/image/openclaw-first-start.txt) and the guest reports it.
 install -d -o openclaw -g openclaw -m 0700 /var/cache/openclaw /var/cache/openclaw/tmp
 install -d -o openclaw -g openclaw -m 0750 /var/log/openclaw
-cp -a /var/lib/openclaw/.openclaw/openclaw.json /tmp/openclaw.json.keep
+state=/var/lib/openclaw/.openclaw
+cp -a "$state/openclaw.json" /tmp/openclaw.json.keep
 warm="$(mktemp -d)"
 chown openclaw: "$warm"
 # The inner script gets the work directory as $1: single quotes on purpose.
@@ -48,19 +55,30 @@ unshare -n bash -c '
   ip link set lo up
   runuser -u openclaw -- env -i HOME=/var/lib/openclaw OPENCLAW_STATE_DIR=/var/lib/openclaw/.openclaw \
     TMPDIR=/var/cache/openclaw/tmp XDG_CACHE_HOME=/var/cache/openclaw NODE_ENV=production PATH=/usr/bin:/bin \
-    OPENCLAW_GATEWAY_TOKEN="ocgw_image-build-warm-up-only-not-a-secret-0000" \
+    OPENCLAW_GATEWAY_TOKEN="ocgw_image-build-first-start-only-not-a-secret" \
     /opt/openclaw/node_modules/.bin/openclaw gateway run --port 18789 --bind loopback >"$1/gateway.log" 2>&1 &
   gateway=$!
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 180); do
     curl -sf --max-time 2 http://127.0.0.1:18789/health >/dev/null && break
     sleep 1
   done
-  curl -sf --max-time 2 http://127.0.0.1:18789/health >/dev/null && echo "warm-up: the gateway answered" >&2 || { echo "warm-up: the gateway did not answer in 120 s" >&2; tail -20 "$1/gateway.log" >&2; }
+  answered=0
+  curl -sf --max-time 2 http://127.0.0.1:18789/health >/dev/null && answered=1
   kill "$gateway"
   wait "$gateway" || true
-' warm "$warm"
-rm -rf "$warm" /var/lib/openclaw/.openclaw /var/log/openclaw/* /var/lib/openclaw/.cache
-install -d -o openclaw -g openclaw -m 0750 /var/lib/openclaw/.openclaw
-install -m 0600 -o openclaw -g openclaw /tmp/openclaw.json.keep /var/lib/openclaw/.openclaw/openclaw.json
+  if [ "$answered" = 1 ]; then echo "first start: the gateway answered /health" >&2; else echo "first start: the gateway did not answer in 180 s" >&2; tail -40 "$1/gateway.log" >&2; exit 1; fi
+' first-start "$warm"
+rm -rf "$warm"
+{
+  echo "built $(date -u +%Y-%m-%dT%H:%M:%SZ) by OpenClaw $(runuser -u openclaw -- /usr/bin/node -p 'require("/opt/openclaw/node_modules/openclaw/package.json").version')"
+  runuser -u openclaw -- /usr/bin/node --no-warnings "$here/openclaw-scrub-state.mjs" "$state/state/openclaw.sqlite"
+} >/opt/oclog/image/openclaw-first-start.txt
+rm -rf "$state/config-journal-fingerprint.key" "$state/tmp" "$state/cache" /var/cache/openclaw/openclaw-sqlite-* /var/log/openclaw/* /var/lib/openclaw/.cache
+echo "removed config-journal-fingerprint.key, lock files, caches, logs" >>/opt/oclog/image/openclaw-first-start.txt
+install -m 0600 -o openclaw -g openclaw /tmp/openclaw.json.keep "$state/openclaw.json"
 rm -f /tmp/openclaw.json.keep
+# Nothing but what is listed stays: the state directory holds the config and the state database.
+unexpected="$(find "$state" -mindepth 1 ! -path "$state/openclaw.json" ! -path "$state/state" ! -path "$state/state/openclaw.sqlite")"
+[ -z "$unexpected" ] || { echo "first start: unexpected files left in $state: $unexpected" >&2; exit 1; }
+cat /opt/oclog/image/openclaw-first-start.txt >&2
 du -sh /var/cache/openclaw/tmp >&2
