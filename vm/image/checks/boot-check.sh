@@ -78,6 +78,7 @@ up_pid="$(systemctl show -p MainPID --value openclaw.service)"
 first_start=/opt/oclog/image/openclaw-first-start.txt
 fact image-first-start-kept "$(sed -n 's/^kept \([^ ]*\) .*/\1/p' "$first_start" 2>/dev/null | paste -sd, -)"
 fact image-first-start-removed "$(sed -n 's/^removed \([^ ]*\) .*/\1/p' "$first_start" 2>/dev/null | paste -sd, -)"
+# shellcheck disable=SC2016 # JavaScript for Node in single quotes: nothing to expand.
 fact gateway-identity-made-this-boot "$(/usr/bin/node --no-warnings --input-type=module -e '
   import { DatabaseSync } from "node:sqlite";
   const db = new DatabaseSync("/var/lib/openclaw/.openclaw/state/openclaw.sqlite", { readOnly: true });
