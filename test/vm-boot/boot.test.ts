@@ -1,6 +1,6 @@
 // The VM image booted under real systemd (QEMU, software emulation): the hardening the static
-// checks score, proven by what the booted guest itself reports. Run by `pnpm test:vm` (and so by
-// the test command); the image is built or reused first (vm/image/build.sh).
+// checks score, proven by what the booted guest itself reports. Run by `pnpm test:vm` (not yet by
+// the test command: vm/image/README.md "Status"); the image is built or reused first (vm/image/build.sh).
 //
 // Fluent Bit is not in Debian's archive and its own repository is out of reach here, so the
 // image has no Fluent Bit: the build succeeds without it, the guest reports fluent-bit.service

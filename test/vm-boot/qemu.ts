@@ -64,8 +64,8 @@ export function bootAndCheck(imageDir: string, files: Record<string, string>, op
   writeFileSync(serial, "");
   const args = [
     "-machine", "q35,accel=tcg",
-    // pku=off: with protection keys on, the emulated guest's kernel dies of a double fault
-    // under load (seen with Node's JIT running), and nothing here needs them.
+    // pku=off: with -cpu max alone a boot ended in a guest kernel double fault (at 111 s, while
+    // the gateway started); every boot with pku=off ran through. Nothing here needs the keys.
     "-cpu", options.cpu ?? process.env.OCLOG_QEMU_CPU ?? "max,pku=off",
     // Guest time counts instructions (1 ns each), not host seconds: timeouts inside the guest
     // (OpenClaw's 5 s worker start, systemd's) then see a slow but steady 1 GHz machine instead

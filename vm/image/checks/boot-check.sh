@@ -77,7 +77,7 @@ up_pid="$(systemctl show -p MainPID --value openclaw.service)"
 # was made in this VM, during this boot (not baked into the image).
 first_start=/opt/oclog/image/openclaw-first-start.txt
 fact image-first-start-kept "$(sed -n 's/^kept \([^ ]*\) .*/\1/p' "$first_start" 2>/dev/null | paste -sd, -)"
-fact image-first-start-removed "$(sed -n 's/^removed \([^ ]*\) .*/\1/p' "$first_start" 2>/dev/null | paste -sd, -)"
+fact image-first-start-removed "$(sed -n 's/^removed \([^ ]*\) [0-9][0-9]*$/\1/p' "$first_start" 2>/dev/null | paste -sd, -)"
 # shellcheck disable=SC2016 # JavaScript for Node in single quotes: nothing to expand.
 fact gateway-identity-made-this-boot "$(/usr/bin/node --no-warnings --input-type=module -e '
   import { DatabaseSync } from "node:sqlite";
