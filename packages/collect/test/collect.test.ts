@@ -18,7 +18,8 @@ function setup(name: string) {
   const root = mkdtempSync(join(tmpdir(), `oclog-collect-${name}-`));
   const state = new OpenClawState(join(root, "openclaw"));
   const receiver = new Receiver(join(root, "forward.sock"));
-  const emitter = new Emitter({ endpoint: { path: receiver.path }, ackTimeoutMs: 2_000 });
+  // A stopped receiver refuses the socket at once; the ack timeout only bounds a slow one, so a loaded CI runner must not trip it.
+  const emitter = new Emitter({ endpoint: { path: receiver.path }, ackTimeoutMs: 15_000 });
   const logs: string[] = [];
   const collector = (extra: Partial<CollectorOptions> = {}) =>
     new Collector({ stateDir: state.dir, workDir: join(root, "collector"), sender: emitter, batchSize: 50, log: (event, fields) => logs.push(JSON.stringify({ event, ...fields })), ...extra });
