@@ -58,7 +58,7 @@ export async function runScenarios(options: RunOptions = {}): Promise<RunResult>
   if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(", ")}; they are the *.scenario.json files in test/scenarios/`);
   const scenarios = options.only?.length ? all.filter((s) => options.only!.includes(s.name)) : all;
   const { detections } = await loadDetections(DETECTIONS_DIR);
-  const stems = detections.map((d) => d.meta.file.replace(/^.*\//, "").replace(/\.sql$/, "")).sort();
+  const stems = detections.map((d) => d.stem).sort();
   const azurite = await startAzurite();
   const scores: ScenarioScore[] = [];
   const shipped = new Map<string, ShippedRun>();

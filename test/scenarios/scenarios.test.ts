@@ -16,7 +16,7 @@ import { scenarioUser } from "./score.js";
 import { shiftInstants } from "./ship.js";
 
 const scenarios = loadScenarios();
-const stems = (await loadDetections(DETECTIONS_DIR)).detections.map((d) => d.meta.file.replace(/^.*\//, "").replace(/\.sql$/, ""));
+const stems = (await loadDetections(DETECTIONS_DIR)).detections.map((d) => d.stem);
 
 test("at least 8 attack and 4 benign scenarios, each with techniques (attacks) and a fixture", (t) => {
   t.true(scenarios.filter((s) => s.kind === "attack").length >= 8);

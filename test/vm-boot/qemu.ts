@@ -1,8 +1,7 @@
 /**
  * Boots the VM image (vm/image/build.sh) under QEMU and runs a check script inside it.
  *
- * Software emulation (TCG, `-cpu max`): KVM here does not run stock Debian kernels; `-icount`
- * makes the guest's clock follow the instructions it runs (see below). The disk is
+ * Software emulation (TCG, `-cpu max`): KVM here does not run stock Debian kernels. The disk is
  * opened in snapshot mode, so every boot starts from the built image and nothing it writes
  * survives. User-mode networking with `restrict=on`: the guest reaches nothing outside, cloud
  * services included. The check script and its inputs go in through a 9p share (tag
@@ -67,10 +66,11 @@ export function bootAndCheck(imageDir: string, files: Record<string, string>, op
     // pku=off: with -cpu max alone a boot ended in a guest kernel double fault (at 111 s, while
     // the gateway started); every boot with pku=off ran through. Nothing here needs the keys.
     "-cpu", options.cpu ?? process.env.OCLOG_QEMU_CPU ?? "max,pku=off",
-    // Guest time counts instructions (1 ns each), not host seconds: timeouts inside the guest
-    // (OpenClaw's 5 s worker start, systemd's) then see a slow but steady 1 GHz machine instead
-    // of one that emulation makes 20x slower than its clock. Idle time is skipped.
-    ...icountArgs(options.icount === undefined ? (process.env.OCLOG_QEMU_ICOUNT ?? "shift=0,sleep=off") : options.icount),
+    // No -icount by default: with it QEMU runs the guest on one host thread (no MTTCG), and the
+    // gateway's start took longer than the boot budget; the image raises OpenClaw's start-up
+    // budgets instead (rootfs/openclaw-startup-budgets.sh). OCLOG_QEMU_ICOUNT=shift=0,sleep=off
+    // makes guest time count instructions, for experiments.
+    ...icountArgs(options.icount === undefined ? (process.env.OCLOG_QEMU_ICOUNT ?? "off") : options.icount),
     "-smp", "2",
     "-m", String(options.memoryMb ?? 3072),
     "-display", "none",

@@ -5,11 +5,8 @@
  * against the `Event` schema on the way out; one that does not pass is reported with its blob
  * and line, never sent.
  */
-import { access } from "node:fs/promises";
-import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
-import { OclogError, UsageError } from "@oclog/errors";
-import type { CaseManifest } from "@oclog/investigate";
+import { OclogError } from "@oclog/errors";
+import { openCaseReadOnly, type CaseManifest } from "@oclog/investigate";
 import { Event, eventToDcrRow } from "@oclog/schema";
 
 /** One blob's events as DCR rows, with where each came from. */
@@ -28,16 +25,8 @@ const EVENTS_OF_BLOB = `SELECT to_json(e)::VARCHAR AS j FROM (
 
 /** Opens `<caseDir>/case.duckdb` read-only and yields each evidence blob's events, in manifest order. */
 export async function* readCaseEvents(caseDir: string, manifest: CaseManifest): AsyncGenerator<BlobEvents> {
-  const path = join(caseDir, "case.duckdb");
+  const { path, connection, close } = await openCaseReadOnly(caseDir);
   try {
-    await access(path);
-  } catch {
-    throw new UsageError(`no case database at ${JSON.stringify(path)}`, { hint: "pass a case folder that `oclog investigate` made (it prints the path)" });
-  }
-  const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
-  const connection = await instance.connect();
-  try {
-    await connection.run("SET TimeZone = 'UTC'");
     const perBlob = (await connection.runAndReadAll("SELECT blob, count(*) FROM events GROUP BY blob")).getRows();
     const orphans = perBlob.filter(([blob]) => blob === null || !(String(blob) in manifest.evidence));
     if (orphans.length > 0) {
@@ -62,7 +51,6 @@ export async function* readCaseEvents(caseDir: string, manifest: CaseManifest): 
       yield out;
     }
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    close();
   }
 }

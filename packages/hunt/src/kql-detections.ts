@@ -79,6 +79,6 @@ export async function loadKqlDetections(dir: string = KQL_DIR): Promise<{ detect
       return parsed.ok ? { ok: true, id: parsed.detection.id, value: parsed.detection } : parsed;
     },
   });
-  const detections = files.map(({ name, path, file, value: detection }) => ({ ...detection, stem: name.slice(0, -KQL_EXTENSION.length), file, path, meta: { ...detection.meta, file } }));
+  const detections = files.map(({ stem, path, file, value: detection }) => ({ ...detection, stem, file, path, meta: { ...detection.meta, file } }));
   return { detections, errors };
 }

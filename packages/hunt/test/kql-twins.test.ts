@@ -5,15 +5,14 @@ import test from "ava";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DETECTIONS_DIR, loadDetections, type LoadedDetection } from "@oclog/investigate";
+import { DETECTIONS_DIR, loadDetections } from "@oclog/investigate";
 import { KQL_DIR } from "../src/kql-dir.js";
 import { loadKqlDetections, parseKqlDetection, type KqlDetection } from "../src/kql-detections.js";
 
 const { detections: sqlDetections, errors: sqlErrors } = await loadDetections(DETECTIONS_DIR);
 const { detections: twins, errors: twinErrors } = await loadKqlDetections(KQL_DIR);
 const untranslatable = JSON.parse(readFileSync(join(KQL_DIR, "untranslatable.json"), "utf8")) as unknown;
-const sqlStem = (detection: LoadedDetection) => detection.meta.file.replace(/^.*\//, "").replace(/\.sql$/, "");
-const sqlByStem = new Map(sqlDetections.map((detection) => [sqlStem(detection), detection]));
+const sqlByStem = new Map(sqlDetections.map((detection) => [detection.stem, detection]));
 
 test("every twin loads without errors", (t) => {
   t.deepEqual(sqlErrors, []);

@@ -26,6 +26,8 @@ export interface LoadedDetection {
   matchCount: number | null;
   /** Absolute path of the `.sql` file. */
   path: string;
+  /** The file name without `.sql` (the KQL twin and the scenario files name a rule by it). */
+  stem: string;
   author: string | null;
   date: string | null;
   modified: string | null;
@@ -49,7 +51,7 @@ export async function loadDetections(dir: string = DETECTIONS_DIR): Promise<{ de
       return parsed.ok ? { ok: true, id: parsed.detection.meta.id, value: parsed.detection } : parsed;
     },
   });
-  const detections = files.map(({ path, file, value: { meta, ...rest } }) => ({ meta: { ...meta, file }, path, ...rest }));
+  const detections = files.map(({ stem, path, file, value: { meta, ...rest } }) => ({ meta: { ...meta, file }, path, stem, ...rest }));
   return { detections, errors };
 }
 

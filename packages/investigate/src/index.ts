@@ -7,6 +7,8 @@ export type { CustodyEntry } from "./custody-log.js";
 export { verifyCase } from "./case-verify.js";
 export type { VerifyReport } from "./case-verify.js";
 export { runCaseQuery } from "./sql-query.js";
+export { openCaseReadOnly } from "./case-database-reader.js";
+export type { CaseDatabaseReader } from "./case-database-reader.js";
 export type { SqlResult } from "./sql-query.js";
 export { eventsTableDdl, loadEventsJsonl, EVENT_COLUMNS } from "./events-table.js";
 export { SEVERITIES, severityRank } from "./finding.js";

@@ -18,6 +18,8 @@ export interface RuleFileError {
 /** One file that parsed: where it is (absolute, and as shown to people) and what it holds. */
 export interface RuleFile<T> {
   name: string;
+  /** The name without its extension: what ties a SQL rule, its KQL twin and scenarios together. */
+  stem: string;
   path: string;
   file: string;
   value: T;
@@ -67,7 +69,7 @@ export async function loadRuleFiles<T>(
       continue;
     }
     byId.set(parsed.id, file);
-    files.push({ name, path, file, value: parsed.value });
+    files.push({ name, stem: name.slice(0, -options.extension.length), path, file, value: parsed.value });
   }
   return { files, errors };
 }

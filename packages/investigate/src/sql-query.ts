@@ -2,10 +2,8 @@
  * `oclog sql <case> "<query>"`: ad-hoc questions against a case database, opened read-only so
  * a query cannot change the evidence tables.
  */
-import { access } from "node:fs/promises";
-import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
-import { OclogError, UsageError } from "@oclog/errors";
+import { OclogError } from "@oclog/errors";
+import { openCaseReadOnly } from "./case-database-reader.js";
 
 export interface SqlResult {
   columns: string[];
@@ -14,16 +12,8 @@ export interface SqlResult {
 
 /** Runs one query against `<caseDir>/case.duckdb` (read-only) and returns JSON-safe rows. */
 export async function runCaseQuery(caseDir: string, sql: string, options: { maxRows?: number } = {}): Promise<SqlResult> {
-  const path = join(caseDir, "case.duckdb");
+  const { connection, close } = await openCaseReadOnly(caseDir);
   try {
-    await access(path);
-  } catch {
-    throw new UsageError(`no case database at ${JSON.stringify(path)}`, { hint: "Pass the case folder that `oclog investigate` printed." });
-  }
-  const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
-  const connection = await instance.connect();
-  try {
-    await connection.run("SET TimeZone = 'UTC'");
     const reader = await connection.runAndReadAll(sql);
     const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
     return { columns: reader.columnNames(), rows: rows.slice(0, options.maxRows ?? rows.length) };
@@ -33,7 +23,6 @@ export async function runCaseQuery(caseDir: string, sql: string, options: { maxR
       hint: "Tables: events, records, quarantine, evidence_files. Try: SELECT category, count(*) FROM events GROUP BY 1",
     });
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    close();
   }
 }

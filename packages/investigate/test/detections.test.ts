@@ -10,7 +10,7 @@ import { gunzipSync } from "node:zlib";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { detectSource, normalize } from "@oclog/schema";
 import { DETECTION_STATUSES, detectionFileNameProblem } from "../src/detection-header.js";
-import { DETECTIONS_DIR, loadDetections, runDetections, type LoadedDetection } from "../src/detections.js";
+import { DETECTIONS_DIR, loadDetections, runDetections } from "../src/detections.js";
 import { loadEventsJsonl } from "../src/events-table.js";
 import { SEVERITIES } from "../src/finding.js";
 import { buildFixtures, fixtureText, FIXTURES_DIR } from "./fixtures/detections/build-fixtures.js";
@@ -20,7 +20,6 @@ const samplesDir = fileURLToPath(new URL("../../../../shared/fluent-bit/samples/
 const scratch = mkdtempSync(join(tmpdir(), "oclog-detections-"));
 
 const { detections, errors: loadErrors } = await loadDetections(DETECTIONS_DIR);
-const stemOf = (detection: LoadedDetection) => detection.meta.file.replace(/^.*\//, "").replace(/\.sql$/, "");
 
 async function withEvents<T>(jsonlPath: string, fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
   const instance = await DuckDBInstance.create(":memory:");
@@ -66,7 +65,7 @@ test("file names and headers follow the conventions", (t) => {
 });
 
 test("every detection has a fixture and every fixture a detection", (t) => {
-  const stems = new Set(detections.map(stemOf));
+  const stems = new Set(detections.map((d) => d.stem));
   const fixtures = readdirSync(FIXTURES_DIR).filter((n) => n.endsWith(".jsonl")).map((n) => n.replace(/\.jsonl$/, ""));
   t.deepEqual([...fixtures].sort(), [...stems].sort());
 });
@@ -78,7 +77,7 @@ test("fixtures are what build-fixtures.ts makes from the real capture (not stale
 });
 
 for (const detection of detections) {
-  const stem = stemOf(detection);
+  const stem = detection.stem;
   test(`${stem} fires exactly match_count (${String(detection.matchCount)}) on its fixture`, async (t) => {
     const { findings, errors } = await withEvents(join(FIXTURES_DIR, `${stem}.jsonl`), (c) => runDetections(c, [detection], { rowLimit: 1000 }));
     t.deepEqual(errors, []);
@@ -95,7 +94,7 @@ for (const detection of detections) {
 }
 
 test("findings count every row, cap the rows kept and span first to last seen", async (t) => {
-  const burst = detections.find((d) => stemOf(d) === "auth_gateway_failure_burst")!;
+  const burst = detections.find((d) => d.stem === "auth_gateway_failure_burst")!;
   const { findings } = await withEvents(join(FIXTURES_DIR, "auth_gateway_failure_burst.jsonl"), (c) => runDetections(c, [burst], { rowLimit: 2 }));
   t.is(findings.length, 1);
   const finding = findings[0]!;
@@ -166,7 +165,7 @@ test("a missing detections directory is an error, not a crash", async (t) => {
 
 test("a query that fails at run time is reported and the other detections still run", async (t) => {
   const dir = mkdtempSync(join(scratch, "runtime-"));
-  const good = detections.find((d) => stemOf(d) === "tool_destructive_command")!;
+  const good = detections.find((d) => d.stem === "tool_destructive_command")!;
   const header = readFileSync(good.path, "utf8").split("\n").filter((l) => l.startsWith("--") && !l.startsWith("-- id:"));
   writeFileSync(join(dir, "tool_missing_column.sql"), ["-- id: 2b9e6c1d-7f3a-4e58-a1c2-9d8b7e6f5a40", ...header, "", "SELECT time, message, blob, line, no_such_column FROM events"].join("\n"));
   writeFileSync(join(dir, "tool_no_time_column.sql"), ["-- id: 6a1f3e9c-2d4b-4c7a-8e5f-0b9d1c3a7e62", ...header, "", "SELECT message, blob, line FROM events"].join("\n"));
