@@ -3,30 +3,61 @@
  * `fixtures/<scenario>.blobs.jsonl.gz`, one shipped record per line with its blob name (already
  * scrubbed, enveloped and, after a silence, re-timed: exactly what was uploaded). Gzipped: the
  * tailed lines carry their raw text twice (fields and `log`), as the pipeline ships them.
+ *
+ * The first line names what the capture ran (`capturedFrom`: a hash of the scenario's steps,
+ * files, pages and config), so a scenario edited without re-capturing shows as a stale fixture
+ * instead of scoring old records. Its expectations are not in the hash: changing what a
+ * scenario expects needs no new capture.
  */
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { SCENARIOS_DIR } from "./scenario-spec.js";
+import { SCENARIOS_DIR, type Scenario } from "./scenario-spec.js";
 import type { ShippedBlob } from "./ship.js";
 
 export const FIXTURES_DIR = join(SCENARIOS_DIR, "fixtures");
 export const fixturePath = (scenario: string) => join(FIXTURES_DIR, `${scenario}.blobs.jsonl.gz`);
 
-export function writeFixture(scenario: string, blobs: ShippedBlob[]): void {
-  mkdirSync(FIXTURES_DIR, { recursive: true });
-  const lines = blobs.flatMap((b) => b.lines.map((line) => JSON.stringify({ blob: b.name, record: JSON.parse(line) as unknown })));
-  writeFileSync(fixturePath(scenario), gzipSync(`${lines.join("\n")}\n`, { level: 9 }));
+/** A fixture's records and the capture inputs they came from. */
+export interface Fixture {
+  capturedFrom: string | null;
+  blobs: ShippedBlob[];
 }
 
-/** The blobs of a fixture, in file order; undefined when the scenario has none yet. */
-export function readFixture(scenario: string): ShippedBlob[] | undefined {
+/** Hash of what a capture runs (not what it expects). */
+export function captureInputsHash(scenario: Pick<Scenario, "steps" | "files" | "pages" | "config">): string {
+  const inputs = { steps: scenario.steps, files: scenario.files, pages: scenario.pages, config: scenario.config };
+  return `sha256:${createHash("sha256").update(JSON.stringify(inputs)).digest("hex")}`;
+}
+
+export function writeFixture(scenario: Scenario, blobs: ShippedBlob[]): void {
+  mkdirSync(FIXTURES_DIR, { recursive: true });
+  const header = JSON.stringify({ capturedFrom: captureInputsHash(scenario) });
+  const lines = blobs.flatMap((b) => b.lines.map((line) => JSON.stringify({ blob: b.name, record: JSON.parse(line) as unknown })));
+  writeFileSync(fixturePath(scenario.name), gzipSync(`${[header, ...lines].join("\n")}\n`, { level: 9 }));
+}
+
+/** The fixture of a scenario, blobs in file order; undefined when the scenario has none yet. */
+export function readFixture(scenario: string): Fixture | undefined {
   const path = fixturePath(scenario);
   if (!existsSync(path)) return undefined;
   const blobs = new Map<string, string[]>();
+  let capturedFrom: string | null = null;
   for (const text of gunzipSync(readFileSync(path)).toString("utf8").split("\n").filter(Boolean)) {
-    const { blob, record } = JSON.parse(text) as { blob: string; record: unknown };
-    blobs.set(blob, [...(blobs.get(blob) ?? []), JSON.stringify(record)]);
+    const line = JSON.parse(text) as { blob?: string; record?: unknown; capturedFrom?: string };
+    if (typeof line.capturedFrom === "string") {
+      capturedFrom = line.capturedFrom;
+      continue;
+    }
+    blobs.set(line.blob!, [...(blobs.get(line.blob!) ?? []), JSON.stringify(line.record)]);
   }
-  return [...blobs].map(([name, lines]) => ({ name, lines }));
+  return { capturedFrom, blobs: [...blobs].map(([name, lines]) => ({ name, lines })) };
+}
+
+/** Why a fixture cannot stand for its scenario now, or null when it can. */
+export function staleFixtureProblem(scenario: Scenario, fixture: Fixture): string | null {
+  if (fixture.capturedFrom === captureInputsHash(scenario)) return null;
+  const how = `re-capture: \`pnpm scenarios --only ${scenario.name} --update-fixtures\``;
+  return fixture.capturedFrom === null ? `${scenario.name}: the fixture does not say what it was captured from; ${how}` : `${scenario.name}: the scenario's steps, files, pages or config changed since its fixture was captured; ${how}`;
 }

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { DETECTIONS_DIR, loadDetections, startAzurite } from "@oclog/investigate";
 import { captureScenario } from "./capture-scenario.js";
-import { readFixture, writeFixture } from "./fixtures.js";
+import { readFixture, staleFixtureProblem, writeFixture } from "./fixtures.js";
 import { renderMatrix, totals } from "./matrix.js";
 import { loadScenarios, type Scenario } from "./scenario-spec.js";
 import { investigateScenario, scenarioUser, scoreScenario, type ScenarioScore } from "./score.js";
@@ -42,13 +42,15 @@ interface ShippedRun {
 /** Blobs of one scenario: captured live (and shipped), or read from its fixture. */
 async function blobsFor(scenario: Scenario, options: RunOptions): Promise<ShippedRun> {
   if (options.fromFixtures) {
-    const blobs = readFixture(scenario.name);
-    if (!blobs) throw new Error(`${scenario.name}: no fixture; run \`pnpm scenarios --only ${scenario.name} --update-fixtures\``);
-    return { blobs, secrets: [] };
+    const fixture = readFixture(scenario.name);
+    if (!fixture) throw new Error(`${scenario.name}: no fixture; run \`pnpm scenarios --only ${scenario.name} --update-fixtures\``);
+    const stale = staleFixtureProblem(scenario, fixture);
+    if (stale !== null) throw new Error(stale);
+    return { blobs: fixture.blobs, secrets: [] };
   }
   const capture = await captureScenario(scenario);
   const blobs = shipRecords(capture.records, { user: scenarioUser(scenario), host: `vm-${scenario.name}`.slice(0, 40), silences: capture.silences });
-  if (options.updateFixtures) writeFixture(scenario.name, blobs);
+  if (options.updateFixtures) writeFixture(scenario, blobs);
   return { blobs, secrets: capture.secrets, internetRequests: capture.internetRequests };
 }
 

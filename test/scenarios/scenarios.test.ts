@@ -8,7 +8,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
 import { DETECTIONS_DIR, loadDetections } from "@oclog/investigate";
-import { fixturePath, readFixture } from "./fixtures.js";
+import { fixturePath, readFixture, staleFixtureProblem } from "./fixtures.js";
 import { renderMatrix, totals } from "./matrix.js";
 import { runScenarios } from "./run-scenarios.js";
 import { loadScenarios, SCENARIOS_DIR } from "./scenario-spec.js";
@@ -25,6 +25,16 @@ test("at least 8 attack and 4 benign scenarios, each with techniques (attacks) a
     t.true(existsSync(fixturePath(s.name)), `${s.name}: no fixture; run \`pnpm scenarios --only ${s.name} --update-fixtures\``);
     for (const e of s.expect) t.true(stems.includes(e.detection), `${s.name} expects unknown detection ${e.detection}`);
   }
+});
+
+test("every fixture was captured from its scenario's steps, files, pages and config as they are now", (t) => {
+  for (const s of scenarios) {
+    const fixture = readFixture(s.name);
+    if (fixture) t.is(staleFixtureProblem(s, fixture), null);
+  }
+  // Liveness: an edited step makes the fixture stale.
+  const edited = { ...scenarios[0]!, steps: [...scenarios[0]!.steps, { wrongToken: 1 }] };
+  t.regex(staleFixtureProblem(edited, readFixture(edited.name)!) ?? "", /changed since its fixture was captured.*--update-fixtures/);
 });
 
 test.serial("from the fixtures: recall 100% at the expected severities, no medium+ finding on a benign run", async (t) => {
@@ -58,7 +68,7 @@ test("every detection is exercised by a scenario, or uncovered.json says why and
 test("fixtures are scrubbed: no temp paths, hostname, ports, keys or real account data", (t) => {
   const host = hostname();
   for (const s of scenarios) {
-    const blobs = readFixture(s.name) ?? [];
+    const blobs = readFixture(s.name)?.blobs ?? [];
     const text = blobs.flatMap((b) => b.lines).join("\n");
     t.false(text.includes("/tmp/oclog-scenario-"), `${s.name}: a temp path`);
     t.false(host.length > 3 && text.includes(host), `${s.name}: this machine's hostname`);
