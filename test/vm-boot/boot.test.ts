@@ -152,6 +152,10 @@ test("the collector reads OpenClaw's state through CAP_DAC_READ_SEARCH alone and
   t.is(f["collect-state-node"], "directory", `stat as the collector: ${f["collect-state-stat"]}`);
   t.is(f["collect-state-list"], "readable");
   t.is(f["collect-state-write"], "denied");
+  // Node 24 reads SQLite itself: the image has no compiled better-sqlite3 and no compiler.
+  t.is(f["collect-sqlite"], "node:sqlite");
+  t.is(f["collect-store-errors"], "0", "a store the collector could not read (see the guest journal)");
+  t.log(`the collector found ${f["collect-stores"]} store(s) and read ${f["collect-read"]} record(s) from them during the boot`);
 });
 
 test("the gateway token is in no file, no process's argv and not in the journal", async (t) => {

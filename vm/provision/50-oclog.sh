@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # The oclog CLI (collector, guard, SAS install) into /opt/oclog/lib, from the bundle's
-# `pnpm deploy` of @oclog/cli. Its one native module, better-sqlite3, is compiled here from the
-# source in the bundle against this Node (the host's build is for the host's Node); the
-# compiler is installed for that build and removed after it.
+# `pnpm deploy` of @oclog/cli. Nothing is compiled here: on this Node (24) the collector reads
+# SQLite through the built-in node:sqlite (packages/collect/src/sqlite-driver.ts), so the
+# bundle's better-sqlite3 stays unbuilt and is never loaded, and no compiler comes onto the VM.
 set -euo pipefail
 STEP=oclog
 # shellcheck source=lib.sh
@@ -19,19 +19,7 @@ if [ "$want" != "$have" ]; then
   rm -rf /opt/oclog/lib.new
   install -d -m 0755 /opt/oclog/lib.new
   tar -xzf "$TARBALL" -C /opt/oclog/lib.new --no-same-owner
-  build_deps=(build-essential python3)
-  preinstalled=()
-  for pkg in "${build_deps[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" && preinstalled+=("$pkg")
-  done
-  apt_install "${build_deps[@]}"
-  gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
-  for module in /opt/oclog/lib.new/node_modules/.pnpm/better-sqlite3@*/node_modules/better-sqlite3; do
-    (cd "$module" && node "$gyp" rebuild --release --nodedir=/usr >/dev/null)
-  done
-  if [ "${#preinstalled[@]}" -eq 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq --autoremove "${build_deps[@]}"
-  fi
+  node -e 'require("node:sqlite")' 2>/dev/null || die "this Node ($(node --version)) has no node:sqlite, which the collector needs here (vm/versions.env pins Node 24)"
   printf '%s\n' "$want" >/opt/oclog/lib.new/.bundle-sha256
   chown -R root:root /opt/oclog/lib.new
   chmod -R go-w /opt/oclog/lib.new

@@ -9,3 +9,4 @@ export type { CollectedRecord } from "./collected-record.js";
 export { CursorFile } from "./cursor-file.js";
 export { Spool } from "./spool.js";
 export { decodeZstd, ZSTD_DECODER } from "./zstd.js";
+export { SQLITE_DRIVER } from "./sqlite-driver.js";

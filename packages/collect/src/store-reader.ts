@@ -4,8 +4,8 @@
  * are monotonic: audit_events.sequence is AUTOINCREMENT; transcript_events has no sequence of
  * its own across sessions, so its rowid (assigned in commit order) is the position.
  */
-import Database from "better-sqlite3";
 import { OclogError } from "@oclog/errors";
+import { openReadOnly, type ReadOnlyDatabase } from "./sqlite-driver.js";
 import type { Store } from "./store-discovery.js";
 
 export interface TranscriptRow {
@@ -13,7 +13,7 @@ export interface TranscriptRow {
   session_id: string;
   seq: number;
   event_json: string | null;
-  event_zstd: Buffer | null;
+  event_zstd: Uint8Array | null;
   created_at: number;
 }
 
@@ -45,7 +45,7 @@ const QUERIES = {
 
 export class StoreReader {
   readonly store: Store;
-  #db: Database.Database | undefined;
+  #db: ReadOnlyDatabase | undefined;
 
   constructor(store: Store) {
     this.store = store;
@@ -54,8 +54,8 @@ export class StoreReader {
   /** Up to `limit` rows after `position`, oldest first. */
   read(position: number, limit: number): (TranscriptRow | LedgerRow | ConfigAuditRow)[] {
     try {
-      this.#db ??= new Database(this.store.path, { readonly: true, fileMustExist: true, timeout: 5_000 });
-      return this.#db.prepare(QUERIES[this.store.kind]).all(position, limit) as (TranscriptRow | LedgerRow | ConfigAuditRow)[];
+      this.#db ??= openReadOnly(this.store.path, 5_000);
+      return this.#db.all(QUERIES[this.store.kind], position, limit) as (TranscriptRow | LedgerRow | ConfigAuditRow)[];
     } catch (error) {
       this.close();
       // OpenClaw creates a new agent's database file before its tables: nothing to read yet.

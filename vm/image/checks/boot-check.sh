@@ -162,6 +162,12 @@ fact gateway-same-process "$([ -n "$up_pid" ] && [ "$up_pid" != 0 ] && [ "$(syst
 fact gateway-restarts "$(systemctl show -p NRestarts --value openclaw.service)"
 # "active" alone passes a unit caught between restarts: count them too.
 fact collect-restarts "$(systemctl show -p NRestarts --value oclog-collect.service)"
+# The collector service as it ran this boot: which SQLite binding, what it read, whether a store failed.
+collect_log="$(journalctl --no-pager -o cat -u oclog-collect.service)"
+fact collect-sqlite "$(printf '%s\n' "$collect_log" | sed -n 's/^collect: start .*sqlite=\([^ ]*\).*/\1/p' | head -1)"
+fact collect-stores "$(printf '%s\n' "$collect_log" | grep -c '^collect: store.found')"
+fact collect-read "$(printf '%s\n' "$collect_log" | sed -n 's/^collect: cycle read=\([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }')"
+fact collect-store-errors "$(printf '%s\n' "$collect_log" | grep -c 'cannot read \|E_STORE_READ')"
 fact gateway-still-active "$(systemctl is-active openclaw.service)"
 fact failed-units "$(systemctl list-units --failed --no-legend --plain | awk '{ print $1 }' | paste -sd, -)"
 

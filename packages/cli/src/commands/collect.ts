@@ -1,7 +1,7 @@
 /** `oclog collect`: ship OpenClaw's SQLite stores to Fluent Bit's forward input until stopped (or once). */
 import { statSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
-import { Collector, ZSTD_DECODER, type CycleResult } from "@oclog/collect";
+import { Collector, SQLITE_DRIVER, ZSTD_DECODER, type CycleResult } from "@oclog/collect";
 import { ExitCode, ExitError, UsageError } from "@oclog/errors";
 import { Emitter, loadRedactionLiterals, type ForwardEndpoint } from "@oclog/schema";
 import type { Output } from "../output.js";
@@ -75,7 +75,7 @@ export async function collectCommand(options: CollectOptions, output: Output, si
     redactionLiterals: literals,
     log,
   });
-  log("start", { stateDir: options.stateDir, endpoint: "path" in endpoint ? `unix:${endpoint.path}` : `${endpoint.host}:${endpoint.port}`, zstd: ZSTD_DECODER, literals: literals.length, spooled: collector.spool.records });
+  log("start", { stateDir: options.stateDir, endpoint: "path" in endpoint ? `unix:${endpoint.path}` : `${endpoint.host}:${endpoint.port}`, zstd: ZSTD_DECODER, sqlite: SQLITE_DRIVER, literals: literals.length, spooled: collector.spool.records });
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once("SIGTERM", onSignal);
