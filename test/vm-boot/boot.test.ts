@@ -1,6 +1,6 @@
 // The VM image booted under real systemd (QEMU, software emulation): the hardening the static
-// checks score, proven by what the booted guest itself reports. Run by `pnpm test:vm` (not yet by
-// the test command: vm/image/README.md "Status"); the image is built or reused first (vm/image/build.sh).
+// checks score, proven by what the booted guest itself reports. Run by `pnpm test:vm`, which the test
+// command runs after the main suite; the image is built or reused first (vm/image/build.sh).
 //
 // Fluent Bit is not in Debian's archive and its own repository is out of reach here, so the
 // image has no Fluent Bit: the build succeeds without it, the guest reports fluent-bit.service
@@ -154,6 +154,11 @@ test("the collector reads OpenClaw's state through CAP_DAC_READ_SEARCH alone and
   t.is(f["collect-state-write"], "denied");
   // Node 24 reads SQLite itself: the image has no compiled better-sqlite3 and no compiler.
   t.is(f["collect-sqlite"], "node:sqlite");
+  // OpenClaw's ledger database: audit_events and the config audit. Found only with the unit's
+  // SecureBits=no-setuid-fixup (access() drops the capability otherwise).
+  t.is(f["collect-once-stores"], "2", `oclog collect --once under the collector's sandbox: ${f["collect-once-result"]}`);
+  t.notRegex(f["collect-once-result"] ?? "", /cannot read/);
+  t.is(f["collect-stores"], "2", "the collector service found the ledger's two stores");
   t.is(f["collect-store-errors"], "0", "a store the collector could not read (see the guest journal)");
   t.log(`the collector found ${f["collect-stores"]} store(s) and read ${f["collect-read"]} record(s) from them during the boot`);
 });

@@ -12,7 +12,7 @@ import { configAuditRecord, ledgerRecord, transcriptRecord, type CollectedRecord
 import { CursorFile } from "./cursor-file.js";
 import { Spool } from "./spool.js";
 import { discoverStores, type Store } from "./store-discovery.js";
-import { StoreReader, type ConfigAuditRow, type LedgerRow, type TranscriptRow } from "./store-reader.js";
+import { StoreNotReadyError, StoreReader, type ConfigAuditRow, type LedgerRow, type TranscriptRow } from "./store-reader.js";
 
 /** Where records go: the schema package's Emitter, or anything acknowledging the same way. */
 export interface RecordSender {
@@ -51,6 +51,7 @@ export class Collector {
   readonly spool: Spool;
   readonly #options: Required<Omit<CollectorOptions, "redactionLiterals" | "log">> & Pick<CollectorOptions, "redactionLiterals" | "log">;
   readonly #readers = new Map<string, StoreReader>();
+  readonly #waiting = new Set<string>();
 
   constructor(options: CollectorOptions) {
     this.#options = { batchSize: 500, spoolLimitBytes: 256 * 1024 * 1024, ...options };
@@ -82,7 +83,17 @@ export class Collector {
       }
       let position = Math.max(this.cursors.position(store.name), this.spool.spooledPosition(store.name));
       while (!this.spool.full) {
-        const rows = reader.read(position, this.#options.batchSize);
+        let rows: (TranscriptRow | LedgerRow | ConfigAuditRow)[];
+        try {
+          rows = reader.read(position, this.#options.batchSize);
+        } catch (error) {
+          if (!(error instanceof StoreNotReadyError)) throw error;
+          // Said once per store until it reads again: every poll would flood the journal.
+          if (!this.#waiting.has(store.name)) this.#log("store.waiting", { store: store.name, reason: error.message });
+          this.#waiting.add(store.name);
+          break;
+        }
+        this.#waiting.delete(store.name);
         if (rows.length === 0) break;
         const records = this.#records(store, rows).map((r) => {
           const redacted = redactRecord(r.record, this.#options.redactionLiterals ? { literals: this.#options.redactionLiterals } : {});

@@ -37,6 +37,20 @@ const nodeSqlite = builtIn();
 /** Which SQLite binding this process uses (logged by `oclog collect` at start). */
 export const SQLITE_DRIVER: "node:sqlite" | "better-sqlite3" = nodeSqlite ? "node:sqlite" : "better-sqlite3";
 
+// SQLITE_READONLY_DIRECTORY and SQLITE_READONLY_CANTINIT (extended codes, as numbers in node:sqlite).
+const WAL_INDEX_UNAVAILABLE = new Set([1544, 1288, "SQLITE_READONLY_DIRECTORY", "SQLITE_READONLY_CANTINIT"]);
+
+/**
+ * Whether `error` says a read-only connection cannot set up the WAL index: a WAL database whose
+ * `-shm` is absent while its directory is read-only to us (the writer is not running and has
+ * checkpointed). Nothing is lost: the rows are in the database file, readable once the writer
+ * opens it again.
+ */
+export function isWalIndexUnavailable(error: unknown): boolean {
+  const { errcode, code } = (error ?? {}) as { errcode?: number; code?: string };
+  return WAL_INDEX_UNAVAILABLE.has(errcode ?? -1) || WAL_INDEX_UNAVAILABLE.has(code ?? "");
+}
+
 /** Opens `path` read-only (it must exist), waiting up to `timeoutMs` for a lock. */
 export function openReadOnly(path: string, timeoutMs: number): ReadOnlyDatabase {
   if (nodeSqlite) {

@@ -5,7 +5,7 @@
  * its own across sessions, so its rowid (assigned in commit order) is the position.
  */
 import { OclogError } from "@oclog/errors";
-import { openReadOnly, type ReadOnlyDatabase } from "./sqlite-driver.js";
+import { isWalIndexUnavailable, openReadOnly, type ReadOnlyDatabase } from "./sqlite-driver.js";
 import type { Store } from "./store-discovery.js";
 
 export interface TranscriptRow {
@@ -37,6 +37,13 @@ export class StoreReadError extends OclogError {
   }
 }
 
+/** The store cannot be read just now and will be tried again (see `isWalIndexUnavailable`). */
+export class StoreNotReadyError extends OclogError {
+  constructor(store: Store, cause: unknown) {
+    super("E_STORE_NOT_READY", `${store.name} cannot be read until OpenClaw opens it again: ${(cause as Error).message}`, { context: { store: store.name }, cause });
+  }
+}
+
 const QUERIES = {
   transcript: "SELECT rowid AS position, session_id, seq, event_json, event_zstd, created_at FROM transcript_events WHERE rowid > ? ORDER BY rowid LIMIT ?",
   ledger: "SELECT sequence AS position, * FROM audit_events WHERE sequence > ? ORDER BY sequence LIMIT ?",
@@ -60,6 +67,7 @@ export class StoreReader {
       this.close();
       // OpenClaw creates a new agent's database file before its tables: nothing to read yet.
       if (/no such table/.test((error as Error).message)) return [];
+      if (isWalIndexUnavailable(error)) throw new StoreNotReadyError(this.store, error);
       throw new StoreReadError(this.store, error);
     }
   }
