@@ -5,6 +5,7 @@
  * library underneath (WAL snapshots, busy timeout). `OCLOG_SQLITE=better-sqlite3` forces the
  * native module where both exist, for tests and comparisons.
  */
+import { statSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -37,18 +38,21 @@ const nodeSqlite = builtIn();
 /** Which SQLite binding this process uses (logged by `oclog collect` at start). */
 export const SQLITE_DRIVER: "node:sqlite" | "better-sqlite3" = nodeSqlite ? "node:sqlite" : "better-sqlite3";
 
-// SQLITE_READONLY_DIRECTORY and SQLITE_READONLY_CANTINIT (extended codes, as numbers in node:sqlite).
-const WAL_INDEX_UNAVAILABLE = new Set([1544, 1288, "SQLITE_READONLY_DIRECTORY", "SQLITE_READONLY_CANTINIT"]);
-
 /**
- * Whether `error` says a read-only connection cannot set up the WAL index: a WAL database whose
- * `-shm` is absent while its directory is read-only to us (the writer is not running and has
- * checkpointed). Nothing is lost: the rows are in the database file, readable once the writer
- * opens it again.
+ * Whether `error`, from opening or reading the WAL database at `path`, means that a read-only
+ * connection cannot set up the WAL index: there is no `<path>-shm` and we may not create one
+ * (OpenClaw is not running, its last connection closed and checkpointed, and OpenClaw's state is
+ * read-only to the collector). SQLite says so as SQLITE_CANTOPEN on a read-only mount and as
+ * SQLITE_READONLY_DIRECTORY/_CANTINIT on a directory we may not write. Nothing is lost: the rows
+ * are in the database file, and are read once OpenClaw opens it again.
  */
-export function isWalIndexUnavailable(error: unknown): boolean {
+export function isWalIndexUnavailable(error: unknown, path: string): boolean {
   const { errcode, code } = (error ?? {}) as { errcode?: number; code?: string };
-  return WAL_INDEX_UNAVAILABLE.has(errcode ?? -1) || WAL_INDEX_UNAVAILABLE.has(code ?? "");
+  const primary = typeof errcode === "number" ? errcode & 0xff : undefined;
+  const sqliteSays = primary === 14 || primary === 8 || /^SQLITE_(CANTOPEN|READONLY)/.test(code ?? "");
+  // statSync, not existsSync: it does not depend on access() honouring the read capability.
+  const exists = (p: string) => statSync(p, { throwIfNoEntry: false }) !== undefined;
+  return sqliteSays && exists(path) && !exists(`${path}-shm`);
 }
 
 /** Opens `path` read-only (it must exist), waiting up to `timeoutMs` for a lock. */

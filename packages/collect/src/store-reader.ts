@@ -67,7 +67,7 @@ export class StoreReader {
       this.close();
       // OpenClaw creates a new agent's database file before its tables: nothing to read yet.
       if (/no such table/.test((error as Error).message)) return [];
-      if (isWalIndexUnavailable(error)) throw new StoreNotReadyError(this.store, error);
+      if (isWalIndexUnavailable(error, this.store.path)) throw new StoreNotReadyError(this.store, error);
       throw new StoreReadError(this.store, error);
     }
   }

@@ -1,6 +1,7 @@
 // The collector as its unit runs it on the VM: a uid of its own that reads OpenClaw's 0700
 // directories through CAP_DAC_READ_SEARCH alone (vm/systemd/oclog-collect.service), on Node 24.
-// Real kernel credentials through util-linux's setpriv, no mocks. access() (Node's existsSync,
+// Real kernel credentials through util-linux's setpriv, and OpenClaw's state bind-mounted
+// read-only in a private mount namespace (unshare), as the unit's ReadOnlyPaths= does; no mocks. access() (Node's existsSync,
 // SQLite's checks for the -wal and -shm files) drops the capability for a non-root uid unless
 // the securebit no-setuid-fixup is set: without it the collector finds no store at all.
 import { spawnSync } from "node:child_process";
@@ -20,8 +21,11 @@ function collectAs(nodeBin: string, stateDir: string, securebits: boolean): { re
   chownSync(cursors, NOBODY, NOBODY);
   const child = fileURLToPath(new URL("./collect-child.ts", import.meta.url));
   const run = spawnSync(
-    "setpriv",
+    "unshare",
     [
+      "--mount", "--propagation", "private", "--",
+      "sh", "-c", 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"', stateDir,
+      "setpriv",
       `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups",
       "--inh-caps=-all,+dac_read_search", "--ambient-caps=+dac_read_search", "--bounding-set=-all,+dac_read_search",
       ...(securebits ? ["--securebits=+no_setuid_fixup"] : []),
