@@ -75,6 +75,12 @@ test("the image boots, runs the checks after multi-user and powers off", async (
   t.is(result.rc, 0, `check.sh exited ${result.rc}`);
 });
 
+test("nothing is compiled on the VM: no compiler, no built native addon in the oclog CLI", async (t) => {
+  const f = await facts(t);
+  t.is(f["compilers"], "", "cc, gcc, g++ and make are absent");
+  t.is(f["native-addons-built"], "0", "the collector uses node:sqlite on the VM; the host's better-sqlite3 build is not carried over");
+});
+
 test("Fluent Bit is not installed in this image (not in Debian's archive, its repository unreachable here)", async (t) => {
   t.is((await facts(t))["fluent-bit-unit"], "absent", "if it is present now, turn this into a check that it runs");
 });

@@ -19,6 +19,8 @@ if [ "$want" != "$have" ]; then
   rm -rf /opt/oclog/lib.new
   install -d -m 0755 /opt/oclog/lib.new
   tar -xzf "$TARBALL" -C /opt/oclog/lib.new --no-same-owner
+  # The bundle carries better-sqlite3 as the host built it (for the host's Node): not for this one.
+  rm -rf /opt/oclog/lib.new/node_modules/.pnpm/better-sqlite3@*/node_modules/better-sqlite3/build
   node -e 'require("node:sqlite")' 2>/dev/null || die "this Node ($(node --version)) has no node:sqlite, which the collector needs here (vm/versions.env pins Node 24)"
   printf '%s\n' "$want" >/opt/oclog/lib.new/.bundle-sha256
   chown -R root:root /opt/oclog/lib.new

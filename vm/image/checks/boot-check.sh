@@ -21,6 +21,9 @@ install_state() { install -m 0644 -o root -g oclog-state "$share/$1" /run/oclog/
 
 fact boot-seconds "$(cut -d' ' -f1 /proc/uptime)"
 fact fluent-bit-unit "$(systemctl cat fluent-bit.service >/dev/null 2>&1 && echo present || echo absent)"
+# Provisioning builds nothing on the VM: no compiler, no node-gyp output.
+fact compilers "$(for c in cc gcc g++ make; do command -v "$c"; done | paste -sd, -)"
+fact native-addons-built "$(find /opt/oclog/lib -path '*/build/Release/*.node' 2>/dev/null | wc -l)"
 # The image's one change to OpenClaw (vm/image/rootfs/openclaw-startup-budgets.sh): how many
 # start-up budgets were raised for emulation.
 fact openclaw-budgets-raised "$(grep -c ' -> ' /opt/oclog/image/openclaw-startup-budgets.txt 2>/dev/null || echo 0)"
