@@ -2,8 +2,7 @@
  * Read-only SQLite for the collector. Node >= 22.13 has SQLite built in (`node:sqlite`; the VM
  * runs Node 24), so the VM needs no native module and no compiler at provisioning; Node 20 (the
  * host's floor) has none, so there better-sqlite3 does the work. Both are the same SQLite
- * library underneath (WAL snapshots, busy timeout). `OCLOG_SQLITE=better-sqlite3` forces the
- * native module where both exist, for tests and comparisons.
+ * library underneath (WAL snapshots, busy timeout).
  */
 import { statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -25,7 +24,6 @@ interface NodeSqlite {
 }
 
 function builtIn(): NodeSqlite | undefined {
-  if (process.env.OCLOG_SQLITE === "better-sqlite3") return undefined;
   try {
     return require("node:sqlite") as NodeSqlite;
   } catch {

@@ -1,25 +1,44 @@
-// The collector as its unit runs it on the VM: a uid of its own that reads OpenClaw's 0700
-// directories through CAP_DAC_READ_SEARCH alone (vm/systemd/oclog-collect.service), on Node 24.
-// Real kernel credentials through util-linux's setpriv, and OpenClaw's state bind-mounted
-// read-only in a private mount namespace (unshare), as the unit's ReadOnlyPaths= does; no mocks. access() (Node's existsSync,
-// SQLite's checks for the -wal and -shm files) drops the capability for a non-root uid unless
-// the securebit no-setuid-fixup is set: without it the collector finds no store at all.
+// The collector as its unit runs it on the VM (vm/systemd/oclog-collect.service): on Node 24, as
+// a uid of its own that reads OpenClaw's 0700 directories through CAP_DAC_READ_SEARCH alone, with
+// OpenClaw's state bind-mounted read-only as the unit's ReadOnlyPaths= does. Real kernel
+// credentials (util-linux's setpriv) in a private mount namespace (unshare); no mocks.
+// access() (Node's existsSync, SQLite's checks for the -wal and -shm files) drops the capability
+// for a non-root uid unless the securebit no-setuid-fixup is set: without it nothing is found.
 import { spawnSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import { ensureOpenClaw } from "../../../test/openclaw/install.js";
+import { childArgs } from "./child-command.js";
 import { OpenClawState } from "./openclaw-state.js";
 
 const NOBODY = 65534;
 const UNIT = fileURLToPath(new URL("../../../vm/systemd/oclog-collect.service", import.meta.url));
 
+/** OpenClaw's state with its real rows (written, not yet shipped), its directories 0700 as OpenClaw makes them. */
+function openClawState(name: string): { state: OpenClawState; expected: string[] } {
+  const state = new OpenClawState(join(mkdtempSync(join(tmpdir(), `oclog-collect-cap-${name}-`)), "openclaw"));
+  const expected = [...state.appendTranscript("main"), ...state.appendLedger("a"), ...state.appendConfigAudit("a")];
+  for (const dir of ["", "state", "agents", "agents/main", "agents/main/agent"]) chmodSync(join(state.dir, dir), 0o700);
+  return { state, expected };
+}
+
+/** Node 24 for the child, or a failed test when this process may not switch uids. */
+async function node24AsRoot(t: ExecutionContext): Promise<string | undefined> {
+  t.timeout(300_000);
+  if (process.getuid?.() !== 0) {
+    t.fail("needs root: the test switches to another uid with setpriv, as systemd does for the unit");
+    return undefined;
+  }
+  return (await ensureOpenClaw()).nodeBin;
+}
+
+/** `oclog collect --once` as uid nobody with only CAP_DAC_READ_SEARCH, on a read-only bind of `stateDir`. */
 function collectAs(nodeBin: string, stateDir: string, securebits: boolean): { read: number; stores: number; waiting: number; stderr: string } {
   const cursors = mkdtempSync(join(tmpdir(), "oclog-collect-cap-cursors-"));
   chownSync(cursors, NOBODY, NOBODY);
-  const child = fileURLToPath(new URL("./collect-child.ts", import.meta.url));
   const run = spawnSync(
     "unshare",
     [
@@ -29,8 +48,8 @@ function collectAs(nodeBin: string, stateDir: string, securebits: boolean): { re
       `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups",
       "--inh-caps=-all,+dac_read_search", "--ambient-caps=+dac_read_search", "--bounding-set=-all,+dac_read_search",
       ...(securebits ? ["--securebits=+no_setuid_fixup"] : []),
-      nodeBin, "--import", "tsx", "--conditions=oclog-source", child,
-      "--once", "--json", "--state-dir", stateDir, "--socket", join(cursors, "no-fluent-bit.sock"), "--collector-state", cursors, "--ack-timeout-ms", "200",
+      nodeBin,
+      ...childArgs("collect-child.ts", ["--once", "--json", "--state-dir", stateDir, "--socket", join(cursors, "no-fluent-bit.sock"), "--collector-state", cursors, "--ack-timeout-ms", "200"]),
     ],
     { encoding: "utf8", timeout: 120_000 },
   );
@@ -42,18 +61,12 @@ function collectAs(nodeBin: string, stateDir: string, securebits: boolean): { re
 }
 
 test("as its own uid with only CAP_DAC_READ_SEARCH, the collector reads every row under OpenClaw's 0700 directories, WAL included", async (t) => {
-  t.timeout(300_000);
-  if (process.getuid?.() !== 0) return t.fail("needs root: the test switches to another uid with setpriv, as systemd does for the unit");
+  const nodeBin = await node24AsRoot(t);
+  if (!nodeBin) return;
   t.regex(readFileSync(UNIT, "utf8"), /^SecureBits=no-setuid-fixup$/m, "the unit sets the bit this test depends on");
-  const { nodeBin } = await ensureOpenClaw();
-  const root = mkdtempSync(join(tmpdir(), "oclog-collect-cap-"));
-  const state = new OpenClawState(join(root, "openclaw"));
+  // The writer stays open, so the rows sit in the -wal file, as they do while the gateway runs.
+  const { state, expected } = openClawState("running");
   try {
-    // The writer stays open, so the rows sit in the -wal file, as they do while the gateway runs.
-    const expected = [...state.appendTranscript("main"), ...state.appendLedger("a"), ...state.appendConfigAudit("a")];
-    for (const dir of ["", "state", "agents", "agents/main", "agents/main/agent"]) chmodSync(join(state.dir, dir), 0o700);
-    chmodSync(root, 0o700);
-
     const withBit = collectAs(nodeBin, state.dir, true);
     t.is(withBit.stores, 3, withBit.stderr);
     t.is(withBit.read, expected.length, withBit.stderr);
@@ -68,14 +81,10 @@ test("as its own uid with only CAP_DAC_READ_SEARCH, the collector reads every ro
 });
 
 test("with OpenClaw stopped (no -shm, read-only to the collector) stores wait without error, and are read once it runs again", async (t) => {
-  t.timeout(300_000);
-  if (process.getuid?.() !== 0) return t.fail("needs root: the test switches to another uid with setpriv, as systemd does for the unit");
-  const { nodeBin } = await ensureOpenClaw();
-  const root = mkdtempSync(join(tmpdir(), "oclog-collect-cap-stopped-"));
-  const stopped = new OpenClawState(join(root, "openclaw"));
-  const expected = [...stopped.appendTranscript("main"), ...stopped.appendLedger("a"), ...stopped.appendConfigAudit("a")];
+  const nodeBin = await node24AsRoot(t);
+  if (!nodeBin) return;
+  const { state: stopped, expected } = openClawState("stopped");
   stopped.close();
-  for (const dir of ["", "state", "agents", "agents/main", "agents/main/agent"]) chmodSync(join(stopped.dir, dir), 0o700);
   t.false(existsSync(join(stopped.dir, "state", "openclaw.sqlite-shm")), "a clean close removes the WAL index");
 
   const waiting = collectAs(nodeBin, stopped.dir, true);

@@ -5,9 +5,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import test from "ava";
 import { ensureOpenClaw } from "../../../test/openclaw/install.js";
+import { childArgs } from "./child-command.js";
 import { OpenClawState } from "./openclaw-state.js";
 import { duplicates, Receiver } from "./receiver.js";
 
@@ -20,7 +20,7 @@ test("under Node 24 `oclog collect --once` reads through node:sqlite and every r
   const expected = [...state.appendTranscript("main"), ...state.appendLedger("a"), ...state.appendConfigAudit("a")];
   await receiver.start();
   try {
-    const child = spawn(nodeBin, ["--import", "tsx", "--conditions=oclog-source", fileURLToPath(new URL("./collect-child.ts", import.meta.url)), "--once", "--json", "--state-dir", state.dir, "--socket", receiver.path, "--collector-state", join(root, "collector")], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(nodeBin, childArgs("collect-child.ts", ["--once", "--json", "--state-dir", state.dir, "--socket", receiver.path, "--collector-state", join(root, "collector")]), { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (b: Buffer) => (stdout += b.toString("utf8")));

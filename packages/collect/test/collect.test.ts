@@ -5,14 +5,13 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import test from "ava";
 import { Collector, type CollectorOptions } from "@oclog/collect";
 import { Emitter } from "@oclog/schema";
+import { childArgs } from "./child-command.js";
 import { CONFIG_AUDIT_ROWS, LEDGER_ROWS, OpenClawState, TRANSCRIPT_ROWS } from "./openclaw-state.js";
 import { duplicates, Receiver } from "./receiver.js";
 
-const TSX = ["--import", "tsx", "--conditions=oclog-source"];
 
 function setup(name: string) {
   const root = mkdtempSync(join(tmpdir(), `oclog-collect-${name}-`));
@@ -133,7 +132,7 @@ test("kill -9 mid-stream: nothing is lost; at most the one batch in flight is se
   for (let i = 0; i < 15; i++) expected.push(...state.appendTranscript("main", `22222222-2222-4222-8222-${String(i).padStart(12, "0")}`), ...state.appendLedger(`k${i}`));
   await receiver.start();
   const batchSize = 40;
-  const child = spawn(process.execPath, [...TSX, fileURLToPath(new URL("./collect-child.ts", import.meta.url)), "--state-dir", state.dir, "--socket", receiver.path, "--collector-state", join(root, "collector"), "--batch-size", String(batchSize)], { stdio: "ignore" });
+  const child = spawn(process.execPath, childArgs("collect-child.ts", ["--state-dir", state.dir, "--socket", receiver.path, "--collector-state", join(root, "collector"), "--batch-size", String(batchSize)]), { stdio: "ignore" });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   await receiver.waitFor(Math.floor(expected.length / 3));
   child.kill("SIGKILL");
@@ -167,7 +166,7 @@ test("a database written by another process while collecting loses nothing", asy
   await receiver.start();
   const c = collector({ batchSize: 25 });
   const sessions = 12;
-  const writer = spawn(process.execPath, [...TSX, fileURLToPath(new URL("./writer-child.ts", import.meta.url)), state.dir, String(sessions)], { stdio: ["ignore", "ignore", "pipe"] });
+  const writer = spawn(process.execPath, childArgs("writer-child.ts", [state.dir, String(sessions)]), { stdio: ["ignore", "ignore", "pipe"] });
   let writerErr = "";
   writer.stderr.on("data", (d) => (writerErr += String(d)));
   let writerDone = false;
