@@ -4,10 +4,12 @@
 -- severity: medium
 -- tags: [attack.t1053.003, attack.t1053]
 -- description: A client (the CLI, a paired device, the control UI) added or changed an OpenClaw cron job
---   through the gateway API ("⇄ res ✓ cron.add" or "cron.update"). A job runs an agent message or a shell
---   command (`--command`, run as sh -lc on the gateway host) on a schedule, unattended, so it is the
---   gateway's own persistence mechanism. The jobs OpenClaw manages itself (heartbeat, dreaming, skill
---   review) are added in-process and log only "cron: job added", so they do not match.
+--   through the gateway API. A job runs an agent message or a shell command (`--command`, run as sh -lc on
+--   the gateway host) on a schedule, unattended, so it is the gateway's own persistence mechanism. The
+--   API's handlers log "cron: job added" / "cron: job updated" under the `gateway` subsystem on every call;
+--   the jobs OpenClaw manages itself (heartbeat, dreaming, skill review) log "cron: job added" under the
+--   `cron` module and do not match. The "⇄ res ✓ cron.add" line is not used: OpenClaw writes it only when
+--   the call took 50 ms or more (ws-log.ts, without --verbose), so a fast call would leave no match.
 -- falsepositives:
 --   - The user scheduling a reminder or a report
 -- author: oclog
@@ -16,10 +18,10 @@
 
 SELECT
     time, "user", host, subsystem, level,
-    regexp_extract(message, '^⇄ res ✓ (cron\.(add|update))\b', 1) AS method,
-    regexp_extract(message, '\bconn=(\S+)', 1) AS conn,
+    CASE message WHEN 'cron: job added' THEN 'cron.add' ELSE 'cron.update' END AS method,
     message, blob, line
 FROM events
 WHERE source = 'gateway-log'
-  AND regexp_matches(message, '^⇄ res ✓ cron\.(add|update)\b')
+  AND subsystem = 'gateway'
+  AND message IN ('cron: job added', 'cron: job updated')
 ORDER BY time, blob, line

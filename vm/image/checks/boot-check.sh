@@ -148,14 +148,17 @@ for unit in oclog-collect.service oclog-guard.timer nginx.service nftables.servi
 done
 # --- the gateway stays up: the same process, no restart, answering through the gate ----------
 # Polled here in the guest from its first answer until at least $stay_up seconds have passed
-# (the checks above already took most of them).
+# (the checks above already took most of them) and at least $min_polls times: on a slow host the
+# checks above can take longer than $stay_up, and one poll would not show it staying up.
 stay_up=60
+min_polls=3
 polls=0
 failed_polls=0
 while :; do
   polls=$((polls + 1))
   [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 http://127.0.0.1:8080/health)" = 200 ] || failed_polls=$((failed_polls + 1))
-  awk -v n="$(cut -d' ' -f1 /proc/uptime)" -v r="$ready_at" -v m="$stay_up" 'BEGIN { exit !(n - r >= m) }' && break
+  [ "$polls" -ge "$min_polls" ] &&
+    awk -v n="$(cut -d' ' -f1 /proc/uptime)" -v r="$ready_at" -v m="$stay_up" 'BEGIN { exit !(n - r >= m) }' && break
   sleep 5
 done
 fact gateway-up-seconds "$(awk -v n="$(cut -d' ' -f1 /proc/uptime)" -v r="$ready_at" 'BEGIN { printf "%.0f", n - r }')"
