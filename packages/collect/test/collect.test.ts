@@ -12,7 +12,6 @@ import { childArgs } from "./child-command.js";
 import { CONFIG_AUDIT_ROWS, LEDGER_ROWS, OpenClawState, TRANSCRIPT_ROWS } from "./openclaw-state.js";
 import { duplicates, Receiver } from "./receiver.js";
 
-
 function setup(name: string) {
   const root = mkdtempSync(join(tmpdir(), `oclog-collect-${name}-`));
   const state = new OpenClawState(join(root, "openclaw"));
