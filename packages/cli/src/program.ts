@@ -204,9 +204,9 @@ Examples:
     .addHelpText(
       "after",
       `
-Parameters of openclaw-vm: user, host, storage_account, container, endpoint, sas_include,
-params_include, lua_dir, gateway_logs, config_audit, nginx_access_log,
-forward_socket, state_dir, buffer_limit, journal_units; the optional Azure Monitor Logs output
+Parameters of openclaw-vm: user, host, storage_account, container, endpoint, emulator_mode,
+tls_ca_file, sas_include, params_include, lua_dir, gateway_logs, config_audit, nginx_access_log,
+forward_socket, state_dir, journal_dir, http_port, buffer_limit, journal_units; the optional Azure Monitor Logs output
 (off by default, see packages/fluent-bit/README.md): azure_logs=on, azure_tenant_id,
 azure_client_id, azure_dce_url, azure_dcr_id, azure_stream, azure_logs_include.
 
