@@ -53,6 +53,13 @@ export interface StartAzuriteOptions {
   tls?: { cert: string; key: string; oauth?: boolean };
 }
 
+// Every Azurite this process started and has not stopped: killed when it exits (one listener
+// for all of them, so tests that start many do not pile up exit listeners).
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /** Starts Azurite's blob service on a free loopback port and resolves once it accepts connections. */
 export async function startAzurite(options: StartAzuriteOptions = {}): Promise<Azurite> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
@@ -69,9 +76,9 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
-  const killOnExit = () => child.kill("SIGKILL");
-  process.on("exit", killOnExit);
-  // A forgotten stop() must not keep the process alive: the exit handler above still kills it.
+  running.add(child);
+  const forget = () => running.delete(child);
+  // A forgotten stop() must not keep the process alive: the exit handler still kills it.
   child.unref();
   let output = "";
   child.stderr!.setEncoding("utf8").on("data", (s: string) => (output = (output + s).slice(-4000)));
@@ -82,7 +89,7 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
     port = await listeningPort(child, deadline, () => output);
     await waitForConnect(port, deadline);
   } catch (error) {
-    process.off("exit", killOnExit);
+    forget();
     child.kill("SIGKILL");
     if (ownLocation) await rm(location, { recursive: true, force: true });
     throw error;
@@ -99,7 +106,7 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
     location,
     stop() {
       stopping ??= (async () => {
-        process.off("exit", killOnExit);
+        forget();
         if (child.exitCode === null && child.signalCode === null) {
           child.ref(); // hold the event loop until it has really exited
           const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -230,11 +237,12 @@ export interface StoredBlob {
   bytes: Buffer;
 }
 
-/** Every blob in a container whose name starts with `prefix`, downloaded, in listing order. */
-export async function downloadContainer(connectionString: string, container: string, options: { ca?: string; prefix?: string } = {}): Promise<StoredBlob[]> {
+/** Every blob in a container whose name starts with `prefix` and is not `skip`ped, downloaded, in listing order. */
+export async function downloadContainer(connectionString: string, container: string, options: { ca?: string; prefix?: string; skip?: (name: string) => boolean } = {}): Promise<StoredBlob[]> {
   const client = containerClientFor(connectionString, container, options.ca);
   const blobs: StoredBlob[] = [];
   for await (const item of client.listBlobsFlat(options.prefix ? { prefix: options.prefix } : {})) {
+    if (options.skip?.(item.name)) continue;
     blobs.push({ name: item.name, bytes: await client.getBlobClient(item.name).downloadToBuffer() });
   }
   return blobs;

@@ -59,6 +59,9 @@ const tag = (source: PipelineSource) => `openclaw.${source}`;
 /** The service's grace period: a hot reload after the SAS expired takes this long (sas install waits for it). */
 export const OPENCLAW_VM_GRACE_SECONDS = 5;
 
+/** The longest wait between two tries of a chunk that failed to upload. */
+const RETRY_WAIT_CAP_SECONDS = 30;
+
 /** How often tail looks for new files matching its path. */
 const TAIL_REFRESH_SECONDS = 5;
 
@@ -236,6 +239,10 @@ export function openclawVm(options: { fluentBitVersion: string; params?: Record<
       // aside while the tail offset has already moved past its lines (measured: 11 and 86 lines).
       "storage.checksum": false,
       "storage.backlog.mem_limit": "16M",
+      // A failed chunk waits a random time up to base * 2^retries before its next try, capped at
+      // 2000 s by default: after an outage its records could sit on disk for half an hour while
+      // newer ones ship. Capped, the backlog follows within half a minute of the storage's return.
+      "scheduler.cap": RETRY_WAIT_CAP_SECONDS,
       "storage.max_chunks_up": 64,
     },
     parsers: PARSERS,

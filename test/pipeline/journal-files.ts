@@ -1,0 +1,55 @@
+/**
+ * Real journal files without a running journald: entries in the journal export format
+ * (systemd's "Journal Export Format") piped into `systemd-journal-remote -o DIR/NAME.journal -`,
+ * which writes them with the same library journald uses. Fluent Bit's systemd input reads the
+ * directory (its `path`), exactly as it reads /var/log/journal on a VM.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+
+/** Debian installs it outside PATH (package systemd-journal-remote; scripts/setup.sh installs it). */
+const JOURNAL_REMOTE = ["/lib/systemd/systemd-journal-remote", "/usr/lib/systemd/systemd-journal-remote"];
+
+/** One journal entry: its fields (journald's trusted `_` fields included) and its wall-clock time. */
+export interface JournalEntry {
+  realtimeUs: number;
+  fields: Record<string, string>;
+}
+
+function exportField(name: string, value: string): Buffer {
+  // A value with a newline is written in the binary form: name, newline, 64-bit LE length, bytes.
+  if (!value.includes("\n")) return Buffer.from(`${name}=${value}\n`);
+  const bytes = Buffer.from(value);
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(bytes.length));
+  return Buffer.concat([Buffer.from(`${name}\n`), length, bytes, Buffer.from("\n")]);
+}
+
+/** The export-format stream for `entries` (monotonic times count up from 1 s). */
+export function exportFormat(entries: readonly JournalEntry[], bootId: string): Buffer {
+  return Buffer.concat(
+    entries.flatMap((entry, i) => [
+      exportField("__REALTIME_TIMESTAMP", String(entry.realtimeUs)),
+      exportField("__MONOTONIC_TIMESTAMP", String(1_000_000 + i * 1_000)),
+      exportField("_BOOT_ID", bootId),
+      ...Object.entries(entry.fields).map(([name, value]) => exportField(name, value)),
+      Buffer.from("\n"),
+    ]),
+  );
+}
+
+/** Appends `entries` to the journal file `<dir>/<name>.journal` (created if missing). */
+export async function writeJournal(dir: string, entries: readonly JournalEntry[], options: { name?: string; bootId: string }): Promise<void> {
+  const binary = JOURNAL_REMOTE.find((path) => existsSync(path));
+  if (!binary) throw new Error(`systemd-journal-remote not found (${JOURNAL_REMOTE.join(", ")}): scripts/setup.sh installs the Debian package systemd-journal-remote`);
+  const child = spawn(binary, ["-o", join(dir, `${options.name ?? "remote"}.journal`), "-"], { stdio: ["pipe", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+  child.stdin.end(exportFormat(entries, options.bootId));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", resolve);
+  });
+  if (code !== 0) throw new Error(`systemd-journal-remote exited ${code}: ${stderr.slice(-1000)}`);
+}

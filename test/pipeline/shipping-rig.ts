@@ -1,0 +1,254 @@
+/**
+ * The VM's log shipping on this machine: the checked-in `fluent-bit/openclaw-vm.yaml`, byte for
+ * byte, under real Fluent Bit 5.1.1, shipping over HTTPS (a throw-away CA that both Azurite and
+ * Fluent Bit's `tls.ca_file` use) to its own Azurite on a free loopback port. Everything local is
+ * in the params include, as vm/provision/60-fluent-bit.sh writes it on a VM; the SAS include
+ * starts as the provisioning placeholder and the SAS arrives through the real `oclog sas install`.
+ * Each rig has its own directory, ports, Fluent Bit and Azurite, so tests can run side by side.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { Sensitive, createContainer, downloadContainer, mintContainerSas, startAzurite, type Azurite } from "@oclog/investigate";
+import { selfSignedLoopbackCert } from "../../packages/hunt/test/standin-tls.js";
+import { freePort } from "../openclaw/gateway.js";
+import { problemLines, startFluentBit, type FluentBitProcess } from "./fluent-bit-process.js";
+import { runOclog } from "./oclog-child.js";
+import { provisionedSasPlaceholder } from "./provisioning-includes.js";
+
+const REPO_PIPELINE = new URL("../../fluent-bit/", import.meta.url);
+
+/** One record as it arrived in a blob. */
+export interface ShippedRecord {
+  blob: string;
+  record: Record<string, unknown>;
+}
+
+export interface RigOptions {
+  user?: string;
+  /** The gateway's log directory (default: an empty one in the rig). */
+  gatewayLogs?: string;
+  /** The journal directory both systemd inputs read (default: an empty one). */
+  journalDir?: string;
+  /** Secrets known on the VM, masked as literals by redact.lua. */
+  literals?: string[];
+  /** Leave the provisioning placeholder in place instead of installing a SAS at start. */
+  placeholderOnly?: boolean;
+}
+
+/** Local values of every ${OCLOG_*} the pipeline reads. */
+export interface RigPaths {
+  etc: string;
+  pipeline: string;
+  sasInclude: string;
+  luaDir: string;
+  gatewayLogs: string;
+  configAudit: string;
+  nginxAccessLog: string;
+  forwardSocket: string;
+  stateDir: string;
+  journalDir: string;
+  sasState: string;
+  caFile: string;
+}
+
+export class ShippingRig {
+  readonly dir: string;
+  readonly user: string;
+  readonly container: string;
+  readonly paths: RigPaths;
+  readonly httpPort: number;
+  azurite: Azurite;
+  fluentBit: FluentBitProcess;
+  readonly #ca: string;
+  readonly #azuritePort: number;
+  readonly #azuriteLocation: string;
+  readonly #tls: { cert: string; key: string };
+  readonly #logs: string[] = [];
+  readonly #cache = new Map<string, Record<string, unknown>[]>();
+
+  private constructor(init: { dir: string; user: string; paths: RigPaths; httpPort: number; azurite: Azurite; fluentBit: FluentBitProcess; ca: string; tls: { cert: string; key: string }; location: string }) {
+    this.dir = init.dir;
+    this.user = init.user;
+    this.container = `oclog-${init.user}`;
+    this.paths = init.paths;
+    this.httpPort = init.httpPort;
+    this.azurite = init.azurite;
+    this.fluentBit = init.fluentBit;
+    this.#ca = init.ca;
+    this.#tls = init.tls;
+    this.#azuritePort = Number(new URL(init.azurite.blobEndpoint).port);
+    this.#azuriteLocation = init.location;
+  }
+
+  /** Azurite (HTTPS) with the user's container, then Fluent Bit on the checked-in pipeline; a SAS installed unless `placeholderOnly`. */
+  static async start(options: RigOptions = {}): Promise<ShippingRig> {
+    const user = options.user ?? "alice";
+    const dir = mkdtempSync(join(tmpdir(), "oclog-pipeline-"));
+    const etc = join(dir, "etc");
+    const paths: RigPaths = {
+      etc,
+      pipeline: join(etc, "fluent-bit.yaml"),
+      sasInclude: join(etc, "oclog-sas.yaml"),
+      luaDir: join(etc, "oclog"),
+      gatewayLogs: options.gatewayLogs ?? join(dir, "logs"),
+      configAudit: join(dir, "openclaw-state", "logs", "config-audit.jsonl"),
+      nginxAccessLog: join(dir, "nginx", "oclog-access.json"),
+      forwardSocket: join(dir, "run", "forward.sock"),
+      stateDir: join(dir, "state"),
+      journalDir: options.journalDir ?? join(dir, "journal"),
+      sasState: join(dir, "run", "oclog", "sas-state.json"),
+      caFile: join(dir, "tls", "ca.pem"),
+    };
+    for (const d of [etc, paths.luaDir, paths.gatewayLogs, join(dir, "openclaw-state", "logs"), join(dir, "nginx"), join(dir, "run"), paths.stateDir, paths.journalDir, join(dir, "tls"), join(dir, "azurite")]) mkdirSync(d, { recursive: true });
+
+    const identity = await selfSignedLoopbackCert();
+    await identity.dispose();
+    const tls = { cert: paths.caFile, key: join(dir, "tls", "key.pem") };
+    writeFileSync(tls.cert, identity.cert);
+    writeFileSync(tls.key, identity.key, { mode: 0o600 });
+    const location = join(dir, "azurite");
+    const azurite = await startAzurite({ tls, location });
+    await createContainer(azurite.connectionString, `oclog-${user}`, { ca: identity.cert });
+
+    // The pipeline and the Lua filter exactly as checked in; the includes as provisioning writes them.
+    copyFileSync(new URL("openclaw-vm.yaml", REPO_PIPELINE), paths.pipeline);
+    copyFileSync(new URL("redact.lua", REPO_PIPELINE), join(paths.luaDir, "redact.lua"));
+    const httpPort = await freePort();
+    writeFileSync(join(etc, "oclog-params.yaml"), paramsInclude({ user, azurite, paths, httpPort }));
+    writeFileSync(paths.sasInclude, provisionedSasPlaceholder());
+    writeFileSync(join(etc, "redact-literals"), (options.literals ?? []).map((l) => `${l}\n`).join(""), { mode: 0o600 });
+
+    const fluentBit = await ShippingRig.#launch(paths, httpPort, dir);
+    const rig = new ShippingRig({ dir, user, paths, httpPort, azurite, fluentBit, ca: identity.cert, tls, location });
+    if (!options.placeholderOnly) {
+      const installed = await rig.installSas(rig.sasUrl());
+      if (installed.reload.method !== "hot-reload") throw new Error(`the first SAS install did not hot-reload: ${installed.reload.detail}`);
+    }
+    return rig;
+  }
+
+  static #launch(paths: RigPaths, httpPort: number, dir: string): Promise<FluentBitProcess> {
+    return startFluentBit({ pipelineFile: paths.pipeline, httpPort, logFile: join(dir, "fluent-bit.log"), env: { OCLOG_REDACT_LITERALS: join(paths.etc, "redact-literals") } });
+  }
+
+  /** What `oclog` children need to reach this Azurite: its CA and its connection string. */
+  get oclogEnv(): NodeJS.ProcessEnv {
+    return { NODE_EXTRA_CA_CERTS: this.paths.caFile, AZURE_STORAGE_CONNECTION_STRING: this.azurite.connectionString };
+  }
+
+  /** A write-only (cw) container SAS URL, by default valid for an hour. */
+  sasUrl(options: { expiresOn?: Date } = {}): Sensitive<string> {
+    const token = mintContainerSas(this.azurite, this.container, "cw", options.expiresOn ? { expiresOn: options.expiresOn } : {});
+    return new Sensitive(`${this.azurite.blobEndpoint}/${this.container}?${token}`);
+  }
+
+  /** The command line of the VM side's installer (what `oclog sas rotate --install-command` runs). */
+  installArgs(): string[] {
+    return [
+      "sas", "install", "--container", this.container, "--include", this.paths.sasInclude, "--state-file", this.paths.sasState,
+      // `false`: a reload that does not finish fails the install instead of restarting Fluent Bit.
+      "--reload-url", this.fluentBit.httpUrl, "--restart-command", "false", "--json",
+    ];
+  }
+
+  /** The real `oclog sas install`, the SAS URL on its stdin; resolves with its JSON summary. */
+  async installSas(url: Sensitive<string>): Promise<{ fingerprint: string; expires_at: string; reload: { method: string; detail: string } }> {
+    const result = await runOclog(this.installArgs(), { input: `${url.reveal()}\n`, env: this.oclogEnv });
+    if (result.code !== 0) throw new Error(`oclog sas install exited ${result.code}: ${result.stderr.slice(-2000)}`);
+    return JSON.parse(result.stdout.trim().split("\n").at(-1)!) as never;
+  }
+
+  /** Starts Fluent Bit again on the same files (after stop() or kill()). */
+  async restartFluentBit(): Promise<void> {
+    this.#logs.push(this.fluentBit.log());
+    this.fluentBit = await ShippingRig.#launch(this.paths, this.httpPort, this.dir);
+  }
+
+  /** Stops Azurite; its data stays for startAzurite(). */
+  async stopAzurite(): Promise<void> {
+    await this.azurite.stop();
+  }
+
+  /** Starts Azurite again on the same port and data (Fluent Bit's endpoint does not change). */
+  async startAzurite(): Promise<void> {
+    this.azurite = await startAzurite({ tls: this.#tls, location: this.#azuriteLocation, port: this.#azuritePort });
+  }
+
+  /** Every record in the container's blobs so far (blobs are immutable: each is read once). */
+  async shipped(): Promise<ShippedRecord[]> {
+    const names = await downloadContainer(this.azurite.connectionString, this.container, { ca: this.#ca, prefix: "oclog/", skip: (name) => this.#cache.has(name) });
+    for (const blob of names) {
+      this.#cache.set(blob.name, gunzipSync(blob.bytes).toString("utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>));
+    }
+    return [...this.#cache].flatMap(([blob, records]) => records.map((record) => ({ blob, record })));
+  }
+
+  /**
+   * The blob output's counters from Fluent Bit's monitoring API (errors, retries, proc_records,
+   * ...), all 0 until its first metrics snapshot (the endpoint answers with an empty body before).
+   */
+  async shipCounters(): Promise<Record<string, number>> {
+    const text = await (await fetch(`${this.fluentBit.httpUrl}/api/v1/metrics`)).text();
+    const ship = text ? (JSON.parse(text) as { output: Record<string, Record<string, number>> }).output.ship : undefined;
+    return ship ?? { proc_records: 0, errors: 0, retries: 0, retries_failed: 0, dropped_records: 0 };
+  }
+
+  /** How many hot reloads this Fluent Bit process has done. */
+  async reloadCount(): Promise<number> {
+    const response = await fetch(`${this.fluentBit.httpUrl}/api/v2/reload`);
+    return ((await response.json()) as { hot_reload_count: number }).hot_reload_count;
+  }
+
+  /** `[warn]`/`[error]` lines of every Fluent Bit run of this rig, made generic and counted. */
+  problems(): Map<string, number> {
+    return problemLines([...this.#logs, this.fluentBit.log()].join("\n"));
+  }
+
+  async close(): Promise<void> {
+    await this.fluentBit.stop();
+    await this.azurite.stop();
+    if (process.env.OCLOG_KEEP_PIPELINE !== "1") rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** The certificate Azurite serves, which is its own CA (PEM). */
+  get ca(): string {
+    return readFileSync(this.paths.caFile, "utf8");
+  }
+}
+
+/** The params include for this machine: the same variables provisioning defines, local values. */
+function paramsInclude(p: { user: string; azurite: Azurite; paths: RigPaths; httpPort: number }): string {
+  const endpoint = new URL(p.azurite.blobEndpoint);
+  const values: Record<string, string> = {
+    OCLOG_USER: p.user,
+    OCLOG_STORAGE_ACCOUNT: p.azurite.accountName,
+    OCLOG_CONTAINER: `oclog-${p.user}`,
+    // Azurite puts the account in the path: emulator_mode adds it, so the endpoint is the origin.
+    OCLOG_BLOB_ENDPOINT: endpoint.origin,
+    OCLOG_BLOB_EMULATOR: "on",
+    OCLOG_TLS_CA_FILE: p.paths.caFile,
+    OCLOG_LUA_DIR: p.paths.luaDir,
+    OCLOG_GATEWAY_LOGS: p.paths.gatewayLogs,
+    OCLOG_CONFIG_AUDIT: p.paths.configAudit,
+    OCLOG_NGINX_ACCESS_LOG: p.paths.nginxAccessLog,
+    OCLOG_FORWARD_SOCKET: p.paths.forwardSocket,
+    OCLOG_STATE_DIR: p.paths.stateDir,
+    OCLOG_JOURNAL_DIR: p.paths.journalDir,
+    OCLOG_HTTP_PORT: String(p.httpPort),
+  };
+  return `# Written by test/pipeline/shipping-rig.ts: this machine's values for the VM's params include.\nenv:\n${Object.entries(values).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`).join("\n")}\n`;
+}
+
+/** Polls `check` until it returns a value (not undefined), or fails with `what` at the deadline. */
+export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined, intervalMs = 500): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    // A polling interval bounded by the deadline, not a synchronisation sleep.
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
