@@ -66,7 +66,7 @@ export class ShippingRig {
   readonly #azuriteLocation: string;
   readonly #tls: { cert: string; key: string };
   readonly #logs: string[] = [];
-  readonly #cache = new Map<string, Record<string, unknown>[]>();
+  readonly #cache = new Map<string, string>();
 
   private constructor(init: { dir: string; user: string; paths: RigPaths; httpPort: number; azurite: Azurite; fluentBit: FluentBitProcess; ca: string; tls: { cert: string; key: string }; location: string }) {
     this.dir = init.dir;
@@ -179,10 +179,13 @@ export class ShippingRig {
   /** Every record in the container's blobs so far (blobs are immutable: each is read once). */
   async shipped(): Promise<ShippedRecord[]> {
     const names = await downloadContainer(this.azurite.connectionString, this.container, { ca: this.#ca, prefix: "oclog/", skip: (name) => this.#cache.has(name) });
-    for (const blob of names) {
-      this.#cache.set(blob.name, gunzipSync(blob.bytes).toString("utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>));
-    }
-    return [...this.#cache].flatMap(([blob, records]) => records.map((record) => ({ blob, record })));
+    for (const blob of names) this.#cache.set(blob.name, gunzipSync(blob.bytes).toString("utf8"));
+    return [...this.#cache].flatMap(([blob, text]) => text.split("\n").filter(Boolean).map((line) => ({ blob, record: JSON.parse(line) as Record<string, unknown> })));
+  }
+
+  /** The decompressed text of every blob read by shipped() so far, by blob name. */
+  blobTexts(): ReadonlyMap<string, string> {
+    return this.#cache;
   }
 
   /**
@@ -219,7 +222,7 @@ export class ShippingRig {
 }
 
 /** The params include for this machine: the same variables provisioning defines, local values. */
-function paramsInclude(p: { user: string; azurite: Azurite; paths: RigPaths; httpPort: number }): string {
+export function paramsInclude(p: { user: string; azurite: Azurite; paths: RigPaths; httpPort: number }): string {
   const endpoint = new URL(p.azurite.blobEndpoint);
   const values: Record<string, string> = {
     OCLOG_USER: p.user,

@@ -149,7 +149,9 @@ test("the egress grep keeps and the parser reads lines of the documented nftable
 
 test("journal_units names the units as vm/systemd names them (oclog-guard, not oclog-sas-guard)", (t) => {
   const units = String(openclawVmConfig("5.1.1").pipeline.inputs.find((i) => i.alias === "in_journal")!.systemd_filter);
-  const named = units.split(",").map((u) => u.replace(/^_SYSTEMD_UNIT=/, ""));
+  const named = units.split(",").filter((u) => u.startsWith("_SYSTEMD_UNIT=")).map((u) => u.replace(/^_SYSTEMD_UNIT=/, ""));
+  // systemd's own messages about each unit (started, failed, restarted) are kept too.
+  t.deepEqual(units.split(",").filter((u) => u.startsWith("UNIT=")).map((u) => u.replace(/^UNIT=/, "")), named);
   t.true(named.includes("oclog-guard.service"));
   t.false(named.includes("oclog-sas-guard.service"));
   // nginx and Fluent Bit bring their own units; ours are in the repository.

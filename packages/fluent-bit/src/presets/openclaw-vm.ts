@@ -147,7 +147,9 @@ export function openclawVm(options: { fluentBitVersion: string; params?: Record<
       name: "systemd",
       alias: "in_journal",
       tag: tag("journal"),
-      systemd_filter: p.journal_units.split(",").map((unit) => `_SYSTEMD_UNIT=${unit.trim()}`),
+      // What a unit writes (_SYSTEMD_UNIT), and what systemd writes about it (UNIT=, from PID 1:
+      // started, failed, scheduled restart): a crash loop or a stop shows only in the second.
+      systemd_filter: p.journal_units.split(",").flatMap((unit) => [`_SYSTEMD_UNIT=${unit.trim()}`, `UNIT=${unit.trim()}`]),
       systemd_filter_type: "Or",
       path: p.journal_dir,
       db: `${p.state_dir}/journal.db`,

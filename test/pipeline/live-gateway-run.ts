@@ -1,0 +1,180 @@
+/**
+ * One real OpenClaw gateway run shipped live by the VM's pipeline: the harness's scripted
+ * scenario (test/openclaw/) plus one agent turn that handles planted fake secrets, while real
+ * Fluent Bit (shipping-rig.ts) tails the gateway's file log and the real `oclog collect`, in its
+ * own process, reads the gateway's SQLite stores into Fluent Bit's forward socket. Journal
+ * entries of the VM's units and the kernel's egress lines reach the two systemd inputs through
+ * real journal files. A run costs about a minute, so each test file shares one (`liveRun()`).
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import type { ChildProcess } from "node:child_process";
+import { fakeSecrets, type FakeSecrets } from "../../packages/fluent-bit/test/lua/fake-secrets.js";
+import { makeGatewayDirs, startGateway, withConsoleTail, type GatewayHandle } from "../openclaw/gateway.js";
+import { ensureOpenClaw } from "../openclaw/install.js";
+import { startModelServer, type ModelScript, type ModelServer } from "../openclaw/model-server.js";
+import { expectedToolCalls, runScenario, scenarioConfig, scenarioModelScript, startPageServer, type ExpectedToolCall, type PageServer } from "../openclaw/scenario.js";
+import { dumpOpenClawSqlite, type SqliteDump } from "../openclaw/sqlite-dump.js";
+import { journalEntries, type PlantedJournal } from "./journal-entries.js";
+import { writeJournal } from "./journal-files.js";
+import { spawnOclog } from "./oclog-child.js";
+import { ShippingRig, waitFor, type ShippedRecord } from "./shipping-rig.js";
+
+/** The trigger of the agent turn that handles the planted secrets. */
+export const PLANT_TRIGGER = "[oclog-pipeline:plant]";
+
+/** Everything the tests look at after the run has been shipped. */
+export interface LiveRun {
+  rig: ShippingRig;
+  /** Every line of the gateway's file log, as OpenClaw wrote it. */
+  gatewayLines: string[];
+  /** The gateway's SQLite stores after it stopped (read independently of the collector). */
+  stores: SqliteDump;
+  journal: PlantedJournal;
+  secrets: FakeSecrets;
+  /** The harness's gateway token and model API key: masked as literals. */
+  literals: string[];
+  toolCalls: ExpectedToolCall[];
+  /** What `oclog collect` printed when it was stopped (its JSON summary). */
+  collected: { read: number; sent: number; invalid: number; redacted: number; pending: number };
+  shipped: ShippedRecord[];
+}
+
+let pending: Promise<LiveRun> | undefined;
+
+/** This process's run, started on first use. */
+export function liveRun(): Promise<LiveRun> {
+  pending ??= runLive();
+  return pending;
+}
+
+/** The planting turn: the agent writes, runs and reads back text holding every kind of secret. */
+function plantingScript(base: ModelScript, secrets: FakeSecrets): ModelScript {
+  const pem = ["-----BEGIN OPENSSH PRIVATE KEY-----", ...secrets.pemBody, "-----END OPENSSH PRIVATE KEY-----"].join("\n");
+  const env = [
+    `OPENAI_API_KEY=${secrets.openaiProject}`,
+    `ANTHROPIC_API_KEY=${secrets.anthropic}`,
+    `OPENROUTER_KEY=${secrets.openrouter}`,
+    `GOOGLE_KEY=${secrets.google}`,
+    `GITHUB_TOKEN=${secrets.githubClassic}`,
+    `SLACK_BOT=${secrets.slack}`,
+    `AWS_ACCESS_KEY_ID=${secrets.awsAccessKeyId}`,
+    `password=${secrets.password}`,
+    `curl -H 'Authorization: Bearer ${secrets.jwt}' 'https://acme.blob.core.windows.net/c?sv=2024-11-04&sig=${secrets.sasSig}'`,
+    `gateway ${secrets.vmGatewayToken} ready`,
+  ].join("\n");
+  // A path outside the workspace is refused, and the refusal is logged with the path: a secret
+  // the agent was given lands in the gateway's file log that way.
+  const refusedPath = `/oclog-planted/${[secrets.openaiLegacy, secrets.githubOauth, secrets.githubPat, secrets.awsSessionKeyId, secrets.anthropic, secrets.vmGatewayToken].join("/")}`;
+  return {
+    ...base,
+    conversations: [
+      ...base.conversations,
+      {
+        trigger: PLANT_TRIGGER,
+        turns: [
+          { kind: "tool_calls", calls: [{ id: "call_plant_write", name: "write", arguments: { path: "notes/credentials.env", content: `${env}\n${pem}\n` } }] },
+          { kind: "tool_calls", calls: [{ id: "call_plant_exec", name: "exec", arguments: { command: "cat notes/credentials.env", title: "show the credentials file" } }] },
+          { kind: "tool_calls", calls: [{ id: "call_plant_read", name: "read", arguments: { path: refusedPath } }] },
+          { kind: "text", text: `Done. The key was ${secrets.openaiLegacy}.` },
+        ],
+      },
+    ],
+  };
+}
+
+async function runLive(): Promise<LiveRun> {
+  const install = await ensureOpenClaw();
+  const token = randomBytes(32).toString("hex");
+  const apiKey = `sk-oclog-${randomBytes(24).toString("hex")}`;
+  const secrets = fakeSecrets();
+  const literals = [token, apiKey];
+  const workDir = mkdtempSync(join(tmpdir(), "oclog-live-"));
+  process.once("exit", () => rmSync(workDir, { recursive: true, force: true }));
+  const dirs = makeGatewayDirs(workDir);
+  const rig = await ShippingRig.start({ gatewayLogs: dirname(dirs.logFile), literals });
+
+  const journal = journalEntries(secrets, literals, Date.now());
+  const bootId = randomUUID().replaceAll("-", "");
+  // Some entries exist before the collector and the gateway start, the rest arrive while Fluent Bit runs.
+  await writeJournal(rig.paths.journalDir, journal.entries.slice(0, journal.entries.length / 2), { name: "system", bootId });
+
+  const collector = spawnOclog(
+    ["collect", "--state-dir", dirs.stateDir, "--socket", rig.paths.forwardSocket, "--collector-state", join(workDir, "collector"), "--poll-ms", "250", "--redact-literals", join(rig.paths.etc, "redact-literals"), "--json"],
+  );
+  const collectorOut = collect(collector);
+  let page: PageServer | undefined;
+  let model: ModelServer | undefined;
+  let gateway: GatewayHandle | undefined;
+  try {
+    page = await startPageServer();
+    model = await startModelServer(plantingScript(scenarioModelScript(page.url), secrets));
+    gateway = await startGateway({ install, dirs, token, config: scenarioConfig({ model, workspace: dirs.workspace, logFile: dirs.logFile, apiKey }) });
+    await runScenario({ install, gateway, model, page });
+    const planted = await gateway.cli(["agent", "--message", `${PLANT_TRIGGER} Set up the credentials file.`, "--json", "--timeout", "120"], { timeoutMs: 180_000 });
+    if (planted.code !== 0) throw new Error(`the planting turn failed: exit ${planted.code}\n${planted.stderr.slice(-2000)}`);
+    await writeJournal(rig.paths.journalDir, journal.entries.slice(journal.entries.length / 2), { name: "system", bootId });
+    // A graceful stop flushes the audit ledger and checkpoints SQLite.
+    await gateway.stop();
+  } catch (error) {
+    collector.kill("SIGKILL");
+    throw withConsoleTail(error, gateway);
+  } finally {
+    await gateway?.stop();
+    await model?.close();
+    await page?.close();
+  }
+
+  const stores = await dumpOpenClawSqlite(install, dirs.stateDir);
+  const storeIds = new Set(expectedStoreIds(stores));
+  const gatewayLines = readFileSync(dirs.logFile, "utf8").split("\n").filter(Boolean);
+  // Everything is in: every store row and every log line has arrived (or the deadline says what did not).
+  const shipped = await waitFor(`all ${storeIds.size} store rows and ${gatewayLines.length} log lines in blobs`, 120_000, async () => {
+    const records = await rig.shipped();
+    const ids = new Set(records.map(({ record }) => record.oclog_id));
+    const lines = records.filter(({ record }) => record.oclog_source === "gateway").length;
+    return [...storeIds].every((id) => ids.has(id)) && lines >= gatewayLines.length ? records : undefined;
+  }, 1_000);
+  collector.kill("SIGTERM");
+  const summary = await collectorOut;
+  return {
+    rig,
+    gatewayLines,
+    stores,
+    journal,
+    secrets,
+    literals,
+    toolCalls: expectedToolCalls("http://127.0.0.1/oclog-page.html"),
+    collected: summary,
+    shipped,
+  };
+}
+
+/** The `oclog_id` the collector gives each row of the dump (collected-record.ts). */
+export function expectedStoreIds(stores: SqliteDump): string[] {
+  return stores.rows.flatMap((dumped) => {
+    if (dumped.table === "transcript_events") return [`${dumped.db}#${String(dumped.row.session_id)}/${String(dumped.row.seq)}`];
+    if (dumped.kind === "audit") return [typeof dumped.row.event_id === "string" ? dumped.row.event_id : `${dumped.db}#${String(dumped.row.sequence)}`];
+    if (dumped.kind === "config-audit") return [`${dumped.db}:config-audit#${String(dumped.row.event_key)}`];
+    return [];
+  });
+}
+
+/** The collector's JSON summary (stdout) once it has exited. */
+function collect(child: ChildProcess): Promise<LiveRun["collected"]> {
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+  child.stderr!.setEncoding("utf8").on("data", (s: string) => (stderr = (stderr + s).slice(-4000)));
+  return new Promise((resolve, reject) =>
+    child.once("exit", (code) => {
+      try {
+        resolve(JSON.parse(stdout.trim().split("\n").at(-1)!) as LiveRun["collected"]);
+      } catch {
+        reject(new Error(`oclog collect exited ${code} without its summary: ${stderr}`));
+      }
+    }),
+  );
+}
