@@ -1,64 +1,67 @@
-// What `oclog collect` sends, shipped by the openclaw-vm pipeline, must be readable by
-// `oclog investigate`: transcripts land with their session, the ledger with its rows, a batch
-// the collector re-sent after a crash is kept once (copies set aside and counted), and a row the
-// collector marked invalid is quarantined with the collector's reason.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { gzipSync } from "node:zlib";
+// What `oclog collect` sends, received by real Fluent Bit 5.1.1's forward input on the checked-in
+// pipeline and shipped to Azurite, must be readable by `oclog investigate`: transcripts land with
+// their session, the ledger with its rows, a batch the collector sent again is kept once (the
+// copies set aside and counted), and a row the collector marked invalid is quarantined with the
+// collector's reason.
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import test from "ava";
 import { Collector } from "@oclog/collect";
-import { CaseDatabase } from "@oclog/investigate";
+import { CaseDatabase, downloadContainer } from "@oclog/investigate";
 import { Emitter } from "@oclog/schema";
 import { LEDGER_ROWS, OpenClawState, TRANSCRIPT_ROWS } from "../../packages/collect/test/openclaw-state.js";
-import { Receiver } from "../../packages/collect/test/receiver.js";
-import { aliceVmPipeline, shippedLine } from "./pipeline-envelope.js";
+import { ShippingRig, waitFor } from "./shipping-rig.js";
 
-test("collected records investigate cleanly; re-sent copies and collector-marked rows are set aside with reasons", async (t) => {
-  const root = mkdtempSync(join(tmpdir(), "oclog-collector-records-"));
-  const state = new OpenClawState(join(root, "openclaw"));
-  state.appendTranscript("main");
-  state.appendLedger("inv");
-  state.agent("main").prepare("INSERT INTO transcript_events (session_id, seq, event_json, created_at) VALUES (?, ?, ?, ?)").run("55555555-5555-4555-8555-555555555555", 0, "{broken", 1795600221000);
-  const receiver = new Receiver(join(root, "forward.sock"));
-  await receiver.start();
-  const emitter = new Emitter({ endpoint: { path: receiver.path } });
-  const collector = new Collector({ stateDir: state.dir, workDir: join(root, "collector"), sender: emitter });
+test("collected records investigate cleanly; a re-sent batch and a collector-marked row are set aside with reasons", async (t) => {
+  t.timeout(180_000);
+  const rig = await ShippingRig.start();
+  const state = new OpenClawState(join(rig.dir, "openclaw"));
+  const emitter = new Emitter({ endpoint: { path: rig.paths.forwardSocket } });
   try {
-    const result = await collector.cycle();
-    t.is(result.pending, 0);
-  } finally {
+    state.appendTranscript("main");
+    state.appendLedger("inv");
+    state.agent("main").prepare("INSERT INTO transcript_events (session_id, seq, event_json, created_at) VALUES (?, ?, ?, ?)").run("55555555-5555-4555-8555-555555555555", 0, "{broken", 1795600221000);
+    const workDir = join(rig.dir, "collector");
+    const collector = new Collector({ stateDir: state.dir, workDir, sender: emitter });
+    t.is((await collector.cycle()).pending, 0);
+    // A kill -9 after Fluent Bit acknowledged the next batch and before its cursor was written:
+    // the restarted collector has the cursors from before that batch and sends it again.
+    const before = join(rig.dir, "collector-before-batch");
+    cpSync(workDir, before, { recursive: true });
+    const batch = state.appendLedger("batch");
+    t.is((await collector.cycle()).sent, batch.length);
     collector.close();
-    await emitter.close();
-    await receiver.stop();
-    state.close();
-  }
+    const restarted = new Collector({ stateDir: state.dir, workDir: before, sender: emitter });
+    t.is((await restarted.cycle()).sent, batch.length, "the batch is sent again, with the same oclog_id");
+    restarted.close();
 
-  const config = aliceVmPipeline("5.1.1");
-  const lines = receiver.entries.map((e) => shippedLine(config, e.tag, new Date(), e.record));
-  // A crash after Fluent Bit acknowledged a batch, before the cursor moved: those 7 sent again.
-  const resent = lines.slice(0, 7);
-  const files = [
-    { blob: "oclog/alice/openclaw.transcript/2026/11/25/09/openclaw.transcript.a.1795600300000.gz", lines },
-    { blob: "oclog/alice/openclaw.transcript/2026/11/25/09/openclaw.transcript.b.1795600400000.gz", lines: resent },
-  ].map(({ blob, lines: content }) => {
-    const path = join(root, blob.replaceAll("/", "_"));
-    writeFileSync(path, gzipSync(`${content.join("\n")}\n`));
-    return { blob, path };
-  });
-  const db = await CaseDatabase.open(join(root, "case.duckdb"));
-  try {
-    const load = await db.load(files, { maxLineBytes: 4 * 1024 * 1024, workDir: join(root, "w") });
-    const expected = TRANSCRIPT_ROWS.length + LEDGER_ROWS.length;
-    t.is(load.records, expected, "every collected row is a record, once");
-    t.is(load.quarantined, resent.length + 1);
-    const reasons = Object.fromEntries(load.quarantineByReason.map((r) => [r.reason, r.count]));
-    t.is(reasons["duplicate of an earlier record with the same oclog_id (collector re-send)"], resent.length);
-    t.is(Object.entries(reasons).find(([reason]) => reason.startsWith("marked invalid by the collector: event is not JSON"))?.[1], 1);
-    const sessions = await db.connection.runAndReadAll("SELECT DISTINCT session_id FROM events WHERE source = 'transcript'");
-    t.deepEqual(sessions.getRows().map((r) => r[0]), [TRANSCRIPT_ROWS[0]!.row.session_id], "transcript events know their session");
-    t.true(load.events >= expected);
+    const sent = TRANSCRIPT_ROWS.length + 1 + 2 * LEDGER_ROWS.length + batch.length;
+    await waitFor(`all ${sent} records in blobs`, 60_000, async () => ((await rig.shipped()).length >= sent ? true : undefined), 1_000);
+    const files = (await downloadContainer(rig.azurite.connectionString, rig.container, { ca: rig.ca, prefix: "oclog/" })).map((blob) => {
+      const path = join(rig.dir, "download", ...blob.name.split("/"));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, blob.bytes);
+      return { blob: blob.name, path };
+    });
+    const db = await CaseDatabase.open(join(rig.dir, "case.duckdb"));
+    try {
+      const load = await db.load(files, { maxLineBytes: 4 * 1024 * 1024, workDir: join(rig.dir, "work") });
+      const expected = TRANSCRIPT_ROWS.length + 2 * LEDGER_ROWS.length;
+      t.is(load.records, expected, "every collected row is a record, once");
+      t.is(load.quarantined, batch.length + 1);
+      const reasons = Object.fromEntries(load.quarantineByReason.map((r) => [r.reason, r.count]));
+      t.log(`records ${load.records}, re-sent copies set aside ${reasons["duplicate of an earlier record with the same oclog_id (collector re-send)"]}, marked invalid 1`);
+      t.is(reasons["duplicate of an earlier record with the same oclog_id (collector re-send)"], batch.length);
+      t.is(Object.entries(reasons).find(([reason]) => reason.startsWith("marked invalid by the collector: event is not JSON"))?.[1], 1);
+      const sessions = await db.connection.runAndReadAll("SELECT DISTINCT session_id FROM events WHERE source = 'transcript'");
+      t.deepEqual(sessions.getRows().map((r) => r[0]), [TRANSCRIPT_ROWS[0]!.row.session_id], "transcript events know their session");
+      t.true(load.events >= expected);
+    } finally {
+      db.close();
+    }
   } finally {
-    db.close();
+    await emitter.close();
+    state.close();
+    await rig.close();
   }
 });

@@ -50,8 +50,8 @@ test("every gateway log line reaches a blob exactly once, unchanged but for reda
     const record = records[0];
     if (!record) continue;
     const parsed = JSON.parse(line) as Record<string, unknown>;
-    const expected = redactRecord({ ...parsed, log: line, oclog_path: record.oclog_path }, options).record;
-    if (expected !== redactRecord({ ...parsed, log: line, oclog_path: record.oclog_path }).record) changed++;
+    const { record: expected, changed: masked } = redactRecord({ ...parsed, log: line, oclog_path: record.oclog_path }, options);
+    if (masked) changed++;
     t.deepEqual(withoutEnvelope(record, ["oclog_path"]), expected, line.slice(0, 200));
     t.is(record["@timestamp"], fluentTime(Date.parse(String(parsed.time))));
     t.deepEqual(envelope(record), ["alice", process.env.HOSTNAME ?? hostname(), "1", "gateway"]);
@@ -156,15 +156,18 @@ test("oclog investigate on the container: exit 0, nothing quarantined, the run's
   const caseDir = join(run.rig.dir, "case");
   const result = await runOclog(["investigate", "--user", "alice", "--case-dir", caseDir, "--json", "--no-progress"], { env: run.rig.oclogEnv, timeoutMs: 300_000 });
   const summary = JSON.parse(result.stdout || "{}") as { records: number; quarantined: number; quarantine_by_reason?: unknown; findings: { id?: string; title?: string; rule?: string; severity: string }[] };
-  t.log(`investigate: exit ${result.code}, ${summary.records} records, ${summary.quarantined} quarantined, ${summary.findings?.length} findings`);
-  const reasons = await runOclog(["sql", caseDir, "SELECT reason, count(*) AS n FROM quarantine GROUP BY ALL ORDER BY n DESC", "--json"], { env: run.rig.oclogEnv });
-  t.is(summary.quarantined, 0, `quarantined: ${reasons.stdout}`);
-  t.is(result.code, 0, result.stderr.slice(-2000));
-  t.is(summary.records, run.shipped.length);
+  t.log(`investigate: exit ${result.code}, ${summary.records} records, ${summary.quarantined} quarantined, findings: ${summary.findings?.map((f) => `${f.severity} ${f.rule ?? f.id ?? f.title}`).join(", ")}`);
+  t.is(summary.records + summary.quarantined, run.shipped.length, "every shipped record loaded or set aside");
 
   const calls = await runOclog(["sql", caseDir, "SELECT DISTINCT gen_ai.tool.call.id AS id FROM events WHERE gen_ai.tool.call.id IS NOT NULL", "--json"], { env: run.rig.oclogEnv });
   const found = new Set(calls.stdout.split("\n").filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id));
   for (const call of [...run.toolCalls, { id: "call_plant_write" }, { id: "call_plant_exec" }, { id: "call_plant_read" }]) t.true(found.has(call.id), `tool call ${call.id} is an event`);
   const findings = JSON.stringify(summary.findings);
   for (const detection of ["sandbox_path_escape_refused", "network_ssrf_guard_block"]) t.true(findings.includes(detection), `finding ${detection}`);
+
+  // Last, so that what is checked above is reported whatever this says: until @oclog/schema has
+  // the VM's sources (journal, egress, nginx, oclog), their records are quarantined and exit is 3.
+  const reasons = await runOclog(["sql", caseDir, "SELECT reason, count(*) AS n FROM quarantine GROUP BY ALL ORDER BY n DESC", "--json"], { env: run.rig.oclogEnv });
+  t.is(summary.quarantined, 0, `quarantined: ${reasons.stdout}`);
+  t.is(result.code, 0, result.stderr.slice(-2000));
 });

@@ -1,64 +1,54 @@
-// The generated pipeline's records must be readable by `oclog investigate`. No Fluent Bit runs
-// here, so this test applies the preset's own envelope filters (read from the generated config,
-// not restated) to real OpenClaw fixture lines, writes them the way azure_blob does (gzip JSON
-// lines, time in the preset's date_key), and loads them with the real case database.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { gunzipSync, gzipSync } from "node:zlib";
+// The generated pipeline's records must be readable by `oclog investigate`: real OpenClaw lines
+// (the gateway file log and the config audit file of a captured run) tailed by the checked-in
+// pipeline under real Fluent Bit 5.1.1, shipped to Azurite, and loaded from the blobs exactly as
+// they were uploaded by the real case database.
+// Fluent Bit 4.2.8 cannot run here (only the 5.1.1 binary exists); the 4.x preset is checked
+// against its plugin schema in packages/fluent-bit/test/preset.test.ts.
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { dirname, join } from "node:path";
 import test from "ava";
-import { propertyText } from "@oclog/fluent-bit";
-import { aliceVmPipeline, envelopeFor } from "./pipeline-envelope.js";
-import { CaseDatabase } from "@oclog/investigate";
-import { ENVELOPE_FIELDS } from "@oclog/schema";
+import { CaseDatabase, downloadContainer } from "@oclog/investigate";
+import { ShippingRig, waitFor } from "./shipping-rig.js";
 
 const FIXTURES = new URL("../fixtures/openclaw-2026.9.6/", import.meta.url);
 
-for (const version of ["4.2.8", "5.1.1"]) {
-  test(`records shaped by the ${version} preset load into the case database with nothing quarantined`, async (t) => {
-    const config = aliceVmPipeline(version);
-    const output = config.pipeline.outputs[0]!;
-    t.is(propertyText(output, "date_key"), ENVELOPE_FIELDS.timestamp);
-    const work = mkdtempSync(join(tmpdir(), "oclog-preset-records-"));
+test("records the checked-in pipeline ships load into the case database with nothing quarantined", async (t) => {
+  t.timeout(180_000);
+  const gatewayLines = readFileSync(new URL("gateway.log", FIXTURES), "utf8").split("\n").filter(Boolean);
+  const auditLines = readFileSync(new URL("config-audit.jsonl", FIXTURES), "utf8").split("\n").filter(Boolean);
+  const rig = await ShippingRig.start();
+  try {
+    appendFileSync(join(rig.paths.gatewayLogs, "openclaw-2026-11-25.log"), `${gatewayLines.join("\n")}\n`);
+    mkdirSync(dirname(rig.paths.configAudit), { recursive: true });
+    appendFileSync(rig.paths.configAudit, `${auditLines.join("\n")}\n`);
+    const shipped = await waitFor("every line in a blob", 60_000, async () => {
+      const records = await rig.shipped();
+      return records.length >= gatewayLines.length + auditLines.length ? records : undefined;
+    }, 1_000);
+    t.is(shipped.length, gatewayLines.length + auditLines.length);
+    const first = shipped.find(({ record }) => record.oclog_source === "gateway")!.record;
+    t.like(first, { oclog_user: "alice", oclog_host: process.env.HOSTNAME ?? hostname(), oclog_source: "gateway", oclog_v: "1" }, "record_modifier writes strings");
+    t.is(first.log, gatewayLines.find((line) => line === first.log), "the raw line is kept in `log`");
+    t.is(shipped.filter(({ record }) => record.oclog_source === "config-audit").length, auditLines.length);
+
+    // The blobs as Fluent Bit uploaded them, bytes unchanged.
+    const files = (await downloadContainer(rig.azurite.connectionString, rig.container, { ca: rig.ca, prefix: "oclog/" })).map((blob) => {
+      const path = join(rig.dir, "download", ...blob.name.split("/"));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, blob.bytes);
+      return { blob: blob.name, path };
+    });
+    const db = await CaseDatabase.open(join(rig.dir, "case.duckdb"));
     try {
-      const gatewayLines = readFileSync(new URL("gateway.log", FIXTURES), "utf8").split("\n").filter(Boolean);
-      const auditLines = readFileSync(new URL("config-audit.jsonl", FIXTURES), "utf8").split("\n").filter(Boolean);
-      const shipped = (tag: string, lines: string[], timeKey: string) =>
-        lines.map((line) => {
-          const parsed = JSON.parse(line) as Record<string, unknown>;
-          // parser filter with reserve_data + preserve_key: fields merged, raw line kept in `log`.
-          const record = { [ENVELOPE_FIELDS.timestamp]: new Date(String(parsed[timeKey])).toISOString(), ...parsed, [ENVELOPE_FIELDS.rawLine]: line, ...envelopeFor(config, tag) };
-          return JSON.stringify(record);
-        });
-      const files = [
-        { blob: "openclaw.gateway.x.1795596485810.gz", lines: shipped("openclaw.gateway", gatewayLines, "time") },
-        { blob: "openclaw.config-audit.x.1795596485811.gz", lines: shipped("openclaw.config-audit", auditLines, "ts") },
-      ].map(({ blob, lines }) => {
-        const path = join(work, blob);
-        writeFileSync(path, gzipSync(`${lines.join("\n")}\n`));
-        return { blob, path };
-      });
-      const first = JSON.parse(firstLine(files[0]!.path)) as Record<string, unknown>;
-      t.is(first.oclog_user, "alice");
-      t.is(first.oclog_host, "vm-alice");
-      t.is(first.oclog_source, "gateway");
-      t.is(first.oclog_v, "1", "record_modifier writes strings");
-
-      const db = await CaseDatabase.open(join(work, "case.duckdb"));
-      try {
-        const load = await db.load(files, { maxLineBytes: 4 * 1024 * 1024, workDir: join(work, "w") });
-        t.is(load.records, gatewayLines.length + auditLines.length);
-        t.is(load.quarantined, 0, JSON.stringify(load.quarantineByReason));
-        t.true(load.events > 0);
-      } finally {
-        db.close();
-      }
+      const load = await db.load(files, { maxLineBytes: 4 * 1024 * 1024, workDir: join(rig.dir, "work") });
+      t.is(load.records, gatewayLines.length + auditLines.length);
+      t.is(load.quarantined, 0, JSON.stringify(load.quarantineByReason));
+      t.true(load.events > 0);
     } finally {
-      rmSync(work, { recursive: true, force: true });
+      db.close();
     }
-  });
-}
-
-function firstLine(path: string): string {
-  return gunzipSync(readFileSync(path)).toString("utf8").split("\n")[0]!;
-}
+  } finally {
+    await rig.close();
+  }
+});
