@@ -35,6 +35,8 @@ export interface RigOptions {
   literals?: string[];
   /** Leave the provisioning placeholder in place instead of installing a SAS at start. */
   placeholderOnly?: boolean;
+  /** Another pipeline than the checked-in one: only the benchmark's baseline (filters removed) sets it. */
+  pipelineText?: string;
 }
 
 /** Local values of every ${OCLOG_*} the pipeline reads. */
@@ -113,7 +115,8 @@ export class ShippingRig {
     await createContainer(azurite.connectionString, `oclog-${user}`, { ca: identity.cert });
 
     // The pipeline and the Lua filter exactly as checked in; the includes as provisioning writes them.
-    copyFileSync(new URL("openclaw-vm.yaml", REPO_PIPELINE), paths.pipeline);
+    if (options.pipelineText === undefined) copyFileSync(new URL("openclaw-vm.yaml", REPO_PIPELINE), paths.pipeline);
+    else writeFileSync(paths.pipeline, options.pipelineText);
     copyFileSync(new URL("redact.lua", REPO_PIPELINE), join(paths.luaDir, "redact.lua"));
     const httpPort = await freePort();
     writeFileSync(join(etc, "oclog-params.yaml"), paramsInclude({ user, azurite, paths, httpPort }));
