@@ -5,9 +5,8 @@
  */
 import { FluentClient, FluentSocketEvent } from "@fluent-org/logger";
 import { OclogError, ValidationError } from "@oclog/errors";
-import { parseRecord, type SourceName } from "./source-definition.js";
-import { SOURCES } from "./sources.js";
-import { PIPELINE_SOURCES } from "./envelope.js";
+import { parseRecord } from "./source-definition.js";
+import { SOURCES, type SourceName } from "./sources.js";
 
 export type ForwardEndpoint = { path: string } | { host: string; port: number };
 
@@ -32,8 +31,7 @@ export class EmitError extends OclogError {
 
 /** The tag a record of `source` is sent with (`openclaw.gateway`, `openclaw.transcript`, ...). */
 export function tagFor(source: SourceName, prefix = "openclaw"): string {
-  const pipelineName = Object.entries(PIPELINE_SOURCES).find(([, schema]) => schema === source)?.[0] ?? source;
-  return `${prefix}.${pipelineName}`;
+  return `${prefix}.${SOURCES[source].pipelineName}`;
 }
 
 export class Emitter {

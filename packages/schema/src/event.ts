@@ -5,7 +5,7 @@
  * conventions where they fit: `gen_ai.tool.name` is `event.gen_ai.tool.name`.
  */
 import { z } from "zod";
-import { SOURCE_NAMES } from "./source-definition.js";
+import { SOURCE_NAMES } from "./sources.js";
 
 export const EVENT_CATEGORIES = [
   "auth",

@@ -1,8 +1,8 @@
-import { stripAnsi } from "../ansi.js";
-import { categorize } from "../categories.js";
-import type { Event, EventCategory, EventLevel, EventOutcome, EventTarget } from "../event.js";
-import type { SourceName } from "../source-definition.js";
-import { toUtcIso } from "../timestamp.js";
+import { stripAnsi } from "./ansi.js";
+import { categorize } from "./categories.js";
+import type { Event, EventCategory, EventLevel, EventOutcome, EventTarget } from "./event.js";
+import type { SourceName } from "./sources.js";
+import { toUtcIso } from "./timestamp.js";
 
 /** What the caller knows about a record beyond its content: who shipped it and where it is. */
 export interface NormalizeContext {

@@ -5,8 +5,8 @@
  * state database (`diagnostic_events`, scope `config-audit`) with the same JSON payload.
  */
 import { z } from "zod";
-import { IsoTimestamp } from "../timestamp.js";
-import type { SourceDefinition, VariantPick } from "../source-definition.js";
+import { IsoTimestamp } from "../../timestamp.js";
+import type { VariantPick } from "../../source-definition.js";
 
 const base = {
   ts: IsoTimestamp,
@@ -43,7 +43,7 @@ export const ConfigOtherRecord = z.looseObject({ ...base, event: z.string().rege
 export const ConfigAuditRecord = z.union([ConfigWriteRecord, ConfigObserveRecord, ConfigOtherRecord]);
 export type ConfigAuditRecord = z.infer<typeof ConfigAuditRecord>;
 
-function pickConfigAuditVariant(record: Record<string, unknown>): VariantPick {
+export function pickConfigAuditVariant(record: Record<string, unknown>): VariantPick {
   if (typeof record.event !== "string" || !("ts" in record)) {
     return { unknown: 'not a config audit record: needs "ts" and "event"' };
   }
@@ -52,9 +52,3 @@ function pickConfigAuditVariant(record: Record<string, unknown>): VariantPick {
   return { variant: "config.other", schema: ConfigOtherRecord };
 }
 
-export const configAuditSource: SourceDefinition = {
-  name: "config-audit",
-  description: "OpenClaw config audit records (config-audit.jsonl)",
-  schema: ConfigAuditRecord,
-  variantOf: pickConfigAuditVariant,
-};

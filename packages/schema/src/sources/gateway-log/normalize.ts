@@ -1,7 +1,7 @@
-import type { Event, EventOutcome } from "../event.js";
-import { isPlainObject } from "../source-definition.js";
-import { numberedArgs, parseBinding } from "../sources/gateway-log.js";
-import { BLOCKED_PATTERN, buildEvent, levelFrom, type NormalizeContext } from "./event-builder.js";
+import type { Event, EventOutcome } from "../../event.js";
+import { isPlainObject } from "../../source-definition.js";
+import { numberedArgs, parseBinding } from "./schema.js";
+import { BLOCKED_PATTERN, buildEvent, levelFrom, type NormalizeContext } from "../../event-builder.js";
 
 const str = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
 

@@ -1,5 +1,5 @@
-import type { Event, EventOutcome } from "../event.js";
-import { buildEvent, type NormalizeContext } from "./event-builder.js";
+import type { Event, EventOutcome } from "../../event.js";
+import { buildEvent, type NormalizeContext } from "../../event-builder.js";
 
 const str = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
 

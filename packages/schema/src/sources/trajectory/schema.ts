@@ -5,8 +5,8 @@
  * carries `traceSchema: "openclaw-trajectory"` and `schemaVersion: 1`.
  */
 import { z } from "zod";
-import { IsoTimestamp } from "../timestamp.js";
-import type { SourceDefinition, VariantPick } from "../source-definition.js";
+import { IsoTimestamp } from "../../timestamp.js";
+import type { VariantPick } from "../../source-definition.js";
 
 export const TrajectoryEvent = z.looseObject({
   traceSchema: z.literal("openclaw-trajectory"),
@@ -39,7 +39,7 @@ export const TrajectoryToolCall = TrajectoryEvent.extend({
     .refine((data) => "arguments" in data || "args" in data, "a tool.call needs data.arguments or data.args"),
 });
 
-function pickTrajectoryVariant(record: Record<string, unknown>): VariantPick {
+export function pickTrajectoryVariant(record: Record<string, unknown>): VariantPick {
   if (record.traceSchema !== "openclaw-trajectory") {
     return { unknown: 'not a trajectory event: traceSchema is not "openclaw-trajectory"' };
   }
@@ -50,9 +50,3 @@ function pickTrajectoryVariant(record: Record<string, unknown>): VariantPick {
   return { variant: `${source}:${record.type.slice(0, 60)}`, schema };
 }
 
-export const trajectorySource: SourceDefinition = {
-  name: "trajectory",
-  description: "OpenClaw trajectory export events (events.jsonl)",
-  schema: TrajectoryEvent,
-  variantOf: pickTrajectoryVariant,
-};

@@ -1,7 +1,7 @@
-import type { Event } from "../event.js";
-import { isPlainObject } from "../source-definition.js";
-import { buildEvent, toolOutcome, type NormalizeContext } from "./event-builder.js";
-import { contentText } from "./transcript.js";
+import type { Event } from "../../event.js";
+import { isPlainObject } from "../../source-definition.js";
+import { buildEvent, toolOutcome, type NormalizeContext } from "../../event-builder.js";
+import { contentText } from "../transcript/normalize.js";
 
 const str = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
 

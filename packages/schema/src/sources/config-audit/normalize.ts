@@ -1,5 +1,5 @@
-import type { Event, EventOutcome } from "../event.js";
-import { buildEvent, type NormalizeContext } from "./event-builder.js";
+import type { Event, EventOutcome } from "../../event.js";
+import { buildEvent, type NormalizeContext } from "../../event-builder.js";
 
 function configOutcome(record: Record<string, unknown>): EventOutcome {
   if (record.result === "failed" || record.result === "rejected" || typeof record.errorCode === "string") return "failure";

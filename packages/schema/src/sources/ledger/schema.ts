@@ -4,8 +4,8 @@
  * objects with the column names as keys; `occurred_at` is epoch milliseconds.
  */
 import { z } from "zod";
-import { EpochMillis } from "../timestamp.js";
-import type { SourceDefinition, VariantPick } from "../source-definition.js";
+import { EpochMillis } from "../../timestamp.js";
+import type { VariantPick } from "../../source-definition.js";
 
 const optionalText = z.string().nullable().optional();
 const optionalInt = z.number().int().nullable().optional();
@@ -45,16 +45,10 @@ export const AuditLedgerRow = z.looseObject({
 });
 export type AuditLedgerRow = z.infer<typeof AuditLedgerRow>;
 
-function pickLedgerVariant(record: Record<string, unknown>): VariantPick {
+export function pickLedgerVariant(record: Record<string, unknown>): VariantPick {
   if (typeof record.event_id !== "string" || !("occurred_at" in record)) {
     return { unknown: "not an audit ledger row: needs event_id and occurred_at" };
   }
   return { variant: typeof record.kind === "string" ? record.kind.slice(0, 60) : "unknown-kind", schema: AuditLedgerRow };
 }
 
-export const auditLedgerSource: SourceDefinition = {
-  name: "ledger",
-  description: "OpenClaw audit ledger rows (audit_events)",
-  schema: AuditLedgerRow,
-  variantOf: pickLedgerVariant,
-};

@@ -8,8 +8,8 @@
  * the queue-overflow marker.
  */
 import { z } from "zod";
-import { IsoTimestamp } from "../timestamp.js";
-import { describeKeys, isPlainObject, type SourceDefinition, type VariantPick } from "../source-definition.js";
+import { IsoTimestamp } from "../../timestamp.js";
+import { describeKeys, isPlainObject, type VariantPick } from "../../source-definition.js";
 
 /** tslog level names; ids 0-6 in the same order (0 silly ... 6 fatal). */
 export const TSLOG_LEVEL_NAMES = ["SILLY", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"] as const;
@@ -133,7 +133,7 @@ function pick(variant: GatewayLogVariant): VariantPick {
   return { variant, schema: GATEWAY_LOG_VARIANTS[variant] };
 }
 
-function pickGatewayVariant(record: Record<string, unknown>): VariantPick {
+export function pickGatewayVariant(record: Record<string, unknown>): VariantPick {
   if (!("_meta" in record)) {
     if ("level" in record && "subsystem" in record) return pick("size-cap-warning");
     return {
@@ -161,9 +161,3 @@ function pickGatewayVariant(record: Record<string, unknown>): VariantPick {
   return pick("args");
 }
 
-export const gatewayLogSource: SourceDefinition = {
-  name: "gateway-log",
-  description: "OpenClaw gateway file log (tslog JSON lines)",
-  schema: GatewayLogRecord,
-  variantOf: pickGatewayVariant,
-};

@@ -6,8 +6,8 @@
  * tool-result messages.
  */
 import { z } from "zod";
-import { EpochMillis, IsoTimestamp } from "../timestamp.js";
-import type { SourceDefinition, VariantPick } from "../source-definition.js";
+import { EpochMillis, IsoTimestamp } from "../../timestamp.js";
+import type { VariantPick } from "../../source-definition.js";
 
 export const TextBlock = z.looseObject({ type: z.literal("text"), text: z.string() });
 export const ThinkingBlock = z.looseObject({ type: z.literal("thinking"), thinking: z.string() });
@@ -148,7 +148,7 @@ export const TranscriptEntry = z.union(Object.values(ENTRY_SCHEMAS));
 export type TranscriptEntry = z.infer<typeof TranscriptEntry>;
 export type TranscriptMessage = z.infer<typeof TranscriptMessage>;
 
-function pickTranscriptVariant(record: Record<string, unknown>): VariantPick {
+export function pickTranscriptVariant(record: Record<string, unknown>): VariantPick {
   const type = record.type;
   if (typeof type !== "string") return { unknown: 'not a transcript entry: no string "type"' };
   if (!(type in ENTRY_SCHEMAS)) {
@@ -164,9 +164,3 @@ function pickTranscriptVariant(record: Record<string, unknown>): VariantPick {
   return { variant: `message:${role}`, schema: MessageEntry };
 }
 
-export const transcriptSource: SourceDefinition = {
-  name: "transcript",
-  description: "OpenClaw session transcript entries (pi-agent session format)",
-  schema: TranscriptEntry,
-  variantOf: pickTranscriptVariant,
-};

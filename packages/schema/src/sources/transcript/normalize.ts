@@ -1,6 +1,6 @@
-import type { Event } from "../event.js";
-import { isPlainObject } from "../source-definition.js";
-import { buildEvent, toolOutcome, type EventDraft, type NormalizeContext } from "./event-builder.js";
+import type { Event } from "../../event.js";
+import { isPlainObject } from "../../source-definition.js";
+import { buildEvent, toolOutcome, type EventDraft, type NormalizeContext } from "../../event-builder.js";
 
 type Rec = Record<string, unknown>;
 const str = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);

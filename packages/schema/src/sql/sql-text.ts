@@ -2,7 +2,7 @@
  * Turns the normalizers' JavaScript regular expressions into SQL literals for DuckDB (RE2), so
  * the SQL path and the TypeScript reference match on the very same patterns.
  */
-import { CATEGORY_RULES } from "@oclog/schema";
+import { CATEGORY_RULES } from "../categories.js";
 
 /** A JS RegExp as an RE2 pattern literal with its flags inlined (`(?is)...`). */
 export function sqlRegex(re: RegExp): string {
