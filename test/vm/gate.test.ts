@@ -425,7 +425,7 @@ test("fails closed without lua-cjson, and says which package is missing", async 
 
 test("the shipped conf: placeholders, defaults, hardening, and nginx -t accepts it", (t) => {
   const template = readFileSync(GATEWAY_CONF, "utf8");
-  t.deepEqual([...new Set(template.match(/@[A-Z_]+@/g))].sort(), ["@LISTEN@", "@LUA_DIR@", "@STATE_FILE@", "@UPSTREAM@", "@VM_NAME@"]);
+  t.deepEqual([...new Set(template.match(/@[A-Z_]+@/g))].sort(), ["@ACCESS_LOG@", "@LISTEN@", "@LUA_DIR@", "@STATE_FILE@", "@UPSTREAM@", "@VM_NAME@"]);
   t.regex(template, /^\s*state_file = "@STATE_FILE@",$/m);
   t.regex(template, /^\s*warn_seconds = 86400,$/m);
   t.regex(template, /^\s*cache_seconds = 5,$/m);

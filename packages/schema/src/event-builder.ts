@@ -12,6 +12,8 @@ export interface NormalizeContext {
   ref?: string | null;
   /** Session id when the record itself lacks one (transcript rows, session files). */
   sessionId?: string | null;
+  /** The pipeline's time of the record (`@timestamp`), for sources whose records may carry none (the journal's kernel lines). */
+  time?: string | null;
 }
 
 /** Fields a source normalizer provides; everything else gets a neutral default. */

@@ -20,6 +20,7 @@ export function normalize(source: SourceName, value: unknown, ctx: NormalizeCont
     user: ctx.user ?? (typeof envelope.user === "string" ? envelope.user : null),
     host: ctx.host ?? (typeof envelope.host === "string" ? envelope.host : null),
     sessionId: ctx.sessionId ?? sessionIdFromPath(envelope.path) ?? null,
+    time: ctx.time ?? (typeof envelope.timestamp === "string" ? envelope.timestamp : null),
   };
   return { ok: true, variant: parsed.variant, events: SOURCES[source].normalize(parsed.record, parsed.variant, fullCtx) };
 }

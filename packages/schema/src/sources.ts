@@ -12,16 +12,31 @@ import { transcriptSource } from "./sources/transcript/index.js";
 import { trajectorySource } from "./sources/trajectory/index.js";
 import { auditLedgerSource } from "./sources/ledger/index.js";
 import { configAuditSource } from "./sources/config-audit/index.js";
+import { nginxSource } from "./sources/nginx/index.js";
+import { egressSource } from "./sources/egress/index.js";
+import { journalSource } from "./sources/journal/index.js";
+import { oclogSource } from "./sources/oclog/index.js";
 
 /** The sources oclog knows, as named on the command line and in `Event.source`. */
-export const SOURCE_NAMES = ["gateway-log", "transcript", "trajectory", "ledger", "config-audit"] as const;
+export const SOURCE_NAMES = ["gateway-log", "transcript", "trajectory", "ledger", "config-audit", "nginx", "egress", "journal", "oclog"] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
 /**
  * Every source, in recognition order: a record without an envelope is the first source whose
  * shape it has (the SQL twin tries them in the same order).
  */
-export const LOG_SOURCES: readonly LogSource[] = [gatewayLogSource, trajectorySource, auditLedgerSource, configAuditSource, transcriptSource];
+export const LOG_SOURCES: readonly LogSource[] = [
+  gatewayLogSource,
+  trajectorySource,
+  auditLedgerSource,
+  configAuditSource,
+  transcriptSource,
+  nginxSource,
+  // Before the journal: an egress record is a journal entry of the kernel with the ruleset's prefix.
+  egressSource,
+  journalSource,
+  oclogSource,
+];
 
 /** Every source definition by name. */
 export const SOURCES: Readonly<Record<SourceName, LogSource>> = Object.fromEntries(LOG_SOURCES.map((s) => [s.name, s])) as Record<SourceName, LogSource>;
