@@ -120,7 +120,9 @@ export function openclawVm(options: { fluentBitVersion: string; params?: Record<
       systemd_filter: "_TRANSPORT=kernel",
       db: `${p.state_dir}/journal-egress.db`,
       read_from_tail: false,
-      lowercase: false,
+      // Field names lowercased (MESSAGE -> message): Azure Monitor's columns ignore case, and the
+      // other sources already have a `message`.
+      lowercase: true,
       strip_underscores: false,
       "storage.type": "filesystem",
     },
@@ -128,11 +130,13 @@ export function openclawVm(options: { fluentBitVersion: string; params?: Record<
       name: "systemd",
       alias: "in_journal",
       tag: tag("journal"),
-      systemd_filter: p.journal_units.split(",").map((unit) => `_SYSTEMD_UNIT=${unit.trim()}`),
+      // A unit's own output (_SYSTEMD_UNIT) and systemd's messages about it (UNIT): started,
+      // stopped, failed, restarted. The latter come from PID 1, whose own unit is init.scope.
+      systemd_filter: p.journal_units.split(",").flatMap((unit) => [`_SYSTEMD_UNIT=${unit.trim()}`, `UNIT=${unit.trim()}`]),
       systemd_filter_type: "Or",
       db: `${p.state_dir}/journal.db`,
       read_from_tail: false,
-      lowercase: false,
+      lowercase: true,
       strip_underscores: false,
       "storage.type": "filesystem",
     },
@@ -148,9 +152,9 @@ export function openclawVm(options: { fluentBitVersion: string; params?: Record<
     // the kernel log (drivers, OOM kills, AppArmor denials) is not egress, was never shipped, and
     // would need a source of its own; the drop is counted in Fluent Bit's metrics
     // (fluentbit_filter_drop_records_total{name="keep_egress"}), not silent.
-    { name: "grep", alias: "keep_egress", match: tag("egress"), regex: `MESSAGE ^${EGRESS_LOG_PREFIX}` },
-    // MESSAGE stays next to the fields, as the tailed sources keep their raw line.
-    { name: "parser", alias: "parse_egress", match: tag("egress"), key_name: "MESSAGE", parser: "oclog_egress_nft", reserve_data: true, preserve_key: true },
+    { name: "grep", alias: "keep_egress", match: tag("egress"), regex: `message ^${EGRESS_LOG_PREFIX}` },
+    // The line stays next to the fields, as the tailed sources keep their raw line.
+    { name: "parser", alias: "parse_egress", match: tag("egress"), key_name: "message", parser: "oclog_egress_nft", reserve_data: true, preserve_key: true },
     // After parsing, so secrets are masked in the parsed fields and in the raw line alike, and
     // before anything else: no later filter, and nothing shipped, sees a secret.
     { name: "lua", alias: "redact", match: "*", script: `${p.lua_dir}/redact.lua`, call: "redact", protected_mode: true },

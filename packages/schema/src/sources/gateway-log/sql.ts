@@ -28,7 +28,7 @@ const VARIANT = `CASE
 
 const INVALID = `CASE
     WHEN try_cast(r.time AS TIMESTAMPTZ) IS NULL THEN 'gateway-log: time is missing or not an ISO time'
-    WHEN r._meta IS NULL AND NOT (r.level = 'warn' AND r.subsystem = 'logging') THEN 'gateway-log: no tslog _meta'
+    WHEN r._meta IS NULL AND NOT coalesce(r.level = 'warn' AND r.subsystem = 'logging', false) THEN 'gateway-log: no tslog _meta'
     WHEN r._meta IS NOT NULL AND r._meta.logLevelName IS NULL THEN 'gateway-log: _meta.logLevelName missing'
     WHEN r._meta IS NOT NULL AND r."0" IS NULL THEN 'gateway-log: no argument "0"' END`;
 
