@@ -41,6 +41,11 @@ APT_PACKAGES=(chromium luajit2 lua-cjson zstd nginx libnginx-mod-http-lua wrk)
 # and its boot test). Without their recommends: vagrant recommends vagrant-libvirt, which drags
 # in libvirt, a desktop QEMU and a kernel (5 minutes).
 APT_PACKAGES_NO_RECOMMENDS=(shellcheck nftables vagrant mmdebstrap qemu-system-x86 e2fsprogs)
+# Real Fluent Bit (../shared/fluent-bit/bin/fluent-bit-5.1.1, its README lists these) runs the
+# generated pipeline in test/pipeline/: its run-time libraries; openssl for the throw-away CA
+# that Azurite's HTTPS and Fluent Bit's tls.ca_file share; systemd-journal-remote writes real
+# journal files from export format for the pipeline's two systemd inputs (no journald runs here).
+APT_PACKAGES_NO_RECOMMENDS+=(libyaml-0-2 libsqlite3-0 libssl3 libsystemd0 libstdc++6 libzstd1 liblz4-1 liblzma5 libgcrypt20 libcap2 openssl systemd-journal-remote)
 
 apt_missing() {
   local pkg

@@ -204,9 +204,9 @@ Examples:
     .addHelpText(
       "after",
       `
-Parameters of openclaw-vm: user, host, storage_account, container, endpoint, sas_include,
-params_include, lua_dir, gateway_logs, config_audit, nginx_access_log,
-forward_socket, state_dir, buffer_limit, journal_units; the optional Azure Monitor Logs output
+Parameters of openclaw-vm: user, host, storage_account, container, endpoint, emulator_mode,
+tls_ca_file, sas_include, params_include, lua_dir, gateway_logs, config_audit, nginx_access_log,
+forward_socket, state_dir, journal_dir, http_port, buffer_limit, journal_units; the optional Azure Monitor Logs output
 (off by default, see packages/fluent-bit/README.md): azure_logs=on, azure_tenant_id,
 azure_client_id, azure_dce_url, azure_dcr_id, azure_stream, azure_logs_include.
 
@@ -368,12 +368,13 @@ Examples:
     .option("--state-file <path>", "the public SAS state file to update", "/run/oclog/sas-state.json")
     .option("--metrics-url <url>", "Fluent Bit's monitoring API (JSON metrics)", "http://127.0.0.1:2020/api/v1/metrics")
     .option("--history <path>", "the guard's own sample history", "/var/lib/oclog-guard/history.json")
-    .option("--failing-after-minutes <n>", "minutes of errors without deliveries (or of unreadable metrics) before failing", parsePositiveInt, 10)
+    .option("--failing-after-minutes <n>", "minutes of errors without deliveries (or of unreadable metrics) before failing (default 10)", parsePositiveInt)
+    .option("--failing-after <duration>", "the same as a duration (90s, 5m), instead of --failing-after-minutes")
     .addOption(new Option("--enforce <mode>", "what to do when shipping turns failing").choices(["none", "stop-gateway"]).default("none"))
     .option("--json", "print one JSON object")
     .addHelpText("after", "\nExit status: 0 shipping ok, 1 marked failing, 3 metrics or state file unreadable.\n\nExample:\n  oclog guard --failing-after-minutes 5 --json")
     .exitOverride()
-    .action(async (opts: { stateFile: string; metricsUrl: string; history: string; failingAfterMinutes: number; enforce: "none" | "stop-gateway"; json?: boolean }) => {
+    .action(async (opts: { stateFile: string; metricsUrl: string; history: string; failingAfterMinutes?: number; failingAfter?: string; enforce: "none" | "stop-gateway"; json?: boolean }) => {
       const { guardCommand } = await import("./commands/guard.js");
       await guardCommand({ ...opts, json: opts.json ?? false }, output);
     });

@@ -153,7 +153,7 @@ test("--enforce stop-gateway runs systemctl stop once when shipping turns failin
 test("bad option values are usage errors (exit 2)", async (t) => {
   const options = setup("http://127.0.0.1:9/api/v1/metrics");
   const output: Output = { out: () => undefined, err: () => undefined };
-  for (const bad of [{ enforce: "kill-all" }, { failingAfterMinutes: 0 }, { failingAfterMinutes: 1.5 }, { metricsUrl: "not a url" }, { metricsUrl: "file:///etc/passwd" }]) {
+  for (const bad of [{ enforce: "kill-all" }, { failingAfterMinutes: 0 }, { failingAfterMinutes: 1.5 }, { failingAfter: "ten" }, { failingAfter: "0s" }, { failingAfter: "30s", failingAfterMinutes: 10 }, { metricsUrl: "not a url" }, { metricsUrl: "file:///etc/passwd" }]) {
     const error = await t.throwsAsync(guardCommand({ ...options, ...bad }, output), { instanceOf: UsageError }, JSON.stringify(bad));
     t.is(error?.exitCode, 2);
   }

@@ -22,7 +22,7 @@ export const AZURE_LOGS_PARAMS = {
   azure_dce_url: { default: "${OCLOG_AZURE_DCE_URL}", doc: "logs ingestion URL of the data collection endpoint (https://<dce>.<region>.ingest.monitor.azure.com)" },
   azure_dcr_id: { default: "${OCLOG_AZURE_DCR_ID}", doc: "immutable id of the DCR (dcr-...)" },
   azure_stream: { default: streamFor(OCLOG_RAW_TABLE), doc: "DCR stream the records go to (Custom-<name>; Fluent Bit's table_name is <name>)" },
-  azure_logs_include: { default: "/etc/fluent-bit/oclog-azure-logs.yaml", doc: `include file the host writes with the app secret (env ${AZURE_LOGS_SECRET_VARIABLE})` },
+  azure_logs_include: { default: "oclog-azure-logs.yaml", doc: `include file the host writes with the app secret (env ${AZURE_LOGS_SECRET_VARIABLE}), relative to the pipeline file` },
   azure_buffer_limit: { default: "1G", doc: "cap of this output's share of the filesystem buffer" },
 } as const;
 export type AzureLogsParam = keyof typeof AZURE_LOGS_PARAMS;

@@ -12,7 +12,7 @@ export { validateConfig, validateYaml } from "./validate-config.js";
 export type { ValidationReport } from "./validate-config.js";
 export { PRESETS, presetNamed } from "./presets/index.js";
 export type { Preset } from "./presets/index.js";
-export { OPENCLAW_VM_PARAMS } from "./presets/openclaw-vm.js";
+export { OPENCLAW_VM_PARAMS, OPENCLAW_VM_GRACE_SECONDS } from "./presets/openclaw-vm.js";
 export { VM_FLUENT_BIT_VERSION, REDACT_LUA, expectedFiles, renderPreset, generateCommand } from "./generated-files.js";
 export { checkPipelineDir } from "./pipeline-check.js";
 export type { StaleFile } from "./pipeline-check.js";

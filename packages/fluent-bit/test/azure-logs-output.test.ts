@@ -23,7 +23,7 @@ for (const version of ["4.2.8", "5.1.1"]) {
 test("off by default: no second output, no extra include, and the checked-in fluent-bit/ is what the preset makes", (t) => {
   const config = openclawVmConfig("5.1.1");
   t.deepEqual(config.pipeline.outputs.map((o) => o.name), ["azure_blob"]);
-  t.deepEqual(config.includes, ["/etc/fluent-bit/oclog-params.yaml", "/etc/fluent-bit/oclog-sas.yaml"]);
+  t.deepEqual(config.includes, ["oclog-params.yaml", "oclog-sas.yaml"]);
   t.deepEqual(openclawVmConfig("5.1.1", { azure_logs: "off" }), config);
   t.deepEqual(checkPipelineDir(REPO_PIPELINE).map((s) => s.path), [], "run `pnpm exec oclog fluent-bit check --write`");
 });
@@ -33,7 +33,7 @@ test("on: the blob output stays first and unchanged; the secret's include is add
   const on = openclawVmConfig("5.1.1", ON);
   t.deepEqual(on.pipeline.outputs[0], off.pipeline.outputs[0]);
   t.deepEqual(on.pipeline.outputs.map((o) => o.name), ["azure_blob", "azure_logs_ingestion"]);
-  t.deepEqual(on.includes, [...off.includes!, "/etc/fluent-bit/oclog-azure-logs.yaml"]);
+  t.deepEqual(on.includes, [...off.includes!, "oclog-azure-logs.yaml"]);
 });
 
 test("the output: TLS, gzip, unlimited retries, a capped buffer, TimeGenerated from the record time", (t) => {

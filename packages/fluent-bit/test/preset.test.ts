@@ -32,7 +32,8 @@ test("the shipping output: blockblob, gzip, TLS, no auto-create, unlimited retri
     [get("blob_type"), get("compress"), get("tls"), get("tls.verify"), get("auto_create_container"), get("retry_limit"), get("auth_type"), get("sas_token")],
     ["blockblob", "gzip", "on", "on", "off", "no_limits", "sas", "${OCLOG_SAS_TOKEN}"],
   );
-  t.true(config.includes!.includes("/etc/fluent-bit/oclog-sas.yaml"));
+  // Relative: Fluent Bit resolves it against the pipeline file's directory (/etc/fluent-bit on the VM).
+  t.true(config.includes!.includes("oclog-sas.yaml"));
   t.is(config.env, undefined, "no env section: nothing secret or per-VM is inline");
   t.is(config.service!.hot_reload, true);
   for (const input of config.pipeline.inputs) t.is(propertyText(input, "storage.type"), "filesystem", input.alias as string);
@@ -84,7 +85,7 @@ test("rendering is deterministic and keeps booleans as on/off", (t) => {
 test("egress: the kernel's lines from the journal, only the ruleset's, parsed before redaction", (t) => {
   const config = openclawVmConfig("5.1.1");
   const input = config.pipeline.inputs.find((i) => i.alias === "in_egress")!;
-  t.like(input, { name: "systemd", tag: "openclaw.egress", systemd_filter: "_TRANSPORT=kernel", db: "/var/lib/fluent-bit/journal-egress.db", read_from_tail: false, lowercase: true, strip_underscores: false, "storage.type": "filesystem" });
+  t.like(input, { name: "systemd", tag: "openclaw.egress", systemd_filter: "_TRANSPORT=kernel", db: "${OCLOG_STATE_DIR}/journal-egress.db", path: "${OCLOG_JOURNAL_DIR}", read_from_tail: false, lowercase: true, strip_underscores: false, "storage.type": "filesystem" });
   const journal = config.pipeline.inputs.find((i) => i.alias === "in_journal")!;
   t.not(propertyText(input, "db"), propertyText(journal, "db"), "its own position in the journal");
   const names = config.pipeline.filters!.map((f) => `${f.name}:${f.alias}`);
@@ -153,4 +154,27 @@ test("journal_units names the units as vm/systemd names them (oclog-guard, not o
   t.false(named.includes("oclog-sas-guard.service"));
   // nginx and Fluent Bit bring their own units; ours are in the repository.
   for (const unit of named.filter((u) => u.startsWith("oclog-") || u.startsWith("openclaw"))) t.true(existsSync(new URL(unit, VM_UNITS)), unit);
+});
+
+test("everything a machine decides is a ${OCLOG_*} from the params include, so one file serves the VM and the tests", (t) => {
+  const config = openclawVmConfig("5.1.1");
+  const output = config.pipeline.outputs[0]!;
+  t.deepEqual(
+    ["endpoint", "emulator_mode", "tls.ca_file", "account_name", "container_name"].map((key) => propertyText(output, key)),
+    ["${OCLOG_BLOB_ENDPOINT}", "${OCLOG_BLOB_EMULATOR}", "${OCLOG_TLS_CA_FILE}", "${OCLOG_STORAGE_ACCOUNT}", "${OCLOG_CONTAINER}"],
+  );
+  // What stays literal is what keeps records safe: TLS on and verified, whatever the params say.
+  t.deepEqual([propertyText(output, "tls"), propertyText(output, "tls.verify")], ["on", "on"]);
+  t.is(config.service!.http_port, "${OCLOG_HTTP_PORT}");
+  t.is(config.service!["storage.path"], "${OCLOG_STATE_DIR}/storage");
+  const paths = config.pipeline.inputs.flatMap((input) => ["path", "db", "unix_path"].map((key) => propertyText(input, key)).filter((v) => v !== undefined));
+  paths.push(propertyText(config.pipeline.filters!.find((f) => f.alias === "redact")!, "script")!);
+  for (const path of paths) t.regex(path!, /^\$\{OCLOG_[A-Z_]+\}/, path);
+  t.deepEqual(config.includes, ["oclog-params.yaml", "oclog-sas.yaml"]);
+});
+
+test("a new log file is found within seconds, and a crash cannot lose a chunk to its checksum", (t) => {
+  const config = openclawVmConfig("5.1.1");
+  for (const input of config.pipeline.inputs.filter((i) => i.name === "tail")) t.is(propertyText(input, "refresh_interval"), "5", input.alias as string);
+  t.is(config.service!["storage.checksum"], false);
 });

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile, readdir, mkdtemp, rm } from "node:fs/promises";
 import { connect } from "node:net";
+import { rootCertificates } from "node:tls";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
 import { createRequire } from "node:module";
@@ -16,6 +17,7 @@ import {
   ContainerSASPermissions,
   StorageSharedKeyCredential,
   generateBlobSASQueryParameters,
+  type StoragePipelineOptions,
 } from "@azure/storage-blob";
 
 /** Azurite's documented development account; public, the same in every Azurite. */
@@ -37,6 +39,11 @@ export interface Azurite {
 export interface StartAzuriteOptions {
   /** Data folder; default a fresh temporary folder, removed on stop. */
   location?: string;
+  /**
+   * Listen on this port instead of a free one the OS picks: to start Azurite again where a
+   * client that cannot be re-pointed (Fluent Bit's endpoint) expects it, after an outage.
+   */
+  port?: number;
   /** How long start-up may take; default 30 s. */
   timeoutMs?: number;
   /**
@@ -53,10 +60,11 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
   const location = options.location ?? (await mkdtemp(join(tmpdir(), "oclog-azurite-")));
   const bin = await azuriteBlobBin();
   // --blobPort 0: the OS picks a free port and Azurite prints it, so parallel runs never collide.
+  const requestedPort = String(options.port ?? 0);
   const child = spawn(
     process.execPath,
     [
-      bin, "--blobHost", "127.0.0.1", "--blobPort", "0", "--location", location, "--disableTelemetry", "--silent",
+      bin, "--blobHost", "127.0.0.1", "--blobPort", requestedPort, "--location", location, "--disableTelemetry", "--silent",
       ...(options.tls ? ["--cert", options.tls.cert, "--key", options.tls.key, ...(options.tls.oauth ? ["--oauth", "basic"] : [])] : []),
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
@@ -192,7 +200,7 @@ async function waitForConnect(port: number, deadline: number): Promise<void> {
  * `/`), bytes unchanged; creates the container if needed. Returns the blob names, sorted.
  */
 export async function uploadDirectory(connectionString: string, container: string, localDir: string, prefix = ""): Promise<string[]> {
-  const containerClient = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container);
+  const containerClient = containerClientFor(connectionString, container);
   await containerClient.createIfNotExists();
   const names: string[] = [];
   for (const file of await filesUnder(localDir)) {
@@ -202,6 +210,34 @@ export async function uploadDirectory(connectionString: string, container: strin
     names.push(name);
   }
   return names.sort();
+}
+
+/** A client for one container; `ca` (PEM) is trusted for an Azurite started with a certificate. */
+function containerClientFor(connectionString: string, container: string, ca?: string) {
+  // tlsOptions reaches core-rest-pipeline's TLS policy; the storage SDK's options type omits it.
+  const options = (ca === undefined ? {} : { tlsOptions: { ca: [...rootCertificates, ca] } }) as StoragePipelineOptions;
+  return BlobServiceClient.fromConnectionString(connectionString, options).getContainerClient(container);
+}
+
+/** Creates a container (as onboarding a user does); `ca` as for an Azurite with a certificate. */
+export async function createContainer(connectionString: string, container: string, options: { ca?: string } = {}): Promise<void> {
+  await containerClientFor(connectionString, container, options.ca).createIfNotExists();
+}
+
+/** One blob as stored: its name and its bytes. */
+export interface StoredBlob {
+  name: string;
+  bytes: Buffer;
+}
+
+/** Every blob in a container whose name starts with `prefix`, downloaded, in listing order. */
+export async function downloadContainer(connectionString: string, container: string, options: { ca?: string; prefix?: string } = {}): Promise<StoredBlob[]> {
+  const client = containerClientFor(connectionString, container, options.ca);
+  const blobs: StoredBlob[] = [];
+  for await (const item of client.listBlobsFlat(options.prefix ? { prefix: options.prefix } : {})) {
+    blobs.push({ name: item.name, bytes: await client.getBlobClient(item.name).downloadToBuffer() });
+  }
+  return blobs;
 }
 
 async function filesUnder(dir: string): Promise<string[]> {

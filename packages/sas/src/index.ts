@@ -7,7 +7,7 @@ export { issueContainerSas, defaultAzureCredential, IssueError } from "./sas-iss
 export type { IssueAuth, IssueOptions } from "./sas-issue.js";
 export { installSas, readSasState, InstallRefusedError } from "./sas-install.js";
 export type { InstallOptions, InstallResult, FluentBitReloader } from "./sas-install.js";
-export { HttpReloader } from "./fluent-bit-reload.js";
+export { HttpReloader, reloadTimeoutMs } from "./fluent-bit-reload.js";
 export { rotateSas, acquireLock, rotationSchedule, RotationLockedError } from "./sas-rotate.js";
 export type { RotateOptions, RotateResult } from "./sas-rotate.js";
 export { CommandTransport, transportFor, TransportError } from "./vm-transport.js";

@@ -40,7 +40,8 @@ export interface GuardOptions {
   statePath: string;
   metricsUrl: string;
   historyPath: string;
-  failingAfterMinutes: number;
+  /** Errors without deliveries, or unreadable metrics, for this long mark shipping failing. */
+  failingAfterMs: number;
   enforce: GuardEnforce;
   /** Output instances to watch (default: alias `ship`, else every `azure_blob.<n>`). */
   outputs?: readonly string[];
@@ -250,7 +251,7 @@ export async function runShippingGuard(options: GuardOptions, deps: GuardDeps = 
     ...(options.metricsTimeoutMs !== undefined ? { timeoutMs: options.metricsTimeoutMs } : {}),
     ...(options.outputs ? { outputs: options.outputs } : {}),
   });
-  const judgement = judgeShipping({ history, reading, previous, now, failingAfterMinutes: options.failingAfterMinutes });
+  const judgement = judgeShipping({ history, reading, previous, now, failingAfterMs: options.failingAfterMs });
 
   let historyWritten = true;
   try {

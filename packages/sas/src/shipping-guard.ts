@@ -4,7 +4,7 @@
  * No filesystem, network or clock here (the caller passes `now`); I/O lives in
  * shipping-guard-io.ts.
  *
- * Decision rules (N = failingAfterMinutes, default 10), per watched output:
+ * Decision rules (N = failingAfterMs, default 10 minutes), per watched output:
  * - records lost: `dropped_records` or `retries_failed` went up since the previous sample:
  *   failing at once (Fluent Bit gave up on chunks; nothing brings them back);
  * - stalled: `errors`, `retries` or `retried_records` went up while `proc_records` did not;
@@ -133,7 +133,8 @@ export interface JudgeInput {
   /** What the state file says now (from the history when the state file cannot be read). */
   previous: ShippingStatus;
   now: Date;
-  failingAfterMinutes: number;
+  /** How long errors without deliveries (or unreadable metrics) last before shipping is failing. */
+  failingAfterMs: number;
 }
 
 export interface Judgement {
@@ -155,7 +156,7 @@ export const SHIPPING_REASON_MAX = 500;
 /** Applies the decision rules above. Pure: same input, same judgement. */
 export function judgeShipping(input: JudgeInput): Judgement {
   const { history, reading, previous, now } = input;
-  const windowMs = input.failingAfterMinutes * 60_000;
+  const windowMs = input.failingAfterMs;
   const at = now.toISOString();
   const sample: GuardSample = reading.ok ? { at, outputs: reading.outputs } : { at, error: clip(reading.error, 500) };
   const samples = [...history.samples, sample].slice(-GUARD_HISTORY_SAMPLES);
@@ -168,7 +169,7 @@ export function judgeShipping(input: JudgeInput): Judgement {
       const reason = `Fluent Bit's metrics unreadable for ${minutes(downMs)} (since ${since}): ${reading.error}`;
       return finish(input, { shipping: "failing", publish: true, reason, metrics: "unreadable", outputs: {}, history: next });
     }
-    const reason = `Fluent Bit's metrics unreadable for ${minutes(downMs)} (failing after ${input.failingAfterMinutes} min): ${reading.error}`;
+    const reason = `Fluent Bit's metrics unreadable for ${minutes(downMs)} (failing after ${duration(input.failingAfterMs)}): ${reading.error}`;
     return finish(input, { shipping: previous, publish: false, reason, metrics: "unreadable", outputs: {}, history: next });
   }
 
@@ -212,7 +213,7 @@ export function judgeShipping(input: JudgeInput): Judgement {
       const stalledMs = now.getTime() - Date.parse(stall);
       const counts = d ? ` (errors +${d.errors}, retries +${d.retries} in the last interval)` : "";
       if (stalledMs >= windowMs) failures.push(`${name} delivered nothing for ${minutes(stalledMs)} while failing to send (since ${stall})${counts}`);
-      else notes.push(`${name}: errors or retries without a delivery for ${minutes(stalledMs)} (failing after ${input.failingAfterMinutes} min)${counts}`);
+      else notes.push(`${name}: errors or retries without a delivery for ${minutes(stalledMs)} (failing after ${duration(input.failingAfterMs)})${counts}`);
     } else if (d) {
       notes.push(d.proc_records > 0 ? `${name} delivered ${d.proc_records} record(s) since ${before?.at}` : `${name} idle: nothing to deliver, no errors`);
     }
@@ -267,6 +268,11 @@ function lastReadable(samples: readonly GuardSample[]): Extract<GuardSample, { o
 function minutes(ms: number): string {
   const value = Math.max(0, ms) / 60_000;
   return `${Number.isInteger(value) ? value : value.toFixed(1)} min`;
+}
+
+/** A threshold as it was given: whole minutes, else seconds. */
+function duration(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
 }
 
 function clip(text: string, max: number): string {

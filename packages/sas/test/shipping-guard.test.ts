@@ -84,7 +84,7 @@ function scenario(metricsUrl: string, extra: Partial<GuardOptions> = {}) {
     statePath: join(dir, "sas-state.json"),
     metricsUrl,
     historyPath: join(dir, "lib", "history.json"),
-    failingAfterMinutes: 10,
+    failingAfterMs: 10 * MIN,
     enforce: "none",
     ...extra,
   };
@@ -102,7 +102,7 @@ function replay(steps: Array<[minute: number, reading: MetricsReading]>, options
   let history: GuardHistory = emptyGuardHistory();
   let previous: ShippingStatus = options.previous ?? "unknown";
   return steps.map(([minute, reading]) => {
-    const judgement = judgeShipping({ history, reading, previous, now: at(minute), failingAfterMinutes: options.failingAfterMinutes ?? 10 });
+    const judgement = judgeShipping({ history, reading, previous, now: at(minute), failingAfterMs: (options.failingAfterMinutes ?? 10) * MIN });
     history = judgement.history;
     if (judgement.publish) previous = judgement.shipping;
     return judgement;
@@ -279,7 +279,7 @@ test.serial("run: healthy deliveries publish ok, keep every other field, and wri
 test("run: a stall is failing after N minutes (exit 1) and ok again once records are delivered", async (t) => {
   const fluentBit = await new FluentBitMonitoringStandIn().start();
   t.teardown(() => fluentBit.close());
-  const { state, run } = scenario(fluentBit.url, { failingAfterMinutes: 5 });
+  const { state, run } = scenario(fluentBit.url, { failingAfterMs: 5 * MIN });
   fluentBit.counters = counters({ proc_records: 10 });
   await run(0);
   fluentBit.counters = counters({ proc_records: 20 });
@@ -302,7 +302,7 @@ test("run: a stall is failing after N minutes (exit 1) and ok again once records
 test("run: dropped records fail at once; an unreachable endpoint exits 3 and changes nothing until N minutes, then fails", async (t) => {
   const fluentBit = await new FluentBitMonitoringStandIn().start();
   t.teardown(() => fluentBit.close());
-  const { options, state, run } = scenario(fluentBit.url, { failingAfterMinutes: 10 });
+  const { options, state, run } = scenario(fluentBit.url, { failingAfterMs: 10 * MIN });
   fluentBit.counters = counters({ proc_records: 10 });
   await run(0);
   fluentBit.counters = counters({ proc_records: 12, dropped_records: 2 });
@@ -361,7 +361,7 @@ test("run: stop-gateway calls systemctl (a recording stand-in) exactly once per 
   const fluentBit = await new FluentBitMonitoringStandIn().start();
   t.teardown(() => fluentBit.close());
   const systemctl = fakeSystemctl();
-  const { run } = scenario(fluentBit.url, { enforce: "stop-gateway", failingAfterMinutes: 3 });
+  const { run } = scenario(fluentBit.url, { enforce: "stop-gateway", failingAfterMs: 3 * MIN });
   const steps: Array<[Partial<OutputCounters>, ShippingStatus]> = [
     [{ proc_records: 10 }, "unknown"],
     [{ proc_records: 20 }, "ok"],

@@ -1,13 +1,15 @@
 /** `oclog guard`: one check of Fluent Bit's deliveries, published as `shipping` in the SAS state file. */
 import { ExitCode, ExitError, UsageError } from "@oclog/errors";
-import { runShippingGuard, type GuardDeps, type GuardEnforce, type GuardReport } from "@oclog/sas";
+import { GUARD_FAILING_AFTER_MINUTES, parseDuration, runShippingGuard, type GuardDeps, type GuardEnforce, type GuardReport } from "@oclog/sas";
 import { terminalSafe, type Output } from "../output.js";
 
 export interface GuardCommandOptions {
   stateFile: string;
   metricsUrl: string;
   history: string;
-  failingAfterMinutes: number;
+  /** Whole minutes (the unit files' flag); or `failingAfter`, a duration such as 90s; default 10 minutes. */
+  failingAfterMinutes?: number;
+  failingAfter?: string;
   enforce: string;
   json: boolean;
 }
@@ -23,9 +25,7 @@ export async function guardCommand(options: GuardCommandOptions, output: Output,
   if (!ENFORCE.includes(options.enforce as GuardEnforce)) {
     throw new UsageError(`--enforce must be one of ${ENFORCE.join(", ")}, got ${JSON.stringify(options.enforce)}`);
   }
-  if (!Number.isInteger(options.failingAfterMinutes) || options.failingAfterMinutes <= 0) {
-    throw new UsageError(`--failing-after-minutes must be a positive whole number, got ${JSON.stringify(options.failingAfterMinutes)}`);
-  }
+  const failingAfterMs = failingAfter(options);
   let url: URL;
   try {
     url = new URL(options.metricsUrl);
@@ -39,7 +39,7 @@ export async function guardCommand(options: GuardCommandOptions, output: Output,
       statePath: options.stateFile,
       metricsUrl: options.metricsUrl,
       historyPath: options.history,
-      failingAfterMinutes: options.failingAfterMinutes,
+      failingAfterMs,
       enforce: options.enforce as GuardEnforce,
     },
     deps,
@@ -48,6 +48,23 @@ export async function guardCommand(options: GuardCommandOptions, output: Output,
   if (options.json) output.out(JSON.stringify(toJson(report, options.stateFile)));
   else printText(report, options.stateFile, output);
   if (report.exitCode !== ExitCode.ok) throw new ExitError(report.exitCode === 1 ? ExitCode.findings : ExitCode.environment);
+}
+
+/** The threshold in milliseconds, from whichever of the two flags was given. */
+function failingAfter(options: GuardCommandOptions): number {
+  if (options.failingAfter !== undefined && options.failingAfterMinutes !== undefined) {
+    throw new UsageError("give either --failing-after or --failing-after-minutes, not both");
+  }
+  if (options.failingAfter !== undefined) {
+    const ms = parseDuration(options.failingAfter, "--failing-after");
+    if (ms < 1_000) throw new UsageError(`--failing-after must be at least 1s, got ${JSON.stringify(options.failingAfter)}`);
+    return ms;
+  }
+  const minutes = options.failingAfterMinutes ?? GUARD_FAILING_AFTER_MINUTES;
+  if (!Number.isInteger(minutes) || minutes <= 0) {
+    throw new UsageError(`--failing-after-minutes must be a positive whole number, got ${JSON.stringify(minutes)}`);
+  }
+  return minutes * 60_000;
 }
 
 function toJson(report: GuardReport, stateFile: string) {

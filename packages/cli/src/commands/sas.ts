@@ -9,6 +9,7 @@ import {
   formatRemaining,
   HttpReloader,
   installSas,
+  reloadTimeoutMs,
   issueContainerSas,
   defaultAzureCredential,
   parseDuration,
@@ -20,6 +21,7 @@ import {
   writeFileAtomic,
   type IssueAuth,
 } from "@oclog/sas";
+import { OPENCLAW_VM_GRACE_SECONDS } from "@oclog/fluent-bit";
 import { Emitter } from "@oclog/schema";
 import type { Output } from "../output.js";
 
@@ -120,7 +122,8 @@ export async function sasInstall(
     statePath: options.stateFile,
     ...(gid !== undefined ? { includeOwner: { uid: 0, gid } } : {}),
     renewCommand: options.renewCommand ?? `oclog sas rotate --vm ${hostname()}`,
-    reloader: new HttpReloader({ baseUrl: options.reloadUrl, restart: async () => void execFileSync(restartBin!, restartArgs, { stdio: "ignore" }) }),
+    // The VM's pipeline decides how long its reload may take; waiting less would restart it mid-reload.
+    reloader: new HttpReloader({ baseUrl: options.reloadUrl, timeoutMs: reloadTimeoutMs(OPENCLAW_VM_GRACE_SECONDS), restart: async () => void execFileSync(restartBin!, restartArgs, { stdio: "ignore" }) }),
   });
   const summary = { container, expires_at: result.state.expires_at, fingerprint: result.state.fingerprint, reload: result.reload };
   if (options.json) output.out(JSON.stringify(summary));

@@ -18,15 +18,21 @@ export const OPENCLAW_VM_PARAMS = {
   host: { default: "${HOSTNAME}", doc: "the VM's host name (oclog_host); Fluent Bit predefines ${HOSTNAME}" },
   storage_account: { default: "${OCLOG_STORAGE_ACCOUNT}", doc: "Azure storage account name" },
   container: { default: "${OCLOG_CONTAINER}", doc: "the user's container (default oclog-<user> when user is given)" },
-  endpoint: { default: "", doc: "blob endpoint URL; empty for https://<account>.blob.core.windows.net" },
-  sas_include: { default: "/etc/fluent-bit/oclog-sas.yaml", doc: "include file the SAS rotator writes (env OCLOG_SAS_TOKEN)" },
-  params_include: { default: "/etc/fluent-bit/oclog-params.yaml", doc: "include file with the per-VM env values (OCLOG_USER, ...)" },
-  lua_dir: { default: "/etc/fluent-bit/oclog", doc: "where redact.lua is installed" },
-  gateway_logs: { default: "/var/log/openclaw", doc: "the gateway unit's LogsDirectory (logging.file points here)" },
-  config_audit: { default: "/var/lib/openclaw/.openclaw/logs/config-audit.jsonl", doc: "OpenClaw's config audit file" },
-  nginx_access_log: { default: "/var/log/nginx/oclog-access.json", doc: "nginx's JSON access log" },
-  forward_socket: { default: "/run/fluent-bit/forward.sock", doc: "unix socket of the forward input (collector, oclog)" },
-  state_dir: { default: "/var/lib/fluent-bit", doc: "position databases and the filesystem buffer" },
+  endpoint: { default: "${OCLOG_BLOB_ENDPOINT}", doc: "blob service URL, https://<account>.blob.core.windows.net on Azure; its scheme decides TLS, so always https" },
+  emulator_mode: { default: "${OCLOG_BLOB_EMULATOR}", doc: "on for Azurite (the account is the URL's first path segment), off for Azure" },
+  tls_ca_file: { default: "${OCLOG_TLS_CA_FILE}", doc: "CA bundle that verifies the blob endpoint (the system bundle on the VM)" },
+  // Fluent Bit resolves a relative include against the main file's directory and expands no
+  // ${VARIABLE} in include paths, so the includes are named relative to the pipeline file.
+  sas_include: { default: "oclog-sas.yaml", doc: "include file the SAS rotator writes (env OCLOG_SAS_TOKEN), relative to the pipeline file" },
+  params_include: { default: "oclog-params.yaml", doc: "include file with the per-VM env values (OCLOG_USER, ...), relative to the pipeline file" },
+  lua_dir: { default: "${OCLOG_LUA_DIR}", doc: "where redact.lua is installed" },
+  gateway_logs: { default: "${OCLOG_GATEWAY_LOGS}", doc: "the gateway unit's LogsDirectory (logging.file points here)" },
+  config_audit: { default: "${OCLOG_CONFIG_AUDIT}", doc: "OpenClaw's config audit file" },
+  nginx_access_log: { default: "${OCLOG_NGINX_ACCESS_LOG}", doc: "nginx's JSON access log" },
+  forward_socket: { default: "${OCLOG_FORWARD_SOCKET}", doc: "unix socket of the forward input (collector, oclog)" },
+  state_dir: { default: "${OCLOG_STATE_DIR}", doc: "position databases and the filesystem buffer" },
+  journal_dir: { default: "${OCLOG_JOURNAL_DIR}", doc: "journal directory both systemd inputs read; empty: the system journal (runtime and persistent)" },
+  http_port: { default: "${OCLOG_HTTP_PORT}", doc: "port of the HTTP server on 127.0.0.1 (metrics, health, hot reload)" },
   buffer_limit: { default: "2G", doc: "cap of the blob output's filesystem buffer" },
   journal_units: { default: "openclaw.service,nginx.service,oclog-collect.service,oclog-guard.service,fluent-bit.service,openclaw-sandbox-podman.service", doc: "units whose journal is shipped" },
   ...AZURE_LOGS_PARAMS,
@@ -49,6 +55,12 @@ export const EGRESS_LINE_REGEX = String.raw`^${EGRESS_LOG_PREFIX}(?<verdict>[a-z
 
 /** The tag of each source's records; its last part is the envelope's `oclog_source`. */
 const tag = (source: PipelineSource) => `openclaw.${source}`;
+
+/** The service's grace period: a hot reload after the SAS expired takes this long (sas install waits for it). */
+export const OPENCLAW_VM_GRACE_SECONDS = 5;
+
+/** How often tail looks for new files matching its path. */
+const TAIL_REFRESH_SECONDS = 5;
 
 const PARSERS: ParserDefinition[] = [
   // tslog writes `time` as 2026-11-25T09:49:54.841+00:00.
@@ -88,6 +100,9 @@ function tailInput(source: PipelineSource, path: string, stateDir: string): Plug
     read_from_head: true,
     db: `${stateDir}/tail-${source}.db`,
     "db.locking": true,
+    // A new file (the next day's log, a rotated one) is found by this periodic scan; the default
+    // 60 s left its first lines waiting that long.
+    refresh_interval: TAIL_REFRESH_SECONDS,
     buffer_chunk_size: "256k",
     buffer_max_size: "4M",
     truncate_long_lines: true,
@@ -118,6 +133,7 @@ export function openclawVm(options: { fluentBitVersion: string; params?: Record<
       alias: "in_egress",
       tag: tag("egress"),
       systemd_filter: "_TRANSPORT=kernel",
+      path: p.journal_dir,
       db: `${p.state_dir}/journal-egress.db`,
       read_from_tail: false,
       // Field names lowercased (MESSAGE -> message): Azure Monitor's columns ignore case, and the
@@ -134,6 +150,7 @@ export function openclawVm(options: { fluentBitVersion: string; params?: Record<
       // stopped, failed, restarted. The latter come from PID 1, whose own unit is init.scope.
       systemd_filter: p.journal_units.split(",").flatMap((unit) => [`_SYSTEMD_UNIT=${unit.trim()}`, `UNIT=${unit.trim()}`]),
       systemd_filter_type: "Or",
+      path: p.journal_dir,
       db: `${p.state_dir}/journal.db`,
       read_from_tail: false,
       lowercase: true,
@@ -182,8 +199,10 @@ export function openclawVm(options: { fluentBitVersion: string; params?: Record<
     auth_type: "sas",
     sas_token: "${OCLOG_SAS_TOKEN}",
     ...(p.endpoint ? { endpoint: p.endpoint } : {}),
+    emulator_mode: p.emulator_mode,
     tls: true,
     "tls.verify": true,
+    "tls.ca_file": p.tls_ca_file,
     blob_type: "blockblob",
     auto_create_container: false,
     compress: "gzip",
@@ -203,18 +222,23 @@ export function openclawVm(options: { fluentBitVersion: string; params?: Record<
     includes: [p.params_include, p.sas_include, ...(azureLogs ? [p.azure_logs_include] : [])],
     service: {
       flush: 5,
-      grace: 30,
+      // How long a stop, and the old pipeline of a hot reload, waits for flushes in progress.
+      // After a SAS expired the old pipeline's retries never succeed, so a reload takes all of
+      // it; the filesystem buffer keeps what is not flushed, so waiting longer saves nothing.
+      grace: OPENCLAW_VM_GRACE_SECONDS,
       log_level: "info",
       http_server: true,
       http_listen: "127.0.0.1",
-      http_port: 2020,
+      http_port: p.http_port,
       health_check: true,
       hot_reload: true,
       // After a SAS expires the default reload waits forever for chunks that cannot flush.
       "hot_reload.ensure_thread_safety": false,
       "storage.path": `${p.state_dir}/storage`,
       "storage.sync": "full",
-      "storage.checksum": true,
+      // On, a SIGKILL loses the chunk being filled: on restart it fails its CRC and is set
+      // aside while the tail offset has already moved past its lines (measured: 11 and 86 lines).
+      "storage.checksum": false,
       "storage.backlog.mem_limit": "16M",
       "storage.max_chunks_up": 64,
     },
