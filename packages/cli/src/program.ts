@@ -1,5 +1,6 @@
 /** Flag parsing only: each command lazily imports its implementation. */
 import { Command, InvalidArgumentError, Option } from "commander";
+import type { RotateSettings } from "@oclog/sas";
 import { SOURCE_NAMES } from "@oclog/schema";
 import type { Output } from "./output.js";
 import { VERSION } from "./version.js";
@@ -388,8 +389,8 @@ The inputs are checked as rotate checks them, and for vagrant \`vagrant status\`
 machine exists without your shell's environment. Secrets never appear in the lines: your Azure
 login signs (az login, kept in ~/.azure), or put AZURE_STORAGE_KEY (with --account-url) or
 AZURE_STORAGE_CONNECTION_STRING (Azurite, without --account-url) in a file, chmod 600, and pass
---env-file. cron appends the output to ~/.cache/oclog/sas-rotate-<vm>.log; the timer's goes to
-the journal.
+--env-file. With --transport ssh the key must work without your ssh-agent (cron has none).
+cron appends the output to ~/.cache/oclog/sas-rotate-<vm>.log; the timer's goes to the journal.
 
 Exit status: 0 printed, 2 a setting would not run unattended (each problem is named).
 
@@ -464,21 +465,8 @@ Examples:
 /** Must match @oclog/fluent-bit's VM_FLUENT_BIT_VERSION; kept literal so --help needs no import (a test compares them). */
 export const VM_FLUENT_BIT_VERSION_DEFAULT = "5.1.1";
 
-/** The flags `sas rotate` and `sas schedule` share (the same names as @oclog/sas's RotateSettings). */
-interface RotateFlags {
-  vm: string;
-  transport: "vagrant" | "ssh" | "local";
-  accountUrl?: string;
-  envFile?: string;
-  vagrantDir?: string;
-  vagrantEnv: string[];
-  threshold?: string;
-  lifetime?: string;
-  stateFile?: string;
-  installCommand?: string;
-  eventsSocket?: string;
-  lock?: string;
-}
+/** The flags `sas rotate` and `sas schedule` share (commander always gives --vagrant-env, as a list). */
+type RotateFlags = RotateSettings & { vagrantEnv: string[] };
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

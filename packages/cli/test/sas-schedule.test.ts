@@ -12,7 +12,7 @@ import test from "ava";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { Sensitive } from "@oclog/errors";
 import { startAzurite, type Azurite } from "@oclog/investigate";
-import { CommandTransport, issueContainerSas, type RotationSchedule } from "@oclog/sas";
+import { CommandTransport, issueContainerSas, ROTATE_DEFAULTS, type RotationSchedule } from "@oclog/sas";
 import { startReloadStandIn, type ReloadStandIn } from "../../sas/test/reload-stand-in.js";
 import { Receiver } from "../../collect/test/receiver.js";
 import { runCli } from "./run-cli.js";
@@ -51,6 +51,12 @@ function envFile(path: string, lines: Record<string, string>): string {
   return path;
 }
 
+interface Snapshot {
+  fingerprint: string;
+  expires_at: string;
+  reloads: number;
+}
+
 interface LocalVm {
   statePath: string;
   includePath: string;
@@ -60,6 +66,8 @@ interface LocalVm {
   installerEnvPath: string;
   reloads: ReloadStandIn;
   state(): { fingerprint: string; expires_at: string };
+  /** The state and the reload count now, to compare after a run. */
+  snapshot(): Snapshot;
   /** Installs a SAS that lives one day (inside rotate's 48 h threshold), as rotate would. */
   installDueSas(): Promise<void>;
 }
@@ -81,6 +89,7 @@ async function localVm(root: string): Promise<LocalVm> {
     installerEnvPath,
     reloads,
     state: () => JSON.parse(readFileSync(statePath, "utf8")) as { fingerprint: string; expires_at: string },
+    snapshot: () => ({ ...vm.state(), reloads: reloads.count }),
     installDueSas: async () => {
       const url = await issueContainerSas({ kind: "connection-string", connectionString: new Sensitive(azurite.connectionString) }, { container: "oclog-alice", permissions: "cw", lifetimeMs: DAY });
       await new CommandTransport("local:fixture", [], statePath, [installer]).install(url);
@@ -97,12 +106,12 @@ async function schedule(...args: string[]): Promise<RotationSchedule & { warning
 }
 
 /** What a successful rotation leaves behind, checked against the state before it. */
-function assertRotated(t: import("ava").ExecutionContext, vm: LocalVm, before: { fingerprint: string; expires_at: string }, reloadsBefore: number, lifetimeDays = 7): string {
+function assertRotated(t: import("ava").ExecutionContext, vm: LocalVm, before: Snapshot, lifetimeDays = 7): string {
   const after = vm.state();
   t.not(after.fingerprint, before.fingerprint, "a new SAS is installed");
   t.true(Math.abs(Date.parse(after.expires_at) - Date.now() - lifetimeDays * DAY) < 120_000, `the new SAS lives ${lifetimeDays} days (expires ${after.expires_at})`);
   t.true(Date.parse(after.expires_at) > Date.parse(before.expires_at));
-  t.is(vm.reloads.count, reloadsBefore + 1, "Fluent Bit's reload was asked once");
+  t.is(vm.reloads.count, before.reloads + 1, "Fluent Bit's reload was asked once");
   const token = /OCLOG_SAS_TOKEN: "(.*)"/.exec(readFileSync(vm.includePath, "utf8"))![1]!;
   return new URLSearchParams(token).get("sig")!;
 }
@@ -142,12 +151,11 @@ test("the printed crontab line, run by /bin/sh under cron's environment, rotates
 
   const home = join(root, "home");
   mkdirSync(home);
-  const before = vm.state();
-  const reloads = vm.reloads.count;
+  const before = vm.snapshot();
   const run = await runAsCron(s.crontab, home);
   t.is(run.code, 0, run.stderr);
   t.is(run.stdout + run.stderr, "", "everything went to the log file");
-  const sig = assertRotated(t, vm, before, reloads);
+  const sig = assertRotated(t, vm, before);
   const log = readFileSync(join(home, ".cache/oclog/sas-rotate-alice.log"), "utf8");
   t.regex(log, new RegExp(`rotated alice: new SAS ${vm.state().fingerprint} expires ${vm.state().expires_at}`));
   t.false(log.includes(sig) || log.includes(azurite.accountKey), "no secret in the log");
@@ -178,12 +186,11 @@ test("the printed systemd units pass systemd-analyze verify, and ExecStart= rota
 
   const home = join(root, "home");
   mkdirSync(home);
-  const before = vm.state();
-  const reloads = vm.reloads.count;
+  const before = vm.snapshot();
   const run = await runAsSystemdUser(s.service, home);
   t.is(run.code, 0, run.stderr);
   t.regex(run.stdout, /^rotated bob: new SAS sha256:/);
-  assertRotated(t, vm, before, reloads, 6);
+  assertRotated(t, vm, before, 6);
 });
 
 test("attack: paths that are shell, cron and systemd syntax stay one argument each, run nothing, and the rotation still works", async (t) => {
@@ -199,11 +206,10 @@ test("attack: paths that are shell, cron and systemd syntax stay one argument ea
   t.deepEqual(s.command.slice(0, 1), [oclog]);
 
   // cron: the line parses into exactly the printed command, and runs it.
-  const before = vm.state();
-  const reloads = vm.reloads.count;
+  const before = vm.snapshot();
   const run = await runAsCron(s.crontab, home);
   t.is(run.code, 0, `${run.stderr}\n${cronCommand(s.crontab)}`);
-  assertRotated(t, vm, before, reloads);
+  assertRotated(t, vm, before);
   t.regex(readFileSync(join(home, ".cache/oclog/sas-rotate-carol.log"), "utf8"), /rotated carol: new SAS/);
   for (const dir of [home, root, dirname(oclog), work, process.cwd()]) {
     t.false(existsSync(join(dir, "PWNED1")) || existsSync(join(dir, "PWNED2")), `no command substitution ran (looked in ${dir})`);
@@ -214,11 +220,10 @@ test("attack: paths that are shell, cron and systemd syntax stay one argument ea
   t.is(verified.status, 0, verified.output);
   t.deepEqual(serviceCommand(s.service).argv, s.command);
   await vm.installDueSas();
-  const again = vm.state();
-  const reloadsAgain = vm.reloads.count;
+  const again = vm.snapshot();
   const started = await runAsSystemdUser(s.service, home);
   t.is(started.code, 0, started.stderr);
-  assertRotated(t, vm, again, reloadsAgain);
+  assertRotated(t, vm, again);
 });
 
 test("attack: what cannot run unattended or safely is refused with a clear error, and nothing is printed", async (t) => {
@@ -304,5 +309,12 @@ test("vagrant: the Vagrantfile's directory and the variables it names its machin
   // Without --vagrant-dir, only a directory holding a Vagrantfile will do (the tests run in the repository's root).
   const elsewhere = await runCli("sas", "schedule", "--vm", "oclog-alice", "--vagrant-env", "OCLOG_USER=alice", "--account-url", "https://acmelogs.blob.core.windows.net", "--json");
   t.is(elsewhere.code, 2);
-  t.regex(elsewhere.stderr, /which directory holds the VM's Vagrantfile\?[\s\S]*hint: pass --vagrant-dir \/absolute\/path/);
+  t.regex(elsewhere.stderr, /which directory holds the VM's Vagrantfile\? .*: pass --vagrant-dir \/absolute\/path/);
+});
+
+test("the defaults the checks assume are rotate's own", async (t) => {
+  const help = (await runCli("sas", "rotate", "--help")).stdout;
+  // Commander wraps help to the terminal's width: any run of white space may be a line break.
+  t.regex(help, new RegExp(`--threshold <duration>\\s+rotate when less than this is left\\s+\\(default:\\s+"${ROTATE_DEFAULTS.threshold}"\\)`));
+  t.regex(help, new RegExp(`--lifetime <duration>\\s+lifetime of the new SAS\\s+\\(default:\\s+"${ROTATE_DEFAULTS.lifetime}"\\)`));
 });

@@ -10,7 +10,7 @@ export type { InstallOptions, InstallResult, FluentBitReloader } from "./sas-ins
 export { HttpReloader } from "./fluent-bit-reload.js";
 export { rotateSas, acquireLock, RotationLockedError } from "./sas-rotate.js";
 export type { RotateOptions, RotateResult } from "./sas-rotate.js";
-export { checkRotateSettings, rotateSettingsProblems, accountUrlProblem, vmSlug, ROTATE_DEFAULTS } from "./rotate-settings.js";
+export { checkRotateSettings, rotateSettingsProblems, accountUrlProblem, vagrantEnvironment, vmSlug, ROTATE_DEFAULTS } from "./rotate-settings.js";
 export type { RotateSettings, TransportKind } from "./rotate-settings.js";
 export { readAzureEnvFile, loadAzureEnvFile } from "./azure-env-file.js";
 export { rotationSchedule } from "./rotation-schedule.js";

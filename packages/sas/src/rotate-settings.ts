@@ -28,8 +28,8 @@ export interface RotateSettings {
   lock?: string;
 }
 
-/** Rotate's defaults, where a check needs the value it will run with. */
-export const ROTATE_DEFAULTS = { threshold: "48h", lifetime: "7d", stateFile: "/run/oclog/sas-state.json", installCommand: "/opt/oclog/bin/oclog sas install" } as const;
+/** Rotate's defaults where a check needs the value it will run with (the CLI's flags repeat them; a test compares). */
+export const ROTATE_DEFAULTS = { threshold: "48h", lifetime: "7d" } as const;
 
 // A vagrant machine name or an ssh host (user@host, an alias, an address): never an option
 // (a leading `-` would reach ssh as one) and nothing a shell, cron or systemd would read.
@@ -37,6 +37,11 @@ const VM_NAME = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,252}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Values in --vagrant-env are printed into crontabs and units: secrets go in --env-file.
 const SECRET_NAME = /KEY|SECRET|TOKEN|PASSW|CONNECTION|SAS|CREDENTIAL|^AZURE_/i;
+
+/** --vagrant-env's NAME=VALUE pairs as an environment. */
+export function vagrantEnvironment(pairs: string[] = []): Record<string, string> {
+  return Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+}
 
 /** The name's form as used in file and unit names (lock, log, systemd unit). */
 export function vmSlug(vm: string): string {

@@ -10,7 +10,7 @@ import { delimiter, dirname, isAbsolute, join } from "node:path";
 import { OclogError, UsageError, quoteUntrusted } from "@oclog/errors";
 import { readAzureEnvFile } from "./azure-env-file.js";
 import { SYSTEMD_EXECUTABLE_REFUSES } from "./command-quote.js";
-import { rotateSettingsProblems, type RotateSettings } from "./rotate-settings.js";
+import { rotateSettingsProblems, vagrantEnvironment, type RotateSettings } from "./rotate-settings.js";
 import { rotationSchedule, type RotationSchedule } from "./rotation-schedule.js";
 
 export interface ScheduleRequest extends RotateSettings {
@@ -97,8 +97,7 @@ function vagrantDirProblem(dir: string | undefined): string | undefined {
 
 /** Runs `vagrant status` the way the job will (its PATH, vagrant's directory and environment, nothing of this shell). */
 function vagrantMachineCheck(vagrant: string, settings: RotateSettings, path: string, home: string | undefined): Promise<string | undefined> {
-  const env: Record<string, string> = { PATH: path, ...(home ? { HOME: home } : {}) };
-  for (const pair of settings.vagrantEnv ?? []) env[pair.slice(0, pair.indexOf("="))] = pair.slice(pair.indexOf("=") + 1);
+  const env = { PATH: path, ...(home ? { HOME: home } : {}), ...vagrantEnvironment(settings.vagrantEnv) };
   return new Promise((resolve) => {
     execFile(vagrant, ["status", settings.vm, "--machine-readable"], { cwd: settings.vagrantDir!, env, timeout: 120_000, encoding: "utf8" }, (_error, stdout) => {
       const exit = /,error-exit,([^,]+),(.*)/.exec(stdout ?? "");
@@ -112,13 +111,13 @@ function vagrantMachineCheck(vagrant: string, settings: RotateSettings, path: st
 /** Checks everything, then the lines. Throws one UsageError naming every problem. */
 export async function planRotationSchedule(request: ScheduleRequest, host: ScheduleHost): Promise<SchedulePlan> {
   const settings: RotateSettings = { ...request };
+  let noVagrantDir: string | undefined;
   if (settings.transport === "vagrant" && settings.vagrantDir === undefined) {
-    if (!existsSync(join(host.cwd, "Vagrantfile"))) {
-      throw new UsageError("which directory holds the VM's Vagrantfile? cron runs in your home directory, where vagrant would not find it", { hint: "pass --vagrant-dir /absolute/path/to/oclog/vm (or run this in that directory)" });
-    }
-    settings.vagrantDir = host.cwd;
+    if (existsSync(join(host.cwd, "Vagrantfile"))) settings.vagrantDir = host.cwd;
+    else noVagrantDir = "which directory holds the VM's Vagrantfile? cron runs in your home directory, where vagrant would not find it: pass --vagrant-dir /absolute/path/to/oclog/vm (or run this in that directory)";
   }
   const problems = [
+    noVagrantDir,
     ...rotateSettingsProblems(settings),
     executableProblem("--oclog", request.oclog),
     vagrantDirProblem(settings.vagrantDir),

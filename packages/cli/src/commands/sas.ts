@@ -21,6 +21,7 @@ import {
   readSasState,
   rotateSas,
   transportFor,
+  vagrantEnvironment,
   vmSlug,
   writeFileAtomic,
   type IssueAuth,
@@ -135,11 +136,6 @@ export async function sasInstall(
   else output.out(`installed SAS ${result.state.fingerprint} for ${container}, expires ${result.state.expires_at}; Fluent Bit: ${result.reload.method} (${result.reload.detail})`);
 }
 
-/** Pairs of --vagrant-env as an environment. */
-function environmentOf(pairs: string[]): Record<string, string> {
-  return Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
-}
-
 export async function sasRotate(
   options: RotateSettings & { threshold: string; lifetime: string; stateFile: string; installCommand: string; json: boolean },
   output: Output,
@@ -149,7 +145,7 @@ export async function sasRotate(
   if (options.envFile) loadAzureEnvFile(options.envFile);
   const thresholdMs = parseDuration(options.threshold, "--threshold");
   const lifetime = options.lifetime;
-  const place = options.transport === "vagrant" ? { ...(options.vagrantDir ? { cwd: options.vagrantDir } : {}), env: environmentOf(options.vagrantEnv ?? []) } : {};
+  const place = options.transport === "vagrant" ? { ...(options.vagrantDir ? { cwd: options.vagrantDir } : {}), env: vagrantEnvironment(options.vagrantEnv) } : {};
   const transport = transportFor(options.transport, options.vm, { statePath: options.stateFile, installCommand: options.installCommand.split(" "), place });
   // Events also go through the SDK to a Fluent Bit forward socket when given (tag openclaw.oclog).
   const emitter = options.eventsSocket ? new Emitter({ endpoint: { path: options.eventsSocket }, ackTimeoutMs: 5_000 }) : undefined;
