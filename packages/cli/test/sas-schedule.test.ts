@@ -4,7 +4,7 @@
 // VM side is the real `oclog sas install` (the built bin/oclog.js), reloading a stand-in for
 // Fluent Bit's HTTP API. Then attacks: values that are shell syntax, and values that must be refused.
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,6 +39,7 @@ test.before(async () => {
 test.after.always(async () => {
   for (const stop of stops) await stop();
   await azurite?.stop();
+  rmSync(work, { recursive: true, force: true });
 });
 
 // The test's own sh quoting, for the fixture's installer script only (not under test).
@@ -79,7 +80,7 @@ async function localVm(root: string): Promise<LocalVm> {
   const installerEnvPath = join(root, "installer-env");
   const reloads = await startReloadStandIn();
   stops.push(() => reloads.close());
-  const installer = join(mkdtempSync(join(tmpdir(), "oclog-installer-")), "install");
+  const installer = join(mkdtempSync(join(work, "installer-")), "install");
   const install = [process.execPath, OCLOG_BIN, "sas", "install", "--container", "oclog-alice", "--include", includePath, "--state-file", statePath, "--reload-url", reloads.url];
   writeFileSync(installer, `#!/bin/sh\nenv > ${q(installerEnvPath)}\nexec ${install.map(q).join(" ")}\n`, { mode: 0o755 });
   const vm: LocalVm = {
@@ -120,7 +121,7 @@ function verifyUnits(dir: string, s: RotationSchedule): { status: number | null;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${s.unit}.service`), s.service);
   writeFileSync(join(dir, `${s.unit}.timer`), s.timer);
-  const runtime = mkdtempSync(join(tmpdir(), "oclog-xdg-"));
+  const runtime = mkdtempSync(join(work, "xdg-"));
   chmodSync(runtime, 0o700);
   // --user needs a runtime directory to start its (offline) manager.
   const run = spawnSync("systemd-analyze", ["verify", "--user", join(dir, `${s.unit}.service`), join(dir, `${s.unit}.timer`)], { encoding: "utf8", env: { ...process.env, XDG_RUNTIME_DIR: runtime } });
