@@ -39,7 +39,6 @@ export class Emitter {
   #connectStarted = false;
   readonly #endpoint: ForwardEndpoint;
   readonly #tags: Record<SourceName, string>;
-  readonly #oclogTag: string;
   readonly #ackTimeoutMs: number;
   readonly #endpointLabel: string;
 
@@ -50,7 +49,6 @@ export class Emitter {
     this.#tags = Object.fromEntries(
       Object.keys(SOURCES).map((name) => [name, tagFor(name as SourceName, options.tagPrefix)]),
     ) as Record<SourceName, string>;
-    this.#oclogTag = `${options.tagPrefix ?? "openclaw"}.oclog`;
     this.#endpoint = options.endpoint;
     this.#client = this.#connect();
   }
@@ -96,11 +94,6 @@ export class Emitter {
       });
     }
     await this.#send(this.#tags[source], record, time);
-  }
-
-  /** Sends one of oclog's own events (tag `<prefix>.oclog`: rotations, guard decisions); resolves on ack. */
-  async sendOclogEvent(record: Record<string, unknown>, time: Date = new Date()): Promise<void> {
-    await this.#send(this.#oclogTag, record, time);
   }
 
   /** Sends `record` as it is (the caller validated it, and marked it when invalid); resolves on ack. */

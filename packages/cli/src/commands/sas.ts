@@ -154,8 +154,11 @@ export async function sasRotate(
   const emitter = options.eventsSocket ? new Emitter({ endpoint: { path: options.eventsSocket }, ackTimeoutMs: 5_000 }) : undefined;
   const sent: Promise<void>[] = [];
   const log = (event: string, fields: Record<string, unknown>) => {
-    output.err(options.json ? JSON.stringify({ event, ...fields }) : `sas: ${event} ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(" ")}`);
-    if (emitter) sent.push(emitter.sendOclogEvent({ event, ...fields }).catch((error) => output.err(`sas: event not delivered: ${(error as Error).message}`)));
+    const line = `sas: ${event} ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(" ")}`;
+    output.err(options.json ? JSON.stringify({ event, ...fields }) : line);
+    // The `oclog` source's shape (@oclog/schema): the emitter refuses anything else.
+    const record = { ...fields, event, component: "sas-rotate", vm: options.vm, message: line, ...(event === "sas.rotated" ? { outcome: "success" } : {}) };
+    if (emitter) sent.push(emitter.emit("oclog", record).catch((error) => output.err(`sas: event not delivered: ${(error as Error).message}`)));
   };
   try {
     await rotateAndReport();
