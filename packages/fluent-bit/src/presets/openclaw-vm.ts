@@ -6,7 +6,7 @@
  * checked-in file serves every VM. An optional second output to Azure Monitor Logs
  * (`azure_logs=on`, azure-logs-output.ts) is off by default.
  */
-import { ENVELOPE_FIELDS, ENVELOPE_VERSION, UserId, type PipelineSource } from "@oclog/schema";
+import { ENVELOPE_FIELDS, ENVELOPE_VERSION, LOG_SOURCES, UserId, type PipelineSource } from "@oclog/schema";
 import { UsageError } from "@oclog/errors";
 import type { FluentBitConfig, ParserDefinition, PluginInstance } from "../config-model.js";
 import { compareVersions, resolveVersion } from "../plugin-schema.js";
@@ -181,8 +181,9 @@ export function openclawVm(options: { fluentBitVersion: string; params?: Record<
       match: "*",
       record: [`${ENVELOPE_FIELDS.user} ${p.user}`, `${ENVELOPE_FIELDS.host} ${p.host}`, `${ENVELOPE_FIELDS.version} ${ENVELOPE_VERSION}`],
     },
-    // oclog_source is the tag's last part; forwarded records get theirs the same way.
-    ...(["gateway", "config-audit", "nginx", "egress", "journal", "transcript", "trajectory", "ledger", "oclog"] as PipelineSource[]).map((source) => ({
+    // oclog_source is the tag's last part, for every source @oclog/schema knows (forwarded
+    // records get theirs the same way); a source added there is stamped here without an edit.
+    ...LOG_SOURCES.map((s) => s.pipelineName).map((source) => ({
       name: "record_modifier",
       alias: `source_${source.replace("-", "_")}`,
       match: tag(source),
