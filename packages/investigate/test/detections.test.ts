@@ -269,7 +269,7 @@ test("clean baseline: an ordinary day on the VM raises nothing at medium or abov
   const path = join(scratch, "ordinary-vm-day.jsonl");
   writeFileSync(path, fixtureText("ordinary-vm-day", ordinaryVmDay()));
   const sources = new Set(ordinaryVmDay().map((e) => e.source));
-  t.true(["nginx", "egress", "journal", "oclog"].every((source) => sources.has(source)), "the day has every VM source");
+  t.true((["nginx", "egress", "journal", "oclog"] as const).every((source) => sources.has(source)), "the day has every VM source");
   const { findings, errors } = await withEvents(path, (c) => runDetections(c, detections, { rowLimit: 1000 }));
   t.deepEqual(errors, []);
   const loud = findings.filter((f) => SEVERITIES.indexOf(f.detection.severity) >= SEVERITIES.indexOf("medium"));

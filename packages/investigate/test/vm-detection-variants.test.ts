@@ -3,7 +3,7 @@
 // and just outside the windows, thresholds one below (4 denials, 2 restarts) and the ordinary
 // events the rules must let pass. Every variant gets its own user and VM, so variants cannot
 // interact; a rule's rows are counted per variant. The numbers are printed (t.log) and asserted.
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,6 +32,10 @@ class Dice {
   /** A number in [min, max). */
   real(min: number, max: number): number {
     return min + this.next() * (max - min);
+  }
+  /** True with probability `p`. */
+  chance(p: number): boolean {
+    return this.next() < p;
   }
   pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.next() * items.length)]!;
@@ -78,6 +82,16 @@ class Corpus {
     };
   }
 
+  /** `rounds` ordinary variants of each kind; `other()` is a second user for "someone else's VM". */
+  addOrdinary(kinds: readonly [string, (who: Who, other: () => Who) => void][], rounds: number): void {
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, make] of kinds) {
+        const who = this.add(name, false, 0);
+        make(who(), () => who("b"));
+      }
+    }
+  }
+
   /** Runs the rule; per variant, the rows it returned. */
   async rowsPerVariant(stem: string): Promise<number[]> {
     const detection = detections.find((d) => d.stem === stem);
@@ -100,18 +114,19 @@ class Corpus {
   }
 }
 
-/** Recall (attacks with exactly their expected rows) and false alarms (ordinary variants with any row). */
-function score(corpus: Corpus, rows: number[]) {
+/**
+ * Runs the rule over the corpus and scores it: recall (attacks with exactly their expected rows)
+ * and false alarms (ordinary variants with any row), printed and returned for the assertion.
+ */
+async function measure(t: ExecutionContext, corpus: Corpus, stem: string) {
+  const rows = await corpus.rowsPerVariant(stem);
   const attacks = corpus.variants.filter((v) => v.attack);
   const ordinary = corpus.variants.filter((v) => !v.attack);
   const missed = corpus.variants.flatMap((v, i) => (v.attack && rows[i] !== v.expected ? [`${v.name}: ${rows[i]} rows, expected ${v.expected}`] : []));
   const alarms = corpus.variants.flatMap((v, i) => (!v.attack && rows[i]! > 0 ? [`${v.name}: ${rows[i]} rows`] : []));
-  return {
-    recall: `${attacks.length - missed.length}/${attacks.length}`,
-    falseAlarms: `${alarms.length}/${ordinary.length}`,
-    missed,
-    alarms,
-  };
+  const result = { recall: `${attacks.length - missed.length}/${attacks.length}`, falseAlarms: `${alarms.length}/${ordinary.length}`, missed, alarms };
+  t.log(`${stem}: recall ${result.recall}, false alarms ${result.falseAlarms}`);
+  return result;
 }
 
 const second = (base: number, seconds: number) => new Date(base + seconds * 1000).toISOString();
@@ -139,7 +154,7 @@ function readExternal(dice: Dice, f: Fixture, who: Who, options: { tool?: ReadTo
     .connection(second(BASE, -59), EGRESS.connectV6, { dst: ADDR.modelApiV6, dpt: 443, proto: "TCP" }, who)
     .connection(second(BASE, -50), EGRESS.dnsV4, { dst: ADDR.resolver }, who)
     .call(second(BASE, 0), id, tool, args, who);
-  if (dice.next() < 0.5) f.trajectoryCall(second(BASE, 0), id, tool, args, who);
+  if (dice.chance(0.5)) f.trajectoryCall(second(BASE, 0), id, tool, args, who);
   f.connection(second(BASE, resultAt / 2), EGRESS.connectV4, { dst: tool.endsWith("search") ? ADDR.searchApi : ADDR.docsHost, dpt: 443 }, who);
   if (options.outcome === "blocked") f.blocked(second(BASE, resultAt), id, tool, "fetch failed: connect ECONNREFUSED", who);
   else f.ok(second(BASE, resultAt), id, tool, "<<<EXTERNAL_UNTRUSTED_CONTENT>>> page <<<END_EXTERNAL_UNTRUSTED_CONTENT>>>", who);
@@ -160,7 +175,7 @@ function egressAfterReadCorpus(refused: boolean, seed: string): Corpus {
   // Anywhere in the 10 minutes, its very end included; at least a second in, for the retries below.
   const inWindow = (resultAt: number) => resultAt + dice.pick([dice.real(1, WINDOW), WINDOW, dice.real(WINDOW - 2, WINDOW)]);
   for (let i = 0; i < 20; i++) {
-    // A new destination, any port, IPv4 or IPv6, anywhere in the 10 minutes (the end included).
+    // A new destination, any port, IPv4 or IPv6.
     const to = dice.destination();
     const tries = refused ? dice.int(1, 3) : 1;
     const who = corpus.add(`new destination ${to.dst} (${tries}x)`, true, tries)();
@@ -178,52 +193,46 @@ function egressAfterReadCorpus(refused: boolean, seed: string): Corpus {
     egress(f, refused, at, { dst: `198.51.100.${dice.int(1, 254)}`, v6: false }, 53, who, true);
   }
 
-  const ordinary: [string, (who: (suffix?: string) => Who) => void][] = [
-    ["after the 10 minutes", (who) => egress(f, refused, readExternal(dice, f, who()) + WINDOW + dice.real(0.05, 3000), dice.destination(), 443, who())],
-    ["before the result (the read's own)", (who) => egress(f, refused, readExternal(dice, f, who()) * dice.real(0.05, 0.95), dice.destination(), 443, who())],
-    ["after a blocked read", (who) => egress(f, refused, readExternal(dice, f, who(), { outcome: "blocked" }) + dice.real(1, WINDOW), dice.destination(), 443, who())],
-    ["after a local page", (who) => egress(f, refused, readExternal(dice, f, who(), { tool: "web_fetch", page: dice.pick(LOCAL_PAGES) }) + dice.real(1, WINDOW), dice.destination(), 443, who())],
-    ["the model API's CDN rotating", (who) => egress(f, refused, readExternal(dice, f, who()) + dice.real(0.05, WINDOW), dice.rotatedModelApi(), 443, who())],
-    ["on someone else's VM", (who) => {
-      readExternal(dice, f, who());
-      egress(f, refused, dice.real(30, WINDOW), dice.destination(), 443, who("b"));
+  const ordinary: [string, (who: Who, other: () => Who) => void][] = [
+    ["after the 10 minutes", (who) => egress(f, refused, readExternal(dice, f, who) + WINDOW + dice.real(0.05, 3000), dice.destination(), 443, who)],
+    ["before the result (the read's own)", (who) => egress(f, refused, readExternal(dice, f, who) * dice.real(0.05, 0.95), dice.destination(), 443, who)],
+    ["after a blocked read", (who) => egress(f, refused, readExternal(dice, f, who, { outcome: "blocked" }) + dice.real(1, WINDOW), dice.destination(), 443, who)],
+    ["after a local page", (who) => egress(f, refused, readExternal(dice, f, who, { tool: "web_fetch", page: dice.pick(LOCAL_PAGES) }) + dice.real(1, WINDOW), dice.destination(), 443, who)],
+    ["the model API's CDN rotating", (who) => egress(f, refused, readExternal(dice, f, who) + dice.real(0.05, WINDOW), dice.rotatedModelApi(), 443, who)],
+    ["on someone else's VM", (who, other) => {
+      readExternal(dice, f, who);
+      egress(f, refused, dice.real(30, WINDOW), dice.destination(), 443, other());
     }],
     ["while the next fetch waits for its result", (who) => {
-      const resultAt = readExternal(dice, f, who());
+      const resultAt = readExternal(dice, f, who);
       const next = resultAt + dice.real(1, 300);
-      f.call(second(BASE, next), `call_${who().user}_next`, "web_fetch", { url: "https://unlisted.example.net/" }, who());
-      egress(f, refused, next + 0.5, dice.destination(), 443, who());
-      f.blocked(second(BASE, next + 1), `call_${who().user}_next`, "web_fetch", "fetch failed", who());
+      f.call(second(BASE, next), `call_${who.user}_next`, "web_fetch", { url: "https://unlisted.example.net/" }, who);
+      egress(f, refused, next + 0.5, dice.destination(), 443, who);
+      f.blocked(second(BASE, next + 1), `call_${who.user}_next`, "web_fetch", "fetch failed", who);
     }],
   ];
   if (!refused) {
     ordinary.push(
-      ["DNS to the VM's own resolver", (who) => egress(f, false, readExternal(dice, f, who()) + dice.real(0.05, WINDOW), { dst: ADDR.resolver, v6: false }, 53, who(), true)],
+      ["DNS to the VM's own resolver", (who) => egress(f, false, readExternal(dice, f, who) + dice.real(0.05, WINDOW), { dst: ADDR.resolver, v6: false }, 53, who, true)],
       ["a destination seen before the read", (who) => {
         const seen = dice.destination();
-        egress(f, false, -30, seen, 443, who());
-        egress(f, false, readExternal(dice, f, who()) + dice.real(0.05, WINDOW), seen, 443, who());
+        egress(f, false, -30, seen, 443, who);
+        egress(f, false, readExternal(dice, f, who) + dice.real(0.05, WINDOW), seen, 443, who);
       }],
     );
   }
-  for (let round = 0; round < 4; round++) {
-    for (const [name, make] of ordinary) make(corpus.add(name, false, 0));
-  }
+  corpus.addOrdinary(ordinary, 4);
   return corpus;
 }
 
 test("egress refused after an external read: every variant caught, no ordinary one flagged", async (t) => {
   const corpus = egressAfterReadCorpus(true, "refused");
-  const result = score(corpus, await corpus.rowsPerVariant("network_egress_refused_after_external_content"));
-  t.log(`network_egress_refused_after_external_content: recall ${result.recall}, false alarms ${result.falseAlarms}`);
-  t.deepEqual(result, { recall: "25/25", falseAlarms: "0/28", missed: [], alarms: [] });
+  t.deepEqual(await measure(t, corpus, "network_egress_refused_after_external_content"), { recall: "25/25", falseAlarms: "0/28", missed: [], alarms: [] });
 });
 
 test("new destination after an external read: every variant caught, no ordinary one flagged", async (t) => {
   const corpus = egressAfterReadCorpus(false, "new-destination");
-  const result = score(corpus, await corpus.rowsPerVariant("network_egress_new_destination_after_external_content"));
-  t.log(`network_egress_new_destination_after_external_content: recall ${result.recall}, false alarms ${result.falseAlarms}`);
-  t.deepEqual(result, { recall: "25/25", falseAlarms: "0/36", missed: [], alarms: [] });
+  t.deepEqual(await measure(t, corpus, "network_egress_new_destination_after_external_content"), { recall: "25/25", falseAlarms: "0/36", missed: [], alarms: [] });
 });
 
 // --- the recorder stopped (rule 4) ----------------------------------------------------------------
@@ -237,6 +246,14 @@ function unitMessages(f: Fixture, at: number, lines: readonly number[], unit: st
   lines.forEach((line, i) => f.unitMessage(second(BASE, at + i * 0.01), line, unit, () => {}, who));
 }
 
+/** One crash at `at` seconds: exit, failure, and (unless `restart` is null) systemd's restart. */
+function crash(f: Fixture, at: number, unit: string, restart: number | null, who: Who): void {
+  unitMessages(f, at, [JOURNAL.exited, JOURNAL.failed], unit, who);
+  if (restart === null) return;
+  f.restartScheduled(second(BASE, at + 0.5), unit, restart, who);
+  unitMessages(f, at + 0.6, START, unit, who);
+}
+
 /** A recorder going down: a clean stop, a kill, an OOM kill, or crashes until the start limit. */
 function recorderDown(dice: Dice, f: Fixture, unit: string, who: Who): string {
   const how = dice.pick(["stop", "kill", "oom", "start-limit"] as const);
@@ -248,12 +265,9 @@ function recorderDown(dice: Dice, f: Fixture, unit: string, who: Who): string {
   }
   if (how === "start-limit") {
     // Restarted twice within seconds (not a stop), then systemd gives up (a stop).
-    for (let k = 1; k <= 2; k++) {
-      unitMessages(f, -20 + k * 5, [JOURNAL.exited, JOURNAL.failed], unit, who);
-      f.restartScheduled(second(BASE, -20 + k * 5 + 1), unit, k, who);
-      unitMessages(f, -20 + k * 5 + 1.1, START, unit, who);
-    }
-    unitMessages(f, 0, [JOURNAL.exited, JOURNAL.failed], unit, who);
+    crash(f, -15, unit, 1, who);
+    crash(f, -10, unit, 2, who);
+    crash(f, 0, unit, null, who);
   }
   return how;
 }
@@ -275,7 +289,7 @@ test("recorder stopped and stayed down: every variant caught, no ordinary one fl
       // The gateway went down with it but came back alone: the agent ran unrecorded.
       unitMessages(f, dice.real(-110, 110), [JOURNAL.stopping, JOURNAL.stopped], "openclaw.service", who);
       unitMessages(f, dice.real(115, 300), START, "openclaw.service", who);
-      if (dice.next() < 0.5) unitMessages(f, dice.real(430, 3600), START, unit, who);
+      if (dice.chance(0.5)) unitMessages(f, dice.real(430, 3600), START, unit, who);
     }
   }
   const ordinary: [string, (who: Who) => void][] = [
@@ -304,25 +318,13 @@ test("recorder stopped and stayed down: every variant caught, no ordinary one fl
     }],
     ["another unit stopped for good", (who) => unitMessages(f, 0, STOP, dice.pick(["nginx.service", "openclaw.service", "oclog-guard.service", "openclaw-sandbox-podman.service"]), who)],
   ];
-  for (let round = 0; round < 5; round++) {
-    for (const [name, make] of ordinary) make(corpus.add(name, false, 0)());
-  }
-  const result = score(corpus, await corpus.rowsPerVariant("system_recorder_service_stopped"));
-  t.log(`system_recorder_service_stopped: recall ${result.recall}, false alarms ${result.falseAlarms}`);
-  t.deepEqual(result, { recall: "24/24", falseAlarms: "0/25", missed: [], alarms: [] });
+  corpus.addOrdinary(ordinary, 5);
+  t.deepEqual(await measure(t, corpus, "system_recorder_service_stopped"), { recall: "24/24", falseAlarms: "0/25", missed: [], alarms: [] });
 });
 
 // --- crash loops (rule 5) -------------------------------------------------------------------------
 
 const UNITS = ["openclaw.service", "fluent-bit.service", "oclog-collect.service", "nginx.service", "openclaw-sandbox-podman.service"];
-
-/** One crash at `at` seconds: exit, failure, and (unless `restart` is null) systemd's restart. */
-function crash(f: Fixture, at: number, unit: string, restart: number | null, who: Who): void {
-  unitMessages(f, at, [JOURNAL.exited, JOURNAL.failed], unit, who);
-  if (restart === null) return;
-  f.restartScheduled(second(BASE, at + 0.5), unit, restart, who);
-  unitMessages(f, at + 0.6, START, unit, who);
-}
 
 /**
  * `n` times from 0 to `span` seconds, in order, the first and the last at the ends, at least a
@@ -345,7 +347,7 @@ test("crash loops: 3 crashes in 10 minutes caught, 2 or a slower 3 not", async (
   for (let i = 0; i < 24; i++) {
     const unit = dice.pick(UNITS);
     const n = dice.int(3, 6);
-    const limit = dice.next() < 0.3;
+    const limit = dice.chance(0.3);
     const who = corpus.add(`${unit} ${n} crashes${limit ? ", the last one not restarted" : ""}`, true, n)();
     spreadTimes(dice, n, dice.pick([dice.real(10, WINDOW), WINDOW])).forEach((at, k) => crash(f, at, unit, limit && k === n - 1 ? null : k + 1, who));
   }
@@ -364,12 +366,8 @@ test("crash loops: 3 crashes in 10 minutes caught, 2 or a slower 3 not", async (
       for (let minute = 0; minute < minutes; minute++) unitMessages(f, minute * 60, [JOURNAL.starting, JOURNAL.exited, JOURNAL.failed], "oclog-guard.service", who);
     }],
   ];
-  for (let round = 0; round < 6; round++) {
-    for (const [name, make] of ordinary) make(corpus.add(name, false, 0)());
-  }
-  const result = score(corpus, await corpus.rowsPerVariant("system_service_crash_loop"));
-  t.log(`system_service_crash_loop: recall ${result.recall}, false alarms ${result.falseAlarms}`);
-  t.deepEqual(result, { recall: "24/24", falseAlarms: "0/24", missed: [], alarms: [] });
+  corpus.addOrdinary(ordinary, 6);
+  t.deepEqual(await measure(t, corpus, "system_service_crash_loop"), { recall: "24/24", falseAlarms: "0/24", missed: [], alarms: [] });
 });
 
 // --- 401/403 bursts at the gate (rule 6) -----------------------------------------------------------
@@ -384,7 +382,7 @@ test("401/403 bursts at the gate: 5 in 5 minutes caught, 4 or slower ones not", 
   const denials = (n: number, span: number, client: string, who: Who) => {
     for (const at of spreadTimes(dice, n, span)) {
       const edit = { client, status: dice.pick([401, 403]), uri: dice.pick(["/api/sessions", "/v1/chat/completions", "/"]) };
-      const copies = dice.next() < 0.2 ? 2 : 1;
+      const copies = dice.chance(0.2) ? 2 : 1;
       for (let c = 0; c < copies; c++) f.request(second(BASE, Math.round(at * 1000) / 1000), NGINX.denied, edit, who);
     }
   };
@@ -407,10 +405,6 @@ test("401/403 bursts at the gate: 5 in 5 minutes caught, 4 or slower ones not", 
       for (let k = 0; k < 5; k++) f.request(second(BASE, k * 10), dice.pick([NGINX.gateExpired, NGINX.gateShippingFailing]), { client }, who);
     }],
   ];
-  for (let round = 0; round < 5; round++) {
-    for (const [name, make] of ordinary) make(corpus.add(name, false, 0)());
-  }
-  const result = score(corpus, await corpus.rowsPerVariant("auth_gate_denied_burst"));
-  t.log(`auth_gate_denied_burst: recall ${result.recall}, false alarms ${result.falseAlarms}`);
-  t.deepEqual(result, { recall: "24/24", falseAlarms: "0/25", missed: [], alarms: [] });
+  corpus.addOrdinary(ordinary, 5);
+  t.deepEqual(await measure(t, corpus, "auth_gate_denied_burst"), { recall: "24/24", falseAlarms: "0/25", missed: [], alarms: [] });
 });
