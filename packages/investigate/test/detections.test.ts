@@ -266,9 +266,10 @@ test("clean baseline: real captured records fire only what known-fps.csv lists",
 
 // The capture above has no VM sources (nginx, egress, journal, oclog); this day of them does.
 test("clean baseline: an ordinary day on the VM raises nothing at medium or above", async (t) => {
+  const day = ordinaryVmDay();
   const path = join(scratch, "ordinary-vm-day.jsonl");
-  writeFileSync(path, fixtureText("ordinary-vm-day", ordinaryVmDay()));
-  const sources = new Set(ordinaryVmDay().map((e) => e.source));
+  writeFileSync(path, fixtureText("ordinary-vm-day", day));
+  const sources = new Set(day.map((e) => e.source));
   t.true((["nginx", "egress", "journal", "oclog"] as const).every((source) => sources.has(source)), "the day has every VM source");
   const { findings, errors } = await withEvents(path, (c) => runDetections(c, detections, { rowLimit: 1000 }));
   t.deepEqual(errors, []);
