@@ -434,8 +434,8 @@ test("the preset parses the real kernel lines kept as a fixture", (t) => {
 test("the checked-in pipeline carries the same grep and parser as the preset", (t) => {
   const pipeline = parse(readFileSync(PIPELINE, "utf8")) as { parsers: { name: string; regex?: string }[]; pipeline: { filters: Record<string, string>[]; inputs: Record<string, string>[] } };
   const { grepKey, grep, parser } = presetEgress();
-  t.is(grepKey, "MESSAGE");
-  t.is(pipeline.pipeline.filters.find((f) => f.alias === "keep_egress")!.regex, `MESSAGE ${grep.source}`);
+  t.is(grepKey, "message");
+  t.is(pipeline.pipeline.filters.find((f) => f.alias === "keep_egress")!.regex, `message ${grep.source}`);
   t.is(pipeline.parsers.find((p) => p.name === "oclog_egress_nft")!.regex, parser.source);
   t.like(pipeline.pipeline.inputs.find((i) => i.alias === "in_egress")!, { name: "systemd", tag: "openclaw.egress", systemd_filter: "_TRANSPORT=kernel" });
 });

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test, { type ExecutionContext } from "ava";
 import { SasState, SAS_STATE_MAX_BYTES } from "@oclog/sas";
+import { SOURCES, detectSource, parseRecord } from "@oclog/schema";
 import { API, BROWSER, type Reply } from "./gate/client.js";
 import { GATEWAY_CONF, nginxTest, renderGateway } from "./gate/nginx.js";
 import { FALLBACK_COMMAND, GateStand } from "./gate/stand.js";
@@ -425,7 +426,7 @@ test("fails closed without lua-cjson, and says which package is missing", async 
 
 test("the shipped conf: placeholders, defaults, hardening, and nginx -t accepts it", (t) => {
   const template = readFileSync(GATEWAY_CONF, "utf8");
-  t.deepEqual([...new Set(template.match(/@[A-Z_]+@/g))].sort(), ["@LISTEN@", "@LUA_DIR@", "@STATE_FILE@", "@UPSTREAM@", "@VM_NAME@"]);
+  t.deepEqual([...new Set(template.match(/@[A-Z_]+@/g))].sort(), ["@ACCESS_LOG@", "@LISTEN@", "@LUA_DIR@", "@STATE_FILE@", "@UPSTREAM@", "@VM_NAME@"]);
   t.regex(template, /^\s*state_file = "@STATE_FILE@",$/m);
   t.regex(template, /^\s*warn_seconds = 86400,$/m);
   t.regex(template, /^\s*cache_seconds = 5,$/m);
@@ -447,5 +448,33 @@ test("the shipped conf: placeholders, defaults, hardening, and nginx -t accepts 
     t.false(broken.ok, "nginx -t must be able to fail");
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("the JSON access log: one record of the nginx source per request, the gate's refusals named, no query strings", async (t) => {
+  const logDir = realpathSync(mkdtempSync(join(tmpdir(), "oclog-gate-access-")));
+  const accessLog = join(logDir, "oclog-access.json");
+  const logged = await GateStand.start({ gate: { cache_seconds: "0" }, accessLog });
+  try {
+    logged.writeState(sasState(3 * DAY));
+    t.is((await logged.get("/?token=planted-secret-in-a-query", { headers: BROWSER })).status, 200);
+    t.is((await logged.get("/v1/models", { headers: { ...API, authorization: "Bearer not-the-token" } })).status, 401);
+    logged.writeState(sasState(-HOUR));
+    t.is((await logged.get("/", { headers: BROWSER })).status, 503);
+    // nginx writes the line when the request ends; stop() (SIGQUIT) flushes and closes the log.
+    await logged.stop();
+    const text = readFileSync(accessLog, "utf8");
+    t.false(text.includes("planted-secret"), "the query string is not logged");
+    const records = text.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    t.is(records.length, 3);
+    for (const record of records) {
+      const parsed = parseRecord(SOURCES.nginx, record);
+      t.true(parsed.ok, parsed.ok ? "" : parsed.reason);
+      t.is(detectSource(record), "nginx", "recognised by its shape, without an envelope");
+    }
+    t.deepEqual(records.map((r) => [r.http_status, r.gate]), [[200, ""], [401, ""], [503, "expired"]]);
+  } finally {
+    await logged.stop();
+    rmSync(logDir, { recursive: true, force: true });
   }
 });

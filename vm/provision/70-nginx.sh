@@ -12,7 +12,8 @@ VM_NAME="${OCLOG_VM_NAME:-$(hostname)}"
 
 install_file "$VM_DIR/nginx/gate.lua" /usr/share/oclog/nginx/gate.lua 0644 root root
 sed -e "s|@LISTEN@|$GATE_PORT|g" -e "s|@UPSTREAM@|127.0.0.1:18789|g" -e "s|@LUA_DIR@|/usr/share/oclog/nginx|g" \
-  -e "s|@STATE_FILE@|/run/oclog/sas-state.json|g" -e "s|@VM_NAME@|$VM_NAME|g" "$VM_DIR/nginx/oclog-gateway.conf" |
+  -e "s|@STATE_FILE@|/run/oclog/sas-state.json|g" -e "s|@VM_NAME@|$VM_NAME|g" \
+  -e "s|@ACCESS_LOG@|/var/log/nginx/oclog-access.json|g" "$VM_DIR/nginx/oclog-gateway.conf" |
   install_text /etc/nginx/conf.d/oclog-gateway.conf 0644 root root
 
 # The PID file moves into nginx's RuntimeDirectory (ProtectSystem=strict leaves /run read-only),

@@ -1,5 +1,6 @@
 /** Flag parsing only: each command lazily imports its implementation. */
 import { Command, InvalidArgumentError, Option } from "commander";
+import type { RotateSettings } from "@oclog/sas";
 import { SOURCE_NAMES } from "@oclog/schema";
 import type { Output } from "./output.js";
 import { VERSION } from "./version.js";
@@ -338,28 +339,70 @@ Examples:
     .addOption(new Option("--transport <kind>", "how to reach the VM").choices(["vagrant", "ssh", "local"]).default("vagrant"))
     .option("--threshold <duration>", "rotate when less than this is left", "48h")
     .option("--lifetime <duration>", "lifetime of the new SAS", "7d")
-    .option("--account-url <url>", "the storage account (your Azure login signs)")
+    .option("--account-url <url>", "the storage account, https:// (your Azure login signs; AZURE_STORAGE_KEY instead signs with the key)")
+    .option("--env-file <file>", "AZURE_* variables to sign with, one NAME=value a line, mode 0600 (AZURE_STORAGE_KEY, or AZURE_STORAGE_CONNECTION_STRING without --account-url)")
+    .option("--vagrant-dir <dir>", "the directory of the VM's Vagrantfile (default: where you are)")
+    .option("--vagrant-env <name=value>", "a variable vagrant needs, e.g. OCLOG_USER=alice for vm/'s Vagrantfile (repeatable; never a secret)", collect, [])
     .option("--state-file <file>", "the state file inside the VM", "/run/oclog/sas-state.json")
     .option("--install-command <command>", "the installer inside the VM", "/opt/oclog/bin/oclog sas install")
     .option("--lock <file>", "lock file (default ~/.cache/oclog/sas-rotate-<vm>.lock)")
     .option("--events-socket <path>", "also send the rotation events to this Fluent Bit forward socket (tag openclaw.oclog)")
     .option("--json", "JSON events on stderr and a JSON result on stdout")
-    .addHelpText("after", "\nExit status: 0 rotated or not due, 3 the VM or Azure could not be reached (an expired Azure login needs a person: az login).\n\nExamples:\n  oclog sas rotate --vm alice --account-url https://acmelogs.blob.core.windows.net\n  oclog sas schedule --vm alice")
+    .addHelpText(
+      "after",
+      `
+Exit status: 0 rotated or not due, 2 usage error, 3 the VM or Azure could not be reached (an
+expired Azure login needs a person: az login).
+
+Examples:
+  oclog sas rotate --vm oclog-alice --account-url https://acmelogs.blob.core.windows.net
+  oclog sas rotate --vm oclog-alice --vagrant-dir ~/oclog/vm --vagrant-env OCLOG_USER=alice --account-url https://acmelogs.blob.core.windows.net
+  oclog sas schedule --vm oclog-alice --vagrant-env OCLOG_USER=alice --account-url https://acmelogs.blob.core.windows.net   # run it hourly`,
+    )
     .exitOverride()
-    .action(async (opts: { vm: string; transport: "vagrant" | "ssh" | "local"; threshold: string; lifetime: string; accountUrl?: string; stateFile: string; installCommand: string; lock?: string; eventsSocket?: string; json?: boolean }) => {
+    .action(async (opts: RotateFlags & { threshold: string; lifetime: string; stateFile: string; installCommand: string; json?: boolean }) => {
       const { sasRotate } = await import("./commands/sas.js");
       await sasRotate({ ...opts, json: opts.json ?? false }, output);
     });
   sas
     .command("schedule")
-    .description("Print the crontab line and the systemd user timer that run `oclog sas rotate` hourly")
-    .requiredOption("--vm <name>", "the VM")
-    .option("--oclog <path>", "how cron finds oclog", "oclog")
-    .option("--json", "print them as JSON")
+    .description("Print the crontab line and the systemd user timer that run `oclog sas rotate` hourly, as they must be to run unattended")
+    .requiredOption("--vm <name>", "the VM (vagrant machine name or ssh host)")
+    .addOption(new Option("--transport <kind>", "how to reach the VM").choices(["vagrant", "ssh", "local"]).default("vagrant"))
+    .option("--account-url <url>", "the storage account, https:// (required unless --env-file holds AZURE_STORAGE_CONNECTION_STRING)")
+    .option("--env-file <file>", "absolute path of a 0600 file of AZURE_* variables the run signs with; never printed, only its path")
+    .option("--vagrant-dir <dir>", "absolute directory of the VM's Vagrantfile (default: this directory, if it holds one)")
+    .option("--vagrant-env <name=value>", "a variable vagrant needs, e.g. OCLOG_USER=alice for vm/'s Vagrantfile (repeatable; printed, so never a secret)", collect, [])
+    .option("--threshold <duration>", "passed to rotate (its default: 48h)")
+    .option("--lifetime <duration>", "passed to rotate (its default: 7d)")
+    .option("--state-file <file>", "passed to rotate (its default: /run/oclog/sas-state.json)")
+    .option("--install-command <command>", "passed to rotate (its default: /opt/oclog/bin/oclog sas install)")
+    .option("--events-socket <path>", "passed to rotate: also send its events to this Fluent Bit forward socket")
+    .option("--oclog <path>", "absolute path of the oclog the job runs (default: this one)")
+    .option("--json", "print {unit, command, environment, log_file, crontab, service, timer, warnings} as JSON")
+    .addHelpText(
+      "after",
+      `
+The lines run as printed: the absolute oclog, a PATH holding this node and the transport's
+programs (cron's own is /usr/bin:/bin), the Vagrantfile's directory, every flag rotate needs.
+The inputs are checked as rotate checks them, and for vagrant \`vagrant status\` confirms the
+machine exists without your shell's environment. Secrets never appear in the lines: your Azure
+login signs (az login, kept in ~/.azure), or put AZURE_STORAGE_KEY (with --account-url) or
+AZURE_STORAGE_CONNECTION_STRING (Azurite, without --account-url) in a file, chmod 600, and pass
+--env-file. With --transport ssh the key must work without your ssh-agent (cron has none).
+cron appends the output to ~/.cache/oclog/sas-rotate-<vm>.log; the timer's goes to the journal.
+
+Exit status: 0 printed, 2 a setting would not run unattended (each problem is named).
+
+Examples:
+  cd oclog/vm && oclog sas schedule --vm oclog-alice --vagrant-env OCLOG_USER=alice --account-url https://acmelogs.blob.core.windows.net
+  oclog sas schedule --vm alice.vms.example.com --transport ssh --account-url https://acmelogs.blob.core.windows.net --json
+  oclog sas schedule --vm dev --transport local --env-file ~/.config/oclog/azurite.env --state-file /run/oclog/sas-state.json`,
+    )
     .exitOverride()
-    .action(async (opts: { vm: string; oclog: string; json?: boolean }) => {
+    .action(async (opts: RotateFlags & { oclog?: string; json?: boolean }) => {
       const { sasSchedule } = await import("./commands/sas.js");
-      sasSchedule({ vm: opts.vm, oclog: opts.oclog, json: opts.json ?? false }, output);
+      await sasSchedule({ ...opts, json: opts.json ?? false }, output);
     });
 
   program
@@ -422,6 +465,9 @@ Examples:
 
 /** Must match @oclog/fluent-bit's VM_FLUENT_BIT_VERSION; kept literal so --help needs no import (a test compares them). */
 export const VM_FLUENT_BIT_VERSION_DEFAULT = "5.1.1";
+
+/** The flags `sas rotate` and `sas schedule` share (commander always gives --vagrant-env, as a list). */
+type RotateFlags = RotateSettings & { vagrantEnv: string[] };
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

@@ -108,11 +108,3 @@ test.serial("rotate (local transport): rotates below the threshold, not above, r
   }
 });
 
-test("schedule prints a crontab line and a systemd user timer", async (t) => {
-  const { code, stdout } = await runCli("sas", "schedule", "--vm", "alice", "--oclog", "/usr/local/bin/oclog", "--json");
-  t.is(code, 0);
-  const schedule = JSON.parse(stdout) as { crontab: string; service: string; timer: string };
-  t.regex(schedule.crontab, /^17 \* \* \* \* \/usr\/local\/bin\/oclog sas rotate --vm alice /);
-  t.regex(schedule.timer, /^OnCalendar=hourly$/m);
-  t.regex(schedule.service, /^ExecStart=\/usr\/local\/bin\/oclog sas rotate --vm alice$/m);
-});

@@ -85,16 +85,16 @@ test("rendering is deterministic and keeps booleans as on/off", (t) => {
 test("egress: the kernel's lines from the journal, only the ruleset's, parsed before redaction", (t) => {
   const config = openclawVmConfig("5.1.1");
   const input = config.pipeline.inputs.find((i) => i.alias === "in_egress")!;
-  t.like(input, { name: "systemd", tag: "openclaw.egress", systemd_filter: "_TRANSPORT=kernel", db: "${OCLOG_STATE_DIR}/journal-egress.db", path: "${OCLOG_JOURNAL_DIR}", read_from_tail: false, lowercase: false, strip_underscores: false, "storage.type": "filesystem" });
+  t.like(input, { name: "systemd", tag: "openclaw.egress", systemd_filter: "_TRANSPORT=kernel", db: "${OCLOG_STATE_DIR}/journal-egress.db", path: "${OCLOG_JOURNAL_DIR}", read_from_tail: false, lowercase: true, strip_underscores: false, "storage.type": "filesystem" });
   const journal = config.pipeline.inputs.find((i) => i.alias === "in_journal")!;
   t.not(propertyText(input, "db"), propertyText(journal, "db"), "its own position in the journal");
   const names = config.pipeline.filters!.map((f) => `${f.name}:${f.alias}`);
   t.true(names.indexOf("grep:keep_egress") < names.indexOf("parser:parse_egress"));
   t.true(names.indexOf("parser:parse_egress") < names.indexOf("lua:redact"));
   const grep = config.pipeline.filters!.find((f) => f.alias === "keep_egress")!;
-  t.like(grep, { match: "openclaw.egress", regex: "MESSAGE ^oclog-egress-" });
+  t.like(grep, { match: "openclaw.egress", regex: "message ^oclog-egress-" });
   const parse = config.pipeline.filters!.find((f) => f.alias === "parse_egress")!;
-  t.like(parse, { match: "openclaw.egress", key_name: "MESSAGE", parser: "oclog_egress_nft", reserve_data: true, preserve_key: true });
+  t.like(parse, { match: "openclaw.egress", key_name: "message", parser: "oclog_egress_nft", reserve_data: true, preserve_key: true });
   t.is(config.parsers!.find((p) => p.name === "oclog_egress_nft")!.format, "regex");
   // The old file source is gone: nothing writes /var/log/oclog/egress.jsonl.
   t.is(config.parsers!.find((p) => p.name === "oclog_egress"), undefined);
@@ -135,7 +135,7 @@ const DOCUMENTED_FORMAT_SAMPLES: [string, Record<string, string | undefined>][] 
 
 test("the egress grep keeps and the parser reads lines of the documented nftables log format", (t) => {
   const config = openclawVmConfig("5.1.1");
-  const grep = new RegExp(String(config.pipeline.filters!.find((f) => f.alias === "keep_egress")!.regex).replace(/^MESSAGE /, ""));
+  const grep = new RegExp(String(config.pipeline.filters!.find((f) => f.alias === "keep_egress")!.regex).replace(/^message /, ""));
   const parser = new RegExp(config.parsers!.find((p) => p.name === "oclog_egress_nft")!.regex!);
   for (const [line, expected] of DOCUMENTED_FORMAT_SAMPLES) {
     t.true(grep.test(line), line);

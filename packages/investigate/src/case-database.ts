@@ -9,11 +9,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createGunzip } from "node:zlib";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { splitLines } from "@oclog/schema";
+import { SOURCE_NAMES, allEventsSql, invalidSql, rawViewName, recordStructureLiteral, sourceSql, splitLines, sqlString, variantSql } from "@oclog/schema";
 import { createEventViews, eventsTableDdl } from "./events-table.js";
-import { allEventsSql } from "./event-sql.js";
-import { recordStructureLiteral } from "./record-structure.js";
-import { sqlString } from "./sql-patterns.js";
 
 export interface EvidenceFile {
   blob: string;
@@ -39,65 +36,6 @@ export interface LoadResult {
   quarantined: number;
   quarantineByReason: { reason: string; count: number }[];
 }
-
-const KNOWN_TRANSCRIPT_TYPES = ["session", "message", "model_change", "thinking_level_change", "custom", "custom_message", "compaction", "branch_summary", "reset", "label", "session_info"];
-const KNOWN_ROLES = ["user", "assistant", "toolResult", "custom", "bashExecution"];
-const list = (values: string[]) => values.map(sqlString).join(", ");
-
-/** Which source a record is: the envelope's `oclog_source` when set, else its shape (detectSource). */
-const SOURCE_SQL = `CASE
-  WHEN r.oclog_source IN ('gateway', 'gateway-log') THEN 'gateway-log'
-  WHEN r.oclog_source IN ('transcript', 'trajectory', 'ledger', 'config-audit') THEN r.oclog_source
-  WHEN r.oclog_source IS NOT NULL THEN NULL
-  WHEN r._meta IS NOT NULL OR (r.level IS NOT NULL AND r.subsystem IS NOT NULL AND r.time IS NOT NULL) THEN 'gateway-log'
-  WHEN r.traceSchema = 'openclaw-trajectory' THEN 'trajectory'
-  WHEN r.event_id IS NOT NULL AND r.occurred_at IS NOT NULL THEN 'ledger'
-  WHEN r.ts IS NOT NULL AND starts_with(r.event, 'config.') THEN 'config-audit'
-  WHEN r.type IS NOT NULL AND r.timestamp IS NOT NULL AND r.id IS NOT NULL THEN 'transcript'
-END`;
-
-const ROLE = `json_extract_string(r.message, '$.role')`;
-const BINDING = `(json_type(r."0") = 'VARCHAR' AND regexp_matches(r."0" ->> '$', '^\\{.*:\\s*".*\\}$') AND try(json_type((r."0" ->> '$')::JSON)) = 'OBJECT')`;
-const T = (arg: string) => `json_type(r."${arg}")`;
-const NARGS = `(CASE WHEN r."0" IS NULL THEN 0 WHEN r."1" IS NULL THEN 1 WHEN r."2" IS NULL THEN 2 WHEN r."3" IS NULL THEN 3 ELSE 4 END)`;
-
-/** The variant name, as @oclog/schema's `variantOf` reports it. */
-const VARIANT_SQL = `CASE source
-  WHEN 'gateway-log' THEN CASE
-    WHEN r._meta IS NULL AND r.level IS NOT NULL AND r.subsystem IS NOT NULL THEN 'size-cap-warning'
-    WHEN r.dropped IS NOT NULL THEN 'queue-overflow'
-    WHEN ${BINDING} THEN CASE
-      WHEN ${NARGS} = 2 AND ${T("1")} = 'VARCHAR' THEN 'subsystem'
-      WHEN ${NARGS} = 3 AND ${T("1")} = 'OBJECT' AND ${T("2")} = 'VARCHAR' THEN 'subsystem-object-message'
-      WHEN ${NARGS} = 3 AND ${T("1")} = 'VARCHAR' AND ${T("2")} = 'OBJECT' THEN 'subsystem-message-object'
-      ELSE 'args' END
-    WHEN ${NARGS} = 1 AND ${T("0")} = 'VARCHAR' THEN 'plain'
-    WHEN ${NARGS} = 2 AND ${T("0")} = 'OBJECT' AND (r."1" ->> '$') = 'verbose' AND json_type(r."0", '$.message') = 'VARCHAR' THEN 'verbose'
-    WHEN ${NARGS} = 2 AND ${T("0")} = 'OBJECT' AND ${T("1")} = 'VARCHAR' THEN 'object-message'
-    ELSE 'args' END
-  WHEN 'transcript' THEN CASE WHEN r.type = 'message' THEN 'message:' || ${ROLE} ELSE r.type END
-  WHEN 'trajectory' THEN CASE WHEN r.source IN ('runtime', 'transcript') THEN r.source ELSE 'unknown' END || ':' || left(r.type, 60)
-  WHEN 'ledger' THEN coalesce(left(r.kind, 60), 'unknown-kind')
-  WHEN 'config-audit' THEN CASE WHEN r.event IN ('config.write', 'config.observe') THEN r.event ELSE 'config.other' END
-END`;
-
-/** Why a classified record is not valid, or NULL: the fields each source cannot do without. */
-const INVALID_SQL = `CASE source
-  WHEN 'gateway-log' THEN CASE
-    WHEN try_cast(r.time AS TIMESTAMPTZ) IS NULL THEN 'gateway-log: time is missing or not an ISO time'
-    WHEN r._meta IS NULL AND NOT (r.level = 'warn' AND r.subsystem = 'logging') THEN 'gateway-log: no tslog _meta'
-    WHEN r._meta IS NOT NULL AND r._meta.logLevelName IS NULL THEN 'gateway-log: _meta.logLevelName missing'
-    WHEN r._meta IS NOT NULL AND r."0" IS NULL THEN 'gateway-log: no argument "0"' END
-  WHEN 'transcript' THEN CASE
-    WHEN r.type NOT IN (${list(KNOWN_TRANSCRIPT_TYPES)}) THEN 'transcript: unknown entry type ' || left(r.type, 60)
-    WHEN try_cast(r.timestamp AS TIMESTAMPTZ) IS NULL THEN 'transcript: timestamp is not an ISO time'
-    WHEN r.type = 'message' AND coalesce(${ROLE}, '') NOT IN (${list(KNOWN_ROLES)}) THEN 'transcript: message with unknown role' END
-  WHEN 'trajectory' THEN CASE
-    WHEN try_cast(r.ts AS TIMESTAMPTZ) IS NULL THEN 'trajectory: ts is not an ISO time'
-    WHEN r.type IS NULL OR r.sessionId IS NULL THEN 'trajectory: type or sessionId missing' END
-  WHEN 'ledger' THEN CASE WHEN r.kind IS NULL OR r.action IS NULL OR r.status IS NULL THEN 'ledger: kind, action or status missing' END
-  WHEN 'config-audit' THEN CASE WHEN try_cast(r.ts AS TIMESTAMPTZ) IS NULL THEN 'config-audit: ts is not an ISO time' END
-END`;
 
 export class CaseDatabase {
   readonly connection: DuckDBConnection;
@@ -141,7 +79,7 @@ export class CaseDatabase {
     // copied every line three times (measured: 4.4 s of 9 s for 100 MB).
     await c.run(`CREATE TABLE records AS
       SELECT blob, line, r, source, variant, reason, CASE WHEN reason IS NOT NULL THEN left(text, 200) END AS raw_prefix FROM (
-      SELECT blob, line, text, r, source, ${VARIANT_SQL} AS variant,
+      SELECT blob, line, text, r, source, ${variantSql()} AS variant,
         CASE WHEN text IS NULL OR trim(text) = '' THEN 'blank line'
              WHEN r IS NULL AND NOT json_valid(text) THEN 'not JSON'
              WHEN r IS NULL THEN 'not a JSON object'
@@ -149,8 +87,8 @@ export class CaseDatabase {
              WHEN source IS NULL AND r.oclog_source IS NOT NULL THEN 'source ' || left(r.oclog_source, 40) || ' has no schema in this oclog version'
              WHEN source IS NULL THEN 'unknown record shape: not any OpenClaw source oclog knows'
              WHEN r.oclog_invalid IS NOT NULL THEN 'marked invalid by the collector: ' || left(r.oclog_invalid, 200)
-             ELSE ${INVALID_SQL} END AS reason
-      FROM (SELECT *, ${SOURCE_SQL} AS source FROM (
+             ELSE ${invalidSql()} END AS reason
+      FROM (SELECT *, ${sourceSql()} AS source FROM (
         SELECT e.blob, ${this.#lineSql} AS line, s.text, try(json_transform(s.text, ${recordStructureLiteral()})) AS r
         FROM scan s JOIN evidence_files e USING (file_index) JOIN scan_files f USING (file_index))))`);
     // Invalid rows move to quarantine; the table itself becomes `records` (no copy of the rest).
@@ -166,8 +104,8 @@ export class CaseDatabase {
     await c.run(`ALTER TABLE records DROP COLUMN reason`);
     await c.run(`ALTER TABLE records DROP COLUMN raw_prefix`);
     // One view per source, so `oclog sql` users can ask `SELECT r.time FROM raw_gateway_log`.
-    for (const source of ["gateway-log", "transcript", "trajectory", "ledger", "config-audit"]) {
-      await c.run(`CREATE OR REPLACE VIEW raw_${source.replace("-", "_")} AS SELECT blob, line, variant, r FROM records WHERE source = '${source}'`);
+    for (const source of SOURCE_NAMES) {
+      await c.run(`CREATE OR REPLACE VIEW ${rawViewName(source)} AS SELECT blob, line, variant, r FROM records WHERE source = ${sqlString(source)}`);
     }
     for (const table of ["scan", "scan_files", "rejects"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
 

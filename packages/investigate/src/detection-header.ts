@@ -8,7 +8,7 @@
 import { SEVERITIES, type DetectionMeta, type Severity } from "./finding.js";
 
 /** Logsource prefixes a detection file name may start with (`tool_`, `auth_`, ...). */
-export const DETECTION_LOGSOURCES = ["auth", "config", "model", "network", "pairing", "pipeline", "sandbox", "tool"] as const;
+export const DETECTION_LOGSOURCES = ["access", "auth", "config", "model", "network", "pairing", "pipeline", "sandbox", "system", "tool"] as const;
 
 /** Lifecycle states a rule can be in (Sigma's; retired rules leave the directory). */
 export const DETECTION_STATUSES = ["experimental", "test", "stable"] as const;

@@ -13,7 +13,7 @@ import { DETECTION_STATUSES, detectionFileNameProblem } from "../src/detection-h
 import { DETECTIONS_DIR, loadDetections, runDetections } from "../src/detections.js";
 import { loadEventsJsonl } from "../src/events-table.js";
 import { SEVERITIES } from "../src/finding.js";
-import { buildFixtures, fixtureText, FIXTURES_DIR } from "./fixtures/detections/build-fixtures.js";
+import { buildFixtures, fixtureText, FIXTURES_DIR, ordinaryVmDay } from "./fixtures/detections/build-fixtures.js";
 
 const captureDir = fileURLToPath(new URL("../../../test/fixtures/openclaw-2026.9.6/", import.meta.url));
 const samplesDir = fileURLToPath(new URL("../../../../shared/fluent-bit/samples/", import.meta.url));
@@ -262,4 +262,17 @@ test("clean baseline: real captured records fire only what known-fps.csv lists",
   }
   t.deepEqual(unexpected, [], "hits on clean records that known-fps.csv does not list");
   t.deepEqual(known.filter((k) => !used.has(k)).map((k) => `${k.ruleName};${k.matchString}`), [], "known-fps.csv entries that no longer match (stale)");
+});
+
+// The capture above has no VM sources (nginx, egress, journal, oclog); this day of them does.
+test("clean baseline: an ordinary day on the VM raises nothing at medium or above", async (t) => {
+  const day = ordinaryVmDay();
+  const path = join(scratch, "ordinary-vm-day.jsonl");
+  writeFileSync(path, fixtureText("ordinary-vm-day", day));
+  const sources = new Set(day.map((e) => e.source));
+  t.true((["nginx", "egress", "journal", "oclog"] as const).every((source) => sources.has(source)), "the day has every VM source");
+  const { findings, errors } = await withEvents(path, (c) => runDetections(c, detections, { rowLimit: 1000 }));
+  t.deepEqual(errors, []);
+  const loud = findings.filter((f) => SEVERITIES.indexOf(f.detection.severity) >= SEVERITIES.indexOf("medium"));
+  t.deepEqual(loud.map((f) => `${f.detection.file}: ${f.rows.map((r) => `${String(r.line)} ${String(r.message).slice(0, 80)}`).join(" | ")}`), []);
 });

@@ -1,16 +1,19 @@
 // The SQL normalizer must agree with @oclog/schema's TypeScript normalizer (the reference) on
 // real records: the live capture of OpenClaw 2026.9.6 and the blobs real Fluent Bit shipped.
 import test from "ava";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
-import { detectSource, normalize, type Event } from "@oclog/schema";
+import { SOURCE_NAMES, detectSource, normalize, type Event } from "@oclog/schema";
 import { CaseDatabase, type EvidenceFile } from "../src/case-database.js";
+import { badRecords } from "../../schema/test/fixture-lines.js";
 
 const captureDir = fileURLToPath(new URL("../../../test/fixtures/openclaw-2026.9.6/", import.meta.url));
 const samplesDir = fileURLToPath(new URL("../../../../shared/fluent-bit/samples/", import.meta.url));
+// The VM's own sources as real Fluent Bit shipped them (test/pipeline/capture-vm-sources.ts).
+const vmSourcesDir = fileURLToPath(new URL("../../../test/fixtures/vm-sources/", import.meta.url));
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -25,6 +28,7 @@ const evidence: EvidenceFile[] = [
     path: join(captureDir, f),
   })),
   ...filesUnder(samplesDir).filter((p) => p.endsWith(".gz")).map((p) => ({ blob: p.slice(samplesDir.length), path: p })),
+  ...readdirSync(vmSourcesDir).map((f) => ({ blob: `vm-sources/${f}`, path: join(vmSourcesDir, f) })),
 ];
 
 function referenceEvents(file: EvidenceFile): Event[] {
@@ -72,6 +76,29 @@ test("SQL events equal TypeScript events, field by field, on real records", asyn
       compared++;
     }
     t.true(compared > 1000);
+    // Every source in the registry took part.
+    t.deepEqual([...new Set(expected.map((e) => e.source))].sort(), [...SOURCE_NAMES].sort());
+  } finally {
+    db.close();
+  }
+});
+
+test("the SQL twin refuses every bad record TypeScript refuses, each at its own line", async (t) => {
+  const bad = badRecords();
+  const dir = mkdtempSync(join(tmpdir(), "oclog-parity-bad-"));
+  const path = join(dir, "bad.jsonl");
+  writeFileSync(path, `${bad.map((b) => JSON.stringify(b.record)).join("\n")}\n`);
+  const db = await CaseDatabase.open(":memory:");
+  try {
+    const result = await db.load([{ blob: "bad.jsonl", path }], { maxLineBytes: 1 << 20, workDir: dir });
+    const passed = (await db.connection.runAndReadAll("SELECT line, source, variant FROM records")).getRowObjectsJson();
+    t.deepEqual(passed, [], "no bad record passes as a record");
+    const rows = (await db.connection.runAndReadAll("SELECT line, reason FROM quarantine ORDER BY line")).getRowObjectsJson() as { line: number; reason: string }[];
+    t.deepEqual(rows.map((r) => Number(r.line)), bad.map((_, i) => i + 1));
+    for (const [i, { source, why }] of bad.entries()) {
+      t.false(normalize(source, bad[i]!.record).ok, `TypeScript refuses ${source}: ${why}`);
+      t.true(rows[i]!.reason.startsWith(`${source}: `), `${source}: ${why}: SQL reason "${rows[i]!.reason}"`);
+    }
   } finally {
     db.close();
   }

@@ -91,12 +91,3 @@ export async function rotateSas(options: RotateOptions): Promise<RotateResult> {
   }
 }
 
-/** The crontab line and systemd user units that run the rotation every hour. */
-export function rotationSchedule(vm: string, oclog: string, extraArgs: string[] = []): { crontab: string; service: string; timer: string } {
-  const command = [oclog, "sas", "rotate", "--vm", vm, ...extraArgs].join(" ");
-  return {
-    crontab: `17 * * * * ${command} >> "$HOME/.local/state/oclog-sas-rotate-${vm}.log" 2>&1`,
-    service: `[Unit]\nDescription=oclog: rotate the shipping SAS of VM ${vm}\n\n[Service]\nType=oneshot\nExecStart=${command}\n`,
-    timer: `[Unit]\nDescription=oclog: rotate the shipping SAS of VM ${vm} hourly\n\n[Timer]\nOnCalendar=hourly\nRandomizedDelaySec=10m\nPersistent=true\n\n[Install]\nWantedBy=timers.target\n`,
-  };
-}

@@ -14,8 +14,8 @@
  */
 import { z } from "zod";
 import { Event } from "./event.js";
-import { ENVELOPE_FIELDS, PIPELINE_SOURCES, type PipelineSource } from "./envelope.js";
-import { SOURCES } from "./sources.js";
+import { ENVELOPE_FIELDS, type PipelineSource } from "./envelope.js";
+import { LOG_SOURCES, PIPELINE_SOURCES, SOURCES } from "./sources.js";
 
 /** The column types a Log Analytics table takes. */
 export const LOG_ANALYTICS_TYPES = ["string", "int", "long", "real", "boolean", "datetime", "dynamic", "guid"] as const;
@@ -99,10 +99,8 @@ function envelopeColumns(): LogAnalyticsColumn[] {
     .map((field) => ({ name: field, type: "string" as const, description: `oclog envelope field \`${field}\`` }));
 }
 
-/** The pipeline sources `OclogRaw_CL` takes: those with a schema here, i.e. those the normalizer reads. */
-export const RAW_TABLE_SOURCES: readonly PipelineSource[] = (Object.entries(PIPELINE_SOURCES) as [PipelineSource, string | undefined][])
-  .filter(([, schema]) => schema !== undefined)
-  .map(([source]) => source);
+/** The pipeline sources `OclogRaw_CL` takes: every source in the registry, by its pipeline name. */
+export const RAW_TABLE_SOURCES: readonly PipelineSource[] = LOG_SOURCES.map((source) => source.pipelineName);
 
 function topLevelKeys(schema: JsonSchema, into: Set<string>): Set<string> {
   for (const key of Object.keys(schema.properties ?? {})) into.add(key);

@@ -5,9 +5,8 @@
  */
 import { FluentClient, FluentSocketEvent } from "@fluent-org/logger";
 import { OclogError, ValidationError } from "@oclog/errors";
-import { parseRecord, type SourceName } from "./source-definition.js";
-import { SOURCES } from "./sources.js";
-import { PIPELINE_SOURCES } from "./envelope.js";
+import { parseRecord } from "./source-definition.js";
+import { SOURCES, type SourceName } from "./sources.js";
 
 export type ForwardEndpoint = { path: string } | { host: string; port: number };
 
@@ -32,8 +31,7 @@ export class EmitError extends OclogError {
 
 /** The tag a record of `source` is sent with (`openclaw.gateway`, `openclaw.transcript`, ...). */
 export function tagFor(source: SourceName, prefix = "openclaw"): string {
-  const pipelineName = Object.entries(PIPELINE_SOURCES).find(([, schema]) => schema === source)?.[0] ?? source;
-  return `${prefix}.${pipelineName}`;
+  return `${prefix}.${SOURCES[source].pipelineName}`;
 }
 
 export class Emitter {
@@ -41,7 +39,6 @@ export class Emitter {
   #connectStarted = false;
   readonly #endpoint: ForwardEndpoint;
   readonly #tags: Record<SourceName, string>;
-  readonly #oclogTag: string;
   readonly #ackTimeoutMs: number;
   readonly #endpointLabel: string;
 
@@ -52,7 +49,6 @@ export class Emitter {
     this.#tags = Object.fromEntries(
       Object.keys(SOURCES).map((name) => [name, tagFor(name as SourceName, options.tagPrefix)]),
     ) as Record<SourceName, string>;
-    this.#oclogTag = `${options.tagPrefix ?? "openclaw"}.oclog`;
     this.#endpoint = options.endpoint;
     this.#client = this.#connect();
   }
@@ -98,11 +94,6 @@ export class Emitter {
       });
     }
     await this.#send(this.#tags[source], record, time);
-  }
-
-  /** Sends one of oclog's own events (tag `<prefix>.oclog`: rotations, guard decisions); resolves on ack. */
-  async sendOclogEvent(record: Record<string, unknown>, time: Date = new Date()): Promise<void> {
-    await this.#send(this.#oclogTag, record, time);
   }
 
   /** Sends `record` as it is (the caller validated it, and marked it when invalid); resolves on ack. */

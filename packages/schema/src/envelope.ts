@@ -1,48 +1,17 @@
 /**
  * The envelope the pipeline adds to every shipped record. Fluent Bit's record_modifier sets
  * the `oclog_*` fields on the VM; the azure_blob output adds `@timestamp` (its date_key) and
- * the tail input keeps the raw line in `log`. Field names live here and nowhere else: the
- * Fluent Bit generator and the investigator's tables read them from this file.
+ * the tail input keeps the raw line in `log`. The field names are in envelope-fields.ts.
  */
 import { z } from "zod";
 import { IsoTimestamp } from "./timestamp.js";
-import type { SourceName } from "./source-definition.js";
+import { ENVELOPE_FIELDS } from "./envelope-fields.js";
+import { PIPELINE_SOURCES } from "./sources.js";
 
-/** Version of the envelope contract; bump when a field changes meaning. */
-export const ENVELOPE_VERSION = 1;
+export { ENVELOPE_FIELDS, ENVELOPE_VERSION } from "./envelope-fields.js";
 
-export const ENVELOPE_FIELDS = {
-  user: "oclog_user",
-  host: "oclog_host",
-  source: "oclog_source",
-  version: "oclog_v",
-  timestamp: "@timestamp",
-  rawLine: "log",
-  /** Set by tail inputs whose later lines do not name their session (transcript files). */
-  path: "oclog_path",
-  /** Set by the collector: a stable id per source row, so a record re-sent after a crash is recognisable. */
-  id: "oclog_id",
-  /** Set by the collector on a record that failed its schema: the reason (it is sent anyway). */
-  invalid: "oclog_invalid",
-} as const;
-
-/**
- * Values of `oclog_source`, as the pipeline tags records (the tag's last part), and the schema
- * source each maps to. Sources without a schema here (nginx, egress, journal) are validated by
- * their own packages.
- */
-export const PIPELINE_SOURCES = {
-  gateway: "gateway-log",
-  transcript: "transcript",
-  trajectory: "trajectory",
-  ledger: "ledger",
-  "config-audit": "config-audit",
-  nginx: undefined,
-  egress: undefined,
-  journal: undefined,
-  oclog: undefined,
-} as const satisfies Record<string, SourceName | undefined>;
-export type PipelineSource = keyof typeof PIPELINE_SOURCES;
+/** An `oclog_source` value: a source's pipeline name (the Fluent Bit tag's last part). */
+export type PipelineSource = string;
 
 // Users become container names, file names and SQL literals downstream: keep them boring.
 export const UserId = z
@@ -53,7 +22,7 @@ export const UserId = z
 export const Envelope = z.looseObject({
   [ENVELOPE_FIELDS.user]: UserId,
   [ENVELOPE_FIELDS.host]: z.string().min(1).max(253),
-  [ENVELOPE_FIELDS.source]: z.enum(Object.keys(PIPELINE_SOURCES) as [PipelineSource, ...PipelineSource[]]),
+  [ENVELOPE_FIELDS.source]: z.enum(Object.keys(PIPELINE_SOURCES) as [string, ...string[]]),
   // Fluent Bit's record_modifier writes every value as a string, so "1" is as good as 1.
   [ENVELOPE_FIELDS.version]: z.union([z.number().int().positive(), z.string().regex(/^[1-9]\d*$/)]).optional(),
   [ENVELOPE_FIELDS.timestamp]: IsoTimestamp.optional(),

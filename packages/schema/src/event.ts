@@ -5,27 +5,11 @@
  * conventions where they fit: `gen_ai.tool.name` is `event.gen_ai.tool.name`.
  */
 import { z } from "zod";
-import { SOURCE_NAMES } from "./source-definition.js";
+import { SOURCE_NAMES } from "./sources.js";
+import { EVENT_CATEGORIES, EVENT_LEVELS, EVENT_OUTCOMES } from "./event-vocabulary.js";
 
-export const EVENT_CATEGORIES = [
-  "auth",
-  "tool",
-  "model",
-  "config",
-  "pairing",
-  "network",
-  "sandbox",
-  "pipeline",
-  "other",
-] as const;
-export type EventCategory = (typeof EVENT_CATEGORIES)[number];
-
-export const EVENT_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
-export type EventLevel = (typeof EVENT_LEVELS)[number];
-
-/** `blocked` means a guard refused the action; `failure` means it ran and failed. */
-export const EVENT_OUTCOMES = ["success", "failure", "blocked", "unknown"] as const;
-export type EventOutcome = (typeof EVENT_OUTCOMES)[number];
+export { EVENT_CATEGORIES, EVENT_LEVELS, EVENT_OUTCOMES } from "./event-vocabulary.js";
+export type { EventCategory, EventLevel, EventOutcome } from "./event-vocabulary.js";
 
 const text = z.string().nullable();
 

@@ -1,36 +1,27 @@
-export { SOURCE_NAMES, parseRecord, formatIssues } from "./source-definition.js";
-export type { SourceName, SourceDefinition, ParseResult, VariantPick } from "./source-definition.js";
-export { SOURCES, detectSource } from "./sources.js";
-export {
-  GatewayLogRecord,
-  GATEWAY_LOG_VARIANTS,
-  TSLOG_LEVEL_NAMES,
-  TslogMeta,
-  numberedArgs,
-  parseBinding,
-  gatewayLogSource,
-} from "./sources/gateway-log.js";
-export type { GatewayLogVariant } from "./sources/gateway-log.js";
-export {
-  TranscriptEntry,
-  TranscriptMessage,
-  ToolCallBlock,
-  transcriptSource,
-} from "./sources/transcript.js";
-export { TrajectoryEvent, trajectorySource } from "./sources/trajectory.js";
-export { AuditLedgerRow, auditLedgerSource } from "./sources/audit-ledger.js";
-export { ConfigAuditRecord, configAuditSource } from "./sources/config-audit.js";
-export { Envelope, ENVELOPE_FIELDS, ENVELOPE_VERSION, PIPELINE_SOURCES, UserId, sessionIdFromPath, splitEnvelope } from "./envelope.js";
+export { parseRecord, formatIssues } from "./source-definition.js";
+export type { LogSource, SourceSql, ParseResult, VariantPick } from "./source-definition.js";
+export { SOURCE_NAMES, LOG_SOURCES, SOURCES, PIPELINE_SOURCES, detectSource, sourceOfPipelineName } from "./sources.js";
+export type { SourceName } from "./sources.js";
+export { GatewayLogRecord, GATEWAY_LOG_VARIANTS, TSLOG_LEVEL_NAMES, TslogMeta, numberedArgs, parseBinding } from "./sources/gateway-log/schema.js";
+export type { GatewayLogVariant } from "./sources/gateway-log/schema.js";
+export { TranscriptEntry, TranscriptMessage, ToolCallBlock } from "./sources/transcript/schema.js";
+export { TrajectoryEvent } from "./sources/trajectory/schema.js";
+export { AuditLedgerRow } from "./sources/ledger/schema.js";
+export { ConfigAuditRecord } from "./sources/config-audit/schema.js";
+export { Envelope, ENVELOPE_FIELDS, ENVELOPE_VERSION, UserId, sessionIdFromPath, splitEnvelope } from "./envelope.js";
 export type { PipelineSource } from "./envelope.js";
 export { Event, EVENT_CATEGORIES, EVENT_LEVELS, EVENT_OUTCOMES } from "./event.js";
 export type { EventCategory, EventLevel, EventOutcome, EventTarget, GenAiFields, RawPointer } from "./event.js";
 export { CATEGORY_RULES, categorize } from "./categories.js";
 export { normalize } from "./normalize.js";
 export type { NormalizeResult } from "./normalize.js";
-export type { NormalizeContext } from "./normalize/event-builder.js";
-// Patterns the normalizers match on, exported so SQL twins (the case database) use the same ones.
-export { BLOCKED_PATTERN } from "./normalize/event-builder.js";
-export { AUTH_FAILURE, FAILED_TOOL } from "./normalize/gateway-log.js";
+export type { NormalizeContext } from "./event-builder.js";
+// Patterns the normalizers match on.
+export { BLOCKED_PATTERN } from "./event-builder.js";
+export { AUTH_FAILURE, FAILED_TOOL } from "./sources/gateway-log/normalize.js";
+// The case database's loader SQL, assembled from the registry.
+export { FieldTypeConflict, allEventsSql, invalidSql, rawViewName, recordStructure, recordStructureLiteral, sourceSql, variantSql } from "./sql/case-sql.js";
+export { sqlRegex, sqlString } from "./sql/sql-text.js";
 export { collectToolCalls } from "./tool-calls.js";
 export type { ToolCall } from "./tool-calls.js";
 export { validateLines, DEFAULT_VALIDATE_OPTIONS, formatBytes } from "./line-validator.js";

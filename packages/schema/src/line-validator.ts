@@ -3,8 +3,8 @@
  * Lines arrive as bytes so that a file that is not UTF-8 fails on the exact line, and an
  * oversized line arrives already cut (the reader never buffers past the limit).
  */
-import { parseRecord, type SourceName } from "./source-definition.js";
-import { SOURCES, detectSource } from "./sources.js";
+import { parseRecord } from "./source-definition.js";
+import { SOURCES, detectSource, type SourceName } from "./sources.js";
 import { splitEnvelope } from "./envelope.js";
 
 export type SourceChoice = SourceName | "auto";

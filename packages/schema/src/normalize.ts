@@ -1,23 +1,8 @@
-import type { Event } from "./event.js";
-import { parseRecord, type SourceName } from "./source-definition.js";
-import { SOURCES } from "./sources.js";
+import { parseRecord } from "./source-definition.js";
+import { SOURCES, type SourceName } from "./sources.js";
 import { sessionIdFromPath, splitEnvelope } from "./envelope.js";
-import type { NormalizeContext } from "./normalize/event-builder.js";
-import { normalizeGatewayLog } from "./normalize/gateway-log.js";
-import { normalizeTranscript } from "./normalize/transcript.js";
-import { normalizeTrajectory } from "./normalize/trajectory.js";
-import { normalizeAuditLedger } from "./normalize/audit-ledger.js";
-import { normalizeConfigAudit } from "./normalize/config-audit.js";
-
-type Normalizer = (record: Record<string, unknown>, variant: string, ctx: NormalizeContext) => Event[];
-
-const NORMALIZERS: Readonly<Record<SourceName, Normalizer>> = {
-  "gateway-log": normalizeGatewayLog,
-  transcript: normalizeTranscript,
-  trajectory: normalizeTrajectory,
-  ledger: normalizeAuditLedger,
-  "config-audit": normalizeConfigAudit,
-};
+import type { Event } from "./event.js";
+import type { NormalizeContext } from "./event-builder.js";
 
 export type NormalizeResult = { ok: true; variant: string; events: Event[] } | { ok: false; reason: string };
 
@@ -35,6 +20,7 @@ export function normalize(source: SourceName, value: unknown, ctx: NormalizeCont
     user: ctx.user ?? (typeof envelope.user === "string" ? envelope.user : null),
     host: ctx.host ?? (typeof envelope.host === "string" ? envelope.host : null),
     sessionId: ctx.sessionId ?? sessionIdFromPath(envelope.path) ?? null,
+    time: ctx.time ?? (typeof envelope.timestamp === "string" ? envelope.timestamp : null),
   };
-  return { ok: true, variant: parsed.variant, events: NORMALIZERS[source](parsed.record, parsed.variant, fullCtx) };
+  return { ok: true, variant: parsed.variant, events: SOURCES[source].normalize(parsed.record, parsed.variant, fullCtx) };
 }

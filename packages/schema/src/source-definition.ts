@@ -1,20 +1,50 @@
+/**
+ * What a log source is, in one place: its record shapes (zod), how a record is recognised, how it
+ * becomes normalized events, and the SQL twins the case database runs over millions of records.
+ * Each source is a folder under `sources/` exporting one `LogSource`; `sources.ts` lists them.
+ */
 import type { z } from "zod";
-
-/** The sources oclog knows, as named on the command line and in `oclog_source`. */
-export const SOURCE_NAMES = ["gateway-log", "transcript", "trajectory", "ledger", "config-audit"] as const;
-export type SourceName = (typeof SOURCE_NAMES)[number];
+import type { Event } from "./event.js";
+import type { NormalizeContext } from "./event-builder.js";
+import type { SourceName } from "./sources.js";
 
 /** What a record claims to be and the schema that checks it, or why it is none of them. */
 export type VariantPick = { variant: string; schema: z.ZodType } | { unknown: string };
 
-/** One OpenClaw source: its variants (one zod schema each) and how to pick a record's variant. */
-export interface SourceDefinition {
+/**
+ * The SQL twin of a source, run by the case database (DuckDB) over table `records`, whose column
+ * `r` is each record read with every source's `fields` merged into one `json_transform`
+ * structure. A parity test holds each expression to its TypeScript counterpart on real records
+ * and on bad ones.
+ */
+export interface SourceSql {
+  /** Top-level fields the expressions read, as `json_transform` types (a name two sources share must have one type). */
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** Condition over `r`: the record has this source's shape (twin of `recognize`). */
+  readonly recognize: string;
+  /** Expression over `r`: the variant name, as `variantOf` reports it. */
+  readonly variant: string;
+  /** Expression over `r` and `variant`: why the record is not valid, or NULL (the fields it cannot do without). */
+  readonly invalid: string;
+  /** One SELECT (or UNION ALL BY NAME of several) of this source's rows of `records` as `events` rows (twin of `normalize`). */
+  events(): string;
+}
+
+/** One log source: what it writes, how to tell its records, and how they become events. */
+export interface LogSource {
   readonly name: SourceName;
+  /** `oclog_source` as the pipeline stamps it: the last part of the Fluent Bit tag (`openclaw.<pipelineName>`). */
+  readonly pipelineName: string;
   readonly description: string;
   /** All accepted shapes at once (for JSON Schema export). */
   readonly schema: z.ZodType;
   /** Cheap shape inspection that selects one variant, so each record is parsed once. */
   variantOf(record: Record<string, unknown>): VariantPick;
+  /** Whether a record that carries no envelope has this source's shape (registry order breaks ties). */
+  recognize(record: Record<string, unknown>): boolean;
+  /** A valid record (as `variantOf` picked and its schema parsed it) as normalized events. */
+  normalize(record: Record<string, unknown>, variant: string, ctx: NormalizeContext): Event[];
+  readonly sql: SourceSql;
 }
 
 export type ParseResult =
@@ -22,7 +52,7 @@ export type ParseResult =
   | { ok: false; variant?: string; reason: string };
 
 /** Parses one decoded JSON value as a record of `source`, reporting every issue at once. */
-export function parseRecord(source: SourceDefinition, value: unknown): ParseResult {
+export function parseRecord(source: Pick<LogSource, "variantOf">, value: unknown): ParseResult {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return { ok: false, reason: `expected a JSON object, got ${describeJson(value)}` };
   }

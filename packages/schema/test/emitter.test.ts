@@ -10,6 +10,21 @@ test("tags follow the pipeline's source names", (t) => {
   t.is(tagFor("gateway-log"), "openclaw.gateway");
   t.is(tagFor("transcript"), "openclaw.transcript");
   t.is(tagFor("ledger", "vm"), "vm.ledger");
+  t.is(tagFor("oclog"), "openclaw.oclog");
+});
+
+test("oclog's own events are held to the oclog source: a component it does not know is refused", async (t) => {
+  const { server, port, entries } = await startForwardServer();
+  const emitter = new Emitter({ endpoint: { host: "127.0.0.1", port } });
+  try {
+    await t.throwsAsync(emitter.emit("oclog", { event: "sas.rotated", component: "somebody-else" }), { instanceOf: ValidationError, message: /component/ });
+    await t.throwsAsync(emitter.emit("oclog", { event: "rotated", component: "sas-rotate" }), { instanceOf: ValidationError, message: /dotted event name/ });
+    await emitter.emit("oclog", { event: "sas.rotated", component: "sas-rotate", vm: "alice", outcome: "success", message: "rotated" });
+    t.deepEqual(entries.map((e) => [e.tag, e.record.event]), [["openclaw.oclog", "sas.rotated"]]);
+  } finally {
+    await emitter.close();
+    await server.close();
+  }
 });
 
 test("10,000 events round-trip through FluentServer with acks", async (t) => {

@@ -1,5 +1,6 @@
 /** Loads the hand-made historical fixtures (one JSON object per line, with expectations). */
 import { readFileSync } from "node:fs";
+import type { SourceName } from "@oclog/schema";
 
 export interface VariantFixture {
   source?: string;
@@ -18,3 +19,18 @@ export function loadFixtures(name: string): VariantFixture[] {
 
 /** The shared samples real Fluent Bit wrote (read-only, beside the repository). */
 export const SHARED_SAMPLES = new URL("../../../../shared/fluent-bit/samples/", import.meta.url);
+
+/** A record its source must refuse, with the pipeline's envelope (as shipped), and why. */
+export interface BadRecord {
+  source: SourceName;
+  why: string;
+  record: Record<string, unknown>;
+}
+
+/** `fixtures/bad-records.jsonl`: bad records of every source (the SQL twin must refuse them too). */
+export function badRecords(): BadRecord[] {
+  return readFileSync(new URL("./fixtures/bad-records.jsonl", import.meta.url), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as BadRecord);
+}

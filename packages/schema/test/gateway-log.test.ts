@@ -1,5 +1,7 @@
 import test from "ava";
-import { gatewayLogSource, normalize, parseRecord } from "@oclog/schema";
+import { SOURCES, normalize, parseRecord } from "@oclog/schema";
+
+const gatewayLogSource = SOURCES["gateway-log"];
 import { loadFixtures } from "./fixture-lines.js";
 
 const fixtures = loadFixtures("gateway-log-variants.jsonl");

@@ -20,6 +20,8 @@ export interface GatewayValues {
   luaDir: string;
   stateFile: string;
   vmName: string;
+  /** Where the JSON access log goes (default: nowhere, /dev/null). */
+  accessLog?: string;
 }
 
 /** Replaces the installer placeholders; fails when one is left or unknown. */
@@ -30,6 +32,7 @@ export function renderGateway(values: GatewayValues, template = readFileSync(GAT
     "@LUA_DIR@": values.luaDir,
     "@STATE_FILE@": values.stateFile,
     "@VM_NAME@": values.vmName,
+    "@ACCESS_LOG@": values.accessLog ?? "/dev/null",
   };
   const out = template.replace(/@[A-Z_]+@/g, (p) => {
     const v = map[p];

@@ -24,6 +24,8 @@ export interface StandOptions {
   luaSource?: string;
   /** Extra http-level directives. */
   extraHttp?: string;
+  /** Where nginx writes the JSON access log (default: nowhere). */
+  accessLog?: string;
 }
 
 /** A UTC offset far from UTC for nginx (POSIX TZ, needs no tzdata): local-time bugs show up. */
@@ -65,6 +67,7 @@ export class GateStand {
             luaDir,
             stateFile: stand.stateFile,
             vmName: VM_NAME,
+            ...(options.accessLog ? { accessLog: options.accessLog } : {}),
           });
           for (const [name, value] of Object.entries(options.gate ?? {})) conf = setGateOption(conf, name, value);
           stand.conf = conf;

@@ -1,6 +1,6 @@
 /**
  * A stand-in for the OpenClaw gateway on loopback: answers every request with 200 and its method and
- * path, and completes WebSocket handshakes (RFC 6455: 101 + Sec-WebSocket-Accept) followed by one
+ * path (401, as the gateway's API does, to a bearer token other than `GATEWAY_TOKEN`), and completes WebSocket handshakes (RFC 6455: 101 + Sec-WebSocket-Accept) followed by one
  * text frame, so a test can tell that a request really went through nginx to it.
  */
 import { createHash } from "node:crypto";
@@ -9,6 +9,8 @@ import type { Socket } from "node:net";
 
 const WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC11B85";
 export const UPSTREAM_FRAME_TEXT = "hello from upstream";
+/** The token the stand-in accepts in `Authorization: Bearer ...` (not a secret: a test value). */
+export const GATEWAY_TOKEN = "stand-in-gateway-token";
 
 export function websocketAccept(key: string): string {
   return createHash("sha1").update(key + WS_GUID).digest("base64");
@@ -39,6 +41,12 @@ export class Upstream {
     const record = options.record ?? true;
     this.#server = createServer((req, res) => {
       if (record) this.hits.push({ method: req.method!, url: req.url!, upgrade: false, headers: req.headers });
+      const auth = req.headers.authorization;
+      if (auth !== undefined && auth !== `Bearer ${GATEWAY_TOKEN}`) {
+        res.writeHead(401, { "content-type": "application/json" });
+        res.end('{"error":"unauthorized"}');
+        return;
+      }
       res.writeHead(200, { "content-type": "text/plain", "x-upstream": "yes" });
       res.end(`upstream ${req.method} ${req.url}`);
     });

@@ -3,8 +3,11 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { hostname, homedir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { ExitCode, ExitError, Sensitive, UsageError } from "@oclog/errors";
 import {
+  accountUrlProblem,
+  checkRotateSettings,
   checkShippingSas,
   formatRemaining,
   HttpReloader,
@@ -14,16 +17,20 @@ import {
   defaultAzureCredential,
   parseDuration,
   parseSas,
+  loadAzureEnvFile,
+  planRotationSchedule,
   readSasState,
   rotateSas,
-  rotationSchedule,
   transportFor,
+  vagrantEnvironment,
+  vmSlug,
   writeFileAtomic,
   type IssueAuth,
+  type RotateSettings,
 } from "@oclog/sas";
 import { OPENCLAW_VM_GRACE_SECONDS } from "@oclog/fluent-bit";
 import { Emitter } from "@oclog/schema";
-import type { Output } from "../output.js";
+import { terminalSafe, type Output } from "../output.js";
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -73,6 +80,8 @@ export async function sasInspect(source: string, options: { json: boolean; now?:
 
 /** Who signs: an account key (AZURE_STORAGE_KEY), the caller's Azure login, or a connection string (Azurite). */
 async function issueAuth(accountUrl: string | undefined): Promise<IssueAuth> {
+  const urlProblem = accountUrl === undefined ? undefined : accountUrlProblem(accountUrl);
+  if (urlProblem) throw new UsageError(urlProblem);
   if (accountUrl && process.env.AZURE_STORAGE_KEY) {
     const accountName = /^https?:\/\/([a-z0-9]+)\./.exec(accountUrl)?.[1] ?? new URL(accountUrl).pathname.split("/")[1] ?? "";
     return { kind: "account-key", accountUrl, accountName, accountKey: new Sensitive(process.env.AZURE_STORAGE_KEY) };
@@ -131,18 +140,25 @@ export async function sasInstall(
 }
 
 export async function sasRotate(
-  options: { vm: string; transport: "vagrant" | "ssh" | "local"; threshold: string; lifetime: string; accountUrl?: string; stateFile: string; installCommand: string; lock?: string; eventsSocket?: string; json: boolean },
+  options: RotateSettings & { threshold: string; lifetime: string; stateFile: string; installCommand: string; json: boolean },
   output: Output,
 ): Promise<void> {
+  checkRotateSettings(options);
+  // Before anything is signed: the SDK reads these from the environment.
+  if (options.envFile) loadAzureEnvFile(options.envFile);
   const thresholdMs = parseDuration(options.threshold, "--threshold");
   const lifetime = options.lifetime;
-  const transport = transportFor(options.transport, options.vm, { statePath: options.stateFile, installCommand: options.installCommand.split(" ") });
+  const place = options.transport === "vagrant" ? { ...(options.vagrantDir ? { cwd: options.vagrantDir } : {}), env: vagrantEnvironment(options.vagrantEnv) } : {};
+  const transport = transportFor(options.transport, options.vm, { statePath: options.stateFile, installCommand: options.installCommand.split(" "), place });
   // Events also go through the SDK to a Fluent Bit forward socket when given (tag openclaw.oclog).
   const emitter = options.eventsSocket ? new Emitter({ endpoint: { path: options.eventsSocket }, ackTimeoutMs: 5_000 }) : undefined;
   const sent: Promise<void>[] = [];
   const log = (event: string, fields: Record<string, unknown>) => {
-    output.err(options.json ? JSON.stringify({ event, ...fields }) : `sas: ${event} ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(" ")}`);
-    if (emitter) sent.push(emitter.sendOclogEvent({ event, ...fields }).catch((error) => output.err(`sas: event not delivered: ${(error as Error).message}`)));
+    const line = `sas: ${event} ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(" ")}`;
+    output.err(options.json ? JSON.stringify({ event, ...fields }) : line);
+    // The `oclog` source's shape (@oclog/schema): the emitter refuses anything else.
+    const record = { ...fields, event, component: "sas-rotate", vm: options.vm, message: line, ...(event === "sas.rotated" ? { outcome: "success" } : {}) };
+    if (emitter) sent.push(emitter.emit("oclog", record).catch((error) => output.err(`sas: event not delivered: ${(error as Error).message}`)));
   };
   try {
     await rotateAndReport();
@@ -156,7 +172,7 @@ export async function sasRotate(
     vm: options.vm,
     transport,
     thresholdMs,
-    lockPath: options.lock ?? join(homedir(), ".cache", "oclog", `sas-rotate-${options.vm.replace(/[^A-Za-z0-9_.-]/g, "_")}.lock`),
+    lockPath: options.lock ?? join(homedir(), ".cache", "oclog", `sas-rotate-${vmSlug(options.vm)}.lock`),
     log,
     issue: async (container) => issueContainerSas(await issueAuth(options.accountUrl), { container, permissions: "cw", lifetimeMs: parseDuration(lifetime, "--lifetime") }),
   });
@@ -165,13 +181,17 @@ export async function sasRotate(
   }
 }
 
-export function sasSchedule(options: { vm: string; oclog: string; json: boolean }, output: Output): void {
-  const schedule = rotationSchedule(options.vm, options.oclog);
-  if (options.json) output.out(JSON.stringify(schedule));
-  else {
-    output.out(`# crontab -e, then add:\n${schedule.crontab}\n`);
-    output.out(`# or a systemd user timer: ~/.config/systemd/user/oclog-sas-rotate-${options.vm}.service\n${schedule.service}`);
-    output.out(`# ~/.config/systemd/user/oclog-sas-rotate-${options.vm}.timer, then: systemctl --user enable --now oclog-sas-rotate-${options.vm}.timer\n${schedule.timer}`);
-  }
-}
+/** The oclog this is: the package's own launcher, an absolute path however oclog was started. */
+export const RUNNING_OCLOG = fileURLToPath(new URL("../../bin/oclog.js", import.meta.url));
 
+export async function sasSchedule(options: RotateSettings & { oclog?: string; json: boolean }, output: Output): Promise<void> {
+  const { oclog, json, ...settings } = options;
+  const { schedule, warnings } = await planRotationSchedule({ ...settings, oclog: oclog ?? RUNNING_OCLOG }, { env: process.env, nodePath: process.execPath, cwd: process.cwd() });
+  for (const warning of warnings) output.err(`warning: ${terminalSafe(warning, 500)}`);
+  if (json) return output.out(JSON.stringify({ ...schedule, warnings }));
+  const files = `~/.config/systemd/user/${schedule.unit}`;
+  output.out(`# cron: \`crontab -e\`, then add this one line (output goes to ${schedule.log_file}):\n${schedule.crontab}\n`);
+  output.out(`# or a systemd user timer: write the two files below, then\n#   systemctl --user daemon-reload && systemctl --user enable --now ${schedule.unit}.timer\n#   loginctl enable-linger "$USER"   # so it runs while you are logged out\n# output: journalctl --user -u ${schedule.unit}\n`);
+  output.out(`# ${files}.service\n${schedule.service}`);
+  output.out(`# ${files}.timer\n${schedule.timer}`);
+}

@@ -6,7 +6,7 @@
  * checked-in file serves every VM. An optional second output to Azure Monitor Logs
  * (`azure_logs=on`, azure-logs-output.ts) is off by default.
  */
-import { ENVELOPE_FIELDS, ENVELOPE_VERSION, UserId, type PipelineSource } from "@oclog/schema";
+import { ENVELOPE_FIELDS, ENVELOPE_VERSION, LOG_SOURCES, UserId, type PipelineSource } from "@oclog/schema";
 import { UsageError } from "@oclog/errors";
 import type { FluentBitConfig, ParserDefinition, PluginInstance } from "../config-model.js";
 import { compareVersions, resolveVersion } from "../plugin-schema.js";
@@ -139,7 +139,9 @@ export function openclawVm(options: { fluentBitVersion: string; params?: Record<
       path: p.journal_dir,
       db: `${p.state_dir}/journal-egress.db`,
       read_from_tail: false,
-      lowercase: false,
+      // Field names lowercased (MESSAGE -> message): Azure Monitor's columns ignore case, and the
+      // other sources already have a `message`.
+      lowercase: true,
       strip_underscores: false,
       "storage.type": "filesystem",
     },
@@ -147,14 +149,14 @@ export function openclawVm(options: { fluentBitVersion: string; params?: Record<
       name: "systemd",
       alias: "in_journal",
       tag: tag("journal"),
-      // What a unit writes (_SYSTEMD_UNIT), and what systemd writes about it (UNIT=, from PID 1:
-      // started, failed, scheduled restart): a crash loop or a stop shows only in the second.
+      // A unit's own output (_SYSTEMD_UNIT) and systemd's messages about it (UNIT): started,
+      // stopped, failed, restarted. The latter come from PID 1, whose own unit is init.scope.
       systemd_filter: p.journal_units.split(",").flatMap((unit) => [`_SYSTEMD_UNIT=${unit.trim()}`, `UNIT=${unit.trim()}`]),
       systemd_filter_type: "Or",
       path: p.journal_dir,
       db: `${p.state_dir}/journal.db`,
       read_from_tail: false,
-      lowercase: false,
+      lowercase: true,
       strip_underscores: false,
       "storage.type": "filesystem",
     },
@@ -170,9 +172,9 @@ export function openclawVm(options: { fluentBitVersion: string; params?: Record<
     // the kernel log (drivers, OOM kills, AppArmor denials) is not egress, was never shipped, and
     // would need a source of its own; the drop is counted in Fluent Bit's metrics
     // (fluentbit_filter_drop_records_total{name="keep_egress"}), not silent.
-    { name: "grep", alias: "keep_egress", match: tag("egress"), regex: `MESSAGE ^${EGRESS_LOG_PREFIX}` },
-    // MESSAGE stays next to the fields, as the tailed sources keep their raw line.
-    { name: "parser", alias: "parse_egress", match: tag("egress"), key_name: "MESSAGE", parser: "oclog_egress_nft", reserve_data: true, preserve_key: true },
+    { name: "grep", alias: "keep_egress", match: tag("egress"), regex: `message ^${EGRESS_LOG_PREFIX}` },
+    // The line stays next to the fields, as the tailed sources keep their raw line.
+    { name: "parser", alias: "parse_egress", match: tag("egress"), key_name: "message", parser: "oclog_egress_nft", reserve_data: true, preserve_key: true },
     // After parsing, so secrets are masked in the parsed fields and in the raw line alike, and
     // before anything else: no later filter, and nothing shipped, sees a secret.
     { name: "lua", alias: "redact", match: "*", script: `${p.lua_dir}/redact.lua`, call: "redact", protected_mode: true },
@@ -182,8 +184,9 @@ export function openclawVm(options: { fluentBitVersion: string; params?: Record<
       match: "*",
       record: [`${ENVELOPE_FIELDS.user} ${p.user}`, `${ENVELOPE_FIELDS.host} ${p.host}`, `${ENVELOPE_FIELDS.version} ${ENVELOPE_VERSION}`],
     },
-    // oclog_source is the tag's last part; forwarded records get theirs the same way.
-    ...(["gateway", "config-audit", "nginx", "egress", "journal", "transcript", "trajectory", "ledger", "oclog"] as PipelineSource[]).map((source) => ({
+    // oclog_source is the tag's last part, for every source @oclog/schema knows (forwarded
+    // records get theirs the same way); a source added there is stamped here without an edit.
+    ...LOG_SOURCES.map((s) => s.pipelineName).map((source) => ({
       name: "record_modifier",
       alias: `source_${source.replace("-", "_")}`,
       match: tag(source),

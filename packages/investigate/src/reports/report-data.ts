@@ -55,7 +55,7 @@ export function chooseBucketSeconds(firstMs: number, lastMs: number): number {
   return width;
 }
 
-/** The case database's stand-in time for records that had none (see event-sql.ts). */
+/** The case database's stand-in time for records that had none (see buildEventSql in @oclog/schema). */
 const UNDATED = "TIMESTAMPTZ '1970-01-01 00:00:00+00'";
 
 const iso = (ms: unknown): string | null => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
