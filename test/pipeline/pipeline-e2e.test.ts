@@ -7,7 +7,7 @@
 import { hostname } from "node:os";
 import { join } from "node:path";
 import test from "ava";
-import { parseBlobName } from "@oclog/investigate";
+import { loadDetections, parseBlobName } from "@oclog/investigate";
 import { EGRESS_LINE_REGEX } from "@oclog/fluent-bit";
 import { redactRecord, redactString } from "@oclog/schema";
 import type { JournalEntry } from "./journal-files.js";
@@ -113,14 +113,16 @@ test("the journal: the units' entries and systemd's messages about them, the ker
   const journal = shippedOf("journal");
   const egress = shippedOf("egress");
   const messageOf = (entry: JournalEntry) => redactString(entry.fields.MESSAGE!, options);
-  t.deepEqual(journal.map((r) => r.MESSAGE).sort(), run.journal.journal.map(messageOf).sort(), "each shipped unit's entry once, nothing else");
-  t.deepEqual(egress.map((r) => r.MESSAGE).sort(), run.journal.egress.map((e) => e.fields.MESSAGE).sort(), "each egress line once");
-  t.true(journal.some((r) => r.UNIT === "openclaw.service" && /Failed with result/.test(String(r.MESSAGE))), "systemd's word that the gateway failed");
+  t.deepEqual(journal.map((r) => r.message).sort(), run.journal.journal.map(messageOf).sort(), "each shipped unit's entry once, nothing else");
+  t.deepEqual(egress.map((r) => r.message).sort(), run.journal.egress.map((e) => e.fields.MESSAGE).sort(), "each egress line once");
+  t.true(journal.some((r) => r.unit === "openclaw.service" && /Failed with result/.test(String(r.message))), "systemd's word that the gateway failed");
   for (const entry of [...run.journal.journal, ...run.journal.egress]) {
-    const record = [...journal, ...egress].find((r) => r.MESSAGE === messageOf(entry))!;
-    // Every field of the entry, journald's trusted ones included, plus the boot id; no __ fields.
+    const record = [...journal, ...egress].find((r) => r.message === messageOf(entry))!;
+    // Every field of the entry, journald's trusted ones included, plus the boot id, with the
+    // names lowercased (the inputs' `lowercase: on`); no __ fields.
+    const fields = Object.fromEntries(Object.entries({ ...entry.fields, _BOOT_ID: String(record._boot_id) }).map(([k, v]) => [k.toLowerCase(), v]));
     const parsed = entry.fields._TRANSPORT === "kernel" ? egressFields(entry.fields.MESSAGE!) : {};
-    t.deepEqual(withoutEnvelope(record), redactRecord({ ...entry.fields, _BOOT_ID: record._BOOT_ID, ...parsed }, options).record, entry.fields.MESSAGE!.slice(0, 120));
+    t.deepEqual(withoutEnvelope(record), redactRecord({ ...fields, ...parsed }, options).record, entry.fields.MESSAGE!.slice(0, 120));
     t.is(record["@timestamp"], fluentTime(Math.floor(entry.realtimeUs / 1000), entry.realtimeUs % 1000));
   }
   t.log(`journal ${journal.length} records, egress ${egress.length}; a shipped egress record: ${JSON.stringify(egress[0])}`);
@@ -155,18 +157,19 @@ test("oclog investigate on the container: exit 0, nothing quarantined, the run's
   const run = await liveRun();
   const caseDir = join(run.rig.dir, "case");
   const result = await runOclog(["investigate", "--user", "alice", "--case-dir", caseDir, "--json", "--no-progress"], { env: run.rig.oclogEnv, timeoutMs: 300_000 });
-  const summary = JSON.parse(result.stdout || "{}") as { records: number; quarantined: number; quarantine_by_reason?: unknown; findings: { id?: string; title?: string; rule?: string; severity: string }[] };
-  t.log(`investigate: exit ${result.code}, ${summary.records} records, ${summary.quarantined} quarantined, findings: ${summary.findings?.map((f) => `${f.severity} ${f.rule ?? f.id ?? f.title}`).join(", ")}`);
+  const summary = JSON.parse(result.stdout || "{}") as { records: number; quarantined: number; findings: { id: string; title: string; severity: string; count: number }[] };
+  t.log(`investigate: exit ${result.code}, ${summary.records} records, ${summary.quarantined} quarantined, findings: ${summary.findings?.map((f) => `${f.severity} ${f.title}`).join("; ")}`);
   t.is(summary.records + summary.quarantined, run.shipped.length, "every shipped record loaded or set aside");
 
   const calls = await runOclog(["sql", caseDir, "SELECT DISTINCT gen_ai.tool.call.id AS id FROM events WHERE gen_ai.tool.call.id IS NOT NULL", "--json"], { env: run.rig.oclogEnv });
   const found = new Set(calls.stdout.split("\n").filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id));
   for (const call of [...run.toolCalls, { id: "call_plant_write" }, { id: "call_plant_exec" }, { id: "call_plant_read" }]) t.true(found.has(call.id), `tool call ${call.id} is an event`);
-  const findings = JSON.stringify(summary.findings);
-  for (const detection of ["sandbox_path_escape_refused", "network_ssrf_guard_block"]) t.true(findings.includes(detection), `finding ${detection}`);
+  // The refused /etc/passwd read and the planted path, and the loopback fetch the SSRF guard refused.
+  const { detections } = await loadDetections();
+  const fired = new Set(summary.findings.map((f) => f.id));
+  for (const stem of ["sandbox_path_escape_refused", "network_ssrf_guard_block"]) t.true(fired.has(detections.find((d) => d.stem === stem)!.meta.id), `finding ${stem}`);
 
-  // Last, so that what is checked above is reported whatever this says: until @oclog/schema has
-  // the VM's sources (journal, egress, nginx, oclog), their records are quarantined and exit is 3.
+  // Every source is one @oclog/schema knows, the VM's journal and egress included.
   const reasons = await runOclog(["sql", caseDir, "SELECT reason, count(*) AS n FROM quarantine GROUP BY ALL ORDER BY n DESC", "--json"], { env: run.rig.oclogEnv });
   t.is(summary.quarantined, 0, `quarantined: ${reasons.stdout}`);
   t.is(result.code, 0, result.stderr.slice(-2000));
