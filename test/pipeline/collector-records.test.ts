@@ -56,6 +56,7 @@ test("collected records investigate cleanly; a re-sent batch and a collector-mar
       const sessions = await db.connection.runAndReadAll("SELECT DISTINCT session_id FROM events WHERE source = 'transcript'");
       t.deepEqual(sessions.getRows().map((r) => r[0]), [TRANSCRIPT_ROWS[0]!.row.session_id], "transcript events know their session");
       t.true(load.events >= expected);
+      for (const [line, n] of rig.problems()) t.log(`fluent-bit x${n}: ${line}`);
     } finally {
       db.close();
     }

@@ -173,4 +173,5 @@ test("oclog investigate on the container: exit 0, nothing quarantined, the run's
   const reasons = await runOclog(["sql", caseDir, "SELECT reason, count(*) AS n FROM quarantine GROUP BY ALL ORDER BY n DESC", "--json"], { env: run.rig.oclogEnv });
   t.is(summary.quarantined, 0, `quarantined: ${reasons.stdout}`);
   t.is(result.code, 0, result.stderr.slice(-2000));
+  for (const [line, n] of run.rig.problems()) t.log(`fluent-bit x${n}: ${line}`);
 });

@@ -97,7 +97,7 @@ test("SAS rotation mid-stream through oclog sas rotate --transport local: hot re
     await writer.reached(RATE * 8);
     const before = await rig.reloadCount();
     const rotate = await runOclog(
-      ["sas", "rotate", "--vm", "alice", "--transport", "local", "--state-file", rig.paths.sasState, "--install-command", oclogArgv(rig.installArgs()).join(" "), "--threshold", "2h", "--lifetime", "1h", "--lock", join(rig.dir, "rotate.lock"), "--json"],
+      ["sas", "rotate", "--vm", "alice", "--transport", "local", "--state-file", rig.paths.sasState, "--install-command", oclogArgv(rig.installArgs()).join(" "), "--threshold", "2h", "--lifetime", "3h", "--lock", join(rig.dir, "rotate.lock"), "--json"],
       { env: rig.oclogEnv },
     );
     t.is(rotate.code, 0, rotate.stderr);

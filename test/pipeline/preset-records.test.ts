@@ -45,6 +45,7 @@ test("records the checked-in pipeline ships load into the case database with not
       t.is(load.records, gatewayLines.length + auditLines.length);
       t.is(load.quarantined, 0, JSON.stringify(load.quarantineByReason));
       t.true(load.events > 0);
+      for (const [line, n] of rig.problems()) t.log(`fluent-bit x${n}: ${line}`);
     } finally {
       db.close();
     }

@@ -179,4 +179,6 @@ test("a new log file is found within seconds, and a crash cannot lose a chunk to
   const config = openclawVmConfig("5.1.1");
   for (const input of config.pipeline.inputs.filter((i) => i.name === "tail")) t.is(propertyText(input, "refresh_interval"), "5", input.alias as string);
   t.is(config.service!["storage.checksum"], false);
+  // And a chunk that failed waits at most 30 s for its next try (Fluent Bit's default cap is 2000 s).
+  t.is(config.service!["scheduler.cap"], 30);
 });
