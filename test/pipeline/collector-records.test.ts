@@ -3,11 +3,11 @@
 // their session, the ledger with its rows, a batch the collector sent again is kept once (the
 // copies set aside and counted), and a row the collector marked invalid is quarantined with the
 // collector's reason.
-import { cpSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { cpSync } from "node:fs";
+import { join } from "node:path";
 import test from "ava";
 import { Collector } from "@oclog/collect";
-import { CaseDatabase, downloadContainer } from "@oclog/investigate";
+import { CaseDatabase } from "@oclog/investigate";
 import { Emitter } from "@oclog/schema";
 import { LEDGER_ROWS, OpenClawState, TRANSCRIPT_ROWS } from "../../packages/collect/test/openclaw-state.js";
 import { ShippingRig, waitFor } from "./shipping-rig.js";
@@ -37,12 +37,7 @@ test("collected records investigate cleanly; a re-sent batch and a collector-mar
 
     const sent = TRANSCRIPT_ROWS.length + 1 + 2 * LEDGER_ROWS.length + batch.length;
     await waitFor(`all ${sent} records in blobs`, 60_000, async () => ((await rig.shipped()).length >= sent ? true : undefined), 1_000);
-    const files = (await downloadContainer(rig.azurite.connectionString, rig.container, { ca: rig.ca, prefix: "oclog/" })).map((blob) => {
-      const path = join(rig.dir, "download", ...blob.name.split("/"));
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, blob.bytes);
-      return { blob: blob.name, path };
-    });
+    const files = await rig.downloadBlobs();
     const db = await CaseDatabase.open(join(rig.dir, "case.duckdb"));
     try {
       const load = await db.load(files, { maxLineBytes: 4 * 1024 * 1024, workDir: join(rig.dir, "work") });

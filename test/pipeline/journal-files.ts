@@ -27,7 +27,7 @@ function exportField(name: string, value: string): Buffer {
 }
 
 /** The export-format stream for `entries` (monotonic times count up from 1 s). */
-export function exportFormat(entries: readonly JournalEntry[], bootId: string): Buffer {
+function exportFormat(entries: readonly JournalEntry[], bootId: string): Buffer {
   return Buffer.concat(
     entries.flatMap((entry, i) => [
       exportField("__REALTIME_TIMESTAMP", String(entry.realtimeUs)),

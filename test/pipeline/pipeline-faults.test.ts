@@ -33,6 +33,15 @@ async function failedTries(rig: ShippingRig): Promise<number> {
   return counters.retries! + counters.errors!;
 }
 
+/** Waits for every written line, reports the counts, and asserts none lost and none twice. */
+async function shippedExactlyOnce(t: ExecutionContext, rig: ShippingRig, writer: LogWriter, timeoutMs: number): Promise<LineCount> {
+  const count = await drained(rig, writer, timeoutMs);
+  report(t, rig, count);
+  t.is(count.lost, 0);
+  t.is(count.duplicated, 0);
+  return count;
+}
+
 function report(t: ExecutionContext, rig: ShippingRig, count: LineCount): void {
   t.log(`lines written ${count.written}, records in blobs ${count.inBlobs}, lost ${count.lost}, duplicated ${count.duplicated}`);
   for (const [line, n] of rig.problems()) t.log(`fluent-bit x${n}: ${line}`);
@@ -69,25 +78,21 @@ test("Azurite stopped for 60 s mid-stream: nothing lost; oclog guard marks shipp
 
     await rig.stopAzurite();
     const stoppedAt = Date.now();
-    const failing = await waitFor("oclog guard to mark shipping failing", 55_000, async () => {
-      const verdict = await guard();
-      return verdict.shipping === "failing" ? verdict : undefined;
-    }, 2_000);
+    const verdictOf = (shipping: string, timeoutMs: number) =>
+      waitFor(`oclog guard to mark shipping ${shipping}`, timeoutMs, async () => {
+        const verdict = await guard();
+        return verdict.shipping === shipping ? verdict : undefined;
+      }, 2_000);
+    const failing = await verdictOf("failing", 55_000);
     t.regex(failing.reason, /ship delivered nothing for .* while failing to send/);
     t.is(failing.exit_code, 1);
     // The outage lasts its full minute whatever the guard needed to notice it.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 60_000 - (Date.now() - stoppedAt))));
     await rig.startAzurite();
 
-    const recovered = await waitFor("oclog guard to mark shipping ok again", 60_000, async () => {
-      const verdict = await guard();
-      return verdict.shipping === "ok" ? verdict : undefined;
-    }, 2_000);
+    const recovered = await verdictOf("ok", 60_000);
     t.regex(recovered.reason, /^deliveries resumed: /);
-    const count = await drained(rig, writer, 90_000);
-    report(t, rig, count);
-    t.is(count.lost, 0);
-    t.is(count.duplicated, 0);
+    await shippedExactlyOnce(t, rig, writer, 90_000);
   });
 });
 
@@ -106,10 +111,7 @@ test("SAS rotation mid-stream through oclog sas rotate --transport local: hot re
     t.is(await rig.reloadCount(), before + 1, "one hot reload, no restart");
     t.false(rotate.stdout.includes("sig="), "the token is never printed");
     t.false(rotate.stderr.includes("sig="));
-    const count = await drained(rig, writer, 60_000);
-    report(t, rig, count);
-    t.is(count.lost, 0);
-    t.is(count.duplicated, 0);
+    await shippedExactlyOnce(t, rig, writer, 60_000);
   });
 });
 
@@ -129,11 +131,8 @@ test("a SAS that expires mid-stream, then a fresh one: oclog sas install's hot r
     t.is(fresh.reload.method, "hot-reload", fresh.reload.detail);
     t.log(`install with a fresh SAS: ${fresh.reload.detail}, whole install ${(tookMs / 1000).toFixed(1)} s`);
     t.true(tookMs < 30_000, "the reload does not wait out a long grace");
-    const count = await drained(rig, writer, 60_000);
-    report(t, rig, count);
+    const count = await shippedExactlyOnce(t, rig, writer, 60_000);
     t.true(refusedAt < count.inBlobs, "records refused while expired arrived after the new SAS");
-    t.is(count.lost, 0);
-    t.is(count.duplicated, 0);
   });
 });
 
@@ -166,12 +165,9 @@ test("the gateway log rolls over to the next day's file: its lines are picked up
     const rolledAt = Date.now();
     await waitFor("the next day's first line in a blob", 25_000, async () => ((await rig.shipped()).some(({ record }) => record.log === firstOfNextDay) ? true : undefined), 500);
     t.log(`the next day's file reached a blob ${((Date.now() - rolledAt) / 1000).toFixed(1)} s after its first line was written (tail refresh_interval 5 s, flush 5 s)`);
-    const counted = await drained(rig, writer, 60_000);
-    report(t, rig, counted);
+    await shippedExactlyOnce(t, rig, writer, 60_000);
     const files = new Set((await rig.shipped()).map(({ record }) => String(record.oclog_path).split("/").at(-1)));
     t.deepEqual([...files].sort(), [new Date(midnight - 1).toISOString().slice(0, 10), new Date(midnight).toISOString().slice(0, 10)].map((day) => `openclaw-${day}.log`));
-    t.is(counted.lost, 0);
-    t.is(counted.duplicated, 0);
   });
 });
 
@@ -184,9 +180,6 @@ test("a new VM's placeholder SAS: Fluent Bit starts, keeps every record on disk,
     t.is(await Promise.race([rig.fluentBit.exited.then(() => "exited"), Promise.resolve("running")]), "running");
     const installed = await rig.installSas(rig.sasUrl());
     t.is(installed.reload.method, "hot-reload", installed.reload.detail);
-    const count = await drained(rig, writer, 60_000);
-    report(t, rig, count);
-    t.is(count.lost, 0);
-    t.is(count.duplicated, 0);
+    await shippedExactlyOnce(t, rig, writer, 60_000);
   });
 });

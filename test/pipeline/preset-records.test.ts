@@ -4,11 +4,11 @@
 // they were uploaded by the real case database.
 // Fluent Bit 4.2.8 cannot run here (only the 5.1.1 binary exists); the 4.x preset is checked
 // against its plugin schema in packages/fluent-bit/test/preset.test.ts.
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import test from "ava";
-import { CaseDatabase, downloadContainer } from "@oclog/investigate";
+import { CaseDatabase } from "@oclog/investigate";
 import { ShippingRig, waitFor } from "./shipping-rig.js";
 
 const FIXTURES = new URL("../fixtures/openclaw-2026.9.6/", import.meta.url);
@@ -33,12 +33,7 @@ test("records the checked-in pipeline ships load into the case database with not
     t.is(shipped.filter(({ record }) => record.oclog_source === "config-audit").length, auditLines.length);
 
     // The blobs as Fluent Bit uploaded them, bytes unchanged.
-    const files = (await downloadContainer(rig.azurite.connectionString, rig.container, { ca: rig.ca, prefix: "oclog/" })).map((blob) => {
-      const path = join(rig.dir, "download", ...blob.name.split("/"));
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, blob.bytes);
-      return { blob: blob.name, path };
-    });
+    const files = await rig.downloadBlobs();
     const db = await CaseDatabase.open(join(rig.dir, "case.duckdb"));
     try {
       const load = await db.load(files, { maxLineBytes: 4 * 1024 * 1024, workDir: join(rig.dir, "work") });

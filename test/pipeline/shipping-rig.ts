@@ -6,9 +6,9 @@
  * starts as the provisioning placeholder and the SAS arrives through the real `oclog sas install`.
  * Each rig has its own directory, ports, Fluent Bit and Azurite, so tests can run side by side.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { Sensitive, createContainer, downloadContainer, mintContainerSas, startAzurite, type Azurite } from "@oclog/investigate";
 import { selfSignedLoopbackCert } from "../../packages/hunt/test/standin-tls.js";
@@ -186,6 +186,16 @@ export class ShippingRig {
     return [...this.#cache].flatMap(([blob, text]) => text.split("\n").filter(Boolean).map((line) => ({ blob, record: JSON.parse(line) as Record<string, unknown> })));
   }
 
+  /** Downloads the container's blobs, bytes as uploaded, under `<rig>/download/<blob name>`: what a case database loads. */
+  async downloadBlobs(): Promise<{ blob: string; path: string }[]> {
+    return (await downloadContainer(this.azurite.connectionString, this.container, { ca: this.#ca, prefix: "oclog/" })).map((blob) => {
+      const path = join(this.dir, "download", ...blob.name.split("/"));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, blob.bytes);
+      return { blob: blob.name, path };
+    });
+  }
+
   /** The decompressed text of every blob read by shipped() so far, by blob name. */
   blobTexts(): ReadonlyMap<string, string> {
     return this.#cache;
@@ -216,11 +226,6 @@ export class ShippingRig {
     await this.fluentBit.stop();
     await this.azurite.stop();
     if (process.env.OCLOG_KEEP_PIPELINE !== "1") rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  /** The certificate Azurite serves, which is its own CA (PEM). */
-  get ca(): string {
-    return readFileSync(this.paths.caFile, "utf8");
   }
 }
 
