@@ -1,7 +1,7 @@
 /**
  * Captures the fixtures of the VM's own sources (`nginx`, `egress`, `journal`, `oclog`) as real
- * Fluent Bit 5.1.1 ships them: the `openclaw-vm` preset's inputs, parsers, redaction and envelope
- * running under ../shared/fluent-bit/bin, shipping to Azurite, fed by
+ * Fluent Bit 5.1.1 ships them: the checked-in pipeline on the shipping rig (shipping-rig.ts: the
+ * file byte for byte, local values in its params include, Azurite over HTTPS), fed by
  *   - nginx: the real Debian nginx serving vm/nginx/oclog-gateway.conf with the gate (the
  *     upstream is the gate tests' stand-in for the gateway), over a scripted set of requests;
  *   - egress: the real nftables kernel lines of test/vm/fixtures/egress (written by the egress
@@ -11,43 +11,29 @@
  *     journal export format and made into a real journal file by systemd-journal-remote, which
  *     Fluent Bit's systemd input reads. (The VM boot test ships the guest's real journal.)
  *   - oclog: events sent by the SDK's emitter to the forward input.
- * The preset is built with local paths; what the VM's checked-in file does not parameterize yet
- * (the journal directory, Azurite's endpoint mode) is set on the model here.
  *
  *   node --import tsx --conditions=oclog-source test/pipeline/capture-vm-sources.ts
  *
  * rewrites test/fixtures/vm-sources/<source>.jsonl: the shipped lines, uncompressed, per source.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gunzipSync } from "node:zlib";
-import { BlobServiceClient } from "@azure/storage-blob";
-import { REDACT_LUA, VM_FLUENT_BIT_VERSION, presetNamed, renderYaml, type PluginInstance } from "@oclog/fluent-bit";
-import { mintContainerSas, startAzurite } from "@oclog/investigate";
 import { Emitter } from "@oclog/schema";
-import { freePort } from "../openclaw/gateway.js";
 import { API, BROWSER } from "../vm/gate/client.js";
 import { GateStand } from "../vm/gate/stand.js";
 import { DAY, HOUR, sasState } from "../vm/gate/state.js";
 import { GATEWAY_TOKEN } from "../vm/gate/upstream.js";
+import { writeJournal, type JournalEntry } from "./journal-files.js";
+import { ShippingRig, waitFor } from "./shipping-rig.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
-export const FLUENT_BIT = join(REPO, "../shared/fluent-bit/bin/fluent-bit-5.1.1");
 const OUT_DIR = join(REPO, "test/fixtures/vm-sources");
 const KERNEL_LINES = join(REPO, "test/vm/fixtures/egress/kernel-lines.json");
-const JOURNAL_REMOTE = "/lib/systemd/systemd-journal-remote";
 
 const BOOT_ID = "5c1d4e0f2a9b4c7d8e3f1a2b3c4d5e6f";
 const MACHINE_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
-
-/** One journal entry in the export format (https://systemd.io/JOURNAL_EXPORT_FORMATS/), text fields only. */
-function exportEntry(fields: Record<string, string>, realtimeUs: number): string {
-  const all = { __REALTIME_TIMESTAMP: String(realtimeUs), __MONOTONIC_TIMESTAMP: String(realtimeUs % 1_000_000_000), _BOOT_ID: BOOT_ID, ...fields };
-  return `${Object.entries(all).map(([k, v]) => `${k}=${v}`).join("\n")}\n\n`;
-}
 
 /** PID 1's fields on its messages about units (systemd 252-257). */
 function systemdAbout(unit: string, messageId: string, message: string, priority: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -69,8 +55,8 @@ function unitOutput(unit: string, comm: string, identifier: string, pid: string,
 }
 
 /** The journal: a crash loop of the gateway, Fluent Bit stopped, the collector's output, the egress lines. */
-function journalExport(startUs: number): { text: string; journal: number; egress: number } {
-  const entries: Record<string, string>[] = [
+function journal(startUs: number): { entries: JournalEntry[]; journal: number; egress: number } {
+  const units: Record<string, string>[] = [
     systemdAbout("openclaw.service", "7d4958e842da4a758f6c1cdc7b36dcc5", "Starting openclaw.service - OpenClaw gateway (oclog hardened)...", "6", { JOB_TYPE: "start", JOB_ID: "151" }),
     systemdAbout("openclaw.service", "39f53479d3a045ac8e11786248231fbf", "Started openclaw.service - OpenClaw gateway (oclog hardened).", "6", { JOB_TYPE: "start", JOB_RESULT: "done", JOB_ID: "151" }),
     unitOutput("openclaw.service", "node", "openclaw", "812", "[gateway] listening on ws://127.0.0.1:18789 (PID 812)"),
@@ -89,17 +75,18 @@ function journalExport(startUs: number): { text: string; journal: number; egress
   ];
   const kernel = (JSON.parse(readFileSync(KERNEL_LINES, "utf8")) as { lines: string[] }).lines;
   let us = startUs;
-  let text = "";
-  for (const fields of entries) {
+  const entries: JournalEntry[] = [];
+  for (const fields of units) {
     us += 250_000;
     // A process's own time of logging, a little before journald stored it.
-    text += exportEntry({ ...fields, _SOURCE_REALTIME_TIMESTAMP: String(us - 37) }, us);
+    entries.push({ realtimeUs: us, fields: { ...fields, _SOURCE_REALTIME_TIMESTAMP: String(us - 37) } });
   }
   for (const line of kernel) {
     us += 250_000;
-    text += exportEntry({ _TRANSPORT: "kernel", PRIORITY: line.startsWith("oclog-egress-reject") ? "4" : "6", SYSLOG_FACILITY: "0", SYSLOG_IDENTIFIER: "kernel", _MACHINE_ID: MACHINE_ID, _HOSTNAME: "vm-alice", MESSAGE: line.trimEnd() }, us);
+    const fields = { _TRANSPORT: "kernel", PRIORITY: line.startsWith("oclog-egress-reject") ? "4" : "6", SYSLOG_FACILITY: "0", SYSLOG_IDENTIFIER: "kernel", _MACHINE_ID: MACHINE_ID, _HOSTNAME: "vm-alice", MESSAGE: line.trimEnd() };
+    entries.push({ realtimeUs: us, fields });
   }
-  return { text, journal: entries.length, egress: kernel.length };
+  return { entries, journal: units.length, egress: kernel.length };
 }
 
 /** The requests the gate answers: through, refused for each reason, a wrong bearer token, a query with a secret. */
@@ -134,54 +121,19 @@ interface Capture {
 
 /** Runs the capture; returns the shipped lines per source. */
 export async function captureVmSources(): Promise<Capture> {
-  const work = mkdtempSync(join(tmpdir(), "oclog-vm-sources-"));
-  const azurite = await startAzurite();
+  const journalDir = mkdtempSync(join(tmpdir(), "oclog-vm-sources-journal-"));
+  const { entries, ...counts } = journal(Date.now() * 1000);
+  await writeJournal(journalDir, entries, { bootId: BOOT_ID });
+  const rig = await ShippingRig.start({ journalDir });
   let stand: GateStand | undefined;
-  let fluentBit: ReturnType<typeof spawn> | undefined;
   try {
-    const container = "oclog-alice";
-    const service = BlobServiceClient.fromConnectionString(azurite.connectionString);
-    await service.getContainerClient(container).create();
-
-    const dirs = { lua: join(work, "lua"), state: join(work, "state"), gateway: join(work, "gateway-logs"), nginx: join(work, "nginx"), journal: join(work, "journal") };
-    for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
-    copyFileSync(fileURLToPath(REDACT_LUA), join(dirs.lua, "redact.lua"));
-    const sas = mintContainerSas(azurite, container, "cw");
-    writeFileSync(join(work, "params.yaml"), "env:\n  OCLOG_UNUSED: \"\"\n");
-    // There before Fluent Bit starts: a file that appears later is found only at the next scan of the tail input.
-    writeFileSync(join(dirs.nginx, "oclog-access.json"), "");
-    writeFileSync(join(work, "sas.yaml"), `env:\n  OCLOG_SAS_TOKEN: "${sas}"\n`);
-
-    const journal = journalExport(Date.now() * 1000);
-    const remote = spawnSync(JOURNAL_REMOTE, ["-o", join(dirs.journal, "remote.journal"), "-"], { input: journal.text });
-    if (remote.status !== 0) throw new Error(`systemd-journal-remote failed: ${remote.stderr}`);
-
-    const config = presetNamed("openclaw-vm").build({
-      fluentBitVersion: VM_FLUENT_BIT_VERSION,
-      params: {
-        user: "alice", host: "vm-alice", storage_account: azurite.accountName, container, endpoint: azurite.blobEndpoint.replace(/\/[^/]+$/, ""),
-        sas_include: join(work, "sas.yaml"), params_include: join(work, "params.yaml"), lua_dir: dirs.lua, gateway_logs: dirs.gateway,
-        config_audit: join(work, "config-audit.jsonl"), nginx_access_log: join(dirs.nginx, "oclog-access.json"), forward_socket: join(work, "forward.sock"), state_dir: dirs.state,
-      },
-    });
-    const httpPort = await freePort();
-    config.service = { ...config.service, http_port: httpPort, flush: 1 };
-    for (const input of config.pipeline.inputs.filter((i: PluginInstance) => i.name === "systemd")) input.path = dirs.journal;
-    const output = config.pipeline.outputs[0]!;
-    Object.assign(output, { tls: false, "tls.verify": false, emulator_mode: true });
-    const configPath = join(work, "fluent-bit.yaml");
-    writeFileSync(configPath, renderYaml(config, ["capture-vm-sources.ts"]));
-
-    let stderr = "";
-    fluentBit = spawn(FLUENT_BIT, ["-c", configPath], { stdio: ["ignore", "pipe", "pipe"] });
-    fluentBit.stdout!.on("data", (d) => (stderr += String(d)));
-    fluentBit.stderr!.on("data", (d) => (stderr += String(d)));
-
+    // nginx writes where the pipeline tails (the rig's params include says where).
+    mkdirSync(dirname(rig.paths.nginxAccessLog), { recursive: true });
     // cache_seconds 0: every request reads the state file, so each state written applies at once.
-    stand = await GateStand.start({ accessLog: join(dirs.nginx, "oclog-access.json"), gate: { cache_seconds: "0" } });
+    stand = await GateStand.start({ accessLog: rig.paths.nginxAccessLog, gate: { cache_seconds: "0" } });
     const requests = await gateRequests(stand);
 
-    const emitter = new Emitter({ endpoint: { path: join(work, "forward.sock") } });
+    const emitter = new Emitter({ endpoint: { path: rig.paths.forwardSocket } });
     const events = [
       { event: "sas.checked", component: "sas-rotate", vm: "alice", message: "SAS of alice expires in 40h 12m: rotating", outcome: "success" },
       { event: "sas.rotated", component: "sas-rotate", vm: "alice", message: "rotated the SAS of alice: sha256:1f2e3d4c5b6a7980 until 2026-12-12T08:00:00Z", outcome: "success" },
@@ -189,52 +141,24 @@ export async function captureVmSources(): Promise<Capture> {
       { event: "guard.failing", component: "guard", message: "shipping failing: 0 records delivered and 14 errors in 11 minutes", outcome: "failure", level: "warn" },
       { event: "guard.ok", component: "guard", message: "shipping ok: 2210 records delivered in the last 5 minutes", outcome: "success" },
     ];
-    for (const event of events) await waitForSocket(() => emitter.emit("oclog", event));
+    for (const event of events) await emitter.emit("oclog", event);
     await emitter.close();
 
-    const expected = { nginx: requests, egress: journal.egress, journal: journal.journal, oclog: events.length };
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const shipped = await downloadAll(service, container);
-      const counts = Object.fromEntries(Object.keys(expected).map((s) => [s, shipped[s as keyof Capture].length]));
-      if (Object.entries(expected).every(([s, n]) => counts[s] === n)) return shipped;
-      if (Object.entries(expected).some(([s, n]) => counts[s]! > n)) throw new Error(`more records than sent: ${JSON.stringify(counts)} vs ${JSON.stringify(expected)}`);
-      if (Date.now() > deadline) throw new Error(`not all records arrived in 60 s: ${JSON.stringify(counts)} of ${JSON.stringify(expected)}\n${stderr.slice(-3000)}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const expected: Record<keyof Capture, number> = { nginx: requests, egress: counts.egress, journal: counts.journal, oclog: events.length };
+    return await waitFor("every record of the VM's sources in blobs", 60_000, async () => {
+      const shipped: Capture = { nginx: [], egress: [], journal: [], oclog: [] };
+      for (const { record } of await rig.shipped()) shipped[record.oclog_source as keyof Capture]?.push(JSON.stringify(record));
+      const got = Object.fromEntries(Object.entries(shipped).map(([s, lines]) => [s, lines.length]));
+      if (Object.entries(expected).some(([s, n]) => got[s]! > n)) throw new Error(`more records than sent: ${JSON.stringify(got)} vs ${JSON.stringify(expected)}`);
+      if (!Object.entries(expected).every(([s, n]) => got[s] === n)) return undefined;
+      for (const lines of Object.values(shipped)) lines.sort((x: string, y: string) => String(JSON.parse(x)["@timestamp"]).localeCompare(String(JSON.parse(y)["@timestamp"])));
+      return shipped;
+    });
   } finally {
-    fluentBit?.kill("SIGTERM");
     await stand?.stop();
-    await azurite.stop();
-    rmSync(work, { recursive: true, force: true });
+    await rig.close();
+    rmSync(journalDir, { recursive: true, force: true });
   }
-}
-
-/** Retries `send` while Fluent Bit's forward socket is not up yet. */
-async function waitForSocket(send: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      return await send();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
-
-async function downloadAll(service: BlobServiceClient, container: string): Promise<Capture> {
-  const out: Capture = { nginx: [], egress: [], journal: [], oclog: [] };
-  const client = service.getContainerClient(container);
-  for await (const blob of client.listBlobsFlat()) {
-    const body = gunzipSync(await client.getBlobClient(blob.name).downloadToBuffer()).toString("utf8");
-    for (const line of body.split("\n").filter(Boolean)) {
-      const source = (JSON.parse(line) as { oclog_source: keyof Capture }).oclog_source;
-      out[source].push(line);
-    }
-  }
-  for (const lines of Object.values(out)) lines.sort((a: string, b: string) => (JSON.parse(a)["@timestamp"] as string).localeCompare(JSON.parse(b)["@timestamp"]));
-  return out;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
