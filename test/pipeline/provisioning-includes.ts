@@ -23,3 +23,15 @@ export function provisionedSasPlaceholder(): string {
 export function provisionedParamNames(): string[] {
   return [...hereDocument("PARAMS").matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map((match) => match[1]!);
 }
+
+/** The params include's values as a VM gets them (`$FB` expanded; per-VM shell values left as written). */
+export function provisionedParams(): Record<string, string> {
+  const entries = [...hereDocument("PARAMS").matchAll(/^ {2}([A-Z][A-Z0-9_]*): (.*)$/gm)].map((m) => [m[1]!, m[2]!.replace(/^"(.*)"$/, "$1").replace(/\$FB\b/g, "/etc/fluent-bit")]);
+  return Object.fromEntries(entries);
+}
+
+/** The pipeline text with every `${OCLOG_*}` replaced by its provisioned value: what a VM's Fluent Bit runs. */
+export function provisionedPipeline(pipeline: string): string {
+  const params = provisionedParams();
+  return pipeline.replace(/\$\{(OCLOG_[A-Z0-9_]+)\}/g, (whole, name: string) => params[name] ?? whole);
+}
