@@ -1,17 +1,38 @@
 // The VM image booted under real systemd (QEMU, software emulation): the hardening the static
-// checks score, proven by what the booted guest itself reports. Run by `pnpm test:vm`, which the test
-// command runs after the main suite; the image is built or reused first (vm/image/build.sh).
+// checks score, proven by what the booted guest itself reports, and the VM shipping what its
+// agent did. Run by `pnpm test:vm`, which the test command runs after the main suite; the image
+// is built or reused first (vm/image/build.sh).
 //
-// Fluent Bit is not in Debian's archive and its own repository is out of reach here, so the
-// image has no Fluent Bit: the build succeeds without it, the guest reports fluent-bit.service
-// absent, and the pipeline's sandbox is checked through a probe unit made of Fluent Bit's
-// drop-in. Nothing ships from this image; that part is tested with Azurite elsewhere.
-import { readFileSync } from "node:fs";
+// Fluent Bit is installed in the image as its package would install it (from the upstream build
+// in ../shared/fluent-bit/bin/, its repository being out of reach), with oclog's drop-in and the
+// generated pipeline. The host serves Azurite and a scripted model, which the guest reaches only
+// through QEMU's forwards (shipping.ts); the guest installs a SAS, runs an agent turn with real
+// tools in OpenClaw's Podman sandbox, and the host reads the records from the blobs and
+// investigates them with the CLI.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawnSync } from "node:child_process";
 import test from "ava";
+import { loadDetections, parseBlobName } from "@oclog/investigate";
 import { SasState } from "@oclog/sas";
 import { exposure, systemdAnalyze, unitFile } from "../vm/systemd-analyze.js";
+import { fieldText, formatJournalExport, parseJournalExport, scrubJournalExport } from "./journal-export.js";
 import { bootAndCheck, buildImage, relevantSerialLines, type BootResult } from "./qemu.js";
+import {
+  AGENT_CALLS,
+  AGENT_FINAL_TEXT,
+  blobNamePattern,
+  missingFromBlobs,
+  oclog,
+  shippedRecords,
+  startShippingStand,
+  VM_USER,
+  watchShipping,
+  type ShippedRecord,
+  type ShippingStand,
+} from "./shipping.js";
 
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 const read = (relative: string) => readFileSync(path(relative), "utf8");
@@ -35,10 +56,13 @@ function state(expiresInSeconds: number): string {
 }
 
 // One boot for every assertion: under emulation a boot takes minutes.
+let stand: ShippingStand | undefined;
 let boot: Promise<BootResult> | undefined;
 function booted(): Promise<BootResult> {
   boot ??= (async () => {
     const image = buildImage();
+    stand = await startShippingStand();
+    const shipping = stand;
     return bootAndCheck(
       image,
       {
@@ -48,11 +72,50 @@ function booted(): Promise<BootResult> {
         "probe-collect.sh": read("../../vm/image/checks/probe-collect.sh"),
         "state-valid.json": state(7 * 24 * 3600),
         "state-expired.json": state(-3600),
+        ...shipping.shareFiles,
       },
-      { timeoutSeconds: 15 * 60 },
+      {
+        timeoutSeconds: 18 * 60,
+        guestForwards: shipping.guestForwards,
+        whileRunning: (share, signal) => watchShipping(shipping, share, signal),
+      },
     );
   })();
   return boot;
+}
+test.after.always(async () => {
+  if (boot) rmSync((await boot.catch(() => undefined))?.share ?? "/nonexistent", { recursive: true, force: true });
+  await stand?.stop();
+});
+
+// What arrived in the blobs, read once after the boot.
+let shipped: Promise<ShippedRecord[]> | undefined;
+function blobs(): Promise<ShippedRecord[]> {
+  shipped ??= booted().then(() => shippedRecords(stand!));
+  return shipped;
+}
+
+// `oclog investigate` on the VM's container, once, through the CLI as a user runs it.
+interface Investigation {
+  code: number | null;
+  stderr: string;
+  caseDir: string;
+  summary: { quarantined: number; records: number; blobs: number; findings: { id: string; severity: string; title: string; count: number }[] };
+}
+let investigation: Promise<Investigation> | undefined;
+function investigated(): Promise<Investigation> {
+  investigation ??= booted().then(async () => {
+    const caseDir = join(mkdtempSync(join(tmpdir(), "oclog-boot-case-")), "case");
+    const run = await oclog(["investigate", "--user", VM_USER, "--case-dir", caseDir, "--json", "--no-progress"], stand!.oclogEnv);
+    let summary: Investigation["summary"];
+    try {
+      summary = JSON.parse(run.stdout) as Investigation["summary"];
+    } catch {
+      throw new Error(`oclog investigate printed no JSON (exit ${run.code}): ${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
+    }
+    return { code: run.code, stderr: run.stderr, caseDir, summary };
+  });
+  return investigation;
 }
 
 /** Asserts on the guest's facts; on failure the relevant serial log lines are printed. */
@@ -65,6 +128,7 @@ async function facts(t: import("ava").ExecutionContext): Promise<Record<string, 
     }
   });
   t.false(result.timedOut, `the guest did not power off within the timeout (${result.seconds} s)`);
+  t.is(result.hostError, undefined, "the host's part while the guest ran");
   return result.facts;
 }
 
@@ -81,8 +145,110 @@ test("nothing is compiled on the VM: no compiler, no built native addon in the o
   t.is(f["native-addons-built"], "0", "the collector uses node:sqlite on the VM; the host's better-sqlite3 build is not carried over");
 });
 
-test("Fluent Bit is not installed in this image (not in Debian's archive, its repository unreachable here)", async (t) => {
-  t.is((await facts(t))["fluent-bit-unit"], "absent", "if it is present now, turn this into a check that it runs");
+test("Fluent Bit runs under the unit its package ships, with oclog's drop-in, as its own user with one capability", async (t) => {
+  const f = await facts(t);
+  t.is(f["fluent-bit-version"], "Fluent Bit v5.1.1");
+  t.is(f["fluent-bit-unit"], "/usr/lib/systemd/system/fluent-bit.service", "the package's unit (vm/image/rootfs/fluent-bit.service)");
+  t.is(f["fluent-bit-dropins"], "/etc/systemd/system/fluent-bit.service.d/oclog.conf");
+  t.is(f["active-fluent-bit.service"], "active");
+  t.is(f["fluent-bit-restarts"], "0");
+  t.is(f["fluent-bit-exe"], "/opt/fluent-bit/bin/fluent-bit");
+  t.is(f["fluent-bit-cmdline"]?.trim(), "/opt/fluent-bit/bin/fluent-bit -c /etc/fluent-bit/fluent-bit.yaml", "the drop-in's ExecStart, the generated pipeline");
+  t.is(f["fluent-bit-user"], "fluent-bit");
+  t.is(f["fluent-bit-cap-eff"], "0000000000000004", "CAP_DAC_READ_SEARCH alone (bit 2)");
+});
+
+test("the first SAS is installed as a rotation delivers it, and the pipeline ships to the host's Azurite through the params include alone", async (t) => {
+  const f = await facts(t);
+  t.is(f["params-changed"], "4", "endpoint, account, emulator mode and CA file: the only values changed from what provisioning wrote");
+  t.regex(f["sas-install"] ?? "", /^installed SAS sha256:[0-9a-f]+ for oclog-image, expires \S+; Fluent Bit: hot-reload/);
+  t.is(f["shipping-seen"], "yes", "the host saw the agent turn's records in the blobs while the guest waited");
+});
+
+test("an agent turn runs real tools in OpenClaw's Podman sandbox: an exec and a write", async (t) => {
+  const f = await facts(t);
+  const result = await booted();
+  t.is(f["model-config-reloaded"], "yes", "the gateway hot-reloaded the config naming the scripted model");
+  t.is(f["agent-turn-exit"], "0", result.shareFile("agent-turn.err").slice(-3000));
+  t.log(`agent turn: ${f["agent-turn-seconds"]} s (guest time)`);
+  const turn = JSON.parse(result.shareFile("agent-turn.json") || "{}") as { result?: { payloads?: { text?: string }[] } };
+  t.is(turn.result?.payloads?.at(-1)?.text, AGENT_FINAL_TEXT);
+  // The model got each tool's result back: the exec's output and the write's confirmation.
+  const toolResults = stand!.model.requests.flatMap((r) => ((r.body as { messages?: { role?: string; tool_call_id?: string; content?: unknown }[] })?.messages ?? []).filter((m) => m.role === "tool"));
+  const resultOf = (id: string) => JSON.stringify(toolResults.find((m) => m.tool_call_id === id)?.content ?? null);
+  t.regex(resultOf("call_vm_exec"), /oclog-vm-boot-marker/);
+  t.regex(resultOf("call_vm_write"), /\d+ bytes|wrote|Successfully/i);
+  t.regex(f["sandbox-containers"] ?? "", /localhost\/oclog-sandbox:trixie-slim running/, "the tools ran in a container of the sandbox image");
+  t.regex(f["sandbox-written"] ?? "", /oclog-vm-boot\.service \d+$/, "the write landed in the sandbox's workspace on the VM");
+});
+
+test("records of the gateway log, the collector, nginx, the journal and the egress record reached blobs named by the generated path layout", async (t) => {
+  const records = await blobs();
+  const counts: Record<string, number> = {};
+  for (const r of records) counts[r.source] = (counts[r.source] ?? 0) + 1;
+  t.log(`records per source: ${JSON.stringify(counts)} in ${new Set(records.map((r) => r.blob)).size} blobs`);
+  t.deepEqual(missingFromBlobs(records), []);
+  for (const source of ["gateway", "transcript", "nginx", "journal", "egress"]) t.true((counts[source] ?? 0) > 0, `no ${source} record`);
+  // The gate's requests of the checks, as nginx logged them; the gateway's connection to the model, as nftables logged it.
+  t.true(records.some((r) => r.source === "nginx" && Number(r.record.http_status) === 503), "the gate's 503 for the expired state file");
+  t.true(records.some((r) => r.source === "egress" && r.line.includes("10.0.2.100")), "the gateway's connection to the model");
+  t.true(records.some((r) => r.source === "journal" && r.record._systemd_unit === "openclaw.service"), "the gateway's own output");
+  for (const r of records) {
+    t.is(r.record.oclog_user, VM_USER);
+    const tag = `openclaw.${r.source}`;
+    t.regex(r.blob, blobNamePattern(tag), `${r.blob} holds a ${r.source} record`);
+    t.true(parseBlobName(r.blob).ok, r.blob);
+  }
+});
+
+test("nothing secret reached a blob: no gateway token, not the SAS's signature, not the account key", async (t) => {
+  const records = await blobs();
+  t.true(records.length > 0);
+  const text = records.map((r) => r.line).join("\n");
+  t.notRegex(text, /ocgw_[A-Za-z0-9_-]{43}/, "a gateway token's shape (vm/bin/openclaw-gateway-start)");
+  t.true(stand!.sasSignature.length > 20);
+  t.false(text.includes(stand!.sasSignature), "the SAS signature");
+  t.false(text.includes(stand!.azurite.accountKey), "the account key");
+  t.false(text.includes(decodeURIComponent(stand!.sasSignature)), "the SAS signature, decoded");
+});
+
+test("oclog investigate on the VM's container finds the agent turn's tool calls as events and findings, quarantines nothing, exits 0", async (t) => {
+  const run = await investigated();
+  t.is(run.code, 0, run.stderr.slice(-3000));
+  t.is(run.summary.quarantined, 0);
+  t.log(`investigate: ${run.summary.records} records from ${run.summary.blobs} blobs; findings ${JSON.stringify(run.summary.findings)}`);
+  const ids = new Map((await loadDetections()).detections.map((d) => [d.stem, d.meta.id]));
+  for (const call of AGENT_CALLS) {
+    t.true(run.summary.findings.some((f) => f.id === ids.get(call.detection)), `${call.detection} for ${call.id}`);
+    const sql = await oclog(["sql", run.caseDir, `SELECT source, action, outcome FROM events WHERE gen_ai.tool.call.id = '${call.id}' AND gen_ai.tool.name = '${call.name}'`, "--json"], stand!.oclogEnv);
+    t.is(sql.code, 0, sql.stderr);
+    const rows = sql.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { source: string; action: string; outcome: string });
+    t.true(rows.some((r) => r.source === "transcript" && r.action === "tool.call"), `${call.id}: the call, from the collector's transcript rows: ${sql.stdout}`);
+    t.true(rows.some((r) => r.action === "tool.result" && r.outcome === "success"), `${call.id}: its result: ${sql.stdout}`);
+  }
+});
+
+test("the guest's journal of the shipped units, exported and scrubbed, is the journal fixture", async (t) => {
+  const f = await facts(t);
+  const result = await booted();
+  const raw = readFileSync(join(result.share, "journal-guest.export"));
+  const entries = parseJournalExport(raw);
+  t.is(f["journal-export-entries"], String(entries.length));
+  t.is(f["token-in-journal-export"], "0");
+  // Each unit's own output, and systemd's (PID 1's) messages about it.
+  const units = new Set(entries.flatMap((e) => [fieldText(e, "_SYSTEMD_UNIT"), fieldText(e, "UNIT") && `about ${fieldText(e, "UNIT")}`]));
+  for (const unit of ["openclaw.service", "nginx.service", "fluent-bit.service", "oclog-collect.service", "about openclaw.service", "about fluent-bit.service"]) t.true(units.has(unit), `${unit} in ${[...units].join(", ")}`);
+  const scrubbed = formatJournalExport(scrubJournalExport(entries, [stand!.sasSignature, stand!.azurite.accountKey]));
+  for (const id of ["_MACHINE_ID", "_BOOT_ID"]) t.false(scrubbed.includes(fieldText(entries[0]!, id)), `${id} replaced`);
+  // What systemd itself makes a journal file of, as the fixture is used (systemd-journal-remote).
+  const dir = mkdtempSync(join(tmpdir(), "oclog-journal-"));
+  try {
+    const remote = spawnSync("/lib/systemd/systemd-journal-remote", ["-o", join(dir, "guest.journal"), "-"], { input: scrubbed });
+    t.is(remote.status, 0, String(remote.stderr));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (process.env.OCLOG_UPDATE_FIXTURES === "1") writeFileSync(path("../fixtures/vm-sources/journal-guest.export"), scrubbed);
 });
 
 test("openclaw.service starts under its sandbox, stays up, and answers through nginx and the gate", async (t) => {
@@ -164,9 +330,13 @@ test("the collector reads OpenClaw's state through CAP_DAC_READ_SEARCH alone and
   // SecureBits=no-setuid-fixup (access() drops the capability otherwise).
   t.is(f["collect-once-stores"], "2", `oclog collect --once under the collector's sandbox: ${f["collect-once-result"]}`);
   t.notRegex(f["collect-once-result"] ?? "", /cannot read/);
-  t.is(f["collect-stores"], "2", "the collector service found the ledger's two stores");
+  // The ledger's two stores from the start; the agent's transcript store once the turn made it.
+  t.true(Number(f["collect-stores"]) >= 3, `the collector service found ${f["collect-stores"]} stores`);
+  t.is(f["collect-store-kinds"], "config-audit,ledger,transcript");
+  t.true(Number(f["collect-read"]) > 0);
+  t.is(f["collect-sent"], f["collect-read"], "Fluent Bit's forward input took every row the collector read");
   t.is(f["collect-store-errors"], "0", "a store the collector could not read (see the guest journal)");
-  t.log(`the collector found ${f["collect-stores"]} store(s) and read ${f["collect-read"]} record(s) from them during the boot`);
+  t.log(`the collector found ${f["collect-stores"]} store(s) and read ${f["collect-read"]} record(s) from them during the boot, sent ${f["collect-sent"]}`);
 });
 
 test("the gateway token is in no file, no process's argv and not in the journal", async (t) => {
@@ -185,6 +355,7 @@ test("systemd-analyze security in the guest reports the same exposure as the off
     ["oclog-guard.service", path("../../vm/systemd/oclog-guard.service")],
     ["openclaw-sandbox-podman.service", path("../../vm/systemd/openclaw-sandbox-podman.service")],
     ["nginx.service", unitFile("nginx.service", `${read("../vm/fixtures/nginx.base.service")}\n${read("../../vm/systemd/nginx.service.d/oclog.conf")}`)],
+    ["fluent-bit.service", unitFile("fluent-bit.service", `${read("../../vm/image/rootfs/fluent-bit.service")}\n${read("../../vm/systemd/fluent-bit.service.d/oclog.conf")}`)],
   ];
   const result = await booted();
   for (const [name, file] of units) {
@@ -201,9 +372,9 @@ test("systemd-analyze security in the guest reports the same exposure as the off
   }
 });
 
-test("the collector, the guard timer, nginx, nftables and the Podman socket are active", async (t) => {
+test("the collector, the guard timer, nginx, nftables, the Podman socket and Fluent Bit are active", async (t) => {
   const f = await facts(t);
-  for (const unit of ["oclog-collect.service", "oclog-guard.timer", "nginx.service", "nftables.service", "openclaw-sandbox-podman.socket"]) {
+  for (const unit of ["oclog-collect.service", "oclog-guard.timer", "nginx.service", "nftables.service", "openclaw-sandbox-podman.socket", "fluent-bit.service"]) {
     t.is(f[`active-${unit}`], "active", unit);
   }
   // At first boot the collector starts before the gateway has made its state directory: it must

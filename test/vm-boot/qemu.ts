@@ -28,8 +28,12 @@ export interface BootResult {
   journal: string;
   /** Reads a file the check script left in the share ("" when absent). */
   shareFile(name: string): string;
+  /** The share's directory on this machine. */
+  share: string;
   seconds: number;
   timedOut: boolean;
+  /** What `whileRunning` threw, if it did. */
+  hostError?: string;
 }
 
 /** Builds the image, or reuses the cached one; returns its directory. */
@@ -52,8 +56,30 @@ function icountArgs(value: string | null): string[] {
   return value === null || value === "" || value === "off" ? [] : ["-icount", value];
 }
 
+/**
+ * A connection the guest opens to `guest` (an address inside QEMU's user network, e.g.
+ * 10.0.2.100:10000) that QEMU carries to 127.0.0.1:`hostPort` on this machine: the guest
+ * reaches a service of the test, and nothing else.
+ */
+export interface GuestForward {
+  guest: string;
+  hostPort: number;
+}
+
 /** Boots `imageDir` with `files` (name -> content, check.sh among them) in the share. */
-export function bootAndCheck(imageDir: string, files: Record<string, string>, options: { timeoutSeconds: number; memoryMb?: number; cpu?: string; icount?: string | null }): Promise<BootResult> {
+export function bootAndCheck(
+  imageDir: string,
+  files: Record<string, string | Buffer>,
+  options: {
+    timeoutSeconds: number;
+    memoryMb?: number;
+    cpu?: string;
+    icount?: string | null;
+    guestForwards?: GuestForward[];
+    /** The host's part while the guest runs, given the share; aborted when QEMU has ended. */
+    whileRunning?: (share: string, signal: AbortSignal) => Promise<void>;
+  },
+): Promise<BootResult> {
   const share = mkdtempSync(join(tmpdir(), "oclog-boot-share-"));
   chmodSync(share, 0o755);
   for (const [name, content] of Object.entries(files)) {
@@ -84,12 +110,20 @@ export function bootAndCheck(imageDir: string, files: Record<string, string>, op
     "-append", ["root=/dev/vda rw console=ttyS0 oclog.check net.ifnames=0 panic=-1", process.env.OCLOG_QEMU_APPEND ?? ""].join(" ").trim(),
     "-drive", `file=${join(imageDir, "disk.raw")},format=raw,if=virtio,snapshot=on`,
     "-virtfs", `local,path=${share},mount_tag=oclog-check,security_model=none,id=oclogcheck`,
-    "-netdev", "user,id=net0,restrict=on",
+    // restrict=on: no way out; explicit guestfwd rules still apply (QEMU's documentation). A
+    // guestfwd to a character device connects once, at QEMU's start; `cmd:` runs socat for each
+    // connection the guest opens, so a client can reconnect.
+    "-netdev", ["user,id=net0,restrict=on", ...(options.guestForwards ?? []).map((f) => `guestfwd=tcp:${f.guest}-cmd:socat - TCP:127.0.0.1:${f.hostPort}`)].join(","),
     "-device", "virtio-net-pci,netdev=net0,romfile=",
   ];
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const qemu = spawn("qemu-system-x86_64", args, { stdio: ["ignore", "ignore", "pipe"] });
+    const ended = new AbortController();
+    let hostError: string | undefined;
+    const host = (options.whileRunning?.(share, ended.signal) ?? Promise.resolve()).catch((error: unknown) => {
+      hostError = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    });
     let stderr = "";
     qemu.stderr.on("data", (b: Buffer) => (stderr += b.toString("utf8")));
     let timedOut = false;
@@ -99,10 +133,13 @@ export function bootAndCheck(imageDir: string, files: Record<string, string>, op
     }, options.timeoutSeconds * 1000);
     qemu.on("error", (error) => {
       clearTimeout(timer);
+      ended.abort();
       reject(new Error(`qemu-system-x86_64 could not start (${error.message}); scripts/setup.sh installs qemu-system-x86`));
     });
-    qemu.on("close", () => {
+    qemu.on("close", async () => {
       clearTimeout(timer);
+      ended.abort();
+      await host;
       const read = (name: string) => (existsSync(join(share, name)) ? readFileSync(join(share, name), "utf8") : "");
       const facts: Record<string, string> = {};
       for (const line of read("results.out").split("\n")) {
@@ -117,8 +154,10 @@ export function bootAndCheck(imageDir: string, files: Record<string, string>, op
         serialLog: readFileSync(serial, "utf8"),
         journal: read("journal.txt"),
         shareFile: read,
+        share,
         seconds: (Date.now() - started) / 1000,
         timedOut,
+        ...(hostError !== undefined ? { hostError } : {}),
       });
     });
   });

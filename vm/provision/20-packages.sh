@@ -27,7 +27,15 @@ if [ "${OCLOG_THIRD_PARTY_APT:-1}" = 0 ]; then
     cp -r "$OCLOG_BUNDLE/npm" /usr/lib/node_modules/npm
     ln -sfn ../lib/node_modules/npm/bin/npm-cli.js /usr/bin/npm
   fi
-  log "Fluent Bit: not installed (its repository is out of reach); the pipeline's files are, for when it is"
+  # Fluent Bit comes from elsewhere then (the boot-test image installs the upstream build the
+  # package's way, vm/image/rootfs/install-fluent-bit.sh), or not at all: it must be the pinned one.
+  if [ -x /opt/fluent-bit/bin/fluent-bit ]; then
+    fb_version="$(/opt/fluent-bit/bin/fluent-bit --version | sed -n 's/^Fluent Bit v//p' | head -1)"
+    [ "$fb_version" = "$FLUENT_BIT_VERSION" ] || die "/opt/fluent-bit/bin/fluent-bit is ${fb_version:-of unknown version}, expected $FLUENT_BIT_VERSION"
+    log "Fluent Bit $fb_version: installed already, not from its repository"
+  else
+    log "Fluent Bit: not installed (its repository is out of reach); the pipeline's files are, for when it is"
+  fi
 else
   apt_install "${debian[@]}" "nodejs=$NODE_DEB_VERSION" "fluent-bit=$FLUENT_BIT_DEB_VERSION"
 fi

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The boot test's checks, run inside the booted image as root by oclog-boot-check.service
 # (copied into the 9p share as check.sh by test/vm-boot/qemu.ts, with the two SAS state files
-# the host made with the real contract: state-valid.json, state-expired.json).
+# the host made with the real contract: state-valid.json, state-expired.json; and what the
+# host serves through QEMU for the pipeline and the agent: shipping.env, azurite-ca.pem,
+# sas-url, agent-message).
 # Prints one line per fact, `fact <name> <value...>`; the host test asserts them. Never exits
 # early: every fact is printed, so one failure shows the whole picture.
 set -uo pipefail
@@ -20,7 +22,28 @@ gate() { curl -s -o /dev/null -D - --max-time 20 "http://127.0.0.1:8080$1" | tr 
 install_state() { install -m 0644 -o root -g oclog-state "$share/$1" /run/oclog/sas-state.json; }
 
 fact boot-seconds "$(cut -d' ' -f1 /proc/uptime)"
-fact fluent-bit-unit "$(systemctl cat fluent-bit.service >/dev/null 2>&1 && echo present || echo absent)"
+
+# --- Fluent Bit as its package installs it (vm/image/rootfs/install-fluent-bit.sh), with
+# oclog's drop-in, now shipping to the test's Azurite -----------------------------------------
+fact fluent-bit-unit "$(systemctl show -p FragmentPath --value fluent-bit.service)"
+fact fluent-bit-dropins "$(systemctl show -p DropInPaths --value fluent-bit.service)"
+fact fluent-bit-version "$(/opt/fluent-bit/bin/fluent-bit --version 2>&1 | head -1)"
+# The blob service is the host's Azurite, which QEMU forwards from an address of its user
+# network (the only place the guest can reach): its endpoint, account and CA replace the
+# production values of the params include; every other value stays as provisioning wrote it.
+# shellcheck source=/dev/null # written by the host test
+. "$share/shipping.env"
+install -m 0644 "$share/azurite-ca.pem" /etc/fluent-bit/oclog-test-ca.pem
+sed -i -e "s|^  OCLOG_STORAGE_ACCOUNT: .*|  OCLOG_STORAGE_ACCOUNT: \"$OCLOG_TEST_STORAGE_ACCOUNT\"|" \
+  -e "s|^  OCLOG_BLOB_ENDPOINT: .*|  OCLOG_BLOB_ENDPOINT: \"$OCLOG_TEST_BLOB_ENDPOINT\"|" \
+  -e 's|^  OCLOG_BLOB_EMULATOR: .*|  OCLOG_BLOB_EMULATOR: "on"|' \
+  -e 's|^  OCLOG_TLS_CA_FILE: .*|  OCLOG_TLS_CA_FILE: /etc/fluent-bit/oclog-test-ca.pem|' /etc/fluent-bit/oclog-params.yaml
+fact params-changed "$(grep -c -e oclog-test-ca -e "$OCLOG_TEST_BLOB_ENDPOINT" -e '"on"' -e "\"$OCLOG_TEST_STORAGE_ACCOUNT\"" /etc/fluent-bit/oclog-params.yaml)"
+# The first SAS, as `oclog sas rotate` delivers it to a VM: on stdin to `oclog sas install`,
+# which writes the include and hot-reloads Fluent Bit; what the boot buffered until now ships.
+wait_for 180 curl -sf --max-time 5 http://127.0.0.1:2020/api/v1/health
+fact sas-install "$(/opt/oclog/bin/oclog sas install --container "$OCLOG_TEST_CONTAINER" <"$share/sas-url" 2>&1 | tail -1 | cut -c1-300)"
+rm -f "$share/sas-url"
 # Provisioning builds nothing on the VM: no compiler, no node-gyp output.
 fact compilers "$(for c in cc gcc g++ make; do command -v "$c"; done | paste -sd, -)"
 fact native-addons-built "$(find /opt/oclog/lib -path '*/build/Release/*.node' 2>/dev/null | wc -l)"
@@ -55,7 +78,7 @@ probe_unit oclog-probe-collect /etc/systemd/system/oclog-collect.service probe-c
 
 
 # --- the same exposure as the offline check -----------------------------------------------
-for unit in openclaw.service oclog-collect.service oclog-guard.service nginx.service openclaw-sandbox-podman.service; do
+for unit in openclaw.service oclog-collect.service oclog-guard.service nginx.service openclaw-sandbox-podman.service fluent-bit.service; do
   systemd-analyze security --no-pager "$unit" >"$share/security-$unit.txt" 2>&1
   fact "exposure-$unit" "$(sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p' "$share/security-$unit.txt")"
 done
@@ -123,12 +146,48 @@ tail -c 20000 "$log" >"$share/openclaw-log-tail.txt" 2>&1
 fact log-file "$(stat -c '%a %U:%G %s' "$log" 2>/dev/null || echo missing)"
 fact log-other-user "$(runuser -u nobody -- head -c1 "$log" >/dev/null 2>&1 && echo readable || echo denied)"
 
-# What the pipeline must reach (Fluent Bit itself is not installed: its drop-in is the sandbox).
+# What the pipeline must reach, tried under its drop-in's sandbox (a probe unit made of it).
 {
   printf '[Service]\nUser=fluent-bit\nGroup=fluent-bit\n'
   sed -n '/^\[Service\]/,$p' /etc/systemd/system/fluent-bit.service.d/oclog.conf | grep -v '^\[Service\]'
 } >/run/oclog-fluent-bit-sandbox.conf
 probe_unit oclog-probe-pipeline /run/oclog-fluent-bit-sandbox.conf probe-pipeline.sh | sed 's/^probe /fact pipeline-/'
+# --- an agent turn with real tools: the host's scripted model (forwarded like the blob
+# service) asks for an exec and a write, which OpenClaw runs in its Podman sandbox -----------
+# The model provider goes into OpenClaw's config, which the gateway watches and hot-reloads (an
+# operator would run `openclaw config set`; each CLI start costs a minute under emulation).
+reloads() { grep -c 'config hot reload applied' /var/log/openclaw/openclaw.log 2>/dev/null || true; }
+reloads_before="$(reloads)"
+config=/var/lib/openclaw/.openclaw/openclaw.json
+# shellcheck disable=SC2016 # JavaScript for Node in single quotes: nothing to expand.
+OCLOG_TEST_MODEL_URL="$OCLOG_TEST_MODEL_URL" /usr/bin/node --no-warnings --input-type=module -e '
+  import { createRequire } from "node:module";
+  import { readFileSync, realpathSync, writeFileSync } from "node:fs";
+  // OpenClaw reads its config as JSON5: parse it with the json5 it depends on.
+  const JSON5 = createRequire(realpathSync("/opt/openclaw/node_modules/openclaw/package.json"))("json5");
+  const [path, out] = process.argv.slice(1);
+  const config = JSON5.parse(readFileSync(path, "utf8"));
+  config.models.providers = { oclog: { baseUrl: process.env.OCLOG_TEST_MODEL_URL, apiKey: "oclog-scripted-model-not-a-secret", api: "openai-completions",
+    models: [{ id: "oclog-scripted", name: "oclog scripted model", contextWindow: 200000, maxTokens: 4096 }] } };
+  config.agents.defaults.model = { primary: "oclog/oclog-scripted" };
+  writeFileSync(out, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+' "$config" "$config.oclog-boot" && chown openclaw:openclaw "$config.oclog-boot" && mv "$config.oclog-boot" "$config"
+wait_for 240 sh -c "[ \"\$(grep -c 'config hot reload applied' /var/log/openclaw/openclaw.log)\" -gt $reloads_before ]"
+fact model-config-reloaded "$([ "$(reloads)" -gt "$reloads_before" ] && echo yes || echo no)"
+turn_started=$SECONDS
+/opt/oclog/bin/openclaw-as-gateway agent --message "$(cat "$share/agent-message")" --json --timeout 900 >"$share/agent-turn.json" 2>"$share/agent-turn.err"
+fact agent-turn-exit "$?"
+fact agent-turn-seconds "$((SECONDS - turn_started))"
+podman_as_gateway() { runuser -u openclaw -- env CONTAINER_HOST=unix:///run/openclaw-sandbox/podman.sock HOME=/var/lib/openclaw PATH=/usr/bin:/bin podman "$@"; }
+fact sandbox-containers "$(podman_as_gateway ps -a --format '{{.Image}} {{.State}}' 2>&1 | sort | uniq -c | tr -s ' ' | paste -sd, -)"
+# Where the write landed: the sandbox's own workspace on the VM (workspaceAccess none).
+fact sandbox-written "$(find /var/lib/openclaw/.openclaw -path '*/.config/systemd/user/oclog-vm-boot.service' -printf '%P %s\n' 2>/dev/null | head -1)"
+# The host now watches its Azurite for the records of the turn (the guest cannot list blobs:
+# its SAS is write-only) and answers in the share; until then nothing here powers off.
+touch "$share/shipping-wanted"
+wait_for 480 test -e "$share/shipping-seen"
+fact shipping-seen "$(cat "$share/shipping-seen" 2>/dev/null || echo "not within 480 s")"
+
 # --- the token: in the gateway's environment, nowhere else -------------------------------
 token="$(tr '\0' '\n' <"/proc/$pid/environ" | sed -n 's/^OPENCLAW_GATEWAY_TOKEN=//p')"
 fact token-shape "$(printf '%s' "$token" | grep -Eqx 'ocgw_[A-Za-z0-9_-]{43}' && echo ok || echo bad)"
@@ -143,9 +202,16 @@ fact token-in-files "$files"
 fact token-in-journal "$(journalctl --no-pager -o cat | grep -cF -- "$token")"
 
 # --- the rest of the VM's units ------------------------------------------------------------
-for unit in oclog-collect.service oclog-guard.timer nginx.service nftables.service openclaw-sandbox-podman.socket; do
+for unit in oclog-collect.service oclog-guard.timer nginx.service nftables.service openclaw-sandbox-podman.socket fluent-bit.service; do
   fact "active-$unit" "$(systemctl is-active "$unit")"
 done
+# Fluent Bit's process as the unit runs it: the package's binary, its own user, one capability.
+fb_pid="$(systemctl show -p MainPID --value fluent-bit.service)"
+fact fluent-bit-exe "$(readlink "/proc/$fb_pid/exe" 2>/dev/null)"
+fact fluent-bit-user "$(ps -o user= -p "$fb_pid" 2>/dev/null)"
+fact fluent-bit-cap-eff "$(sed -n 's/^CapEff:[[:space:]]*//p' "/proc/$fb_pid/status" 2>/dev/null)"
+fact fluent-bit-cmdline "$(tr '\0' ' ' <"/proc/$fb_pid/cmdline" 2>/dev/null)"
+fact fluent-bit-restarts "$(systemctl show -p NRestarts --value fluent-bit.service)"
 # --- the gateway stays up: the same process, no restart, answering through the gate ----------
 # Polled here in the guest from its first answer until at least $stay_up seconds have passed
 # (the checks above already took most of them) and at least $min_polls times: on a slow host the
@@ -172,11 +238,24 @@ fact collect-restarts "$(systemctl show -p NRestarts --value oclog-collect.servi
 collect_log="$(journalctl --no-pager -o cat -u oclog-collect.service)"
 fact collect-sqlite "$(printf '%s\n' "$collect_log" | sed -n 's/^collect: start .*sqlite=\([^ ]*\).*/\1/p' | head -1)"
 fact collect-stores "$(printf '%s\n' "$collect_log" | grep -c '^collect: store.found')"
+fact collect-store-kinds "$(printf '%s\n' "$collect_log" | sed -n 's/^collect: store.found .*kind=\([a-z-]*\).*/\1/p' | sort -u | paste -sd, -)"
 fact collect-read "$(printf '%s\n' "$collect_log" | sed -n 's/^collect: cycle read=\([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }')"
+fact collect-sent "$(printf '%s\n' "$collect_log" | sed -n 's/^collect: cycle .*sent=\([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }')"
 fact collect-store-errors "$(printf '%s\n' "$collect_log" | grep -c 'cannot read \|E_STORE_READ')"
 fact gateway-still-active "$(systemctl is-active openclaw.service)"
 fact failed-units "$(systemctl list-units --failed --no-legend --plain | awk '{ print $1 }' | paste -sd, -)"
 
+# The journal of the units the pipeline ships (its in_journal input's filter: each unit's own
+# output and systemd's messages about it), in journald's export format, for the host to keep
+# a scrubbed copy of (test/fixtures/vm-sources/journal-guest.export).
+matches=()
+for unit in openclaw nginx oclog-collect oclog-guard fluent-bit openclaw-sandbox-podman; do
+  matches+=("_SYSTEMD_UNIT=$unit.service" + "UNIT=$unit.service" +)
+done
+journalctl --no-pager -o export "${matches[@]:0:${#matches[@]}-1}" >"$share/journal-guest.export"
+fact journal-export-entries "$(grep -c '^__CURSOR=' "$share/journal-guest.export")"
+fact token-in-journal-export "$(grep -caF -- "$token" "$share/journal-guest.export")"
+
 # For the host's failure output: the journal of the units under test.
 journalctl --no-pager -o short-monotonic -n 300 -u openclaw -u nginx -u oclog-collect -u oclog-guard \
-  -u openclaw-sandbox-podman -u 'oclog-probe-*' >"$share/journal.txt" 2>&1
+  -u openclaw-sandbox-podman -u fluent-bit -u 'oclog-probe-*' >"$share/journal.txt" 2>&1
