@@ -168,6 +168,9 @@ test("the first SAS is installed as a rotation delivers it, and the pipeline shi
 test("an agent turn runs real tools in OpenClaw's Podman sandbox: an exec and a write", async (t) => {
   const f = await facts(t);
   const result = await booted();
+  // The boot-test image carries the sandbox image's root (Debian's packages, the Containerfile's
+  // recipe: vm/image/sandbox-rootfs.sh); it is imported as provisioning builds it on a VM.
+  t.regex(f["sandbox-import"] ?? "", /^0 sandbox [0-9a-f]{16}-mmdebstrap:trixie-minbase$/, result.shareFile("sandbox-import.out"));
   t.is(f["model-config-reloaded"], "yes", "the gateway hot-reloaded the config naming the scripted model");
   t.is(f["agent-turn-exit"], "0", result.shareFile("agent-turn.err").slice(-3000));
   t.log(`agent turn: ${f["agent-turn-seconds"]} s (guest time)`);

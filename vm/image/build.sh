@@ -116,7 +116,7 @@ mmdebstrap --mode=root --variant=important --include="$(IFS=,; echo "${packages[
   --customize-hook="upload $work/bundle-ca.pem /tmp/oclog-build-ca.pem" \
   --customize-hook='chroot "$1" bash /tmp/oclog-image/rootfs/install-fluent-bit.sh /tmp/oclog-image/fluent-bit-bin/fluent-bit' \
   --customize-hook="chroot \"\$1\" env $build_env bash /tmp/oclog-bundle/vm/provision.sh" \
-  --customize-hook="flock $sandbox_lock true && if [ -f $sandbox_rootfs ]; then cp $sandbox_rootfs \"\$1/tmp/oclog-image/sandbox-rootfs.tar\"; else cat $work/sandbox-rootfs.log >&2; exit 1; fi" \
+  --customize-hook="flock $sandbox_lock true && if [ -f $sandbox_rootfs ]; then install -D -m 0644 $sandbox_rootfs \"\$1/opt/oclog/image/sandbox-rootfs.tar\"; else cat $work/sandbox-rootfs.log >&2; exit 1; fi" \
   --customize-hook='chroot "$1" bash /tmp/oclog-image/rootfs/setup.sh' \
   --customize-hook='rm -rf "$1/tmp/oclog-bundle" "$1/tmp/oclog-image" "$1/tmp/oclog-build-ca.pem" "$1/root/.local/share/pnpm" "$1/root/.cache" "$1/root/.npm" "$1/var/cache/apt/archives/"*.deb' \
   trixie "$root" http://deb.debian.org/debian >&2

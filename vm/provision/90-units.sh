@@ -14,7 +14,10 @@ systemctl_now daemon-reload
 
 systemctl_now enable nftables.service openclaw-sandbox-podman.socket openclaw.service \
   nginx.service oclog-collect.service oclog-guard.timer
-if systemctl cat fluent-bit.service >/dev/null 2>&1; then
+# list-unit-files reads the unit directories, so it also answers in an image root, where
+# `systemctl cat` needs a running systemd and says no.
+fluent_bit_installed() { systemctl list-unit-files --no-legend fluent-bit.service 2>/dev/null | grep -q .; }
+if fluent_bit_installed; then
   systemctl_now enable fluent-bit.service
 else
   log "fluent-bit.service does not exist (Fluent Bit not installed): nothing ships until it is"
@@ -33,7 +36,7 @@ restart_if() { # restart_if UNIT GLOB...
   systemctl_now start "$unit"
 }
 restart_if nftables.service "/etc/nftables.d/*" "/etc/oclog/egress-*"
-if systemctl cat fluent-bit.service >/dev/null 2>&1; then
+if fluent_bit_installed; then
   restart_if fluent-bit.service "/etc/fluent-bit/*" "/etc/systemd/system/fluent-bit.service.d/*"
 fi
 restart_if openclaw-sandbox-podman.socket "/etc/systemd/system/openclaw-sandbox-podman.*"

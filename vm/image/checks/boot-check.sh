@@ -53,6 +53,10 @@ fact openclaw-budgets-raised "$(grep -c ' -> ' /opt/oclog/image/openclaw-startup
 
 # --- while the gateway starts: the checks that do not need it running ---------------------
 # (the guest has two CPUs and the gateway's start keeps mostly one busy)
+# The sandbox image into openclaw-sandbox's Podman store, as provisioning would build it there
+# (vm/image/rootfs/oclog-import-sandbox-image); the agent turn below needs it.
+/usr/local/libexec/oclog-import-sandbox-image >"$share/sandbox-import.out" 2>&1 &
+sandbox_import=$!
 # Probe units: each copies a real unit's sandbox and swaps its ExecStart for a probe script,
 # so the probe runs exactly as that service would.
 probe_unit() { # probe_unit NAME SOURCE-UNIT-OR-DROPIN SCRIPT
@@ -156,6 +160,8 @@ probe_unit oclog-probe-pipeline /run/oclog-fluent-bit-sandbox.conf probe-pipelin
 # service) asks for an exec and a write, which OpenClaw runs in its Podman sandbox -----------
 # The model provider goes into OpenClaw's config, which the gateway watches and hot-reloads (an
 # operator would run `openclaw config set`; each CLI start costs a minute under emulation).
+wait "$sandbox_import"
+fact sandbox-import "$? $(tail -1 "$share/sandbox-import.out" | cut -c1-200)"
 reloads() { grep -c 'config hot reload applied' /var/log/openclaw/openclaw.log 2>/dev/null || true; }
 reloads_before="$(reloads)"
 config=/var/lib/openclaw/.openclaw/openclaw.json

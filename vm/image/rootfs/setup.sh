@@ -32,23 +32,12 @@ bash "$here/openclaw-startup-budgets.sh" "$(readlink -f /opt/openclaw/node_modul
 # And a diagnostic: the cause of a refused migration lock goes to the journal (see the script).
 bash "$here/openclaw-lock-cause-log.sh" "$(readlink -f /opt/openclaw/node_modules/openclaw)/dist" >/opt/oclog/image/openclaw-diagnostics.txt
 
-# The sandbox image in openclaw-sandbox's rootless Podman store, where 45-sandbox.sh builds it on
-# a VM (with the same user, home and options): made from the Containerfile's recipe by
-# ../sandbox-rootfs.sh, with the Containerfile's USER, WORKDIR and CMD applied here. Its recipe
-# label names the base it really has, so provisioning with network would build the real one.
-# Also done at build time because unpacking it under emulation took minutes.
-containerfile=/usr/share/oclog/podman/sandbox.Containerfile
-# The bundle's versions.env, there while the image is built.
-sandbox_image="$(sed -n 's/^SANDBOX_IMAGE=//p' /tmp/oclog-bundle/vm/versions.env)"
-changes=(--change "LABEL oclog.recipe=$(sha256sum "$containerfile" | cut -c1-16)-mmdebstrap:trixie-minbase")
-while IFS= read -r instruction; do changes+=(--change "$instruction"); done < <(grep -E '^(USER|WORKDIR|CMD) ' "$containerfile")
-runtime="$(mktemp -d)"
-chown openclaw-sandbox: "$runtime"
-(cd /var/lib/openclaw-sandbox && runuser -u openclaw-sandbox -- env HOME=/var/lib/openclaw-sandbox XDG_RUNTIME_DIR="$runtime" PATH=/usr/bin:/bin \
-  podman --cgroup-manager=cgroupfs --events-backend=file import "${changes[@]}" "$here/../sandbox-rootfs.tar" "$sandbox_image" >&2)
-runuser -u openclaw-sandbox -- env HOME=/var/lib/openclaw-sandbox XDG_RUNTIME_DIR="$runtime" PATH=/usr/bin:/bin \
-  podman --cgroup-manager=cgroupfs --events-backend=file info --format 'sandbox store: {{.Store.GraphDriverName}} {{.Store.GraphRoot}}' >&2
-rm -rf "$runtime"
+# The script that imports the sandbox image's root (/opt/oclog/image/sandbox-rootfs.tar, made
+# from the Containerfile's recipe by ../sandbox-rootfs.sh) into openclaw-sandbox's rootless
+# store: the boot check runs it in the guest while the gateway starts. Not here: no user
+# namespace can be made in a chroot, and rootless Podman needs one.
+install -m 0755 "$here/oclog-import-sandbox-image" /usr/local/libexec/oclog-import-sandbox-image
+sed -n 's/^SANDBOX_IMAGE=//p' /tmp/oclog-bundle/vm/versions.env >/opt/oclog/image/sandbox-image-name
 
 # The gateway's first start, done here at build time (the Packer way: natively, at host speed):
 # start it once in a network namespace of its own, as its user, with its unit's directories and
