@@ -5,5 +5,5 @@ export default {
   extensions: { ts: "module" },
   nodeArguments: ["--import=tsx", "--conditions=oclog-source"],
   workerThreads: false,
-  timeout: "20m",
+  timeout: "40m",
 };

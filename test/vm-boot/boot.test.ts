@@ -75,7 +75,7 @@ function booted(): Promise<BootResult> {
         ...shipping.shareFiles,
       },
       {
-        timeoutSeconds: 18 * 60,
+        timeoutSeconds: 32 * 60,
         guestForwards: shipping.guestForwards,
         whileRunning: (share, signal) => watchShipping(shipping, share, signal),
       },
