@@ -256,10 +256,11 @@ test("the guest's journal of the shipped units, exported and scrubbed, is the jo
 
 test("openclaw.service starts under its sandbox, stays up, and answers through nginx and the gate", async (t) => {
   const f = await facts(t);
-  // The image raises five of OpenClaw's hard-coded start-up budgets (5 s, 4 x 250 ms) that a
-  // 20-40x slower emulated machine cannot meet (vm/image/rootfs/openclaw-startup-budgets.sh);
-  // the rest of OpenClaw is as published.
-  t.is(f["openclaw-budgets-raised"], "5");
+  // The image raises nine of OpenClaw's hard-coded budgets that a 20-40x slower emulated
+  // machine cannot meet: five of its start-up (5 s, 4 x 250 ms) and four of its sandbox engine's
+  // `podman` calls (5 s, 4.5 s) (vm/image/rootfs/openclaw-startup-budgets.sh); the rest of
+  // OpenClaw is as published.
+  t.is(f["openclaw-budgets-raised"], "9");
   t.is(f["gateway-failed-starts"], "0", `first failure: ${f["gateway-first-failure"]}; lock cause: ${f["gateway-lock-cause"]}`);
   t.is(f["gateway-ready"], "yes", `lock cause: ${f["gateway-lock-cause"]}`);
   t.log(`gateway: ready ${f["gateway-start-to-ready-seconds"]} s after its start (guest time), ${f["gateway-start-cpu-seconds"]} s CPU`);

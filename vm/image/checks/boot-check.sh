@@ -93,7 +93,7 @@ install_state state-valid.json
 gateway_settled() {
   curl -sf --max-time 10 http://127.0.0.1:18789/health || [ "$(systemctl show -p NRestarts --value openclaw.service)" -gt 0 ]
 }
-wait_for 600 gateway_settled
+wait_for 1200 gateway_settled
 if curl -sf --max-time 10 http://127.0.0.1:18789/health >/dev/null; then fact gateway-ready yes; else fact gateway-ready no; fi
 ready_at="$(cut -d' ' -f1 /proc/uptime)"
 fact gateway-ready-seconds "$ready_at"
