@@ -134,7 +134,11 @@ async function facts(t: import("ava").ExecutionContext): Promise<Record<string, 
 
 test("the image boots, runs the checks after multi-user and powers off", async (t) => {
   const result = await booted();
-  t.log(`boot + checks: ${result.seconds.toFixed(0)} s wall; guest uptime at start of checks ${result.facts["boot-seconds"]} s, gateway ready at ${result.facts["gateway-ready-seconds"]} s`);
+  const f = result.facts;
+  t.log(
+    `boot + checks: ${result.seconds.toFixed(0)} s wall; guest uptime at start of checks ${f["boot-seconds"]} s, gateway ready at ${f["gateway-ready-seconds"]} s; ` +
+      `sandbox image imported in ${f["sandbox-import-seconds"]} s, agent turn ${f["agent-turn-seconds"]} s, records seen by the host ${f["shipping-wait-seconds"]} s after it`,
+  );
   await facts(t);
   t.is(result.rc, 0, `check.sh exited ${result.rc}`);
 });
@@ -338,7 +342,7 @@ test("the collector reads OpenClaw's state through CAP_DAC_READ_SEARCH alone and
   t.true(Number(f["collect-stores"]) >= 3, `the collector service found ${f["collect-stores"]} stores`);
   t.is(f["collect-store-kinds"], "config-audit,ledger,transcript");
   t.true(Number(f["collect-read"]) > 0);
-  t.is(f["collect-sent"], f["collect-read"], "Fluent Bit's forward input took every row the collector read");
+  t.is(f["collect-sent"], f["collect-read"], `Fluent Bit's forward input took every row the collector read; ${f["collect-send-failures"]} failed sends, the first: ${f["collect-first-send-failure"]}`);
   t.is(f["collect-store-errors"], "0", "a store the collector could not read (see the guest journal)");
   t.log(`the collector found ${f["collect-stores"]} store(s) and read ${f["collect-read"]} record(s) from them during the boot, sent ${f["collect-sent"]}`);
 });

@@ -55,7 +55,11 @@ fact openclaw-budgets-raised "$(grep -c ' -> ' /opt/oclog/image/openclaw-startup
 # (the guest has two CPUs and the gateway's start keeps mostly one busy)
 # The sandbox image into openclaw-sandbox's Podman store, as provisioning would build it there
 # (vm/image/rootfs/oclog-import-sandbox-image); the agent turn below needs it.
-/usr/local/libexec/oclog-import-sandbox-image >"$share/sandbox-import.out" 2>&1 &
+(
+  started=$SECONDS
+  /usr/local/libexec/oclog-import-sandbox-image >"$share/sandbox-import.out" 2>&1
+  echo "$? $((SECONDS - started))" >/run/oclog-sandbox-import.result
+) &
 sandbox_import=$!
 # Probe units: each copies a real unit's sandbox and swaps its ExecStart for a probe script,
 # so the probe runs exactly as that service would.
@@ -161,7 +165,9 @@ probe_unit oclog-probe-pipeline /run/oclog-fluent-bit-sandbox.conf probe-pipelin
 # The model provider goes into OpenClaw's config, which the gateway watches and hot-reloads (an
 # operator would run `openclaw config set`; each CLI start costs a minute under emulation).
 wait "$sandbox_import"
-fact sandbox-import "$? $(tail -1 "$share/sandbox-import.out" | cut -c1-200)"
+read -r import_rc import_seconds </run/oclog-sandbox-import.result
+fact sandbox-import "$import_rc $(tail -1 "$share/sandbox-import.out" | cut -c1-200)"
+fact sandbox-import-seconds "$import_seconds"
 reloads() { grep -c 'config hot reload applied' /var/log/openclaw/openclaw.log 2>/dev/null || true; }
 reloads_before="$(reloads)"
 config=/var/lib/openclaw/.openclaw/openclaw.json
@@ -191,7 +197,9 @@ fact sandbox-written "$(find /var/lib/openclaw/.openclaw -path '*/.config/system
 # The host now watches its Azurite for the records of the turn (the guest cannot list blobs:
 # its SAS is write-only) and answers in the share; until then nothing here powers off.
 touch "$share/shipping-wanted"
+shipping_asked=$SECONDS
 wait_for 480 test -e "$share/shipping-seen"
+fact shipping-wait-seconds "$((SECONDS - shipping_asked))"
 fact shipping-seen "$(cat "$share/shipping-seen" 2>/dev/null || echo "not within 480 s")"
 
 # --- the token: in the gateway's environment, nowhere else -------------------------------
@@ -248,6 +256,8 @@ fact collect-store-kinds "$(printf '%s\n' "$collect_log" | sed -n 's/^collect: s
 fact collect-read "$(printf '%s\n' "$collect_log" | sed -n 's/^collect: cycle read=\([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }')"
 fact collect-sent "$(printf '%s\n' "$collect_log" | sed -n 's/^collect: cycle .*sent=\([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }')"
 fact collect-store-errors "$(printf '%s\n' "$collect_log" | grep -c 'cannot read \|E_STORE_READ')"
+fact collect-send-failures "$(printf '%s\n' "$collect_log" | grep -c '^collect: send.failed')"
+fact collect-first-send-failure "$(printf '%s\n' "$collect_log" | grep -m1 '^collect: send.failed' | cut -c1-300)"
 fact gateway-still-active "$(systemctl is-active openclaw.service)"
 fact failed-units "$(systemctl list-units --failed --no-legend --plain | awk '{ print $1 }' | paste -sd, -)"
 
