@@ -46,6 +46,9 @@ APT_PACKAGES_NO_RECOMMENDS=(shellcheck nftables vagrant mmdebstrap qemu-system-x
 # that Azurite's HTTPS and Fluent Bit's tls.ca_file share; systemd-journal-remote writes real
 # journal files from export format for the pipeline's two systemd inputs (no journald runs here).
 APT_PACKAGES_NO_RECOMMENDS+=(libyaml-0-2 libsqlite3-0 libssl3 libsystemd0 libstdc++6 libzstd1 liblz4-1 liblzma5 libgcrypt20 libcap2 openssl systemd-journal-remote)
+# socat carries each connection of the booted image's guest to the test's Azurite and model on
+# loopback (QEMU's guestfwd runs it per connection: test/vm-boot/qemu.ts).
+APT_PACKAGES_NO_RECOMMENDS+=(socat)
 
 apt_missing() {
   local pkg
