@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import test from "ava";
 import { SasState } from "@oclog/sas";
 import { exposure, systemdAnalyze, unitFile } from "../vm/systemd-analyze.js";
-import { bootAndCheck, buildImage, relevantSerialLines, type BootResult } from "./qemu.js";
+import { bootAndCheck, buildImage, kernelCrash, relevantSerialLines, type BootResult } from "./qemu.js";
 
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 const read = (relative: string) => readFileSync(path(relative), "utf8");
@@ -65,6 +65,7 @@ async function facts(t: import("ava").ExecutionContext): Promise<Record<string, 
     }
   });
   t.false(result.timedOut, `the guest did not power off within the timeout (${result.seconds} s)`);
+  t.is(kernelCrash(result.serialLog), undefined, "the guest kernel crashed (QEMU's CPU model: test/vm-boot/qemu.ts)");
   return result.facts;
 }
 
