@@ -37,6 +37,8 @@ export interface RigOptions {
   placeholderOnly?: boolean;
   /** Another pipeline than the checked-in one: only the benchmark's baseline (filters removed) sets it. */
   pipelineText?: string;
+  /** The VM's host name, which the envelope's `oclog_host` (`${HOSTNAME}`) records (default: this machine's). */
+  hostname?: string;
 }
 
 /** Local values of every ${OCLOG_*} the pipeline reads. */
@@ -69,8 +71,9 @@ export class ShippingRig {
   readonly #tls: { cert: string; key: string };
   readonly #logs: string[] = [];
   readonly #cache = new Map<string, string>();
+  readonly #hostname: string | undefined;
 
-  private constructor(init: { dir: string; user: string; paths: RigPaths; httpPort: number; azurite: Azurite; fluentBit: FluentBitProcess; ca: string; tls: { cert: string; key: string }; location: string }) {
+  private constructor(init: { dir: string; user: string; paths: RigPaths; httpPort: number; azurite: Azurite; fluentBit: FluentBitProcess; ca: string; tls: { cert: string; key: string }; location: string; hostname: string | undefined }) {
     this.dir = init.dir;
     this.user = init.user;
     this.container = `oclog-${init.user}`;
@@ -82,6 +85,7 @@ export class ShippingRig {
     this.#tls = init.tls;
     this.#azuritePort = Number(new URL(init.azurite.blobEndpoint).port);
     this.#azuriteLocation = init.location;
+    this.#hostname = init.hostname;
   }
 
   /** Azurite (HTTPS) with the user's container, then Fluent Bit on the checked-in pipeline; a SAS installed unless `placeholderOnly`. */
@@ -123,8 +127,8 @@ export class ShippingRig {
     writeFileSync(paths.sasInclude, provisionedSasPlaceholder());
     writeFileSync(join(etc, "redact-literals"), (options.literals ?? []).map((l) => `${l}\n`).join(""), { mode: 0o600 });
 
-    const fluentBit = await ShippingRig.#launch(paths, httpPort, dir);
-    const rig = new ShippingRig({ dir, user, paths, httpPort, azurite, fluentBit, ca: identity.cert, tls, location });
+    const fluentBit = await ShippingRig.#launch(paths, httpPort, dir, options.hostname);
+    const rig = new ShippingRig({ dir, user, paths, httpPort, azurite, fluentBit, ca: identity.cert, tls, location, hostname: options.hostname });
     if (!options.placeholderOnly) {
       const installed = await rig.installSas(rig.sasUrl());
       if (installed.reload.method !== "hot-reload") throw new Error(`the first SAS install did not hot-reload: ${installed.reload.detail}`);
@@ -132,8 +136,10 @@ export class ShippingRig {
     return rig;
   }
 
-  static #launch(paths: RigPaths, httpPort: number, dir: string): Promise<FluentBitProcess> {
-    return startFluentBit({ pipelineFile: paths.pipeline, httpPort, logFile: join(dir, "fluent-bit.log"), env: { OCLOG_REDACT_LITERALS: join(paths.etc, "redact-literals") } });
+  static #launch(paths: RigPaths, httpPort: number, dir: string, hostname: string | undefined): Promise<FluentBitProcess> {
+    // Fluent Bit takes ${HOSTNAME} from its environment when it is set there, else from the kernel (measured).
+    const env = { OCLOG_REDACT_LITERALS: join(paths.etc, "redact-literals"), ...(hostname === undefined ? {} : { HOSTNAME: hostname }) };
+    return startFluentBit({ pipelineFile: paths.pipeline, httpPort, logFile: join(dir, "fluent-bit.log"), env });
   }
 
   /** What `oclog` children need to reach this Azurite: its CA and its connection string. */
@@ -166,7 +172,7 @@ export class ShippingRig {
   /** Starts Fluent Bit again on the same files (after stop() or kill()). */
   async restartFluentBit(): Promise<void> {
     this.#logs.push(this.fluentBit.log());
-    this.fluentBit = await ShippingRig.#launch(this.paths, this.httpPort, this.dir);
+    this.fluentBit = await ShippingRig.#launch(this.paths, this.httpPort, this.dir, this.#hostname);
   }
 
   /** Stops Azurite; its data stays for startAzurite(). */

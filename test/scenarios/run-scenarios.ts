@@ -1,7 +1,8 @@
 /**
- * `pnpm scenarios`: every scenario through the real gateway (or, with --from-fixtures, from its
- * captured records), shipped into its own Azurite container, investigated, scored; prints the
- * scenario x detection matrix and exits 1 when any scenario fails.
+ * `pnpm scenarios`: every scenario through the real gateway and real Fluent Bit (or, with
+ * --from-fixtures, from the blobs Fluent Bit wrote when it was captured), uploaded into its own
+ * Azurite container, investigated, scored; prints the scenario x detection matrix and exits 1
+ * when any scenario fails.
  *
  *   pnpm scenarios [--only a,b] [--from-fixtures] [--update-fixtures] [--concurrency N] [--json]
  */
@@ -12,8 +13,8 @@ import { captureScenario } from "./capture-scenario.js";
 import { readFixture, staleFixtureProblem, writeFixture } from "./fixtures.js";
 import { renderMatrix, totals } from "./matrix.js";
 import { loadScenarios, type Scenario } from "./scenario-spec.js";
-import { investigateScenario, scenarioUser, scoreScenario, type ScenarioScore } from "./score.js";
-import { shipRecords, type ShippedBlob } from "./ship.js";
+import { investigateScenario, scoreScenario, type ScenarioScore } from "./score.js";
+import type { ShippedBlob } from "./ship.js";
 
 export interface RunOptions {
   only?: string[];
@@ -49,9 +50,9 @@ async function blobsFor(scenario: Scenario, options: RunOptions): Promise<Shippe
     return { blobs: fixture.blobs, secrets: [] };
   }
   const capture = await captureScenario(scenario);
-  const blobs = shipRecords(capture.records, { user: scenarioUser(scenario), host: `vm-${scenario.name}`.slice(0, 40), silences: capture.silences });
-  if (options.updateFixtures) writeFixture(scenario, blobs);
-  return { blobs, secrets: capture.secrets, internetRequests: capture.internetRequests };
+  for (const [line, n] of capture.fluentBitProblems) options.onScenario?.(`${scenario.name}: fluent-bit x${n}: ${line}`);
+  if (options.updateFixtures) writeFixture(scenario, capture.blobs);
+  return { blobs: capture.blobs, secrets: capture.secrets, internetRequests: capture.internetRequests };
 }
 
 export async function runScenarios(options: RunOptions = {}): Promise<RunResult> {

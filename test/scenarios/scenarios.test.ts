@@ -13,7 +13,7 @@ import { renderMatrix, totals } from "./matrix.js";
 import { runScenarios } from "./run-scenarios.js";
 import { loadScenarios, SCENARIOS_DIR } from "./scenario-spec.js";
 import { scenarioUser } from "./score.js";
-import { shiftInstants } from "./ship.js";
+import { retime, shiftInstants } from "./ship.js";
 
 const scenarios = loadScenarios();
 const stems = (await loadDetections(DETECTIONS_DIR)).detections.map((d) => d.stem);
@@ -91,6 +91,11 @@ test("a silence re-times only what came after it, in every form a record carries
   const record = {
     before: "2026-12-01T09:59:59.999Z",
     after: "2026-12-01T10:00:01.123456Z",
+    tenths: "2026-12-01T10:00:02.5Z",
+    // The gateway's `time` (the record time Fluent Bit's parser reads) is local time with an offset.
+    offset: "2026-12-01T11:00:01.123+01:00",
+    offsetBefore: "2026-12-01T10:59:59.999+01:00",
+    west: "2026-12-01T05:30:00-04:30",
     ms: from + 5,
     early: from - 5,
     nested: JSON.stringify({ timestamp: "2026-12-01T10:30:00.000Z" }),
@@ -100,10 +105,24 @@ test("a silence re-times only what came after it, in every form a record carries
   t.deepEqual(shiftInstants(record, from, 120 * 60_000), {
     before: "2026-12-01T09:59:59.999Z",
     after: "2026-12-01T12:00:01.123456Z",
+    tenths: "2026-12-01T12:00:02.5Z",
+    offset: "2026-12-01T13:00:01.123+01:00",
+    offsetBefore: "2026-12-01T10:59:59.999+01:00",
+    west: "2026-12-01T07:30:00-04:30",
     ms: from + 5 + 120 * 60_000,
     early: from - 5,
     nested: JSON.stringify({ timestamp: "2026-12-01T12:30:00.000Z" }),
     text: "at 2026-12-01T12:00:00Z it ran",
     count: 42,
   });
+});
+
+test("two silences: a record after both arrives moved by both, its time too; one before them is untouched", (t) => {
+  const first = Date.parse("2026-12-01T10:00:00.000Z");
+  const second = Date.parse("2026-12-01T10:05:00.000Z");
+  const silences = [{ fromMs: second, minutes: 90 }, { fromMs: first, minutes: 120 }];
+  const late = Date.parse("2026-12-01T10:06:00.000Z");
+  t.deepEqual(retime({ time: "2026-12-01T10:06:00.000+00:00" }, late, silences), { value: { time: "2026-12-01T13:36:00.000+00:00" }, timeMs: late + 210 * 60_000 });
+  t.deepEqual(retime({ time: "2026-12-01T10:01:00.000Z" }, first + 60_000, silences), { value: { time: "2026-12-01T12:01:00.000Z" }, timeMs: first + 60_000 + 120 * 60_000 });
+  t.deepEqual(retime({ time: "2026-12-01T09:00:00.000Z" }, first - 3_600_000, silences), { value: { time: "2026-12-01T09:00:00.000Z" }, timeMs: first - 3_600_000 });
 });
