@@ -13,7 +13,10 @@ import { gunzipSync } from "node:zlib";
 import { Sensitive, createContainer, downloadContainer, mintContainerSas, startAzurite, type Azurite } from "@oclog/investigate";
 import { selfSignedLoopbackCert } from "../../packages/hunt/test/standin-tls.js";
 import { freePort } from "../openclaw/gateway.js";
-import { problemLines, startFluentBit, type FluentBitProcess } from "./fluent-bit-process.js";
+import { hotReloadCount, problemLines, startFluentBit, type FluentBitProcess } from "./fluent-bit-process.js";
+
+// Polling with a deadline lives with the process helpers; the rig's users import it from here.
+export { waitFor } from "./fluent-bit-process.js";
 import { runOclog } from "./oclog-child.js";
 import { provisionedSasPlaceholder } from "./provisioning-includes.js";
 
@@ -218,9 +221,8 @@ export class ShippingRig {
   }
 
   /** How many hot reloads this Fluent Bit process has done. */
-  async reloadCount(): Promise<number> {
-    const response = await fetch(`${this.fluentBit.httpUrl}/api/v2/reload`);
-    return ((await response.json()) as { hot_reload_count: number }).hot_reload_count;
+  reloadCount(): Promise<number> {
+    return hotReloadCount(this.fluentBit);
   }
 
   /** `[warn]`/`[error]` lines of every Fluent Bit run of this rig, made generic and counted. */
@@ -256,16 +258,4 @@ export function paramsInclude(p: { user: string; azurite: Azurite; paths: RigPat
     OCLOG_HTTP_PORT: String(p.httpPort),
   };
   return `# Written by test/pipeline/shipping-rig.ts: this machine's values for the VM's params include.\nenv:\n${Object.entries(values).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`).join("\n")}\n`;
-}
-
-/** Polls `check` until it returns a value (not undefined), or fails with `what` at the deadline. */
-export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined, intervalMs = 500): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    // A polling interval bounded by the deadline, not a synchronisation sleep.
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
