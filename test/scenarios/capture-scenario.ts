@@ -106,12 +106,8 @@ export async function captureScenario(scenario: Scenario, options: { keepWorkDir
   const apiKey = `sk-oclog-${randomBytes(24).toString("hex")}`;
   const workDir = mkdtempSync(join(tmpdir(), `oclog-scenario-${scenario.name}-`));
   const dirs = makeGatewayDirs(workDir);
-  // The rig starts while the gateway runs (its Azurite, Fluent Bit and first SAS take seconds);
-  // its redact.lua knows the run's secrets as a VM's knows its gateway token.
-  const shippingStarts = ScenarioShipping.start({ user: scenarioUser(scenario), host: scenarioHost(scenario), literals: [token, apiKey], logName: basename(dirs.logFile) });
-  shippingStarts.catch(() => {}); // awaited below; a failed start must not be an unhandled rejection meanwhile
+  let shippingStarts: Promise<ScenarioShipping> | undefined;
   let shipping: ScenarioShipping | undefined;
-  const name = scenario.name;
   scenario = expand(scenario, { home: dirs.home, state: dirs.stateDir, workspace: dirs.workspace });
   writeScenarioFiles(scenario, dirs);
   const silences: Silence[] = [];
@@ -126,6 +122,11 @@ export async function captureScenario(scenario: Scenario, options: { keepWorkDir
     const base = scenarioConfig({ model, workspace: dirs.workspace, logFile: dirs.logFile, apiKey });
     const config = deepMerge(deepMerge(base, scenario.config), (internet?.gatewayConfigPatch ?? {}) as OpenClawConfig);
     gateway = await startGateway({ install, dirs, token, config, ...(internet ? { extraEnv: internet.gatewayEnv } : {}) });
+    // The rig starts while the agent runs (its Azurite, Fluent Bit and first SAS take seconds),
+    // not during the gateway's start, which has a deadline and most of the CPU then. Its
+    // redact.lua knows the run's secrets, as a VM's knows its gateway token.
+    shippingStarts = ScenarioShipping.start({ user: scenarioUser(scenario), host: scenarioHost(scenario), literals: [token, apiKey], logName: basename(dirs.logFile) });
+    shippingStarts.catch(() => {}); // awaited below; a failed start must not be an unhandled rejection meanwhile
     for (let i = 0; i < scenario.steps.length; i++) await runStep(scenario, i, gateway, install, silences);
     // A graceful stop flushes the audit ledger and checkpoints SQLite before the collector reads it.
     await gateway.stop();
@@ -139,7 +140,7 @@ export async function captureScenario(scenario: Scenario, options: { keepWorkDir
     const collector = new Collector({ stateDir: dirs.stateDir, workDir: join(workDir, "collector"), sender: shipping.sender((record) => scrubber.value(record), silences), redactionLiterals: [token, apiKey] });
     try {
       const cycle = await collector.cycle();
-      if (cycle.pending !== 0) throw new Error(`${name}: the collector left ${cycle.pending} record(s) unsent: ${cycle.sendError ?? ""}`);
+      if (cycle.pending !== 0) throw new Error(`${scenario.name}: the collector left ${cycle.pending} record(s) unsent: ${cycle.sendError ?? ""}`);
     } finally {
       collector.close();
     }
@@ -156,7 +157,7 @@ export async function captureScenario(scenario: Scenario, options: { keepWorkDir
     await gateway?.stop();
     await model?.close();
     await internet?.close();
-    await (shipping ?? (await shippingStarts.catch(() => undefined)))?.close();
+    await (shipping ?? (await shippingStarts?.catch(() => undefined)))?.close();
     if (!options.keepWorkDir) rmSync(workDir, { recursive: true, force: true });
   }
 }

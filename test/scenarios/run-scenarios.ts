@@ -90,7 +90,7 @@ export async function runScenarios(options: RunOptions = {}): Promise<RunResult>
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: { concurrency: { type: "string" }, only: { type: "string" }, "from-fixtures": { type: "boolean" }, "update-fixtures": { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
   if (values.help) {
-    console.log("usage: pnpm scenarios [--only a,b] [--from-fixtures] [--update-fixtures] [--concurrency N] [--json]\n\nRuns every test/scenarios/*.scenario.json through the real OpenClaw gateway, investigates what it shipped, prints the matrix.\n  --from-fixtures    use the captured records in test/scenarios/fixtures/ (no gateway)\n  --update-fixtures  write what the live run shipped to test/scenarios/fixtures/\n\nExamples:\n  pnpm scenarios\n  pnpm scenarios --only destructive-commands --update-fixtures\n  pnpm scenarios --from-fixtures --json");
+    console.log("usage: pnpm scenarios [--only a,b] [--from-fixtures] [--update-fixtures] [--concurrency N] [--json]\n\nRuns every test/scenarios/*.scenario.json through the real OpenClaw gateway and real Fluent Bit, investigates the blobs it wrote, prints the matrix.\n  --from-fixtures    use the blobs captured in test/scenarios/fixtures/ (no gateway, no Fluent Bit)\n  --update-fixtures  write the blobs Fluent Bit wrote in the live run to test/scenarios/fixtures/\n\nExamples:\n  pnpm scenarios\n  pnpm scenarios --only destructive-commands --update-fixtures\n  pnpm scenarios --from-fixtures --json");
     process.exit(0);
   }
   const concurrency = Number(values.concurrency ?? 1);

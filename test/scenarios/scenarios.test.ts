@@ -1,8 +1,9 @@
-// The scenario suite, fast: every scenario's captured records (fixtures/, scrubbed) shipped into
-// its own Azurite container and investigated for real; attacks must fire every expected detection
-// at its severity, benign runs nothing at medium or above. Also: the scenario files themselves,
-// the fixtures' hygiene, and that every detection is exercised by a scenario (or says why not).
-// The same suite through the real gateway is gateway-scenarios.test.ts.
+// The scenario suite, fast: the blobs real Fluent Bit wrote when each scenario was captured
+// through the real gateway (fixtures/, scrubbed; ship.ts) uploaded into the scenario's own
+// Azurite container and investigated for real; attacks must fire every expected detection at its
+// severity, benign runs nothing at medium or above. Also: the scenario files themselves, the
+// fixtures' hygiene and origin, and that every detection is exercised by a scenario (or says why
+// not). The same suite through the real gateway and real Fluent Bit is gateway-scenarios.test.ts.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +13,7 @@ import { fixturePath, readFixture, staleFixtureProblem } from "./fixtures.js";
 import { renderMatrix, totals } from "./matrix.js";
 import { runScenarios } from "./run-scenarios.js";
 import { loadScenarios, SCENARIOS_DIR } from "./scenario-spec.js";
-import { scenarioUser } from "./score.js";
+import { scenarioHost, scenarioUser } from "./score.js";
 import { retime, shiftInstants } from "./ship.js";
 
 const scenarios = loadScenarios();
@@ -75,6 +76,26 @@ test("fixtures are scrubbed: no temp paths, hostname, ports, keys or real accoun
     t.false(/sk-oclog-[0-9a-f]{20}/.test(text), `${s.name}: the model API key`);
     t.false(/root:[^:\s"]*:\d+:\d+:/.test(text), `${s.name}: a line of a real /etc/passwd or /etc/shadow`);
     t.true(blobs.length > 0 && blobs.every((b) => b.name.startsWith(`oclog/${scenarioUser(s)}/`)), `${s.name}: blobs in the scenario's own prefix`);
+  }
+});
+
+test("every fixture blob was written by real Fluent Bit: its blob layout, its @timestamp, the tail input's fields", (t) => {
+  for (const s of scenarios) {
+    for (const blob of readFixture(s.name)?.blobs ?? []) {
+      // <path>/<tag>.<64 random characters>.<epoch ms>.gz, the path's date the upload's (UTC) like the epoch.
+      const name = new RegExp(`^oclog/${scenarioUser(s)}/(openclaw\\.[a-z-]+)/(\\d{4}/\\d\\d/\\d\\d/\\d\\d)/\\1\\.[A-Za-z0-9]{64}\\.(\\d{13})\\.gz$`).exec(blob.name);
+      t.truthy(name, `${s.name}: ${blob.name} is not named the way Fluent Bit 5.x names a blob`);
+      if (!name) continue;
+      t.is(new Date(Number(name[3])).toISOString().slice(0, 13).replaceAll("-", "/").replace("T", "/"), name[2]!, `${s.name}: ${blob.name}: the path's date is the upload's`);
+      for (const line of blob.lines) {
+        const record = JSON.parse(line) as Record<string, unknown>;
+        // Fluent Bit writes its date_key with microseconds; the hand-written stand-in it replaced wrote milliseconds.
+        t.regex(String(record["@timestamp"]), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/, `${s.name}: ${blob.name}`);
+        t.is(record.oclog_host, scenarioHost(s), `${s.name}: the envelope's host is the scenario VM's`);
+        // The tail input adds the file's path (path_key) and the parser keeps the raw line.
+        if (name[1] === "openclaw.gateway") t.true(typeof record.oclog_path === "string" && typeof record.log === "string", `${s.name}: ${blob.name}: a tailed line without oclog_path or log`);
+      }
+    }
   }
 });
 
