@@ -2,7 +2,8 @@
  * Real Fluent Bit 5.1.1 (upstream, built from its release tag: ../shared/fluent-bit/bin/, found
  * from the repository root) as a child process of a test: started on a pipeline file, ready
  * when its HTTP server answers, its log kept (and its `[warn]`/`[error]` lines picked out), and
- * stopped by SIGTERM or killed by SIGKILL like a crash.
+ * stopped by SIGTERM or killed by SIGKILL like a crash; the VM's pipeline (shipping-rig.ts) or a
+ * small one of a test's own (startSmallFluentBit). Tests wait on it by polling (waitFor).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, constants, createWriteStream, mkdirSync, writeFileSync } from "node:fs";

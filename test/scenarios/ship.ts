@@ -149,7 +149,8 @@ export class ScenarioShipping {
       const got = { gateway: records.filter(({ record }) => record.oclog_source === "gateway").length, forwarded: records.filter(({ record }) => record.oclog_source !== "gateway").length };
       if (got.gateway > want.gateway || got.forwarded > want.forwarded) throw new Error(`more records in blobs than were sent: ${JSON.stringify(got)} for ${JSON.stringify(want)}`);
       return got.gateway === want.gateway && got.forwarded === want.forwarded ? true : undefined;
-    }, 1_000);
+      // Each look lists the container but downloads only new blobs: cheap enough to look often.
+    }, 250);
     const uploaded = (name: string) => Number(/\.(\d+)(?:\.gz)?$/.exec(name)?.[1] ?? 0);
     return [...this.rig.blobTexts()]
       .map(([name, text]) => ({ name, lines: text.split("\n").filter(Boolean) }))
