@@ -4,7 +4,9 @@
  * Fluent Bit (shipping-rig.ts) tails the gateway's file log and the real `oclog collect`, in its
  * own process, reads the gateway's SQLite stores into Fluent Bit's forward socket. Journal
  * entries of the VM's units and the kernel's egress lines reach the two systemd inputs through
- * real journal files. A run costs about a minute, so each test file shares one (`liveRun()`).
+ * real journal files. The real nginx with the gate stands in front of the gateway, as on the VM,
+ * and writes its JSON access log where the pipeline tails it. A run costs about a minute, so each
+ * test file shares one (`liveRun()`).
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -20,6 +22,9 @@ import { dumpOpenClawSqlite, type SqliteDump } from "../openclaw/sqlite-dump.js"
 import { journalEntries, type PlantedJournal } from "./journal-entries.js";
 import { writeJournal } from "./journal-files.js";
 import { spawnOclog } from "./oclog-child.js";
+import { API, BROWSER } from "../vm/gate/client.js";
+import { GateStand } from "../vm/gate/stand.js";
+import { HOUR, sasState } from "../vm/gate/state.js";
 import { ShippingRig, waitFor, type ShippedRecord } from "./shipping-rig.js";
 
 /** The trigger of the agent turn that handles the planted secrets. */
@@ -37,6 +42,8 @@ export interface LiveRun {
   /** The harness's gateway token and model API key: masked as literals. */
   literals: string[];
   toolCalls: ExpectedToolCall[];
+  /** Requests sent through the gate to the gateway, and what nginx answered. */
+  gateRequests: { path: string; status: number }[];
   /** What `oclog collect` printed when it was stopped (its JSON summary). */
   collected: { read: number; sent: number; invalid: number; redacted: number; pending: number };
   shipped: ShippedRecord[];
@@ -108,11 +115,15 @@ async function runLive(): Promise<LiveRun> {
   let page: PageServer | undefined;
   let model: ModelServer | undefined;
   let gateway: GatewayHandle | undefined;
+  let gate: GateStand | undefined;
+  const gateRequests: { path: string; status: number }[] = [];
   try {
     page = await startPageServer();
     model = await startModelServer(plantingScript(scenarioModelScript(page.url), secrets));
     gateway = await startGateway({ install, dirs, token, config: scenarioConfig({ model, workspace: dirs.workspace, logFile: dirs.logFile, apiKey }) });
     await runScenario({ install, gateway, model, page });
+    gate = await GateStand.start({ accessLog: rig.paths.nginxAccessLog, upstreamAddress: `127.0.0.1:${gateway.port}`, gate: { cache_seconds: "0" } });
+    gateRequests.push(...(await throughTheGate(gate, token)));
     const planted = await gateway.cli(["agent", "--message", `${PLANT_TRIGGER} Set up the credentials file.`, "--json", "--timeout", "120"], { timeoutMs: 180_000 });
     if (planted.code !== 0) throw new Error(`the planting turn failed: exit ${planted.code}\n${planted.stderr.slice(-2000)}`);
     await writeJournal(rig.paths.journalDir, journal.entries.slice(journal.entries.length / 2), { name: "system", bootId });
@@ -122,6 +133,7 @@ async function runLive(): Promise<LiveRun> {
     collector.kill("SIGKILL");
     throw withConsoleTail(error, gateway);
   } finally {
+    await gate?.stop();
     await gateway?.stop();
     await model?.close();
     await page?.close();
@@ -135,7 +147,8 @@ async function runLive(): Promise<LiveRun> {
     const records = await rig.shipped();
     const ids = new Set(records.map(({ record }) => record.oclog_id));
     const lines = records.filter(({ record }) => record.oclog_source === "gateway").length;
-    return [...storeIds].every((id) => ids.has(id)) && lines >= gatewayLines.length ? records : undefined;
+    const requests = records.filter(({ record }) => record.oclog_source === "nginx").length;
+    return [...storeIds].every((id) => ids.has(id)) && lines >= gatewayLines.length && requests >= gateRequests.length ? records : undefined;
   }, 1_000);
   collector.kill("SIGTERM");
   const summary = await collectorOut;
@@ -147,9 +160,27 @@ async function runLive(): Promise<LiveRun> {
     secrets,
     literals,
     toolCalls: expectedToolCalls("http://127.0.0.1/oclog-page.html"),
+    gateRequests,
     collected: summary,
     shipped,
   };
+}
+
+/**
+ * Requests through the gate to the live gateway, as a browser and a script make them: with a
+ * valid SAS state (the gateway answers), one with the gateway token in the query string (which
+ * must never reach the access log), and with an expired SAS (the gate answers 503).
+ */
+async function throughTheGate(gate: GateStand, token: string): Promise<{ path: string; status: number }[]> {
+  const sent: { path: string; status: number }[] = [];
+  const send = async (path: string, headers: Record<string, string>) => sent.push({ path: path.replace(/\?.*$/, ""), status: (await gate.get(path, { headers })).status });
+  gate.writeState(sasState(3 * 24 * HOUR));
+  await send("/health", API);
+  await send(`/?token=${token}`, BROWSER);
+  await send("/v1/models", { ...API, authorization: `Bearer ${token}` });
+  gate.writeState(sasState(-HOUR));
+  await send("/", BROWSER);
+  return sent;
 }
 
 /** The `oclog_id` the collector gives each row of the dump (collected-record.ts). */

@@ -86,7 +86,7 @@ test("every gateway log line reaches a blob exactly once, unchanged but for reda
     t.regex(name.split("/").at(-1)!, new RegExp(`^${parsed.blob.tag.replaceAll(".", "\\.")}\\.[A-Za-z0-9]{64}\\.\\d{13}\\.gz$`));
     t.true(parsed.blob.gzip && parsed.blob.layout === "v5");
   }
-  t.deepEqual([...new Set(names.map((n) => n.split("/")[2]))].sort(), ["openclaw.config-audit", "openclaw.egress", "openclaw.gateway", "openclaw.journal", "openclaw.ledger", "openclaw.transcript"]);
+  t.deepEqual([...new Set(names.map((n) => n.split("/")[2]))].sort(), ["openclaw.config-audit", "openclaw.egress", "openclaw.gateway", "openclaw.journal", "openclaw.ledger", "openclaw.nginx", "openclaw.transcript"]);
 });
 
 test("every row of the gateway's SQLite stores reaches a blob exactly once through oclog collect, unchanged but for redaction", async (t) => {
@@ -143,6 +143,23 @@ test("the journal: the units' entries and systemd's messages about them, the ker
     t.is(record["@timestamp"], fluentTime(Math.floor(entry.realtimeUs / 1000), entry.realtimeUs % 1000));
   }
   t.log(`journal ${journal.length} records, egress ${egress.length}; a shipped egress record: ${JSON.stringify(egress[0])}`);
+});
+
+test("the gate's access log: one record per request nginx passed to the gateway or refused, parsed, without query strings", async (t) => {
+  t.timeout(RUN_TIMEOUT);
+  const run = await liveRun();
+  const nginx = run.shipped.filter(({ record }) => record.oclog_source === "nginx").map(({ record }) => record);
+  t.deepEqual(nginx.map((r) => [r.uri, r.http_status]), run.gateRequests.map((r) => [r.path, r.status]), "each request once, in order");
+  t.deepEqual(nginx.map((r) => r.gate), ["", "", "", "expired"]);
+  t.true(nginx.slice(0, 3).every((r) => r.upstream_status === String(r.http_status)), "the gateway answered the first three");
+  for (const record of nginx) {
+    // The parser kept the raw line and lifted its fields; time_keep kept nginx's own time.
+    const line = JSON.parse(String(record.log)) as Record<string, unknown>;
+    t.like(record, line);
+    t.false(String(record.log).includes("?"), "no query string in the log");
+  }
+  const blobs = [...run.rig.blobTexts().values()].join("\n");
+  t.is(blobs.split(run.literals[0]!).length - 1, 0, "the gateway token, sent in a query and a header, is in no blob");
 });
 
 /** What the pipeline's egress parser takes out of an nftables line (named groups; ports and ids as numbers). */

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { SOURCE_NAMES, detectSource, normalize, type Event } from "@oclog/schema";
 import { CaseDatabase, type EvidenceFile } from "../src/case-database.js";
-import { badRecords } from "../../schema/test/fixture-lines.js";
+import { badRecords, forgedUnitClaim } from "../../schema/test/fixture-lines.js";
 
 const captureDir = fileURLToPath(new URL("../../../test/fixtures/openclaw-2026.9.6/", import.meta.url));
 const samplesDir = fileURLToPath(new URL("../../../../shared/fluent-bit/samples/", import.meta.url));
@@ -99,6 +99,20 @@ test("the SQL twin refuses every bad record TypeScript refuses, each at its own 
       t.false(normalize(source, bad[i]!.record).ok, `TypeScript refuses ${source}: ${why}`);
       t.true(rows[i]!.reason.startsWith(`${source}: `), `${source}: ${why}: SQL reason "${rows[i]!.reason}"`);
     }
+  } finally {
+    db.close();
+  }
+});
+
+test("the SQL twin, too, takes a unit message from another process than PID 1 as that process's output", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "oclog-parity-forged-"));
+  const path = join(dir, "forged.jsonl");
+  writeFileSync(path, `${JSON.stringify(forgedUnitClaim())}\n`);
+  const db = await CaseDatabase.open(":memory:");
+  try {
+    await db.load([{ blob: "forged.jsonl", path }], { maxLineBytes: 1 << 20, workDir: dir });
+    const rows = (await db.connection.runAndReadAll("SELECT action, subsystem, raw.variant AS variant FROM events")).getRowObjectsJson();
+    t.deepEqual(rows, [{ action: "service.log", subsystem: "openclaw.service", variant: "output" }]);
   } finally {
     db.close();
   }

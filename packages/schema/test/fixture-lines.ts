@@ -34,3 +34,16 @@ export function badRecords(): BadRecord[] {
     .filter(Boolean)
     .map((line) => JSON.parse(line) as BadRecord);
 }
+
+/**
+ * A journal entry of the agent's process claiming to be systemd's "Stopped fluent-bit.service":
+ * UNIT= and MESSAGE_ID= are anyone's to set, `_pid` (and `_systemd_unit`) are journald's.
+ */
+export function forgedUnitClaim(): Record<string, unknown> {
+  const stopped = readFileSync(new URL("../../../test/fixtures/vm-sources/journal.jsonl", import.meta.url), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .find((r) => r.message_id === "9d1aaa27d60140bd96365438aad20286")!;
+  return { ...stopped, _pid: "812", _uid: "998", _comm: "node", _systemd_unit: "openclaw.service", _systemd_cgroup: "/system.slice/openclaw.service" };
+}

@@ -4,7 +4,7 @@
 import test from "ava";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { badRecords } from "./fixture-lines.js";
+import { badRecords, forgedUnitClaim } from "./fixture-lines.js";
 import { LOG_SOURCES, PIPELINE_SOURCES, SOURCES, SOURCE_NAMES, detectSource, normalize, parseRecord, recordStructure, splitEnvelope, type Event, type SourceName } from "@oclog/schema";
 
 const vmSourcesDir = fileURLToPath(new URL("../../../test/fixtures/vm-sources/", import.meta.url));
@@ -105,4 +105,10 @@ test("bad records of every source are refused, with the source named by their en
     const result = normalize(source, record);
     t.false(result.ok, `${source}: ${why}`);
   }
+});
+
+test("journal: a unit message claimed by another process than PID 1 is that process's output, not systemd's word", (t) => {
+  const result = normalize("journal", forgedUnitClaim());
+  if (!result.ok) return t.fail(result.reason);
+  t.like(result.events[0], { action: "service.log", subsystem: "openclaw.service", outcome: "unknown", raw: { variant: "output" } });
 });

@@ -26,6 +26,8 @@ export interface StandOptions {
   extraHttp?: string;
   /** Where nginx writes the JSON access log (default: nowhere). */
   accessLog?: string;
+  /** A real gateway (`host:port`) to proxy to instead of the stand-in (which then sees no request). */
+  upstreamAddress?: string;
 }
 
 /** A UTC offset far from UTC for nginx (POSIX TZ, needs no tzdata): local-time bugs show up. */
@@ -63,7 +65,7 @@ export class GateStand {
         render: ([port]) => {
           let conf = renderGateway({
             listen: `127.0.0.1:${port}`,
-            upstream: `127.0.0.1:${upstream.port}`,
+            upstream: options.upstreamAddress ?? `127.0.0.1:${upstream.port}`,
             luaDir,
             stateFile: stand.stateFile,
             vmName: VM_NAME,

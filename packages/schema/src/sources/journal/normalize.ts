@@ -51,6 +51,7 @@ function unitOutcome(action: string, record: Record<string, unknown>): EventOutc
 
 /** One journal entry as one event; the unit is the subsystem. */
 export function normalizeJournal(record: Record<string, unknown>, variant: string, ctx: NormalizeContext): Event[] {
+  // A line is attributed to the unit journald saw it come from, whatever unit it names.
   const unit = (variant === "unit" ? record.unit : record._systemd_unit ?? record.unit) as string;
   const action = variant === "unit" ? UNIT_MESSAGES[record.message_id as string]! : "service.log";
   const outcome = variant === "unit" ? unitOutcome(action, record) : "unknown";

@@ -58,11 +58,16 @@ export const UNIT_MESSAGES: Readonly<Record<string, string>> = {
   a596d6fe7bfa4994828e72309e95d61e: "service.log_suppressed",
 };
 
-/** `unit` (systemd's message about a unit, by catalog id) or `output` (a line the unit itself wrote). */
+/**
+ * `unit`: systemd's message about a unit, by catalog id, written by PID 1; `output`: anything
+ * else, a line a process wrote. Any process may put `UNIT=` and a catalog `MESSAGE_ID=` in its
+ * own journal entries (the agent could claim "Stopped fluent-bit.service"), but `_PID` is set by
+ * journald from the socket's credentials: only PID 1's claims are systemd's.
+ */
 export function pickJournalVariant(record: Record<string, unknown>): VariantPick {
   if (typeof record._systemd_unit !== "string" && typeof record.unit !== "string") {
     return { unknown: "not a journal entry of a unit: needs unit or _systemd_unit" };
   }
   const known = typeof record.message_id === "string" && Object.hasOwn(UNIT_MESSAGES, record.message_id);
-  return { variant: known && typeof record.unit === "string" ? "unit" : "output", schema: JournalEntry };
+  return { variant: known && typeof record.unit === "string" && record._pid === "1" ? "unit" : "output", schema: JournalEntry };
 }

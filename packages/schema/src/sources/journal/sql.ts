@@ -59,7 +59,7 @@ export const journalSql: SourceSql = {
     n_restarts: "VARCHAR",
   },
   recognize: `(${MESSAGE_TEXT} IS NOT NULL AND (r._transport IS NOT NULL OR r._boot_id IS NOT NULL))`,
-  variant: `CASE WHEN r.unit IS NOT NULL AND r.message_id IN (${Object.keys(UNIT_MESSAGES).map(sqlString).join(", ")}) THEN 'unit' ELSE 'output' END`,
+  variant: `CASE WHEN r.unit IS NOT NULL AND r._pid = '1' AND r.message_id IN (${Object.keys(UNIT_MESSAGES).map(sqlString).join(", ")}) THEN 'unit' ELSE 'output' END`,
   invalid: `CASE
     WHEN r.unit IS NULL AND r._systemd_unit IS NULL THEN 'journal: no unit or _systemd_unit'
     WHEN r.priority IS NOT NULL AND NOT regexp_full_match(r.priority, '[0-7]') THEN 'journal: priority is not 0-7'
