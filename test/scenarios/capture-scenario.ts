@@ -29,6 +29,8 @@ export interface ScenarioCapture {
   fluentBitProblems: Map<string, number>;
   /** Secrets of the run, in memory only, for tests that prove they leaked nowhere. */
   secrets: string[];
+  /** How long the gateway took to be ready, and the shipping after it stopped (collector, Fluent Bit, blobs), in ms. */
+  timings: { gatewayStart: number; shipping: number };
   /** What the fake internet received (exfiltrated bodies, fetched pages). */
   internetRequests: { method: string; url: string; body: string }[];
   durationMs: number;
@@ -98,8 +100,26 @@ async function runStep(scenario: Scenario, index: number, gateway: GatewayHandle
   }
 }
 
+/** Runs `start` when no other start of this kind runs (the default runs it at once). */
+export type StartTurns = <T>(start: () => Promise<T>) => Promise<T>;
+
+/**
+ * Turns for the CPU-heavy starts of scenarios that run side by side: a gateway's start has a
+ * deadline, and another scenario's rig starting at the same time (Azurite, Fluent Bit, the SAS
+ * installer) on a 2-core machine already busy with other work pushed one past it.
+ */
+export function startTurns(): StartTurns {
+  let last: Promise<unknown> = Promise.resolve();
+  return (start) => {
+    const turn = last.then(start, start);
+    last = turn.catch(() => undefined);
+    return turn;
+  };
+}
+
 /** Runs the scenario against a fresh gateway and ships what it wrote through the VM's pipeline. */
-export async function captureScenario(scenario: Scenario, options: { keepWorkDir?: boolean } = {}): Promise<ScenarioCapture> {
+export async function captureScenario(scenario: Scenario, options: { keepWorkDir?: boolean; turns?: StartTurns } = {}): Promise<ScenarioCapture> {
+  const turns: StartTurns = options.turns ?? ((start) => start());
   const started = Date.now();
   const install = await ensureOpenClaw();
   const token = randomBytes(32).toString("hex");
@@ -121,15 +141,18 @@ export async function captureScenario(scenario: Scenario, options: { keepWorkDir
     model = await startModelServer(scenarioScript(scenario));
     const base = scenarioConfig({ model, workspace: dirs.workspace, logFile: dirs.logFile, apiKey });
     const config = deepMerge(deepMerge(base, scenario.config), (internet?.gatewayConfigPatch ?? {}) as OpenClawConfig);
-    gateway = await startGateway({ install, dirs, token, config, ...(internet ? { extraEnv: internet.gatewayEnv } : {}) });
+    const gatewayStarting = Date.now();
+    gateway = await turns(() => startGateway({ install, dirs, token, config, ...(internet ? { extraEnv: internet.gatewayEnv } : {}) }));
+    const gatewayStart = Date.now() - gatewayStarting;
     // The rig starts while the agent runs (its Azurite, Fluent Bit and first SAS take seconds),
     // not during the gateway's start, which has a deadline and most of the CPU then. Its
     // redact.lua knows the run's secrets, as a VM's knows its gateway token.
-    shippingStarts = ScenarioShipping.start({ user: scenarioUser(scenario), host: scenarioHost(scenario), literals: [token, apiKey], logName: basename(dirs.logFile) });
+    shippingStarts = turns(() => ScenarioShipping.start({ user: scenarioUser(scenario), host: scenarioHost(scenario), literals: [token, apiKey], logName: basename(dirs.logFile) }));
     shippingStarts.catch(() => {}); // awaited below; a failed start must not be an unhandled rejection meanwhile
     for (let i = 0; i < scenario.steps.length; i++) await runStep(scenario, i, gateway, install, silences);
     // A graceful stop flushes the audit ledger and checkpoints SQLite before the collector reads it.
     await gateway.stop();
+    const shippingFrom = Date.now();
 
     const spec = scrubSpec({ install, dirs, token, apiKey, ports: { gateway: gateway.port, model: model.port, page: internet ? Number(new URL(internet.proxyUrl).port) : 0 } });
     // Without a fake internet there is no page port; a rule for port 0 would rewrite every "0".
@@ -144,9 +167,11 @@ export async function captureScenario(scenario: Scenario, options: { keepWorkDir
     } finally {
       collector.close();
     }
+    const blobs = await shipping.blobs();
     return {
-      blobs: await shipping.blobs(),
+      blobs,
       fluentBitProblems: shipping.problems(),
+      timings: { gatewayStart, shipping: Date.now() - shippingFrom },
       secrets: [token, apiKey],
       internetRequests: (internet?.requests ?? []).map((r) => ({ method: r.method, url: r.url, body: r.body })),
       durationMs: Date.now() - started,

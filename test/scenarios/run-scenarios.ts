@@ -9,7 +9,7 @@
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { DETECTIONS_DIR, loadDetections, startAzurite } from "@oclog/investigate";
-import { captureScenario } from "./capture-scenario.js";
+import { captureScenario, startTurns, type StartTurns } from "./capture-scenario.js";
 import { readFixture, staleFixtureProblem, writeFixture } from "./fixtures.js";
 import { renderMatrix, totals } from "./matrix.js";
 import { loadScenarios, type Scenario } from "./scenario-spec.js";
@@ -41,7 +41,7 @@ interface ShippedRun {
 }
 
 /** Blobs of one scenario: captured live (and shipped), or read from its fixture. */
-async function blobsFor(scenario: Scenario, options: RunOptions): Promise<ShippedRun> {
+async function blobsFor(scenario: Scenario, options: RunOptions, turns: StartTurns): Promise<ShippedRun> {
   if (options.fromFixtures) {
     const fixture = readFixture(scenario.name);
     if (!fixture) throw new Error(`${scenario.name}: no fixture; run \`pnpm scenarios --only ${scenario.name} --update-fixtures\``);
@@ -49,8 +49,9 @@ async function blobsFor(scenario: Scenario, options: RunOptions): Promise<Shippe
     if (stale !== null) throw new Error(stale);
     return { blobs: fixture.blobs, secrets: [] };
   }
-  const capture = await captureScenario(scenario);
+  const capture = await captureScenario(scenario, { turns });
   for (const [line, n] of capture.fluentBitProblems) options.onScenario?.(`${scenario.name}: fluent-bit x${n}: ${line}`);
+  options.onScenario?.(`${scenario.name}: gateway ready in ${(capture.timings.gatewayStart / 1000).toFixed(1)} s; shipped ${((capture.timings.shipping) / 1000).toFixed(1)} s after it stopped`);
   if (options.updateFixtures) writeFixture(scenario, capture.blobs);
   return { blobs: capture.blobs, secrets: capture.secrets, internetRequests: capture.internetRequests };
 }
@@ -65,9 +66,11 @@ export async function runScenarios(options: RunOptions = {}): Promise<RunResult>
   const azurite = await startAzurite();
   const scores: ScenarioScore[] = [];
   const shipped = new Map<string, ShippedRun>();
+  // Scenarios side by side take turns to start their gateway and their shipping rig.
+  const turns = startTurns();
   const one = async (scenario: Scenario) => {
     const started = Date.now();
-    const run = await blobsFor(scenario, options);
+    const run = await blobsFor(scenario, options, turns);
     shipped.set(scenario.name, run);
     const score = scoreScenario(scenario, await investigateScenario(scenario, run.blobs, azurite.connectionString), run.internetRequests);
     scores.push(score);
