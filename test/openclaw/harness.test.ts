@@ -147,7 +147,7 @@ test.serial("the normalizer recovers every scripted tool call from the live capt
 });
 
 // `oclog collect` against the databases the real gateway just wrote: every transcript event and
-// ledger row the harness dumped arrives at a real forward-protocol server, once, with the tool
+// ledger row the harness dumped arrives at real Fluent Bit's forward input, once, with the tool
 // calls' arguments and results.
 test.serial("oclog collect ships every transcript event, ledger row and config-audit entry of the real databases", async (t) => {
   t.timeout(CAPTURE_TIMEOUT);
@@ -165,6 +165,8 @@ test.serial("oclog collect ships every transcript event, ledger row and config-a
   try {
     const result = await collector.cycle();
     t.is(result.pending, 0, result.sendError);
+    // Stopped, Fluent Bit has written out everything it acknowledged.
+    await receiver.stop();
     const configAuditLines = readFileSync(join(cap.outDir, "config-audit.jsonl"), "utf8").split("\n").filter(Boolean).length;
     const byTag = (tag: string) => receiver.entries.filter((e) => e.tag === tag).map((e) => String(e.record.oclog_id));
     t.deepEqual([...byTag("openclaw.transcript"), ...byTag("openclaw.ledger")].sort(), [...transcriptIds, ...ledgerIds].sort());

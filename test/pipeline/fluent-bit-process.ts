@@ -2,11 +2,14 @@
  * Real Fluent Bit 5.1.1 (upstream, built from its release tag: ../shared/fluent-bit/bin/, found
  * from the repository root) as a child process of a test: started on a pipeline file, ready
  * when its HTTP server answers, its log kept (and its `[warn]`/`[error]` lines picked out), and
- * stopped by SIGTERM or killed by SIGKILL like a crash.
+ * stopped by SIGTERM or killed by SIGKILL like a crash; the VM's pipeline (shipping-rig.ts) or a
+ * small one of a test's own (startSmallFluentBit). Tests wait on it by polling (waitFor).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { accessSync, constants, createWriteStream } from "node:fs";
+import { accessSync, constants, createWriteStream, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../openclaw/gateway.js";
 
 /** The binary, relative to the repository root (`../shared/...`): never an absolute path in a test. */
 export const FLUENT_BIT_BIN = fileURLToPath(new URL("../../../shared/fluent-bit/bin/fluent-bit-5.1.1", import.meta.url));
@@ -121,4 +124,37 @@ export function problemLines(log: string): Map<string, number> {
     counts.set(generic, (counts.get(generic) ?? 0) + 1);
   }
   return counts;
+}
+
+/**
+ * Real Fluent Bit on a small pipeline of a test's own, in `dir`, its HTTP server (health, hot
+ * reload, metrics) on a free loopback port: for what talks to Fluent Bit without needing the VM
+ * pipeline's Azurite, TLS and SAS (the collector's forward acks, `oclog sas install`'s reload,
+ * the guard's metrics). `pipeline` is the YAML after the `service` section; `service` adds to it.
+ */
+export async function startSmallFluentBit(dir: string, options: { service?: Record<string, string | number>; pipeline: string; env?: Record<string, string> }): Promise<FluentBitProcess> {
+  mkdirSync(dir, { recursive: true });
+  const httpPort = await freePort();
+  const service = { flush: 1, grace: 2, log_level: "info", http_server: "on", http_listen: "127.0.0.1", http_port: httpPort, ...options.service };
+  const pipelineFile = join(dir, "fluent-bit.yaml");
+  writeFileSync(pipelineFile, `service:\n${Object.entries(service).map(([k, v]) => `  ${k}: ${v}`).join("\n")}\n${options.pipeline}`);
+  return startFluentBit({ pipelineFile, httpPort, logFile: join(dir, "fluent-bit.log"), ...(options.env ? { env: options.env } : {}) });
+}
+
+/** `hot_reload_count` of a running Fluent Bit (GET /api/v2/reload). */
+export async function hotReloadCount(fluentBit: Pick<FluentBitProcess, "httpUrl">): Promise<number> {
+  const response = await fetch(`${fluentBit.httpUrl}/api/v2/reload`, { signal: AbortSignal.timeout(5_000) });
+  return ((await response.json()) as { hot_reload_count: number }).hot_reload_count;
+}
+
+/** Polls `check` until it returns a value (not undefined), or fails with `what` at the deadline. */
+export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined, intervalMs = 500): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    // A polling interval bounded by the deadline, not a synchronisation sleep.
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
 }

@@ -13,7 +13,10 @@ import { gunzipSync } from "node:zlib";
 import { Sensitive, createContainer, downloadContainer, mintContainerSas, startAzurite, type Azurite } from "@oclog/investigate";
 import { selfSignedLoopbackCert } from "../../packages/hunt/test/standin-tls.js";
 import { freePort } from "../openclaw/gateway.js";
-import { problemLines, startFluentBit, type FluentBitProcess } from "./fluent-bit-process.js";
+import { hotReloadCount, problemLines, startFluentBit, type FluentBitProcess } from "./fluent-bit-process.js";
+
+// Polling with a deadline lives with the process helpers; the rig's users import it from here.
+export { waitFor } from "./fluent-bit-process.js";
 import { runOclog } from "./oclog-child.js";
 import { provisionedSasPlaceholder } from "./provisioning-includes.js";
 
@@ -37,6 +40,8 @@ export interface RigOptions {
   placeholderOnly?: boolean;
   /** Another pipeline than the checked-in one: only the benchmark's baseline (filters removed) sets it. */
   pipelineText?: string;
+  /** The VM's host name, which the envelope's `oclog_host` (`${HOSTNAME}`) records (default: this machine's). */
+  hostname?: string;
 }
 
 /** Local values of every ${OCLOG_*} the pipeline reads. */
@@ -69,8 +74,9 @@ export class ShippingRig {
   readonly #tls: { cert: string; key: string };
   readonly #logs: string[] = [];
   readonly #cache = new Map<string, string>();
+  readonly #hostname: string | undefined;
 
-  private constructor(init: { dir: string; user: string; paths: RigPaths; httpPort: number; azurite: Azurite; fluentBit: FluentBitProcess; ca: string; tls: { cert: string; key: string }; location: string }) {
+  private constructor(init: { dir: string; user: string; paths: RigPaths; httpPort: number; azurite: Azurite; fluentBit: FluentBitProcess; ca: string; tls: { cert: string; key: string }; location: string; hostname: string | undefined }) {
     this.dir = init.dir;
     this.user = init.user;
     this.container = `oclog-${init.user}`;
@@ -82,6 +88,7 @@ export class ShippingRig {
     this.#tls = init.tls;
     this.#azuritePort = Number(new URL(init.azurite.blobEndpoint).port);
     this.#azuriteLocation = init.location;
+    this.#hostname = init.hostname;
   }
 
   /** Azurite (HTTPS) with the user's container, then Fluent Bit on the checked-in pipeline; a SAS installed unless `placeholderOnly`. */
@@ -123,8 +130,8 @@ export class ShippingRig {
     writeFileSync(paths.sasInclude, provisionedSasPlaceholder());
     writeFileSync(join(etc, "redact-literals"), (options.literals ?? []).map((l) => `${l}\n`).join(""), { mode: 0o600 });
 
-    const fluentBit = await ShippingRig.#launch(paths, httpPort, dir);
-    const rig = new ShippingRig({ dir, user, paths, httpPort, azurite, fluentBit, ca: identity.cert, tls, location });
+    const fluentBit = await ShippingRig.#launch(paths, httpPort, dir, options.hostname);
+    const rig = new ShippingRig({ dir, user, paths, httpPort, azurite, fluentBit, ca: identity.cert, tls, location, hostname: options.hostname });
     if (!options.placeholderOnly) {
       const installed = await rig.installSas(rig.sasUrl());
       if (installed.reload.method !== "hot-reload") throw new Error(`the first SAS install did not hot-reload: ${installed.reload.detail}`);
@@ -132,8 +139,10 @@ export class ShippingRig {
     return rig;
   }
 
-  static #launch(paths: RigPaths, httpPort: number, dir: string): Promise<FluentBitProcess> {
-    return startFluentBit({ pipelineFile: paths.pipeline, httpPort, logFile: join(dir, "fluent-bit.log"), env: { OCLOG_REDACT_LITERALS: join(paths.etc, "redact-literals") } });
+  static #launch(paths: RigPaths, httpPort: number, dir: string, hostname: string | undefined): Promise<FluentBitProcess> {
+    // Fluent Bit takes ${HOSTNAME} from its environment when it is set there, else from the kernel (measured).
+    const env = { OCLOG_REDACT_LITERALS: join(paths.etc, "redact-literals"), ...(hostname === undefined ? {} : { HOSTNAME: hostname }) };
+    return startFluentBit({ pipelineFile: paths.pipeline, httpPort, logFile: join(dir, "fluent-bit.log"), env });
   }
 
   /** What `oclog` children need to reach this Azurite: its CA and its connection string. */
@@ -166,7 +175,7 @@ export class ShippingRig {
   /** Starts Fluent Bit again on the same files (after stop() or kill()). */
   async restartFluentBit(): Promise<void> {
     this.#logs.push(this.fluentBit.log());
-    this.fluentBit = await ShippingRig.#launch(this.paths, this.httpPort, this.dir);
+    this.fluentBit = await ShippingRig.#launch(this.paths, this.httpPort, this.dir, this.#hostname);
   }
 
   /** Stops Azurite; its data stays for startAzurite(). */
@@ -212,9 +221,8 @@ export class ShippingRig {
   }
 
   /** How many hot reloads this Fluent Bit process has done. */
-  async reloadCount(): Promise<number> {
-    const response = await fetch(`${this.fluentBit.httpUrl}/api/v2/reload`);
-    return ((await response.json()) as { hot_reload_count: number }).hot_reload_count;
+  reloadCount(): Promise<number> {
+    return hotReloadCount(this.fluentBit);
   }
 
   /** `[warn]`/`[error]` lines of every Fluent Bit run of this rig, made generic and counted. */
@@ -250,16 +258,4 @@ export function paramsInclude(p: { user: string; azurite: Azurite; paths: RigPat
     OCLOG_HTTP_PORT: String(p.httpPort),
   };
   return `# Written by test/pipeline/shipping-rig.ts: this machine's values for the VM's params include.\nenv:\n${Object.entries(values).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`).join("\n")}\n`;
-}
-
-/** Polls `check` until it returns a value (not undefined), or fails with `what` at the deadline. */
-export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined, intervalMs = 500): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    // A polling interval bounded by the deadline, not a synchronisation sleep.
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }

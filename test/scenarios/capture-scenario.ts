@@ -1,32 +1,36 @@
 /**
  * Runs one scenario through a real OpenClaw gateway (the foundation harness: test/openclaw/) and
- * returns what the VM's pipeline would ship: every gateway file-log line, and every record the
- * real `oclog collect` reads from the gateway's SQLite stores (transcripts, audit ledger,
- * config audit), scrubbed of machine paths, ports and secrets. The scripted model plays the
- * compromised or misused agent; tools run for real (sandbox off: no container engine here).
+ * ships what it wrote through the VM's real pipeline (ship.ts: real Fluent Bit on the shipping
+ * rig): every gateway file-log line, and every record the real `oclog collect` reads from the
+ * gateway's SQLite stores (transcripts, audit ledger, config audit), scrubbed of machine paths,
+ * ports and secrets on the way in. The scripted model plays the compromised or misused agent;
+ * tools run for real (sandbox off: no container engine here).
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { Collector } from "@oclog/collect";
-import { Emitter } from "@oclog/schema";
-import { Receiver } from "../../packages/collect/test/receiver.js";
 import { scrubSpec } from "../openclaw/capture.js";
 import { makeGatewayDirs, startGateway, type GatewayHandle, type OpenClawConfig, withConsoleTail } from "../openclaw/gateway.js";
 import { ensureOpenClaw, type OpenClawInstall } from "../openclaw/install.js";
-import { startModelServer, type ModelScript } from "../openclaw/model-server.js";
+import { startModelServer, type ModelScript, type ModelServer } from "../openclaw/model-server.js";
 import { makeScrubber } from "../openclaw/scrub.js";
 import { probeWrongToken, scenarioConfig, waitForLog } from "../openclaw/scenario.js";
-import { deepMerge, startFakeInternet } from "./fake-internet.js";
+import { deepMerge, startFakeInternet, type FakeInternet } from "./fake-internet.js";
 import type { Scenario } from "./scenario-spec.js";
-import type { CapturedRecord, Silence } from "./ship.js";
+import { scenarioHost, scenarioUser } from "./score.js";
+import { ScenarioShipping, type ShippedBlob, type Silence } from "./ship.js";
 
 export interface ScenarioCapture {
-  records: CapturedRecord[];
-  silences: Silence[];
+  /** The blobs real Fluent Bit uploaded for the run, names and lines as it wrote them. */
+  blobs: ShippedBlob[];
+  /** Fluent Bit's `[warn]`/`[error]` lines while it shipped the run, made generic and counted. */
+  fluentBitProblems: Map<string, number>;
   /** Secrets of the run, in memory only, for tests that prove they leaked nowhere. */
   secrets: string[];
+  /** How long the gateway took to be ready, and the shipping after it stopped (collector, Fluent Bit, blobs), in ms. */
+  timings: { gatewayStart: number; shipping: number };
   /** What the fake internet received (exfiltrated bodies, fetched pages). */
   internetRequests: { method: string; url: string; body: string }[];
   durationMs: number;
@@ -96,56 +100,78 @@ async function runStep(scenario: Scenario, index: number, gateway: GatewayHandle
   }
 }
 
-/** Runs the scenario against a fresh gateway and returns its scrubbed records. */
-export async function captureScenario(scenario: Scenario, options: { keepWorkDir?: boolean } = {}): Promise<ScenarioCapture> {
+/** Runs `start` when no other start of this kind runs (the default runs it at once). */
+export type StartTurns = <T>(start: () => Promise<T>) => Promise<T>;
+
+/**
+ * Turns for the CPU-heavy starts of scenarios that run side by side: a gateway's start has a
+ * deadline, and another scenario's rig starting at the same time (Azurite, Fluent Bit, the SAS
+ * installer) on a 2-core machine already busy with other work pushed one past it.
+ */
+export function startTurns(): StartTurns {
+  let last: Promise<unknown> = Promise.resolve();
+  return (start) => {
+    const turn = last.then(start, start);
+    last = turn.catch(() => undefined);
+    return turn;
+  };
+}
+
+/** Runs the scenario against a fresh gateway and ships what it wrote through the VM's pipeline. */
+export async function captureScenario(scenario: Scenario, options: { keepWorkDir?: boolean; turns?: StartTurns } = {}): Promise<ScenarioCapture> {
+  const turns: StartTurns = options.turns ?? ((start) => start());
   const started = Date.now();
   const install = await ensureOpenClaw();
   const token = randomBytes(32).toString("hex");
   const apiKey = `sk-oclog-${randomBytes(24).toString("hex")}`;
   const workDir = mkdtempSync(join(tmpdir(), `oclog-scenario-${scenario.name}-`));
   const dirs = makeGatewayDirs(workDir);
+  let shippingStarts: Promise<ScenarioShipping> | undefined;
+  let shipping: ScenarioShipping | undefined;
   scenario = expand(scenario, { home: dirs.home, state: dirs.stateDir, workspace: dirs.workspace });
   writeScenarioFiles(scenario, dirs);
   const silences: Silence[] = [];
-  const internet = Object.keys(scenario.pages).length > 0
-    ? await startFakeInternet(Object.fromEntries(Object.entries(scenario.pages).map(([url, body]) => [url, { body }])))
-    : undefined;
-  const model = await startModelServer(scenarioScript(scenario));
+  let internet: FakeInternet | undefined;
+  let model: ModelServer | undefined;
   let gateway: GatewayHandle | undefined;
   try {
+    internet = Object.keys(scenario.pages).length > 0
+      ? await startFakeInternet(Object.fromEntries(Object.entries(scenario.pages).map(([url, body]) => [url, { body }])))
+      : undefined;
+    model = await startModelServer(scenarioScript(scenario));
     const base = scenarioConfig({ model, workspace: dirs.workspace, logFile: dirs.logFile, apiKey });
     const config = deepMerge(deepMerge(base, scenario.config), (internet?.gatewayConfigPatch ?? {}) as OpenClawConfig);
-    gateway = await startGateway({ install, dirs, token, config, ...(internet ? { extraEnv: internet.gatewayEnv } : {}) });
+    const gatewayStarting = Date.now();
+    gateway = await turns(() => startGateway({ install, dirs, token, config, ...(internet ? { extraEnv: internet.gatewayEnv } : {}) }));
+    const gatewayStart = Date.now() - gatewayStarting;
+    // The rig starts while the agent runs (its Azurite, Fluent Bit and first SAS take seconds),
+    // not during the gateway's start, which has a deadline and most of the CPU then. Its
+    // redact.lua knows the run's secrets, as a VM's knows its gateway token.
+    shippingStarts = turns(() => ScenarioShipping.start({ user: scenarioUser(scenario), host: scenarioHost(scenario), literals: [token, apiKey], logName: basename(dirs.logFile) }));
+    shippingStarts.catch(() => {}); // awaited below; a failed start must not be an unhandled rejection meanwhile
     for (let i = 0; i < scenario.steps.length; i++) await runStep(scenario, i, gateway, install, silences);
     // A graceful stop flushes the audit ledger and checkpoints SQLite before the collector reads it.
     await gateway.stop();
+    const shippingFrom = Date.now();
 
-    const records: CapturedRecord[] = [];
+    const spec = scrubSpec({ install, dirs, token, apiKey, ports: { gateway: gateway.port, model: model.port, page: internet ? Number(new URL(internet.proxyUrl).port) : 0 } });
+    // Without a fake internet there is no page port; a rule for port 0 would rewrite every "0".
+    const scrubber = makeScrubber({ ...spec, ports: (spec.ports ?? []).filter((p) => p.from > 0) });
+    shipping = await shippingStarts;
     const logText = existsSync(dirs.logFile) ? readFileSync(dirs.logFile, "utf8") : "";
-    for (const line of logText.split("\n").filter(Boolean)) {
-      const fields = JSON.parse(line) as Record<string, unknown>;
-      records.push({ tag: "openclaw.gateway", timeMs: Date.parse(String(fields.time)), fields, tailed: true });
-    }
-    const receiver = new Receiver(join(workDir, "forward.sock"));
-    await receiver.start();
-    const emitter = new Emitter({ endpoint: { path: receiver.path } });
-    const collector = new Collector({ stateDir: dirs.stateDir, workDir: join(workDir, "collector"), sender: emitter, redactionLiterals: [token, apiKey] });
+    shipping.writeGatewayLog(logText.split("\n").filter(Boolean).map((line) => scrubber.jsonLine(line)), silences);
+    const collector = new Collector({ stateDir: dirs.stateDir, workDir: join(workDir, "collector"), sender: shipping.sender((record) => scrubber.value(record), silences), redactionLiterals: [token, apiKey] });
     try {
       const cycle = await collector.cycle();
       if (cycle.pending !== 0) throw new Error(`${scenario.name}: the collector left ${cycle.pending} record(s) unsent: ${cycle.sendError ?? ""}`);
     } finally {
       collector.close();
-      await emitter.close();
-      await receiver.stop();
     }
-    for (const entry of receiver.entries) records.push({ tag: entry.tag, timeMs: entry.time.getTime(), fields: entry.record, tailed: false });
-
-    const spec = scrubSpec({ install, dirs, token, apiKey, ports: { gateway: gateway.port, model: model.port, page: internet ? Number(new URL(internet.proxyUrl).port) : 0 } });
-    // Without a fake internet there is no page port; a rule for port 0 would rewrite every "0".
-    const scrubber = makeScrubber({ ...spec, ports: (spec.ports ?? []).filter((p) => p.from > 0) });
+    const blobs = await shipping.blobs();
     return {
-      records: records.map((r) => ({ ...r, fields: scrubber.value(r.fields) })),
-      silences,
+      blobs,
+      fluentBitProblems: shipping.problems(),
+      timings: { gatewayStart, shipping: Date.now() - shippingFrom },
       secrets: [token, apiKey],
       internetRequests: (internet?.requests ?? []).map((r) => ({ method: r.method, url: r.url, body: r.body })),
       durationMs: Date.now() - started,
@@ -154,8 +180,9 @@ export async function captureScenario(scenario: Scenario, options: { keepWorkDir
     throw withConsoleTail(error, gateway);
   } finally {
     await gateway?.stop();
-    await model.close();
+    await model?.close();
     await internet?.close();
+    await (shipping ?? (await shippingStarts?.catch(() => undefined)))?.close();
     if (!options.keepWorkDir) rmSync(workDir, { recursive: true, force: true });
   }
 }

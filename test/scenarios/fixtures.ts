@@ -1,8 +1,10 @@
 /**
- * Captured scenario records, kept so detections can be tested without the gateway:
- * `fixtures/<scenario>.blobs.jsonl.gz`, one shipped record per line with its blob name (already
- * scrubbed, enveloped and, after a silence, re-timed: exactly what was uploaded). Gzipped: the
- * tailed lines carry their raw text twice (fields and `log`), as the pipeline ships them.
+ * Captured scenario blobs, kept so detections can be tested without the gateway:
+ * `fixtures/<scenario>.blobs.jsonl.gz`, one shipped record per line with its blob name: the
+ * blobs real Fluent Bit uploaded when the scenario was captured (ship.ts), each line exactly as
+ * Fluent Bit wrote it (`{"blob":<name>,"record":<the line>}`, the line embedded as text, never
+ * re-serialized). Gzipped: the tailed lines carry their raw text twice (fields and `log`), as
+ * the pipeline ships them.
  *
  * The first line names what the capture ran (`capturedFrom`: a hash of the scenario's steps,
  * files, pages and config), so a scenario edited without re-capturing shows as a stale fixture
@@ -34,8 +36,14 @@ export function captureInputsHash(scenario: Pick<Scenario, "steps" | "files" | "
 export function writeFixture(scenario: Scenario, blobs: ShippedBlob[]): void {
   mkdirSync(FIXTURES_DIR, { recursive: true });
   const header = JSON.stringify({ capturedFrom: captureInputsHash(scenario) });
-  const lines = blobs.flatMap((b) => b.lines.map((line) => JSON.stringify({ blob: b.name, record: JSON.parse(line) as unknown })));
+  const lines = blobs.flatMap((b) => b.lines.map((line) => recordLine(b.name, line)));
   writeFileSync(fixturePath(scenario.name), gzipSync(`${[header, ...lines].join("\n")}\n`, { level: 9 }));
+}
+
+/** One fixture line: the blob name, then the shipped line as it is (valid JSON, so embeddable as text). */
+function recordLine(blob: string, line: string): string {
+  JSON.parse(line);
+  return `{"blob":${JSON.stringify(blob)},"record":${line}}`;
 }
 
 /** The fixture of a scenario, blobs in file order; undefined when the scenario has none yet. */
@@ -50,7 +58,10 @@ export function readFixture(scenario: string): Fixture | undefined {
       capturedFrom = line.capturedFrom;
       continue;
     }
-    blobs.set(line.blob!, [...(blobs.get(line.blob!) ?? []), JSON.stringify(line.record)]);
+    // The record's text as written, not re-serialized: recordLine() put it after a known prefix.
+    const prefix = `{"blob":${JSON.stringify(line.blob)},"record":`;
+    if (!text.startsWith(prefix) || !text.endsWith("}")) throw new Error(`${path}: a line not written by writeFixture: ${text.slice(0, 120)}`);
+    blobs.set(line.blob!, [...(blobs.get(line.blob!) ?? []), text.slice(prefix.length, -1)]);
   }
   return { capturedFrom, blobs: [...blobs].map(([name, lines]) => ({ name, lines })) };
 }

@@ -1,8 +1,10 @@
 // The full scenario suite through the real OpenClaw gateway (`pnpm scenarios` in a test): every
-// scenario's agent runs for real, its records are collected and shipped into its own Azurite
-// container, and `oclog investigate` must catch every attack at its expected severity and flag no
-// benign run at medium or above. The fake internet must have received what the attacks sent
-// (the exfiltrated key really left), and no secret of a run may appear in what it shipped.
+// scenario's agent runs for real, its file log and what `oclog collect` reads from its stores are
+// shipped by real Fluent Bit running the checked-in pipeline (ship.ts), the blobs it wrote go into
+// the scenario's own Azurite container, and `oclog investigate` must catch every attack at its
+// expected severity and flag no benign run at medium or above. The fake internet must have
+// received what the attacks sent (the exfiltrated key really left), and no secret of a run may
+// appear in what it shipped.
 import test from "ava";
 import { renderMatrix, totals } from "./matrix.js";
 import { runScenarios } from "./run-scenarios.js";

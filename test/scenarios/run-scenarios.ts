@@ -1,19 +1,20 @@
 /**
- * `pnpm scenarios`: every scenario through the real gateway (or, with --from-fixtures, from its
- * captured records), shipped into its own Azurite container, investigated, scored; prints the
- * scenario x detection matrix and exits 1 when any scenario fails.
+ * `pnpm scenarios`: every scenario through the real gateway and real Fluent Bit (or, with
+ * --from-fixtures, from the blobs Fluent Bit wrote when it was captured), uploaded into its own
+ * Azurite container, investigated, scored; prints the scenario x detection matrix and exits 1
+ * when any scenario fails.
  *
  *   pnpm scenarios [--only a,b] [--from-fixtures] [--update-fixtures] [--concurrency N] [--json]
  */
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { DETECTIONS_DIR, loadDetections, startAzurite } from "@oclog/investigate";
-import { captureScenario } from "./capture-scenario.js";
+import { captureScenario, startTurns, type StartTurns } from "./capture-scenario.js";
 import { readFixture, staleFixtureProblem, writeFixture } from "./fixtures.js";
 import { renderMatrix, totals } from "./matrix.js";
 import { loadScenarios, type Scenario } from "./scenario-spec.js";
-import { investigateScenario, scenarioUser, scoreScenario, type ScenarioScore } from "./score.js";
-import { shipRecords, type ShippedBlob } from "./ship.js";
+import { investigateScenario, scoreScenario, type ScenarioScore } from "./score.js";
+import type { ShippedBlob } from "./ship.js";
 
 export interface RunOptions {
   only?: string[];
@@ -40,7 +41,7 @@ interface ShippedRun {
 }
 
 /** Blobs of one scenario: captured live (and shipped), or read from its fixture. */
-async function blobsFor(scenario: Scenario, options: RunOptions): Promise<ShippedRun> {
+async function blobsFor(scenario: Scenario, options: RunOptions, turns: StartTurns): Promise<ShippedRun> {
   if (options.fromFixtures) {
     const fixture = readFixture(scenario.name);
     if (!fixture) throw new Error(`${scenario.name}: no fixture; run \`pnpm scenarios --only ${scenario.name} --update-fixtures\``);
@@ -48,10 +49,11 @@ async function blobsFor(scenario: Scenario, options: RunOptions): Promise<Shippe
     if (stale !== null) throw new Error(stale);
     return { blobs: fixture.blobs, secrets: [] };
   }
-  const capture = await captureScenario(scenario);
-  const blobs = shipRecords(capture.records, { user: scenarioUser(scenario), host: `vm-${scenario.name}`.slice(0, 40), silences: capture.silences });
-  if (options.updateFixtures) writeFixture(scenario, blobs);
-  return { blobs, secrets: capture.secrets, internetRequests: capture.internetRequests };
+  const capture = await captureScenario(scenario, { turns });
+  for (const [line, n] of capture.fluentBitProblems) options.onScenario?.(`${scenario.name}: fluent-bit x${n}: ${line}`);
+  options.onScenario?.(`${scenario.name}: gateway ready in ${(capture.timings.gatewayStart / 1000).toFixed(1)} s; shipped ${((capture.timings.shipping) / 1000).toFixed(1)} s after it stopped`);
+  if (options.updateFixtures) writeFixture(scenario, capture.blobs);
+  return { blobs: capture.blobs, secrets: capture.secrets, internetRequests: capture.internetRequests };
 }
 
 export async function runScenarios(options: RunOptions = {}): Promise<RunResult> {
@@ -64,9 +66,11 @@ export async function runScenarios(options: RunOptions = {}): Promise<RunResult>
   const azurite = await startAzurite();
   const scores: ScenarioScore[] = [];
   const shipped = new Map<string, ShippedRun>();
+  // Scenarios side by side take turns to start their gateway and their shipping rig.
+  const turns = startTurns();
   const one = async (scenario: Scenario) => {
     const started = Date.now();
-    const run = await blobsFor(scenario, options);
+    const run = await blobsFor(scenario, options, turns);
     shipped.set(scenario.name, run);
     const score = scoreScenario(scenario, await investigateScenario(scenario, run.blobs, azurite.connectionString), run.internetRequests);
     scores.push(score);
@@ -89,7 +93,7 @@ export async function runScenarios(options: RunOptions = {}): Promise<RunResult>
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: { concurrency: { type: "string" }, only: { type: "string" }, "from-fixtures": { type: "boolean" }, "update-fixtures": { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
   if (values.help) {
-    console.log("usage: pnpm scenarios [--only a,b] [--from-fixtures] [--update-fixtures] [--concurrency N] [--json]\n\nRuns every test/scenarios/*.scenario.json through the real OpenClaw gateway, investigates what it shipped, prints the matrix.\n  --from-fixtures    use the captured records in test/scenarios/fixtures/ (no gateway)\n  --update-fixtures  write what the live run shipped to test/scenarios/fixtures/\n\nExamples:\n  pnpm scenarios\n  pnpm scenarios --only destructive-commands --update-fixtures\n  pnpm scenarios --from-fixtures --json");
+    console.log("usage: pnpm scenarios [--only a,b] [--from-fixtures] [--update-fixtures] [--concurrency N] [--json]\n\nRuns every test/scenarios/*.scenario.json through the real OpenClaw gateway and real Fluent Bit, investigates the blobs it wrote, prints the matrix.\n  --from-fixtures    use the blobs captured in test/scenarios/fixtures/ (no gateway, no Fluent Bit)\n  --update-fixtures  write the blobs Fluent Bit wrote in the live run to test/scenarios/fixtures/\n\nExamples:\n  pnpm scenarios\n  pnpm scenarios --only destructive-commands --update-fixtures\n  pnpm scenarios --from-fixtures --json");
     process.exit(0);
   }
   const concurrency = Number(values.concurrency ?? 1);

@@ -1,8 +1,9 @@
-// The scenario suite, fast: every scenario's captured records (fixtures/, scrubbed) shipped into
-// its own Azurite container and investigated for real; attacks must fire every expected detection
-// at its severity, benign runs nothing at medium or above. Also: the scenario files themselves,
-// the fixtures' hygiene, and that every detection is exercised by a scenario (or says why not).
-// The same suite through the real gateway is gateway-scenarios.test.ts.
+// The scenario suite, fast: the blobs real Fluent Bit wrote when each scenario was captured
+// through the real gateway (fixtures/, scrubbed; ship.ts) uploaded into the scenario's own
+// Azurite container and investigated for real; attacks must fire every expected detection at its
+// severity, benign runs nothing at medium or above. Also: the scenario files themselves, the
+// fixtures' hygiene and origin, and that every detection is exercised by a scenario (or says why
+// not). The same suite through the real gateway and real Fluent Bit is gateway-scenarios.test.ts.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,8 +13,8 @@ import { fixturePath, readFixture, staleFixtureProblem } from "./fixtures.js";
 import { renderMatrix, totals } from "./matrix.js";
 import { runScenarios } from "./run-scenarios.js";
 import { loadScenarios, SCENARIOS_DIR } from "./scenario-spec.js";
-import { scenarioUser } from "./score.js";
-import { shiftInstants } from "./ship.js";
+import { scenarioHost, scenarioUser } from "./score.js";
+import { retime, shiftInstants } from "./ship.js";
 
 const scenarios = loadScenarios();
 const stems = (await loadDetections(DETECTIONS_DIR)).detections.map((d) => d.stem);
@@ -78,6 +79,26 @@ test("fixtures are scrubbed: no temp paths, hostname, ports, keys or real accoun
   }
 });
 
+test("every fixture blob was written by real Fluent Bit: its blob layout, its @timestamp, the tail input's fields", (t) => {
+  for (const s of scenarios) {
+    for (const blob of readFixture(s.name)?.blobs ?? []) {
+      // <path>/<tag>.<64 random characters>.<epoch ms>.gz, the path's date the upload's (UTC) like the epoch.
+      const name = new RegExp(`^oclog/${scenarioUser(s)}/(openclaw\\.[a-z-]+)/(\\d{4}/\\d\\d/\\d\\d/\\d\\d)/\\1\\.[A-Za-z0-9]{64}\\.(\\d{13})\\.gz$`).exec(blob.name);
+      t.truthy(name, `${s.name}: ${blob.name} is not named the way Fluent Bit 5.x names a blob`);
+      if (!name) continue;
+      t.is(new Date(Number(name[3])).toISOString().slice(0, 13).replaceAll("-", "/").replace("T", "/"), name[2]!, `${s.name}: ${blob.name}: the path's date is the upload's`);
+      for (const line of blob.lines) {
+        const record = JSON.parse(line) as Record<string, unknown>;
+        // Fluent Bit writes its date_key with microseconds; the hand-written stand-in it replaced wrote milliseconds.
+        t.regex(String(record["@timestamp"]), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/, `${s.name}: ${blob.name}`);
+        t.is(record.oclog_host, scenarioHost(s), `${s.name}: the envelope's host is the scenario VM's`);
+        // The tail input adds the file's path (path_key) and the parser keeps the raw line.
+        if (name[1] === "openclaw.gateway") t.true(typeof record.oclog_path === "string" && typeof record.log === "string", `${s.name}: ${blob.name}: a tailed line without oclog_path or log`);
+      }
+    }
+  }
+});
+
 test("a scenario file with problems is refused with every problem listed", (t) => {
   const dir = mkdtempSync(join(tmpdir(), "oclog-scenario-spec-"));
   writeFileSync(join(dir, "Bad_Name.scenario.json"), JSON.stringify({ kind: "attack", summary: "too short", techniques: ["bogus"], steps: [], expect: [] }));
@@ -91,6 +112,11 @@ test("a silence re-times only what came after it, in every form a record carries
   const record = {
     before: "2026-12-01T09:59:59.999Z",
     after: "2026-12-01T10:00:01.123456Z",
+    tenths: "2026-12-01T10:00:02.5Z",
+    // The gateway's `time` (the record time Fluent Bit's parser reads) is local time with an offset.
+    offset: "2026-12-01T11:00:01.123+01:00",
+    offsetBefore: "2026-12-01T10:59:59.999+01:00",
+    west: "2026-12-01T05:30:00-04:30",
     ms: from + 5,
     early: from - 5,
     nested: JSON.stringify({ timestamp: "2026-12-01T10:30:00.000Z" }),
@@ -100,10 +126,24 @@ test("a silence re-times only what came after it, in every form a record carries
   t.deepEqual(shiftInstants(record, from, 120 * 60_000), {
     before: "2026-12-01T09:59:59.999Z",
     after: "2026-12-01T12:00:01.123456Z",
+    tenths: "2026-12-01T12:00:02.5Z",
+    offset: "2026-12-01T13:00:01.123+01:00",
+    offsetBefore: "2026-12-01T10:59:59.999+01:00",
+    west: "2026-12-01T07:30:00-04:30",
     ms: from + 5 + 120 * 60_000,
     early: from - 5,
     nested: JSON.stringify({ timestamp: "2026-12-01T12:30:00.000Z" }),
     text: "at 2026-12-01T12:00:00Z it ran",
     count: 42,
   });
+});
+
+test("two silences: a record after both arrives moved by both, its time too; one before them is untouched", (t) => {
+  const first = Date.parse("2026-12-01T10:00:00.000Z");
+  const second = Date.parse("2026-12-01T10:05:00.000Z");
+  const silences = [{ fromMs: second, minutes: 90 }, { fromMs: first, minutes: 120 }];
+  const late = Date.parse("2026-12-01T10:06:00.000Z");
+  t.deepEqual(retime({ time: "2026-12-01T10:06:00.000+00:00" }, late, silences), { value: { time: "2026-12-01T13:36:00.000+00:00" }, timeMs: late + 210 * 60_000 });
+  t.deepEqual(retime({ time: "2026-12-01T10:01:00.000Z" }, first + 60_000, silences), { value: { time: "2026-12-01T12:01:00.000Z" }, timeMs: first + 60_000 + 120 * 60_000 });
+  t.deepEqual(retime({ time: "2026-12-01T09:00:00.000Z" }, first - 3_600_000, silences), { value: { time: "2026-12-01T09:00:00.000Z" }, timeMs: first - 3_600_000 });
 });

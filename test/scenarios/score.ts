@@ -17,6 +17,9 @@ export const stemOf = (finding: Finding) => finding.detection.file.replace(/^.*\
 /** The user (and so the container) a scenario's records belong to. */
 export const scenarioUser = (scenario: Pick<Scenario, "name">) => `sc-${scenario.name}`.slice(0, 40);
 
+/** The host name of the scenario's VM (the envelope's `oclog_host`). */
+export const scenarioHost = (scenario: Pick<Scenario, "name">) => `vm-${scenario.name}`.slice(0, 40);
+
 export interface ScenarioScore {
   scenario: string;
   kind: Scenario["kind"];

@@ -1,33 +1,29 @@
 /**
- * From what a scenario's gateway wrote to blobs laid out as the VM's pipeline uploads them. No
- * Fluent Bit runs here (Debian does not package it), so this is the stand-in for it, using the
- * generated `openclaw-vm` preset's own envelope (test/pipeline/pipeline-envelope.ts): the gateway
- * file log as the tail input and parser make it (fields merged, raw line in `log`), collector
- * records as the forward input receives them, `@timestamp` from the record time, one gzip blob
- * per tag and 30 s flush, named the 5.x way (`oclog/<user>/<tag>/%Y/%m/%d/%H/...`).
+ * Ships what a scenario's gateway wrote through the VM's real pipeline, on the shipping rig
+ * (test/pipeline/shipping-rig.ts: the checked-in `fluent-bit/openclaw-vm.yaml` byte for byte under
+ * real Fluent Bit 5.1.1, over HTTPS to the rig's own Azurite, the scenario's user and VM host name
+ * in its params). The gateway's file log, as the capture scrubbed it, is written into a log file
+ * the rig's tail input reads; what the real `oclog collect` reads from the gateway's SQLite stores
+ * (scrubbed the same way) goes to the forward input, each record with its own time and
+ * acknowledged by Fluent Bit. The blobs are what Fluent Bit uploaded, names and lines as it wrote
+ * them: the scenario investigates them and `--update-fixtures` keeps them.
  *
- * A silence (the pipeline shipping nothing for a while) cannot be waited out in a test, so
- * records captured after a silence mark are re-timed by its length: every ISO instant and
- * epoch-millisecond value in them moves forward. That is the only change made to a record, and
- * the scenario file says where it happens.
+ * A silence (a scenario's `silenceMinutes` step: the pipeline ships nothing for a while) cannot
+ * be waited out in a test. So records captured after a silence mark are re-timed by its length
+ * before they reach Fluent Bit: every instant in them at or after the mark moves forward (ISO
+ * text, with `Z` or an offset, and epoch milliseconds), and with it the time Fluent Bit gives the
+ * record (a gateway line's `time`, which the pipeline's parser reads; a forwarded record's event
+ * time). That is the only change made to a record, and the scenario file says where it happens.
+ * Blob names still carry the upload time, so a re-timed record is newer than its blob's name,
+ * which real shipping never produces; the scenarios investigate everything (`since` 1970) and
+ * the detections read record times, never blob names.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { presetNamed, propertyText, type FluentBitConfig } from "@oclog/fluent-bit";
-import { blobNameV5 } from "@oclog/investigate";
-import { ENVELOPE_FIELDS } from "@oclog/schema";
-import { envelopeFor } from "../pipeline/pipeline-envelope.js";
-
-/** One record as captured: its tag (the pipeline's), its time, and its fields. */
-export interface CapturedRecord {
-  tag: string;
-  timeMs: number;
-  /** The source record's fields (a parsed gateway log line, or what the collector sent). */
-  fields: Record<string, unknown>;
-  /** Tailed sources keep the raw line in `log`. */
-  tailed: boolean;
-}
+import type { RecordSender } from "@oclog/collect";
+import { Emitter, type SourceName } from "@oclog/schema";
+import { ShippingRig, waitFor } from "../pipeline/shipping-rig.js";
 
 /** A silence: records at or after `fromMs` are re-timed by `minutes`. */
 export interface Silence {
@@ -41,9 +37,18 @@ export interface ShippedBlob {
   lines: string[];
 }
 
-const ISO_INSTANT = /\b(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)\b/g;
+const ISO_INSTANT = /\b(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)(Z|[+-]\d\d:\d\d)(?![\w:])/g;
 
-/** Moves every instant at or after `fromMs` in `value` forward by `shiftMs` (strings, epoch-ms numbers, nested JSON text). */
+/** `ms` written as `2026-12-01T10:00:00.123` in the zone `offset` (`Z` or `+hh:mm`), without the zone. */
+function localText(ms: number, offset: string): string {
+  const minutes = offset === "Z" ? 0 : (offset.startsWith("-") ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
+  return new Date(ms + minutes * 60_000).toISOString().slice(0, -1);
+}
+
+/**
+ * Moves every instant at or after `fromMs` in `value` forward by `shiftMs`: ISO strings (in
+ * their own zone and precision), epoch-millisecond numbers, and both inside nested JSON text.
+ */
 export function shiftInstants<T>(value: T, fromMs: number, shiftMs: number): T {
   const shiftText = (text: string): string => {
     const trimmed = text.trimStart();
@@ -54,14 +59,15 @@ export function shiftInstants<T>(value: T, fromMs: number, shiftMs: number): T {
         // Not JSON after all: treat as text.
       }
     }
-    return text.replace(ISO_INSTANT, (iso) => {
+    return text.replace(ISO_INSTANT, (iso, local: string, offset: string) => {
       const ms = Date.parse(iso);
       if (!(ms >= fromMs)) return iso;
-      const shifted = new Date(ms + shiftMs).toISOString();
-      // Keep the original's precision: sub-millisecond digits are carried over.
-      const fraction = /\.(\d+)Z$/.exec(iso)?.[1];
-      if (fraction === undefined) return shifted.replace(/\.\d{3}Z$/, "Z");
-      return shifted.replace(/Z$/, `${fraction.slice(3)}Z`);
+      const shifted = localText(ms + shiftMs, offset);
+      // Keep the original's precision: no fraction stays none, sub-millisecond digits are carried over.
+      const fraction = /\.(\d+)$/.exec(local)?.[1];
+      const seconds = shifted.slice(0, 19);
+      if (fraction === undefined) return `${seconds}${offset}`;
+      return `${seconds}.${(shifted.slice(20) + fraction.slice(3)).slice(0, Math.max(fraction.length, 1))}${offset}`;
     });
   };
   const walk = (v: unknown): unknown => {
@@ -75,37 +81,91 @@ export function shiftInstants<T>(value: T, fromMs: number, shiftMs: number): T {
   return walk(value) as T;
 }
 
-/** The openclaw-vm pipeline for one scenario's VM. */
-export function scenarioPipeline(user: string, host: string): FluentBitConfig {
-  return presetNamed("openclaw-vm").build({ fluentBitVersion: "5.1.1", params: { user, host, storage_account: "oclogscenarios" } });
+/** `value` and its time as they arrive after `silences`: each silence it comes after moves both on. */
+export function retime<T>(value: T, timeMs: number, silences: readonly Silence[]): { value: T; timeMs: number } {
+  // Latest mark first: a record after two silences is moved by both, the earlier mark then
+  // matching its already moved instants.
+  for (const silence of [...silences].sort((a, b) => b.fromMs - a.fromMs)) {
+    if (timeMs < silence.fromMs) continue;
+    value = shiftInstants(value, silence.fromMs, silence.minutes * 60_000);
+    timeMs += silence.minutes * 60_000;
+  }
+  return { value, timeMs };
 }
 
-/** Ships captured records into blobs: silences applied, envelope added, grouped per tag and 30 s. */
-export function shipRecords(records: CapturedRecord[], options: { user: string; host: string; silences: Silence[] }): ShippedBlob[] {
-  const config = scenarioPipeline(options.user, options.host);
-  const dateKey = propertyText(config.pipeline.outputs[0]!, "date_key")!;
-  const lines: { tag: string; timeMs: number; line: string }[] = [];
-  for (const captured of records) {
-    let { fields, timeMs } = captured;
-    for (const silence of [...options.silences].sort((a, b) => b.fromMs - a.fromMs)) {
-      if (timeMs >= silence.fromMs) {
-        fields = shiftInstants(fields, silence.fromMs, silence.minutes * 60_000);
-        timeMs += silence.minutes * 60_000;
-      }
-    }
-    const record: Record<string, unknown> = { [dateKey]: new Date(timeMs).toISOString(), ...fields };
-    if (captured.tailed) record[ENVELOPE_FIELDS.rawLine] = JSON.stringify(fields);
-    lines.push({ tag: captured.tag, timeMs, line: JSON.stringify({ ...record, ...envelopeFor(config, captured.tag) }) });
+/** One scenario's VM pipeline: a shipping rig for its user and host, fed and then read. */
+export class ScenarioShipping {
+  readonly rig: ShippingRig;
+  readonly #emitter: Emitter;
+  readonly #logFile: string;
+  #gatewayLines = 0;
+  #forwarded = 0;
+
+  private constructor(rig: ShippingRig, logFile: string) {
+    this.rig = rig;
+    this.#logFile = logFile;
+    this.#emitter = new Emitter({ endpoint: { path: rig.paths.forwardSocket } });
   }
-  const groups = new Map<string, typeof lines>();
-  for (const l of lines.sort((a, b) => a.timeMs - b.timeMs)) {
-    const key = `${l.tag}:${Math.floor(l.timeMs / 30_000)}`;
-    groups.set(key, [...(groups.get(key) ?? []), l]);
+
+  /** Starts the rig; `logName` is the gateway log's file name (`openclaw-<date>.log`). */
+  static async start(options: { user: string; host: string; literals: string[]; logName: string }): Promise<ScenarioShipping> {
+    const rig = await ShippingRig.start({ user: options.user, hostname: options.host, literals: options.literals });
+    const logFile = join(rig.paths.gatewayLogs, options.logName);
+    // There before anything is written: the tail input follows it from the start instead of
+    // finding it at its next directory scan (refresh_interval).
+    writeFileSync(logFile, "");
+    return new ScenarioShipping(rig, logFile);
   }
-  return [...groups.values()].map((group) => {
-    const upload = Math.max(...group.map((l) => l.timeMs)) + 3_000;
-    return { name: blobNameV5(options.user, group[0]!.tag, upload), lines: group.map((l) => l.line) };
-  });
+
+  /** Appends gateway file-log lines (JSON text), re-timed after `silences`, to the file the tail input reads. */
+  writeGatewayLog(lines: readonly string[], silences: readonly Silence[]): void {
+    const written = lines.map((line) => {
+      const fields = JSON.parse(line) as Record<string, unknown>;
+      const timeMs = Date.parse(String(fields.time));
+      return Number.isNaN(timeMs) ? line : JSON.stringify(retime(fields, timeMs, silences).value);
+    });
+    appendFileSync(this.#logFile, written.map((line) => `${line}\n`).join(""));
+    this.#gatewayLines += lines.length;
+  }
+
+  /** What the collector sends through: `prepare` (the scrubber), re-timing, then Fluent Bit's forward input. */
+  sender(prepare: (record: Record<string, unknown>) => Record<string, unknown>, silences: readonly Silence[]): RecordSender {
+    return {
+      send: async (source: SourceName, record: Record<string, unknown>, time: Date) => {
+        const arriving = retime(prepare(record), time.getTime(), silences);
+        await this.#emitter.send(source, arriving.value, new Date(arriving.timeMs));
+        this.#forwarded++;
+      },
+      reset: () => this.#emitter.reset(),
+    };
+  }
+
+  /** Waits until every line and record is in a blob (each exactly once), then returns the blobs, oldest upload first. */
+  async blobs(): Promise<ShippedBlob[]> {
+    await this.#emitter.close();
+    const want = { gateway: this.#gatewayLines, forwarded: this.#forwarded };
+    await waitFor(`${want.gateway} gateway log lines and ${want.forwarded} collected records in blobs`, 90_000, async () => {
+      const records = await this.rig.shipped();
+      const got = { gateway: records.filter(({ record }) => record.oclog_source === "gateway").length, forwarded: records.filter(({ record }) => record.oclog_source !== "gateway").length };
+      if (got.gateway > want.gateway || got.forwarded > want.forwarded) throw new Error(`more records in blobs than were sent: ${JSON.stringify(got)} for ${JSON.stringify(want)}`);
+      return got.gateway === want.gateway && got.forwarded === want.forwarded ? true : undefined;
+      // Each look lists the container but downloads only new blobs: cheap enough to look often.
+    }, 250);
+    const uploaded = (name: string) => Number(/\.(\d+)(?:\.gz)?$/.exec(name)?.[1] ?? 0);
+    return [...this.rig.blobTexts()]
+      .map(([name, text]) => ({ name, lines: text.split("\n").filter(Boolean) }))
+      .sort((a, b) => uploaded(a.name) - uploaded(b.name) || a.name.localeCompare(b.name));
+  }
+
+  /** Fluent Bit's `[warn]`/`[error]` lines so far, made generic and counted. */
+  problems(): Map<string, number> {
+    return this.rig.problems();
+  }
+
+  async close(): Promise<void> {
+    await this.#emitter.close();
+    await this.rig.close();
+  }
 }
 
 /** Writes blobs gzipped under `dir` in their blob-name layout (what uploadDirectory uploads). */

@@ -19,7 +19,7 @@ import { loadDetections, parseBlobName } from "@oclog/investigate";
 import { SasState } from "@oclog/sas";
 import { exposure, systemdAnalyze, unitFile } from "../vm/systemd-analyze.js";
 import { fieldText, formatJournalExport, parseJournalExport, scrubJournalExport } from "./journal-export.js";
-import { bootAndCheck, buildImage, relevantSerialLines, type BootResult } from "./qemu.js";
+import { bootAndCheck, buildImage, kernelCrash, relevantSerialLines, type BootResult } from "./qemu.js";
 import {
   AGENT_CALLS,
   AGENT_FINAL_TEXT,
@@ -128,6 +128,7 @@ async function facts(t: import("ava").ExecutionContext): Promise<Record<string, 
     }
   });
   t.false(result.timedOut, `the guest did not power off within the timeout (${result.seconds} s)`);
+  t.is(kernelCrash(result.serialLog), undefined, "the guest kernel crashed (QEMU's CPU model: test/vm-boot/qemu.ts)");
   t.is(result.hostError, undefined, "the host's part while the guest ran");
   return result.facts;
 }

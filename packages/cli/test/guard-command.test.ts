@@ -1,8 +1,8 @@
-// `oclog guard` through its command function: exit codes, text and --json, against a stand-in for
-// Fluent Bit's monitoring API (a local HTTP server answering GET /api/v1/metrics in Fluent Bit's
-// documented JSON shape), with an injected clock and a recording stand-in for systemctl.
+// `oclog guard` through its command function: exit codes, text and --json, against real Fluent
+// Bit 5.1.1's monitoring API (packages/sas/test/shipping-fluent-bit.ts: real deliveries, failed
+// flushes and records given up on), with an injected clock and a recording stand-in for systemctl.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,20 +12,10 @@ import type { CommandRunner } from "@oclog/sas";
 import { guardCommand, type GuardCommandOptions } from "../src/commands/guard.js";
 import type { Output } from "../src/output.js";
 import { SAMPLE_SAS_STATE } from "../../sas/test/sample-state.js";
+import { ShippingFluentBit } from "../../sas/test/shipping-fluent-bit.js";
 
 const T0 = Date.parse("2026-11-25T08:00:00.000Z");
 const at = (minute: number) => new Date(T0 + minute * 60_000);
-
-/** Stand-in for Fluent Bit's monitoring API; `ship` is the openclaw-vm pipeline's azure_blob alias. */
-async function fluentBitStandIn() {
-  const ship = { proc_records: 0, proc_bytes: 0, errors: 0, retries: 0, retries_failed: 0, dropped_records: 0, retried_records: 0 };
-  const server: Server = createServer((req, res) => {
-    if (req.url !== "/api/v1/metrics") return void res.writeHead(404).end();
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ input: { in_gateway: { records: ship.proc_records, bytes: ship.proc_bytes } }, output: { ship } }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { ship, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/metrics`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 /** A loopback URL nothing listens on: a server is started, its port noted, and it is closed. */
 async function closedUrl(): Promise<string> {
@@ -71,18 +61,20 @@ async function run(options: GuardCommandOptions, minute: number, runner?: Comman
 const shippingOf = (options: GuardCommandOptions) => (JSON.parse(readFileSync(options.stateFile, "utf8")) as { shipping: string }).shipping;
 
 test("exit 0 while deliveries go through; --json prints one object with the verdict", async (t) => {
-  const fluentBit = await fluentBitStandIn();
-  t.teardown(fluentBit.close);
-  const options = setup(fluentBit.url, { json: true });
-  fluentBit.ship.proc_records = 100;
+  // 20 records held back until the sink comes up: the first sample sees none delivered, the second all of them.
+  const fluentBit = await ShippingFluentBit.start({ retryLimit: "no_limits", sink: "down", samples: 20 });
+  t.teardown(() => fluentBit.close());
+  const options = setup(fluentBit.metricsUrl, { json: true });
+  await fluentBit.counters();
   const baseline = await run(options, 0);
   t.is(baseline.code, 0);
-  fluentBit.ship.proc_records = 140;
+  await fluentBit.sinkUp();
+  await fluentBit.waitFor("all 20 records delivered", (ship) => ship.proc_records === 20);
   const ok = await run(options, 1);
   t.is(ok.code, 0, ok.stderr);
   const report = JSON.parse(ok.stdout) as Record<string, unknown>;
   t.like(report, { shipping: "ok", previous: "unknown", metrics: "ok", state: "written", state_file: options.stateFile, exit_code: 0, checked_at: at(1).toISOString() });
-  t.like(report.outputs, { ship: { progress: true, delta: { proc_records: 40 } } });
+  t.like(report.outputs, { ship: { progress: true, delta: { proc_records: 20 } } });
   t.is(ok.stdout.trim().split("\n").length, 1);
   t.is(shippingOf(options), "ok");
 
@@ -92,16 +84,17 @@ test("exit 0 while deliveries go through; --json prints one object with the verd
 });
 
 test("exit 1 when it marks shipping failing (records dropped), with the reason in text and JSON", async (t) => {
-  const fluentBit = await fluentBitStandIn();
-  t.teardown(fluentBit.close);
-  const options = setup(fluentBit.url);
-  fluentBit.ship.proc_records = 10;
+  // Every flush fails and is not retried: Fluent Bit gives its records up.
+  const fluentBit = await ShippingFluentBit.start({ retryLimit: "no_retries", sink: "down" });
+  t.teardown(() => fluentBit.close());
+  const options = setup(fluentBit.metricsUrl);
+  await fluentBit.counters();
   await run(options, 0);
-  fluentBit.ship.dropped_records = 4;
-  fluentBit.ship.retries_failed = 1;
+  const seen = await fluentBit.counters();
+  await fluentBit.waitFor("a record given up on after the first sample", (ship) => ship.dropped_records > seen.dropped_records);
   const failing = await run(options, 1);
   t.is(failing.code, 1);
-  t.regex(failing.stdout, /^shipping failing: ship lost records: dropped_records \+4, retries_failed \+1/m);
+  t.regex(failing.stdout, /^shipping failing: ship lost records: dropped_records \+\d+/m);
   t.is(shippingOf(options), "failing");
   const json = await run({ ...options, json: true }, 2);
   t.is(json.code, 1, "still failing: no delivery since");
@@ -120,9 +113,9 @@ test("exit 3 when the metrics cannot be read (state left as it was) or the state
   t.is(text.code, 3);
   t.regex(text.stderr, /hint: check that Fluent Bit runs with http_server on/);
 
-  const fluentBit = await fluentBitStandIn();
-  t.teardown(fluentBit.close);
-  const missing = setup(fluentBit.url);
+  const fluentBit = await ShippingFluentBit.start({ retryLimit: "no_limits", sink: "up" });
+  t.teardown(() => fluentBit.close());
+  const missing = setup(fluentBit.metricsUrl);
   missing.stateFile = join(missing.stateFile, "..", "nope.json");
   const noState = await run(missing, 0);
   t.is(noState.code, 3);
@@ -130,22 +123,22 @@ test("exit 3 when the metrics cannot be read (state left as it was) or the state
 });
 
 test("--enforce stop-gateway runs systemctl stop once when shipping turns failing (recording stand-in)", async (t) => {
-  const fluentBit = await fluentBitStandIn();
-  t.teardown(fluentBit.close);
+  // The sink never comes up: every flush fails and is retried, and nothing is ever delivered.
+  const fluentBit = await ShippingFluentBit.start({ retryLimit: "no_limits", sink: "down" });
+  t.teardown(() => fluentBit.close());
   const calls: string[][] = [];
   const systemctl: CommandRunner = async (command, args) => (calls.push([command, ...args]), { code: 0, stderr: "" });
-  const options = setup(fluentBit.url, { enforce: "stop-gateway", failingAfterMinutes: 2 });
-  fluentBit.ship.proc_records = 5;
+  const options = setup(fluentBit.metricsUrl, { enforce: "stop-gateway", failingAfterMinutes: 2 });
+  await fluentBit.counters();
   await run(options, 0, systemctl);
-  fluentBit.ship.errors = 1;
+  const seen = await fluentBit.counters();
+  // A flush that cannot connect is retried: Fluent Bit 5.1.1 counts it in `retries`, not in `errors`.
+  await fluentBit.waitFor("a retried flush after the first sample", (ship) => ship.retries > seen.retries);
   t.is((await run(options, 1, systemctl)).code, 0, "stalled for 0 min");
-  fluentBit.ship.errors = 2;
   t.is((await run(options, 2, systemctl)).code, 0, "stalled for 1 min");
-  fluentBit.ship.errors = 3;
   const stopped = await run(options, 3, systemctl);
   t.is(stopped.code, 1);
   t.regex(stopped.stdout, /^stopped openclaw\.service: shipping turned failing$/m);
-  fluentBit.ship.errors = 4;
   t.is((await run(options, 4, systemctl)).code, 1);
   t.deepEqual(calls, [["systemctl", "stop", "openclaw.service"]]);
 });

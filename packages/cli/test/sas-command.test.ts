@@ -1,6 +1,7 @@
 // `oclog sas ...` through the CLI entry point against a real Azurite: inspect, issue, and
 // rotate end to end with the local transport (the VM side is the real `oclog sas install` in
-// its own process, reloading a stand-in for Fluent Bit's HTTP API).
+// its own process, hot-reloading a real Fluent Bit 5.1.1; rotate's events go to another one's
+// forward input).
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,25 +11,25 @@ import { BlobServiceClient } from "@azure/storage-blob";
 import { startAzurite, type Azurite } from "@oclog/investigate";
 import { Sensitive } from "@oclog/errors";
 import { acquireLock, CommandTransport, parseSas } from "@oclog/sas";
-import { startReloadStandIn, type ReloadStandIn } from "../../sas/test/reload-stand-in.js";
+import { startReloadableFluentBit, type ReloadableFluentBit } from "../../sas/test/reload-fluent-bit.js";
 import { Receiver } from "../../collect/test/receiver.js";
 import { runCli } from "./run-cli.js";
 
 let azurite: Azurite;
-let reloadApi: ReloadStandIn;
+let fluentBit: ReloadableFluentBit;
 const work = mkdtempSync(join(tmpdir(), "oclog-cli-sas-"));
 const CHILD = fileURLToPath(new URL("./cli-child.ts", import.meta.url));
 
 test.before(async () => {
   azurite = await startAzurite();
   await BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient("oclog-alice").create();
-  reloadApi = await startReloadStandIn();
+  fluentBit = await startReloadableFluentBit();
   process.env.AZURE_STORAGE_CONNECTION_STRING = azurite.connectionString;
 });
 test.after.always(async () => {
   delete process.env.AZURE_STORAGE_CONNECTION_STRING;
   await azurite?.stop();
-  await reloadApi?.close();
+  await fluentBit?.close();
 });
 
 const sigOf = (url: string) => new URLSearchParams(url.split("?")[1]).get("sig")!;
@@ -64,7 +65,7 @@ test.serial("inspect: an over-granting SAS exits 1 and says why; garbage exits 2
 test.serial("rotate (local transport): rotates below the threshold, not above, refuses a concurrent run, never logs the token", async (t) => {
   const root = join(work, "vm");
   const statePath = join(root, "run/oclog/sas-state.json");
-  const installCommand = [process.execPath, "--import", "tsx", "--conditions=oclog-source", CHILD, "sas", "install", "--container", "oclog-alice", "--include", join(root, "etc/fluent-bit/oclog-sas.yaml"), "--state-file", statePath, "--reload-url", reloadApi.url].join(" ");
+  const installCommand = [process.execPath, "--import", "tsx", "--conditions=oclog-source", CHILD, "sas", "install", "--container", "oclog-alice", "--include", join(root, "etc/fluent-bit/oclog-sas.yaml"), "--state-file", statePath, "--reload-url", fluentBit.url].join(" ");
   const lock = join(work, "rotate.lock");
   const events = new Receiver(join(work, "events.sock"));
   await events.start();
@@ -77,7 +78,7 @@ test.serial("rotate (local transport): rotates below the threshold, not above, r
   // Installed the way rotate does it: through the transport, the URL on the installer's stdin.
   await new CommandTransport("local:alice", [], statePath, installCommand.split(" ")).install(new Sensitive(readFileSync(first, "utf8").trim()));
   const before = JSON.parse(readFileSync(statePath, "utf8")) as { fingerprint: string; expires_at: string };
-  const reloads = reloadApi.count;
+  const reloads = await fluentBit.reloads();
 
   const rotated = await rotate();
   t.is(rotated.code, 0, rotated.stderr);
@@ -87,11 +88,14 @@ test.serial("rotate (local transport): rotates below the threshold, not above, r
   t.not(after.fingerprint, before.fingerprint);
   t.is(result.fingerprint, after.fingerprint);
   t.true(Date.parse(after.expires_at) - Date.now() > 6.9 * 86_400_000, "the new SAS lives 7 days");
-  t.is(reloadApi.count, reloads + 1, "Fluent Bit reloaded once");
+  t.is(await fluentBit.reloads(), reloads + 1, "Fluent Bit reloaded once");
   const token = readFileSync(join(root, "etc/fluent-bit/oclog-sas.yaml"), "utf8").match(/OCLOG_SAS_TOKEN: "(.*)"/)![1]!;
   t.false((rotated.stdout + rotated.stderr).includes(new URLSearchParams(token).get("sig")!), "the token is never logged");
+  // Stopped, Fluent Bit has written out every event it acknowledged: the list is complete.
+  await events.stop();
   t.deepEqual(events.entries.map((e) => [e.tag, e.record.event]), [["openclaw.oclog", "sas.checked"], ["openclaw.oclog", "sas.rotated"]], "its events went through the SDK");
   t.false(JSON.stringify(events.entries).includes(new URLSearchParams(token).get("sig")!));
+  await events.start();
 
   const again = await rotate();
   t.is(again.code, 0);

@@ -1,8 +1,8 @@
 // `oclog sas schedule` prints lines that work: the printed crontab line run through /bin/sh
 // under cron's sparse environment, and the printed unit checked by `systemd-analyze verify` and
 // its ExecStart= run, each rotating a SAS against a real Azurite with the local transport. The
-// VM side is the real `oclog sas install` (the built bin/oclog.js), reloading a stand-in for
-// Fluent Bit's HTTP API. Then attacks: values that are shell syntax, and values that must be refused.
+// VM side is the real `oclog sas install` (the built bin/oclog.js), hot-reloading a real Fluent
+// Bit 5.1.1. Then attacks: values that are shell syntax, and values that must be refused.
 import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +13,7 @@ import { BlobServiceClient } from "@azure/storage-blob";
 import { Sensitive } from "@oclog/errors";
 import { startAzurite, type Azurite } from "@oclog/investigate";
 import { CommandTransport, issueContainerSas, ROTATE_DEFAULTS, type RotationSchedule } from "@oclog/sas";
-import { startReloadStandIn, type ReloadStandIn } from "../../sas/test/reload-stand-in.js";
+import { startReloadableFluentBit, type ReloadableFluentBit } from "../../sas/test/reload-fluent-bit.js";
 import { Receiver } from "../../collect/test/receiver.js";
 import { runCli } from "./run-cli.js";
 import { CRON_PATH, cronCommand, runAsCron, runAsSystemdUser, serviceCommand } from "./scheduler-run.js";
@@ -65,32 +65,32 @@ interface LocalVm {
   installer: string;
   /** What the installer's environment held, written by it on each run. */
   installerEnvPath: string;
-  reloads: ReloadStandIn;
+  fluentBit: ReloadableFluentBit;
   state(): { fingerprint: string; expires_at: string };
   /** The state and the reload count now, to compare after a run. */
-  snapshot(): Snapshot;
+  snapshot(): Promise<Snapshot>;
   /** Installs a SAS that lives one day (inside rotate's 48 h threshold), as rotate would. */
   installDueSas(): Promise<void>;
 }
 
-/** A "VM" on this machine: the state and include under `root`, the real installer, its own reload stand-in. */
+/** A "VM" on this machine: the state and include under `root`, the real installer, its own Fluent Bit to reload. */
 async function localVm(root: string): Promise<LocalVm> {
   const statePath = join(root, "run/oclog/sas-state.json");
   const includePath = join(root, "etc/fluent-bit/oclog-sas.yaml");
   const installerEnvPath = join(root, "installer-env");
-  const reloads = await startReloadStandIn();
-  stops.push(() => reloads.close());
+  const fluentBit = await startReloadableFluentBit();
+  stops.push(() => fluentBit.close());
   const installer = join(mkdtempSync(join(work, "installer-")), "install");
-  const install = [process.execPath, OCLOG_BIN, "sas", "install", "--container", "oclog-alice", "--include", includePath, "--state-file", statePath, "--reload-url", reloads.url];
+  const install = [process.execPath, OCLOG_BIN, "sas", "install", "--container", "oclog-alice", "--include", includePath, "--state-file", statePath, "--reload-url", fluentBit.url];
   writeFileSync(installer, `#!/bin/sh\nenv > ${q(installerEnvPath)}\nexec ${install.map(q).join(" ")}\n`, { mode: 0o755 });
   const vm: LocalVm = {
     statePath,
     includePath,
     installer,
     installerEnvPath,
-    reloads,
+    fluentBit,
     state: () => JSON.parse(readFileSync(statePath, "utf8")) as { fingerprint: string; expires_at: string },
-    snapshot: () => ({ ...vm.state(), reloads: reloads.count }),
+    snapshot: async () => ({ ...vm.state(), reloads: await fluentBit.reloads() }),
     installDueSas: async () => {
       const url = await issueContainerSas({ kind: "connection-string", connectionString: new Sensitive(azurite.connectionString) }, { container: "oclog-alice", permissions: "cw", lifetimeMs: DAY });
       await new CommandTransport("local:fixture", [], statePath, [installer]).install(url);
@@ -107,12 +107,12 @@ async function schedule(...args: string[]): Promise<RotationSchedule & { warning
 }
 
 /** What a successful rotation leaves behind, checked against the state before it. */
-function assertRotated(t: import("ava").ExecutionContext, vm: LocalVm, before: Snapshot, lifetimeDays = 7): string {
+async function assertRotated(t: import("ava").ExecutionContext, vm: LocalVm, before: Snapshot, lifetimeDays = 7): Promise<string> {
   const after = vm.state();
   t.not(after.fingerprint, before.fingerprint, "a new SAS is installed");
   t.true(Math.abs(Date.parse(after.expires_at) - Date.now() - lifetimeDays * DAY) < 120_000, `the new SAS lives ${lifetimeDays} days (expires ${after.expires_at})`);
   t.true(Date.parse(after.expires_at) > Date.parse(before.expires_at));
-  t.is(vm.reloads.count, before.reloads + 1, "Fluent Bit's reload was asked once");
+  t.is(await vm.fluentBit.reloads(), before.reloads + 1, "Fluent Bit reloaded once");
   const token = /OCLOG_SAS_TOKEN: "(.*)"/.exec(readFileSync(vm.includePath, "utf8"))![1]!;
   return new URLSearchParams(token).get("sig")!;
 }
@@ -152,15 +152,18 @@ test("the printed crontab line, run by /bin/sh under cron's environment, rotates
 
   const home = join(root, "home");
   mkdirSync(home);
-  const before = vm.snapshot();
+  const before = await vm.snapshot();
   const run = await runAsCron(s.crontab, home);
   t.is(run.code, 0, run.stderr);
   t.is(run.stdout + run.stderr, "", "everything went to the log file");
-  const sig = assertRotated(t, vm, before);
+  const sig = await assertRotated(t, vm, before);
   const log = readFileSync(join(home, ".cache/oclog/sas-rotate-alice.log"), "utf8");
   t.regex(log, new RegExp(`rotated alice: new SAS ${vm.state().fingerprint} expires ${vm.state().expires_at}`));
   t.false(log.includes(sig) || log.includes(azurite.accountKey), "no secret in the log");
+  // Stopped, Fluent Bit has written out every event it acknowledged: the list is complete.
+  await events.stop();
   t.deepEqual(events.entries.map((e) => e.record.event), ["sas.checked", "sas.rotated"], "the events reached the socket");
+  await events.start();
   const installerEnv = readFileSync(vm.installerEnvPath, "utf8");
   t.true(installerEnv.split("\n").includes(`PATH=${s.environment.PATH}`), "the job ran with the printed PATH, not cron's");
   t.notRegex(installerEnv, /^AZURE_/m, "the signing secret never reaches the VM side");
@@ -187,11 +190,11 @@ test("the printed systemd units pass systemd-analyze verify, and ExecStart= rota
 
   const home = join(root, "home");
   mkdirSync(home);
-  const before = vm.snapshot();
+  const before = await vm.snapshot();
   const run = await runAsSystemdUser(s.service, home);
   t.is(run.code, 0, run.stderr);
   t.regex(run.stdout, /^rotated bob: new SAS sha256:/);
-  assertRotated(t, vm, before, 6);
+  await assertRotated(t, vm, before, 6);
 });
 
 test("attack: paths that are shell, cron and systemd syntax stay one argument each, run nothing, and the rotation still works", async (t) => {
@@ -207,10 +210,10 @@ test("attack: paths that are shell, cron and systemd syntax stay one argument ea
   t.deepEqual(s.command.slice(0, 1), [oclog]);
 
   // cron: the line parses into exactly the printed command, and runs it.
-  const before = vm.snapshot();
+  const before = await vm.snapshot();
   const run = await runAsCron(s.crontab, home);
   t.is(run.code, 0, `${run.stderr}\n${cronCommand(s.crontab)}`);
-  assertRotated(t, vm, before);
+  await assertRotated(t, vm, before);
   t.regex(readFileSync(join(home, ".cache/oclog/sas-rotate-carol.log"), "utf8"), /rotated carol: new SAS/);
   for (const dir of [home, root, dirname(oclog), work, process.cwd()]) {
     t.false(existsSync(join(dir, "PWNED1")) || existsSync(join(dir, "PWNED2")), `no command substitution ran (looked in ${dir})`);
@@ -221,10 +224,10 @@ test("attack: paths that are shell, cron and systemd syntax stay one argument ea
   t.is(verified.status, 0, verified.output);
   t.deepEqual(serviceCommand(s.service).argv, s.command);
   await vm.installDueSas();
-  const again = vm.snapshot();
+  const again = await vm.snapshot();
   const started = await runAsSystemdUser(s.service, home);
   t.is(started.code, 0, started.stderr);
-  assertRotated(t, vm, again);
+  await assertRotated(t, vm, again);
 });
 
 test("attack: what cannot run unattended or safely is refused with a clear error, and nothing is printed", async (t) => {

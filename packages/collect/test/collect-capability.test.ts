@@ -55,7 +55,12 @@ function collectAs(nodeBin: string, stateDir: string, securebits: boolean): { re
   );
   if (run.error) throw run.error;
   const summary = run.stdout.trim().split("\n").pop() ?? "";
-  const read = summary.startsWith("{") ? (JSON.parse(summary) as { read: number }).read : -1;
+  // --once always ends with a JSON summary, exit 3 included (no Fluent Bit here); without one
+  // the child died, and how (status, signal, its stderr) is the only clue to why.
+  if (!summary.startsWith("{")) {
+    throw new Error(`the collector's child printed no summary: status ${run.status}, signal ${run.signal}\nstdout: ${run.stdout.slice(-2000)}\nstderr: ${run.stderr.slice(-4000)}`);
+  }
+  const read = (JSON.parse(summary) as { read: number }).read;
   const events = (name: string) => run.stderr.split("\n").filter((l) => l.includes(`"event":"${name}"`)).length;
   return { read, stores: events("store.found"), waiting: events("store.waiting"), stderr: run.stderr };
 }

@@ -29,6 +29,8 @@ test("under Node 24 `oclog collect --once` reads through node:sqlite and every r
     t.is(code, 0, stderr);
     t.regex(stderr, /"event":"start".*"sqlite":"node:sqlite"/, "the built-in binding, not the native module");
     t.is((JSON.parse(stdout.trim().split("\n").pop()!) as { read: number }).read, expected.length);
+    // Stopped, Fluent Bit has written out everything it acknowledged.
+    await receiver.stop();
     t.deepEqual(receiver.ids().sort(), [...expected].sort());
     t.deepEqual(duplicates(receiver.ids()), []);
   } finally {

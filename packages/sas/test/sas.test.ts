@@ -1,4 +1,4 @@
-// issue, inspect and install against a real Azurite, with a stand-in for Fluent Bit's reload API.
+// issue, inspect and install against a real Azurite; install reloads a real Fluent Bit 5.1.1.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,21 +9,21 @@ import test from "ava";
 import { ContainerClient, BlobServiceClient } from "@azure/storage-blob";
 import { Sensitive } from "@oclog/errors";
 import { startAzurite, type Azurite } from "@oclog/investigate";
-import { checkShippingSas, HttpReloader, installSas, issueContainerSas, parseSas, InstallRefusedError } from "@oclog/sas";
-import { startReloadStandIn, type ReloadStandIn } from "./reload-stand-in.js";
+import { checkShippingSas, HttpReloader, installSas, issueContainerSas, parseSas, InstallRefusedError, type FluentBitReloader } from "@oclog/sas";
+import { startReloadableFluentBit, type ReloadableFluentBit } from "./reload-fluent-bit.js";
 
 let azurite: Azurite;
-let reloadApi: ReloadStandIn;
+let fluentBit: ReloadableFluentBit;
 const DAY = 86_400_000;
 
 test.before(async () => {
   azurite = await startAzurite();
   await BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient("oclog-alice").create();
-  reloadApi = await startReloadStandIn();
+  fluentBit = await startReloadableFluentBit();
 });
 test.after.always(async () => {
   await azurite?.stop();
-  await reloadApi?.close();
+  await fluentBit?.close();
 });
 
 const issue = (permissions = "cw", lifetimeMs = 7 * DAY, container = "oclog-alice") =>
@@ -72,7 +72,7 @@ function installOptions(root: string, url: Sensitive<string>, extra: Partial<Par
     includePath: join(root, "etc/fluent-bit/oclog-sas.yaml"),
     statePath: join(root, "run/oclog/sas-state.json"),
     renewCommand: "oclog sas rotate --vm alice",
-    reloader: new HttpReloader({ baseUrl: reloadApi.url, timeoutMs: 5_000 }),
+    reloader: new HttpReloader({ baseUrl: fluentBit.url, timeoutMs: 15_000 }),
     ...extra,
   };
 }
@@ -81,7 +81,7 @@ test.serial("install: include 0640 with the token, state 0644 without it, then a
   const root = mkdtempSync(join(tmpdir(), "oclog-sas-install-"));
   const url = await issue();
   const token = parseSas(url).token.reveal();
-  const before = reloadApi.count;
+  const before = await fluentBit.reloads();
   const result = await installSas(installOptions(root, url));
   const include = join(root, "etc/fluent-bit/oclog-sas.yaml");
   const stateFile = join(root, "run/oclog/sas-state.json");
@@ -94,42 +94,46 @@ test.serial("install: include 0640 with the token, state 0644 without it, then a
   const state = JSON.parse(stateText) as Record<string, unknown>;
   t.like(state, { container: "oclog-alice", account: "devstoreaccount1", permissions: "cw", shipping: "unknown", fingerprint: parseSas(url).fingerprint, renew_command: "oclog sas rotate --vm alice" });
   t.is(result.reload.method, "hot-reload");
-  t.is(reloadApi.count, before + 1);
+  t.is(await fluentBit.reloads(), before + 1);
 });
 
 test.serial("install refuses expired, over-granting and foreign tokens, and writes nothing", async (t) => {
   const root = mkdtempSync(join(tmpdir(), "oclog-sas-refuse-"));
-  const posts = reloadApi.posts;
+  const reloads = await fluentBit.reloads();
   await t.throwsAsync(installSas(installOptions(root, await issue("rwdl"))), { instanceOf: InstallRefusedError, message: /grants more than write-only/ });
   await t.throwsAsync(installSas(installOptions(root, await issue("cw", DAY, "oclog-bob"))), { message: /is for container oclog-bob, not oclog-alice/ });
   await t.throwsAsync(installSas(installOptions(root, await issue(), { now: new Date(Date.now() + 8 * DAY) })), { message: /expired at/ });
   await t.throwsAsync(installSas(installOptions(root, new Sensitive(parseSas(await issue()).token.reveal()))), { message: /names no container/ });
   t.throws(() => statSync(join(root, "run/oclog/sas-state.json")));
-  t.is(reloadApi.posts, posts, "no reload asked");
+  // A reload asked would have been waited for (install polls the counter until it moves).
+  t.is(await fluentBit.reloads(), reloads, "no reload asked");
 });
 
-test.serial("install falls back to a restart when the reload counter does not move", async (t) => {
+test("install falls back to a restart when the reload counter does not move (a Fluent Bit without hot_reload)", async (t) => {
   const root = mkdtempSync(join(tmpdir(), "oclog-sas-restart-"));
-  reloadApi.stuck = true;
+  const noReload = await startReloadableFluentBit({ hotReload: false });
+  t.teardown(() => noReload.close());
   let restarts = 0;
-  try {
-    const result = await installSas(installOptions(root, await issue(), { reloader: new HttpReloader({ baseUrl: reloadApi.url, timeoutMs: 500, restart: async () => void restarts++ }) }));
-    t.is(result.reload.method, "restart");
-    t.is(restarts, 1);
-  } finally {
-    reloadApi.stuck = false;
-  }
+  const result = await installSas(installOptions(root, await issue(), { reloader: new HttpReloader({ baseUrl: noReload.url, timeoutMs: 1_500, restart: async () => void restarts++ }) }));
+  t.is(result.reload.method, "restart");
+  t.regex(result.reload.detail, /hot_reload_count stayed at 0/);
+  t.is(restarts, 1);
+  t.is(await noReload.reloads(), 0);
 });
 
 test.serial("install is atomic: a reader polling the state file meanwhile never sees a partial file", async (t) => {
   const root = mkdtempSync(join(tmpdir(), "oclog-sas-atomic-"));
   const stateFile = join(root, "run/oclog/sas-state.json");
-  await installSas(installOptions(root, await issue()));
+  // Not a Fluent Bit stand-in: the reload is not under test here (the tests above reload a real
+  // one), and a real reload takes about a second, which 40 installs racing a reader cannot wait for.
+  const reloadNotUnderTest: FluentBitReloader = { reload: async () => ({ method: "hot-reload", detail: "not under test" }) };
+  const install = async (url: Sensitive<string>) => installSas(installOptions(root, url, { reloader: reloadNotUnderTest }));
+  await install(await issue());
   const reader = spawn(process.execPath, [fileURLToPath(new URL("./poll-reader.mjs", import.meta.url)), stateFile], { stdio: ["pipe", "pipe", "inherit"] });
   let out = "";
   reader.stdout.on("data", (d) => (out += String(d)));
   await new Promise<void>((resolve) => reader.stdout.once("data", () => resolve())); // the reader is polling
-  for (let i = 0; i < 40; i++) await installSas(installOptions(root, await issue("cw", 7 * DAY - i * 1000)));
+  for (let i = 0; i < 40; i++) await install(await issue("cw", 7 * DAY - i * 1000));
   reader.stdin.end();
   await new Promise<void>((resolve) => reader.once("close", () => resolve()));
   const report = JSON.parse(out.trim().split("\n").at(-1)!) as { reads: number; partial: number };

@@ -1,14 +1,15 @@
-// The shipping guard: the pure decision rules, then whole runs against a stand-in for Fluent Bit's
-// monitoring API (a local HTTP server answering GET /api/v1/metrics with the JSON shape Fluent Bit
-// documents), with an injected clock and a recording stand-in for systemctl.
+// The shipping guard: the pure decision rules, then whole runs against real Fluent Bit 5.1.1's
+// monitoring API (shipping-fluent-bit.ts: real deliveries, failed flushes and records given up on,
+// to a sink the test opens and closes), with an injected clock and a recording stand-in for
+// systemctl. Between two runs the test waits (polling, with a deadline) until Fluent Bit's
+// metrics show what the next verdict is about.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
 import { SAMPLE_SAS_STATE } from "./sample-state.js";
+import { ShippingFluentBit } from "./shipping-fluent-bit.js";
 import {
   emptyGuardHistory,
   execRunner,
@@ -29,42 +30,6 @@ import {
 const MIN = 60_000;
 const T0 = Date.parse("2026-11-25T08:00:00.000Z");
 const at = (minute: number) => new Date(T0 + minute * MIN);
-
-// ---------------------------------------------------------------------------------------------
-// Stand-in for Fluent Bit's monitoring API (http_server on, GET /api/v1/metrics). The body has
-// the documented shape: input/filter/output sections keyed by instance name or alias; the
-// openclaw-vm pipeline's azure_blob output has the alias "ship".
-class FluentBitMonitoringStandIn {
-  counters: OutputCounters = counters({});
-  /** "down": every connection is dropped without an answer (Fluent Bit gone or hung). */
-  mode: "up" | "down" = "up";
-  requests = 0;
-  readonly #server: Server;
-  constructor() {
-    this.#server = createServer((req, res) => {
-      this.requests++;
-      if (this.mode === "down") return void req.socket.destroy();
-      if (req.method !== "GET" || req.url !== "/api/v1/metrics") return void res.writeHead(404).end();
-      res.writeHead(200, { "content-type": "application/json" }).end(
-        JSON.stringify({
-          input: { in_gateway: { records: this.counters.proc_records + 7, bytes: this.counters.proc_bytes + 900, files_opened: 1, files_closed: 0, files_rotated: 0 } },
-          filter: { redact: { drop_records: 0, add_records: 0, records: this.counters.proc_records + 7 } },
-          output: { ship: this.counters },
-        }),
-      );
-    });
-  }
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.#server.listen(0, "127.0.0.1", resolve));
-    return this;
-  }
-  get url(): string {
-    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/api/v1/metrics`;
-  }
-  close(): Promise<void> {
-    return new Promise((resolve) => this.#server.close(() => resolve()));
-  }
-}
 
 function counters(partial: Partial<OutputCounters>): OutputCounters {
   return { proc_records: 0, proc_bytes: 0, errors: 0, retries: 0, retries_failed: 0, dropped_records: 0, retried_records: 0, ...partial };
@@ -243,21 +208,33 @@ test("metrics parsing: alias ship first, else azure_blob.<n>; older releases wit
 });
 
 // ---------------------------------------------------------------------------------------------
-// Whole runs: stand-in endpoint, real files, injected clock.
+// Whole runs: real Fluent Bit, real files, injected clock.
+
+/** Waits until the `ship` counters have moved past a reading taken now: `what` happened after the last guard sample. */
+async function after(fluentBit: ShippingFluentBit, what: string, moved: (now: OutputCounters, seen: OutputCounters) => boolean): Promise<void> {
+  const seen = await fluentBit.counters();
+  await fluentBit.waitFor(what, (now) => moved(now, seen));
+}
+const delivered = (now: OutputCounters, seen: OutputCounters) => now.proc_records > seen.proc_records;
+const dropped = (now: OutputCounters, seen: OutputCounters) => now.dropped_records > seen.dropped_records;
+// A flush that cannot connect is retried: Fluent Bit 5.1.1 counts it in `retries` (and `retried_records`), not in `errors`.
+const failedFlush = (now: OutputCounters, seen: OutputCounters) => now.retries > seen.retries;
 
 // Serial: it changes the process umask, which concurrent tests would otherwise share.
 test.serial("run: healthy deliveries publish ok, keep every other field, and write mode 0644 even under umask 077", async (t) => {
-  const fluentBit = await new FluentBitMonitoringStandIn().start();
+  // 20 records held back until the sink comes up: the first sample sees none delivered, the second all of them.
+  const fluentBit = await ShippingFluentBit.start({ retryLimit: "no_limits", sink: "down", samples: 20 });
   t.teardown(() => fluentBit.close());
-  const { options, state, run } = scenario(fluentBit.url);
+  const { options, state, run } = scenario(fluentBit.metricsUrl);
   const previousUmask = process.umask(0o077); // the unit's UMask; process-wide, so restored at once
   try {
-    fluentBit.counters = counters({ proc_records: 100, proc_bytes: 10_000 });
+    await fluentBit.counters();
     const first = await run(0);
     t.is(first.exitCode, 0);
     t.is(first.state, "written");
     t.is(state().shipping, "unknown", "a baseline does not claim anything yet");
-    fluentBit.counters = counters({ proc_records: 180, proc_bytes: 18_000 });
+    await fluentBit.sinkUp();
+    await fluentBit.waitFor("all 20 records delivered", (ship) => ship.proc_records === 20);
     const second = await run(1);
     t.is(second.exitCode, 0, second.reason);
     t.is(second.shipping, "ok");
@@ -267,70 +244,78 @@ test.serial("run: healthy deliveries publish ok, keep every other field, and wri
   const written = state();
   t.is(written.shipping, "ok");
   t.is(written.shipping_checked_at, at(1).toISOString());
-  t.regex(written.shipping_reason ?? "", /ship delivered 80 record\(s\)/);
+  t.regex(written.shipping_reason ?? "", /ship delivered 20 record\(s\)/);
   const { shipping: _s, shipping_checked_at: _c, shipping_reason: _r, ...rest } = written;
   const { shipping: _s0, ...restBefore } = STATE;
   t.deepEqual(rest, restBefore, "every other field is kept");
   t.is(statSync(options.statePath).mode & 0o777, 0o644);
   t.is(statSync(options.historyPath).mode & 0o777, 0o600, "the history is the guard's own");
-  t.is(fluentBit.requests, 2);
 });
 
 test("run: a stall is failing after N minutes (exit 1) and ok again once records are delivered", async (t) => {
-  const fluentBit = await new FluentBitMonitoringStandIn().start();
+  const fluentBit = await ShippingFluentBit.start({ retryLimit: "no_limits", sink: "up" });
   t.teardown(() => fluentBit.close());
-  const { state, run } = scenario(fluentBit.url, { failingAfterMs: 5 * MIN });
-  fluentBit.counters = counters({ proc_records: 10 });
+  const { state, run } = scenario(fluentBit.metricsUrl, { failingAfterMs: 5 * MIN });
+  await fluentBit.counters();
   await run(0);
-  fluentBit.counters = counters({ proc_records: 20 });
+  await after(fluentBit, "a delivery after the first sample", delivered);
+  // The sink goes away before the second sample, which sees the deliveries before it (the
+  // failed flush waited for comes after them): from then on nothing is delivered.
+  await fluentBit.sinkDown();
+  await after(fluentBit, "a failed flush after the sink went away", failedFlush);
   t.is((await run(1)).shipping, "ok");
+  await after(fluentBit, "a failed flush after the second sample", failedFlush);
   const exits: number[] = [];
-  for (let minute = 2; minute <= 7; minute++) {
-    fluentBit.counters = counters({ proc_records: 20, errors: minute, retries: minute });
-    exits.push((await run(minute)).exitCode);
-  }
+  for (let minute = 2; minute <= 7; minute++) exits.push((await run(minute)).exitCode);
   t.deepEqual(exits, [0, 0, 0, 0, 0, 1], "ok while stalled for 0..4 min, failing at 5");
   t.is(state().shipping, "failing");
   t.regex(state().shipping_reason ?? "", /ship delivered nothing for 5 min while failing to send/);
-  fluentBit.counters = counters({ proc_records: 45, errors: 7, retries: 7 });
+  await fluentBit.sinkUp();
+  await after(fluentBit, "a delivery once the sink is back", delivered);
   const recovered = await run(8);
   t.is(recovered.exitCode, 0);
   t.is(state().shipping, "ok");
-  t.regex(state().shipping_reason ?? "", /^deliveries resumed: ship delivered 25 record\(s\)/);
+  t.regex(state().shipping_reason ?? "", /^deliveries resumed: ship delivered \d+ record\(s\)/);
 });
 
-test("run: dropped records fail at once; an unreachable endpoint exits 3 and changes nothing until N minutes, then fails", async (t) => {
-  const fluentBit = await new FluentBitMonitoringStandIn().start();
+test("run: dropped records fail at once; Fluent Bit gone exits 3 and changes nothing until N minutes, then fails", async (t) => {
+  const fluentBit = await ShippingFluentBit.start({ retryLimit: "no_retries", sink: "down" });
   t.teardown(() => fluentBit.close());
-  const { options, state, run } = scenario(fluentBit.url, { failingAfterMs: 10 * MIN });
-  fluentBit.counters = counters({ proc_records: 10 });
+  const { options, state, run } = scenario(fluentBit.metricsUrl, { failingAfterMs: 10 * MIN });
+  await fluentBit.counters();
   await run(0);
-  fluentBit.counters = counters({ proc_records: 12, dropped_records: 2 });
+  await after(fluentBit, "a record given up on", dropped);
   const lost = await run(1);
   t.is(lost.exitCode, 1);
   t.is(state().shipping, "failing");
-  fluentBit.counters = counters({ proc_records: 30, dropped_records: 2 });
-  t.is((await run(2)).exitCode, 0);
+  t.regex(state().shipping_reason ?? "", /ship lost records: dropped_records \+\d+/);
+  await fluentBit.sinkUp();
+  await after(fluentBit, "a delivery once the sink is back", delivered);
+  // That interval may still hold records given up on before the sink came back; the next has none.
+  await run(2);
+  await after(fluentBit, "another delivery", delivered);
+  t.is((await run(3)).exitCode, 0);
+  t.is(state().shipping, "ok");
 
-  fluentBit.mode = "down";
+  await fluentBit.stopFluentBit();
   const bytesBefore = readFileSync(options.statePath, "utf8");
-  const early = await run(3);
+  const early = await run(4);
   t.is(early.exitCode, 3);
   t.is(early.metrics, "unreadable");
   t.is(early.state, "kept");
-  const late = await run(12);
+  const late = await run(13);
   t.is(late.exitCode, 3, "9 min down: not yet");
   t.is(readFileSync(options.statePath, "utf8"), bytesBefore, "the state file is not touched while the guard knows nothing new");
-  const failing = await run(13);
+  const failing = await run(14);
   t.is(failing.exitCode, 1);
   t.is(state().shipping, "failing");
-  t.regex(state().shipping_reason ?? "", /^Fluent Bit's metrics unreadable for 10 min \(since 2026-11-25T08:03:00\.000Z\)/);
+  t.regex(state().shipping_reason ?? "", /^Fluent Bit's metrics unreadable for 10 min \(since 2026-11-25T08:04:00\.000Z\)/);
 });
 
 test("run: a missing or invalid state file is left alone and exits 3", async (t) => {
-  const fluentBit = await new FluentBitMonitoringStandIn().start();
+  // Records are given up on all along: every run would publish failing, given a state file.
+  const fluentBit = await ShippingFluentBit.start({ retryLimit: "no_retries", sink: "down" });
   t.teardown(() => fluentBit.close());
-  fluentBit.counters = counters({ proc_records: 10, dropped_records: 0 });
   const cases: Array<[string, string | undefined, RegExp]> = [
     ["missing", undefined, /does not exist/],
     ["not JSON", "{\"version\": 1, \"acc", /is not JSON/],
@@ -338,14 +323,13 @@ test("run: a missing or invalid state file is left alone and exits 3", async (t)
     ["bad shipping", JSON.stringify({ ...STATE, shipping: "maybe" }), /shipping:/],
   ];
   for (const [name, content, message] of cases) {
-    const { options, run } = scenario(fluentBit.url);
+    const { options, run } = scenario(fluentBit.metricsUrl);
     if (content === undefined) rmSync(options.statePath);
     else writeFileSync(options.statePath, content);
     const mtime = content === undefined ? 0 : statSync(options.statePath).mtimeMs;
     await run(0);
-    fluentBit.counters = counters({ proc_records: 10, dropped_records: 5 }); // would be failing
+    await after(fluentBit, "a record given up on", dropped);
     const report = await run(1);
-    fluentBit.counters = counters({ proc_records: 10 });
     t.is(report.exitCode, 3, name);
     t.is(report.state, content === undefined ? "missing" : "invalid", name);
     t.regex(report.stateProblem ?? "", message, name);
@@ -358,35 +342,41 @@ test("run: a missing or invalid state file is left alone and exits 3", async (t)
 });
 
 test("run: stop-gateway calls systemctl (a recording stand-in) exactly once per transition to failing", async (t) => {
-  const fluentBit = await new FluentBitMonitoringStandIn().start();
+  const fluentBit = await ShippingFluentBit.start({ retryLimit: "no_retries", sink: "up" });
   t.teardown(() => fluentBit.close());
   const systemctl = fakeSystemctl();
-  const { run } = scenario(fluentBit.url, { enforce: "stop-gateway", failingAfterMs: 3 * MIN });
-  const steps: Array<[Partial<OutputCounters>, ShippingStatus]> = [
-    [{ proc_records: 10 }, "unknown"],
-    [{ proc_records: 20 }, "ok"],
-    [{ proc_records: 20, dropped_records: 1 }, "failing"], // transition 1
-    [{ proc_records: 20, dropped_records: 2 }, "failing"], // still failing: no second stop
-    [{ proc_records: 20, dropped_records: 2 }, "failing"],
-    [{ proc_records: 50, dropped_records: 2 }, "ok"],
-    [{ proc_records: 50, retries_failed: 1, dropped_records: 2 }, "failing"], // transition 2
-  ];
-  const seen: Array<[ShippingStatus, number]> = [];
-  for (const [minute, [partial]] of steps.entries()) {
-    fluentBit.counters = counters(partial);
+  const { run } = scenario(fluentBit.metricsUrl, { enforce: "stop-gateway", failingAfterMs: 3 * MIN });
+  const seen: Array<[minute: number, shipping: ShippingStatus, calls: number]> = [];
+  const sample = async (minute: number) => {
     const report = await run(minute, systemctl.runner);
-    seen.push([report.shipping, systemctl.calls.length]);
     if (report.enforcement) t.true(report.enforcement.ok);
-  }
-  t.deepEqual(seen.map(([shipping]) => shipping), steps.map(([, expected]) => expected));
-  t.deepEqual(seen.map(([, calls]) => calls), [0, 0, 1, 1, 1, 1, 2]);
+    seen.push([minute, report.shipping, systemctl.calls.length]);
+  };
+  await fluentBit.counters();
+  await sample(0); // baseline
+  await after(fluentBit, "a delivery", delivered);
+  await sample(1); // ok
+  await fluentBit.sinkDown();
+  await after(fluentBit, "a record given up on", dropped);
+  await sample(2); // transition 1
+  await after(fluentBit, "another record given up on", dropped);
+  await sample(3); // still failing: no second stop
+  await fluentBit.sinkUp();
+  await after(fluentBit, "a delivery once the sink is back", delivered);
+  await sample(4); // may still see records given up on before the sink came back
+  await after(fluentBit, "another delivery", delivered);
+  await sample(5); // ok
+  await fluentBit.sinkDown();
+  await after(fluentBit, "a record given up on again", dropped);
+  await sample(6); // transition 2
+  t.deepEqual(seen.filter(([minute]) => minute !== 4), [[0, "unknown", 0], [1, "ok", 0], [2, "failing", 1], [3, "failing", 1], [5, "ok", 1], [6, "failing", 2]]);
+  t.is(seen.find(([minute]) => minute === 4)![2], 1, "no stop on the way back to ok");
   t.deepEqual(systemctl.calls, [["systemctl", "stop", "openclaw.service"], ["systemctl", "stop", "openclaw.service"]]);
 
   const passive = fakeSystemctl();
-  const { run: runPassive } = scenario(fluentBit.url, { enforce: "none" });
-  fluentBit.counters = counters({ proc_records: 1 });
+  const { run: runPassive } = scenario(fluentBit.metricsUrl, { enforce: "none" });
   await runPassive(0, passive.runner);
-  fluentBit.counters = counters({ proc_records: 1, dropped_records: 1 });
+  await after(fluentBit, "a record given up on", dropped);
   t.is((await runPassive(1, passive.runner)).shipping, "failing");
   t.is(passive.calls.length, 0, "enforce none never stops anything");
 });
@@ -429,7 +419,7 @@ loop();
 `;
 
 // Serial: the rewrites are synchronous and hold this process's event loop for seconds, which
-// would starve the stand-in HTTP servers of concurrent tests (their requests time out).
+// would starve the metrics requests of concurrent tests (their requests time out).
 test.serial("replace: a concurrent reader never sees a partial file across many rewrites", async (t) => {
   const { options } = scenario("http://127.0.0.1:9/unused");
   const reader = spawn(process.execPath, ["-e", READER, options.statePath], { stdio: ["pipe", "pipe", "inherit"] });
