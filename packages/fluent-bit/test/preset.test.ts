@@ -182,3 +182,10 @@ test("a new log file is found within seconds, and a crash cannot lose a chunk to
   // And a chunk that failed waits at most 30 s for its next try (Fluent Bit's default cap is 2000 s).
   t.is(config.service!["scheduler.cap"], 30);
 });
+
+test("Fluent Bit's own output is shipped by its journal input, so it logs warnings and errors only (at info each upload logs a line that is the next upload)", (t) => {
+  const config = openclawVmConfig("5.1.1");
+  const journal = config.pipeline.inputs.find((input) => input.alias === "in_journal")!;
+  t.true(JSON.stringify(journal.systemd_filter).includes("_SYSTEMD_UNIT=fluent-bit.service"), "the journal input reads Fluent Bit's own output");
+  t.true(["warn", "error"].includes(String(config.service!.log_level)), `log_level ${config.service!.log_level}: the booted VM wrote a blob every 5 s of Fluent Bit's info lines about its last upload`);
+});

@@ -230,7 +230,11 @@ export function openclawVm(options: { fluentBitVersion: string; params?: Record<
       // After a SAS expired the old pipeline's retries never succeed, so a reload takes all of
       // it; the filesystem buffer keeps what is not flushed, so waiting longer saves nothing.
       grace: OPENCLAW_VM_GRACE_SECONDS,
-      log_level: "info",
+      // Not info: Fluent Bit's output goes to the journal, which its own journal input ships.
+      // At info every upload logs a line ("auto_create_container is disabled, ..."), that line
+      // is the next upload, and so on: the booted VM wrote one blob every 5 s of nothing but
+      // Fluent Bit talking about its last blob. Its warnings and errors still ship.
+      log_level: "warn",
       http_server: true,
       http_listen: "127.0.0.1",
       http_port: p.http_port,
