@@ -343,6 +343,8 @@ test("the collector reads OpenClaw's state through CAP_DAC_READ_SEARCH alone and
   t.true(Number(f["collect-stores"]) >= 3, `the collector service found ${f["collect-stores"]} stores`);
   t.is(f["collect-store-kinds"], "config-audit,ledger,transcript");
   t.true(Number(f["collect-read"]) > 0);
+  t.log(`forward socket ${f["forward-socket"]}; a probe message as the collector's user: ${f["forward-probe"]}`);
+  t.regex(f["forward-probe"] ?? "", /^ack after \d+ ms/, `Fluent Bit's forward input answers the collector's user; its metrics: ${(await booted()).shareFile("fluent-bit-metrics.json").slice(0, 3000)}`);
   t.is(f["collect-sent"], f["collect-read"], `Fluent Bit's forward input took every row the collector read; ${f["collect-send-failures"]} failed sends, the first: ${f["collect-first-send-failure"]}`);
   t.is(f["collect-store-errors"], "0", "a store the collector could not read (see the guest journal)");
   t.log(`the collector found ${f["collect-stores"]} store(s) and read ${f["collect-read"]} record(s) from them during the boot, sent ${f["collect-sent"]}`);

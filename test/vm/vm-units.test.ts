@@ -67,9 +67,8 @@ test("openclaw.service: own user, no docker group, logs where Fluent Bit reads t
   // The start script execs the gateway on loopback (it adds the per-start token; token.test.ts).
   t.deepEqual(values(unit, "ExecStart"), ["/opt/oclog/libexec/openclaw-gateway-start"]);
   t.regex(read(GATEWAY_START), /^exec \/opt\/openclaw\/node_modules\/\.bin\/openclaw gateway run --port 18789 --bind loopback$/m);
-  // Writable: state, cache (with TMPDIR inside) and logs; the install dir stays read-only.
+  // Writable: state, cache (with TMPDIR inside), logs and the sandboxes' workspaces; the install dir stays read-only.
   t.deepEqual(values(unit, "ProtectSystem"), ["strict"]);
-  t.deepEqual(values(unit, "ReadWritePaths"), []);
   t.deepEqual(values(unit, "StateDirectory"), ["openclaw"]);
   t.deepEqual(values(unit, "CacheDirectory"), ["openclaw openclaw/tmp"]);
   t.true(values(unit, "Environment").includes("TMPDIR=/var/cache/openclaw/tmp"));
@@ -79,7 +78,10 @@ test("openclaw.service: own user, no docker group, logs where Fluent Bit reads t
   // group-readable for Fluent Bit (group openclaw), nobody else.
   t.deepEqual(values(unit, "LogsDirectory"), ["openclaw"]);
   t.deepEqual(values(unit, "LogsDirectoryMode"), ["0750"]);
-  t.deepEqual(values(unit, "UMask"), ["0027"]);
+  // 0007: the sandboxes' workspaces are shared with Podman's user through their group (setgid
+  // openclaw-sandbox); the state's group is openclaw, which holds no other user.
+  t.deepEqual(values(unit, "UMask"), ["0007"]);
+  t.deepEqual(values(unit, "ReadWritePaths"), ["/var/lib/openclaw-workspaces"]);
   t.regex(unit, /logging\.file = "\/var\/log\/openclaw\/openclaw\.log"/);
   // Sandboxed tools: rootless Podman of another user, through its API socket.
   t.true(values(unit, "Environment").includes("CONTAINER_HOST=unix:///run/openclaw-sandbox/podman.sock"));
@@ -181,7 +183,7 @@ test("fluent-bit drop-in: own user, reads the OpenClaw logs and the journal, sta
   t.regex(pipeline, /^ +path: \/var\/log\/openclaw\/\*\.log$/m);
   t.deepEqual(values(openclaw, "LogsDirectoryMode"), ["0750"]);
   t.deepEqual(values(openclaw, "StateDirectoryMode"), ["0750"]);
-  t.deepEqual(values(openclaw, "UMask"), ["0027"]);
+  t.deepEqual(values(openclaw, "UMask"), ["0007"]);
 });
 
 test("fluent-bit.service with the drop-in: systemd parses it; its only complaint is that Fluent Bit is not installed here", (t) => {

@@ -10,6 +10,14 @@ STEP=sandbox
 
 home=/var/lib/openclaw-sandbox
 install -d -o openclaw-sandbox -g openclaw-sandbox -m 0700 "$home"
+# The sandboxes' workspaces (agents.defaults.sandbox.workspaceRoot in openclaw.json5). The
+# gateway creates a workspace per session and Podman, as openclaw-sandbox, bind-mounts it into
+# the container, whose tools write there as openclaw-sandbox (keep-id). OpenClaw assumes one user
+# for both; here they are two, so the root is the gateway's with group openclaw-sandbox and
+# setgid: what the gateway creates under it (UMask 0007) is the group's to read and write. By
+# default it would be under the gateway's 0700 state directory, and Podman could not even stat
+# it: every sandboxed session failed ("statfs .../skills: permission denied").
+install -d -o openclaw -g openclaw-sandbox -m 2770 /var/lib/openclaw-workspaces
 install_file "$VM_DIR/podman/sandbox.Containerfile" /usr/share/oclog/podman/sandbox.Containerfile 0644 root root
 
 if in_image; then

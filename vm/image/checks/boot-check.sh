@@ -193,7 +193,7 @@ fact agent-turn-seconds "$((SECONDS - turn_started))"
 podman_as_gateway() { runuser -u openclaw -- env CONTAINER_HOST=unix:///run/openclaw-sandbox/podman.sock HOME=/var/lib/openclaw PATH=/usr/bin:/bin podman "$@"; }
 fact sandbox-containers "$(podman_as_gateway ps -a --format '{{.Image}} {{.State}}' 2>&1 | sort | uniq -c | tr -s ' ' | paste -sd, -)"
 # Where the write landed: the sandbox's own workspace on the VM (workspaceAccess none).
-fact sandbox-written "$(find /var/lib/openclaw/.openclaw -path '*/.config/systemd/user/oclog-vm-boot.service' -printf '%P %s\n' 2>/dev/null | head -1)"
+fact sandbox-written "$(find /var/lib/openclaw-workspaces -path '*/.config/systemd/user/oclog-vm-boot.service' -printf '%P %s\n' 2>/dev/null | head -1)"
 # The host now watches its Azurite for the records of the turn (the guest cannot list blobs:
 # its SAS is write-only) and answers in the share; until then nothing here powers off.
 touch "$share/shipping-wanted"
@@ -258,6 +258,23 @@ fact collect-sent "$(printf '%s\n' "$collect_log" | sed -n 's/^collect: cycle .*
 fact collect-store-errors "$(printf '%s\n' "$collect_log" | grep -c 'cannot read \|E_STORE_READ')"
 fact collect-send-failures "$(printf '%s\n' "$collect_log" | grep -c '^collect: send.failed')"
 fact collect-first-send-failure "$(printf '%s\n' "$collect_log" | grep -m1 '^collect: send.failed' | cut -c1-300)"
+# Fluent Bit's forward input as the collector reaches it: the socket, and one message with a
+# chunk id sent as the collector's user and groups, answered by an ack or not (tag oclog-probe:
+# no output matches it, so it goes nowhere).
+fact forward-socket "$(stat -c '%a %U:%G %F' /run/fluent-bit/forward.sock 2>&1)"
+# shellcheck disable=SC2016 # JavaScript for Node in single quotes
+fact forward-probe "$(runuser -u oclog-collect -g oclog-collect -G fluent-bit -- /usr/bin/node -e '
+  const net = require("node:net");
+  const str = (s) => Buffer.concat([Buffer.from([0xa0 | s.length]), Buffer.from(s)]);
+  const time = Buffer.alloc(5); time[0] = 0xce; time.writeUInt32BE(Math.floor(Date.now() / 1000), 1);
+  const msg = Buffer.concat([Buffer.from([0x94]), str("oclog-probe"), time, Buffer.from([0x81]), str("probe"), str("1"), Buffer.from([0x81]), str("chunk"), str("oclogprobe1")]);
+  const started = Date.now();
+  const socket = net.connect("/run/fluent-bit/forward.sock", () => socket.write(msg));
+  socket.on("data", (d) => { console.log(`ack after ${Date.now() - started} ms: ${d.toString("latin1").replace(/[^ -~]/g, ".")}`); process.exit(0); });
+  socket.on("error", (e) => { console.log(`error: ${e.code} ${e.message}`); process.exit(0); });
+  setTimeout(() => { console.log("no ack within 30 s"); process.exit(0); }, 30000);
+' 2>&1 | tail -1)"
+curl -s --max-time 10 http://127.0.0.1:2020/api/v1/metrics >"$share/fluent-bit-metrics.json" 2>&1
 fact gateway-still-active "$(systemctl is-active openclaw.service)"
 fact failed-units "$(systemctl list-units --failed --no-legend --plain | awk '{ print $1 }' | paste -sd, -)"
 
