@@ -82,6 +82,8 @@ test("openclaw.service: own user, no docker group, logs where Fluent Bit reads t
   // openclaw-sandbox); the state's group is openclaw, which holds no other user.
   t.deepEqual(values(unit, "UMask"), ["0007"]);
   t.deepEqual(values(unit, "ReadWritePaths"), ["/var/lib/openclaw-workspaces"]);
+  // The recorder outlives what it records: started before the gateway, stopped after it.
+  t.true(values(unit, "After").join(" ").split(" ").includes("fluent-bit.service"));
   t.regex(unit, /logging\.file = "\/var\/log\/openclaw\/openclaw\.log"/);
   // Sandboxed tools: rootless Podman of another user, through its API socket.
   t.true(values(unit, "Environment").includes("CONTAINER_HOST=unix:///run/openclaw-sandbox/podman.sock"));
