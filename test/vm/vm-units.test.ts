@@ -81,6 +81,7 @@ test("openclaw.service: own user, no docker group, logs where Fluent Bit reads t
   // 0007: the sandboxes' workspaces are shared with Podman's user through their group (setgid
   // openclaw-sandbox); the state's group is openclaw, which holds no other user.
   t.deepEqual(values(unit, "UMask"), ["0007"]);
+  t.notRegex(read(GATEWAY_START), /^\s*umask /m, "the start script leaves the unit's UMask alone (its umask 077 made every session workspace 0700)");
   t.deepEqual(values(unit, "ReadWritePaths"), ["/var/lib/openclaw-workspaces"]);
   // The recorder outlives what it records: started before the gateway, stopped after it.
   t.true(values(unit, "After").join(" ").split(" ").includes("fluent-bit.service"));
