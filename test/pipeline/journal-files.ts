@@ -40,13 +40,18 @@ function exportFormat(entries: readonly JournalEntry[], bootId: string): Buffer 
 }
 
 /** Appends `entries` to the journal file `<dir>/<name>.journal` (created if missing). */
-export async function writeJournal(dir: string, entries: readonly JournalEntry[], options: { name?: string; bootId: string }): Promise<void> {
+export function writeJournal(dir: string, entries: readonly JournalEntry[], options: { name?: string; bootId: string }): Promise<void> {
+  return writeJournalExport(dir, exportFormat(entries, options.bootId), options.name);
+}
+
+/** Appends an export-format stream (as `journalctl -o export` writes it) to `<dir>/<name>.journal`. */
+export async function writeJournalExport(dir: string, exported: Buffer, name = "remote"): Promise<void> {
   const binary = JOURNAL_REMOTE.find((path) => existsSync(path));
   if (!binary) throw new Error(`systemd-journal-remote not found (${JOURNAL_REMOTE.join(", ")}): scripts/setup.sh installs the Debian package systemd-journal-remote`);
-  const child = spawn(binary, ["-o", join(dir, `${options.name ?? "remote"}.journal`), "-"], { stdio: ["pipe", "ignore", "pipe"] });
+  const child = spawn(binary, ["-o", join(dir, `${name}.journal`), "-"], { stdio: ["pipe", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
-  child.stdin.end(exportFormat(entries, options.bootId));
+  child.stdin.end(exported);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once("error", reject);
     child.once("close", resolve);
