@@ -161,7 +161,7 @@ export class ShippingRig {
     return [
       "sas", "install", "--container", this.container, "--include", this.paths.sasInclude, "--state-file", this.paths.sasState,
       // `false`: a reload that does not finish fails the install instead of restarting Fluent Bit.
-      "--reload-url", this.fluentBit.httpUrl, "--restart-command", "false", "--forward-socket", this.paths.forwardSocket, "--json",
+      "--reload-url", this.fluentBit.httpUrl, "--restart-command", "false", "--json",
     ];
   }
 

@@ -325,11 +325,10 @@ Examples:
     .option("--renew-command <text>", "what the gate tells people to run (default: oclog sas rotate --vm <hostname>)")
     .option("--fluent-bit-group <group>", "group that may read the include", "fluent-bit")
     .option("--restart-command <command>", "fallback when the hot reload does not take", "systemctl restart fluent-bit")
-    .option("--forward-socket <path>", "the forward input's socket: if it is there before the reload and gone after, the reload failed", "/run/fluent-bit/forward.sock")
     .option("--json", "print the result as JSON")
     .addHelpText("after", "\nRefuses a SAS that is expired, grants more than create/write/add, or is for another container.\n\nExample:\n  oclog sas issue --container oclog-alice --stdout | sudo oclog sas install --container oclog-alice")
     .exitOverride()
-    .action(async (opts: { container?: string; include: string; stateFile: string; reloadUrl: string; renewCommand?: string; fluentBitGroup: string; restartCommand: string; forwardSocket: string; json?: boolean }) => {
+    .action(async (opts: { container?: string; include: string; stateFile: string; reloadUrl: string; renewCommand?: string; fluentBitGroup: string; restartCommand: string; json?: boolean }) => {
       const { sasInstall } = await import("./commands/sas.js");
       await sasInstall({ ...opts, json: opts.json ?? false }, output);
     });

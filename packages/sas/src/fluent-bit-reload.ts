@@ -4,7 +4,6 @@
  * new pipeline has started. If it does not move within the timeout, the service is restarted (the
  * filesystem buffer keeps every record).
  */
-import { statSync } from "node:fs";
 import { OclogError } from "@oclog/errors";
 import type { FluentBitReloader } from "./sas-install.js";
 
@@ -30,25 +29,7 @@ export interface HttpReloaderOptions {
   timeoutMs?: number;
   /** Fallback: restarts the service (e.g. runs `systemctl restart fluent-bit`). */
   restart?: () => Promise<void>;
-  /**
-   * The forward input's unix socket (the collector's way in). When it is there before the
-   * reload it must be there after: in the booted VM a reload left Fluent Bit without it (the
-   * old input's exit unlinks the path the new one had just bound), and the collector's every
-   * send then failed. Such a reload counts as failed, so the service is restarted.
-   */
-  forwardSocket?: string;
 }
-
-function isSocket(path: string): boolean {
-  try {
-    return statSync(path).isSocket();
-  } catch {
-    return false;
-  }
-}
-
-/** Seconds after the counter moved that the forward socket must still be there. */
-const SOCKET_SETTLE_MS = 2_000;
 
 async function reloadCount(baseUrl: string): Promise<number> {
   const response = await fetch(`${baseUrl}/api/v2/reload`, { signal: AbortSignal.timeout(5_000) });
@@ -71,8 +52,6 @@ export class HttpReloader implements FluentBitReloader {
     const deadline = started + (this.#options.timeoutMs ?? reloadTimeoutMs(5));
     let problem: string;
     try {
-      const socket = this.#options.forwardSocket;
-      const hadSocket = socket !== undefined && isSocket(socket);
       const before = await reloadCount(baseUrl);
       const posted = await fetch(`${baseUrl}/api/v2/reload`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
       if (!posted.ok) throw new Error(`POST /api/v2/reload answered ${posted.status}`);
@@ -83,14 +62,7 @@ export class HttpReloader implements FluentBitReloader {
       for (;;) {
         try {
           const now = await reloadCount(baseUrl);
-          if (now > before) {
-            const detail = `hot_reload_count ${before} -> ${now} after ${((Date.now() - started) / 1000).toFixed(1)} s`;
-            if (hadSocket) {
-              await new Promise((resolve) => setTimeout(resolve, SOCKET_SETTLE_MS));
-              if (!isSocket(socket!)) throw new Error(`${detail}, but the forward input's socket ${socket} is gone`);
-            }
-            return { method: "hot-reload", detail };
-          }
+          if (now > before) return { method: "hot-reload", detail: `hot_reload_count ${before} -> ${now} after ${((Date.now() - started) / 1000).toFixed(1)} s` };
           last = `hot_reload_count stayed at ${before}`;
         } catch (error) {
           last = `the reload did not finish: ${(error as Error).message}`;

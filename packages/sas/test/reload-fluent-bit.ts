@@ -21,17 +21,13 @@ export interface ReloadableFluentBit {
   close(): Promise<void>;
 }
 
-/** `forwardSocket: true` adds a forward input on a unix socket in its directory (`socket`). */
-export async function startReloadableFluentBit(options: { hotReload?: boolean; forwardSocket?: boolean } = {}): Promise<ReloadableFluentBit & { socket: string }> {
+export async function startReloadableFluentBit(options: { hotReload?: boolean } = {}): Promise<ReloadableFluentBit> {
   const dir = mkdtempSync(join(tmpdir(), "oclog-reload-fluent-bit-"));
-  const socket = join(dir, "forward.sock");
-  const forward = options.forwardSocket ? ["    - name: forward", `      unix_path: ${socket}`] : [];
   const fluentBit = await startSmallFluentBit(dir, {
     service: { hot_reload: options.hotReload === false ? "off" : "on" },
-    pipeline: ["pipeline:", "  inputs:", "    - name: dummy", "      rate: 1", ...forward, "  outputs:", "    - name: \"null\"", "      match: \"*\"", ""].join("\n"),
+    pipeline: ["pipeline:", "  inputs:", "    - name: dummy", "      rate: 1", "  outputs:", "    - name: \"null\"", "      match: \"*\"", ""].join("\n"),
   });
   return {
-    socket,
     url: fluentBit.httpUrl,
     reloads: () => hotReloadCount(fluentBit),
     async close() {

@@ -42,7 +42,6 @@ fact params-changed "$(grep -c -e oclog-test-ca -e "$OCLOG_TEST_BLOB_ENDPOINT" -
 # The first SAS, as `oclog sas rotate` delivers it to a VM: on stdin to `oclog sas install`,
 # which writes the include and hot-reloads Fluent Bit; what the boot buffered until now ships.
 wait_for 180 curl -sf --max-time 5 http://127.0.0.1:2020/api/v1/health
-fact forward-socket-before-install "$(stat -c '%a %U:%G %F' /run/fluent-bit/forward.sock 2>&1)"
 fact sas-install "$(/opt/oclog/bin/oclog sas install --container "$OCLOG_TEST_CONTAINER" <"$share/sas-url" 2>&1 | tail -1 | cut -c1-300)"
 rm -f "$share/sas-url"
 # Provisioning builds nothing on the VM: no compiler, no node-gyp output.

@@ -114,7 +114,7 @@ function groupId(name: string): number | undefined {
 }
 
 export async function sasInstall(
-  options: { container?: string; include: string; stateFile: string; reloadUrl: string; renewCommand?: string; fluentBitGroup: string; restartCommand: string; forwardSocket: string; json: boolean },
+  options: { container?: string; include: string; stateFile: string; reloadUrl: string; renewCommand?: string; fluentBitGroup: string; restartCommand: string; json: boolean },
   output: Output,
   stdin: () => Promise<string> = readStdin,
 ): Promise<void> {
@@ -132,12 +132,7 @@ export async function sasInstall(
     ...(gid !== undefined ? { includeOwner: { uid: 0, gid } } : {}),
     renewCommand: options.renewCommand ?? `oclog sas rotate --vm ${hostname()}`,
     // The VM's pipeline decides how long its reload may take; waiting less would restart it mid-reload.
-    reloader: new HttpReloader({
-      baseUrl: options.reloadUrl,
-      timeoutMs: reloadTimeoutMs(OPENCLAW_VM_GRACE_SECONDS),
-      restart: async () => void execFileSync(restartBin!, restartArgs, { stdio: "ignore" }),
-      forwardSocket: options.forwardSocket,
-    }),
+    reloader: new HttpReloader({ baseUrl: options.reloadUrl, timeoutMs: reloadTimeoutMs(OPENCLAW_VM_GRACE_SECONDS), restart: async () => void execFileSync(restartBin!, restartArgs, { stdio: "ignore" }) }),
   });
   const summary = { container, expires_at: result.state.expires_at, fingerprint: result.state.fingerprint, reload: result.reload };
   if (options.json) output.out(JSON.stringify(summary));
