@@ -68,8 +68,11 @@ probe_unit() { # probe_unit NAME SOURCE-UNIT-OR-DROPIN SCRIPT
   install -m 0755 "$share/$script" "/usr/local/libexec/oclog-$script"
   {
     printf '[Unit]\nDescription=oclog boot-check probe (%s)\n\n' "$name"
+    # Not RuntimeDirectory=: systemd removes a unit's runtime directory when it stops, and the
+    # real service's is the same one. A probe carrying fluent-bit.service's removed
+    # /run/fluent-bit, forward socket and all, and the collector's every send failed after it.
     sed -n '/^\[Service\]/,/^\[Install\]/p' "$source" | grep -v '^\[Install\]' |
-      grep -Ev '^(ExecStart|ExecStop|ExecReload|Restart|RestartSec|Type|PIDFile|TimeoutStopSec)='
+      grep -Ev '^(ExecStart|ExecStop|ExecReload|Restart|RestartSec|Type|PIDFile|TimeoutStopSec|RuntimeDirectory[A-Za-z]*)='
     # Opened by systemd before the sandbox applies, so the probe's answers always get out.
     printf 'Type=oneshot\nExecStart=/usr/local/libexec/oclog-%s\nStandardOutput=truncate:/run/oclog-probe/%s.out\n' "$script" "$name"
   } >"/run/systemd/system/$name.service"
