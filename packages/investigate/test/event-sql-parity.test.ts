@@ -28,7 +28,7 @@ const evidence: EvidenceFile[] = [
     path: join(captureDir, f),
   })),
   ...filesUnder(samplesDir).filter((p) => p.endsWith(".gz")).map((p) => ({ blob: p.slice(samplesDir.length), path: p })),
-  ...readdirSync(vmSourcesDir).map((f) => ({ blob: `vm-sources/${f}`, path: join(vmSourcesDir, f) })),
+  ...readdirSync(vmSourcesDir).filter((f) => f.endsWith(".jsonl")).map((f) => ({ blob: `vm-sources/${f}`, path: join(vmSourcesDir, f) })),
 ];
 
 function referenceEvents(file: EvidenceFile): Event[] {
