@@ -181,13 +181,26 @@ test("an agent turn runs real tools in OpenClaw's Podman sandbox: an exec and a 
   t.log(`agent turn: ${f["agent-turn-seconds"]} s (guest time)`);
   const turn = JSON.parse(result.shareFile("agent-turn.json") || "{}") as { result?: { payloads?: { text?: string }[] } };
   t.is(turn.result?.payloads?.at(-1)?.text, AGENT_FINAL_TEXT);
-  // The model got each tool's result back: the exec's output and the write's confirmation.
+  // The model got each tool's result back. OpenClaw sends tool-call ids back to the model
+  // rewritten to alphanumerics (call_vm_exec -> callvmexec; test/openclaw/capture.ts).
   const toolResults = stand!.model.requests.flatMap((r) => ((r.body as { messages?: { role?: string; tool_call_id?: string; content?: unknown }[] })?.messages ?? []).filter((m) => m.role === "tool"));
-  const resultOf = (id: string) => JSON.stringify(toolResults.find((m) => m.tool_call_id === id)?.content ?? null);
-  t.regex(resultOf("call_vm_exec"), /oclog-vm-boot-marker/);
-  t.regex(resultOf("call_vm_write"), /\d+ bytes|wrote|Successfully/i);
+  const resultOf = (id: string) => JSON.stringify(toolResults.find((m) => m.tool_call_id === id.replace(/[^A-Za-z0-9]/g, ""))?.content ?? null);
+  t.regex(resultOf("call_vm_exec"), /oclog-vm-boot-marker/, "the exec ran in the sandbox and its output came back");
+  t.not(resultOf("call_vm_write"), "null", "the write's result came back to the model");
   t.regex(f["sandbox-containers"] ?? "", /localhost\/oclog-sandbox:trixie-slim running/, "the tools ran in a container of the sandbox image");
-  t.regex(f["sandbox-written"] ?? "", /oclog-vm-boot\.service \d+$/, "the write landed in the sandbox's workspace on the VM");
+  const written = AGENT_CALLS.find((c) => c.id === "call_vm_write")!.arguments.content as string;
+  t.regex(f["sandbox-written"] ?? "", new RegExp(`oclog-vm-boot\\.service ${Buffer.byteLength(written)}$`), "the write landed in the sandbox's workspace on the VM, whole");
+});
+
+// Known failure, kept as a test so that it says when it is fixed. OpenClaw's write tool in the VM's
+// sandbox writes the file whole (the test above checks its size) and then reports "Write
+// verification failed ... the persisted regular file does not match the requested content".
+// Likely cause, not yet confirmed: the gateway reads the file back as user openclaw, and the file
+// belongs to openclaw-sandbox (the container's user) with a mode the gateway cannot read.
+test.failing("the sandbox's write tool confirms its write on the VM (known failure: 'Write verification failed')", async (t) => {
+  const run = await investigated();
+  const sql = await oclog(["sql", run.caseDir, "SELECT outcome FROM events WHERE gen_ai.tool.call.id = 'call_vm_write' AND action = 'tool.result'", "--json"], stand!.oclogEnv);
+  t.is(sql.stdout.trim(), JSON.stringify({ outcome: "success" }));
 });
 
 test("records of the gateway log, the collector, nginx, the journal and the egress record reached blobs named by the generated path layout", async (t) => {
@@ -232,7 +245,10 @@ test("oclog investigate on the VM's container finds the agent turn's tool calls 
     t.is(sql.code, 0, sql.stderr);
     const rows = sql.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { source: string; action: string; outcome: string });
     t.true(rows.some((r) => r.source === "transcript" && r.action === "tool.call"), `${call.id}: the call, from the collector's transcript rows: ${sql.stdout}`);
-    t.true(rows.some((r) => r.action === "tool.result" && r.outcome === "success"), `${call.id}: its result: ${sql.stdout}`);
+    // The exec succeeds; the write's outcome is what OpenClaw reported (see the known failure above).
+    const result = rows.find((r) => r.source === "transcript" && r.action === "tool.result");
+    t.truthy(result, `${call.id}: its result, from the transcript: ${sql.stdout}`);
+    if (call.id === "call_vm_exec") t.is(result?.outcome, "success", sql.stdout);
   }
 });
 
