@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { formatJournalExport, type ExportField } from "../vm-boot/journal-export.js";
 
 /** Debian installs it outside PATH (package systemd-journal-remote; scripts/setup.sh installs it). */
 const JOURNAL_REMOTE = ["/lib/systemd/systemd-journal-remote", "/usr/lib/systemd/systemd-journal-remote"];
@@ -17,24 +18,15 @@ export interface JournalEntry {
   fields: Record<string, string>;
 }
 
-function exportField(name: string, value: string): Buffer {
-  // A value with a newline is written in the binary form: name, newline, 64-bit LE length, bytes.
-  if (!value.includes("\n")) return Buffer.from(`${name}=${value}\n`);
-  const bytes = Buffer.from(value);
-  const length = Buffer.alloc(8);
-  length.writeBigUInt64LE(BigInt(bytes.length));
-  return Buffer.concat([Buffer.from(`${name}\n`), length, bytes, Buffer.from("\n")]);
-}
-
-/** The export-format stream for `entries` (monotonic times count up from 1 s). */
+/** The export-format stream for `entries` (monotonic times count up from 1 s); a value with a newline in the binary form. */
 function exportFormat(entries: readonly JournalEntry[], bootId: string): Buffer {
-  return Buffer.concat(
-    entries.flatMap((entry, i) => [
-      exportField("__REALTIME_TIMESTAMP", String(entry.realtimeUs)),
-      exportField("__MONOTONIC_TIMESTAMP", String(1_000_000 + i * 1_000)),
-      exportField("_BOOT_ID", bootId),
-      ...Object.entries(entry.fields).map(([name, value]) => exportField(name, value)),
-      Buffer.from("\n"),
+  const field = (name: string, value: string): ExportField => ({ name, value: Buffer.from(value), binary: value.includes("\n") });
+  return formatJournalExport(
+    entries.map((entry, i) => [
+      field("__REALTIME_TIMESTAMP", String(entry.realtimeUs)),
+      field("__MONOTONIC_TIMESTAMP", String(1_000_000 + i * 1_000)),
+      field("_BOOT_ID", bootId),
+      ...Object.entries(entry.fields).map(([name, value]) => field(name, value)),
     ]),
   );
 }
