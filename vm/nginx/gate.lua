@@ -46,6 +46,17 @@ local BLOCK_SECONDS = 15 * 60
 local DEFAULT_WARN_SECONDS = 24 * 3600
 local DEFAULT_CACHE_SECONDS = 5
 local MAX_CACHE_SECONDS = 5
+-- `shipping: "unknown"` (oclog sas install writes it; the guard replaces it with ok or failing
+-- within a few runs, or with failing after its --failing-after-minutes of unreadable metrics):
+-- open for this long after installed_at, then closed. 15 min is the guard's 10 min plus a margin.
+local DEFAULT_UNKNOWN_GRACE_SECONDS = 15 * 60
+local MAX_UNKNOWN_GRACE_SECONDS = 24 * 3600
+-- How far in the future installed_at may be (clock steps after an install) before it is refused:
+-- a later one would stretch the grace period.
+local INSTALLED_SKEW_SECONDS = 60
+-- How often each worker re-checks the gate while it proxies connections the gate let in.
+local WATCH_SECONDS = 1
+local SIGTERM = 15
 local NOTICE_COOKIE = "oclog_sas_notice"
 local CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
@@ -81,6 +92,7 @@ int oclog_gate_close(int fd) __asm__("close");
 long oclog_gate_read(int fd, void *buf, size_t count) __asm__("read");
 long oclog_gate_readlink(const char *path, char *buf, size_t size) __asm__("readlink");
 int oclog_gate_statx(int dirfd, const char *path, int flags, unsigned int mask, struct oclog_gate_statx *buf) __asm__("statx");
+int oclog_gate_kill(int pid, int sig) __asm__("kill");
 ]])
 
 -- struct statx is the same on every architecture; open(2) flags are not: O_NOFOLLOW differs
@@ -259,6 +271,8 @@ local function parse_state(content)
   return {
     expires = parse_utc(obj.expires_at),
     expires_at = obj.expires_at,
+    installed = parse_utc(obj.installed_at),
+    installed_at = obj.installed_at,
     shipping = obj.shipping,
     shipping_reason = obj.shipping_reason,
     renew = renew,
@@ -304,7 +318,11 @@ local function options(o)
   end
   local fallback = o.fallback_command or DEFAULT_FALLBACK_COMMAND
   if type(fallback) ~= "string" then error("fallback_command must be a string", 0) end
-  return path, warn, ttl, fallback
+  local grace = o.unknown_grace_seconds or DEFAULT_UNKNOWN_GRACE_SECONDS
+  if type(grace) ~= "number" or grace < 0 or grace > MAX_UNKNOWN_GRACE_SECONDS then
+    error("unknown_grace_seconds must be a number from 0 to " .. MAX_UNKNOWN_GRACE_SECONDS, 0)
+  end
+  return path, warn, ttl, fallback, grace
 end
 
 local function duration(seconds)
@@ -318,7 +336,7 @@ end
 
 -- The decision for this request: "pass", "notice" or "block", with what the pages need.
 local function decide(o)
-  local path, warn, ttl, fallback = options(o)
+  local path, warn, ttl, fallback, grace = options(o)
   local now = ngx.now()
   local entry = load(path, ttl, now)
   if entry.code then
@@ -339,6 +357,20 @@ local function decide(o)
     return { kind = "block", code = "expiring", command = command, remaining = remaining,
       reason = "The log shipping token expires at " .. entry.expires_at .. ", in " .. duration(remaining)
         .. ": less than the 15 minutes it needs to stay usable" }
+  end
+  if entry.shipping == "unknown" then
+    local age = now - entry.installed
+    if age < -INSTALLED_SKEW_SECONDS then
+      return { kind = "block", code = "shipping-unknown", command = command, remaining = remaining,
+        reason = "Nobody has confirmed that this VM's logs are delivered (shipping: unknown), and installed_at ("
+          .. entry.installed_at .. ") is " .. duration(-age) .. " in the future, so the grace period cannot be counted" }
+    end
+    if age >= grace then
+      return { kind = "block", code = "shipping-unknown", command = command, remaining = remaining,
+        reason = "Nobody has confirmed that this VM's logs are delivered (shipping: unknown) in the "
+          .. duration(age) .. " since the token was installed at " .. entry.installed_at
+          .. "; the gate allows " .. duration(grace) .. ". Check that oclog-guard.timer runs and that Fluent Bit is up" }
+    end
   end
   if remaining <= warn then
     return { kind = "notice", command = command, remaining = remaining, expires_at = entry.expires_at, notice = entry.notice }
@@ -437,18 +469,63 @@ local function evaluate(o)
   return d
 end
 
---- The access handler. `o`: state_file, warn_seconds, cache_seconds, fallback_command.
+-- Connections the gate let in outlive its decision: a WebSocket is a raw tunnel after the 101
+-- and a streamed response can run for minutes, and nginx runs the access phase once per request.
+-- So each worker counts the requests it let through that are still being proxied (the log phase
+-- runs when one ends), and while there are any, a timer re-checks the gate every WATCH_SECONDS.
+-- When it is closed, the worker ends itself with SIGTERM (nginx's fast shutdown: every
+-- connection it holds is closed at once) and the master starts a fresh one. That only costs
+-- what the gate refuses anyway; /healthz requests in flight on that worker are cut too.
+local inflight = 0
+local watch_options
+local watching = false
+
+local function watch(premature)
+  if premature or inflight <= 0 then return end
+  local ok, d = pcall(decide, watch_options)
+  local code
+  if not ok then code = "internal-error" elseif d and d.kind == "block" then code = d.code end
+  if not code then return end
+  ngx.log(ngx.WARN, "oclog gate: closed (", code, ") with ", inflight, " connection(s) it let in still open",
+    ": ending this worker so they close; the master starts a new one")
+  C.oclog_gate_kill(ngx.worker.pid(), SIGTERM)
+end
+
+local function count_admission(o)
+  inflight = inflight + 1
+  ngx.ctx.oclog_gate_admitted = true
+  watch_options = o
+  if not watching then
+    local ok, err = ngx.timer.every(WATCH_SECONDS, watch)
+    if ok then
+      watching = true
+    else
+      ngx.log(ngx.ERR, "oclog gate: cannot start the watch timer (", tostring(err), "): connections the gate let in",
+        " stay open after it closes until they end")
+    end
+  end
+end
+
+--- The log handler: a request the gate let through has ended.
+function _M.log()
+  if ngx.ctx.oclog_gate_admitted then
+    ngx.ctx.oclog_gate_admitted = nil
+    inflight = inflight - 1
+  end
+end
+
+--- The access handler. `o`: state_file, warn_seconds, cache_seconds, unknown_grace_seconds, fallback_command.
 function _M.access(o)
   local ok, d = pcall(evaluate, o)
   if not ok then
     ngx.log(ngx.ERR, "oclog gate: internal error, failing closed: ", tostring(d))
     d = { kind = "block", code = "internal-error" }
   end
-  if d == nil then return end
+  if d == nil then return count_admission(o) end
   if d.kind == "notice" then
     ngx.header["X-Oclog-Sas-Expires-In"] = tostring(floor(d.remaining))
     if d.banner then return send_notice(d) end
-    return
+    return count_admission(o)
   end
   if d.code == "internal-error" then
     local command = type(o) == "table" and type(o.fallback_command) == "string" and o.fallback_command or DEFAULT_FALLBACK_COMMAND

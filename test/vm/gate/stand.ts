@@ -9,7 +9,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { get, websocket, type RequestOptions } from "./client.js";
+import { get, openStream, openWebSocket, websocket, type RequestOptions } from "./client.js";
 import { GATE_LUA, renderGateway, setGateOption, startNginx, type RunningNginx } from "./nginx.js";
 import { Upstream } from "./upstream.js";
 
@@ -94,6 +94,16 @@ export class GateStand {
 
   websocket(path: string, headers?: Record<string, string>) {
     return websocket(this.port, path, headers);
+  }
+
+  /** A WebSocket through nginx kept open (rejects unless upgraded). */
+  openWebSocket(path: string) {
+    return openWebSocket(this.port, path);
+  }
+
+  /** A streamed GET through nginx kept open. */
+  openStream(path: string) {
+    return openStream(this.port, path);
   }
 
   /** Makes run/oclog a plain directory again and removes whatever is at the state path. */

@@ -1,0 +1,155 @@
+// Connections the gate let in do not outlive it (issue 20): real nginx with the shipped conf in front
+// of the upstream stand-in. A WebSocket is a raw tunnel after its 101 and a streamed answer runs
+// on, and nginx's access phase runs once per request: gate.lua's per-worker watch ends the worker
+// once the gate is closed while such connections are open. The bound: the gate's cache time plus
+// its watch period (1 s) plus scheduling, asserted as cache + 1 s + SLACK.
+import { Agent } from "node:http";
+import test from "ava";
+import type { OpenWebSocket } from "./gate/client.js";
+import { GateStand } from "./gate/stand.js";
+import { DAY, HOUR, isoIn, sasState } from "./gate/state.js";
+import { STREAM_PATH, UPSTREAM_FRAME_TEXT } from "./gate/upstream.js";
+
+const BLOCK = "x-oclog-gate-block";
+const WATCH_MS = 1000;
+/** Scheduling on a loaded 2-core machine shared with other test runs. */
+const SLACK_MS = 2500;
+
+/** Resolves with `promise`'s value, or rejects once `ms` have passed without it. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Polls `done` (every 20 ms) until it holds; rejects after `ms`. */
+async function until(done: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Sends a numbered text frame every 100 ms until the socket closes; returns how many were sent. */
+function chatter(ws: OpenWebSocket): () => number {
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (ws.isClosed()) return clearInterval(timer);
+    ws.send(`m${++sent}`);
+  }, 100);
+  void ws.closed.then(() => clearInterval(timer));
+  return () => sent;
+}
+
+test("an open WebSocket closes within cache + 1 s once the state file says expired; new upgrades are refused", async (t) => {
+  const stand = await GateStand.start(); // the conf as shipped: cache_seconds = 5
+  try {
+    t.regex(stand.conf, /^\s*cache_seconds = 5,$/m);
+    const cacheMs = 5000;
+    stand.writeState(sasState(3 * DAY));
+    const ws = await stand.openWebSocket("/ws?client=control-ui");
+    const sent = chatter(ws);
+    const upstream = () => stand.upstream.messages.filter((m) => m.connection === 1);
+    await until(() => upstream().length >= 3, 5000, "messages through the open WebSocket");
+    t.deepEqual(upstream().slice(0, 3).map((m) => m.text), ["m1", "m2", "m3"]);
+    t.is(ws.received[0], UPSTREAM_FRAME_TEXT);
+
+    const flipped = Date.now();
+    stand.replaceState(sasState(-HOUR));
+    const closedAt = await within(ws.closed, cacheMs + WATCH_MS + SLACK_MS, "the WebSocket closing after the gate closed");
+    await until(() => stand.upstream.closedAt.has(1), SLACK_MS, "the upstream side of the tunnel closing");
+    const upstreamClosedAt = stand.upstream.closedAt.get(1)!;
+    const last = upstream().at(-1)!;
+    t.true(last.at <= upstreamClosedAt, "a message reached the upstream after its connection closed");
+    t.true(upstream().length <= sent(), "the upstream got messages nobody sent");
+    t.log(`state flipped at +0 ms; client saw the close at +${closedAt - flipped} ms, the upstream at +${upstreamClosedAt - flipped} ms; ` +
+      `${upstream().length} of ${sent()} messages reached the upstream, the last at +${last.at - flipped} ms`);
+
+    // A new upgrade is refused, and nginx (a fresh worker) still answers.
+    const again = await stand.websocket("/ws");
+    t.is(again.status, 503);
+    t.is(again.headers[BLOCK], "expired");
+    t.is(stand.upstream.hits.filter((h) => h.upgrade).length, 1, "the refused upgrade reached the upstream");
+    t.is((await stand.get("/healthz")).status, 200);
+    t.regex(stand.nginx.errorLog(), /oclog gate: closed \(expired\) with 1 connection\(s\) it let in still open: ending this worker/);
+  } finally {
+    await stand.stop();
+  }
+});
+
+// The clock closes the gate with no change to the file: the watch sees it within 1 s.
+for (const [what, state, closesAt, code] of [
+  ["15 min before expiry", (): Record<string, unknown> => sasState(15 * 60 + 3), (s: Record<string, unknown>) => Date.parse(String(s.expires_at)) - 15 * 60_000, "expiring"],
+  [
+    "shipping: unknown past its grace period",
+    (): Record<string, unknown> => sasState(3 * DAY, { shipping: "unknown", installed_at: isoIn(-(900 - 3)) }),
+    (s: Record<string, unknown>) => Date.parse(String(s.installed_at)) + 900_000,
+    "shipping-unknown",
+  ],
+] as const) {
+  test(`an open WebSocket closes within 1 s of the moment the clock closes the gate: ${what}`, async (t) => {
+    const stand = await GateStand.start();
+    try {
+      t.regex(stand.conf, /^\s*unknown_grace_seconds = 900,$/m);
+      const s = state();
+      stand.writeState(s);
+      const ws = await stand.openWebSocket("/ws");
+      chatter(ws);
+      await until(() => stand.upstream.messages.length >= 2, 5000, "messages through the open WebSocket");
+      const deadline = closesAt(s);
+      const closedAt = await within(ws.closed, deadline - Date.now() + WATCH_MS + SLACK_MS, "the WebSocket closing");
+      // nginx's cached clock may run up to a timer tick behind; never a second early.
+      t.true(closedAt >= deadline - 200, `closed ${deadline - closedAt} ms before the gate closed`);
+      t.log(`gate closed by the clock at +0 ms; the WebSocket closed at +${closedAt - deadline} ms`);
+      const refused = await stand.websocket("/ws");
+      t.is(refused.status, 503);
+      t.is(refused.headers[BLOCK], code);
+    } finally {
+      await stand.stop();
+    }
+  });
+}
+
+test("a streamed answer stops within cache + 1 s once the gate closes", async (t) => {
+  const stand = await GateStand.start({ gate: { cache_seconds: "1" } });
+  try {
+    const cacheMs = 1000;
+    stand.writeState(sasState(3 * DAY));
+    const stream = await stand.openStream(STREAM_PATH);
+    t.is(stream.status, 200);
+    await until(() => stream.bytes() >= 3 * "chunk\n".length, 5000, "chunks of the streamed answer");
+
+    const flipped = Date.now();
+    stand.replaceState(sasState(-HOUR));
+    const endedAt = await within(stream.ended, cacheMs + WATCH_MS + SLACK_MS, "the streamed answer stopping");
+    t.log(`state flipped at +0 ms; the stream stopped at +${endedAt - flipped} ms after ${stream.bytes()} bytes`);
+    const refused = await stand.get(STREAM_PATH);
+    t.is(refused.status, 503);
+    t.is(refused.headers[BLOCK], "expired");
+    t.is(stand.upstream.hits.length, 1, "the refused request reached the upstream");
+  } finally {
+    await stand.stop();
+  }
+});
+
+test("a request on an already-open keep-alive connection is refused once the gate closes (same connection)", async (t) => {
+  const stand = await GateStand.start({ gate: { cache_seconds: "0" } });
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    stand.writeState(sasState(3 * DAY));
+    const first = await stand.get("/api/x", { agent });
+    t.is(first.status, 200);
+    stand.replaceState(sasState(-HOUR));
+    const second = await stand.get("/api/y", { agent });
+    t.is(second.localPort, first.localPort, "the agent opened a new connection: the test would prove nothing");
+    t.is(second.status, 503);
+    t.is(second.headers[BLOCK], "expired");
+    t.deepEqual(stand.upstream.hits.map((h) => h.url), ["/api/x"]);
+  } finally {
+    agent.destroy();
+    await stand.stop();
+  }
+});
