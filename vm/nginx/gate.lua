@@ -108,6 +108,25 @@ local statx_buf = ffi.new("struct oclog_gate_statx")
 local read_buf = ffi.new("uint8_t[?]", MAX_BYTES + 1)
 local link_buf = ffi.new("char[?]", 4097)
 
+-- Text from the state file (or a path, or a field name) that reaches a page or the error log:
+-- control characters (C0, DEL, C1: terminal escapes, forged log lines, a NUL) and bidi controls
+-- (a renew command that reads differently than it runs) become U+FFFD, and it is cut to `max`
+-- bytes (at a character boundary) so one hostile value cannot flood the log.
+local REPLACEMENT = "\239\191\189"
+local function clean(s, max)
+  s = tostring(s)
+  if max and #s > max then
+    local cut = max
+    while cut > 0 and band(byte(s, cut + 1) or 0, 0xC0) == 0x80 do cut = cut - 1 end
+    s = sub(s, 1, cut) .. "..."
+  end
+  s = gsub(s, "[%z\1-\31\127]", REPLACEMENT)
+  s = gsub(s, "\194[\128-\159]", REPLACEMENT)
+  s = gsub(s, "\226\128[\142\143\170-\174]", REPLACEMENT)
+  return (gsub(s, "\226\129[\166-\169]", REPLACEMENT))
+end
+_M.clean = clean
+
 local function reading_error(code, detail)
   return nil, code, detail
 end
@@ -243,10 +262,34 @@ local FIELDS = {
 local KNOWN = {}
 for _, f in pairs(FIELDS) do KNOWN[f[1]] = true end
 
+-- lua-cjson accepts raw control characters inside strings and ignores everything after a NUL
+-- byte; JSON (and JSON.parse, which the TS side reads the file with) allows neither. Refused
+-- here so the gate never reads a file differently from the code that wrote it.
+local function raw_control(content)
+  if find(content, "[%z\1-\8\11\12\14-\31]") then return true end
+  local at = 1
+  while true do
+    local open = find(content, '"', at, true)
+    if not open then return false end
+    local i = open + 1
+    while true do
+      local k = find(content, '["\\%z\1-\31]', i)
+      if not k then return false end -- unterminated: the parser reports it
+      local c = byte(content, k)
+      if c == 34 then at = k + 1 break end
+      if c ~= 92 then return true end
+      i = k + 2
+    end
+  end
+end
+
 -- Parses and checks the file's content. Returns the state, or nil, a code and a reason (and the
 -- renew command when it could still be read, so the blocked page can show it).
 local function parse_state(content)
   if not json then return nil, "no-json-parser", json_missing end
+  if raw_control(content) then
+    return nil, "invalid-json", "the state file is not valid JSON (it holds a raw control character: inside a string it must be escaped, elsewhere only spaces, tabs and line breaks may stand)"
+  end
   local obj, err = json.decode(content)
   if obj == nil then return nil, "invalid-json", "the state file is not valid JSON (" .. tostring(err) .. ")" end
   if type(obj) ~= "table" then return nil, "contract", "the state file is not a JSON object" end
@@ -264,7 +307,7 @@ local function parse_state(content)
   end
   for k in pairs(obj) do
     if not KNOWN[k] then
-      return nil, "contract", "the state file has an unknown field " .. tostring(k), renew
+      return nil, "contract", "the state file has an unknown field " .. clean(k, 64), renew
     end
   end
   local fingerprint = obj.fingerprint
@@ -301,7 +344,7 @@ local function load(path, ttl, now)
   local summary = entry.code and (entry.code .. ": " .. entry.detail) or "ok"
   if last_logged[path] ~= summary then
     last_logged[path] = summary
-    ngx.log(entry.code and ngx.WARN or ngx.NOTICE, "oclog gate: state file ", path, ": ", summary)
+    ngx.log(entry.code and ngx.WARN or ngx.NOTICE, "oclog gate: state file ", path, ": ", clean(summary, 600))
   end
   return entry
 end
@@ -380,7 +423,7 @@ end
 
 local ESCAPES = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }
 local function html(s)
-  return (gsub(tostring(s), "[&<>\"']", ESCAPES))
+  return (gsub(clean(s), "[&<>\"']", ESCAPES))
 end
 _M.html_escape = html
 
@@ -518,7 +561,7 @@ end
 function _M.access(o)
   local ok, d = pcall(evaluate, o)
   if not ok then
-    ngx.log(ngx.ERR, "oclog gate: internal error, failing closed: ", tostring(d))
+    ngx.log(ngx.ERR, "oclog gate: internal error, failing closed: ", clean(d, 600))
     d = { kind = "block", code = "internal-error" }
   end
   if d == nil then return count_admission(o) end
