@@ -75,6 +75,18 @@ test("an open WebSocket closes within cache + 1 s once the state file says expir
     t.is(stand.upstream.hits.filter((h) => h.upgrade).length, 1, "the refused upgrade reached the upstream");
     t.is((await stand.get("/healthz")).status, 200);
     t.regex(stand.nginx.errorLog(), /oclog gate: closed \(expired\) with 1 connection\(s\) it let in still open: ending this worker/);
+
+    // A new token opens the gate again: the fresh worker proxies a new WebSocket and keeps it.
+    stand.writeState(sasState(3 * DAY, { fingerprint: "sha256:fedcba9876543210" }));
+    let open = false;
+    const reopenBy = Date.now() + cacheMs + SLACK_MS;
+    while (!open && Date.now() < reopenBy) open = (await stand.get("/api/x")).status === 200;
+    t.true(open, "the gate did not reopen within its cache time");
+    const reopened = await stand.openWebSocket("/ws");
+    reopened.send("after renewal");
+    await until(() => stand.upstream.messages.some((m) => m.text === "after renewal"), 5000, "a message after the renewal");
+    t.false(reopened.isClosed());
+    reopened.close();
   } finally {
     await stand.stop();
   }
@@ -150,6 +162,50 @@ test("a request on an already-open keep-alive connection is refused once the gat
     t.deepEqual(stand.upstream.hits.map((h) => h.url), ["/api/x"]);
   } finally {
     agent.destroy();
+    await stand.stop();
+  }
+});
+
+test("several workers (Debian's worker_processes auto): every open WebSocket closes, whichever worker holds it", async (t) => {
+  const stand = await GateStand.start({ workers: 2, gate: { cache_seconds: "1" } });
+  try {
+    stand.writeState(sasState(3 * DAY));
+    const sockets = await Promise.all([1, 2, 3, 4, 5, 6].map(() => stand.openWebSocket("/ws")));
+    for (const ws of sockets) chatter(ws);
+    await until(() => new Set(stand.upstream.messages.map((m) => m.connection)).size === sockets.length, 5000, "messages on every WebSocket");
+    const flipped = Date.now();
+    stand.replaceState(sasState(-HOUR));
+    const closed = await within(Promise.all(sockets.map((ws) => ws.closed)), 1000 + WATCH_MS + SLACK_MS, "every WebSocket closing");
+    t.log(`state flipped at +0 ms; WebSockets closed at +${closed.map((at) => at - flipped).join(", +")} ms`);
+    const ended = stand.nginx.errorLog().match(/ending this worker/g)?.length ?? 0;
+    t.true(ended >= 1 && ended <= 2, `${ended} workers ended`);
+    t.is((await stand.websocket("/ws")).status, 503);
+  } finally {
+    await stand.stop();
+  }
+});
+
+test("a WebSocket stays open while the gate stays open: a token rotation re-read by the gate cuts nothing", async (t) => {
+  const stand = await GateStand.start({ gate: { cache_seconds: "1" } });
+  try {
+    stand.writeState(sasState(3 * DAY));
+    const ws = await stand.openWebSocket("/ws");
+    chatter(ws);
+    // The rotated token is inside the warning window, so a request shows when the worker has read it.
+    stand.replaceState(sasState(20 * HOUR, { fingerprint: "sha256:fedcba9876543210" }));
+    let reread = false;
+    const end = Date.now() + 1000 + WATCH_MS + SLACK_MS;
+    while (!reread && Date.now() < end) reread = (await stand.get("/api/x")).headers["x-oclog-sas-expires-in"] !== undefined;
+    t.true(reread, "the worker never read the rotated state");
+    // Three more watch periods with the new state: messages still flow, the socket stays open.
+    const count = stand.upstream.messages.length;
+    const watchUntil = Date.now() + 3 * WATCH_MS;
+    await until(() => Date.now() >= watchUntil || ws.isClosed(), 3 * WATCH_MS + SLACK_MS, "three watch periods");
+    t.false(ws.isClosed(), "the WebSocket was closed while the gate was open");
+    t.true(stand.upstream.messages.length > count, "messages stopped while the gate was open");
+    t.notRegex(stand.nginx.errorLog(), /ending this worker/);
+    ws.close();
+  } finally {
     await stand.stop();
   }
 });

@@ -28,6 +28,8 @@ export interface StandOptions {
   accessLog?: string;
   /** A real gateway (`host:port`) to proxy to instead of the stand-in (which then sees no request). */
   upstreamAddress?: string;
+  /** nginx worker processes (default 1; Debian's nginx.conf says `auto`, one per core). */
+  workers?: number;
 }
 
 /** A UTC offset far from UTC for nginx (POSIX TZ, needs no tzdata): local-time bugs show up. */
@@ -62,6 +64,7 @@ export class GateStand {
       stand.nginx = await startNginx({
         prefix: root,
         env: { ...process.env, TZ: NGINX_TZ },
+        ...(options.workers ? { workers: options.workers } : {}),
         render: ([port]) => {
           let conf = renderGateway({
             listen: `127.0.0.1:${port}`,
