@@ -5,16 +5,23 @@ The VM must not be usable without a working log record. Fluent Bit ships with a 
 expires; the public state file (packages/sas/src/sas-state.ts, default /run/oclog/sas-state.json)
 says when, and whether shipping works. For every request except the health endpoint this module:
 
-  passes                 more than `warn_seconds` (default 24 h) left and shipping is not "failing";
+  passes                 more than `warn_seconds` (default 24 h) left and shipping "ok", or "unknown"
+                         for less than `unknown_grace_seconds` (default 15 min) after installed_at;
   passes with a notice   inside the warning window: header `X-Oclog-Sas-Expires-In: <seconds>`, and
                          once per browser session a banner page (200) with the renew command;
-  blocks with 503        expired, less than 15 minutes left, shipping "failing", or a state file that
+  blocks with 503        expired, less than 15 minutes left, shipping "failing", shipping "unknown"
+                         past its grace period (or installed_at in the future), or a state file that
                          is missing, unreadable, not a regular file, a symbolic link (or reached through
                          one), empty, larger than 64 KiB, not JSON, or not the contract.
   Any Lua error is caught and answers 503 (fail closed); if the module itself cannot load, the
   server's `error_page 500 =503` answers instead (see oclog-gateway.conf).
 
 Used from oclog-gateway.conf:  access_by_lua_block { require("gate").access({ ... }) }
+                               log_by_lua_block { require("gate").log() }
+
+Connections it let in (WebSockets, streamed answers) close when it closes: each worker re-checks
+the gate every second while it holds any, and ends itself once the gate is closed (see "Connections
+the gate let in" below).
 
 Caching: each nginx worker keeps the parsed state file (or why it is unusable) for at most
 `cache_seconds` (default and maximum 5 s; 0 reads the file on every request). Only the file read is
