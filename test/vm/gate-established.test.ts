@@ -50,12 +50,18 @@ test("an open WebSocket closes within cache + 1 s once the state file says expir
     t.regex(stand.conf, /^\s*cache_seconds = 5,$/m);
     const cacheMs = 5000;
     stand.writeState(sasState(3 * DAY));
-    const ws = await stand.openWebSocket("/ws?client=control-ui");
+    // The path carries a newline and a terminal escape: the error line that names the cut connection must not.
+    const ws = await stand.openWebSocket("/ws/%0Aforged%1B[2J?client=control-ui");
     const sent = chatter(ws);
     const upstream = () => stand.upstream.messages.filter((m) => m.connection === 1);
     await until(() => upstream().length >= 3, 5000, "messages through the open WebSocket");
     t.deepEqual(upstream().slice(0, 3).map((m) => m.text), ["m1", "m2", "m3"]);
     t.is(ws.received[0], UPSTREAM_FRAME_TEXT);
+    // Requests that ended are no longer counted: three plain ones and a second WebSocket, closed.
+    for (const path of ["/a", "/b", "/c"]) t.is((await stand.get(path)).status, 200);
+    const other = await stand.openWebSocket("/ws?client=other");
+    other.close();
+    await until(() => stand.upstream.closedAt.has(2), 5000, "the second WebSocket's tunnel closing");
 
     const flipped = Date.now();
     stand.replaceState(sasState(-HOUR));
@@ -72,9 +78,12 @@ test("an open WebSocket closes within cache + 1 s once the state file says expir
     const again = await stand.websocket("/ws");
     t.is(again.status, 503);
     t.is(again.headers[BLOCK], "expired");
-    t.is(stand.upstream.hits.filter((h) => h.upgrade).length, 1, "the refused upgrade reached the upstream");
+    t.is(stand.upstream.hits.filter((h) => h.upgrade).length, 2, "the refused upgrade reached the upstream");
     t.is((await stand.get("/healthz")).status, 200);
     t.regex(stand.nginx.errorLog(), /oclog gate: closed \(expired\) with 1 connection\(s\) it let in still open: ending this worker/);
+    // The cut connection is named (its access-log line is never written), on one clean line.
+    t.regex(stand.nginx.errorLog(), /\[warn\] \d+#\d+: .*oclog gate: closed \(expired\): cutting WebSocket GET \/ws\/\uFFFDforged\uFFFD\[2J \(request_id [0-9a-f]{32}, from 127\.0\.0\.1, open \d+ s\)/);
+    t.notRegex(stand.nginx.errorLog(), /^forged/m);
 
     // A new token opens the gate again: the fresh worker proxies a new WebSocket and keeps it.
     stand.writeState(sasState(3 * DAY, { fingerprint: "sha256:fedcba9876543210" }));
@@ -85,6 +94,7 @@ test("an open WebSocket closes within cache + 1 s once the state file says expir
     const reopened = await stand.openWebSocket("/ws");
     reopened.send("after renewal");
     await until(() => stand.upstream.messages.some((m) => m.text === "after renewal"), 5000, "a message after the renewal");
+    t.is(stand.upstream.messages.find((m) => m.text === "after renewal")?.connection, 3);
     t.false(reopened.isClosed());
     reopened.close();
   } finally {
@@ -138,6 +148,7 @@ test("a streamed answer stops within cache + 1 s once the gate closes", async (t
     stand.replaceState(sasState(-HOUR));
     const endedAt = await within(stream.ended, cacheMs + WATCH_MS + SLACK_MS, "the streamed answer stopping");
     t.log(`state flipped at +0 ms; the stream stopped at +${endedAt - flipped} ms after ${stream.bytes()} bytes`);
+    t.regex(stand.nginx.errorLog(), /oclog gate: closed \(expired\): cutting GET \/stream \(request_id [0-9a-f]{32}, from 127\.0\.0\.1, open \d+ s\)/);
     const refused = await stand.get(STREAM_PATH);
     t.is(refused.status, 503);
     t.is(refused.headers[BLOCK], "expired");
@@ -179,6 +190,9 @@ test("several workers (Debian's worker_processes auto): every open WebSocket clo
     t.log(`state flipped at +0 ms; WebSockets closed at +${closed.map((at) => at - flipped).join(", +")} ms`);
     const ended = stand.nginx.errorLog().match(/ending this worker/g)?.length ?? 0;
     t.true(ended >= 1 && ended <= 2, `${ended} workers ended`);
+    const cut = [...stand.nginx.errorLog().matchAll(/ (\d+)#\d+: .*cutting WebSocket GET \/ws /g)].map((m) => m[1]);
+    t.is(cut.length, sockets.length, "each cut WebSocket is named in the error log");
+    t.log(`held by ${new Set(cut).size} worker(s) (the kernel spreads connections; one worker may take them all)`);
     t.is((await stand.websocket("/ws")).status, 503);
   } finally {
     await stand.stop();

@@ -521,12 +521,16 @@ end
 
 -- Connections the gate let in outlive its decision: a WebSocket is a raw tunnel after the 101
 -- and a streamed response can run for minutes, and nginx runs the access phase once per request.
--- So each worker counts the requests it let through that are still being proxied (the log phase
+-- So each worker keeps the requests it let through that are still being proxied (the log phase
 -- runs when one ends), and while there are any, a timer re-checks the gate every WATCH_SECONDS.
--- When it is closed, the worker ends itself with SIGTERM (nginx's fast shutdown: every
--- connection it holds is closed at once) and the master starts a fresh one. That only costs
--- what the gate refuses anyway; /healthz requests in flight on that worker are cut too.
+-- When it is closed, the worker names each of them in the error log (their access-log line is
+-- never written: nginx writes it when a request ends, and this one is cut), then ends itself
+-- with SIGTERM (nginx's fast shutdown: every connection it holds is closed at once) and the
+-- master starts a fresh one. That only costs what the gate refuses anyway; /healthz requests in
+-- flight on that worker are cut too.
+local admitted = {} -- sequence number -> { id, method, uri, upgrade, from, since }
 local inflight = 0
+local admissions = 0
 local watch_options
 local watching = false
 
@@ -536,14 +540,25 @@ local function watch(premature)
   local code
   if not ok then code = "internal-error" elseif d and d.kind == "block" then code = d.code end
   if not code then return end
+  local now = ngx.now()
+  for _, a in pairs(admitted) do
+    ngx.log(ngx.WARN, "oclog gate: closed (", code, "): cutting ", a.upgrade and "WebSocket " or "", a.method, " ",
+      clean(a.uri, 200), " (request_id ", a.id, ", from ", a.from, ", open ", floor(now - a.since), " s)")
+  end
   ngx.log(ngx.WARN, "oclog gate: closed (", code, ") with ", inflight, " connection(s) it let in still open",
     ": ending this worker so they close; the master starts a new one")
   C.oclog_gate_kill(ngx.worker.pid(), SIGTERM)
 end
 
-local function count_admission(o)
+local function admit(o)
+  local var = ngx.var
+  admissions = admissions + 1
+  admitted[admissions] = {
+    id = var.request_id, method = ngx.req.get_method(), uri = var.uri, upgrade = var.http_upgrade ~= nil,
+    from = var.remote_addr, since = ngx.now(),
+  }
   inflight = inflight + 1
-  ngx.ctx.oclog_gate_admitted = true
+  ngx.ctx.oclog_gate_admitted = admissions
   watch_options = o
   if not watching then
     local ok, err = ngx.timer.every(WATCH_SECONDS, watch)
@@ -558,8 +573,9 @@ end
 
 --- The log handler: a request the gate let through has ended.
 function _M.log()
-  if ngx.ctx.oclog_gate_admitted then
-    ngx.ctx.oclog_gate_admitted = nil
+  local n = ngx.ctx.oclog_gate_admitted
+  if n and admitted[n] then
+    admitted[n] = nil
     inflight = inflight - 1
   end
 end
@@ -571,11 +587,11 @@ function _M.access(o)
     ngx.log(ngx.ERR, "oclog gate: internal error, failing closed: ", clean(d, 600))
     d = { kind = "block", code = "internal-error" }
   end
-  if d == nil then return count_admission(o) end
+  if d == nil then return admit(o) end
   if d.kind == "notice" then
     ngx.header["X-Oclog-Sas-Expires-In"] = tostring(floor(d.remaining))
     if d.banner then return send_notice(d) end
-    return count_admission(o)
+    return admit(o)
   end
   if d.code == "internal-error" then
     local command = type(o) == "table" and type(o.fallback_command) == "string" and o.fallback_command or DEFAULT_FALLBACK_COMMAND
