@@ -413,21 +413,28 @@ test("fails closed when gate.lua cannot load (503 from error_page, not 500)", as
   }
 });
 
-test("fails closed on a Lua error inside the gate (bad option): 503, not 500 or pass", async (t) => {
-  const misconfigured = await GateStand.start({ gate: { warn_seconds: '"soon"' } });
-  try {
-    misconfigured.writeState(valid);
-    const r = await misconfigured.get("/", { headers: BROWSER });
-    t.is(r.status, 503);
-    t.is(r.headers[BLOCK], "internal-error");
-    t.true(r.body.includes("the access gate failed"));
-    t.true(r.body.includes(`<pre><code>${FALLBACK_COMMAND}</code></pre>`));
-    t.is(misconfigured.upstream.hits.length, 0);
-    t.regex(misconfigured.nginx.errorLog(), /oclog gate: internal error, failing closed: warn_seconds must be a number/);
-  } finally {
-    await misconfigured.stop();
-  }
-});
+for (const [option, value, message] of [
+  ["warn_seconds", '"soon"', /warn_seconds must be a number/],
+  // A grace beyond a day would keep an unchecked VM open: refused, not clamped.
+  ["unknown_grace_seconds", "86401", /unknown_grace_seconds must be a number from 0 to 86400/],
+  ["unknown_grace_seconds", "-1", /unknown_grace_seconds must be a number from 0 to 86400/],
+] as const) {
+  test(`fails closed on a Lua error inside the gate (${option} = ${value}): 503, not 500 or pass`, async (t) => {
+    const misconfigured = await GateStand.start({ gate: { [option]: value } });
+    try {
+      misconfigured.writeState(valid);
+      const r = await misconfigured.get("/", { headers: BROWSER });
+      t.is(r.status, 503);
+      t.is(r.headers[BLOCK], "internal-error");
+      t.true(r.body.includes("the access gate failed"));
+      t.true(r.body.includes(`<pre><code>${FALLBACK_COMMAND}</code></pre>`));
+      t.is(misconfigured.upstream.hits.length, 0);
+      t.regex(misconfigured.nginx.errorLog(), new RegExp(`oclog gate: internal error, failing closed: ${message.source}`));
+    } finally {
+      await misconfigured.stop();
+    }
+  });
+}
 
 test("fails closed without lua-cjson, and says which package is missing", async (t) => {
   const noJson = await GateStand.start({ gate: { cache_seconds: "0" }, extraHttp: 'lua_package_cpath "/nonexistent/?.so";' });
