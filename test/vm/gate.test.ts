@@ -81,7 +81,7 @@ const CASES: Case[] = [
     "shipping unknown, installed 16 min ago: blocked",
     sasState(3 * DAY, { shipping: "unknown", installed_at: isoIn(-16 * 60) }),
     true,
-    block("shipping-unknown", "state", /\(shipping: unknown\) in the 16 min since the token was installed at \S+; the gate allows 15 min\. Check that oclog-guard\.timer runs/),
+    block("shipping-unknown", "state", /\(shipping: unknown\) in the 16 min since the token was installed at \S+; the gate allows 15 min\. On the VM, check that oclog-guard\.timer runs \(systemctl status oclog-guard\.timer\)/),
   ),
   stateCase(
     "shipping unknown, installed_at 1 h in the future: blocked (it would stretch the grace)",

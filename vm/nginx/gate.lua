@@ -419,7 +419,7 @@ local function decide(o)
       return { kind = "block", code = "shipping-unknown", command = command, remaining = remaining,
         reason = "Nobody has confirmed that this VM's logs are delivered (shipping: unknown) in the "
           .. duration(age) .. " since the token was installed at " .. entry.installed_at
-          .. "; the gate allows " .. duration(grace) .. ". Check that oclog-guard.timer runs and that Fluent Bit is up" }
+          .. "; the gate allows " .. duration(grace) .. ". On the VM, check that oclog-guard.timer runs (systemctl status oclog-guard.timer) and that Fluent Bit is up" }
     end
   end
   if remaining <= warn then
