@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { Dice, HOSTILE_STRINGS, hostileString } from "../../../test/hostile/hostile-random.js";
+import { readFixture } from "../../../test/scenarios/fixtures.js";
 import { parseBlobName } from "../src/blob-name.js";
 import { CaseDatabase, type LoadResult } from "../src/case-database.js";
 import { buildDemoIncident } from "../src/demo/incident.js";
@@ -216,6 +217,32 @@ test("real recorded blobs and the demo incident: no envelope marked, neither rul
       t.true(Math.max(...skews) < 3600 && Math.min(...skews) >= 0, `${name}: real shipping stays inside the rule's tolerances`);
     }
   }
+});
+
+// Every scenario run real Fluent Bit shipped from a real gateway (test/scenarios/fixtures), in the
+// scenario user's own container. log-cutting fakes two silent hours by stamping the later records
+// two hours ahead of the clock Fluent Bit names blobs by, so its records are stamped after their
+// upload: the stamp rule rightly raises them there (an attack scenario), and it is measured apart.
+test("real scenario captures: no envelope marked, the stamp rule silent except on log-cutting's shifted clock", async (t) => {
+  const dir = join(repo, "test/scenarios/fixtures");
+  const measured: string[] = [];
+  for (const file of readdirSync(dir).filter((n) => n.endsWith(".blobs.jsonl.gz")).sort()) {
+    const name = file.replace(".blobs.jsonl.gz", "");
+    const blobs = readFixture(name)!.blobs.map((b) => ({ blob: b.name, lines: b.lines }));
+    const user = /^oclog\/([^/]+)\//.exec(blobs[0]!.blob)![1]!;
+    const { events, findings } = await investigateBlobs(blobs, { containerUser: user });
+    t.deepEqual(markedLines(events), [], `${name}: no envelope_mismatch`);
+    t.deepEqual(linesOf(findings, USER_RULE), [], `${name}: ${USER_RULE} silent`);
+    const skews = events.map((e) => Number(e.stamp_skew_s));
+    measured.push(`${name} ${Math.min(...skews)}..${Math.max(...skews)} s`);
+    if (name === "log-cutting") {
+      t.true(linesOf(findings, STAMP_RULE).length > 0 && Math.min(...skews) < -3600, "log-cutting: the records re-timed two hours ahead are stamped after their upload");
+    } else {
+      t.deepEqual(linesOf(findings, STAMP_RULE), [], `${name}: ${STAMP_RULE} silent`);
+      t.true(Math.max(...skews) < 3600 && Math.min(...skews) >= 0, `${name}: stamp_skew_s inside the tolerances`);
+    }
+  }
+  t.log(`stamp_skew_s per scenario: ${measured.join(", ")}`);
 });
 
 // --- seeded variants: recall and near misses ------------------------------------------------
