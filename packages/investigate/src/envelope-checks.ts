@@ -49,7 +49,7 @@ export interface EnvelopeCheckResult {
 const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
 const instant = (date: Date) => `${sqlString(date.toISOString())}::TIMESTAMPTZ`;
 
-/** The UPDATE that fills `container_user`, `uploaded_at`, `stamp_skew_s` and `envelope_mismatch`. */
+/** The UPDATE that fills `container_user` (when the line has none) and `uploaded_at` (from the blob name). */
 export function envelopeColumnsSql(containerUser?: string): string {
   const user = containerUser === undefined ? "NULL" : sqlString(containerUser);
   return `UPDATE events SET
