@@ -3,7 +3,9 @@
  * pipeline is checked in and compared byte for byte; parsing turns every YAML or model problem
  * into a diagnostic with its location instead of stopping at the first.
  */
-import { parseDocument, stringify } from "yaml";
+import { isDeepStrictEqual } from "node:util";
+import { Document, parseDocument, visit } from "yaml";
+import { ExitCode, OclogError } from "@oclog/errors";
 import type { z } from "zod";
 import { FluentBitConfig, ServiceSection } from "./config-model.js";
 import type { Diagnostic } from "./diagnostic.js";
@@ -17,10 +19,35 @@ function onOff(value: unknown): unknown {
   return value;
 }
 
-/** The configuration as YAML, with `header` as leading comment lines. */
+/** Characters that end a comment line or hide text on a terminal: C0/C1 controls, line and paragraph separators, bidi controls, BOM. */
+const UNSAFE_IN_COMMENT = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/** A header line that stays one comment line: a line break in it would start YAML of its own. */
+function commentLine(line: string): string {
+  const safe = line.replace(UNSAFE_IN_COMMENT, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return safe ? `# ${safe}` : "#";
+}
+
+/**
+ * The configuration as YAML, with `header` as leading comment lines. Every string that is not
+ * printable ASCII is double-quoted (its escapes visible), and the text is parsed back and must
+ * give exactly the model: no value, however hostile, can create structure.
+ */
 export function renderYaml(config: FluentBitConfig, header: string[] = []): string {
-  const body = stringify(onOff(config), { lineWidth: 0, indent: 2, defaultStringType: "PLAIN", defaultKeyType: "PLAIN" });
-  return `${header.map((line) => (line ? `# ${line}` : "#")).join("\n")}${header.length ? "\n" : ""}${body}`;
+  const value = onOff(config);
+  const doc = new Document(value);
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === "string" && /[^\x20-\x7e]/.test(node.value)) node.type = "QUOTE_DOUBLE";
+    },
+  });
+  const body = doc.toString({ lineWidth: 0, indent: 2, defaultStringType: "PLAIN", defaultKeyType: "PLAIN" });
+  const text = `${header.map(commentLine).join("\n")}${header.length ? "\n" : ""}${body}`;
+  const reread = parseDocument(text, { uniqueKeys: true });
+  if (reread.errors.length || !isDeepStrictEqual(reread.toJS({ maxAliasCount: -1 }), JSON.parse(JSON.stringify(value)))) {
+    throw new OclogError("E_INTERNAL", "the rendered YAML does not read back as the configuration it was made from", { exitCode: ExitCode.internal, hint: "a bug in oclog's YAML writer: report it with the --param values used" });
+  }
+  return text;
 }
 
 function pathOf(path: readonly PropertyKey[]): string {
