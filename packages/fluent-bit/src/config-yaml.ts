@@ -4,7 +4,7 @@
  * into a diagnostic with its location instead of stopping at the first.
  */
 import { isDeepStrictEqual } from "node:util";
-import { Document, parseDocument, visit } from "yaml";
+import { Document, isNode, isScalar, LineCounter, parseDocument, visit } from "yaml";
 import { ExitCode, OclogError } from "@oclog/errors";
 import type { z } from "zod";
 import { FluentBitConfig, ServiceSection } from "./config-model.js";
@@ -68,14 +68,55 @@ function issueDiagnostics(issues: readonly z.core.$ZodIssue[]): Diagnostic[] {
   });
 }
 
+/** Errors of one kind shown before the rest is summed up: a hostile file can make thousands. */
+const MAX_YAML_ERRORS = 20;
+/** Aliases the reader expands: enough for any real pipeline, far too few for a "billion laughs". */
+const MAX_ALIASES = 100;
+
+const at = (file: string, pos: readonly { line: number; col: number }[] | undefined) => `${file}:${pos?.[0]?.line ?? "?"}:${pos?.[0]?.col ?? "?"}`;
+
+/** Keys the model cannot hold faithfully: a `__proto__` would vanish into the prototype, a list or map as key becomes a string. */
+function unfaithfulKeys(doc: Document.Parsed, lines: LineCounter, file: string): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key;
+      const section = at(file, isNode(key) && key.range ? [lines.linePos(key.range[0])] : undefined);
+      if (!isScalar(key)) found.push({ severity: "error", rule: "config/yaml", location: { section }, message: "a key that is a list or a map: Fluent Bit keys are plain names", hint: "write the key as a plain name" });
+      else if (String(key.value) === "__proto__") found.push({ severity: "error", rule: "config/yaml", location: { section }, message: 'a "__proto__" key: no Fluent Bit section or plugin has it, and it would vanish from the parsed configuration', hint: "remove the key" });
+    },
+  });
+  return found;
+}
+
 /** Parses YAML text into the model; `config` is undefined when the shape is too broken to check further. */
 export function parseYaml(text: string, file = "<input>"): { config?: FluentBitConfig; diagnostics: Diagnostic[] } {
-  const doc = parseDocument(text, { uniqueKeys: true });
-  if (doc.errors.length) {
-    return {
-      diagnostics: doc.errors.map((e) => ({ severity: "error" as const, rule: "config/yaml", location: { section: `${file}:${e.linePos?.[0]?.line ?? "?"}:${e.linePos?.[0]?.col ?? "?"}` }, message: e.message.split("\n")[0]! })),
-    };
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, lineCounter: lines });
+  if (doc.errors.length) return { diagnostics: capped(doc.errors.map((e) => ({ severity: "error" as const, rule: "config/yaml", location: { section: at(file, e.linePos) }, message: e.message.split("\n")[0]! })), file) };
+  try {
+    const keys = unfaithfulKeys(doc, lines, file);
+    if (keys.length) return { diagnostics: capped(keys, file) };
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    } catch (error) {
+      if (error instanceof RangeError) throw error;
+      // The yaml package refuses to expand an alias bomb; say so instead of stopping.
+      return { diagnostics: [{ severity: "error", rule: "config/yaml", location: { section: file }, message: `cannot be read: ${(error as Error).message}`, hint: `use at most ${MAX_ALIASES} aliases (*name); a Fluent Bit configuration needs none` }] };
+    }
+    const parsed = FluentBitConfig.safeParse(value);
+    return parsed.success ? { config: parsed.data, diagnostics: [] } : { diagnostics: capped(issueDiagnostics(parsed.error.issues), file) };
+  } catch (error) {
+    // Walking a structure nested thousands deep runs out of stack; no pipeline is nested like that.
+    if (!(error instanceof RangeError)) throw error;
+    return { diagnostics: [{ severity: "error", rule: "config/yaml", location: { section: file }, message: "nested too deeply to read", hint: "a Fluent Bit configuration is a few levels deep: sections, lists of plugins, properties" }] };
   }
-  const parsed = FluentBitConfig.safeParse(doc.toJS());
-  return parsed.success ? { config: parsed.data, diagnostics: [] } : { diagnostics: issueDiagnostics(parsed.error.issues) };
+}
+
+/** The first MAX_YAML_ERRORS diagnostics and a line counting the rest. */
+function capped(diagnostics: Diagnostic[], file: string): Diagnostic[] {
+  const more = diagnostics.length - MAX_YAML_ERRORS;
+  if (more <= 0) return diagnostics;
+  return [...diagnostics.slice(0, MAX_YAML_ERRORS), { severity: "error", rule: "config/yaml", location: { section: file }, message: `and ${more} more error(s) of this kind not listed`, hint: "fix the first ones; the rest often follow from them" }];
 }
