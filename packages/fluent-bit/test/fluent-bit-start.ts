@@ -9,8 +9,11 @@ import { freePort } from "../../../test/openclaw/gateway.js";
 import { problemLines, startFluentBit } from "../../../test/pipeline/fluent-bit-process.js";
 import { REDACT_LUA } from "./preset-fixture.js";
 
-/** Starts Fluent Bit on `yaml` (the pipeline's ${OCLOG_*} from a params include of local paths); its warnings and errors once it ran. */
-export async function startsOn(yaml: string): Promise<Map<string, number>> {
+/**
+ * Starts Fluent Bit on the pipeline `yamlIn(dir)` returns (its ${OCLOG_*} from a params include
+ * of paths under `dir`, which `yamlIn` may also prepare); its warnings and errors once it ran.
+ */
+export async function startsOn(yamlIn: string | ((dir: string) => string)): Promise<Map<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), "oclog-fb-start-"));
   const httpPort = await freePort();
   for (const sub of ["logs", "lua", "state", "journal"]) mkdirSync(join(dir, sub));
@@ -35,7 +38,7 @@ export async function startsOn(yaml: string): Promise<Map<string, number>> {
   };
   writeFileSync(join(dir, "oclog-params.yaml"), `env:\n${Object.entries(env).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`).join("\n")}\n`);
   writeFileSync(join(dir, "oclog-sas.yaml"), `env:\n  OCLOG_SAS_TOKEN: "sv=2024-11-04&sp=cw&sig=test"\n`);
-  writeFileSync(join(dir, "pipeline.yaml"), yaml);
+  writeFileSync(join(dir, "pipeline.yaml"), typeof yamlIn === "string" ? yamlIn : yamlIn(dir));
   const fluentBit = await startFluentBit({ pipelineFile: join(dir, "pipeline.yaml"), httpPort, logFile: join(dir, "fluent-bit.log"), readyTimeoutMs: 15_000 });
   await fluentBit.stop();
   return problemLines(fluentBit.log());

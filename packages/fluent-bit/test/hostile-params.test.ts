@@ -2,12 +2,13 @@
 // spliced into real parameter values. Each is refused with a UsageError naming the parameter and what
 // it may hold, or rendered into YAML that reads back as exactly the intended configuration with the
 // value intact, which validate passes and real Fluent Bit starts on.
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import test from "ava";
 import { parse } from "yaml";
 import { UsageError } from "@oclog/errors";
 import { Dice, HOSTILE_STRINGS, hostileString } from "../../../test/hostile/hostile-random.js";
-import { OPENCLAW_VM_PARAMS, presetNamed, renderPreset, renderYaml, validateYaml, type FluentBitConfig } from "./preset-fixture.js";
+import { OPENCLAW_VM_PARAMS, REDACT_LUA, presetNamed, renderPreset, renderYaml, validateYaml, type FluentBitConfig } from "./preset-fixture.js";
 import { startsOn } from "./fluent-bit-start.js";
 
 const VERSION = "5.1.1";
@@ -95,10 +96,33 @@ function check(t: import("ava").ExecutionContext, name: string, value: string, w
   return outcome.yaml;
 }
 
-/** Accepted values of STARTABLE parameters, from every test below: real Fluent Bit must start on each. */
-const startable = new Map<string, string>();
+/**
+ * Path parameters, and what Fluent Bit needs at the path to start. An accepted value is started on
+ * under the test's own directory (`<dir><value>`: still absolute, the value intact as its tail).
+ */
+const PATHS: Record<string, (path: string) => void> = {
+  tls_ca_file: (path) => (mkdirSync(dirname(path), { recursive: true }), copyFileSync("/etc/ssl/certs/ca-certificates.crt", path)),
+  lua_dir: (path) => (mkdirSync(path, { recursive: true }), copyFileSync(REDACT_LUA, join(path, "redact.lua"))),
+  gateway_logs: (path) => void mkdirSync(path, { recursive: true }),
+  config_audit: (path) => (mkdirSync(dirname(path), { recursive: true }), writeFileSync(path, "")),
+  nginx_access_log: (path) => (mkdirSync(dirname(path), { recursive: true }), writeFileSync(path, "")),
+  forward_socket: (path) => void mkdirSync(dirname(path), { recursive: true }),
+  state_dir: (path) => void mkdirSync(path, { recursive: true }),
+  journal_dir: (path) => void mkdirSync(path, { recursive: true }),
+};
+
+/** Accepted values real Fluent Bit must start on, from every test below: the pipeline for a directory. */
+const startable = new Map<string, (dir: string) => string>();
 function keepStartable(name: string, value: string, yaml: string | undefined): void {
-  if (yaml !== undefined && STARTABLE.has(name)) startable.set(`${name}=${JSON.stringify(value)}`, yaml);
+  if (yaml === undefined) return;
+  if (STARTABLE.has(name)) startable.set(`${name}=${JSON.stringify(value)}`, () => yaml);
+  const prepare = PATHS[name];
+  if (prepare && value !== "") {
+    startable.set(`${name}=${JSON.stringify(value)}`, (dir) => {
+      prepare(`${dir}${value}`);
+      return renderPreset("openclaw-vm", VERSION, { [name]: `${dir}${value}` });
+    });
+  }
 }
 
 test.serial("every hostile string as every parameter: refused with a clear error, or rendered exactly", (t) => {
@@ -132,15 +156,19 @@ const SEEDS = 120;
 
 test.serial(`${SEEDS} seeded hostile splices into real values: refused with a clear error, or rendered exactly`, (t) => {
   let accepted = 0;
+  const acceptedValues: string[] = [];
   for (let seed = 0; seed < SEEDS; seed++) {
     const dice = new Dice(`fluent-bit-param:${seed}`);
     const name = dice.pick(Object.keys(REAL));
     const value = hostileString(dice, REAL[name]);
     const yaml = check(t, name, value, `seed ${seed}: ${name}=${JSON.stringify(value.slice(0, 60))}`);
     keepStartable(name, value, yaml);
-    if (yaml !== undefined) accepted++;
+    if (yaml !== undefined) {
+      accepted++;
+      acceptedValues.push(`${name}=${JSON.stringify(value)}`);
+    }
   }
-  t.log(`${SEEDS - accepted} refused, ${accepted} accepted`);
+  t.log(`${SEEDS - accepted} refused, ${accepted} accepted: ${acceptedValues.join(", ")}`);
   // The real values themselves must all be accepted.
   for (const name of Object.keys(REAL)) {
     const yaml = check(t, name, REAL[name]!, `real ${name}`);
@@ -149,15 +177,17 @@ test.serial(`${SEEDS} seeded hostile splices into real values: refused with a cl
   }
 });
 
-test.serial("real Fluent Bit starts on every accepted value that needs no file, port or host of its own", async (t) => {
-  t.true(startable.size > STARTABLE.size, `only ${startable.size} accepted values to start on`);
+test.serial("real Fluent Bit starts on every accepted value but ports, includes, URLs and the Azure Logs output's", async (t) => {
+  t.true(startable.size > STARTABLE.size + Object.keys(PATHS).length, `only ${startable.size} accepted values to start on`);
   t.log(`starting real Fluent Bit on ${startable.size} accepted values: ${[...startable.keys()].join(", ")}`);
+  // The check can fail: a pipeline whose redact.lua is not there does not start.
+  await t.throwsAsync(startsOn(renderPreset("openclaw-vm", VERSION, { lua_dir: "/nonexistent/oclog-lua" })), { message: /exited at start-up/ });
   // Three at a time: each is its own process, directory and port.
   const queue = [...startable];
   await Promise.all([0, 1, 2].map(async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
-      const [what, yaml] = next;
-      const problems = await startsOn(yaml);
+      const [what, yamlIn] = next;
+      const problems = await startsOn(yamlIn);
       t.deepEqual([...problems.keys()].filter((line) => /\[ ?error\]/.test(line)), [], what);
     }
   }));
@@ -181,4 +211,13 @@ test("the YAML writer alone: a hostile string in any value, key or header line c
 
 test("the checked-in pipeline was not changed by the stricter writer", (t) => {
   t.is(renderPreset("openclaw-vm", VERSION), readFileSync(new URL("../../../fluent-bit/openclaw-vm.yaml", import.meta.url), "utf8"));
+});
+
+test("a valid user id that makes an invalid container name is refused, unless the container is given", (t) => {
+  for (const user of ["a--b", "u".repeat(63)]) {
+    t.throws(() => presetNamed("openclaw-vm").build({ fluentBitVersion: VERSION, params: { user } }), { instanceOf: UsageError, message: /makes the container name "oclog-.*", which is not an Azure container name/ });
+    t.notThrows(() => presetNamed("openclaw-vm").build({ fluentBitVersion: VERSION, params: { user, container: "oclog-long" } }));
+  }
+  // An empty endpoint keeps its old meaning: no endpoint property, Azure's default.
+  t.false("endpoint" in presetNamed("openclaw-vm").build({ fluentBitVersion: VERSION, params: { endpoint: "" } }).pipeline.outputs[0]!);
 });

@@ -11,7 +11,7 @@ import { UsageError } from "@oclog/errors";
 import type { FluentBitConfig, ParserDefinition, PluginInstance } from "../config-model.js";
 import { compareVersions, resolveVersion } from "../plugin-schema.js";
 import { AZURE_LOGS_PARAMS, azureLogsEnabled, azureLogsOutput } from "../azure-logs-output.js";
-import { checkParams, type ParamKindName } from "./param-kinds.js";
+import { checkParams, PARAM_KINDS, type ParamKindName } from "./param-kinds.js";
 
 /** Every parameter the preset takes, with its default and what it is. */
 export const OPENCLAW_VM_PARAMS = {
@@ -86,7 +86,13 @@ function params(overrides: Record<string, string>): Record<OpenclawVmParam, stri
   // Every value reaches YAML Fluent Bit expands, and some reach blob paths and every record.
   checkParams("openclaw-vm", overrides, Object.fromEntries(Object.entries(OPENCLAW_VM_PARAMS).map(([k, v]) => [k, v.kind])));
   const values = Object.fromEntries(Object.entries(OPENCLAW_VM_PARAMS).map(([k, v]) => [k, overrides[k] ?? v.default])) as Record<OpenclawVmParam, string>;
-  if (overrides.user !== undefined && overrides.container === undefined) values.container = `oclog-${overrides.user}`;
+  if (overrides.user !== undefined && overrides.container === undefined) {
+    values.container = `oclog-${overrides.user}`;
+    // A user id may be longer than a container name may be: say so rather than render a pipeline Azure refuses.
+    if (!PARAM_KINDS.container.accepts(values.container)) {
+      throw new UsageError(`user "${overrides.user}" makes the container name "${values.container}", which is not ${PARAM_KINDS.container.allowed}`, { hint: "pass --param container=<name> as well" });
+    }
+  }
   return values;
 }
 

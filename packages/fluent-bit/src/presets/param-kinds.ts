@@ -38,7 +38,7 @@ export const PARAM_KINDS = {
   hostName: { allowed: "a host name: letters, digits and inner dashes, dot-separated labels of at most 63 chars", accepts: (v) => v.length <= 253 && HOST_NAME.test(v) },
   storageAccount: { allowed: "an Azure storage account name: 3-24 lowercase letters and digits", accepts: (v) => /^[a-z0-9]{3,24}$/.test(v) },
   container: { allowed: "an Azure container name: 3-63 lowercase letters, digits and single inner dashes", accepts: (v) => /^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$/.test(v) },
-  blobEndpoint: { allowed: "an http(s) URL without credentials, query or fragment, e.g. https://acmelogs.blob.core.windows.net", accepts: (v) => url(v, ["https:", "http:"]) },
+  blobEndpoint: { allowed: "an http(s) URL without credentials, query or fragment, e.g. https://acmelogs.blob.core.windows.net, or empty for Azure's default", accepts: (v) => v === "" || url(v, ["https:", "http:"]) },
   httpsUrl: { allowed: "an https URL without credentials, query or fragment", accepts: (v) => url(v, ["https:"]) },
   onOff: { allowed: "on or off", accepts: (v) => v === "on" || v === "off" },
   absolutePath: { allowed: "an absolute path of letters, digits and . _ @ + , = - (no .. step)", accepts: (v) => v.length <= 4096 && ABSOLUTE_PATH.test(v) && !hasDotDot(v) },
