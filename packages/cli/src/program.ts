@@ -234,7 +234,8 @@ Examples:
 Records may leave only through the preset's azure_blob output (and the optional azure_logs_ingestion
 one); any other output, and any filter that drops or rewrites records on the way to the blob
 output (grep, modify remove/rename/set, a lua script other than redact.lua, nest, record_modifier
-remove_key, rewrite_tag without keep, throttle), is an error [data-flow/output, data-flow/filter].
+remove_key, rewrite_tag without keep, throttle), is an error [data-flow/output, data-flow/filter];
+so is an input whose records no allowed output receives [data-flow/unshipped].
 --allow accepts such a finding with a reason: <rule>, optionally @<alias> (or @pipeline.outputs[1])
 for one plugin instance. An --allow that matches nothing is reported as a warning.
 

@@ -140,6 +140,22 @@ export const DATA_FLOW_RULES = [
     },
   },
   {
+    id: "data-flow/unshipped",
+    severity: "error" as const,
+    why: "An input whose records no allowed output receives reads, buffers and then drops them: that source never reaches the container.",
+    check: (config: FluentBitConfig): Finding[] => {
+      const allowed = [...allowedOutputs(config)];
+      if (allowed.length === 0) return [];
+      return each(config, "inputs")
+        .filter((i) => !allowed.some((output) => receives(output, inputTag(i.instance))))
+        .map((i) => ({
+          location: at(i, "tag"),
+          message: `records tagged ${inputTag(i.instance) ?? "(any)"} reach neither the blob output (match ${propertyText(blobOutput(config)?.instance ?? { name: "" }, "match") ?? "unset"}) nor the Azure Logs output`,
+          hint: allowHint("data-flow/unshipped", i, "tag the input under openclaw. (the blob output's match)"),
+        }));
+    },
+  },
+  {
     id: "data-flow/filter",
     severity: "error" as const,
     why: "A filter that drops or rewrites records on the way to the blob output makes evidence vanish before anyone can read it.",

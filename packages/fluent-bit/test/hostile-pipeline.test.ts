@@ -80,6 +80,27 @@ test(`${SEEDS} seeded breaks of the data flow are each flagged at the plugin add
   }
 });
 
+test("seeded re-tags and narrowed matches that leave a source unshipped are flagged at the input", (t) => {
+  for (let seed = 0; seed < 30; seed++) {
+    const dice = new Dice(`fluent-bit-unshipped:${seed}`);
+    const config = fresh();
+    const tagged = config.pipeline.inputs.map((input, index) => ({ input, index })).filter(({ input }) => input.name !== "forward");
+    const { input, index } = dice.pick(tagged);
+    const before = String(input.tag);
+    if (dice.chance(0.5)) {
+      input.tag = dice.pick(["nginx.access", "gateway", "hidden.openclaw.gateway", "openclaw", "Openclaw.gateway"]);
+    } else {
+      // The blob output narrowed to one source: every other tagged input is left out.
+      config.pipeline.outputs[0]!.match = before;
+    }
+    const report = validateYaml(stringify(config), VERSION);
+    const unshipped = report.diagnostics.filter((d) => d.rule === "data-flow/unshipped");
+    t.true(unshipped.length >= 1, `seed ${seed}: ${report.diagnostics.map(formatDiagnostic).join("\n")}`);
+    for (const d of unshipped) t.regex(d.location.section, /^pipeline\.inputs\[\d+\]$/, `seed ${seed}`);
+    if (input.tag !== before) t.true(unshipped.some((d) => d.location.section === `pipeline.inputs[${index}]`), `seed ${seed}`);
+  }
+});
+
 test("several breaks at once are all reported", (t) => {
   const dice = new Dice("fluent-bit-flow:many");
   const config = fresh();
