@@ -2,7 +2,7 @@
 // with the includes the VM would have (params, SAS), ready when its HTTP API answers, then stopped.
 // Not `--dry-run`: 5.1.1's dry run dies with SIGSEGV on any azure_blob output (measured on the
 // checked-in pipeline and on a three-property azure_blob), so only a real start says "accepted".
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../../test/openclaw/gateway.js";
@@ -39,7 +39,11 @@ export async function startsOn(yamlIn: string | ((dir: string) => string)): Prom
   writeFileSync(join(dir, "oclog-params.yaml"), `env:\n${Object.entries(env).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`).join("\n")}\n`);
   writeFileSync(join(dir, "oclog-sas.yaml"), `env:\n  OCLOG_SAS_TOKEN: "sv=2024-11-04&sp=cw&sig=test"\n`);
   writeFileSync(join(dir, "pipeline.yaml"), typeof yamlIn === "string" ? yamlIn : yamlIn(dir));
-  const fluentBit = await startFluentBit({ pipelineFile: join(dir, "pipeline.yaml"), httpPort, logFile: join(dir, "fluent-bit.log"), readyTimeoutMs: 15_000 });
-  await fluentBit.stop();
-  return problemLines(fluentBit.log());
+  try {
+    const fluentBit = await startFluentBit({ pipelineFile: join(dir, "pipeline.yaml"), httpPort, logFile: join(dir, "fluent-bit.log"), readyTimeoutMs: 15_000 });
+    await fluentBit.stop();
+    return problemLines(fluentBit.log());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
