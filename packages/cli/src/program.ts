@@ -199,7 +199,7 @@ Examples:
     .command("generate")
     .description("Render a preset pipeline as Fluent Bit YAML (validated before it is written)")
     .option("--preset <name>", "which pipeline", "openclaw-vm")
-    .option("--param <key=value>", "preset parameter (repeatable); unset ones stay ${VARIABLE}s the VM provides", collect, [])
+    .option("--param <key=value>", "preset parameter (repeatable), checked against what it names; unset ones stay ${VARIABLE}s the VM provides", collect, [])
     .option("--fluent-bit-version <version>", "the Fluent Bit the pipeline runs on (4.2.8, 5.1.1, 4.x, 5.x)", VM_FLUENT_BIT_VERSION_DEFAULT)
     .option("-o, --out <file>", "write here (and redact.lua beside it) instead of stdout")
     .addHelpText(
@@ -227,19 +227,29 @@ Examples:
     .argument("<file>", "Fluent Bit YAML configuration")
     .option("--fluent-bit-version <version>", "the Fluent Bit it will run on", VM_FLUENT_BIT_VERSION_DEFAULT)
     .option("--json", "print the report as JSON")
+    .option("--allow <rule[@alias]:reason>", "accept one lint finding on purpose, with the reason (repeatable); it stays in the report as a warning", collect, [])
     .addHelpText(
       "after",
       `
+Records may leave only through the preset's azure_blob output (and the optional azure_logs_ingestion
+one); any other output, and any filter that drops or rewrites records on the way to the blob
+output (grep, modify remove/rename/set, a lua script other than redact.lua, nest, record_modifier
+remove_key, rewrite_tag without keep, throttle), is an error [data-flow/output, data-flow/filter];
+so is an input whose records no allowed output receives [data-flow/unshipped].
+--allow accepts such a finding with a reason: <rule>, optionally @<alias> (or @pipeline.outputs[1])
+for one plugin instance. An --allow that matches nothing is reported as a warning.
+
 Exit status: 0 no errors (warnings may be listed), 1 errors found, 2 usage error.
 
 Examples:
   oclog fluent-bit validate /etc/fluent-bit/fluent-bit.yaml
-  oclog fluent-bit validate --fluent-bit-version 4.2.8 --json pipeline.yaml | jq '.diagnostics[] | select(.severity=="error")'`,
+  oclog fluent-bit validate --fluent-bit-version 4.2.8 --json pipeline.yaml | jq '.diagnostics[] | select(.severity=="error")'
+  oclog fluent-bit validate --allow 'data-flow/output@debug:stdout copy while debugging the lab VM' lab.yaml`,
     )
     .exitOverride()
-    .action(async (file: string, opts: { fluentBitVersion: string; json?: boolean }) => {
+    .action(async (file: string, opts: { fluentBitVersion: string; json?: boolean; allow: string[] }) => {
       const { fluentBitValidate } = await import("./commands/fluent-bit.js");
-      await fluentBitValidate(file, { fluentBitVersion: opts.fluentBitVersion, json: opts.json ?? false }, output);
+      await fluentBitValidate(file, { fluentBitVersion: opts.fluentBitVersion, json: opts.json ?? false, allow: opts.allow }, output);
     });
 
   fluentBit

@@ -8,6 +8,7 @@
 import { OCLOG_RAW_TABLE, RAW_TABLE_SOURCES, TIME_GENERATED, streamFor } from "@oclog/schema";
 import { UsageError } from "@oclog/errors";
 import type { PluginInstance } from "./config-model.js";
+import type { ParamKindName } from "./presets/param-kinds.js";
 
 /** The variable the host's include file defines; the pipeline never holds the secret itself. */
 export const AZURE_LOGS_SECRET_VARIABLE = "OCLOG_AZURE_LOGS_CLIENT_SECRET";
@@ -16,15 +17,15 @@ const STREAM_PREFIX = streamFor("");
 
 /** The preset's parameters for this output, with their defaults and what they are. */
 export const AZURE_LOGS_PARAMS = {
-  azure_logs: { default: "off", doc: "on: also ship to Azure Monitor Logs (needs an Entra app secret on the VM; see packages/fluent-bit/README.md)" },
-  azure_tenant_id: { default: "${OCLOG_AZURE_TENANT_ID}", doc: "Entra tenant of the app that may write to the DCR" },
-  azure_client_id: { default: "${OCLOG_AZURE_CLIENT_ID}", doc: "client (application) id of that app" },
-  azure_dce_url: { default: "${OCLOG_AZURE_DCE_URL}", doc: "logs ingestion URL of the data collection endpoint (https://<dce>.<region>.ingest.monitor.azure.com)" },
-  azure_dcr_id: { default: "${OCLOG_AZURE_DCR_ID}", doc: "immutable id of the DCR (dcr-...)" },
-  azure_stream: { default: streamFor(OCLOG_RAW_TABLE), doc: "DCR stream the records go to (Custom-<name>; Fluent Bit's table_name is <name>)" },
-  azure_logs_include: { default: "oclog-azure-logs.yaml", doc: `include file the host writes with the app secret (env ${AZURE_LOGS_SECRET_VARIABLE}), relative to the pipeline file` },
-  azure_buffer_limit: { default: "1G", doc: "cap of this output's share of the filesystem buffer" },
-} as const;
+  azure_logs: { default: "off", kind: "onOff", doc: "on: also ship to Azure Monitor Logs (needs an Entra app secret on the VM; see packages/fluent-bit/README.md)" },
+  azure_tenant_id: { default: "${OCLOG_AZURE_TENANT_ID}", kind: "guid", doc: "Entra tenant of the app that may write to the DCR" },
+  azure_client_id: { default: "${OCLOG_AZURE_CLIENT_ID}", kind: "guid", doc: "client (application) id of that app" },
+  azure_dce_url: { default: "${OCLOG_AZURE_DCE_URL}", kind: "httpsUrl", doc: "logs ingestion URL of the data collection endpoint (https://<dce>.<region>.ingest.monitor.azure.com)" },
+  azure_dcr_id: { default: "${OCLOG_AZURE_DCR_ID}", kind: "dcrId", doc: "immutable id of the DCR (dcr-...)" },
+  azure_stream: { default: streamFor(OCLOG_RAW_TABLE), kind: "stream", doc: "DCR stream the records go to (Custom-<name>; Fluent Bit's table_name is <name>)" },
+  azure_logs_include: { default: "oclog-azure-logs.yaml", kind: "includeFile", doc: `include file the host writes with the app secret (env ${AZURE_LOGS_SECRET_VARIABLE}), relative to the pipeline file` },
+  azure_buffer_limit: { default: "1G", kind: "size", doc: "cap of this output's share of the filesystem buffer" },
+} as const satisfies Record<string, { default: string; kind: ParamKindName; doc: string }>;
 export type AzureLogsParam = keyof typeof AZURE_LOGS_PARAMS;
 
 /** Whether the `azure_logs` parameter turns the output on; anything but on/off is a usage error. */

@@ -18,9 +18,14 @@ export interface GeneratedFile {
   content: string;
 }
 
+/** `word` as one shell word: unchanged when plain, single-quoted otherwise. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_.,:/@+=%-]*$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
 /** The generation command, as written into headers. */
 export function generateCommand(preset: string, version: string, params: Record<string, string>): string {
-  const paramArgs = Object.entries(params).map(([k, v]) => ` --param ${k}=${v}`).join("");
+  const paramArgs = Object.entries(params).map(([k, v]) => ` --param ${shellWord(`${k}=${v}`)}`).join("");
   return `oclog fluent-bit generate --preset ${preset} --fluent-bit-version ${version}${paramArgs}`;
 }
 

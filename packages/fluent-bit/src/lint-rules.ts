@@ -9,6 +9,9 @@ import type { Diagnostic, Location, Severity } from "./diagnostic.js";
 import { INTERPOLATION } from "./property-types.js";
 import { instanceLocation } from "./schema-validator.js";
 import { covers, inputTag, inputsReaching } from "./tag-routing.js";
+import { DATA_FLOW_RULES } from "./data-flow-rules.js";
+import { VALUE_RULES } from "./value-rules.js";
+import { applyAllowances, type Allowance } from "./allowances.js";
 
 export interface LintFinding {
   location: Location;
@@ -210,9 +213,12 @@ export const LINT_RULES: readonly LintRule[] = [
         ? [{ location: { section: "service", property: "http_listen" }, message: `the HTTP server listens on ${config.service?.http_listen ?? "0.0.0.0 (default)"}`, hint: "http_listen: 127.0.0.1" }]
         : [],
   },
+  ...DATA_FLOW_RULES,
+  ...VALUE_RULES,
 ];
 
-/** Every lint finding of `config`, as diagnostics. */
-export function lint(config: FluentBitConfig, rules: readonly LintRule[] = LINT_RULES): Diagnostic[] {
-  return rules.flatMap((rule) => rule.check(config).map((f) => ({ severity: rule.severity, rule: rule.id, location: f.location, message: f.message, ...(f.hint ? { hint: f.hint } : {}) })));
+/** Every lint finding of `config`, as diagnostics; findings matching an allowance become warnings carrying its reason. */
+export function lint(config: FluentBitConfig, rules: readonly LintRule[] = LINT_RULES, allowances: readonly Allowance[] = []): Diagnostic[] {
+  const found = rules.flatMap((rule) => rule.check(config).map((f) => ({ severity: rule.severity, rule: rule.id, location: f.location, message: f.message, ...(f.hint ? { hint: f.hint } : {}) })));
+  return applyAllowances(found, allowances);
 }

@@ -16,17 +16,19 @@ interface Case {
   severity?: "error" | "warning";
   /** The formatted diagnostic must match this (section, plugin instance, property, message). */
   expect: RegExp;
+  /** Other rules the same break rightly triggers (an unknown output is also an output the data flow does not allow). */
+  also?: string[];
 }
 
 const CASES: Case[] = [
-  { title: "unknown plugin", mutate: (c) => void (output(c).name = "azure_blobs"), rule: "schema/unknown-plugin", expect: /pipeline\.outputs\[0\] azure_blobs "ship": unknown output plugin "azure_blobs" in Fluent Bit 5\.1\.1; did you mean "azure_blob"\?/ },
+  { title: "unknown plugin", mutate: (c) => void (output(c).name = "azure_blobs"), rule: "schema/unknown-plugin", expect: /pipeline\.outputs\[0\] azure_blobs "ship": unknown output plugin "azure_blobs" in Fluent Bit 5\.1\.1; did you mean "azure_blob"\?/, also: ["data-flow/output"] },
   { title: "misspelled property", mutate: (c) => { const o = output(c); o.date_kye = o.date_key!; delete o.date_key; }, rule: "schema/unknown-property", expect: /pipeline\.outputs\[0\] azure_blob "ship" property date_kye: azure_blob has no property "date_kye" in Fluent Bit 5\.1\.1; did you mean "date_key"\?/ },
   { title: "wrong type (boolean)", mutate: (c) => void (output(c).compress_blob = "maybe"), rule: "schema/wrong-type", expect: /property compress_blob: compress_blob \(boolean\) expects on\/off, got "maybe"/ },
   { title: "wrong type (size)", mutate: (c) => void (input(c, "in_gateway").buffer_max_size = "lots"), rule: "schema/wrong-type", expect: /pipeline\.inputs\[0\] tail "in_gateway" property buffer_max_size: buffer_max_size \(size\) expects a size/ },
   { title: "missing required", mutate: (c) => void delete output(c).container_name, rule: "schema/missing-required", expect: /property container_name: azure_blob cannot start without "container_name"/ },
   { title: "5.x-only property on 4.x", version: "4.2.8", mutate: (c) => void (input(c, "in_gateway").rate_gate = true), rule: "schema/version-only", expect: /property rate_gate: "rate_gate" exists only in Fluent Bit 5\.1\.1, not 4\.2\.8/ },
   { title: "5.x path templating on 4.x", version: "4.2.8", mutate: (c) => void (output(c).path = "oclog/alice/$TAG/%Y/%m/%d"), rule: "schema/version-only", expect: /property path: path templating .* arrived in Fluent Bit 5\.x; 4\.2\.8 writes "oclog\/alice\/\$TAG\/%Y\/%m\/%d" literally/ },
-  { title: "5.x-only plugin on 4.x", version: "4.2.8", mutate: (c) => void c.pipeline.inputs.push({ name: "fluentbit_logs", tag: "fb", "storage.type": "filesystem" }), rule: "schema/version-only", expect: /input plugin "fluentbit_logs" exists only in Fluent Bit 5\.1\.1, not 4\.2\.8/ },
+  { title: "5.x-only plugin on 4.x", version: "4.2.8", mutate: (c) => void c.pipeline.inputs.push({ name: "fluentbit_logs", tag: "openclaw.fluentbit", "storage.type": "filesystem" }), rule: "schema/version-only", expect: /input plugin "fluentbit_logs" exists only in Fluent Bit 5\.1\.1, not 4\.2\.8/ },
   { title: "misspelled regex parser key", mutate: (c) => { const p = c.parsers!.find((d) => d.format === "regex")!; Object.assign(p, { regexp: p.regex }); }, rule: "config/unknown-key", expect: /parsers\[\d\] property regexp: unknown key "regexp"/ },
   { title: "regex parser without its regex", mutate: (c) => void delete c.parsers!.find((d) => d.format === "regex")!.regex, rule: "config/invalid", expect: /parsers\[\d\].*a regex parser needs `regex`/ },
   { title: "unknown service key", mutate: (c) => void ((c.service as Record<string, unknown>)["hot_reloads"] = "on"), rule: "config/unknown-key", expect: /service property hot_reloads: unknown key "hot_reloads"; did you mean "hot_reload"\?/ },
@@ -44,6 +46,13 @@ const CASES: Case[] = [
   { title: "tail without a position DB", mutate: (c) => void delete input(c, "in_nginx").db, rule: "tail-position-db", expect: /tail "in_nginx" property db: tail input without a position database/ },
   { title: "tail skipping long lines", mutate: (c) => void (input(c, "in_gateway").skip_long_lines = true), rule: "tail-long-lines", expect: /tail "in_gateway" property skip_long_lines: skip_long_lines drops long lines without a trace/ },
   { title: "no cap on the output buffer", mutate: (c) => void delete output(c)["storage.total_limit_size"], rule: "unbounded-buffer", severity: "warning", expect: /property storage\.total_limit_size: no cap on this output's filesystem buffer/ },
+  // Issue 20: the allowed data flow and hostile values.
+  { title: "a second output", mutate: (c) => void c.pipeline.outputs.push({ name: "stdout", alias: "debug", match: "*" }), rule: "data-flow/output", expect: /pipeline\.outputs\[1\] stdout "debug": records leave through stdout \(match \*\): only the preset's azure_blob output/ },
+  { title: "an input the blob output does not receive", mutate: (c) => void (input(c, "in_nginx").tag = "nginx.access"), rule: "data-flow/unshipped", expect: /tail "in_nginx" property tag: records tagged nginx\.access reach neither the blob output \(match openclaw\.\*\) nor the Azure Logs output/ },
+  { title: "a grep exclude on the way to the blob output", mutate: (c) => void c.pipeline.filters!.push({ name: "grep", alias: "hide", match: "openclaw.gateway", exclude: "message secret" }), rule: "data-flow/filter", expect: /grep "hide": grep filter on the way to the blob output: its exclude drops every record it matches/ },
+  { title: "a line break in a value", mutate: (c) => void ((c.pipeline.filters!.find((f) => f.alias === "envelope")!.record as string[])[1] = "oclog_host vm\nforged: true"), rule: "value/control-character", expect: /record_modifier "envelope" property record: value "oclog_host vm\\nforged: true" holds a line break or control character/ },
+  { title: "the SAS copied into every record", mutate: (c) => void (c.pipeline.filters!.find((f) => f.alias === "envelope")!.record as string[]).push("oclog_note ${OCLOG_SAS_TOKEN}"), rule: "value/env-reference", expect: /record_modifier "envelope" property record: \$\{OCLOG_SAS_TOKEN\} is a secret the preset only puts in sas_token/ },
+  { title: "env overriding the host name", mutate: (c) => void (c.env = { HOSTNAME: "vm-bob" }), rule: "value/env-override", expect: /env property HOSTNAME: env defines HOSTNAME inline, overriding the value the VM's params include provides/ },
   { title: "HTTP server on every interface", mutate: (c) => void (c.service!.http_listen = "0.0.0.0"), rule: "http-server-exposed", severity: "warning", expect: /service property http_listen: the HTTP server listens on 0\.0\.0\.0/ },
 ];
 
@@ -54,8 +63,8 @@ for (const c of CASES) {
     c.mutate(config);
     // Through YAML, as `oclog fluent-bit validate FILE` reads it.
     const report = validateYaml(stringify(config), version, "broken.yaml");
-    t.is(report.diagnostics.length, 1, report.diagnostics.map(formatDiagnostic).join("\n"));
-    const [d] = report.diagnostics;
+    t.deepEqual(report.diagnostics.map((d) => d.rule).sort(), [c.rule, ...(c.also ?? [])].sort(), report.diagnostics.map(formatDiagnostic).join("\n"));
+    const d = report.diagnostics.find((found) => found.rule === c.rule);
     t.is(d!.rule, c.rule);
     t.is(d!.severity, c.severity ?? "error");
     t.regex(formatDiagnostic(d!), c.expect);

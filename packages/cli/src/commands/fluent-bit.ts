@@ -2,9 +2,12 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { ExitCode, ExitError, UsageError } from "@oclog/errors";
+import type { Allowance } from "@oclog/fluent-bit";
 import {
   checkPipelineDir,
   formatDiagnostic,
+  LINT_RULES,
+  parseAllowance,
   presetNamed,
   REDACT_LUA,
   renderPreset,
@@ -44,19 +47,39 @@ export async function fluentBitGenerate(options: { preset: string; params: strin
   output.err(`wrote ${options.out} and ${join(dirname(options.out), "redact.lua")} (Fluent Bit ${version})`);
 }
 
-export async function fluentBitValidate(file: string, options: { fluentBitVersion: string; json: boolean }, output: Output): Promise<void> {
+/** `--allow rule[@alias]:reason` flags into allowances; every malformed one is reported at once. */
+export function parseAllowances(flags: readonly string[]): Allowance[] {
+  const ids = LINT_RULES.map((rule) => rule.id);
+  const problems: UsageError[] = [];
+  const allowances: Allowance[] = [];
+  for (const flag of flags) {
+    try {
+      allowances.push(parseAllowance(flag, ids));
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      problems.push(error);
+    }
+  }
+  if (problems.length === 1) throw problems[0]!;
+  if (problems.length > 1) throw new UsageError(problems.map((p) => p.message).join("; "), { hint: problems[0]!.hint ?? "" });
+  return allowances;
+}
+
+export async function fluentBitValidate(file: string, options: { fluentBitVersion: string; json: boolean; allow?: readonly string[] }, output: Output): Promise<void> {
+  const allow = parseAllowances(options.allow ?? []);
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
     throw new UsageError(`cannot read ${JSON.stringify(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { hint: "pass the path of a Fluent Bit YAML configuration" });
   }
-  const report = validateYaml(text, options.fluentBitVersion, file);
+  const report = validateYaml(text, options.fluentBitVersion, file, { allow });
   if (options.json) {
     output.out(JSON.stringify({ file, ...report }));
   } else {
     for (const d of report.diagnostics) output.out(formatDiagnostic(d));
-    output.out(`${file}: ${report.errors} error(s), ${report.warnings} warning(s) for Fluent Bit ${report.fluentBitVersion}`);
+    const allowed = report.diagnostics.filter((d) => d.allowed !== undefined).length;
+    output.out(`${JSON.stringify(file).slice(1, -1)}: ${report.errors} error(s), ${report.warnings} warning(s)${allowed ? ` (${allowed} allowed by --allow)` : ""} for Fluent Bit ${report.fluentBitVersion}`);
   }
   if (report.errors > 0) throw new ExitError(ExitCode.findings);
 }

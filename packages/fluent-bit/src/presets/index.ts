@@ -1,12 +1,13 @@
 /** The presets `oclog fluent-bit generate --preset` knows. */
 import type { FluentBitConfig } from "../config-model.js";
 import { UsageError } from "@oclog/errors";
+import type { ParamKindName } from "./param-kinds.js";
 import { OPENCLAW_VM_PARAMS, openclawVm } from "./openclaw-vm.js";
 
 export interface Preset {
   name: string;
   description: string;
-  params: Record<string, { default: string; doc: string }>;
+  params: Record<string, { default: string; kind: ParamKindName; doc: string }>;
   build(options: { fluentBitVersion: string; params?: Record<string, string> }): FluentBitConfig;
 }
 

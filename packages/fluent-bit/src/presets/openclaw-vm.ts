@@ -6,37 +6,38 @@
  * checked-in file serves every VM. An optional second output to Azure Monitor Logs
  * (`azure_logs=on`, azure-logs-output.ts) is off by default.
  */
-import { ENVELOPE_FIELDS, ENVELOPE_VERSION, LOG_SOURCES, UserId, type PipelineSource } from "@oclog/schema";
+import { ENVELOPE_FIELDS, ENVELOPE_VERSION, LOG_SOURCES, type PipelineSource } from "@oclog/schema";
 import { UsageError } from "@oclog/errors";
 import type { FluentBitConfig, ParserDefinition, PluginInstance } from "../config-model.js";
 import { compareVersions, resolveVersion } from "../plugin-schema.js";
 import { AZURE_LOGS_PARAMS, azureLogsEnabled, azureLogsOutput } from "../azure-logs-output.js";
+import { checkParams, PARAM_KINDS, type ParamKindName } from "./param-kinds.js";
 
 /** Every parameter the preset takes, with its default and what it is. */
 export const OPENCLAW_VM_PARAMS = {
-  user: { default: "${OCLOG_USER}", doc: "the user the VM belongs to (oclog_user)" },
-  host: { default: "${HOSTNAME}", doc: "the VM's host name (oclog_host); Fluent Bit predefines ${HOSTNAME}" },
-  storage_account: { default: "${OCLOG_STORAGE_ACCOUNT}", doc: "Azure storage account name" },
-  container: { default: "${OCLOG_CONTAINER}", doc: "the user's container (default oclog-<user> when user is given)" },
-  endpoint: { default: "${OCLOG_BLOB_ENDPOINT}", doc: "blob service URL, https://<account>.blob.core.windows.net on Azure; its scheme decides TLS, so always https" },
-  emulator_mode: { default: "${OCLOG_BLOB_EMULATOR}", doc: "on for Azurite (the account is the URL's first path segment), off for Azure" },
-  tls_ca_file: { default: "${OCLOG_TLS_CA_FILE}", doc: "CA bundle that verifies the blob endpoint (the system bundle on the VM)" },
+  user: { default: "${OCLOG_USER}", kind: "userId", doc: "the user the VM belongs to (oclog_user)" },
+  host: { default: "${HOSTNAME}", kind: "hostName", doc: "the VM's host name (oclog_host); Fluent Bit predefines ${HOSTNAME}" },
+  storage_account: { default: "${OCLOG_STORAGE_ACCOUNT}", kind: "storageAccount", doc: "Azure storage account name" },
+  container: { default: "${OCLOG_CONTAINER}", kind: "container", doc: "the user's container (default oclog-<user> when user is given)" },
+  endpoint: { default: "${OCLOG_BLOB_ENDPOINT}", kind: "blobEndpoint", doc: "blob service URL, https://<account>.blob.core.windows.net on Azure; its scheme decides TLS, so always https" },
+  emulator_mode: { default: "${OCLOG_BLOB_EMULATOR}", kind: "onOff", doc: "on for Azurite (the account is the URL's first path segment), off for Azure" },
+  tls_ca_file: { default: "${OCLOG_TLS_CA_FILE}", kind: "absolutePath", doc: "CA bundle that verifies the blob endpoint (the system bundle on the VM)" },
   // Fluent Bit resolves a relative include against the main file's directory and expands no
   // ${VARIABLE} in include paths, so the includes are named relative to the pipeline file.
-  sas_include: { default: "oclog-sas.yaml", doc: "include file the SAS rotator writes (env OCLOG_SAS_TOKEN), relative to the pipeline file" },
-  params_include: { default: "oclog-params.yaml", doc: "include file with the per-VM env values (OCLOG_USER, ...), relative to the pipeline file" },
-  lua_dir: { default: "${OCLOG_LUA_DIR}", doc: "where redact.lua is installed" },
-  gateway_logs: { default: "${OCLOG_GATEWAY_LOGS}", doc: "the gateway unit's LogsDirectory (logging.file points here)" },
-  config_audit: { default: "${OCLOG_CONFIG_AUDIT}", doc: "OpenClaw's config audit file" },
-  nginx_access_log: { default: "${OCLOG_NGINX_ACCESS_LOG}", doc: "nginx's JSON access log" },
-  forward_socket: { default: "${OCLOG_FORWARD_SOCKET}", doc: "unix socket of the forward input (collector, oclog)" },
-  state_dir: { default: "${OCLOG_STATE_DIR}", doc: "position databases and the filesystem buffer" },
-  journal_dir: { default: "${OCLOG_JOURNAL_DIR}", doc: "journal directory both systemd inputs read; empty: the system journal (runtime and persistent)" },
-  http_port: { default: "${OCLOG_HTTP_PORT}", doc: "port of the HTTP server on 127.0.0.1 (metrics, health, hot reload)" },
-  buffer_limit: { default: "2G", doc: "cap of the blob output's filesystem buffer" },
-  journal_units: { default: "openclaw.service,nginx.service,oclog-collect.service,oclog-guard.service,fluent-bit.service,openclaw-sandbox-podman.service", doc: "units whose journal is shipped" },
+  sas_include: { default: "oclog-sas.yaml", kind: "includeFile", doc: "include file the SAS rotator writes (env OCLOG_SAS_TOKEN), relative to the pipeline file" },
+  params_include: { default: "oclog-params.yaml", kind: "includeFile", doc: "include file with the per-VM env values (OCLOG_USER, ...), relative to the pipeline file" },
+  lua_dir: { default: "${OCLOG_LUA_DIR}", kind: "absolutePath", doc: "where redact.lua is installed" },
+  gateway_logs: { default: "${OCLOG_GATEWAY_LOGS}", kind: "absolutePath", doc: "the gateway unit's LogsDirectory (logging.file points here)" },
+  config_audit: { default: "${OCLOG_CONFIG_AUDIT}", kind: "absolutePath", doc: "OpenClaw's config audit file" },
+  nginx_access_log: { default: "${OCLOG_NGINX_ACCESS_LOG}", kind: "absolutePath", doc: "nginx's JSON access log" },
+  forward_socket: { default: "${OCLOG_FORWARD_SOCKET}", kind: "absolutePath", doc: "unix socket of the forward input (collector, oclog)" },
+  state_dir: { default: "${OCLOG_STATE_DIR}", kind: "absolutePath", doc: "position databases and the filesystem buffer" },
+  journal_dir: { default: "${OCLOG_JOURNAL_DIR}", kind: "absolutePathOrEmpty", doc: "journal directory both systemd inputs read; empty: the system journal (runtime and persistent)" },
+  http_port: { default: "${OCLOG_HTTP_PORT}", kind: "port", doc: "port of the HTTP server on 127.0.0.1 (metrics, health, hot reload)" },
+  buffer_limit: { default: "2G", kind: "size", doc: "cap of the blob output's filesystem buffer" },
+  journal_units: { default: "openclaw.service,nginx.service,oclog-collect.service,oclog-guard.service,fluent-bit.service,openclaw-sandbox-podman.service", kind: "unitList", doc: "units whose journal is shipped" },
   ...AZURE_LOGS_PARAMS,
-} as const;
+} as const satisfies Record<string, { default: string; kind: ParamKindName; doc: string }>;
 export type OpenclawVmParam = keyof typeof OPENCLAW_VM_PARAMS;
 
 /**
@@ -82,11 +83,15 @@ function params(overrides: Record<string, string>): Record<OpenclawVmParam, stri
       hint: `known: ${Object.keys(OPENCLAW_VM_PARAMS).join(", ")}`,
     });
   }
+  // Every value reaches YAML Fluent Bit expands, and some reach blob paths and every record.
+  checkParams("openclaw-vm", overrides, Object.fromEntries(Object.entries(OPENCLAW_VM_PARAMS).map(([k, v]) => [k, v.kind])));
   const values = Object.fromEntries(Object.entries(OPENCLAW_VM_PARAMS).map(([k, v]) => [k, overrides[k] ?? v.default])) as Record<OpenclawVmParam, string>;
-  if (overrides.user !== undefined) {
-    // The user reaches a container name, a blob path and every record: same rule as investigate.
-    if (!UserId.safeParse(overrides.user).success) throw new UsageError(`user "${overrides.user}" is not a valid oclog user id`, { hint: "lowercase letters, digits and inner dashes, 1-63 chars" });
-    if (overrides.container === undefined) values.container = `oclog-${overrides.user}`;
+  if (overrides.user !== undefined && overrides.container === undefined) {
+    values.container = `oclog-${overrides.user}`;
+    // A user id may be longer than a container name may be: say so rather than render a pipeline Azure refuses.
+    if (!PARAM_KINDS.container.accepts(values.container)) {
+      throw new UsageError(`user "${overrides.user}" makes the container name "${values.container}", which is not ${PARAM_KINDS.container.allowed}`, { hint: "pass --param container=<name> as well" });
+    }
   }
   return values;
 }
