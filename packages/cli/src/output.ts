@@ -11,8 +11,13 @@ export const processOutput: Output = {
   err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
 };
 
-/** Makes log-derived text safe for a terminal: no escapes, no control characters, one line. */
+// Bidi overrides/isolates and invisible format characters: they make text display as something
+// it is not ("trojan source"), so a terminal line shows the logical order instead.
+// eslint-disable-next-line no-misleading-character-class
+const INVISIBLE_PATTERN = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
+/** Makes log-derived text safe for a terminal: no escapes, no control or bidi characters, one line. */
 export function terminalSafe(text: string, maxChars = 300): string {
-  const oneLine = stripAnsi(text).replace(/[\r\n\t]+/g, " ");
+  const oneLine = stripAnsi(text).replace(INVISIBLE_PATTERN, "").replace(/[\r\n\t\u2028\u2029]+/g, " ");
   return oneLine.length > maxChars ? `${oneLine.slice(0, maxChars)}…` : oneLine;
 }

@@ -26,11 +26,14 @@ import {
   vmSlug,
   writeFileAtomic,
   type IssueAuth,
+  type ParsedSas,
+  type PolicyFinding,
   type RotateSettings,
 } from "@oclog/sas";
 import { OPENCLAW_VM_GRACE_SECONDS } from "@oclog/fluent-bit";
 import { Emitter } from "@oclog/schema";
 import { terminalSafe, type Output } from "../output.js";
+import { terminalJson } from "../terminal-json.js";
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -38,6 +41,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8").trim();
 }
 
+/** `oclog sas inspect`: every field of a SAS and every finding, each line cleaned for the terminal. */
 export async function sasInspect(source: string, options: { json: boolean; now?: Date }, output: Output, stdin: () => Promise<string> = readStdin): Promise<void> {
   let text: string;
   if (source === "-") text = await stdin();
@@ -62,20 +66,32 @@ export async function sasInspect(source: string, options: { json: boolean; now?:
     services: sas.services ?? null,
     resource_types: sas.resourceTypes ?? null,
     protocol: sas.protocol ?? null,
-    user_delegation: sas.userDelegation ? { object_id: sas.userDelegation.objectId ?? null, tenant_id: sas.userDelegation.tenantId ?? null, key_expires_at: sas.userDelegation.keyExpiry?.toISOString() ?? null } : null,
+    ip_range: sas.ipRange ?? null,
+    policy_id: sas.policyId ?? null,
+    user_delegation: sas.userDelegation
+      ? { object_id: sas.userDelegation.objectId ?? null, tenant_id: sas.userDelegation.tenantId ?? null, key_starts_at: sas.userDelegation.keyStart?.toISOString() ?? null, key_expires_at: sas.userDelegation.keyExpiry?.toISOString() ?? null }
+      : null,
     signed: sas.hasSignature,
     fingerprint: sas.fingerprint,
     findings,
   };
-  if (options.json) output.out(JSON.stringify(summary));
-  else {
-    output.out(`expires   ${summary.expires_at} (${formatRemaining(remaining)}${remaining > 0 ? " left" : ""})`);
-    output.out(`grants    sp=${sas.permissions}${sas.resource ? ` on sr=${sas.resource}` : ""}${sas.container ? ` in ${sas.account ?? "?"}/${sas.container}` : ""}${sas.services ? ` (account SAS ss=${sas.services} srt=${sas.resourceTypes ?? ""})` : ""}`);
-    if (sas.userDelegation) output.out(`delegated by object ${sas.userDelegation.objectId ?? "?"} in tenant ${sas.userDelegation.tenantId ?? "?"}`);
-    output.out(`signature ${sas.hasSignature ? "present (not shown)" : "MISSING"}; fingerprint ${sas.fingerprint}`);
-    for (const f of findings) output.out(`${f.level === "refuse" ? "problem" : "warning"}: this SAS ${f.message}`);
-  }
+  // Every field came from the token, which is untrusted input like any log line.
+  if (options.json) output.out(terminalJson(summary));
+  else for (const line of inspectLines(sas, summary, remaining, findings)) output.out(terminalSafe(line, 500));
   if (findings.some((f) => f.level === "refuse")) throw new ExitError(ExitCode.findings);
+}
+
+function inspectLines(sas: ParsedSas, summary: { expires_at: string; starts_at: string | null }, remaining: number, findings: PolicyFinding[]): string[] {
+  const delegation = sas.userDelegation;
+  return [
+    `expires   ${summary.expires_at} (${formatRemaining(remaining)}${remaining > 0 ? " left" : ""})`,
+    ...(summary.starts_at ? [`starts    ${summary.starts_at}`] : []),
+    `grants    sp=${sas.permissions}${sas.resource ? ` on sr=${sas.resource}` : ""}${sas.container ? ` in ${sas.account ?? "?"}/${sas.container}` : ""}${sas.services || sas.resourceTypes ? ` (account SAS ss=${sas.services ?? ""} srt=${sas.resourceTypes ?? ""})` : ""}`,
+    `over      ${sas.protocol ? `spr=${sas.protocol}` : "any protocol (no spr)"}${sas.ipRange ? ` from sip=${sas.ipRange}` : ""}${sas.version ? `; sv=${sas.version}` : ""}${sas.policyId ? `; si=${sas.policyId}` : ""}`,
+    ...(delegation ? [`delegated by object ${delegation.objectId ?? "?"} in tenant ${delegation.tenantId ?? "?"}${delegation.keyExpiry ? `, key until ${delegation.keyExpiry.toISOString()}` : ""}`] : []),
+    `signature ${sas.hasSignature ? "present (not shown)" : "MISSING"}; fingerprint ${sas.fingerprint}`,
+    ...findings.map((f) => `${f.level === "refuse" ? "problem" : "warning"}: this SAS ${f.message}`),
+  ];
 }
 
 /** Who signs: an account key (AZURE_STORAGE_KEY), the caller's Azure login, or a connection string (Azurite). */
@@ -134,9 +150,11 @@ export async function sasInstall(
     // The VM's pipeline decides how long its reload may take; waiting less would restart it mid-reload.
     reloader: new HttpReloader({ baseUrl: options.reloadUrl, timeoutMs: reloadTimeoutMs(OPENCLAW_VM_GRACE_SECONDS), restart: async () => void execFileSync(restartBin!, restartArgs, { stdio: "ignore" }) }),
   });
-  const summary = { container, expires_at: result.state.expires_at, fingerprint: result.state.fingerprint, reload: result.reload };
-  if (options.json) output.out(JSON.stringify(summary));
-  else output.out(`installed SAS ${result.state.fingerprint} for ${container}, expires ${result.state.expires_at}; Fluent Bit: ${result.reload.method} (${result.reload.detail})`);
+  // Installed, yet what inspect would warn about is said here too: on stderr, so stdout stays the result.
+  for (const warning of result.warnings) output.err(terminalSafe(`warning: this SAS ${warning}`, 500));
+  const summary = { container, expires_at: result.state.expires_at, fingerprint: result.state.fingerprint, reload: result.reload, warnings: result.warnings };
+  if (options.json) output.out(terminalJson(summary));
+  else output.out(terminalSafe(`installed SAS ${result.state.fingerprint} for ${container}, expires ${result.state.expires_at}; Fluent Bit: ${result.reload.method} (${result.reload.detail})`, 1000));
 }
 
 export async function sasRotate(
