@@ -61,6 +61,7 @@ function includeFile(token: string): string {
  */
 function assertNoSignature(stateText: string, token: string): void {
   const signature = new URLSearchParams(token).get("sig") ?? "";
+  // Installed tokens passed the sig grammar (base64), so encoding cannot throw here.
   const pieces = [signature, encodeURIComponent(signature)].filter((p) => p.length >= 8);
   if (/sig=/i.test(stateText) || pieces.some((p) => stateText.includes(p))) {
     throw new OclogError("E_SAS_STATE_LEAK", "the public SAS state would hold the signature; nothing was written", { exitCode: ExitCode.internal });

@@ -61,6 +61,15 @@ function decode(text: string): string | undefined {
   }
 }
 
+/** Percent-encoded, or undefined for a string no encoding can carry (a lone surrogate). */
+function encoded(text: string): string | undefined {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Decoded until stable (at most 3 rounds): `%2573ig%253D` hides `sig=` two encodings deep. */
 function decodeDeep(text: string): string {
   let current = text;
@@ -92,8 +101,8 @@ function readQuery(query: string): QueryFields {
     const raw = eq < 0 ? "" : pair.slice(eq + 1);
     if (!/^[a-z]{2,8}$/.test(name)) {
       // Short names are shown (escaped) to say which; a long one could be a pasted signature.
-      const shown = name.length <= 8 ? quoteUntrusted(name) : `of ${name.length} characters (not shown)`;
-      problems.push(`has a parameter named ${shown}: SAS parameter names are plain lowercase letters, never percent-encoded`);
+      const which = name.length <= 8 ? `named ${quoteUntrusted(name)}` : `with a ${name.length}-character name (not shown)`;
+      problems.push(`has a parameter ${which}: SAS parameter names are plain lowercase letters, never percent-encoded`);
       continue;
     }
     if (!Object.hasOwn(SAS_FIELDS, name)) {
@@ -144,12 +153,17 @@ function readUrl(text: string): { where: Pick<ParsedSas, "account" | "container"
   return { where, query: url.search, problems };
 }
 
+/** The field as a time; undefined when absent or malformed (malformed is already a problem). */
 function time(values: Map<string, string>, field: string): Date | undefined {
   const value = values.get(field);
-  if (value === undefined) return undefined;
-  const parsed = SAS_TIME.test(value) ? new Date(value) : new Date(Number.NaN);
-  if (Number.isNaN(parsed.getTime())) throw new SasParseError(`the SAS field ${field} is not a time: ${quoteUntrusted(value, 40)}`, { hint: "times in a SAS look like 2026-12-05T15:02:01Z" });
-  return parsed;
+  if (value === undefined || !SAS_TIME.test(value)) return undefined;
+  const parsed = new Date(value);
+  return Number.isNaN(parsed.getTime()) ? undefined : parsed;
+}
+
+/** Not a SAS at all; the other problems found on the way are said too, so one run shows them all. */
+function notASas(reason: string, problems: string[], hint: string): SasParseError {
+  return new SasParseError([reason, ...problems.map((p) => `it ${p}`)].join("; "), { hint });
 }
 
 /** Any field (or the URL around it) holding the signature or a `sig=` outside the one sig parameter. */
@@ -157,7 +171,9 @@ function signatureElsewhere(text: string, sigPair: string | undefined, signature
   const rest = sigPair === undefined ? text : text.replace(sigPair, "");
   const views = [rest, decodeDeep(rest)];
   if (views.some((v) => /sig\s*=/i.test(v))) return true;
-  return signature !== undefined && signature.length >= 8 && views.some((v) => v.includes(signature) || v.includes(encodeURIComponent(signature)));
+  if (signature === undefined || signature.length < 8) return false;
+  const forms = [signature, encoded(signature)].filter((f): f is string => f !== undefined);
+  return views.some((v) => forms.some((f) => v.includes(f)));
 }
 
 /** Parses a bare SAS token or a container SAS URL. */
@@ -180,16 +196,20 @@ export function parseSas(input: string | Sensitive<string>): ParsedSas {
   const values = fields.values;
   const signature = values.get("sig");
   for (const [name, value] of values) {
-    if (SAS_FIELDS[name]!.shape.test(value)) continue;
+    const field = SAS_FIELDS[name]!;
+    // 2026-13-45 has the shape of a time and is none.
+    if (field.shape.test(value) && (field.shape !== SAS_TIME || !Number.isNaN(new Date(value).getTime()))) continue;
     // The signature is never shown, even when malformed; a field holding it is not shown either.
     const shown = name === "sig" ? `(${value.length} characters, not shown)` : signature && signature.length >= 8 && value.includes(signature) ? "(it holds the signature, not shown)" : quoteUntrusted(value, 40);
-    problems.push(`has ${name}= that is not ${SAS_FIELDS[name]!.what}: ${shown}`);
+    problems.push(`has ${name}= that is not ${field.what}: ${shown}`);
   }
   if (signatureElsewhere(text, fields.sigPair, signature)) problems.push("carries its signature (or a sig=) outside the sig parameter: in the path, fragment, user name or another field");
+  const hint = "a SAS looks like sv=...&se=2026-12-05T15:02:01Z&sp=cw&sig=...: pass it exactly as `oclog sas issue` printed it";
   const expiry = time(values, "se");
-  if (!expiry) throw new SasParseError("this is not a SAS: it has no expiry (se)", { hint: "a SAS looks like sv=...&se=...&sp=...&sig=..." });
+  // A malformed se is already among the problems; the token as a whole means nothing without it.
+  if (!expiry) throw notASas(values.has("se") ? "this is not a usable SAS: its expiry (se) is not a time" : "this is not a SAS: it has no expiry (se)", problems, hint);
   const permissions = values.get("sp");
-  if (!permissions) throw new SasParseError("this is not a SAS: it has no permissions (sp)");
+  if (!permissions) throw notASas("this is not a SAS: it has no permissions (sp)", problems, hint);
   const skoid = values.get("skoid");
   const sktid = values.get("sktid");
   return {

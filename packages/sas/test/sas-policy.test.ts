@@ -2,7 +2,7 @@
 // not refusals (clock skew, a local emulator over http). Tokens are the SDK's real field record
 // with a fake signature (sas-tokens.ts); no storage service is needed.
 import test from "ava";
-import { checkShippingSas, MAX_SAS_CHARS, parseSas, SKEW_ALLOWANCE_MS } from "@oclog/sas";
+import { checkShippingSas, MAX_SAS_CHARS, parseSas, SasParseError, SKEW_ALLOWANCE_MS } from "@oclog/sas";
 import { ACCOUNT_URL, DAY, FAKE_SIG, sdkFields, tokenOf, urlOf, withField, type SasFields } from "./sas-tokens.js";
 
 const NOW = new Date("2026-12-05T12:00:00Z");
@@ -80,4 +80,14 @@ test("a malformed field is refused naming the field, its value escaped and the s
 test("a bare token is checked the same way; it names no container, which install refuses", (t) => {
   t.deepEqual(refusals(tokenOf(sdkFields(NOW))), ["names no container: pass the container SAS URL so the container can be checked"]);
   t.deepEqual(checkShippingSas(parseSas(`?${tokenOf(sdkFields(NOW))}`), NOW), [], "inspect alone has nothing to say about it");
+});
+
+test("a token with no usable expiry is not a SAS, and the error still lists every other problem", (t) => {
+  const broken = withField(withField(withField(sdkFields(NOW), "se", "tomorrow\x1b[2J"), "st", "2026-13-45"), "sig", undefined);
+  const error = t.throws(() => parseSas(urlOf(broken)), { instanceOf: SasParseError });
+  t.regex(error!.message, /^this is not a usable SAS: its expiry \(se\) is not a time; /);
+  t.regex(error!.message, /it has st= that is not an ISO 8601 UTC time: "2026-13-45"/);
+  t.regex(error!.message, /it has se= that is not an ISO 8601 UTC time: "tomorrow\\u001b\[2J"/);
+  t.regex(error!.message, /^[\x20-\x7e]*$/);
+  t.is(error!.exitCode, 2, "exit 2: not a SAS");
 });
