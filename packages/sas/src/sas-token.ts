@@ -10,7 +10,7 @@
  * `/<account>/<container>`), so a signature pasted anywhere else can never pass for a name.
  */
 import { createHash } from "node:crypto";
-import { Sensitive, UsageError, quoteUntrusted } from "@oclog/errors";
+import { REDACTED, Sensitive, UsageError, quoteUntrusted } from "@oclog/errors";
 import { ACCOUNT_NAME, CONTAINER_NAME, SAS_FIELDS, SAS_TIME } from "./sas-fields.js";
 
 export interface ParsedSas {
@@ -166,6 +166,14 @@ function notASas(reason: string, problems: string[], hint: string): SasParseErro
   return new SasParseError([reason, ...problems.map((p) => `it ${p}`)].join("; "), { hint });
 }
 
+/** A field value holding this token's signature, or any `sig=`, however deep it is encoded. */
+function holdsSignature(value: string, signature: string | undefined): boolean {
+  const plain = decodeDeep(value);
+  if (/sig\s*=/i.test(value) || /sig\s*=/i.test(plain)) return true;
+  if (signature === undefined || signature.length < 8) return false;
+  return [value, plain].some((v) => v.includes(signature) || v.includes(encoded(signature) ?? signature));
+}
+
 /** Any field (or the URL around it) holding the signature or a `sig=` outside the one sig parameter. */
 function signatureElsewhere(text: string, sigPair: string | undefined, signature: string | undefined): boolean {
   const rest = sigPair === undefined ? text : text.replace(sigPair, "");
@@ -197,10 +205,12 @@ export function parseSas(input: string | Sensitive<string>): ParsedSas {
   const signature = values.get("sig");
   for (const [name, value] of values) {
     const field = SAS_FIELDS[name]!;
+    const hidden = name !== "sig" && holdsSignature(value, signature);
+    // Whatever else it is, a field holding a signature is never shown: inspect prints fields.
+    if (hidden) values.set(name, REDACTED);
     // 2026-13-45 has the shape of a time and is none.
-    if (field.shape.test(value) && (field.shape !== SAS_TIME || !Number.isNaN(new Date(value).getTime()))) continue;
-    // The signature is never shown, even when malformed; a field holding it is not shown either.
-    const shown = name === "sig" ? `(${value.length} characters, not shown)` : signature && signature.length >= 8 && value.includes(signature) ? "(it holds the signature, not shown)" : quoteUntrusted(value, 40);
+    if (!hidden && field.shape.test(value) && (field.shape !== SAS_TIME || !Number.isNaN(new Date(value).getTime()))) continue;
+    const shown = name === "sig" ? `(${value.length} characters, not shown)` : hidden ? "(it holds a signature, not shown)" : quoteUntrusted(value, 40);
     problems.push(`has ${name}= that is not ${field.what}: ${shown}`);
   }
   if (signatureElsewhere(text, fields.sigPair, signature)) problems.push("carries its signature (or a sig=) outside the sig parameter: in the path, fragment, user name or another field");

@@ -24,7 +24,7 @@ const EXPECTED: Record<string, RegExp[]> = {
   "sig-in-userinfo.url": [/has a user name or password before its host/, SIG_ELSEWHERE],
   "sig-twice.url": [/has sig= 2 times/, SIG_ELSEWHERE],
   "sig-name-percent-encoded.url": [/has a parameter named "%73ig": SAS parameter names are plain lowercase letters, never percent-encoded/, /has no signature \(sig\)/],
-  "sig-double-encoded-in-si.url": [/has si= that is not a stored access policy id: \(it holds the signature, not shown\)/, SIG_ELSEWHERE],
+  "sig-double-encoded-in-si.url": [/has si= that is not a stored access policy id: \(it holds a signature, not shown\)/, SIG_ELSEWHERE],
   "sig-in-unknown-param.url": [/carries rscd=, which a blob SAS never has/, SIG_ELSEWHERE],
   "account-sas.sas": [/is an account SAS \(ss\/srt\)/, /names no container/],
   "http-allowed.url": [/allows https,http \(spr\): a shipping SAS must be https only/],
