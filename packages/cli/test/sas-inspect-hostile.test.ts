@@ -131,3 +131,14 @@ test("the planted corpus: each file inspected, nothing unsafe printed, every ref
   t.regex(osc.stdout, /^grants {4}sp=cw on sr=c$/m);
   t.regex(osc.stdout, /problem: this SAS has sp= that is not permission letters \(racwdxyltmeopi\): "cw\\u001b\]52;c;cm0gLXJmIH4=\\u0007"/);
 });
+
+test("a file that never ends or is far too long is refused after 64 KiB, saying what to pass instead", async (t) => {
+  const huge = join(work, "huge.sas");
+  writeFileSync(huge, `${urlOf(BASE)}${"&".repeat(200_000)}`);
+  for (const source of ["/dev/zero", huge]) {
+    const run = await runCli("sas", "inspect", source);
+    t.is(run.code, 2, source);
+    t.regex(run.stderr, /holds more than 64 KiB: a SAS URL is about 500 characters/, source);
+    t.regex(run.stderr, /hint: pass the file `oclog sas issue --out` wrote/, source);
+  }
+});

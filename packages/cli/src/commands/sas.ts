@@ -1,6 +1,6 @@
 /** `oclog sas inspect | issue | install | rotate | schedule`: the shipping SAS, end to end. */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { hostname, homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,17 +35,45 @@ import { Emitter } from "@oclog/schema";
 import { terminalSafe, type Output } from "../output.js";
 import { terminalJson } from "../terminal-json.js";
 
+// A SAS URL is about 500 characters; reading stops well past that, so a pipe from /dev/zero or a
+// log file given by mistake is refused instead of filling memory.
+const MAX_INPUT_BYTES = 64 * 1024;
+
+function tooLong(where: string): UsageError {
+  return new UsageError(`${where} holds more than ${MAX_INPUT_BYTES / 1024} KiB: a SAS URL is about 500 characters`, { hint: "pass the file `oclog sas issue --out` wrote, or pipe `oclog sas issue --stdout`" });
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size > MAX_INPUT_BYTES) throw tooLong("stdin");
+  }
   return Buffer.concat(chunks).toString("utf8").trim();
+}
+
+/** At most MAX_INPUT_BYTES of a file: a device or a huge file never reads to its end. */
+function readSasFile(path: string): string {
+  const buffer = Buffer.alloc(MAX_INPUT_BYTES + 1);
+  const fd = openSync(path, "r");
+  try {
+    // In a loop: a pipe (`<(oclog sas issue --stdout)`) hands its bytes over in pieces.
+    let read = 0;
+    for (let n = -1; n !== 0 && read < buffer.length; read += n) n = readSync(fd, buffer, read, buffer.length - read, null);
+    if (read > MAX_INPUT_BYTES) throw tooLong(terminalSafe(path));
+    return buffer.subarray(0, read).toString("utf8").trim();
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** `oclog sas inspect`: every field of a SAS and every finding, each line cleaned for the terminal. */
 export async function sasInspect(source: string, options: { json: boolean; now?: Date }, output: Output, stdin: () => Promise<string> = readStdin): Promise<void> {
   let text: string;
   if (source === "-") text = await stdin();
-  else if (existsSync(source)) text = readFileSync(source, "utf8").trim();
+  else if (existsSync(source)) text = readSasFile(source);
   else {
     text = source;
     if (/[?&]?sig=/.test(source)) output.err("warning: a SAS on the command line is visible in `ps` and shell history; pass a file or - (stdin) next time");
