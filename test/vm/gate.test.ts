@@ -71,7 +71,26 @@ const CASES: Case[] = [
   stateCase("expired 1 s ago: blocked", sasState(-1), true, block("expired")),
   stateCase("expired a day ago: blocked", sasState(-DAY), true, block("expired", "state", /expired at \S+, 1 d 0 h 0 min ago/)),
   stateCase("shipping failing, 3 days left: blocked", sasState(3 * DAY, { shipping: "failing" }), true, block("shipping-failing")),
-  stateCase("shipping unknown: pass", sasState(3 * DAY, { shipping: "unknown" }), true, pass),
+  // shipping "unknown" (oclog sas install writes it; the guard decides within minutes): open for
+  // unknown_grace_seconds (900 as shipped) after installed_at, then closed.
+  stateCase("shipping unknown, installed 1 min ago: pass", sasState(3 * DAY, { shipping: "unknown", installed_at: isoIn(-60) }), true, pass),
+  stateCase("shipping unknown, installed 14 min ago: pass", sasState(3 * DAY, { shipping: "unknown", installed_at: isoIn(-14 * 60) }), true, pass),
+  stateCase("shipping unknown, installed 30 s in the future (clock step): pass", sasState(3 * DAY, { shipping: "unknown", installed_at: isoIn(30) }), true, pass),
+  stateCase("shipping unknown, installed 1 min ago, 6 h left: notice", sasState(6 * HOUR, { shipping: "unknown", installed_at: isoIn(-60) }), true, notice),
+  stateCase(
+    "shipping unknown, installed 16 min ago: blocked",
+    sasState(3 * DAY, { shipping: "unknown", installed_at: isoIn(-16 * 60) }),
+    true,
+    block("shipping-unknown", "state", /\(shipping: unknown\) in the 16 min since the token was installed at \S+; the gate allows 15 min\. On the VM, check that oclog-guard\.timer runs \(systemctl status oclog-guard\.timer\)/),
+  ),
+  stateCase(
+    "shipping unknown, installed_at 1 h in the future: blocked (it would stretch the grace)",
+    sasState(3 * DAY, { shipping: "unknown", installed_at: isoIn(HOUR) }),
+    true,
+    block("shipping-unknown", "state", /installed_at \(\S+\) is (59 min|1 h 0 min) in the future/),
+  ),
+  stateCase("shipping unknown, installed 1 min ago, expired: blocked as expired", sasState(-1, { shipping: "unknown", installed_at: isoIn(-60) }), true, block("expired")),
+  stateCase("shipping ok, installed a year ago: pass (only unknown has a grace period)", sasState(3 * DAY, { installed_at: isoIn(-365 * DAY) }), true, pass),
   stateCase(
     "optional fields and fractional seconds: pass",
     sasState(3 * DAY, { expires_at: isoIn(3 * DAY).replace("Z", ".250Z"), shipping_checked_at: new Date().toISOString(), shipping_reason: "" }),
@@ -394,21 +413,28 @@ test("fails closed when gate.lua cannot load (503 from error_page, not 500)", as
   }
 });
 
-test("fails closed on a Lua error inside the gate (bad option): 503, not 500 or pass", async (t) => {
-  const misconfigured = await GateStand.start({ gate: { warn_seconds: '"soon"' } });
-  try {
-    misconfigured.writeState(valid);
-    const r = await misconfigured.get("/", { headers: BROWSER });
-    t.is(r.status, 503);
-    t.is(r.headers[BLOCK], "internal-error");
-    t.true(r.body.includes("the access gate failed"));
-    t.true(r.body.includes(`<pre><code>${FALLBACK_COMMAND}</code></pre>`));
-    t.is(misconfigured.upstream.hits.length, 0);
-    t.regex(misconfigured.nginx.errorLog(), /oclog gate: internal error, failing closed: warn_seconds must be a number/);
-  } finally {
-    await misconfigured.stop();
-  }
-});
+for (const [option, value, message] of [
+  ["warn_seconds", '"soon"', /warn_seconds must be a number/],
+  // A grace beyond a day would keep an unchecked VM open: refused, not clamped.
+  ["unknown_grace_seconds", "86401", /unknown_grace_seconds must be a number from 0 to 86400/],
+  ["unknown_grace_seconds", "-1", /unknown_grace_seconds must be a number from 0 to 86400/],
+] as const) {
+  test(`fails closed on a Lua error inside the gate (${option} = ${value}): 503, not 500 or pass`, async (t) => {
+    const misconfigured = await GateStand.start({ gate: { [option]: value } });
+    try {
+      misconfigured.writeState(valid);
+      const r = await misconfigured.get("/", { headers: BROWSER });
+      t.is(r.status, 503);
+      t.is(r.headers[BLOCK], "internal-error");
+      t.true(r.body.includes("the access gate failed"));
+      t.true(r.body.includes(`<pre><code>${FALLBACK_COMMAND}</code></pre>`));
+      t.is(misconfigured.upstream.hits.length, 0);
+      t.regex(misconfigured.nginx.errorLog(), new RegExp(`oclog gate: internal error, failing closed: ${message.source}`));
+    } finally {
+      await misconfigured.stop();
+    }
+  });
+}
 
 test("fails closed without lua-cjson, and says which package is missing", async (t) => {
   const noJson = await GateStand.start({ gate: { cache_seconds: "0" }, extraHttp: 'lua_package_cpath "/nonexistent/?.so";' });
@@ -430,6 +456,8 @@ test("the shipped conf: placeholders, defaults, hardening, and nginx -t accepts 
   t.regex(template, /^\s*state_file = "@STATE_FILE@",$/m);
   t.regex(template, /^\s*warn_seconds = 86400,$/m);
   t.regex(template, /^\s*cache_seconds = 5,$/m);
+  t.regex(template, /^\s*unknown_grace_seconds = 900,$/m);
+  t.regex(template, /^\s*log_by_lua_block \{\n\s*require\("gate"\)\.log\(\)\n\s*\}$/m, "the watch counts requests' ends in the log phase");
   t.regex(template, /^\s*server_tokens off;$/m);
   t.regex(template, /^\s*client_max_body_size \d+m;$/m);
   t.notRegex(template, /autoindex on/);
@@ -438,6 +466,8 @@ test("the shipped conf: placeholders, defaults, hardening, and nginx -t accepts 
   const server = template.slice(template.indexOf("server {"));
   t.true(server.search(/^\s*access_by_lua_block \{$/m) < server.search(/^\s*location /m));
   t.is(template.match(/access_by_lua/g)?.length, 1);
+  t.true(server.search(/^\s*log_by_lua_block \{$/m) < server.search(/^\s*location /m));
+  t.is(template.match(/log_by_lua/g)?.length, 1);
 
   const root = realpathSync(mkdtempSync(join(tmpdir(), "oclog-gate-t-")));
   try {

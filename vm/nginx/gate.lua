@@ -5,16 +5,23 @@ The VM must not be usable without a working log record. Fluent Bit ships with a 
 expires; the public state file (packages/sas/src/sas-state.ts, default /run/oclog/sas-state.json)
 says when, and whether shipping works. For every request except the health endpoint this module:
 
-  passes                 more than `warn_seconds` (default 24 h) left and shipping is not "failing";
+  passes                 more than `warn_seconds` (default 24 h) left and shipping "ok", or "unknown"
+                         for less than `unknown_grace_seconds` (default 15 min) after installed_at;
   passes with a notice   inside the warning window: header `X-Oclog-Sas-Expires-In: <seconds>`, and
                          once per browser session a banner page (200) with the renew command;
-  blocks with 503        expired, less than 15 minutes left, shipping "failing", or a state file that
+  blocks with 503        expired, less than 15 minutes left, shipping "failing", shipping "unknown"
+                         past its grace period (or installed_at in the future), or a state file that
                          is missing, unreadable, not a regular file, a symbolic link (or reached through
                          one), empty, larger than 64 KiB, not JSON, or not the contract.
   Any Lua error is caught and answers 503 (fail closed); if the module itself cannot load, the
   server's `error_page 500 =503` answers instead (see oclog-gateway.conf).
 
 Used from oclog-gateway.conf:  access_by_lua_block { require("gate").access({ ... }) }
+                               log_by_lua_block { require("gate").log() }
+
+Connections it let in (WebSockets, streamed answers) close when it closes: each worker re-checks
+the gate every second while it holds any, and ends itself once the gate is closed (see "Connections
+the gate let in" below).
 
 Caching: each nginx worker keeps the parsed state file (or why it is unusable) for at most
 `cache_seconds` (default and maximum 5 s; 0 reads the file on every request). Only the file read is
@@ -46,6 +53,17 @@ local BLOCK_SECONDS = 15 * 60
 local DEFAULT_WARN_SECONDS = 24 * 3600
 local DEFAULT_CACHE_SECONDS = 5
 local MAX_CACHE_SECONDS = 5
+-- `shipping: "unknown"` (oclog sas install writes it; the guard replaces it with ok or failing
+-- within a few runs, or with failing after its --failing-after-minutes of unreadable metrics):
+-- open for this long after installed_at, then closed. 15 min is the guard's 10 min plus a margin.
+local DEFAULT_UNKNOWN_GRACE_SECONDS = 15 * 60
+local MAX_UNKNOWN_GRACE_SECONDS = 24 * 3600
+-- How far in the future installed_at may be (clock steps after an install) before it is refused:
+-- a later one would stretch the grace period.
+local INSTALLED_SKEW_SECONDS = 60
+-- How often each worker re-checks the gate while it proxies connections the gate let in.
+local WATCH_SECONDS = 1
+local SIGTERM = 15
 local NOTICE_COOKIE = "oclog_sas_notice"
 local CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
@@ -81,6 +99,7 @@ int oclog_gate_close(int fd) __asm__("close");
 long oclog_gate_read(int fd, void *buf, size_t count) __asm__("read");
 long oclog_gate_readlink(const char *path, char *buf, size_t size) __asm__("readlink");
 int oclog_gate_statx(int dirfd, const char *path, int flags, unsigned int mask, struct oclog_gate_statx *buf) __asm__("statx");
+int oclog_gate_kill(int pid, int sig) __asm__("kill");
 ]])
 
 -- struct statx is the same on every architecture; open(2) flags are not: O_NOFOLLOW differs
@@ -95,6 +114,25 @@ local ENOENT, EINTR, EACCES, ENOTDIR, ELOOP = 2, 4, 13, 20, 40
 local statx_buf = ffi.new("struct oclog_gate_statx")
 local read_buf = ffi.new("uint8_t[?]", MAX_BYTES + 1)
 local link_buf = ffi.new("char[?]", 4097)
+
+-- Text from the state file (or a path, or a field name) that reaches a page or the error log:
+-- control characters (C0, DEL, C1: terminal escapes, forged log lines, a NUL) and bidi controls
+-- (a renew command that reads differently than it runs) become U+FFFD, and it is cut to `max`
+-- bytes (at a character boundary) so one hostile value cannot flood the log.
+local REPLACEMENT = "\239\191\189"
+local function clean(s, max)
+  s = tostring(s)
+  if max and #s > max then
+    local cut = max
+    while cut > 0 and band(byte(s, cut + 1) or 0, 0xC0) == 0x80 do cut = cut - 1 end
+    s = sub(s, 1, cut) .. "..."
+  end
+  s = gsub(s, "[%z\1-\31\127]", REPLACEMENT)
+  s = gsub(s, "\194[\128-\159]", REPLACEMENT)
+  s = gsub(s, "\226\128[\142\143\170-\174]", REPLACEMENT)
+  return (gsub(s, "\226\129[\166-\169]", REPLACEMENT))
+end
+_M.clean = clean
 
 local function reading_error(code, detail)
   return nil, code, detail
@@ -231,10 +269,34 @@ local FIELDS = {
 local KNOWN = {}
 for _, f in pairs(FIELDS) do KNOWN[f[1]] = true end
 
+-- lua-cjson accepts raw control characters inside strings and ignores everything after a NUL
+-- byte; JSON (and JSON.parse, which the TS side reads the file with) allows neither. Refused
+-- here so the gate never reads a file differently from the code that wrote it.
+local function raw_control(content)
+  if find(content, "[%z\1-\8\11\12\14-\31]") then return true end
+  local at = 1
+  while true do
+    local open = find(content, '"', at, true)
+    if not open then return false end
+    local i = open + 1
+    while true do
+      local k = find(content, '["\\%z\1-\31]', i)
+      if not k then return false end -- unterminated: the parser reports it
+      local c = byte(content, k)
+      if c == 34 then at = k + 1 break end
+      if c ~= 92 then return true end
+      i = k + 2
+    end
+  end
+end
+
 -- Parses and checks the file's content. Returns the state, or nil, a code and a reason (and the
 -- renew command when it could still be read, so the blocked page can show it).
 local function parse_state(content)
   if not json then return nil, "no-json-parser", json_missing end
+  if raw_control(content) then
+    return nil, "invalid-json", "the state file is not valid JSON (it holds a raw control character: inside a string it must be escaped, elsewhere only spaces, tabs and line breaks may stand)"
+  end
   local obj, err = json.decode(content)
   if obj == nil then return nil, "invalid-json", "the state file is not valid JSON (" .. tostring(err) .. ")" end
   if type(obj) ~= "table" then return nil, "contract", "the state file is not a JSON object" end
@@ -252,13 +314,15 @@ local function parse_state(content)
   end
   for k in pairs(obj) do
     if not KNOWN[k] then
-      return nil, "contract", "the state file has an unknown field " .. tostring(k), renew
+      return nil, "contract", "the state file has an unknown field " .. clean(k, 64), renew
     end
   end
   local fingerprint = obj.fingerprint
   return {
     expires = parse_utc(obj.expires_at),
     expires_at = obj.expires_at,
+    installed = parse_utc(obj.installed_at),
+    installed_at = obj.installed_at,
     shipping = obj.shipping,
     shipping_reason = obj.shipping_reason,
     renew = renew,
@@ -287,7 +351,7 @@ local function load(path, ttl, now)
   local summary = entry.code and (entry.code .. ": " .. entry.detail) or "ok"
   if last_logged[path] ~= summary then
     last_logged[path] = summary
-    ngx.log(entry.code and ngx.WARN or ngx.NOTICE, "oclog gate: state file ", path, ": ", summary)
+    ngx.log(entry.code and ngx.WARN or ngx.NOTICE, "oclog gate: state file ", path, ": ", clean(summary, 600))
   end
   return entry
 end
@@ -304,7 +368,11 @@ local function options(o)
   end
   local fallback = o.fallback_command or DEFAULT_FALLBACK_COMMAND
   if type(fallback) ~= "string" then error("fallback_command must be a string", 0) end
-  return path, warn, ttl, fallback
+  local grace = o.unknown_grace_seconds or DEFAULT_UNKNOWN_GRACE_SECONDS
+  if type(grace) ~= "number" or grace < 0 or grace > MAX_UNKNOWN_GRACE_SECONDS then
+    error("unknown_grace_seconds must be a number from 0 to " .. MAX_UNKNOWN_GRACE_SECONDS, 0)
+  end
+  return path, warn, ttl, fallback, grace
 end
 
 local function duration(seconds)
@@ -318,7 +386,7 @@ end
 
 -- The decision for this request: "pass", "notice" or "block", with what the pages need.
 local function decide(o)
-  local path, warn, ttl, fallback = options(o)
+  local path, warn, ttl, fallback, grace = options(o)
   local now = ngx.now()
   local entry = load(path, ttl, now)
   if entry.code then
@@ -340,6 +408,20 @@ local function decide(o)
       reason = "The log shipping token expires at " .. entry.expires_at .. ", in " .. duration(remaining)
         .. ": less than the 15 minutes it needs to stay usable" }
   end
+  if entry.shipping == "unknown" then
+    local age = now - entry.installed
+    if age < -INSTALLED_SKEW_SECONDS then
+      return { kind = "block", code = "shipping-unknown", command = command, remaining = remaining,
+        reason = "Nobody has confirmed that this VM's logs are delivered (shipping: unknown), and installed_at ("
+          .. entry.installed_at .. ") is " .. duration(-age) .. " in the future, so the grace period cannot be counted" }
+    end
+    if age >= grace then
+      return { kind = "block", code = "shipping-unknown", command = command, remaining = remaining,
+        reason = "Nobody has confirmed that this VM's logs are delivered (shipping: unknown) in the "
+          .. duration(age) .. " since the token was installed at " .. entry.installed_at
+          .. "; the gate allows " .. duration(grace) .. ". On the VM, check that oclog-guard.timer runs (systemctl status oclog-guard.timer) and that Fluent Bit is up" }
+    end
+  end
   if remaining <= warn then
     return { kind = "notice", command = command, remaining = remaining, expires_at = entry.expires_at, notice = entry.notice }
   end
@@ -348,7 +430,7 @@ end
 
 local ESCAPES = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }
 local function html(s)
-  return (gsub(tostring(s), "[&<>\"']", ESCAPES))
+  return (gsub(clean(s), "[&<>\"']", ESCAPES))
 end
 _M.html_escape = html
 
@@ -437,18 +519,79 @@ local function evaluate(o)
   return d
 end
 
---- The access handler. `o`: state_file, warn_seconds, cache_seconds, fallback_command.
+-- Connections the gate let in outlive its decision: a WebSocket is a raw tunnel after the 101
+-- and a streamed response can run for minutes, and nginx runs the access phase once per request.
+-- So each worker keeps the requests it let through that are still being proxied (the log phase
+-- runs when one ends), and while there are any, a timer re-checks the gate every WATCH_SECONDS.
+-- When it is closed, the worker names each of them in the error log (their access-log line is
+-- never written: nginx writes it when a request ends, and this one is cut), then ends itself
+-- with SIGTERM (nginx's fast shutdown: every connection it holds is closed at once) and the
+-- master starts a fresh one. That only costs what the gate refuses anyway; /healthz requests in
+-- flight on that worker are cut too.
+local admitted = {} -- sequence number -> { id, method, uri, upgrade, from, since }
+local inflight = 0
+local admissions = 0
+local watch_options
+local watching = false
+
+local function watch(premature)
+  if premature or inflight <= 0 then return end
+  local ok, d = pcall(decide, watch_options)
+  local code
+  if not ok then code = "internal-error" elseif d and d.kind == "block" then code = d.code end
+  if not code then return end
+  local now = ngx.now()
+  for _, a in pairs(admitted) do
+    ngx.log(ngx.WARN, "oclog gate: closed (", code, "): cutting ", a.upgrade and "WebSocket " or "", a.method, " ",
+      clean(a.uri, 200), " (request_id ", a.id, ", from ", a.from, ", open ", floor(now - a.since), " s)")
+  end
+  ngx.log(ngx.WARN, "oclog gate: closed (", code, ") with ", inflight, " connection(s) it let in still open",
+    ": ending this worker so they close; the master starts a new one")
+  C.oclog_gate_kill(ngx.worker.pid(), SIGTERM)
+end
+
+local function admit(o)
+  local var = ngx.var
+  admissions = admissions + 1
+  admitted[admissions] = {
+    id = var.request_id, method = ngx.req.get_method(), uri = var.uri, upgrade = var.http_upgrade ~= nil,
+    from = var.remote_addr, since = ngx.now(),
+  }
+  inflight = inflight + 1
+  ngx.ctx.oclog_gate_admitted = admissions
+  watch_options = o
+  if not watching then
+    local ok, err = ngx.timer.every(WATCH_SECONDS, watch)
+    if ok then
+      watching = true
+    else
+      ngx.log(ngx.ERR, "oclog gate: cannot start the watch timer (", tostring(err), "): connections the gate let in",
+        " stay open after it closes until they end")
+    end
+  end
+end
+
+--- The log handler: a request the gate let through has ended.
+function _M.log()
+  local n = ngx.ctx.oclog_gate_admitted
+  if n and admitted[n] then
+    admitted[n] = nil
+    inflight = inflight - 1
+  end
+end
+
+--- The access handler. `o`: state_file, warn_seconds, cache_seconds, unknown_grace_seconds, fallback_command.
 function _M.access(o)
   local ok, d = pcall(evaluate, o)
   if not ok then
-    ngx.log(ngx.ERR, "oclog gate: internal error, failing closed: ", tostring(d))
+    ngx.log(ngx.ERR, "oclog gate: internal error, failing closed: ", clean(d, 600))
     d = { kind = "block", code = "internal-error" }
   end
-  if d == nil then return end
+  if d == nil then return admit(o) end
   if d.kind == "notice" then
     ngx.header["X-Oclog-Sas-Expires-In"] = tostring(floor(d.remaining))
     if d.banner then return send_notice(d) end
-    return
+    return admit(o)
   end
   if d.code == "internal-error" then
     local command = type(o) == "table" and type(o.fallback_command) == "string" and o.fallback_command or DEFAULT_FALLBACK_COMMAND

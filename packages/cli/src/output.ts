@@ -6,18 +6,37 @@ export interface Output {
   err(text: string): void;
 }
 
-export const processOutput: Output = {
-  out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
-};
+// Characters a terminal acts on instead of showing: C0 controls other than tab and newline, ESC,
+// DEL, C1 controls (U+009B is a one-character CSI), and the bidi embeddings, overrides and isolates
+// that reorder what is shown (Trojan Source). Carriage return is here: it lets a line overwrite itself.
+// eslint-disable-next-line no-control-regex
+const TERMINAL_ACTIVE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-// Bidi overrides/isolates and invisible format characters: they make text display as something
-// it is not ("trojan source"), so a terminal line shows the logical order instead.
-// eslint-disable-next-line no-misleading-character-class
-const INVISIBLE_PATTERN = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+/**
+ * The last line of defence for everything oclog prints: whatever a command forgot to clean is shown
+ * as a `\uXXXX` escape, never acted on. Inside JSON strings the escape is valid JSON for the same
+ * character (JSON.stringify has already escaped every backslash), so `--json` output still parses.
+ */
+export function neutralizeForTerminal(text: string): string {
+  return text.replace(TERMINAL_ACTIVE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
 
-/** Makes log-derived text safe for a terminal: no escapes, no control or bidi characters, one line. */
+/** An Output over two writers: every line neutralized and newline-terminated. */
+export function terminalOutput(writeOut: (text: string) => void, writeErr: (text: string) => void): Output {
+  const line = (text: string): string => {
+    const safe = neutralizeForTerminal(text);
+    return safe.endsWith("\n") ? safe : `${safe}\n`;
+  };
+  return { out: (text) => writeOut(line(text)), err: (text) => writeErr(line(text)) };
+}
+
+export const processOutput: Output = terminalOutput(
+  (text) => process.stdout.write(text),
+  (text) => process.stderr.write(text),
+);
+
+/** Makes log-derived text safe for a terminal: no escapes, no control characters, one line. */
 export function terminalSafe(text: string, maxChars = 300): string {
-  const oneLine = stripAnsi(text).replace(INVISIBLE_PATTERN, "").replace(/[\r\n\t\u2028\u2029]+/g, " ");
+  const oneLine = stripAnsi(text).replace(/[\r\n\t]+/g, " ").replace(TERMINAL_ACTIVE, "");
   return oneLine.length > maxChars ? `${oneLine.slice(0, maxChars)}…` : oneLine;
 }

@@ -9,7 +9,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { get, websocket, type RequestOptions } from "./client.js";
+import { get, openStream, openWebSocket, websocket, type RequestOptions } from "./client.js";
 import { GATE_LUA, renderGateway, setGateOption, startNginx, type RunningNginx } from "./nginx.js";
 import { Upstream } from "./upstream.js";
 
@@ -28,6 +28,8 @@ export interface StandOptions {
   accessLog?: string;
   /** A real gateway (`host:port`) to proxy to instead of the stand-in (which then sees no request). */
   upstreamAddress?: string;
+  /** nginx worker processes (default 1; Debian's nginx.conf says `auto`, one per core). */
+  workers?: number;
 }
 
 /** A UTC offset far from UTC for nginx (POSIX TZ, needs no tzdata): local-time bugs show up. */
@@ -62,6 +64,7 @@ export class GateStand {
       stand.nginx = await startNginx({
         prefix: root,
         env: { ...process.env, TZ: NGINX_TZ },
+        ...(options.workers ? { workers: options.workers } : {}),
         render: ([port]) => {
           let conf = renderGateway({
             listen: `127.0.0.1:${port}`,
@@ -94,6 +97,16 @@ export class GateStand {
 
   websocket(path: string, headers?: Record<string, string>) {
     return websocket(this.port, path, headers);
+  }
+
+  /** A WebSocket through nginx kept open (rejects unless upgraded). */
+  openWebSocket(path: string) {
+    return openWebSocket(this.port, path);
+  }
+
+  /** A streamed GET through nginx kept open. */
+  openStream(path: string) {
+    return openStream(this.port, path);
   }
 
   /** Makes run/oclog a plain directory again and removes whatever is at the state path. */

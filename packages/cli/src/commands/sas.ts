@@ -33,7 +33,6 @@ import {
 import { OPENCLAW_VM_GRACE_SECONDS } from "@oclog/fluent-bit";
 import { Emitter } from "@oclog/schema";
 import { terminalSafe, type Output } from "../output.js";
-import { terminalJson } from "../terminal-json.js";
 
 // A SAS URL is about 500 characters; reading stops well past that, so a pipe from /dev/zero or a
 // log file given by mistake is refused instead of filling memory.
@@ -103,8 +102,9 @@ export async function sasInspect(source: string, options: { json: boolean; now?:
     fingerprint: sas.fingerprint,
     findings,
   };
-  // Every field came from the token, which is untrusted input like any log line.
-  if (options.json) output.out(terminalJson(summary));
+  // Every field came from the token, untrusted like any log line: text lines are cleaned here; in
+  // JSON the output sink writes what a terminal would act on as \uXXXX, which parses back the same.
+  if (options.json) output.out(JSON.stringify(summary));
   else for (const line of inspectLines(sas, summary, remaining, findings)) output.out(terminalSafe(line, 500));
   if (findings.some((f) => f.level === "refuse")) throw new ExitError(ExitCode.findings);
 }
@@ -181,7 +181,7 @@ export async function sasInstall(
   // Installed, yet what inspect would warn about is said here too: on stderr, so stdout stays the result.
   for (const warning of result.warnings) output.err(terminalSafe(`warning: this SAS ${warning}`, 500));
   const summary = { container, expires_at: result.state.expires_at, fingerprint: result.state.fingerprint, reload: result.reload, warnings: result.warnings };
-  if (options.json) output.out(terminalJson(summary));
+  if (options.json) output.out(JSON.stringify(summary));
   else output.out(terminalSafe(`installed SAS ${result.state.fingerprint} for ${container}, expires ${result.state.expires_at}; Fluent Bit: ${result.reload.method} (${result.reload.detail})`, 1000));
 }
 
