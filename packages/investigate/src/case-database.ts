@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { createGunzip } from "node:zlib";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { SOURCE_NAMES, allEventsSql, invalidSql, rawViewName, recordStructureLiteral, sourceSql, splitLines, sqlString, variantSql } from "@oclog/schema";
+import { checkEnvelopes } from "./envelope-checks.js";
 import { createEventViews, eventsTableDdl } from "./events-table.js";
 
 export interface EvidenceFile {
@@ -24,6 +25,8 @@ export interface LoadOptions {
   maxLineBytes: number;
   since?: Date;
   until?: Date;
+  /** The user whose container the evidence came from: events whose envelope names another are marked. */
+  containerUser?: string;
   /** Where salvaged lines of damaged files go (inside the case folder). */
   workDir: string;
 }
@@ -33,6 +36,10 @@ export interface LoadResult {
   records: number;
   events: number;
   eventsOutsideWindow: number;
+  /** Events stamped outside the window but kept, because their blob was uploaded inside it. */
+  eventsAdmittedByUpload?: number;
+  /** Events whose envelope names a user other than the container's. */
+  eventsEnvelopeMismatch?: number;
   quarantined: number;
   quarantineByReason: { reason: string; count: number }[];
 }
@@ -68,7 +75,7 @@ export class CaseDatabase {
     await createEventViews(c);
     if (files.length === 0) {
       await c.run("CREATE TABLE records (blob VARCHAR, line BIGINT, source VARCHAR, variant VARCHAR, r JSON)");
-      return { lines: 0, records: 0, events: 0, eventsOutsideWindow: 0, quarantined: 0, quarantineByReason: [] };
+      return { lines: 0, records: 0, events: 0, eventsOutsideWindow: 0, eventsAdmittedByUpload: 0, eventsEnvelopeMismatch: 0, quarantined: 0, quarantineByReason: [] };
     }
 
     const scanned = await this.#scanLines(files, options);
@@ -109,17 +116,13 @@ export class CaseDatabase {
     }
     for (const table of ["scan", "scan_files", "rejects"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
 
-    const window = [
-      options.since ? `time >= ${sqlString(options.since.toISOString())}::TIMESTAMPTZ` : null,
-      options.until ? `time <= ${sqlString(options.until.toISOString())}::TIMESTAMPTZ` : null,
-    ].filter(Boolean);
     await c.run(`INSERT INTO events BY NAME ${allEventsSql()}`);
-    let outside = 0;
-    if (window.length > 0) {
-      // Records are kept whole; only events outside the window leave the timeline.
-      outside = await this.scalar(`SELECT count(*) FROM events WHERE NOT (${window.join(" AND ")})`);
-      await c.run(`DELETE FROM events WHERE NOT (${window.join(" AND ")})`);
-    }
+    // Records are kept whole; only events outside the window leave the timeline, and an event
+    // stamped outside it stays when its blob was uploaded inside it (backdating cannot hide it).
+    const envelope = await checkEnvelopes(c, {
+      containerUser: options.containerUser,
+      window: { ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) },
+    });
 
     const reasons = await c.runAndReadAll(
       "SELECT regexp_replace(reason, ' [0-9]+ bytes.*$', '') AS reason, count(*)::INTEGER AS count FROM quarantine GROUP BY 1 ORDER BY 2 DESC, 1",
@@ -128,7 +131,9 @@ export class CaseDatabase {
       lines: (await this.scalar("SELECT count(*) FROM records")) + (await this.scalar("SELECT count(*) FROM quarantine")),
       records: await this.scalar("SELECT count(*) FROM records"),
       events: await this.scalar("SELECT count(*) FROM events"),
-      eventsOutsideWindow: outside,
+      eventsOutsideWindow: envelope.outsideWindow,
+      eventsAdmittedByUpload: envelope.admittedByUpload,
+      eventsEnvelopeMismatch: envelope.mismatched,
       quarantined: await this.scalar("SELECT count(*) FROM quarantine"),
       quarantineByReason: reasons.getRowObjectsJson() as { reason: string; count: number }[],
     };

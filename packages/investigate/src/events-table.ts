@@ -4,6 +4,7 @@
  * JSON and SQL), plus where each event came from (`blob`, `line`).
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { checkEnvelopes } from "./envelope-checks.js";
 
 /** DuckDB type of each `Event` field, in the Event's own order. */
 export const EVENT_COLUMNS = {
@@ -26,10 +27,26 @@ export const EVENT_COLUMNS = {
   raw: "STRUCT(source VARCHAR, variant VARCHAR, ref VARCHAR)",
 } as const;
 
-/** Columns the case adds: where the record is in the evidence. */
+/**
+ * Columns the case adds: where the record is in the evidence, and what its envelope says against
+ * the evidence around it (filled by `checkEnvelopes`, envelope-checks.ts). A hostile agent writes
+ * the record's fields, not the container it lands in nor the blob's name, so these compare the two.
+ */
 export const PROVENANCE_COLUMNS = {
   blob: "VARCHAR",
   line: "BIGINT",
+  /** The user whose container held the blob (the case's user). */
+  container_user: "VARCHAR",
+  /** When Fluent Bit uploaded the blob (the epoch in its name); NULL when the name is not Fluent Bit's. */
+  uploaded_at: "TIMESTAMPTZ",
+  /** The tailed file the record came from (`oclog_path`), when the pipeline set it. */
+  envelope_path: "VARCHAR",
+  /** Seconds from the record's own time to its blob's upload: large = stamped long before, negative = after. */
+  stamp_skew_s: "BIGINT",
+  /** Why the envelope names someone other than the container's user; NULL when it does not. */
+  envelope_mismatch: "VARCHAR",
+  /** Why an event outside --since/--until is in the case (its blob was uploaded inside the window). */
+  window_note: "VARCHAR",
 } as const;
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -67,8 +84,9 @@ export async function createEventViews(connection: DuckDBConnection): Promise<vo
 }
 
 /**
- * Loads normalized events (JSON lines, one `Event` per line, optional `blob`/`line`) into a new
- * `events` table. Used by tests and by fixtures; investigations build `events` in SQL.
+ * Loads normalized events (JSON lines, one `Event` per line, optional provenance columns) into a
+ * new `events` table, deriving the envelope columns a line does not carry. Used by tests and by
+ * fixtures; investigations build `events` in SQL.
  */
 export async function loadEventsJsonl(connection: DuckDBConnection, path: string, table = "events"): Promise<void> {
   await connection.run(eventsTableDdl(table));
@@ -77,4 +95,5 @@ export async function loadEventsJsonl(connection: DuckDBConnection, path: string
   await connection.run(
     `INSERT INTO ${quote(table)} SELECT * FROM read_json(${literal}, format = 'newline_delimited', columns = ${eventsReadJsonColumns()})`,
   );
+  if (table === "events") await checkEnvelopes(connection);
 }

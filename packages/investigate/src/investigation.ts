@@ -150,7 +150,7 @@ export async function investigate(options: InvestigationOptions): Promise<Invest
     const loadStarted = performance.now();
     const load = await db.load(
       evidence.map((entry) => ({ blob: entry.blob, path: join(options.caseDir, entry.path), ...(entry.damaged ? { damaged: entry.damaged } : {}) })),
-      { maxLineBytes: options.maxLineBytes, workDir: join(options.caseDir, "work"), ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) },
+      { maxLineBytes: options.maxLineBytes, workDir: join(options.caseDir, "work"), containerUser: options.user, ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) },
     );
     const loadSeconds = secondsSince(loadStarted);
     const totalBytes = evidence.reduce((sum, entry) => sum + entry.size, 0);

@@ -6,7 +6,11 @@
 import { UsageError } from "@oclog/errors";
 import { quoteUntrusted } from "./sensitive.js";
 
-/** Both ends are inclusive; a missing end is unbounded. */
+/**
+ * Both ends are inclusive; a missing end is unbounded. A case applies it to each event's own time
+ * and to its blob's upload time: an event stamped outside the window stays, marked, when its blob
+ * was uploaded inside it, so a backdated record cannot hide from a window (envelope-checks.ts).
+ */
 export interface TimeWindow {
   since?: Date;
   until?: Date;

@@ -73,13 +73,15 @@ test.serial("tampering with evidence or custody is reported by case verify", asy
   t.true(verify.problems.some((p) => /custody\.jsonl line 2: content does not match its hash/.test(p)));
 });
 
-test.serial("the time window skips only blobs uploaded before --since and keeps records by their own time", async (t) => {
+test.serial("the time window skips only blobs uploaded before --since; a record stamped before it stays when its blob was uploaded inside it", async (t) => {
   // The v4 blobs were uploaded at 08:48:05, the v5 ones at 08:55:16; all records are from 08:21-08:29.
   const late = await runInvestigation({ ...base(), user: "alice", since: "2026-11-25T08:50:00Z" });
   t.is(late.blobs.skippedByTime, 2, "the v4 blobs provably hold nothing after 08:50");
   t.is(late.blobs.downloaded, 2, "the v5 blobs may, by their names, so they are read");
-  t.is(late.load.events, 0, "their records are older than --since");
-  t.is(late.load.eventsOutsideWindow, referenceEventCount() / 2);
+  // Backdating must not hide a record from a window: these are kept and marked (issue 20).
+  t.is(late.load.events, referenceEventCount() / 2, "their records are older than --since but were uploaded inside it");
+  t.is(late.load.eventsAdmittedByUpload, referenceEventCount() / 2);
+  t.is(late.load.eventsOutsideWindow, 0);
   const mid = await runInvestigation({ ...base(), user: "alice", since: "2026-11-25T08:25:00Z", until: "2026-11-25T08:27:00Z" });
   t.is(mid.blobs.skippedByTime, 0, "--until never prunes a blob: it may hold older records");
   t.true(mid.load.events > 0 && mid.load.eventsOutsideWindow > 0);

@@ -55,6 +55,11 @@ export const TIMELINE_COLUMNS = [
   "raw_ref",
   "blob",
   "line",
+  // Envelope checks (envelope-checks.ts): why the envelope names another user, the seconds from
+  // the record's stamp to its blob's upload, and why an event outside --since/--until is here.
+  "envelope_mismatch",
+  "stamp_skew_s",
+  "window_note",
 ] as const;
 
 /** A JavaScript regex source as RE2 syntax (`\uXXXX` is `\x{XXXX}` there). */
@@ -110,6 +115,8 @@ const TEXT_COLUMNS: ReadonlyArray<[name: string, expression: string]> = [
   ["agent_id", "agent_id"],
   ["raw_ref", "raw.ref"],
   ["blob", "blob"],
+  ["envelope_mismatch", "envelope_mismatch"],
+  ["window_note", "window_note"],
 ];
 
 /** The SELECT both files are written from; `forSpreadsheet` adds the formula guard. */
@@ -127,6 +134,7 @@ export function timelineSelectSql(table = "events", forSpreadsheet = false): str
     timestamp: "epoch_us(time)",
     timestamp_desc: literal(TIMESTAMP_DESC),
     line: "line",
+    stamp_skew_s: "stamp_skew_s",
   };
   const select = TIMELINE_COLUMNS.map((name) => `${text.get(name) ?? computed[name]} AS "${name}"`);
   return `SELECT ${select.join(",\n  ")}\nFROM "${table.replace(/"/g, '""')}"\nORDER BY time, blob, line`;
