@@ -336,7 +336,7 @@ Examples:
     .option("--fluent-bit-group <group>", "group that may read the include", "fluent-bit")
     .option("--restart-command <command>", "fallback when the hot reload does not take", "systemctl restart fluent-bit")
     .option("--json", "print the result as JSON")
-    .addHelpText("after", "\nRefuses a SAS that is expired, grants more than create/write/add, or is for another container.\n\nExample:\n  oclog sas issue --container oclog-alice --stdout | sudo oclog sas install --container oclog-alice")
+    .addHelpText("after", "\nRefuses (listing every reason) a SAS that is malformed, expired, grants more than create/write/add, is for another container, is an account SAS, allows http, lives over 7 days, starts in the future or is oversized; prints what inspect would warn about.\n\nExample:\n  oclog sas issue --container oclog-alice --stdout | sudo oclog sas install --container oclog-alice")
     .exitOverride()
     .action(async (opts: { container?: string; include: string; stateFile: string; reloadUrl: string; renewCommand?: string; fluentBitGroup: string; restartCommand: string; json?: boolean }) => {
       const { sasInstall } = await import("./commands/sas.js");

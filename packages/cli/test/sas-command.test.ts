@@ -57,7 +57,7 @@ test.serial("inspect: an over-granting SAS exits 1 and says why; garbage exits 2
   const broad = await runCli("sas", "inspect", file);
   t.is(broad.code, 1);
   t.regex(broad.stdout, /problem: this SAS grants more than write-only: rdl/);
-  t.regex(broad.stdout, /warning: this SAS lives 30\.0 days/);
+  t.regex(broad.stdout, /problem: this SAS lives 30\.0 days, more than the 7-day policy/);
   writeFileSync(join(work, "garbage"), "hello");
   t.is((await runCli("sas", "inspect", join(work, "garbage"))).code, 2);
 });

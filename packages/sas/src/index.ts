@@ -1,7 +1,8 @@
 export { SasState, SAS_STATE_PATH, SAS_STATE_MAX_BYTES, SAS_STATE_VERSION } from "./sas-state.js";
 export { parseSas, sasFingerprint, SasParseError } from "./sas-token.js";
 export type { ParsedSas } from "./sas-token.js";
-export { checkShippingSas, formatRemaining, MAX_LIFETIME_MS, SHIPPING_PERMISSIONS } from "./sas-policy.js";
+export { checkShippingSas, formatRemaining, MAX_LIFETIME_MS, SHIPPING_PERMISSIONS, SKEW_ALLOWANCE_MS } from "./sas-policy.js";
+export { MAX_SAS_CHARS, SAS_FIELDS } from "./sas-fields.js";
 export type { PolicyFinding } from "./sas-policy.js";
 export { issueContainerSas, defaultAzureCredential, IssueError } from "./sas-issue.js";
 export type { IssueAuth, IssueOptions } from "./sas-issue.js";

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { OclogError, Sensitive } from "@oclog/errors";
+import { ExitCode, OclogError, Sensitive } from "@oclog/errors";
 import { writeFileAtomic } from "@oclog/errors";
 import { checkShippingSas } from "./sas-policy.js";
 import { SasState, SAS_STATE_VERSION } from "./sas-state.js";
@@ -45,6 +45,8 @@ export class InstallRefusedError extends OclogError {
 export interface InstallResult {
   state: SasState;
   reload: { method: "hot-reload" | "restart"; detail: string };
+  /** What `inspect` would warn about this token (installed anyway), e.g. "names no protocol (spr)". */
+  warnings: string[];
 }
 
 function includeFile(token: string): string {
@@ -53,11 +55,25 @@ function includeFile(token: string): string {
   return `# Written by oclog sas install; read by Fluent Bit (hot reload). Do not edit.\nenv:\n  OCLOG_SAS_TOKEN: "${token}"\n`;
 }
 
+/**
+ * The last line of defence for the 0644 file: its fields are whitelisted and grammar-checked
+ * already, so a signature in it is a bug in oclog, stopped before anything is written.
+ */
+function assertNoSignature(stateText: string, token: string): void {
+  const signature = new URLSearchParams(token).get("sig") ?? "";
+  // Installed tokens passed the sig grammar (base64), so encoding cannot throw here.
+  const pieces = [signature, encodeURIComponent(signature)].filter((p) => p.length >= 8);
+  if (/sig=/i.test(stateText) || pieces.some((p) => stateText.includes(p))) {
+    throw new OclogError("E_SAS_STATE_LEAK", "the public SAS state would hold the signature; nothing was written", { exitCode: ExitCode.internal });
+  }
+}
+
 /** Checks, writes both files atomically, reloads Fluent Bit. */
 export async function installSas(options: InstallOptions): Promise<InstallResult> {
   const now = options.now ?? new Date();
   const sas = parseSas(options.sasUrl);
-  const refusals = checkShippingSas(sas, now, options.container).filter((f) => f.level === "refuse");
+  const findings = checkShippingSas(sas, now, options.container);
+  const refusals = findings.filter((f) => f.level === "refuse");
   if (refusals.length) throw new InstallRefusedError(refusals.map((f) => f.message));
 
   const state: SasState = SasState.parse({
@@ -72,12 +88,14 @@ export async function installSas(options: InstallOptions): Promise<InstallResult
     shipping: "unknown",
     renew_command: options.renewCommand,
   });
+  const stateText = `${JSON.stringify(state, null, 2)}\n`;
+  assertNoSignature(stateText, sas.token.reveal());
   mkdirSync(dirname(options.includePath), { recursive: true });
   mkdirSync(dirname(options.statePath), { recursive: true, mode: 0o755 });
   writeFileAtomic(options.includePath, includeFile(sas.token.reveal()), 0o640, options.includeOwner);
-  writeFileAtomic(options.statePath, `${JSON.stringify(state, null, 2)}\n`, 0o644);
+  writeFileAtomic(options.statePath, stateText, 0o644);
   const reload = await options.reloader.reload();
-  return { state, reload };
+  return { state, reload, warnings: findings.filter((f) => f.level === "warn").map((f) => f.message) };
 }
 
 /** The installed state, or undefined when there is none or it does not parse. */

@@ -4,6 +4,7 @@
  * and whether shipping works; it never holds the signature (a fingerprint identifies the token).
  */
 import { z } from "zod";
+import { ACCOUNT_NAME, CONTAINER_NAME } from "./sas-fields.js";
 
 export const SAS_STATE_VERSION = 1;
 /** Default location inside the VM. */
@@ -16,8 +17,9 @@ const IsoUtc = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/
 export const SasState = z
   .object({
     version: z.literal(SAS_STATE_VERSION),
-    account: z.string().min(1),
-    container: z.string().min(3).max(63),
+    /** The storage account name (lowercase letters and digits), or "unknown" for a bare token. */
+    account: z.string().regex(ACCOUNT_NAME, "a storage account name"),
+    container: z.string().regex(CONTAINER_NAME, "a container name"),
     /** The SAS `se`: after this instant Azure refuses every write. */
     expires_at: IsoUtc,
     /** The SAS `st`, or the install time when the token has none. */

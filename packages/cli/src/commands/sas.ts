@@ -1,6 +1,6 @@
 /** `oclog sas inspect | issue | install | rotate | schedule`: the shipping SAS, end to end. */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { hostname, homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,22 +26,53 @@ import {
   vmSlug,
   writeFileAtomic,
   type IssueAuth,
+  type ParsedSas,
+  type PolicyFinding,
   type RotateSettings,
 } from "@oclog/sas";
 import { OPENCLAW_VM_GRACE_SECONDS } from "@oclog/fluent-bit";
 import { Emitter } from "@oclog/schema";
 import { terminalSafe, type Output } from "../output.js";
 
+// A SAS URL is about 500 characters; reading stops well past that, so a pipe from /dev/zero or a
+// log file given by mistake is refused instead of filling memory.
+const MAX_INPUT_BYTES = 64 * 1024;
+
+function tooLong(where: string): UsageError {
+  return new UsageError(`${where} holds more than ${MAX_INPUT_BYTES / 1024} KiB: a SAS URL is about 500 characters`, { hint: "pass the file `oclog sas issue --out` wrote, or pipe `oclog sas issue --stdout`" });
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size > MAX_INPUT_BYTES) throw tooLong("stdin");
+  }
   return Buffer.concat(chunks).toString("utf8").trim();
 }
 
+/** At most MAX_INPUT_BYTES of a file: a device or a huge file never reads to its end. */
+function readSasFile(path: string): string {
+  const buffer = Buffer.alloc(MAX_INPUT_BYTES + 1);
+  const fd = openSync(path, "r");
+  try {
+    // In a loop: a pipe (`<(oclog sas issue --stdout)`) hands its bytes over in pieces.
+    let read = 0;
+    for (let n = -1; n !== 0 && read < buffer.length; read += n) n = readSync(fd, buffer, read, buffer.length - read, null);
+    if (read > MAX_INPUT_BYTES) throw tooLong(terminalSafe(path));
+    return buffer.subarray(0, read).toString("utf8").trim();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `oclog sas inspect`: every field of a SAS and every finding, each line cleaned for the terminal. */
 export async function sasInspect(source: string, options: { json: boolean; now?: Date }, output: Output, stdin: () => Promise<string> = readStdin): Promise<void> {
   let text: string;
   if (source === "-") text = await stdin();
-  else if (existsSync(source)) text = readFileSync(source, "utf8").trim();
+  else if (existsSync(source)) text = readSasFile(source);
   else {
     text = source;
     if (/[?&]?sig=/.test(source)) output.err("warning: a SAS on the command line is visible in `ps` and shell history; pass a file or - (stdin) next time");
@@ -62,20 +93,33 @@ export async function sasInspect(source: string, options: { json: boolean; now?:
     services: sas.services ?? null,
     resource_types: sas.resourceTypes ?? null,
     protocol: sas.protocol ?? null,
-    user_delegation: sas.userDelegation ? { object_id: sas.userDelegation.objectId ?? null, tenant_id: sas.userDelegation.tenantId ?? null, key_expires_at: sas.userDelegation.keyExpiry?.toISOString() ?? null } : null,
+    ip_range: sas.ipRange ?? null,
+    policy_id: sas.policyId ?? null,
+    user_delegation: sas.userDelegation
+      ? { object_id: sas.userDelegation.objectId ?? null, tenant_id: sas.userDelegation.tenantId ?? null, key_starts_at: sas.userDelegation.keyStart?.toISOString() ?? null, key_expires_at: sas.userDelegation.keyExpiry?.toISOString() ?? null }
+      : null,
     signed: sas.hasSignature,
     fingerprint: sas.fingerprint,
     findings,
   };
+  // Every field came from the token, untrusted like any log line: text lines are cleaned here; in
+  // JSON the output sink writes what a terminal would act on as \uXXXX, which parses back the same.
   if (options.json) output.out(JSON.stringify(summary));
-  else {
-    output.out(`expires   ${summary.expires_at} (${formatRemaining(remaining)}${remaining > 0 ? " left" : ""})`);
-    output.out(`grants    sp=${sas.permissions}${sas.resource ? ` on sr=${sas.resource}` : ""}${sas.container ? ` in ${sas.account ?? "?"}/${sas.container}` : ""}${sas.services ? ` (account SAS ss=${sas.services} srt=${sas.resourceTypes ?? ""})` : ""}`);
-    if (sas.userDelegation) output.out(`delegated by object ${sas.userDelegation.objectId ?? "?"} in tenant ${sas.userDelegation.tenantId ?? "?"}`);
-    output.out(`signature ${sas.hasSignature ? "present (not shown)" : "MISSING"}; fingerprint ${sas.fingerprint}`);
-    for (const f of findings) output.out(`${f.level === "refuse" ? "problem" : "warning"}: this SAS ${f.message}`);
-  }
+  else for (const line of inspectLines(sas, summary, remaining, findings)) output.out(terminalSafe(line, 500));
   if (findings.some((f) => f.level === "refuse")) throw new ExitError(ExitCode.findings);
+}
+
+function inspectLines(sas: ParsedSas, summary: { expires_at: string; starts_at: string | null }, remaining: number, findings: PolicyFinding[]): string[] {
+  const delegation = sas.userDelegation;
+  return [
+    `expires   ${summary.expires_at} (${formatRemaining(remaining)}${remaining > 0 ? " left" : ""})`,
+    ...(summary.starts_at ? [`starts    ${summary.starts_at}`] : []),
+    `grants    sp=${sas.permissions}${sas.resource ? ` on sr=${sas.resource}` : ""}${sas.container ? ` in ${sas.account ?? "?"}/${sas.container}` : ""}${sas.services || sas.resourceTypes ? ` (account SAS ss=${sas.services ?? ""} srt=${sas.resourceTypes ?? ""})` : ""}`,
+    `over      ${sas.protocol ? `spr=${sas.protocol}` : "any protocol (no spr)"}${sas.ipRange ? ` from sip=${sas.ipRange}` : ""}${sas.version ? `; sv=${sas.version}` : ""}${sas.policyId ? `; si=${sas.policyId}` : ""}`,
+    ...(delegation ? [`delegated by object ${delegation.objectId ?? "?"} in tenant ${delegation.tenantId ?? "?"}${delegation.keyExpiry ? `, key until ${delegation.keyExpiry.toISOString()}` : ""}`] : []),
+    `signature ${sas.hasSignature ? "present (not shown)" : "MISSING"}; fingerprint ${sas.fingerprint}`,
+    ...findings.map((f) => `${f.level === "refuse" ? "problem" : "warning"}: this SAS ${f.message}`),
+  ];
 }
 
 /** Who signs: an account key (AZURE_STORAGE_KEY), the caller's Azure login, or a connection string (Azurite). */
@@ -134,9 +178,11 @@ export async function sasInstall(
     // The VM's pipeline decides how long its reload may take; waiting less would restart it mid-reload.
     reloader: new HttpReloader({ baseUrl: options.reloadUrl, timeoutMs: reloadTimeoutMs(OPENCLAW_VM_GRACE_SECONDS), restart: async () => void execFileSync(restartBin!, restartArgs, { stdio: "ignore" }) }),
   });
-  const summary = { container, expires_at: result.state.expires_at, fingerprint: result.state.fingerprint, reload: result.reload };
+  // Installed, yet what inspect would warn about is said here too: on stderr, so stdout stays the result.
+  for (const warning of result.warnings) output.err(terminalSafe(`warning: this SAS ${warning}`, 500));
+  const summary = { container, expires_at: result.state.expires_at, fingerprint: result.state.fingerprint, reload: result.reload, warnings: result.warnings };
   if (options.json) output.out(JSON.stringify(summary));
-  else output.out(`installed SAS ${result.state.fingerprint} for ${container}, expires ${result.state.expires_at}; Fluent Bit: ${result.reload.method} (${result.reload.detail})`);
+  else output.out(terminalSafe(`installed SAS ${result.state.fingerprint} for ${container}, expires ${result.state.expires_at}; Fluent Bit: ${result.reload.method} (${result.reload.detail})`, 1000));
 }
 
 export async function sasRotate(
