@@ -249,11 +249,19 @@ local function pattern(p, what)
   end
 end
 
+-- Azure's naming rules, as sas-fields.ts's ACCOUNT_NAME and CONTAINER_NAME: no name the TS contract
+-- refuses may open the gate.
+local function azure_name(min, max, p, what)
+  return function(v)
+    if type(v) ~= "string" or #v < min or #v > max or not find(v, p) or find(v, "--", 1, true) then return "must be " .. what end
+  end
+end
+
 -- The contract (sas-state.ts, a strict zod object): every field, in order, with its check.
 local FIELDS = {
   { "version", true, function(v) if v ~= 1 then return "must be 1" end end },
-  { "account", true, function(v) if type(v) ~= "string" or v == "" then return "must be a non-empty string" end end },
-  { "container", true, string_between(3, 63) },
+  { "account", true, azure_name(3, 24, "^[a-z0-9]+$", "a storage account name (3 to 24 lowercase letters and digits)") },
+  { "container", true, azure_name(3, 63, "^[a-z0-9][a-z0-9-]*[a-z0-9]$", "a container name (3 to 63 lowercase letters, digits and single hyphens)") },
   { "expires_at", true, utc_time },
   { "issued_at", true, utc_time },
   { "installed_at", true, utc_time },
