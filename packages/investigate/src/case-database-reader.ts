@@ -7,7 +7,8 @@
 import { lstat } from "node:fs/promises";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { OclogError, UsageError } from "@oclog/errors";
+import { UsageError } from "@oclog/errors";
+import { CaseSymlinkError } from "./case-errors.js";
 
 /** An open read-only case database; `close()` releases it. */
 export interface CaseDatabaseReader {
@@ -41,10 +42,7 @@ export async function openCaseReadOnly(caseDir: string): Promise<CaseDatabaseRea
   }
   if (isLink) {
     // A link would let a case folder point a reader at any database on the host.
-    throw new OclogError("E_CASE_SYMLINK", `${JSON.stringify(path)} is a symbolic link; oclog never follows links inside a case`, {
-      hint: "run `oclog case verify` on this folder; rerun `oclog investigate` into a new --case-dir",
-      context: { path },
-    });
+    throw new CaseSymlinkError(caseDir, ["case.duckdb"]);
   }
   const instance = await DuckDBInstance.create(path, SANDBOX);
   const connection = await instance.connect();
