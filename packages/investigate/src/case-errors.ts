@@ -3,7 +3,12 @@
  * link it will not follow, a case another run holds, evidence that no longer matches its custody.
  * Each names the folder and file and says what to do next; all exit 3 (something outside oclog).
  */
-import { OclogError } from "@oclog/errors";
+import { OclogError, quoteUntrusted } from "@oclog/errors";
+
+/** A file name from a case folder as printed: plain ASCII as is, anything else quoted with escapes (names are attacker-chosen). */
+export function shownPath(path: string): string {
+  return /^[\x21-\x7e]{1,300}$/.test(path) ? path : quoteUntrusted(path, 300);
+}
 
 /** `--case-dir` is not an oclog case (nor empty), or is a link: oclog would overwrite someone's files. */
 export class ForeignCaseFolderError extends OclogError {
@@ -18,7 +23,7 @@ export class ForeignCaseFolderError extends OclogError {
 /** A symbolic link inside a case: oclog never follows one (it could point a write at any file). */
 export class CaseSymlinkError extends OclogError {
   constructor(caseDir: string, links: string[]) {
-    super("E_CASE_SYMLINK", `case ${JSON.stringify(caseDir)} holds symbolic link(s) oclog will not follow: ${links.slice(0, 5).join(", ")}${links.length > 5 ? ` and ${links.length - 5} more` : ""}`, {
+    super("E_CASE_SYMLINK", `case ${JSON.stringify(caseDir)} holds symbolic link(s) oclog will not follow: ${links.slice(0, 5).map(shownPath).join(", ")}${links.length > 5 ? ` and ${links.length - 5} more` : ""}`, {
       hint: "someone changed this case folder; keep it as it is for review, run `oclog case verify` on it and investigate into a new --case-dir",
       context: { caseDir, links },
     });

@@ -6,7 +6,7 @@
 import { constants } from "node:fs";
 import { lstat, open, readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { CaseSymlinkError, ForeignCaseFolderError } from "./case-errors.js";
+import { CaseSymlinkError, ForeignCaseFolderError, shownPath } from "./case-errors.js";
 
 /** What a run that died before writing its manifest may leave: the lock and the empty evidence folder. */
 const LEFTOVERS = new Set(["case.lock", "evidence"]);
@@ -55,7 +55,7 @@ export async function checkCaseFolder(caseDir: string): Promise<void> {
   const strangers = entries.filter((name) => !LEFTOVERS.has(name));
   const evidenceUsed = entries.includes("evidence") && (await readdir(join(caseDir, "evidence")).catch(() => ["(not a folder)"])).length > 0;
   if (strangers.length > 0 || evidenceUsed) {
-    throw new ForeignCaseFolderError(caseDir, `exists and is not an oclog case (it holds ${[...strangers, ...(evidenceUsed ? ["evidence/…"] : [])].slice(0, 5).join(", ")}, and no manifest.json)`, { entries: entries.slice(0, 20) });
+    throw new ForeignCaseFolderError(caseDir, `exists and is not an oclog case (it holds ${[...strangers, ...(evidenceUsed ? ["evidence/…"] : [])].slice(0, 5).map(shownPath).join(", ")}, and no manifest.json)`, { entries: entries.slice(0, 20) });
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { lstat, readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { shownPath } from "./case-errors.js";
 import { findSymlinks, looksLikeManifest, readFileNoFollow } from "./case-folder.js";
 import { custodyEvidenceHashes, sealedDatabaseHash, verifyCustody } from "./custody-log.js";
 import { checkEvidence } from "./evidence-check.js";
@@ -14,6 +15,8 @@ import { sha256File } from "./evidence-store.js";
 
 export interface VerifyReport {
   caseDir: string;
+  /** False when the folder holds no oclog manifest at all (not a case, rather than a damaged one). */
+  isCase: boolean;
   files: number;
   ok: boolean;
   problems: string[];
@@ -54,10 +57,13 @@ export async function verifyCase(caseDir: string): Promise<VerifyReport> {
   let manifest: CaseManifest;
   try {
     const parsed = JSON.parse(await readFileNoFollow(join(caseDir, "manifest.json"))) as unknown;
-    if (!looksLikeManifest(parsed)) throw new Error("not an oclog case manifest");
+    if (!looksLikeManifest(parsed)) {
+      return { caseDir, isCase: false, files: 0, ok: false, problems: ["manifest.json is not an oclog case manifest"], custodyEntries: 0 };
+    }
     manifest = parsed as CaseManifest;
   } catch (error) {
-    return { caseDir, files: 0, ok: false, problems: [`manifest.json unreadable: ${(error as Error).message}`], custodyEntries: 0 };
+    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+    return { caseDir, isCase: !missing, files: 0, ok: false, problems: [`manifest.json unreadable: ${(error as Error).message}`], custodyEntries: 0 };
   }
   // JSON.parse makes every key an own property (`__proto__` included), so Object.values sees every blob.
   const entries: EvidenceEntry[] = Object.values(manifest.evidence);
@@ -66,11 +72,11 @@ export async function verifyCase(caseDir: string): Promise<VerifyReport> {
   problems.push(...(await checkEvidence(caseDir, entries, custodyEvidenceHashes(custody.entries))));
   for (const path of await walk(join(caseDir, "evidence"))) {
     const rel = relative(caseDir, path);
-    if (!listed.has(rel)) problems.push(`${rel}: present in evidence/ but not in the manifest`);
+    if (!listed.has(rel)) problems.push(`${shownPath(rel)}: present in evidence/ but not in the manifest`);
   }
-  for (const link of await findSymlinks(caseDir)) problems.push(`${link}: is a symbolic link (never followed)`);
+  for (const link of await findSymlinks(caseDir)) problems.push(`${shownPath(link)}: is a symbolic link (never followed)`);
   problems.push(...custody.problems);
   if (custody.entries.length === 0) problems.push("custody.jsonl is missing or empty");
   problems.push(...(await checkDatabase(caseDir, sealedDatabaseHash(custody.entries))));
-  return { caseDir, files: listed.size, ok: problems.length === 0, problems: [...new Set(problems)], custodyEntries: custody.entries.length };
+  return { caseDir, isCase: true, files: listed.size, ok: problems.length === 0, problems: [...new Set(problems)], custodyEntries: custody.entries.length };
 }

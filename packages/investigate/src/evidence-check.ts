@@ -5,6 +5,8 @@
  * caught here; a link in place of a file is reported, never followed.
  */
 import { join } from "node:path";
+import { quoteUntrusted } from "@oclog/errors";
+import { shownPath } from "./case-errors.js";
 import type { EvidenceEntry } from "./evidence-store.js";
 import { sha256File } from "./evidence-store.js";
 
@@ -12,7 +14,7 @@ import { sha256File } from "./evidence-store.js";
 export async function checkEvidence(caseDir: string, entries: Iterable<EvidenceEntry>, custodyHashes: ReadonlyMap<string, string> | undefined): Promise<string[]> {
   const problems: string[] = [];
   for (const entry of entries) {
-    const where = `${entry.path} (blob ${JSON.stringify(entry.blob)})`;
+    const where = `${shownPath(entry.path)} (blob ${quoteUntrusted(entry.blob, 300)})`;
     const recorded = custodyHashes?.get(entry.blob);
     if (custodyHashes === undefined) {
       // No custody to compare with (the caller said so): the files are checked against the manifest alone.
