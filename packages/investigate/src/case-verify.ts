@@ -66,10 +66,10 @@ export async function verifyCase(caseDir: string): Promise<VerifyReport> {
     return { caseDir, isCase: !missing, files: 0, ok: false, problems: [`manifest.json unreadable: ${(error as Error).message}`], custodyEntries: 0 };
   }
   // JSON.parse makes every key an own property (`__proto__` included), so Object.values sees every blob.
-  const entries: EvidenceEntry[] = Object.values(manifest.evidence);
+  const entries: EvidenceEntry[] = Object.values(manifest.evidence).filter((entry) => entry !== null && typeof entry === "object");
   const listed = new Set(entries.map((entry) => entry.path));
   const custody = await verifyCustody(join(caseDir, "custody.jsonl"));
-  problems.push(...(await checkEvidence(caseDir, entries, custodyEvidenceHashes(custody.entries))));
+  problems.push(...(await checkEvidence(caseDir, manifest.evidence, custodyEvidenceHashes(custody.entries))));
   for (const path of await walk(join(caseDir, "evidence"))) {
     const rel = relative(caseDir, path);
     if (!listed.has(rel)) problems.push(`${shownPath(rel)}: present in evidence/ but not in the manifest`);

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { constants } from "node:fs";
 import { open } from "node:fs/promises";
+import { OclogError } from "@oclog/errors";
 import { readFileNoFollow } from "./case-folder.js";
 import { userInfo, hostname } from "node:os";
 
@@ -54,7 +55,10 @@ export class CustodyLog {
     const log = new CustodyLog(path, actor);
     const result = await verifyCustody(path);
     if (result.problems.length > 0) {
-      throw new Error(`custody log ${path} does not verify: ${result.problems[0]}`);
+      throw new OclogError("E_CUSTODY_BROKEN", `custody log ${path} does not verify: ${result.problems[0]}; no line is added to a broken chain`, {
+        hint: "keep this case folder as it is for review (`oclog case verify` lists every problem) and investigate into a new --case-dir",
+        context: { path, problems: result.problems.slice(0, 20) },
+      });
     }
     const last = result.entries.at(-1);
     if (last) {

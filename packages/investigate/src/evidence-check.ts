@@ -8,13 +8,24 @@ import { join } from "node:path";
 import { quoteUntrusted } from "@oclog/errors";
 import { shownPath } from "./case-errors.js";
 import type { EvidenceEntry } from "./evidence-store.js";
-import { sha256File } from "./evidence-store.js";
+import { evidencePathFor, sha256File } from "./evidence-store.js";
 
 /** One problem per evidence file that does not match; empty when all do. `custodyHashes` undefined: manifest only. */
-export async function checkEvidence(caseDir: string, entries: Iterable<EvidenceEntry>, custodyHashes: ReadonlyMap<string, string> | undefined): Promise<string[]> {
+export async function checkEvidence(caseDir: string, evidence: Readonly<Record<string, EvidenceEntry>>, custodyHashes: ReadonlyMap<string, string> | undefined): Promise<string[]> {
   const problems: string[] = [];
-  for (const entry of entries) {
-    const where = `${shownPath(entry.path)} (blob ${quoteUntrusted(entry.blob, 300)})`;
+  // Object.entries sees own keys only, `__proto__` included when JSON.parse or a prototype-free map made it.
+  for (const [name, entry] of Object.entries(evidence)) {
+    if (entry === null || typeof entry !== "object") {
+      problems.push(`manifest.json entry ${quoteUntrusted(name, 300)}: not an evidence record (the manifest was edited)`);
+      continue;
+    }
+    const where = `${shownPath(String(entry.path))} (blob ${quoteUntrusted(entry.blob, 300)})`;
+    // The path is derived from the blob name; an edited manifest must not point a hash or the loader
+    // at any other file (outside the case, or another blob's copy).
+    if (entry.blob !== name || entry.path !== evidencePathFor(entry.blob)) {
+      problems.push(`manifest.json entry ${quoteUntrusted(name, 300)}: names blob ${quoteUntrusted(entry.blob, 300)} at ${quoteUntrusted(entry.path, 300)}, not where oclog keeps it (the manifest was edited)`);
+      continue;
+    }
     const recorded = custodyHashes?.get(entry.blob);
     if (custodyHashes === undefined) {
       // No custody to compare with (the caller said so): the files are checked against the manifest alone.

@@ -115,7 +115,7 @@ export class EvidenceStore {
     // against the manifest only; runInvestigation refuses a case whose custody log went missing.
     const custodyPath = join(caseDir, "custody.jsonl");
     const custody = (await exists(custodyPath)) ? custodyEvidenceHashes((await verifyCustody(custodyPath)).entries) : undefined;
-    const problems = await checkEvidence(caseDir, Object.values(manifest.evidence), custody);
+    const problems = await checkEvidence(caseDir, manifest.evidence, custody);
     if (problems.length > 0) throw new EvidenceTamperedError(caseDir, problems);
     const store = new EvidenceStore(caseDir, manifest);
     await store.save();
