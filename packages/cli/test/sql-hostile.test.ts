@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildDemoIncident, DEMO_FIXTURES, runInvestigation, Sensitive, startAzurite, uploadIncident, type Azurite } from "@oclog/investigate";
+import { buildDemoIncident, DEMO_FIXTURES, openCaseReadOnly, runInvestigation, Sensitive, startAzurite, uploadIncident, type Azurite } from "@oclog/investigate";
 import { Dice, HOSTILE_STRINGS, hostileString } from "../../../test/hostile/hostile-random.js";
 import { runCli } from "./run-cli.js";
 
@@ -139,4 +139,27 @@ test.serial("seeded random statements from the case's own rows: exit 0 or a type
   }
   t.deepEqual({ ...snapshot(caseDir), ...snapshot(otherDir), ...snapshot(outDir) }, before, "no statement changed any file");
   t.true(statSync(join(caseDir, "case.duckdb")).isFile());
+});
+
+test.serial("the reader's sandbox holds on its own: statements the filter refuses also fail when run directly", async (t) => {
+  // Defence in depth: hunt and ingest read cases through the same reader without oclog sql's filter.
+  const before = { ...snapshot(caseDir), ...snapshot(otherDir), ...snapshot(outDir) };
+  const { connection, close } = await openCaseReadOnly(caseDir);
+  try {
+    for (const name of readdirSync(corpus).filter((n) => n.endsWith(".sql"))) {
+      const statement = plant(readFileSync(join(corpus, name), "utf8")).split("\n").slice(1).join("\n");
+      // Harmless when run alone, or not one attack: the snapshot below still proves they wrote nothing.
+      // (PRAGMA enable_profiling is a per-connection switch the lock does not cover; with its output
+      // path locked to "" it writes no file. oclog sql refuses it by statement type anyway.)
+      if (/^SELECT 1; SELECT 2|^\/\*|^BEGIN|^CALL|^CHECKPOINT|^EXPLAIN ANALYZE|^PRAGMA enable_profiling|^SELECT count\(\*\) FROM events; COPY/.test(statement.trim())) continue;
+      await t.throwsAsync(connection.run(statement), undefined, name);
+    }
+    await t.throwsAsync(connection.run("SET enable_external_access = true"), { message: /configuration has been locked/ });
+    await t.throwsAsync(connection.run("SET lock_configuration = false"), { message: /locked/ });
+    await t.throwsAsync(connection.run(`PRAGMA profiling_output = '${outDir}/profile.json'`), { message: /locked/ });
+    t.is((await connection.runAndReadAll("SELECT current_setting('enable_external_access') AS v")).getRowObjectsJson()[0]!.v, false);
+  } finally {
+    close();
+  }
+  t.deepEqual({ ...snapshot(caseDir), ...snapshot(otherDir), ...snapshot(outDir) }, before);
 });
