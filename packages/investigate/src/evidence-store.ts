@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { constants } from "node:fs";
 import { chmod, lstat, mkdir, open, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
+import { quoteUntrusted } from "@oclog/errors";
 import { CaseSymlinkError, EvidenceTamperedError, ForeignCaseFolderError } from "./case-errors.js";
 import { checkCaseFolder, findSymlinks, looksLikeManifest, readFileNoFollow } from "./case-folder.js";
 import { custodyEvidenceHashes, verifyCustody } from "./custody-log.js";
@@ -103,9 +104,10 @@ export class EvidenceStore {
       if (!looksLikeManifest(parsed)) throw new ForeignCaseFolderError(caseDir, "holds a manifest.json that is not an oclog case manifest");
       manifest = { ...(parsed as CaseManifest), evidence: evidenceMap((parsed as CaseManifest).evidence) };
       if (manifest.user !== init.user || manifest.container !== init.container) {
-        throw new Error(
-          `case folder ${caseDir} belongs to user ${JSON.stringify(manifest.user)} / container ${JSON.stringify(manifest.container)}; use another --case-dir`,
-        );
+        throw new ForeignCaseFolderError(caseDir, `is the case of user ${quoteUntrusted(manifest.user)} / container ${quoteUntrusted(manifest.container)}, not of ${quoteUntrusted(init.user)}`, {
+          user: manifest.user,
+          container: manifest.container,
+        });
       }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;

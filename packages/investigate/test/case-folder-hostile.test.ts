@@ -126,6 +126,10 @@ test.serial("--case-dir at a folder that is not an oclog case, or a link to one,
   const file = join(mkdtempSync(join(tmpdir(), "oclog-file-")), "case");
   writeFileSync(file, "a file, not a folder");
   await t.throwsAsync(run(file), { instanceOf: ForeignCaseFolderError });
+  const others = copyOfCase();
+  const before = tree(others);
+  await t.throwsAsync(run(others, "mallory"), { instanceOf: ForeignCaseFolderError, message: /is the case of user "alice"/ }, "another user's case");
+  t.deepEqual(tree(others), before, "another user's case is left as it was");
   const empty = join(mkdtempSync(join(tmpdir(), "oclog-empty-")), "case");
   mkdirSync(empty);
   const result = await run(empty);
