@@ -67,10 +67,11 @@ export async function runInvestigation(options: RunInvestigationOptions): Promis
       hint: "set AZURE_STORAGE_CONNECTION_STRING, or pass --account-url (with AZURE_STORAGE_SAS or your Azure login)",
     });
   }
-  const blobs = await openBlobSource(connection);
-  // The case folder is evidence: refuse someone else's folder before writing anything into it,
-  // then hold its lock for the whole run so two runs never interleave custody lines.
+  // The case folder is evidence: someone else's folder is refused before any storage call and
+  // before anything is written into it; its lock is then held for the whole run, so two runs never
+  // interleave custody lines.
   await checkCaseFolder(caseDir);
+  const blobs = await openBlobSource(connection);
   await mkdir(caseDir, { recursive: true });
   const lock = await acquireCaseLock(caseDir);
   try {
