@@ -217,6 +217,19 @@ test.serial("a lock held by a live process is respected; once that process is de
   await t.throwsAsync(run(caseDir), { instanceOf: CaseLockedError });
 });
 
+test.serial("two runs finding the same stale lock at once: exactly one takes it over, once", async (t) => {
+  const caseDir = copyOfCase();
+  const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+  writeFileSync(join(caseDir, "case.lock"), JSON.stringify({ pid: dead, host: hostname(), startedAt: new Date().toISOString(), token: "stale" }));
+  const results = await Promise.allSettled([run(caseDir), run(caseDir)]);
+  t.is(results.filter((r) => r.status === "fulfilled").length, 1);
+  const refused = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  t.true(refused?.reason instanceof CaseLockedError, String(refused?.reason));
+  t.is((await custodyActions(caseDir)).filter((a) => a === "case.lock.takeover").length, 1);
+  t.true((await verifyCase(caseDir)).ok);
+  t.false(existsSync(join(caseDir, "case.lock")));
+});
+
 test.serial("a rerun over evidence edited to the same length refuses before any report is rewritten, and records why", async (t) => {
   const caseDir = newCaseDir();
   await run(caseDir, "mallory");
