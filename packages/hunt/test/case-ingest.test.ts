@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { runCaseQuery, runDemo, type CaseManifest } from "@oclog/investigate";
+import { CustodyLog, runCaseQuery, runDemo, sha256File, type CaseManifest } from "@oclog/investigate";
 import { dcrDefinition, OCLOG_EVENTS_TABLE, streamFor } from "@oclog/schema";
 import { IngestClient, IngestLedger, ingestCase, readCaseEvents, type IngestTarget } from "../src/index.js";
 import { StandInCredential, STANDIN_TOKEN } from "./logs-api-standin.js";
@@ -152,6 +152,8 @@ test.serial("a row over 1 MB is not sent, kept aside and left pending; the rest 
   await connection.run("UPDATE events SET message = repeat('x', 1200000) WHERE rowid = (SELECT min(rowid) FROM events)");
   connection.closeSync();
   instance.closeSync();
+  // custody seals case.duckdb's hash (issue 20): this deliberate edit is re-sealed, as an investigator would record it.
+  await (await CustodyLog.open(join(copy, "custody.jsonl"))).append("database.sealed", { path: "case.duckdb", sha256: await sha256File(join(copy, "case.duckdb")) });
   const s = setup();
   const result = await ingestCase({ caseDir: copy, ledger: IngestLedger.open(s.ledgerPath), uploader: s.client, target: s.target });
   t.is(result.failed.length, 1);

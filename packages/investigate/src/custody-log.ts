@@ -4,7 +4,10 @@
  * removing, reordering or editing a line breaks the chain from that point on.
  */
 import { createHash } from "node:crypto";
-import { appendFile, readFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
+import { OclogError } from "@oclog/errors";
+import { readFileNoFollow } from "./case-folder.js";
 import { userInfo, hostname } from "node:os";
 
 export interface CustodyEntry {
@@ -52,7 +55,10 @@ export class CustodyLog {
     const log = new CustodyLog(path, actor);
     const result = await verifyCustody(path);
     if (result.problems.length > 0) {
-      throw new Error(`custody log ${path} does not verify: ${result.problems[0]}`);
+      throw new OclogError("E_CUSTODY_BROKEN", `custody log ${path} does not verify: ${result.problems[0]}; no line is added to a broken chain`, {
+        hint: "keep this case folder as it is for review (`oclog case verify` lists every problem) and investigate into a new --case-dir",
+        context: { path, problems: result.problems.slice(0, 20) },
+      });
     }
     const last = result.entries.at(-1);
     if (last) {
@@ -66,7 +72,13 @@ export class CustodyLog {
   async append(action: string, details: Record<string, unknown> = {}): Promise<CustodyEntry> {
     const body = { seq: this.#seq + 1, at: new Date().toISOString(), actor: this.#actor, action, details, prev: this.#prev };
     const entry: CustodyEntry = { ...body, hash: hashEntry(body) };
-    await appendFile(this.#path, `${JSON.stringify(entry)}\n`, { mode: 0o644 });
+    // O_NOFOLLOW: a custody.jsonl planted as a link must not steer an append into another file.
+    const handle = await open(this.#path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
+    try {
+      await handle.appendFile(`${JSON.stringify(entry)}\n`);
+    } finally {
+      await handle.close();
+    }
     this.#seq = entry.seq;
     this.#prev = entry.hash;
     return entry;
@@ -77,9 +89,11 @@ export class CustodyLog {
 export async function verifyCustody(path: string): Promise<{ entries: CustodyEntry[]; problems: string[] }> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readFileNoFollow(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { entries: [], problems: [] };
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { entries: [], problems: [] };
+    if (code === "ELOOP") return { entries: [], problems: ["custody.jsonl is a symbolic link (never followed)"] };
     throw error;
   }
   const entries: CustodyEntry[] = [];
@@ -103,4 +117,24 @@ export async function verifyCustody(path: string): Promise<{ entries: CustodyEnt
     prev = hash;
   }
   return { entries, problems };
+}
+
+/** The SHA-256 custody last recorded for each blob (`evidence.add`); a Map, since blob names are data, never keys. */
+export function custodyEvidenceHashes(entries: readonly CustodyEntry[]): Map<string, string> {
+  const hashes = new Map<string, string>();
+  for (const entry of entries) {
+    if (entry.action === "evidence.add" && typeof entry.details.blob === "string" && typeof entry.details.sha256 === "string") {
+      hashes.set(entry.details.blob, entry.details.sha256);
+    }
+  }
+  return hashes;
+}
+
+/** The SHA-256 of case.duckdb as last sealed in custody (`database.sealed`), if ever. */
+export function sealedDatabaseHash(entries: readonly CustodyEntry[]): string | undefined {
+  let sealed: string | undefined;
+  for (const entry of entries) {
+    if (entry.action === "database.sealed" && typeof entry.details.sha256 === "string") sealed = entry.details.sha256;
+  }
+  return sealed;
 }

@@ -1,12 +1,19 @@
 /**
  * The evidence folder of a case: every downloaded blob written once under `evidence/`, made
  * read-only, and described in `manifest.json` (name, etag, size, MD5, SHA-256, times; never a
- * SAS). What is already here with the same etag is not downloaded again.
+ * SAS). What is already here with the same etag, and still hashes to what custody recorded, is
+ * not downloaded again. Blob names are data, never keys: the evidence map has no prototype, so a
+ * blob named `__proto__` is kept like any other.
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { chmod, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { chmod, lstat, mkdir, open, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
+import { quoteUntrusted } from "@oclog/errors";
+import { CaseSymlinkError, EvidenceTamperedError, ForeignCaseFolderError } from "./case-errors.js";
+import { checkCaseFolder, findSymlinks, looksLikeManifest, readFileNoFollow } from "./case-folder.js";
+import { custodyEvidenceHashes, verifyCustody } from "./custody-log.js";
+import { checkEvidence } from "./evidence-check.js";
 import { gzipProblem } from "./gzip-integrity.js";
 
 export interface EvidenceEntry {
@@ -44,11 +51,30 @@ export function evidencePathFor(blob: string): string {
   return join("evidence", "_renamed", createHash("sha256").update(blob).digest("hex"));
 }
 
-/** SHA-256 of a file, streamed. */
+/** SHA-256 of a file, streamed; a symbolic link is refused (ELOOP), never followed. */
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    for await (const chunk of handle.createReadStream({ autoClose: false })) hash.update(chunk as Buffer);
+  } finally {
+    await handle.close();
+  }
   return hash.digest("hex");
+}
+
+async function exists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** An evidence map without a prototype, filled from `source` (a parsed manifest's own keys). */
+function evidenceMap(source: Record<string, EvidenceEntry> = {}): Record<string, EvidenceEntry> {
+  const map = Object.create(null) as Record<string, EvidenceEntry>;
+  for (const [name, entry] of Object.entries(source)) map[name] = entry;
+  return map;
 }
 
 export class EvidenceStore {
@@ -60,22 +86,39 @@ export class EvidenceStore {
     this.manifest = manifest;
   }
 
-  /** Opens the case folder, creating it and its manifest on first use. */
+  /**
+   * Opens the case folder, creating it and its manifest on first use. Refuses a folder that is not
+   * an oclog case, any link inside it, and evidence that no longer matches custody: a rerun never
+   * trusts a file edited since it was added (it stops, see EvidenceTamperedError, rather than
+   * analyse it or replace it, so the changed folder stays as it was found).
+   */
   static async open(caseDir: string, init: Omit<CaseManifest, "evidence" | "createdAt">): Promise<EvidenceStore> {
+    await checkCaseFolder(caseDir);
     await mkdir(join(caseDir, "evidence"), { recursive: true });
+    const links = await findSymlinks(caseDir);
+    if (links.length > 0) throw new CaseSymlinkError(caseDir, links);
     const manifestPath = join(caseDir, "manifest.json");
     let manifest: CaseManifest;
     try {
-      manifest = JSON.parse(await readFile(manifestPath, "utf8")) as CaseManifest;
+      const parsed = JSON.parse(await readFileNoFollow(manifestPath)) as unknown;
+      if (!looksLikeManifest(parsed)) throw new ForeignCaseFolderError(caseDir, "holds a manifest.json that is not an oclog case manifest");
+      manifest = { ...(parsed as CaseManifest), evidence: evidenceMap((parsed as CaseManifest).evidence) };
       if (manifest.user !== init.user || manifest.container !== init.container) {
-        throw new Error(
-          `case folder ${caseDir} belongs to user ${JSON.stringify(manifest.user)} / container ${JSON.stringify(manifest.container)}; use another --case-dir`,
-        );
+        throw new ForeignCaseFolderError(caseDir, `is the case of user ${quoteUntrusted(manifest.user)} / container ${quoteUntrusted(manifest.container)}, not of ${quoteUntrusted(init.user)}`, {
+          user: manifest.user,
+          container: manifest.container,
+        });
       }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      manifest = { ...init, createdAt: new Date().toISOString(), evidence: {} };
+      manifest = { ...init, createdAt: new Date().toISOString(), evidence: evidenceMap() };
     }
+    // Without a custody log (a store used on its own, as blob-source's tests do) files are checked
+    // against the manifest only; runInvestigation refuses a case whose custody log went missing.
+    const custodyPath = join(caseDir, "custody.jsonl");
+    const custody = (await exists(custodyPath)) ? custodyEvidenceHashes((await verifyCustody(custodyPath)).entries) : undefined;
+    const problems = await checkEvidence(caseDir, manifest.evidence, custody);
+    if (problems.length > 0) throw new EvidenceTamperedError(caseDir, problems);
     const store = new EvidenceStore(caseDir, manifest);
     await store.save();
     return store;
@@ -86,9 +129,9 @@ export class EvidenceStore {
     return join(this.caseDir, evidencePathFor(blob));
   }
 
-  /** True when this blob, at this etag, is already preserved here (a rerun skips it). */
+  /** True when this blob, at this etag, is already preserved here (its hash was re-checked by `open`). */
   async has(blob: string, etag: string): Promise<boolean> {
-    const entry = this.manifest.evidence[blob];
+    const entry = Object.hasOwn(this.manifest.evidence, blob) ? this.manifest.evidence[blob] : undefined;
     if (!entry || entry.etag !== etag) return false;
     try {
       return (await stat(join(this.caseDir, entry.path))).size === entry.size;
@@ -124,10 +167,11 @@ export class EvidenceStore {
     return absolute;
   }
 
-  /** Writes manifest.json atomically. */
+  /** Writes manifest.json atomically; a link planted at either name is replaced, never written through. */
   async save(): Promise<void> {
     const path = join(this.caseDir, "manifest.json");
-    await writeFile(`${path}.tmp`, `${JSON.stringify(this.manifest, null, 2)}\n`);
+    await rm(`${path}.tmp`, { force: true });
+    await writeFile(`${path}.tmp`, `${JSON.stringify(this.manifest, null, 2)}\n`, { flag: "wx" });
     await rename(`${path}.tmp`, path);
   }
 

@@ -37,3 +37,5 @@ export type { ParsedDetectionHeader, DetectionHeaderParse } from "./detection-he
 export { loadRuleFiles, displayPath } from "./rule-files.js";
 export type { RuleFile, RuleFileError, RuleParse } from "./rule-files.js";
 export { blobNameV5, shippedRecord } from "./demo/fluent-bit-blob.js";
+export { CaseLockedError, CaseSymlinkError, EvidenceTamperedError, ForeignCaseFolderError } from "./case-errors.js";
+export { SqlRefusedError } from "./sql-query.js";

@@ -3,11 +3,17 @@
  * container, parses the window, opens the storage account and runs `investigate`. The CLI and
  * the demo both call this; it prints nothing itself.
  */
+import { lstat, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { detectAndReport } from "./analysis.js";
 import { blobFilter } from "./blob-name.js";
 import { asEvidenceSource, openBlobSource, type BlobSourceOptions } from "./blob-source.js";
+import { EvidenceTamperedError } from "./case-errors.js";
+import { checkCaseFolder, readFileNoFollow } from "./case-folder.js";
+import { acquireCaseLock } from "./case-lock.js";
 import { containerForUser } from "./container-name.js";
+import { CustodyLog } from "./custody-log.js";
+import { sha256File } from "./evidence-store.js";
 import { investigate, type InvestigationResult } from "./investigation.js";
 import type { ReportData } from "./reports/index.js";
 import { Sensitive } from "./sensitive.js";
@@ -61,22 +67,71 @@ export async function runInvestigation(options: RunInvestigationOptions): Promis
       hint: "set AZURE_STORAGE_CONNECTION_STRING, or pass --account-url (with AZURE_STORAGE_SAS or your Azure login)",
     });
   }
+  // The case folder is evidence: someone else's folder is refused before any storage call and
+  // before anything is written into it; its lock is then held for the whole run, so two runs never
+  // interleave custody lines.
+  await checkCaseFolder(caseDir);
   const blobs = await openBlobSource(connection);
-  let report: ReportData | undefined;
-  const result = await investigate({
-    user: choice.user,
-    container: choice.container,
-    caseDir,
-    caseId,
-    oclogVersion: options.oclogVersion,
-    ...(window.since ? { since: window.since } : {}),
-    ...(window.until ? { until: window.until } : {}),
-    maxLineBytes: options.maxLineBytes ?? 4 * 1024 * 1024,
-    source: asEvidenceSource(blobs, { concurrency: options.concurrency ?? 8 }),
-    filter: blobFilter(window),
-    analysis: detectAndReport({ oclogVersion: options.oclogVersion, tz: options.tz ?? "UTC", onReport: (data) => (report = data) }),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
-  if (!report) throw new Error("analysis finished without report data");
-  return { ...result, report };
+  await mkdir(caseDir, { recursive: true });
+  const lock = await acquireCaseLock(caseDir);
+  try {
+    await refuseLostCustody(caseDir);
+    if (lock.takenOver !== undefined) {
+      const custody = await CustodyLog.open(join(caseDir, "custody.jsonl"));
+      await custody.append("case.lock.takeover", { previous: { pid: lock.takenOver.pid, host: lock.takenOver.host, startedAt: lock.takenOver.startedAt }, pid: lock.holder.pid, host: lock.holder.host });
+    }
+    let report: ReportData | undefined;
+    let result: InvestigationResult;
+    try {
+      result = await investigate({
+        user: choice.user,
+        container: choice.container,
+        caseDir,
+        caseId,
+        oclogVersion: options.oclogVersion,
+        ...(window.since ? { since: window.since } : {}),
+        ...(window.until ? { until: window.until } : {}),
+        maxLineBytes: options.maxLineBytes ?? 4 * 1024 * 1024,
+        source: asEvidenceSource(blobs, { concurrency: options.concurrency ?? 8 }),
+        filter: blobFilter(window),
+        analysis: detectAndReport({ oclogVersion: options.oclogVersion, tz: options.tz ?? "UTC", onReport: (data) => (report = data) }),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+    } catch (error) {
+      if (error instanceof EvidenceTamperedError) await recordRefusal(caseDir, error);
+      throw error;
+    }
+    if (!report) throw new Error("analysis finished without report data");
+    // case.duckdb is closed now: its hash goes into custody so `oclog case verify` can check it.
+    const database = join(caseDir, "case.duckdb");
+    const custody = await CustodyLog.open(join(caseDir, "custody.jsonl"));
+    await custody.append("database.sealed", { path: "case.duckdb", sha256: await sha256File(database) });
+    return { ...result, report };
+  } finally {
+    await lock.release();
+  }
+}
+
+/** A case whose manifest lists evidence but whose custody log is gone cannot be trusted on a rerun. */
+async function refuseLostCustody(caseDir: string): Promise<void> {
+  let listed: number;
+  try {
+    listed = Object.keys((JSON.parse(await readFileNoFollow(join(caseDir, "manifest.json"))) as { evidence?: object }).evidence ?? {}).length;
+  } catch {
+    return; // no manifest yet (a new case), or one EvidenceStore.open will refuse with its own reason
+  }
+  const custody = await lstat(join(caseDir, "custody.jsonl")).catch(() => undefined);
+  if (listed > 0 && custody === undefined) {
+    throw new EvidenceTamperedError(caseDir, [`manifest.json lists ${listed} evidence file(s) but custody.jsonl is missing`]);
+  }
+}
+
+/** Writes the refusal into custody (the chain still verifies: only evidence changed), best effort. */
+async function recordRefusal(caseDir: string, error: EvidenceTamperedError): Promise<void> {
+  try {
+    const custody = await CustodyLog.open(join(caseDir, "custody.jsonl"));
+    await custody.append("investigation.refused", { reason: "evidence does not match custody", problems: error.problems.slice(0, 50) });
+  } catch {
+    // A custody log that no longer verifies cannot take the line; the thrown error still says why.
+  }
 }

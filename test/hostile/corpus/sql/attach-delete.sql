@@ -1,0 +1,2 @@
+-- expect: exactly one statement
+ATTACH '{{OTHER}}/case.duckdb' AS other; DELETE FROM other.events

@@ -1,0 +1,2 @@
+-- expect: refuses ATTACH
+ATTACH '{{OTHER}}/case.duckdb' AS other

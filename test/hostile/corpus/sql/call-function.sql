@@ -1,0 +1,2 @@
+-- expect: refuses CALL
+CALL pragma_version()

@@ -1,0 +1,2 @@
+-- expect: refuses CALL|refuses CHECKPOINT
+CHECKPOINT

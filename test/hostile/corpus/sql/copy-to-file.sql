@@ -1,0 +1,2 @@
+-- expect: refuses COPY|outside the case database
+COPY events TO '{{OUT}}/events.csv'

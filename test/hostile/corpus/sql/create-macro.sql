@@ -1,0 +1,2 @@
+-- expect: refuses CREATE
+CREATE MACRO leak(x) AS x

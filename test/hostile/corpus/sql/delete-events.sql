@@ -1,0 +1,2 @@
+-- expect: refuses DELETE
+DELETE FROM events

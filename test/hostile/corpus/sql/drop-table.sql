@@ -1,0 +1,2 @@
+-- expect: refuses DROP
+DROP TABLE events

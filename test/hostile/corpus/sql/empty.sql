@@ -1,0 +1,2 @@
+-- expect: exactly one statement
+/* only a comment */

@@ -1,0 +1,2 @@
+-- expect: refuses EXPLAIN
+EXPLAIN ANALYZE DELETE FROM events

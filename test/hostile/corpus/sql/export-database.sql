@@ -1,0 +1,2 @@
+-- expect: refuses EXPORT|outside the case database
+EXPORT DATABASE '{{OUT}}/export'

@@ -1,0 +1,2 @@
+-- expect: refuses LOAD
+INSTALL httpfs

@@ -1,0 +1,2 @@
+-- expect: exactly one statement
+SELECT 1; SELECT 2

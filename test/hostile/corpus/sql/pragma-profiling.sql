@@ -1,0 +1,2 @@
+-- expect: refuses PRAGMA
+PRAGMA enable_profiling

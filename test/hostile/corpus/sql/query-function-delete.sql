@@ -1,0 +1,2 @@
+-- expect: Expected a single SELECT statement
+SELECT * FROM query('DELETE FROM events RETURNING *')

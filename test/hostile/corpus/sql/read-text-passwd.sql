@@ -1,0 +1,2 @@
+-- expect: outside the case database.*file system operations are disabled
+SELECT content FROM read_text('/etc/passwd')

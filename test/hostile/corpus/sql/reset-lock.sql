@@ -1,0 +1,2 @@
+-- expect: refuses SET
+RESET lock_configuration

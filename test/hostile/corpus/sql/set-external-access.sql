@@ -1,0 +1,2 @@
+-- expect: refuses SET
+SET enable_external_access = true

@@ -1,0 +1,2 @@
+-- expect: refuses TRANSACTION
+BEGIN TRANSACTION
