@@ -451,7 +451,7 @@ Examples:
     .argument("<case-dir>", "the case folder")
     .argument("<query>", "SQL over events, records, quarantine, evidence_files")
     .option("--json", "print rows as JSON lines")
-    .option("--max-rows <n>", "rows to print", parsePositiveInt, 200)
+    .option("--max-rows <n>", "rows to read: the query stops there and says when it has more", parsePositiveInt, 200)
     .addHelpText("after", `\nExample:\n  oclog sql cases/alice-20261125 "SELECT category, outcome, count(*) FROM events GROUP BY ALL ORDER BY 3 DESC"`)
     .exitOverride()
     .action(async (caseDir: string, query: string, opts: { json?: boolean; maxRows: number }) => {

@@ -28,7 +28,7 @@ export async function* readCaseEvents(caseDir: string, manifest: CaseManifest): 
   const { path, connection, close } = await openCaseReadOnly(caseDir);
   try {
     const perBlob = (await connection.runAndReadAll("SELECT blob, count(*) FROM events GROUP BY blob")).getRows();
-    const orphans = perBlob.filter(([blob]) => blob === null || !(String(blob) in manifest.evidence));
+    const orphans = perBlob.filter(([blob]) => blob === null || !Object.hasOwn(manifest.evidence, String(blob)));
     if (orphans.length > 0) {
       const count = orphans.reduce((sum, [, n]) => sum + Number(n), 0);
       throw new OclogError("E_INGEST_CASE", `${count} event(s) in ${path} come from no evidence file in manifest.json`, {
