@@ -7,9 +7,10 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { redactRecord, type SourceName } from "@oclog/schema";
+import { ENVELOPE_FIELDS, RecordEncodingError, redactRecord, type SourceName } from "@oclog/schema";
 import { configAuditRecord, ledgerRecord, transcriptRecord, type CollectedRecord } from "./collected-record.js";
-import { CursorFile } from "./cursor-file.js";
+import { CursorFile, CursorPastEndError } from "./cursor-file.js";
+import { MAX_ROW_BYTES, RAW_PREFIX } from "./row-bounds.js";
 import { Spool } from "./spool.js";
 import { discoverStores, type Store } from "./store-discovery.js";
 import { StoreNotReadyError, StoreReader, type ConfigAuditRow, type LedgerRow, type TranscriptRow } from "./store-reader.js";
@@ -29,6 +30,8 @@ export interface CollectorOptions {
   sender: RecordSender;
   batchSize?: number;
   spoolLimitBytes?: number;
+  /** Rows larger than this (bytes of JSON, compressed or decompressed) are sent marked invalid with their first characters. */
+  maxRowBytes?: number;
   /** Literal secrets to mask (the gateway token), as the pipeline's redact.lua does. */
   redactionLiterals?: readonly string[];
   /** Counts only: record contents are never logged. */
@@ -39,6 +42,8 @@ export interface CycleResult {
   read: number;
   sent: number;
   invalid: number;
+  /** Marked invalid records whose raw text was cut (too large, too deep, not JSON past RAW_PREFIX). */
+  truncated: number;
   redacted: number;
   /** Records waiting in the spool after this cycle. */
   pending: number;
@@ -54,7 +59,7 @@ export class Collector {
   readonly #waiting = new Set<string>();
 
   constructor(options: CollectorOptions) {
-    this.#options = { batchSize: 500, spoolLimitBytes: 256 * 1024 * 1024, ...options };
+    this.#options = { batchSize: 500, spoolLimitBytes: 256 * 1024 * 1024, maxRowBytes: MAX_ROW_BYTES, ...options };
     mkdirSync(options.workDir, { recursive: true, mode: 0o700 });
     this.cursors = CursorFile.open(join(options.workDir, "cursors.json"));
     this.spool = new Spool(join(options.workDir, "spool"), this.#options.spoolLimitBytes);
@@ -67,8 +72,9 @@ export class Collector {
   }
 
   #records(store: Store, rows: (TranscriptRow | LedgerRow | ConfigAuditRow)[]): CollectedRecord[] {
-    if (store.kind === "transcript") return rows.map((row) => transcriptRecord(store, row as TranscriptRow));
-    if (store.kind === "config-audit") return rows.map((row) => configAuditRecord(store, row as ConfigAuditRow));
+    const max = this.#options.maxRowBytes;
+    if (store.kind === "transcript") return rows.map((row) => transcriptRecord(store, row as TranscriptRow, max));
+    if (store.kind === "config-audit") return rows.map((row) => configAuditRecord(store, row as ConfigAuditRow, max));
     return rows.map((row) => ledgerRecord(store, row as LedgerRow));
   }
 
@@ -77,7 +83,7 @@ export class Collector {
     for (const store of discoverStores(this.#options.stateDir)) {
       let reader = this.#readers.get(store.name);
       if (!reader) {
-        reader = new StoreReader(store);
+        reader = new StoreReader(store, this.#options.maxRowBytes);
         this.#readers.set(store.name, reader);
         this.#log("store.found", { store: store.name, kind: store.kind });
       }
@@ -86,6 +92,12 @@ export class Collector {
         let rows: (TranscriptRow | LedgerRow | ConfigAuditRow)[];
         try {
           rows = reader.read(position, this.#options.batchSize);
+          // Nothing new: the cursor must still point into the store. Past its end, rows written
+          // from here on reuse positions it claims are sent, and would never be read.
+          if (rows.length === 0 && position > 0) {
+            const end = reader.end();
+            if (end < position) throw new CursorPastEndError(this.cursors.path, store.name, position, end);
+          }
         } catch (error) {
           if (!(error instanceof StoreNotReadyError)) throw error;
           // Said once per store until it reads again: every poll would flood the journal.
@@ -98,7 +110,8 @@ export class Collector {
         const records = this.#records(store, rows).map((r) => {
           const redacted = redactRecord(r.record, this.#options.redactionLiterals ? { literals: this.#options.redactionLiterals } : {});
           if (redacted.changed) result.redacted++;
-          if ("oclog_invalid" in redacted.record) result.invalid++;
+          if (ENVELOPE_FIELDS.invalid in redacted.record) result.invalid++;
+          if (r.truncated) result.truncated++;
           return { ...r, record: redacted.record };
         });
         const to = rows.at(-1)!.position;
@@ -114,7 +127,7 @@ export class Collector {
     for (let next = this.spool.oldest(); next; next = this.spool.oldest()) {
       const { file, batch } = next;
       try {
-        await Promise.all(batch.records.map((r) => this.#options.sender.send(r.source, r.record, new Date(r.time))));
+        await this.#sendBatch(batch.records, result);
       } catch (error) {
         result.sendError = (error as Error).message;
         this.#log("send.failed", { store: batch.store, records: batch.records.length, reason: result.sendError });
@@ -129,9 +142,31 @@ export class Collector {
     }
   }
 
+  /**
+   * Sends every record of a batch and waits for every ack. A record the encoder refuses (the
+   * read-time bounds should have caught it) goes out marked invalid in its place, so one bad
+   * record never holds its batch, or any later one, back. Any other failure throws.
+   */
+  async #sendBatch(records: CollectedRecord[], result: CycleResult): Promise<void> {
+    const send = (r: CollectedRecord) => this.#options.sender.send(r.source, r.record, new Date(r.time));
+    const outcomes = await Promise.allSettled(records.map(send));
+    const retries: Promise<void>[] = [];
+    let failure: unknown;
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === "fulfilled") return;
+      if (!(outcome.reason instanceof RecordEncodingError)) return void (failure ??= outcome.reason);
+      result.invalid++;
+      result.truncated++;
+      this.#log("record.unencodable", { id: records[i]!.record[ENVELOPE_FIELDS.id], reason: outcome.reason.message });
+      retries.push(send(unencodableRecord(records[i]!, outcome.reason)));
+    });
+    if (failure !== undefined) throw failure;
+    await Promise.all(retries);
+  }
+
   /** One pass: read what is new, send what is spooled. */
   async cycle(): Promise<CycleResult> {
-    const result: CycleResult = { read: 0, sent: 0, invalid: 0, redacted: 0, pending: 0 };
+    const result: CycleResult = { read: 0, sent: 0, invalid: 0, truncated: 0, redacted: 0, pending: 0 };
     // Spooled batches go first, so records leave in the order they were read.
     await this.sendSpooled(result);
     if (result.sendError === undefined) {
@@ -141,7 +176,7 @@ export class Collector {
       this.readNew(result);
     }
     result.pending = this.spool.records;
-    this.#log("cycle", { read: result.read, sent: result.sent, invalid: result.invalid, redacted: result.redacted, pending: result.pending, spoolBytes: this.spool.bytes });
+    this.#log("cycle", { read: result.read, sent: result.sent, invalid: result.invalid, truncated: result.truncated, redacted: result.redacted, pending: result.pending, spoolBytes: this.spool.bytes });
     return result;
   }
 
@@ -149,4 +184,16 @@ export class Collector {
     for (const reader of this.#readers.values()) reader.close();
     this.#readers.clear();
   }
+}
+
+/** What goes out instead of a record the encoder refused: its envelope, the reason, and the start of its JSON. */
+function unencodableRecord(r: CollectedRecord, error: RecordEncodingError): CollectedRecord {
+  const envelope = Object.fromEntries(Object.entries(r.record).filter(([k]) => k.startsWith("oclog_") && k !== ENVELOPE_FIELDS.invalid));
+  let raw: string | undefined;
+  try {
+    raw = JSON.stringify(r.record).slice(0, RAW_PREFIX);
+  } catch {
+    // Too deep even for JSON: the reason alone travels.
+  }
+  return { source: r.source, time: r.time, truncated: true, record: { ...envelope, [ENVELOPE_FIELDS.invalid]: error.message, ...(raw === undefined ? {} : { [ENVELOPE_FIELDS.rawLine]: raw }) } };
 }

@@ -34,6 +34,21 @@ export function tagFor(source: SourceName, prefix = "openclaw"): string {
   return `${prefix}.${SOURCES[source].pipelineName}`;
 }
 
+/**
+ * The record itself cannot be encoded for the forward protocol (nested past the encoder's 100
+ * levels, say): nothing was sent and Fluent Bit is not to blame. Re-sending the same record
+ * fails the same way; send it marked invalid instead.
+ */
+export class RecordEncodingError extends OclogError {
+  constructor(tag: string, cause: unknown) {
+    super("E_RECORD_ENCODE", `the ${tag} record cannot be encoded for the forward protocol: ${(cause as Error).message}`, {
+      context: { tag },
+      cause,
+      hint: "send it marked invalid (oclog_invalid) with a truncated raw text instead; Fluent Bit is not at fault",
+    });
+  }
+}
+
 export class Emitter {
   #client: FluentClient;
   #connectStarted = false;
@@ -107,6 +122,13 @@ export class Emitter {
       this.#connectStarted = true;
       this.#client.connect().catch(() => {});
     }
+    let acked: Promise<void>;
+    try {
+      // The client packs the record synchronously: a throw here is the record's fault, before any I/O.
+      acked = this.#client.emit(tag, record, time);
+    } catch (error) {
+      throw new RecordEncodingError(tag, error);
+    }
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -115,7 +137,7 @@ export class Emitter {
       );
     });
     try {
-      await Promise.race([this.#client.emit(tag, record, time), deadline]);
+      await Promise.race([acked, deadline]);
     } catch (error) {
       if (error instanceof EmitError) throw error;
       throw new EmitError(`Fluent Bit at ${this.#endpointLabel} did not take the record: ${(error as Error).message}`, { tag }, error);
