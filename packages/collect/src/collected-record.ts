@@ -5,10 +5,10 @@
  * would. A row that does not decode, is over a bound (row-bounds.ts) or fails its schema is still
  * sent, marked `oclog_invalid`, with the start of its raw text in `log`.
  */
-import { ENVELOPE_FIELDS, SOURCES, parseRecord, type SourceName } from "@oclog/schema";
+import { ENVELOPE_FIELDS, SOURCES, nestsDeeperThan, parseRecord, type SourceName } from "@oclog/schema";
 import type { Store } from "./store-discovery.js";
 import type { ConfigAuditRow, LedgerRow, TranscriptRow } from "./store-reader.js";
-import { MAX_RECORD_DEPTH, MAX_ROW_BYTES, RAW_PREFIX, nestsDeeperThan } from "./row-bounds.js";
+import { MAX_RECORD_DEPTH, MAX_ROW_BYTES, RAW_PREFIX } from "./row-bounds.js";
 import { decodeZstdBounded, zstdPrefix } from "./zstd.js";
 
 export interface CollectedRecord {

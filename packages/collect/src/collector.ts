@@ -155,10 +155,11 @@ export class Collector {
     outcomes.forEach((outcome, i) => {
       if (outcome.status === "fulfilled") return;
       if (!(outcome.reason instanceof RecordEncodingError)) return void (failure ??= outcome.reason);
+      const replacement = unencodableRecord(records[i]!, outcome.reason);
       result.invalid++;
-      result.truncated++;
+      if (replacement.truncated) result.truncated++;
       this.#log("record.unencodable", { id: records[i]!.record[ENVELOPE_FIELDS.id], reason: outcome.reason.message });
-      retries.push(send(unencodableRecord(records[i]!, outcome.reason)));
+      retries.push(send(replacement));
     });
     if (failure !== undefined) throw failure;
     await Promise.all(retries);
@@ -189,11 +190,17 @@ export class Collector {
 /** What goes out instead of a record the encoder refused: its envelope, the reason, and the start of its JSON. */
 function unencodableRecord(r: CollectedRecord, error: RecordEncodingError): CollectedRecord {
   const envelope = Object.fromEntries(Object.entries(r.record).filter(([k]) => k.startsWith("oclog_") && k !== ENVELOPE_FIELDS.invalid));
-  let raw: string | undefined;
+  let text: string | undefined;
   try {
-    raw = JSON.stringify(r.record).slice(0, RAW_PREFIX);
+    text = JSON.stringify(r.record);
   } catch {
     // Too deep even for JSON: the reason alone travels.
   }
-  return { source: r.source, time: r.time, truncated: true, record: { ...envelope, [ENVELOPE_FIELDS.invalid]: error.message, ...(raw === undefined ? {} : { [ENVELOPE_FIELDS.rawLine]: raw }) } };
+  const raw = text?.slice(0, RAW_PREFIX);
+  return {
+    source: r.source,
+    time: r.time,
+    record: { ...envelope, [ENVELOPE_FIELDS.invalid]: error.message, ...(raw === undefined ? {} : { [ENVELOPE_FIELDS.rawLine]: raw }) },
+    ...(raw === text ? {} : { truncated: true as const }),
+  };
 }

@@ -43,7 +43,7 @@ export function cursorDataProblem(data: unknown): string | undefined {
   // The collector writes the file only when it advances a cursor: an empty list was not written by it.
   if (entries.length === 0) return '"stores" is empty, which the collector never writes';
   for (const [store, position] of entries) {
-    if (typeof position !== "number" || !Number.isSafeInteger(position) || position < 0) return `the position of ${JSON.stringify(store)} is ${JSON.stringify(position) ?? String(position)}, not a whole number >= 0`;
+    if (typeof position !== "number" || !Number.isSafeInteger(position) || position < 0) return `the position of ${JSON.stringify(store)} is ${typeof position === "number" ? String(position) : JSON.stringify(position)}, not a whole number >= 0`;
   }
   return undefined;
 }

@@ -5,6 +5,7 @@
  */
 import { FluentClient, FluentSocketEvent } from "@fluent-org/logger";
 import { OclogError, ValidationError } from "@oclog/errors";
+import { nestsDeeperThan } from "./record-depth.js";
 import { parseRecord } from "./source-definition.js";
 import { SOURCES, type SourceName } from "./sources.js";
 
@@ -35,19 +36,26 @@ export function tagFor(source: SourceName, prefix = "openclaw"): string {
 }
 
 /**
- * The record itself cannot be encoded for the forward protocol (nested past the encoder's 100
- * levels, say): nothing was sent and Fluent Bit is not to blame. Re-sending the same record
- * fails the same way; send it marked invalid instead.
+ * The record itself cannot go over the forward protocol (nested deeper than Fluent Bit decodes):
+ * nothing was sent and Fluent Bit is not to blame. Re-sending the same record fails the same
+ * way; send it marked invalid instead.
  */
 export class RecordEncodingError extends OclogError {
-  constructor(tag: string, cause: unknown) {
-    super("E_RECORD_ENCODE", `the ${tag} record cannot be encoded for the forward protocol: ${(cause as Error).message}`, {
+  constructor(tag: string, problem: string, cause?: unknown) {
+    super("E_RECORD_ENCODE", `the ${tag} record cannot be encoded for the forward protocol: ${problem}`, {
       context: { tag },
       cause,
-      hint: "send it marked invalid (oclog_invalid) with a truncated raw text instead; Fluent Bit is not at fault",
+      hint: "the record is at fault, not the connection: send it marked invalid (oclog_invalid) with its raw text truncated instead",
     });
   }
 }
+
+// How deep a record's objects and arrays may nest (the record itself is level 1). The encoder
+// (@msgpack/msgpack) refuses values past its level 100, but Fluent Bit 5.1.1 fails first, and
+// silently: a record whose containers nest 64 deep is acknowledged, then its whole chunk,
+// neighbours included, is lost ("Log event decoder error : -11" in every output). 63 arrives
+// (measured against its forward input; packages/collect/test/collect-hostile.test.ts holds both sides).
+const MAX_FORWARD_DEPTH = 63;
 
 export class Emitter {
   #client: FluentClient;
@@ -122,13 +130,9 @@ export class Emitter {
       this.#connectStarted = true;
       this.#client.connect().catch(() => {});
     }
-    let acked: Promise<void>;
-    try {
-      // The client packs the record synchronously: a throw here is the record's fault, before any I/O.
-      acked = this.#client.emit(tag, record, time);
-    } catch (error) {
-      throw new RecordEncodingError(tag, error);
-    }
+    // Checked here: Fluent Bit would acknowledge the record and then lose it with its chunk.
+    if (nestsDeeperThan(record, MAX_FORWARD_DEPTH)) throw new RecordEncodingError(tag, `it nests deeper than the ${MAX_FORWARD_DEPTH} levels Fluent Bit's forward input decodes`);
+    const acked = this.#client.emit(tag, record, time);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(

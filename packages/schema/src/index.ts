@@ -28,6 +28,7 @@ export { validateLines, DEFAULT_VALIDATE_OPTIONS, formatBytes } from "./line-val
 export type { FileReport, LineError, RawLine, SourceChoice, ValidateOptions } from "./line-validator.js";
 export { readRawLines, splitLines } from "./line-reader.js";
 export { Emitter, EmitError, RecordEncodingError, tagFor } from "./emitter.js";
+export { nestsDeeperThan } from "./record-depth.js";
 export type { EmitterOptions, ForwardEndpoint } from "./emitter.js";
 export { jsonSchemas } from "./json-schema.js";
 export { COLUMN_NAME, DCR_PLACEHOLDERS, EVENT_COLUMN_RENAMES, LOG_ANALYTICS_TYPES, OCLOG_EVENTS_TABLE, OCLOG_RAW_TABLE, RAW_TABLE_SOURCES, RESERVED_COLUMN_NAMES, TIME_GENERATED, columnsOf, dcrDefinition, eventColumns, eventToDcrRow, rawSourceFields, rawStreamColumns, rawTableColumns, rawTransformKql, streamFor } from "./dcr-table.js";
