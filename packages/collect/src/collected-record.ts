@@ -45,11 +45,13 @@ function asText(value: unknown): string {
 /** The row's JSON text, or why there is none to parse. */
 function transcriptText(row: TranscriptRow, maxRowBytes: number): { text: string } | Unusable {
   if (row.event_json !== null && row.event_json !== undefined) return { text: asText(row.event_json) };
-  if (row.event_json_prefix !== null && row.event_json_prefix !== undefined) {
-    return { problem: `event_json is ${row.event_json_bytes} bytes, over the ${maxRowBytes}-byte row limit`, raw: asText(row.event_json_prefix).slice(0, RAW_PREFIX), truncated: true };
+  if ((row.event_json_bytes ?? 0) > maxRowBytes) {
+    const raw = row.event_json_prefix === null || row.event_json_prefix === undefined ? undefined : asText(row.event_json_prefix).slice(0, RAW_PREFIX);
+    return { problem: `event_json is ${row.event_json_bytes} bytes, over the ${maxRowBytes}-byte row limit${raw === undefined ? " (too large to read even its start)" : ""}`, ...(raw === undefined ? {} : { raw }), truncated: true };
   }
-  if (row.event_zstd_prefix !== null && row.event_zstd_prefix !== undefined) {
-    return { problem: `event_zstd is ${row.event_zstd_bytes} bytes compressed, over the ${maxRowBytes}-byte row limit`, raw: utf8(zstdPrefix(row.event_zstd_prefix, RAW_PREFIX * 4)).slice(0, RAW_PREFIX), truncated: true };
+  if ((row.event_zstd_bytes ?? 0) > maxRowBytes) {
+    const raw = row.event_zstd_prefix === null || row.event_zstd_prefix === undefined ? undefined : utf8(zstdPrefix(row.event_zstd_prefix, RAW_PREFIX * 4)).slice(0, RAW_PREFIX);
+    return { problem: `event_zstd is ${row.event_zstd_bytes} bytes compressed, over the ${maxRowBytes}-byte row limit${raw === undefined ? " (too large to read even its start)" : ""}`, ...(raw === undefined ? {} : { raw }), truncated: true };
   }
   if (row.event_zstd === null || row.event_zstd === undefined) return { problem: "row has neither event_json nor event_zstd", truncated: false };
   const compressed = typeof row.event_zstd === "string" ? Buffer.from(row.event_zstd) : row.event_zstd;
@@ -117,8 +119,10 @@ export function configAuditRecord(store: Store, row: ConfigAuditRow, maxRowBytes
   const base = { [ENVELOPE_FIELDS.id]: `${store.name}#${row.event_key}` };
   let decoded: { event: unknown } | Unusable;
   if (row.payload_json !== null && row.payload_json !== undefined) decoded = parseBounded(asText(row.payload_json), "payload_json");
-  else if (row.payload_prefix !== null && row.payload_prefix !== undefined) decoded = { problem: `payload_json is ${row.payload_bytes} bytes, over the ${maxRowBytes}-byte row limit`, raw: asText(row.payload_prefix).slice(0, RAW_PREFIX), truncated: true };
-  else decoded = { problem: "row has no payload_json", truncated: false };
+  else if ((row.payload_bytes ?? 0) > maxRowBytes) {
+    const raw = row.payload_prefix === null || row.payload_prefix === undefined ? undefined : asText(row.payload_prefix).slice(0, RAW_PREFIX);
+    decoded = { problem: `payload_json is ${row.payload_bytes} bytes, over the ${maxRowBytes}-byte row limit${raw === undefined ? " (too large to read even its start)" : ""}`, ...(raw === undefined ? {} : { raw }), truncated: true };
+  } else decoded = { problem: "row has no payload_json", truncated: false };
   if ("problem" in decoded) return unusable("config-audit", row.created_at, base, decoded);
   const payload = decoded.event;
   const record = marked("config-audit", payload, base);

@@ -23,5 +23,11 @@ export const MAX_RECORD_DEPTH = 48;
  */
 export const MAX_ROW_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Largest over-limit value whose start is still read for the mark: SQLite loads a value whole to
+ * cut its start, so a bigger one (up to SQLite's 1 GB) goes out with its size and no raw text.
+ */
+export const PREFIX_SOURCE_MAX_BYTES = 64 * 1024 * 1024;
+
 /** How much of an invalid row's raw text travels with the mark (characters). */
 export const RAW_PREFIX = 2_000;

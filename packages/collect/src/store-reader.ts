@@ -7,7 +7,7 @@
 import { OclogError } from "@oclog/errors";
 import { isWalIndexUnavailable, openReadOnly, type ReadOnlyDatabase } from "./sqlite-driver.js";
 import type { Store } from "./store-discovery.js";
-import { MAX_ROW_BYTES, RAW_PREFIX } from "./row-bounds.js";
+import { MAX_ROW_BYTES, PREFIX_SOURCE_MAX_BYTES, RAW_PREFIX } from "./row-bounds.js";
 
 export interface TranscriptRow {
   position: number;
@@ -56,13 +56,14 @@ export class StoreNotReadyError extends OclogError {
 
 /**
  * A column read only when it is within `max` bytes; past that only its size and first characters
- * (octet_length reads the size from the record header, never the value itself).
+ * (octet_length reads the size from the record header, never the value itself). SQLite holds
+ * the whole value to cut its start, so past PREFIX_SOURCE_MAX_BYTES not even that is read.
  */
 function bounded(column: string, as: string, max: number, prefix: number): string {
   return [
     `octet_length(${column}) AS ${as}_bytes`,
     `iif(octet_length(${column}) > ${max}, NULL, ${column}) AS ${column}`,
-    `iif(octet_length(${column}) > ${max}, substr(${column}, 1, ${prefix}), NULL) AS ${as}_prefix`,
+    `iif(octet_length(${column}) > ${max} AND octet_length(${column}) <= ${PREFIX_SOURCE_MAX_BYTES}, substr(${column}, 1, ${prefix}), NULL) AS ${as}_prefix`,
   ].join(", ");
 }
 
