@@ -8,6 +8,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { FluentClient } from "@fluent-org/logger";
 import test from "ava";
 import { Collector, MAX_ROW_BYTES, RAW_PREFIX, type CollectorOptions } from "@oclog/collect";
 import { Emitter, RecordEncodingError } from "@oclog/schema";
@@ -165,6 +166,32 @@ test("the emitter refuses a record nested deeper than Fluent Bit decodes, as the
     t.deepEqual(receiver.entries.map((e) => e.record.id), ["deepest", "after"], "one level less is sent, and the connection is good for the next record");
   } finally {
     await emitter.close();
+    await receiver.stop();
+  }
+});
+
+test("why the limit: Fluent Bit 5.1.1 acknowledges a record nested 64 deep, then loses it and its neighbours", async (t) => {
+  const root = mkdtempSync(join(tmpdir(), "oclog-collect-hostile-fb-depth-"));
+  const receiver = new Receiver(join(root, "forward.sock"));
+  // The client the Emitter wraps, configured as the Emitter does, without the Emitter's check.
+  const sendPair = async (depth: number) => {
+    const client = new FluentClient(null, { socket: { path: receiver.path, timeout: 15_000 }, ack: { ackTimeout: 15_000 }, eventMode: "PackedForward", milliseconds: true, eventRetry: { attempts: 0 } });
+    try {
+      await Promise.all([client.emit("openclaw.transcript", { id: `deep-${depth}`, message: deepNest(depth) }), client.emit("openclaw.transcript", { id: `beside-${depth}` })]);
+    } finally {
+      await client.shutdown();
+    }
+  };
+  try {
+    // One Fluent Bit run per pair, so each pair is a chunk of its own whatever the timing.
+    await receiver.start();
+    await sendPair(62);
+    await receiver.stop();
+    await receiver.start();
+    await sendPair(63);
+    await receiver.stop();
+    t.deepEqual(receiver.entries.map((e) => e.record.id), ["deep-62", "beside-62"], "both pairs were acknowledged; the 64-deep one never came out, nor its neighbour");
+  } finally {
     await receiver.stop();
   }
 });

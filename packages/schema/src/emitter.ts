@@ -52,9 +52,10 @@ export class RecordEncodingError extends OclogError {
 
 // How deep a record's objects and arrays may nest (the record itself is level 1). The encoder
 // (@msgpack/msgpack) refuses values past its level 100, but Fluent Bit 5.1.1 fails first, and
-// silently: a record whose containers nest 64 deep is acknowledged, then its whole chunk,
-// neighbours included, is lost ("Log event decoder error : -11" in every output). 63 arrives
-// (measured against its forward input; packages/collect/test/collect-hostile.test.ts holds both sides).
+// silently: a record whose containers nest 64 deep is acknowledged, then its whole chunk is lost,
+// with every record that reached the same chunk (other messages of the same flush interval too;
+// "Log event decoder error : -11" in its outputs). 63 arrives. Measured against its forward
+// input; packages/collect/test/collect-hostile.test.ts holds both sides.
 const MAX_FORWARD_DEPTH = 63;
 
 export class Emitter {
