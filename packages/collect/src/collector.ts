@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { ENVELOPE_FIELDS, RecordEncodingError, redactRecord, type SourceName } from "@oclog/schema";
 import { configAuditRecord, ledgerRecord, transcriptRecord, type CollectedRecord } from "./collected-record.js";
 import { CursorFile, CursorPastEndError } from "./cursor-file.js";
-import { MAX_ROW_BYTES, RAW_PREFIX } from "./row-bounds.js";
+import { BATCH_BYTES, MAX_ROW_BYTES, RAW_PREFIX } from "./row-bounds.js";
+import { cutByBytes, encodeRecord } from "./spool-batches.js";
 import { Spool } from "./spool.js";
 import { discoverStores, type Store } from "./store-discovery.js";
 import { StoreNotReadyError, StoreReader, type ConfigAuditRow, type LedgerRow, type TranscriptRow } from "./store-reader.js";
@@ -110,14 +111,18 @@ export class Collector {
         const records = this.#records(store, rows).map((r) => {
           const redacted = redactRecord(r.record, this.#options.redactionLiterals ? { literals: this.#options.redactionLiterals } : {});
           if (redacted.changed) result.redacted++;
-          if (ENVELOPE_FIELDS.invalid in redacted.record) result.invalid++;
-          if (r.truncated) result.truncated++;
-          return { ...r, record: redacted.record };
+          const encoded = encodeRecord({ ...r, record: redacted.record });
+          if (ENVELOPE_FIELDS.invalid in encoded.record.record) result.invalid++;
+          if (encoded.record.truncated) result.truncated++;
+          return encoded;
         });
-        const to = rows.at(-1)!.position;
-        this.spool.append({ store: store.name, from: position, to, records });
+        // Records and rows correspond one to one, so each cut ends at its last row's position.
+        for (const [start, end] of cutByBytes(records, BATCH_BYTES)) {
+          const to = rows[end - 1]!.position;
+          this.spool.appendEncoded({ store: store.name, from: position, to, records: records.slice(start, end).map((r) => r.json) });
+          position = to;
+        }
         result.read += records.length;
-        position = to;
       }
     }
   }

@@ -31,3 +31,12 @@ export const PREFIX_SOURCE_MAX_BYTES = 64 * 1024 * 1024;
 
 /** How much of an invalid row's raw text travels with the mark (characters). */
 export const RAW_PREFIX = 2_000;
+
+/** Largest record, as JSON (UTF-8), that is sent as it is: a row at the limit plus its envelope and what redaction adds. */
+export const MAX_RECORD_JSON_BYTES = MAX_ROW_BYTES + 256 * 1024;
+
+/**
+ * Bytes of records put in flight (one forward message) at once; a bigger record goes alone.
+ * Fluent Bit's forward input takes messages up to its buffer_max_size (6M by default).
+ */
+export const BATCH_BYTES = 1024 * 1024;

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FluentClient } from "@fluent-org/logger";
 import test from "ava";
-import { Collector, MAX_ROW_BYTES, RAW_PREFIX, type CollectorOptions } from "@oclog/collect";
+import { Collector, MAX_RECORD_JSON_BYTES, MAX_ROW_BYTES, RAW_PREFIX, type CollectorOptions } from "@oclog/collect";
 import { Emitter, RecordEncodingError } from "@oclog/schema";
 import { deepNest } from "../../../test/hostile/hostile-random.js";
 import { OpenClawState, TRANSCRIPT_ROWS, zstdCompress } from "./openclaw-state.js";
@@ -102,6 +102,41 @@ test("hostile rows go out marked with their raw prefix, their neighbours whole, 
     }
     t.is(receiver.ids().filter((id) => later.includes(id)).length, later.length);
     t.false(logs.join("\n").includes("bottom"), "logs carry counts, never row contents");
+  } finally {
+    c.close();
+    await emitter.close();
+    await receiver.stop();
+    state.close();
+  }
+});
+
+test("rows at OpenClaw's own 4 MiB limit in one read each arrive; one that redaction swells past the limit goes out as its marked stand-in", async (t) => {
+  const { state, receiver, emitter, collector } = setup("big");
+  const insert = state.agent("main").prepare("INSERT INTO transcript_events (session_id, seq, event_json, created_at, event_zstd, event_utf8_bytes, navigation_json) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  // Four of these in one forward message are 14 MB: Fluent Bit's forward input (6M buffer) never
+  // acknowledged it, and the stream stopped there for good.
+  const big = { ...REAL[0], oclogPad: "y".repeat(3_500_000) };
+  for (let seq = 0; seq < 4; seq++) insert.run(SESSION, seq, JSON.stringify(big), 1795600300000 + seq, null, null, null);
+  // Within the row limit as written; every "&sig=a" becomes "&sig=[REDACTED:sas]" on the way out.
+  const swelling = { ...REAL[1], oclogPad: "&sig=a".repeat(600_000) };
+  insert.run(SESSION, 4, JSON.stringify(swelling), 1795600300004, null, null, null);
+  insert.run(SESSION, 5, JSON.stringify(REAL[2]), 1795600300005, null, null, null);
+  await receiver.start();
+  const c = collector();
+  try {
+    const result = await c.cycle();
+    t.is(result.sendError, undefined);
+    t.like(result, { read: 6, sent: 6, invalid: 1, truncated: 1, pending: 0 });
+    await receiver.stop();
+    const bySeq = new Map(receiver.entries.map((e) => [Number(String(e.record.oclog_id).split("/").at(-1)), e.record]));
+    for (let seq = 0; seq < 4; seq++) t.deepEqual(withoutEnvelope(bySeq.get(seq)!), big, `big row ${seq} arrives whole`);
+    const standIn = bySeq.get(4)!;
+    t.regex(String(standIn.oclog_invalid), new RegExp(`the record is \\d+ bytes as JSON, over the ${MAX_RECORD_JSON_BYTES}-byte limit`));
+    t.is(standIn.oclog_path, `${STORE}/transcript_events/${SESSION}.jsonl`);
+    t.true(String(standIn.log).length <= RAW_PREFIX);
+    t.regex(String(standIn.log), /&sig=\[REDACTED:sas\]/, "its raw text is the redacted record's");
+    t.false(String(standIn.log).includes("&sig=a&"));
+    t.deepEqual(withoutEnvelope(bySeq.get(5)!), REAL[2], "the row after it arrives whole");
   } finally {
     c.close();
     await emitter.close();

@@ -1,0 +1,52 @@
+/**
+ * Cuts one read's records into spooled batches by their encoded size. A batch is what the sender
+ * puts in flight at once, and the emitter packs it into one forward message: Fluent Bit's
+ * forward input never acknowledges a message over its buffer_max_size (6M by default), so a
+ * batch of big rows would wait in the spool forever and hold back every batch after it.
+ */
+import { ENVELOPE_FIELDS } from "@oclog/schema";
+import type { CollectedRecord } from "./collected-record.js";
+import { MAX_RECORD_JSON_BYTES, RAW_PREFIX } from "./row-bounds.js";
+
+/** A record with its JSON text (as the spool stores it) and that text's UTF-8 size. */
+export interface EncodedRecord {
+  record: CollectedRecord;
+  json: string;
+  bytes: number;
+}
+
+/**
+ * The record as JSON; a record over MAX_RECORD_JSON_BYTES (redaction can lengthen a row at the
+ * limit) becomes its marked invalid stand-in: its envelope, the reason and its first characters.
+ */
+export function encodeRecord(record: CollectedRecord): EncodedRecord {
+  const json = JSON.stringify(record);
+  const bytes = Buffer.byteLength(json);
+  if (bytes <= MAX_RECORD_JSON_BYTES) return { record, json, bytes };
+  const envelope = Object.fromEntries(Object.entries(record.record).filter(([k]) => k.startsWith("oclog_") && k !== ENVELOPE_FIELDS.invalid));
+  const standIn: CollectedRecord = {
+    source: record.source,
+    time: record.time,
+    truncated: true,
+    record: { ...envelope, [ENVELOPE_FIELDS.invalid]: `the record is ${bytes} bytes as JSON, over the ${MAX_RECORD_JSON_BYTES}-byte limit`, [ENVELOPE_FIELDS.rawLine]: JSON.stringify(record.record).slice(0, RAW_PREFIX) },
+  };
+  const standInJson = JSON.stringify(standIn);
+  return { record: standIn, json: standInJson, bytes: Buffer.byteLength(standInJson) };
+}
+
+/** Index ranges [start, end) of consecutive records, each within `budget` bytes or a single record. */
+export function cutByBytes(records: readonly EncodedRecord[], budget: number): Array<[start: number, end: number]> {
+  const ranges: Array<[number, number]> = [];
+  let start = 0;
+  let bytes = 0;
+  records.forEach((r, i) => {
+    if (i > start && bytes + r.bytes > budget) {
+      ranges.push([start, i]);
+      start = i;
+      bytes = 0;
+    }
+    bytes += r.bytes;
+  });
+  if (start < records.length) ranges.push([start, records.length]);
+  return ranges;
+}
