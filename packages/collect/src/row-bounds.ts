@@ -32,8 +32,11 @@ export const PREFIX_SOURCE_MAX_BYTES = 64 * 1024 * 1024;
 /** How much of an invalid row's raw text travels with the mark (characters). */
 export const RAW_PREFIX = 2_000;
 
-/** Largest record, as JSON (UTF-8), that is sent as it is: a row at the limit plus its envelope and what redaction adds. */
-export const MAX_RECORD_JSON_BYTES = MAX_ROW_BYTES + 256 * 1024;
+/**
+ * Largest record, as JSON or as MessagePack, that is sent as it is: a row at the limit plus its
+ * envelope and what redaction adds, still alone under Fluent Bit's 6M forward buffer.
+ */
+export const MAX_RECORD_BYTES = MAX_ROW_BYTES + 256 * 1024;
 
 /**
  * Bytes of records put in flight (one forward message) at once; a bigger record goes alone.

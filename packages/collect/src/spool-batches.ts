@@ -6,9 +6,10 @@
  */
 import { ENVELOPE_FIELDS } from "@oclog/schema";
 import type { CollectedRecord } from "./collected-record.js";
-import { MAX_RECORD_JSON_BYTES, RAW_PREFIX } from "./row-bounds.js";
+import { MAX_RECORD_BYTES, RAW_PREFIX } from "./row-bounds.js";
+import { wireSize } from "./wire-size.js";
 
-/** A record with its JSON text (as the spool stores it) and that text's UTF-8 size. */
+/** A record with its JSON text (as the spool stores it) and its size: the larger of that text's and its MessagePack form's. */
 export interface EncodedRecord {
   record: CollectedRecord;
   json: string;
@@ -16,19 +17,20 @@ export interface EncodedRecord {
 }
 
 /**
- * The record as JSON; a record over MAX_RECORD_JSON_BYTES (redaction can lengthen a row at the
- * limit) becomes its marked invalid stand-in: its envelope, the reason and its first characters.
+ * The record as JSON; a record over MAX_RECORD_BYTES in either form (redaction can lengthen a
+ * row at the limit; numbers grow on the wire) becomes its marked invalid stand-in: its
+ * envelope, the reason and its first characters.
  */
 export function encodeRecord(record: CollectedRecord): EncodedRecord {
   const json = JSON.stringify(record);
-  const bytes = Buffer.byteLength(json);
-  if (bytes <= MAX_RECORD_JSON_BYTES) return { record, json, bytes };
+  const bytes = Math.max(Buffer.byteLength(json), wireSize(record.record));
+  if (bytes <= MAX_RECORD_BYTES) return { record, json, bytes };
   const envelope = Object.fromEntries(Object.entries(record.record).filter(([k]) => k.startsWith("oclog_") && k !== ENVELOPE_FIELDS.invalid));
   const standIn: CollectedRecord = {
     source: record.source,
     time: record.time,
     truncated: true,
-    record: { ...envelope, [ENVELOPE_FIELDS.invalid]: `the record is ${bytes} bytes as JSON, over the ${MAX_RECORD_JSON_BYTES}-byte limit`, [ENVELOPE_FIELDS.rawLine]: JSON.stringify(record.record).slice(0, RAW_PREFIX) },
+    record: { ...envelope, [ENVELOPE_FIELDS.invalid]: `the record is ${bytes} bytes (as JSON or as sent), over the ${MAX_RECORD_BYTES}-byte limit`, [ENVELOPE_FIELDS.rawLine]: JSON.stringify(record.record).slice(0, RAW_PREFIX) },
   };
   const standInJson = JSON.stringify(standIn);
   return { record: standIn, json: standInJson, bytes: Buffer.byteLength(standInJson) };

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FluentClient } from "@fluent-org/logger";
 import test from "ava";
-import { Collector, MAX_RECORD_JSON_BYTES, MAX_ROW_BYTES, RAW_PREFIX, type CollectorOptions } from "@oclog/collect";
+import { Collector, MAX_RECORD_BYTES, MAX_ROW_BYTES, RAW_PREFIX, type CollectorOptions } from "@oclog/collect";
 import { Emitter, RecordEncodingError } from "@oclog/schema";
 import { deepNest } from "../../../test/hostile/hostile-random.js";
 import { OpenClawState, TRANSCRIPT_ROWS, zstdCompress } from "./openclaw-state.js";
@@ -110,7 +110,7 @@ test("hostile rows go out marked with their raw prefix, their neighbours whole, 
   }
 });
 
-test("rows at OpenClaw's own 4 MiB limit in one read each arrive; one that redaction swells past the limit goes out as its marked stand-in", async (t) => {
+test("rows at OpenClaw's own 4 MiB limit in one read each arrive; one that redaction or the wire format swells past the limit goes out as its marked stand-in", async (t) => {
   const { state, receiver, emitter, collector } = setup("big");
   const insert = state.agent("main").prepare("INSERT INTO transcript_events (session_id, seq, event_json, created_at, event_zstd, event_utf8_bytes, navigation_json) VALUES (?, ?, ?, ?, ?, ?, ?)");
   // Four of these in one forward message are 14 MB: Fluent Bit's forward input (6M buffer) never
@@ -121,22 +121,29 @@ test("rows at OpenClaw's own 4 MiB limit in one read each arrive; one that redac
   const swelling = { ...REAL[1], oclogPad: "&sig=a".repeat(600_000) };
   insert.run(SESSION, 4, JSON.stringify(swelling), 1795600300004, null, null, null);
   insert.run(SESSION, 5, JSON.stringify(REAL[2]), 1795600300005, null, null, null);
+  // 3.9 MB of JSON that MessagePack carries in 8.8 MB ("0.5," is 4 bytes, a float64 9), past Fluent Bit's 6M buffer.
+  const numbers = { ...REAL[3], oclogNumbers: Array(975_000).fill(0.5) };
+  insert.run(SESSION, 6, JSON.stringify(numbers), 1795600300006, null, null, null);
+  insert.run(SESSION, 7, JSON.stringify(REAL[4]), 1795600300007, null, null, null);
   await receiver.start();
   const c = collector();
   try {
     const result = await c.cycle();
     t.is(result.sendError, undefined);
-    t.like(result, { read: 6, sent: 6, invalid: 1, truncated: 1, pending: 0 });
+    t.like(result, { read: 8, sent: 8, invalid: 2, truncated: 2, pending: 0 });
     await receiver.stop();
     const bySeq = new Map(receiver.entries.map((e) => [Number(String(e.record.oclog_id).split("/").at(-1)), e.record]));
     for (let seq = 0; seq < 4; seq++) t.deepEqual(withoutEnvelope(bySeq.get(seq)!), big, `big row ${seq} arrives whole`);
     const standIn = bySeq.get(4)!;
-    t.regex(String(standIn.oclog_invalid), new RegExp(`the record is \\d+ bytes as JSON, over the ${MAX_RECORD_JSON_BYTES}-byte limit`));
+    t.regex(String(standIn.oclog_invalid), new RegExp(`the record is \\d+ bytes \\(as JSON or as sent\\), over the ${MAX_RECORD_BYTES}-byte limit`));
     t.is(standIn.oclog_path, `${STORE}/transcript_events/${SESSION}.jsonl`);
     t.true(String(standIn.log).length <= RAW_PREFIX);
     t.regex(String(standIn.log), /&sig=\[REDACTED:sas\]/, "its raw text is the redacted record's");
     t.false(String(standIn.log).includes("&sig=a&"));
     t.deepEqual(withoutEnvelope(bySeq.get(5)!), REAL[2], "the row after it arrives whole");
+    t.regex(String(bySeq.get(6)!.oclog_invalid), /the record is \d+ bytes \(as JSON or as sent\)/, "numbers that swell on the wire go out as a stand-in too");
+    t.true(String(bySeq.get(6)!.log).startsWith("{"));
+    t.deepEqual(withoutEnvelope(bySeq.get(7)!), REAL[4]);
   } finally {
     c.close();
     await emitter.close();
