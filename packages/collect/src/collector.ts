@@ -11,7 +11,7 @@ import { ENVELOPE_FIELDS, RecordEncodingError, redactRecord, type SourceName } f
 import { configAuditRecord, ledgerRecord, transcriptRecord, type CollectedRecord } from "./collected-record.js";
 import { CursorFile, CursorPastEndError } from "./cursor-file.js";
 import { BATCH_BYTES, MAX_ROW_BYTES, RAW_PREFIX } from "./row-bounds.js";
-import { cutByBytes, encodeRecord } from "./spool-batches.js";
+import { encodeRecord } from "./spool-batches.js";
 import { Spool } from "./spool.js";
 import { discoverStores, type Store } from "./store-discovery.js";
 import { StoreNotReadyError, StoreReader, type ConfigAuditRow, type LedgerRow, type TranscriptRow } from "./store-reader.js";
@@ -72,11 +72,11 @@ export class Collector {
     this.#options.log?.(event, fields);
   }
 
-  #records(store: Store, rows: (TranscriptRow | LedgerRow | ConfigAuditRow)[]): CollectedRecord[] {
+  #record(store: Store, row: TranscriptRow | LedgerRow | ConfigAuditRow): CollectedRecord {
     const max = this.#options.maxRowBytes;
-    if (store.kind === "transcript") return rows.map((row) => transcriptRecord(store, row as TranscriptRow, max));
-    if (store.kind === "config-audit") return rows.map((row) => configAuditRecord(store, row as ConfigAuditRow, max));
-    return rows.map((row) => ledgerRecord(store, row as LedgerRow));
+    if (store.kind === "transcript") return transcriptRecord(store, row as TranscriptRow, max);
+    if (store.kind === "config-audit") return configAuditRecord(store, row as ConfigAuditRow, max);
+    return ledgerRecord(store, row as LedgerRow);
   }
 
   /** Reads every store's new rows into the spool until they are all in or the spool is full. */
@@ -108,21 +108,29 @@ export class Collector {
         }
         this.#waiting.delete(store.name);
         if (rows.length === 0) break;
-        const records = this.#records(store, rows).map((r) => {
+        // Row by row, and out to the spool in batches of BATCH_BYTES: a read's rows are bounded
+        // (READ_BYTES), but what zstd rows decompress to is not held all at once.
+        let batch: string[] = [];
+        let bytes = 0;
+        const flush = (to: number) => {
+          this.spool.appendEncoded({ store: store.name, from: position, to, records: batch });
+          position = to;
+          batch = [];
+          bytes = 0;
+        };
+        rows.forEach((row, i) => {
+          const r = this.#record(store, row);
           const redacted = redactRecord(r.record, this.#options.redactionLiterals ? { literals: this.#options.redactionLiterals } : {});
           if (redacted.changed) result.redacted++;
           const encoded = encodeRecord({ ...r, record: redacted.record });
           if (ENVELOPE_FIELDS.invalid in encoded.record.record) result.invalid++;
           if (encoded.record.truncated) result.truncated++;
-          return encoded;
+          if (batch.length > 0 && bytes + encoded.bytes > BATCH_BYTES) flush(rows[i - 1]!.position);
+          batch.push(encoded.json);
+          bytes += encoded.bytes;
         });
-        // Records and rows correspond one to one, so each cut ends at its last row's position.
-        for (const [start, end] of cutByBytes(records, BATCH_BYTES)) {
-          const to = rows[end - 1]!.position;
-          this.spool.appendEncoded({ store: store.name, from: position, to, records: records.slice(start, end).map((r) => r.json) });
-          position = to;
-        }
-        result.read += records.length;
+        flush(rows.at(-1)!.position);
+        result.read += rows.length;
       }
     }
   }

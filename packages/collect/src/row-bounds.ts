@@ -43,3 +43,6 @@ export const MAX_RECORD_BYTES = MAX_ROW_BYTES + 256 * 1024;
  * Fluent Bit's forward input takes messages up to its buffer_max_size (6M by default).
  */
 export const BATCH_BYTES = 1024 * 1024;
+
+/** Bytes of row values one read brings into memory at most (a row over it is read alone). */
+export const READ_BYTES = 16 * 1024 * 1024;

@@ -1,8 +1,9 @@
 /**
- * Cuts one read's records into spooled batches by their encoded size. A batch is what the sender
- * puts in flight at once, and the emitter packs it into one forward message: Fluent Bit's
- * forward input never acknowledges a message over its buffer_max_size (6M by default), so a
- * batch of big rows would wait in the spool forever and hold back every batch after it.
+ * Records as the spool stores them, sized so the collector can cut batches by bytes. A batch is
+ * what the sender puts in flight at once, and the emitter packs it into one forward message:
+ * Fluent Bit's forward input never acknowledges a message over its buffer_max_size (6M by
+ * default), so a batch of big rows would wait in the spool forever and hold back every batch
+ * after it.
  */
 import { ENVELOPE_FIELDS } from "@oclog/schema";
 import type { CollectedRecord } from "./collected-record.js";
@@ -34,21 +35,4 @@ export function encodeRecord(record: CollectedRecord): EncodedRecord {
   };
   const standInJson = JSON.stringify(standIn);
   return { record: standIn, json: standInJson, bytes: Buffer.byteLength(standInJson) };
-}
-
-/** Index ranges [start, end) of consecutive records, each within `budget` bytes or a single record. */
-export function cutByBytes(records: readonly EncodedRecord[], budget: number): Array<[start: number, end: number]> {
-  const ranges: Array<[number, number]> = [];
-  let start = 0;
-  let bytes = 0;
-  records.forEach((r, i) => {
-    if (i > start && bytes + r.bytes > budget) {
-      ranges.push([start, i]);
-      start = i;
-      bytes = 0;
-    }
-    bytes += r.bytes;
-  });
-  if (start < records.length) ranges.push([start, records.length]);
-  return ranges;
 }

@@ -7,7 +7,7 @@
 import { OclogError } from "@oclog/errors";
 import { isWalIndexUnavailable, openReadOnly, type ReadOnlyDatabase } from "./sqlite-driver.js";
 import type { Store } from "./store-discovery.js";
-import { MAX_ROW_BYTES, PREFIX_SOURCE_MAX_BYTES, RAW_PREFIX } from "./row-bounds.js";
+import { MAX_ROW_BYTES, PREFIX_SOURCE_MAX_BYTES, RAW_PREFIX, READ_BYTES } from "./row-bounds.js";
 
 export interface TranscriptRow {
   position: number;
@@ -76,6 +76,34 @@ const END_QUERIES: Record<Store["kind"], string> = {
   "config-audit": "SELECT coalesce(max(rowid), 0) AS position FROM diagnostic_events",
 };
 
+/** Bytes a column's value brings into memory when read by `bounded` (an over-limit one: its prefix, counted as nothing). */
+function loaded(column: string, max: number): string {
+  return `iif(octet_length(${column}) > ${max}, 0, coalesce(octet_length(${column}), 0))`;
+}
+
+/**
+ * Per kind, the sizes of the next rows without their values, so one read holds at most
+ * READ_BYTES of them (500 rows at the 4 MiB limit would be 2 GB). The ledger's rows are
+ * fixed columns of ids and short text, read as they are.
+ */
+function sizeQueries(maxRowBytes: number): Partial<Record<Store["kind"], string>> {
+  const max = Math.floor(maxRowBytes);
+  return {
+    transcript: `SELECT ${loaded("event_json", max)} + ${loaded("event_zstd", max)} AS bytes FROM transcript_events WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+    "config-audit": `SELECT ${loaded("payload_json", max)} AS bytes FROM diagnostic_events WHERE scope = 'config-audit' AND rowid > ? ORDER BY rowid LIMIT ?`,
+  };
+}
+
+/** How many of the rows sized `sizes` fit in `budget` bytes (always at least one). */
+export function rowsWithin(sizes: readonly number[], budget: number): number {
+  let total = 0;
+  for (let i = 0; i < sizes.length; i++) {
+    total += sizes[i]!;
+    if (total > budget) return Math.max(1, i);
+  }
+  return sizes.length;
+}
+
 function queries(maxRowBytes: number): Record<Store["kind"], string> {
   const max = Math.floor(maxRowBytes);
   return {
@@ -89,17 +117,24 @@ export class StoreReader {
   readonly store: Store;
   #db: ReadOnlyDatabase | undefined;
   readonly #query: string;
+  readonly #sizeQuery: string | undefined;
 
   /** `maxRowBytes`: larger event/payload values are not read, only their size and first characters. */
   constructor(store: Store, maxRowBytes = MAX_ROW_BYTES) {
     this.store = store;
     this.#query = queries(maxRowBytes)[store.kind];
+    this.#sizeQuery = sizeQueries(maxRowBytes)[store.kind];
   }
 
   /** Up to `limit` rows after `position`, oldest first. */
   read(position: number, limit: number): (TranscriptRow | LedgerRow | ConfigAuditRow)[] {
     try {
       this.#db ??= openReadOnly(this.store.path, 5_000);
+      if (this.#sizeQuery) {
+        const sizes = this.#db.all(this.#sizeQuery, position, limit).map((r) => Number(r.bytes));
+        if (sizes.length === 0) return [];
+        limit = rowsWithin(sizes, READ_BYTES);
+      }
       return this.#db.all(this.#query, position, limit) as (TranscriptRow | LedgerRow | ConfigAuditRow)[];
     } catch (error) {
       this.close();
