@@ -28,9 +28,21 @@ interface Unusable {
   truncated: boolean;
 }
 
+// Characters a secret token is made of (keys, bearer tokens, base64, SAS values).
+const TOKEN_TAIL = /[A-Za-z0-9_\-.~+/=]+$/;
+
+/**
+ * The first RAW_PREFIX characters of text that goes on longer. The cut can fall inside a secret,
+ * and a key cut shorter than its pattern's minimum would pass redaction: the token the cut
+ * falls in is dropped.
+ */
+function headOf(text: string): string {
+  return text.slice(0, RAW_PREFIX).replace(TOKEN_TAIL, "");
+}
+
 /** The first RAW_PREFIX characters of `text`, and whether anything was cut. */
 function prefixOf(text: string): { raw: string; truncated: boolean } {
-  return text.length > RAW_PREFIX ? { raw: text.slice(0, RAW_PREFIX), truncated: true } : { raw: text, truncated: false };
+  return text.length > RAW_PREFIX ? { raw: headOf(text), truncated: true } : { raw: text, truncated: false };
 }
 
 const utf8 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
@@ -46,11 +58,11 @@ function asText(value: unknown): string {
 function transcriptText(row: TranscriptRow, maxRowBytes: number): { text: string } | Unusable {
   if (row.event_json !== null && row.event_json !== undefined) return { text: asText(row.event_json) };
   if ((row.event_json_bytes ?? 0) > maxRowBytes) {
-    const raw = row.event_json_prefix === null || row.event_json_prefix === undefined ? undefined : asText(row.event_json_prefix).slice(0, RAW_PREFIX);
+    const raw = row.event_json_prefix === null || row.event_json_prefix === undefined ? undefined : headOf(asText(row.event_json_prefix));
     return { problem: `event_json is ${row.event_json_bytes} bytes, over the ${maxRowBytes}-byte row limit${raw === undefined ? " (too large to read even its start)" : ""}`, ...(raw === undefined ? {} : { raw }), truncated: true };
   }
   if ((row.event_zstd_bytes ?? 0) > maxRowBytes) {
-    const raw = row.event_zstd_prefix === null || row.event_zstd_prefix === undefined ? undefined : utf8(zstdPrefix(row.event_zstd_prefix, RAW_PREFIX * 4)).slice(0, RAW_PREFIX);
+    const raw = row.event_zstd_prefix === null || row.event_zstd_prefix === undefined ? undefined : headOf(utf8(zstdPrefix(row.event_zstd_prefix, RAW_PREFIX * 4)));
     return { problem: `event_zstd is ${row.event_zstd_bytes} bytes compressed, over the ${maxRowBytes}-byte row limit${raw === undefined ? " (too large to read even its start)" : ""}`, ...(raw === undefined ? {} : { raw }), truncated: true };
   }
   if (row.event_zstd === null || row.event_zstd === undefined) return { problem: "row has neither event_json nor event_zstd", truncated: false };
@@ -61,7 +73,7 @@ function transcriptText(row: TranscriptRow, maxRowBytes: number): { text: string
   } catch (error) {
     return { problem: `event_zstd does not decompress: ${(error as Error).message}`, ...prefixOf(Buffer.from(compressed).toString("base64")) };
   }
-  if (!outcome.ok) return { problem: outcome.reason, raw: utf8(outcome.prefix).slice(0, RAW_PREFIX), truncated: true };
+  if (!outcome.ok) return { problem: outcome.reason, raw: headOf(utf8(outcome.prefix)), truncated: true };
   return { text: utf8(outcome.bytes) };
 }
 
@@ -86,7 +98,7 @@ function unusable(source: SourceName, time: number, base: Record<string, unknown
 
 function marked(source: SourceName, value: unknown, base: Record<string, unknown>): Record<string, unknown> {
   const isObject = typeof value === "object" && value !== null && !Array.isArray(value);
-  const record: Record<string, unknown> = isObject ? { ...(value as Record<string, unknown>), ...base } : { ...base, [ENVELOPE_FIELDS.rawLine]: JSON.stringify(value).slice(0, RAW_PREFIX) };
+  const record: Record<string, unknown> = isObject ? { ...(value as Record<string, unknown>), ...base } : { ...base, [ENVELOPE_FIELDS.rawLine]: prefixOf(JSON.stringify(value)).raw };
   const parsed = parseRecord(SOURCES[source], isObject ? value : record);
   if (!parsed.ok) record[ENVELOPE_FIELDS.invalid] = parsed.reason;
   return record;
@@ -120,7 +132,7 @@ export function configAuditRecord(store: Store, row: ConfigAuditRow, maxRowBytes
   let decoded: { event: unknown } | Unusable;
   if (row.payload_json !== null && row.payload_json !== undefined) decoded = parseBounded(asText(row.payload_json), "payload_json");
   else if ((row.payload_bytes ?? 0) > maxRowBytes) {
-    const raw = row.payload_prefix === null || row.payload_prefix === undefined ? undefined : asText(row.payload_prefix).slice(0, RAW_PREFIX);
+    const raw = row.payload_prefix === null || row.payload_prefix === undefined ? undefined : headOf(asText(row.payload_prefix));
     decoded = { problem: `payload_json is ${row.payload_bytes} bytes, over the ${maxRowBytes}-byte row limit${raw === undefined ? " (too large to read even its start)" : ""}`, ...(raw === undefined ? {} : { raw }), truncated: true };
   } else decoded = { problem: "row has no payload_json", truncated: false };
   if ("problem" in decoded) return unusable("config-audit", row.created_at, base, decoded);

@@ -20,6 +20,7 @@ const CORPUS = new URL("../../../test/hostile/corpus/collect/", import.meta.url)
 const corpus = (name: string) => readFileSync(new URL(name, CORPUS));
 const STORE = "agents/main/agent/openclaw-agent.sqlite";
 const SESSION = "55555555-5555-4555-8555-555555555555";
+const FAKE_KEY = `sk-proj-${"FAKE0oclog".repeat(4)}`;
 
 function setup(name: string) {
   const root = mkdtempSync(join(tmpdir(), `oclog-collect-hostile-${name}-`));
@@ -36,6 +37,9 @@ function setup(name: string) {
 /** Real transcript events (the fixture's), as the neighbours of the hostile rows. */
 const REAL = TRANSCRIPT_ROWS.map((r) => r.event as Record<string, unknown>);
 
+/** What the mark carries of a longer raw text: its start, without the token the cut falls in (it may be a secret). */
+const head = (text: string) => text.slice(0, RAW_PREFIX).replace(/[A-Za-z0-9_\-.~+/=]+$/, "");
+
 /** The record minus the envelope the collector adds, to compare with the event it came from. */
 function withoutEnvelope(record: Record<string, unknown>): Record<string, unknown> {
   const { oclog_id: _id, oclog_path: _path, ...rest } = record;
@@ -49,6 +53,8 @@ test("hostile rows go out marked with their raw prefix, their neighbours whole, 
   const oversized = JSON.stringify({ type: "message", id: "oversized", pad: "b".repeat(MAX_ROW_BYTES + 1) });
   const deep101 = corpus("event-nested-101.json").toString("utf8").trim();
   const deep20000 = corpus("event-nested-20000.json").toString("utf8").trim();
+  // Not JSON, with a key straddling the cut: 15 of its characters would pass the 20-character pattern.
+  const cutSecret = `{"type":"message","note":"${"x".repeat(RAW_PREFIX - 41)} ${FAKE_KEY} and on`;
   const rows: Array<{ json?: string; zstd?: Buffer }> = [
     { json: JSON.stringify(REAL[0]) },
     { json: deep101 },
@@ -60,6 +66,8 @@ test("hostile rows go out marked with their raw prefix, their neighbours whole, 
     { zstd: corpus("event-zstd-bomb-1gib-declared.zst") },
     { json: oversized },
     { json: JSON.stringify(REAL[4]) },
+    { json: cutSecret },
+    { json: JSON.stringify(REAL[5]) },
   ];
   // A compressed row must name its size and navigation (OpenClaw's CHECK); the bombs lie about their size.
   const navigation = TRANSCRIPT_ROWS.find((r) => r.row.navigation_json)!.row.navigation_json;
@@ -70,8 +78,8 @@ test("hostile rows go out marked with their raw prefix, their neighbours whole, 
     const first = await c.cycle();
     t.is(first.sendError, undefined, "Fluent Bit takes the whole batch");
     t.is(first.sent, rows.length);
-    t.is(first.invalid, 5);
-    t.is(first.truncated, 4, "all but the 101-level row (692 bytes) had their raw text cut");
+    t.is(first.invalid, 6);
+    t.is(first.truncated, 5, "all but the 101-level row (692 bytes) had their raw text cut");
     t.is(first.pending, 0);
     t.is(c.cursors.position(STORE), rows.length, "the cursor moves past the hostile rows");
 
@@ -83,23 +91,25 @@ test("hostile rows go out marked with their raw prefix, their neighbours whole, 
     t.deepEqual(duplicates(receiver.ids()), []);
     const bySeq = new Map(receiver.entries.filter((e) => String(e.record.oclog_id).includes(SESSION)).map((e) => [Number(String(e.record.oclog_id).split("/").at(-1)), e.record]));
     t.is(bySeq.size, rows.length, "every hostile row arrived, none dropped");
-    for (const [seq, real] of [[0, 0], [2, 1], [4, 2], [6, 3], [9, 4]] as const) {
+    for (const [seq, real] of [[0, 0], [2, 1], [4, 2], [6, 3], [9, 4], [11, 5]] as const) {
       t.deepEqual(withoutEnvelope(bySeq.get(seq)!), REAL[real], `neighbour ${seq} arrives whole`);
     }
-    const expectations: Array<[seq: number, reason: RegExp, rawStart: string]> = [
+    const expectations: Array<[seq: number, reason: RegExp, raw: string]> = [
       [1, /nests deeper than 48 levels/, deep101],
-      [3, /nests deeper than 48 levels/, deep20000.slice(0, RAW_PREFIX)],
-      [5, /decompresses to more than 4194304 bytes/, '{"type":"message","id":"bomb","pad":"aaaa'],
-      [7, /decompresses to more than 4194304 bytes/, '{"type":"message","id":"bomb","pad":"aaaa'],
-      [8, new RegExp(`event_json is ${Buffer.byteLength(oversized)} bytes, over the ${MAX_ROW_BYTES}-byte row limit`), oversized.slice(0, RAW_PREFIX)],
+      [3, /nests deeper than 48 levels/, head(deep20000)],
+      [5, /decompresses to more than 4194304 bytes/, '{"type":"message","id":"bomb","pad":"'],
+      [7, /decompresses to more than 4194304 bytes/, '{"type":"message","id":"bomb","pad":"'],
+      [8, new RegExp(`event_json is ${Buffer.byteLength(oversized)} bytes, over the ${MAX_ROW_BYTES}-byte row limit`), '{"type":"message","id":"oversized","pad":"'],
+      [10, /event is not JSON/, head(cutSecret)],
     ];
-    for (const [seq, reason, rawStart] of expectations) {
+    for (const [seq, reason, raw] of expectations) {
       const record = bySeq.get(seq)!;
       t.regex(String(record.oclog_invalid), reason, `row ${seq} is marked`);
-      t.true(String(record.log).startsWith(rawStart), `row ${seq} carries the start of its raw text`);
-      t.true(String(record.log).length <= RAW_PREFIX, `row ${seq}: the raw text is cut to ${RAW_PREFIX} characters`);
+      t.is(record.log, raw, `row ${seq} carries the start of its raw text`);
       t.is(record.session_id, SESSION, `row ${seq} still names its session`);
     }
+    t.true(head(cutSecret).endsWith("x "), "the cut key is dropped whole");
+    t.false(JSON.stringify(bySeq.get(10)).includes("sk-proj"), "no piece of the cut key leaves");
     t.is(receiver.ids().filter((id) => later.includes(id)).length, later.length);
     t.false(logs.join("\n").includes("bottom"), "logs carry counts, never row contents");
   } finally {
