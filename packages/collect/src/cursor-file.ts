@@ -23,12 +23,16 @@ export class CursorFileError extends OclogError {
   }
 }
 
-/** A store's cursor is past the store's last row: the database was replaced or rows were removed. */
+/**
+ * A store's cursor is past the store's last row: the database was replaced, or its newest rows
+ * were deleted. Either way rows written from now on take positions the cursor claims are sent
+ * (transcript rowids are reused), so carrying on would skip them without a word.
+ */
 export class CursorPastEndError extends OclogError {
   constructor(path: string, store: string, position: number, end: number) {
     super("E_CURSOR_PAST_END", `the cursor of ${store} in ${path} is at ${position}, past the store's last row (${end}): rows written from here on would never be sent`, {
       context: { path, store, position, end },
-      hint: `if the database was replaced, remove the "${store}" entry from ${path} to send it from the start (receivers dedupe on oclog_id); otherwise restore the store or the cursor file from backup`,
+      hint: `if the database was replaced, remove the "${store}" entry from ${path} to send it from the start (receivers dedupe on oclog_id); if its newest rows were deleted (a session removed), set the entry to ${end}: every row up to there was sent`,
     });
   }
 }
