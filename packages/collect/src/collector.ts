@@ -10,9 +10,10 @@ import { join } from "node:path";
 import { ENVELOPE_FIELDS, RecordEncodingError, redactRecord, type SourceName } from "@oclog/schema";
 import { configAuditRecord, ledgerRecord, transcriptRecord, type CollectedRecord } from "./collected-record.js";
 import { CursorFile, CursorPastEndError } from "./cursor-file.js";
-import { BATCH_BYTES, MAX_ROW_BYTES, RAW_PREFIX } from "./row-bounds.js";
+import { BATCH_BYTES, MAX_RECORD_BYTES, MAX_ROW_BYTES, RAW_PREFIX } from "./row-bounds.js";
 import { encodeRecord } from "./spool-batches.js";
 import { Spool } from "./spool.js";
+import { wireSize } from "./wire-size.js";
 import { discoverStores, type Store } from "./store-discovery.js";
 import { StoreNotReadyError, StoreReader, type ConfigAuditRow, type LedgerRow, type TranscriptRow } from "./store-reader.js";
 
@@ -156,26 +157,42 @@ export class Collector {
   }
 
   /**
-   * Sends every record of a batch and waits for every ack. A record the encoder refuses (the
-   * read-time bounds should have caught it) goes out marked invalid in its place, so one bad
-   * record never holds its batch, or any later one, back. Any other failure throws.
+   * Sends every record of a batch and waits for every ack, at most BATCH_BYTES in flight at a
+   * time (a spool written before batches were cut by size may hold more). A record the encoder
+   * refuses, or one too large to send (the read-time bounds should have caught both), goes out
+   * marked invalid in its place, so one bad record never holds its batch, or any later one,
+   * back. Any other failure throws.
    */
   async #sendBatch(records: CollectedRecord[], result: CycleResult): Promise<void> {
     const send = (r: CollectedRecord) => this.#options.sender.send(r.source, r.record, new Date(r.time));
-    const outcomes = await Promise.allSettled(records.map(send));
-    const retries: Promise<void>[] = [];
-    let failure: unknown;
-    outcomes.forEach((outcome, i) => {
-      if (outcome.status === "fulfilled") return;
-      if (!(outcome.reason instanceof RecordEncodingError)) return void (failure ??= outcome.reason);
-      const replacement = unencodableRecord(records[i]!, outcome.reason);
+    const sized = records.map((r) => {
+      const bytes = wireSize(r.record);
+      if (bytes <= MAX_RECORD_BYTES) return { record: r, bytes };
+      const standIn = encodeRecord(r);
       result.invalid++;
-      if (replacement.truncated) result.truncated++;
-      this.#log("record.unencodable", { id: records[i]!.record[ENVELOPE_FIELDS.id], reason: outcome.reason.message });
-      retries.push(send(replacement));
+      result.truncated++;
+      return { record: standIn.record, bytes: standIn.bytes };
     });
-    if (failure !== undefined) throw failure;
-    await Promise.all(retries);
+    for (let start = 0; start < sized.length; ) {
+      let end = start + 1;
+      for (let bytes = sized[start]!.bytes; end < sized.length && bytes + sized[end]!.bytes <= BATCH_BYTES; end++) bytes += sized[end]!.bytes;
+      const group = sized.slice(start, end).map((s) => s.record);
+      start = end;
+      const outcomes = await Promise.allSettled(group.map(send));
+      const retries: Promise<void>[] = [];
+      let failure: unknown;
+      outcomes.forEach((outcome, i) => {
+        if (outcome.status === "fulfilled") return;
+        if (!(outcome.reason instanceof RecordEncodingError)) return void (failure ??= outcome.reason);
+        const replacement = unencodableRecord(group[i]!, outcome.reason);
+        result.invalid++;
+        if (replacement.truncated) result.truncated++;
+        this.#log("record.unencodable", { id: group[i]!.record[ENVELOPE_FIELDS.id], reason: outcome.reason.message });
+        retries.push(send(replacement));
+      });
+      if (failure !== undefined) throw failure;
+      await Promise.all(retries);
+    }
   }
 
   /** One pass: read what is new, send what is spooled. */

@@ -201,6 +201,34 @@ test("a spooled record the forward encoder refuses goes out marked in its place;
   }
 });
 
+test("a spool an older collector wrote (one 14 MB batch, a 6.5 MB record) is sent in pieces Fluent Bit takes, the oversized record as its stand-in", async (t) => {
+  const { state, receiver, emitter, collector, workDir } = setup("old-spool");
+  const spool = join(workDir, "spool");
+  mkdirSync(spool, { recursive: true });
+  const envelope = (seq: number) => ({ oclog_id: `${STORE}#${SESSION}/${seq}`, oclog_path: `${STORE}/transcript_events/${SESSION}.jsonl` });
+  const big = { ...REAL[0], oclogPad: "y".repeat(3_500_000) };
+  const records = [0, 1, 2, 3].map((seq) => ({ source: "transcript", time: 1795600300000 + seq, record: { ...big, ...envelope(seq) } }));
+  records.push({ source: "transcript", time: 1795600300004, record: { ...REAL[1], oclogPad: "z".repeat(6_500_000), ...envelope(4) } });
+  writeFileSync(join(spool, "0000000000000000.batch.json"), JSON.stringify({ store: STORE, from: 0, to: 5, records }));
+  await receiver.start();
+  const c = collector();
+  try {
+    const result = await c.cycle();
+    t.is(result.sendError, undefined);
+    t.like(result, { sent: 5, invalid: 1, truncated: 1, pending: 0 });
+    t.is(c.cursors.position(STORE), 5);
+    await receiver.stop();
+    const byId = new Map(receiver.entries.map((e) => [e.record.oclog_id, e.record]));
+    for (let seq = 0; seq < 4; seq++) t.deepEqual(withoutEnvelope(byId.get(envelope(seq).oclog_id)!), big);
+    t.regex(String(byId.get(envelope(4).oclog_id)!.oclog_invalid), /over the \d+-byte limit/);
+  } finally {
+    c.close();
+    await emitter.close();
+    await receiver.stop();
+    state.close();
+  }
+});
+
 test("the emitter refuses a record nested deeper than Fluent Bit decodes, as the record's fault, before anything is sent", async (t) => {
   const root = mkdtempSync(join(tmpdir(), "oclog-collect-hostile-emit-"));
   const receiver = new Receiver(join(root, "forward.sock"));
