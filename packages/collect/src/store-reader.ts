@@ -67,8 +67,8 @@ function bounded(column: string, as: string, max: number, prefix: number): strin
   ].join(", ");
 }
 
-// Enough compressed bytes for the first decoded blocks of an over-limit event_zstd.
-const ZSTD_PREFIX_BYTES = 64 * 1024;
+// Enough compressed bytes for the first block of an over-limit event_zstd (a block is up to 128 KiB, stored raw when incompressible).
+const ZSTD_PREFIX_BYTES = 256 * 1024;
 
 const END_QUERIES: Record<Store["kind"], string> = {
   transcript: "SELECT coalesce(max(rowid), 0) AS position FROM transcript_events",

@@ -5,6 +5,7 @@
 // (receiver.ts): the hostile ones arrive marked `oclog_invalid` with the start of their raw text in
 // `log` (the investigator quarantines exactly these), their neighbours arrive whole, and rows
 // written later keep flowing. Damaged cursor files stop the collector with an error naming the file.
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,6 +56,11 @@ test("hostile rows go out marked with their raw prefix, their neighbours whole, 
   const deep20000 = corpus("event-nested-20000.json").toString("utf8").trim();
   // Not JSON, with a key straddling the cut: 15 of its characters would pass the 20-character pattern.
   const cutSecret = `{"type":"message","note":"${"x".repeat(RAW_PREFIX - 41)} ${FAKE_KEY} and on`;
+  // Over 4 MiB even compressed (OpenClaw's CHECK forbids it; a tampered database does not): only its first 256 KB are read.
+  const noise = Array.from({ length: 200_000 }, (_, i) => createHash("sha256").update(String(i)).digest("base64")).join("");
+  const incompressible = zstdCompress(`{"type":"message","id":"incompressible","pad":"${noise}"}`);
+  t.true(incompressible.length > MAX_ROW_BYTES, `the compressed row is ${incompressible.length} bytes`);
+  db.pragma("ignore_check_constraints = ON");
   const rows: Array<{ json?: string; zstd?: Buffer }> = [
     { json: JSON.stringify(REAL[0]) },
     { json: deep101 },
@@ -68,6 +74,8 @@ test("hostile rows go out marked with their raw prefix, their neighbours whole, 
     { json: JSON.stringify(REAL[4]) },
     { json: cutSecret },
     { json: JSON.stringify(REAL[5]) },
+    { zstd: incompressible },
+    { json: JSON.stringify(REAL[6]) },
   ];
   // A compressed row must name its size and navigation (OpenClaw's CHECK); the bombs lie about their size.
   const navigation = TRANSCRIPT_ROWS.find((r) => r.row.navigation_json)!.row.navigation_json;
@@ -78,8 +86,8 @@ test("hostile rows go out marked with their raw prefix, their neighbours whole, 
     const first = await c.cycle();
     t.is(first.sendError, undefined, "Fluent Bit takes the whole batch");
     t.is(first.sent, rows.length);
-    t.is(first.invalid, 6);
-    t.is(first.truncated, 5, "all but the 101-level row (692 bytes) had their raw text cut");
+    t.is(first.invalid, 7);
+    t.is(first.truncated, 6, "all but the 101-level row (692 bytes) had their raw text cut");
     t.is(first.pending, 0);
     t.is(c.cursors.position(STORE), rows.length, "the cursor moves past the hostile rows");
 
@@ -91,7 +99,7 @@ test("hostile rows go out marked with their raw prefix, their neighbours whole, 
     t.deepEqual(duplicates(receiver.ids()), []);
     const bySeq = new Map(receiver.entries.filter((e) => String(e.record.oclog_id).includes(SESSION)).map((e) => [Number(String(e.record.oclog_id).split("/").at(-1)), e.record]));
     t.is(bySeq.size, rows.length, "every hostile row arrived, none dropped");
-    for (const [seq, real] of [[0, 0], [2, 1], [4, 2], [6, 3], [9, 4], [11, 5]] as const) {
+    for (const [seq, real] of [[0, 0], [2, 1], [4, 2], [6, 3], [9, 4], [11, 5], [13, 6]] as const) {
       t.deepEqual(withoutEnvelope(bySeq.get(seq)!), REAL[real], `neighbour ${seq} arrives whole`);
     }
     const expectations: Array<[seq: number, reason: RegExp, raw: string]> = [
@@ -101,6 +109,7 @@ test("hostile rows go out marked with their raw prefix, their neighbours whole, 
       [7, /decompresses to more than 4194304 bytes/, '{"type":"message","id":"bomb","pad":"'],
       [8, new RegExp(`event_json is ${Buffer.byteLength(oversized)} bytes, over the ${MAX_ROW_BYTES}-byte row limit`), '{"type":"message","id":"oversized","pad":"'],
       [10, /event is not JSON/, head(cutSecret)],
+      [12, new RegExp(`event_zstd is ${incompressible.length} bytes compressed, over the ${MAX_ROW_BYTES}-byte row limit`), '{"type":"message","id":"incompressible","pad":"'],
     ];
     for (const [seq, reason, raw] of expectations) {
       const record = bySeq.get(seq)!;
