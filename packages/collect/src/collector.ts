@@ -7,10 +7,13 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { redactRecord, type SourceName } from "@oclog/schema";
+import { ENVELOPE_FIELDS, RecordEncodingError, redactRecord, type SourceName } from "@oclog/schema";
 import { configAuditRecord, ledgerRecord, transcriptRecord, type CollectedRecord } from "./collected-record.js";
-import { CursorFile } from "./cursor-file.js";
+import { CursorFile, CursorPastEndError } from "./cursor-file.js";
+import { BATCH_BYTES, MAX_RECORD_BYTES, MAX_ROW_BYTES, RAW_PREFIX } from "./row-bounds.js";
+import { encodeRecord } from "./spool-batches.js";
 import { Spool } from "./spool.js";
+import { wireSize } from "./wire-size.js";
 import { discoverStores, type Store } from "./store-discovery.js";
 import { StoreNotReadyError, StoreReader, type ConfigAuditRow, type LedgerRow, type TranscriptRow } from "./store-reader.js";
 
@@ -29,6 +32,8 @@ export interface CollectorOptions {
   sender: RecordSender;
   batchSize?: number;
   spoolLimitBytes?: number;
+  /** Rows larger than this (bytes of JSON, compressed or decompressed) are sent marked invalid with their first characters. */
+  maxRowBytes?: number;
   /** Literal secrets to mask (the gateway token), as the pipeline's redact.lua does. */
   redactionLiterals?: readonly string[];
   /** Counts only: record contents are never logged. */
@@ -39,6 +44,8 @@ export interface CycleResult {
   read: number;
   sent: number;
   invalid: number;
+  /** Marked invalid records whose raw text was cut (too large, too deep, not JSON past RAW_PREFIX). */
+  truncated: number;
   redacted: number;
   /** Records waiting in the spool after this cycle. */
   pending: number;
@@ -54,7 +61,7 @@ export class Collector {
   readonly #waiting = new Set<string>();
 
   constructor(options: CollectorOptions) {
-    this.#options = { batchSize: 500, spoolLimitBytes: 256 * 1024 * 1024, ...options };
+    this.#options = { batchSize: 500, spoolLimitBytes: 256 * 1024 * 1024, maxRowBytes: MAX_ROW_BYTES, ...options };
     mkdirSync(options.workDir, { recursive: true, mode: 0o700 });
     this.cursors = CursorFile.open(join(options.workDir, "cursors.json"));
     this.spool = new Spool(join(options.workDir, "spool"), this.#options.spoolLimitBytes);
@@ -66,10 +73,11 @@ export class Collector {
     this.#options.log?.(event, fields);
   }
 
-  #records(store: Store, rows: (TranscriptRow | LedgerRow | ConfigAuditRow)[]): CollectedRecord[] {
-    if (store.kind === "transcript") return rows.map((row) => transcriptRecord(store, row as TranscriptRow));
-    if (store.kind === "config-audit") return rows.map((row) => configAuditRecord(store, row as ConfigAuditRow));
-    return rows.map((row) => ledgerRecord(store, row as LedgerRow));
+  #record(store: Store, row: TranscriptRow | LedgerRow | ConfigAuditRow): CollectedRecord {
+    const max = this.#options.maxRowBytes;
+    if (store.kind === "transcript") return transcriptRecord(store, row as TranscriptRow, max);
+    if (store.kind === "config-audit") return configAuditRecord(store, row as ConfigAuditRow, max);
+    return ledgerRecord(store, row as LedgerRow);
   }
 
   /** Reads every store's new rows into the spool until they are all in or the spool is full. */
@@ -77,7 +85,7 @@ export class Collector {
     for (const store of discoverStores(this.#options.stateDir)) {
       let reader = this.#readers.get(store.name);
       if (!reader) {
-        reader = new StoreReader(store);
+        reader = new StoreReader(store, this.#options.maxRowBytes);
         this.#readers.set(store.name, reader);
         this.#log("store.found", { store: store.name, kind: store.kind });
       }
@@ -86,6 +94,12 @@ export class Collector {
         let rows: (TranscriptRow | LedgerRow | ConfigAuditRow)[];
         try {
           rows = reader.read(position, this.#options.batchSize);
+          // Nothing new: the cursor must still point into the store. Past its end, rows written
+          // from here on reuse positions it claims are sent, and would never be read.
+          if (rows.length === 0 && position > 0) {
+            const end = reader.end();
+            if (end < position) throw new CursorPastEndError(this.cursors.path, store.name, position, end);
+          }
         } catch (error) {
           if (!(error instanceof StoreNotReadyError)) throw error;
           // Said once per store until it reads again: every poll would flood the journal.
@@ -95,16 +109,29 @@ export class Collector {
         }
         this.#waiting.delete(store.name);
         if (rows.length === 0) break;
-        const records = this.#records(store, rows).map((r) => {
+        // Row by row, and out to the spool in batches of BATCH_BYTES: a read's rows are bounded
+        // (READ_BYTES), but what zstd rows decompress to is not held all at once.
+        let batch: string[] = [];
+        let bytes = 0;
+        const flush = (to: number) => {
+          this.spool.appendEncoded({ store: store.name, from: position, to, records: batch });
+          position = to;
+          batch = [];
+          bytes = 0;
+        };
+        rows.forEach((row, i) => {
+          const r = this.#record(store, row);
           const redacted = redactRecord(r.record, this.#options.redactionLiterals ? { literals: this.#options.redactionLiterals } : {});
           if (redacted.changed) result.redacted++;
-          if ("oclog_invalid" in redacted.record) result.invalid++;
-          return { ...r, record: redacted.record };
+          const encoded = encodeRecord({ ...r, record: redacted.record });
+          if (ENVELOPE_FIELDS.invalid in encoded.record.record) result.invalid++;
+          if (encoded.record.truncated) result.truncated++;
+          if (batch.length > 0 && bytes + encoded.bytes > BATCH_BYTES) flush(rows[i - 1]!.position);
+          batch.push(encoded.json);
+          bytes += encoded.bytes;
         });
-        const to = rows.at(-1)!.position;
-        this.spool.append({ store: store.name, from: position, to, records });
-        result.read += records.length;
-        position = to;
+        flush(rows.at(-1)!.position);
+        result.read += rows.length;
       }
     }
   }
@@ -114,7 +141,7 @@ export class Collector {
     for (let next = this.spool.oldest(); next; next = this.spool.oldest()) {
       const { file, batch } = next;
       try {
-        await Promise.all(batch.records.map((r) => this.#options.sender.send(r.source, r.record, new Date(r.time))));
+        await this.#sendBatch(batch.records, result);
       } catch (error) {
         result.sendError = (error as Error).message;
         this.#log("send.failed", { store: batch.store, records: batch.records.length, reason: result.sendError });
@@ -129,9 +156,48 @@ export class Collector {
     }
   }
 
+  /**
+   * Sends every record of a batch and waits for every ack, at most BATCH_BYTES in flight at a
+   * time (a spool written before batches were cut by size may hold more). A record the encoder
+   * refuses, or one too large to send (the read-time bounds should have caught both), goes out
+   * marked invalid in its place, so one bad record never holds its batch, or any later one,
+   * back. Any other failure throws.
+   */
+  async #sendBatch(records: CollectedRecord[], result: CycleResult): Promise<void> {
+    const send = (r: CollectedRecord) => this.#options.sender.send(r.source, r.record, new Date(r.time));
+    const sized = records.map((r) => {
+      const bytes = wireSize(r.record);
+      if (bytes <= MAX_RECORD_BYTES) return { record: r, bytes };
+      const standIn = encodeRecord(r);
+      result.invalid++;
+      result.truncated++;
+      return { record: standIn.record, bytes: standIn.bytes };
+    });
+    for (let start = 0; start < sized.length; ) {
+      let end = start + 1;
+      for (let bytes = sized[start]!.bytes; end < sized.length && bytes + sized[end]!.bytes <= BATCH_BYTES; end++) bytes += sized[end]!.bytes;
+      const group = sized.slice(start, end).map((s) => s.record);
+      start = end;
+      const outcomes = await Promise.allSettled(group.map(send));
+      const retries: Promise<void>[] = [];
+      let failure: unknown;
+      outcomes.forEach((outcome, i) => {
+        if (outcome.status === "fulfilled") return;
+        if (!(outcome.reason instanceof RecordEncodingError)) return void (failure ??= outcome.reason);
+        const replacement = unencodableRecord(group[i]!, outcome.reason);
+        result.invalid++;
+        if (replacement.truncated) result.truncated++;
+        this.#log("record.unencodable", { id: group[i]!.record[ENVELOPE_FIELDS.id], reason: outcome.reason.message });
+        retries.push(send(replacement));
+      });
+      if (failure !== undefined) throw failure;
+      await Promise.all(retries);
+    }
+  }
+
   /** One pass: read what is new, send what is spooled. */
   async cycle(): Promise<CycleResult> {
-    const result: CycleResult = { read: 0, sent: 0, invalid: 0, redacted: 0, pending: 0 };
+    const result: CycleResult = { read: 0, sent: 0, invalid: 0, truncated: 0, redacted: 0, pending: 0 };
     // Spooled batches go first, so records leave in the order they were read.
     await this.sendSpooled(result);
     if (result.sendError === undefined) {
@@ -141,7 +207,7 @@ export class Collector {
       this.readNew(result);
     }
     result.pending = this.spool.records;
-    this.#log("cycle", { read: result.read, sent: result.sent, invalid: result.invalid, redacted: result.redacted, pending: result.pending, spoolBytes: this.spool.bytes });
+    this.#log("cycle", { read: result.read, sent: result.sent, invalid: result.invalid, truncated: result.truncated, redacted: result.redacted, pending: result.pending, spoolBytes: this.spool.bytes });
     return result;
   }
 
@@ -149,4 +215,22 @@ export class Collector {
     for (const reader of this.#readers.values()) reader.close();
     this.#readers.clear();
   }
+}
+
+/** What goes out instead of a record the encoder refused: its envelope, the reason, and the start of its JSON. */
+function unencodableRecord(r: CollectedRecord, error: RecordEncodingError): CollectedRecord {
+  const envelope = Object.fromEntries(Object.entries(r.record).filter(([k]) => k.startsWith("oclog_") && k !== ENVELOPE_FIELDS.invalid));
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(r.record);
+  } catch {
+    // Too deep even for JSON: the reason alone travels.
+  }
+  const raw = text?.slice(0, RAW_PREFIX);
+  return {
+    source: r.source,
+    time: r.time,
+    record: { ...envelope, [ENVELOPE_FIELDS.invalid]: error.message, ...(raw === undefined ? {} : { [ENVELOPE_FIELDS.rawLine]: raw }) },
+    ...(raw === text ? {} : { truncated: true as const }),
+  };
 }

@@ -8,5 +8,7 @@ export { transcriptRecord, ledgerRecord, configAuditRecord } from "./collected-r
 export type { CollectedRecord } from "./collected-record.js";
 export { CursorFile } from "./cursor-file.js";
 export { Spool } from "./spool.js";
-export { decodeZstd, ZSTD_DECODER } from "./zstd.js";
+export { decodeZstdBounded, zstdPrefix, ZSTD_DECODER } from "./zstd.js";
+export type { ZstdOutcome } from "./zstd.js";
+export { BATCH_BYTES, MAX_RECORD_DEPTH, MAX_RECORD_BYTES, MAX_ROW_BYTES, PREFIX_SOURCE_MAX_BYTES, RAW_PREFIX } from "./row-bounds.js";
 export { SQLITE_DRIVER } from "./sqlite-driver.js";

@@ -76,8 +76,13 @@ export class Spool {
 
   /** Writes a batch durably (it survives a crash from the moment this returns). */
   append(batch: SpooledBatch): void {
+    this.appendEncoded({ ...batch, records: batch.records.map((r) => JSON.stringify(r)) });
+  }
+
+  /** `append` for records already turned into JSON text (the collector sizes them on the way). */
+  appendEncoded(batch: Omit<SpooledBatch, "records"> & { records: readonly string[] }): void {
     const file = `${String(this.#next++).padStart(16, "0")}.batch.json`;
-    const content = JSON.stringify(batch);
+    const content = `{"store":${JSON.stringify(batch.store)},"from":${batch.from},"to":${batch.to},"records":[${batch.records.join(",")}]}`;
     writeFileAtomic(join(this.dir, file), content, 0o600);
     this.#entries.push({ file, bytes: Buffer.byteLength(content), store: batch.store, to: batch.to, records: batch.records.length });
   }

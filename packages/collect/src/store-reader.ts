@@ -7,13 +7,20 @@
 import { OclogError } from "@oclog/errors";
 import { isWalIndexUnavailable, openReadOnly, type ReadOnlyDatabase } from "./sqlite-driver.js";
 import type { Store } from "./store-discovery.js";
+import { MAX_ROW_BYTES, PREFIX_SOURCE_MAX_BYTES, RAW_PREFIX, READ_BYTES } from "./row-bounds.js";
 
 export interface TranscriptRow {
   position: number;
   session_id: string;
   seq: number;
+  /** The event, unless it is over the row limit (then null, and `event_json_prefix` holds its start). */
   event_json: string | null;
+  event_json_bytes: number | null;
+  event_json_prefix: string | null;
+  /** The compressed event, unless it is over the row limit (then null, and `event_zstd_prefix` holds its first bytes). */
   event_zstd: Uint8Array | null;
+  event_zstd_bytes: number | null;
+  event_zstd_prefix: Uint8Array | null;
   created_at: number;
 }
 
@@ -22,7 +29,10 @@ export type LedgerRow = { position: number } & Record<string, unknown>;
 export interface ConfigAuditRow {
   position: number;
   event_key: string;
-  payload_json: string;
+  /** The payload, unless it is over the row limit (then null, and `payload_prefix` holds its start). */
+  payload_json: string | null;
+  payload_bytes: number | null;
+  payload_prefix: string | null;
   created_at: number;
 }
 
@@ -44,29 +54,106 @@ export class StoreNotReadyError extends OclogError {
   }
 }
 
-const QUERIES = {
-  transcript: "SELECT rowid AS position, session_id, seq, event_json, event_zstd, created_at FROM transcript_events WHERE rowid > ? ORDER BY rowid LIMIT ?",
-  ledger: "SELECT sequence AS position, * FROM audit_events WHERE sequence > ? ORDER BY sequence LIMIT ?",
-  "config-audit": "SELECT rowid AS position, event_key, payload_json, created_at FROM diagnostic_events WHERE scope = 'config-audit' AND rowid > ? ORDER BY rowid LIMIT ?",
-} as const;
+/**
+ * A column read only when it is within `max` bytes; past that only its size and first characters
+ * (octet_length reads the size from the record header, never the value itself). SQLite holds
+ * the whole value to cut its start, so past PREFIX_SOURCE_MAX_BYTES not even that is read.
+ */
+function bounded(column: string, as: string, max: number, prefix: number): string {
+  return [
+    `octet_length(${column}) AS ${as}_bytes`,
+    `iif(octet_length(${column}) > ${max}, NULL, ${column}) AS ${column}`,
+    `iif(octet_length(${column}) > ${max} AND octet_length(${column}) <= ${PREFIX_SOURCE_MAX_BYTES}, substr(${column}, 1, ${prefix}), NULL) AS ${as}_prefix`,
+  ].join(", ");
+}
+
+// Enough compressed bytes for the first block of an over-limit event_zstd (a block is up to 128 KiB, stored raw when incompressible).
+const ZSTD_PREFIX_BYTES = 256 * 1024;
+
+const END_QUERIES: Record<Store["kind"], string> = {
+  transcript: "SELECT coalesce(max(rowid), 0) AS position FROM transcript_events",
+  ledger: "SELECT coalesce(max(sequence), 0) AS position FROM audit_events",
+  "config-audit": "SELECT coalesce(max(rowid), 0) AS position FROM diagnostic_events",
+};
+
+/** Bytes a column's value brings into memory when read by `bounded` (an over-limit one: its prefix, counted as nothing). */
+function loaded(column: string, max: number): string {
+  return `iif(octet_length(${column}) > ${max}, 0, coalesce(octet_length(${column}), 0))`;
+}
+
+/**
+ * Per kind, the sizes of the next rows without their values, so one read holds at most
+ * READ_BYTES of them (500 rows at the 4 MiB limit would be 2 GB). The ledger's rows are
+ * fixed columns of ids and short text, read as they are.
+ */
+function sizeQueries(maxRowBytes: number): Partial<Record<Store["kind"], string>> {
+  const max = Math.floor(maxRowBytes);
+  return {
+    transcript: `SELECT ${loaded("event_json", max)} + ${loaded("event_zstd", max)} AS bytes FROM transcript_events WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+    "config-audit": `SELECT ${loaded("payload_json", max)} AS bytes FROM diagnostic_events WHERE scope = 'config-audit' AND rowid > ? ORDER BY rowid LIMIT ?`,
+  };
+}
+
+/** How many of the rows sized `sizes` fit in `budget` bytes (always at least one). */
+export function rowsWithin(sizes: readonly number[], budget: number): number {
+  let total = 0;
+  for (let i = 0; i < sizes.length; i++) {
+    total += sizes[i]!;
+    if (total > budget) return Math.max(1, i);
+  }
+  return sizes.length;
+}
+
+function queries(maxRowBytes: number): Record<Store["kind"], string> {
+  const max = Math.floor(maxRowBytes);
+  return {
+    transcript: `SELECT rowid AS position, session_id, seq, ${bounded("event_json", "event_json", max, RAW_PREFIX)}, ${bounded("event_zstd", "event_zstd", max, ZSTD_PREFIX_BYTES)}, created_at FROM transcript_events WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+    ledger: "SELECT sequence AS position, * FROM audit_events WHERE sequence > ? ORDER BY sequence LIMIT ?",
+    "config-audit": `SELECT rowid AS position, event_key, ${bounded("payload_json", "payload", max, RAW_PREFIX)}, created_at FROM diagnostic_events WHERE scope = 'config-audit' AND rowid > ? ORDER BY rowid LIMIT ?`,
+  };
+}
 
 export class StoreReader {
   readonly store: Store;
   #db: ReadOnlyDatabase | undefined;
+  readonly #query: string;
+  readonly #sizeQuery: string | undefined;
 
-  constructor(store: Store) {
+  /** `maxRowBytes`: larger event/payload values are not read, only their size and first characters. */
+  constructor(store: Store, maxRowBytes = MAX_ROW_BYTES) {
     this.store = store;
+    this.#query = queries(maxRowBytes)[store.kind];
+    this.#sizeQuery = sizeQueries(maxRowBytes)[store.kind];
   }
 
   /** Up to `limit` rows after `position`, oldest first. */
   read(position: number, limit: number): (TranscriptRow | LedgerRow | ConfigAuditRow)[] {
     try {
       this.#db ??= openReadOnly(this.store.path, 5_000);
-      return this.#db.all(QUERIES[this.store.kind], position, limit) as (TranscriptRow | LedgerRow | ConfigAuditRow)[];
+      if (this.#sizeQuery) {
+        const sizes = this.#db.all(this.#sizeQuery, position, limit).map((r) => Number(r.bytes));
+        if (sizes.length === 0) return [];
+        limit = rowsWithin(sizes, READ_BYTES);
+      }
+      return this.#db.all(this.#query, position, limit) as (TranscriptRow | LedgerRow | ConfigAuditRow)[];
     } catch (error) {
       this.close();
       // OpenClaw creates a new agent's database file before its tables: nothing to read yet.
       if (/no such table/.test((error as Error).message)) return [];
+      if (isWalIndexUnavailable(error, this.store.path)) throw new StoreNotReadyError(this.store, error);
+      throw new StoreReadError(this.store, error);
+    }
+  }
+
+  /** The highest position the store holds now (0 when empty): a cursor past it points at rows that are gone. */
+  end(): number {
+    try {
+      this.#db ??= openReadOnly(this.store.path, 5_000);
+      const row = this.#db.all(END_QUERIES[this.store.kind])[0];
+      return Number(row?.position ?? 0);
+    } catch (error) {
+      this.close();
+      if (/no such table/.test((error as Error).message)) return 0;
       if (isWalIndexUnavailable(error, this.store.path)) throw new StoreNotReadyError(this.store, error);
       throw new StoreReadError(this.store, error);
     }

@@ -5,6 +5,7 @@
  */
 import { FluentClient, FluentSocketEvent } from "@fluent-org/logger";
 import { OclogError, ValidationError } from "@oclog/errors";
+import { nestsDeeperThan } from "./record-depth.js";
 import { parseRecord } from "./source-definition.js";
 import { SOURCES, type SourceName } from "./sources.js";
 
@@ -33,6 +34,29 @@ export class EmitError extends OclogError {
 export function tagFor(source: SourceName, prefix = "openclaw"): string {
   return `${prefix}.${SOURCES[source].pipelineName}`;
 }
+
+/**
+ * The record itself cannot go over the forward protocol (nested deeper than Fluent Bit decodes):
+ * nothing was sent and Fluent Bit is not to blame. Re-sending the same record fails the same
+ * way; send it marked invalid instead.
+ */
+export class RecordEncodingError extends OclogError {
+  constructor(tag: string, problem: string, cause?: unknown) {
+    super("E_RECORD_ENCODE", `the ${tag} record cannot be encoded for the forward protocol: ${problem}`, {
+      context: { tag },
+      cause,
+      hint: "the record is at fault, not the connection: send it marked invalid (oclog_invalid) with its raw text truncated instead",
+    });
+  }
+}
+
+// How deep a record's objects and arrays may nest (the record itself is level 1). The encoder
+// (@msgpack/msgpack) refuses values past its level 100, but Fluent Bit 5.1.1 fails first, and
+// silently: a record whose containers nest 64 deep is acknowledged, then its whole chunk is lost,
+// with every record that reached the same chunk (other messages of the same flush interval too;
+// "Log event decoder error : -11" in its outputs). 63 arrives. Measured against its forward
+// input; packages/collect/test/collect-hostile.test.ts holds both sides.
+const MAX_FORWARD_DEPTH = 63;
 
 export class Emitter {
   #client: FluentClient;
@@ -107,6 +131,9 @@ export class Emitter {
       this.#connectStarted = true;
       this.#client.connect().catch(() => {});
     }
+    // Checked here: Fluent Bit would acknowledge the record and then lose it with its chunk.
+    if (nestsDeeperThan(record, MAX_FORWARD_DEPTH)) throw new RecordEncodingError(tag, `it nests deeper than the ${MAX_FORWARD_DEPTH} levels Fluent Bit's forward input decodes`);
+    const acked = this.#client.emit(tag, record, time);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -115,7 +142,7 @@ export class Emitter {
       );
     });
     try {
-      await Promise.race([this.#client.emit(tag, record, time), deadline]);
+      await Promise.race([acked, deadline]);
     } catch (error) {
       if (error instanceof EmitError) throw error;
       throw new EmitError(`Fluent Bit at ${this.#endpointLabel} did not take the record: ${(error as Error).message}`, { tag }, error);

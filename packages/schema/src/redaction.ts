@@ -254,38 +254,70 @@ function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
 }
 
 // Only JSON values are walked (what a collector parses from a line, what reaches the Lua filter
-// as tables); anything else (Date, Buffer, class instances) passes through untouched.
-function walkValue(v: unknown, underSecretKey: boolean, literals: readonly string[]): unknown {
-  if (Array.isArray(v)) return walkArray(v, underSecretKey, literals);
-  if (typeof v === "object" && v !== null && isPlainObject(v)) return walkObject(v, literals);
-  return v;
+// as tables); anything else (Date, Buffer, class instances) passes through untouched. The walk
+// keeps its own stack, not the call stack: a record nested a hundred thousand levels deep (an
+// agent can write one) is masked like any other instead of crashing the process.
+
+type Container = Record<string, unknown> | readonly unknown[];
+
+/** One object or array being walked: where it is, what is left, and its copy once something changed. */
+interface Frame {
+  node: Container;
+  /** The object's keys; undefined for an array. */
+  keys: string[] | undefined;
+  next: number;
+  /** An array under a secret key: its strings are masked whole. */
+  underSecretKey: boolean;
+  copy: Record<string, unknown> | unknown[] | undefined;
+  /** The frame holding this node, and the key or index it is held under. */
+  parent: Frame | undefined;
+  at: string | number;
 }
 
-function walkObject(o: Record<string, unknown>, literals: readonly string[]): Record<string, unknown> {
-  let out: Record<string, unknown> | undefined;
-  for (const k of Object.keys(o)) {
-    const v = o[k];
-    let nv = v;
-    if (typeof v === "string") nv = isSecretKey(k) ? maskField(v) : scrub(v, literals);
-    // Arrays under a secret key (`authorization: ["Bearer ..."]`) are masked element by element;
-    // objects under one (OpenClaw's SecretRef `token: {source, id}`) stay readable.
-    else if (typeof v === "object" && v !== null) nv = walkValue(v, isSecretKey(k), literals);
-    if (nv !== v) setOwn((out ??= { ...o }), k, nv);
-  }
-  return out ?? o;
+function frameOf(node: Container, underSecretKey: boolean, parent: Frame | undefined, at: string | number): Frame {
+  return { node, keys: Array.isArray(node) ? undefined : Object.keys(node), next: 0, underSecretKey, copy: undefined, parent, at };
 }
 
-function walkArray(a: readonly unknown[], underSecretKey: boolean, literals: readonly string[]): readonly unknown[] {
-  let out: unknown[] | undefined;
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i];
-    let nv = v;
-    if (typeof v === "string") nv = underSecretKey ? maskField(v) : scrub(v, literals);
-    // An array nested in an array has a numeric key, never a secret one: only scrubbed.
-    else if (typeof v === "object" && v !== null) nv = walkValue(v, false, literals);
-    if (nv !== v) (out ??= a.slice())[i] = nv;
+/** Writes `value` at `at` in the frame's copy, copying the node on the first change. */
+function put(frame: Frame, at: string | number, value: unknown): void {
+  if (frame.keys === undefined) ((frame.copy ??= (frame.node as readonly unknown[]).slice()) as unknown[])[at as number] = value;
+  else setOwn((frame.copy ??= { ...(frame.node as Record<string, unknown>) }) as Record<string, unknown>, at as string, value);
+}
+
+/** The container to walk for `v` (arrays, plain objects), or undefined for a value passed through. */
+function walkable(v: unknown): Container | undefined {
+  if (Array.isArray(v)) return v;
+  if (typeof v === "object" && v !== null && isPlainObject(v)) return v;
+  return undefined;
+}
+
+function walkObject(root: Record<string, unknown>, literals: readonly string[]): Record<string, unknown> {
+  const stack: Frame[] = [frameOf(root, false, undefined, "")];
+  for (;;) {
+    const frame = stack.at(-1)!;
+    const length = frame.keys === undefined ? (frame.node as readonly unknown[]).length : frame.keys.length;
+    if (frame.next >= length) {
+      stack.pop();
+      if (!frame.parent) return (frame.copy as Record<string, unknown> | undefined) ?? root;
+      if (frame.copy) put(frame.parent, frame.at, frame.copy);
+      continue;
+    }
+    const at: string | number = frame.keys === undefined ? frame.next : frame.keys[frame.next]!;
+    frame.next++;
+    const v = (frame.node as Record<string | number, unknown>)[at];
+    // In an object the key decides; in an array the array's own key did (a nested array's key
+    // is numeric, never a secret one). Objects under a secret key (OpenClaw's SecretRef
+    // `token: {source, id}`) stay readable; arrays under one (`authorization: ["Bearer ..."]`)
+    // are masked element by element.
+    const secret = frame.keys === undefined ? frame.underSecretKey : isSecretKey(at as string);
+    if (typeof v === "string") {
+      const nv = secret ? maskField(v) : scrub(v, literals);
+      if (nv !== v) put(frame, at, nv);
+      continue;
+    }
+    const child = walkable(v);
+    if (child) stack.push(frameOf(child, Array.isArray(child) && secret && frame.keys !== undefined, frame, at));
   }
-  return out ?? a;
 }
 
 /**

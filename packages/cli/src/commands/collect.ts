@@ -81,7 +81,7 @@ export async function collectCommand(options: CollectOptions, output: Output, si
   process.once("SIGTERM", onSignal);
   process.once("SIGINT", onSignal);
   signal?.addEventListener("abort", onSignal, { once: true });
-  const total: CycleResult = { read: 0, sent: 0, invalid: 0, redacted: 0, pending: 0 };
+  const total: CycleResult = { read: 0, sent: 0, invalid: 0, truncated: 0, redacted: 0, pending: 0 };
   let failures = 0;
   try {
     while (!stop.signal.aborted) {
@@ -89,6 +89,7 @@ export async function collectCommand(options: CollectOptions, output: Output, si
       total.read += result.read;
       total.sent += result.sent;
       total.invalid += result.invalid;
+      total.truncated += result.truncated;
       total.redacted += result.redacted;
       total.pending = result.pending;
       if (result.sendError !== undefined) total.sendError = result.sendError;
@@ -105,9 +106,9 @@ export async function collectCommand(options: CollectOptions, output: Output, si
     collector.close();
     await emitter.close();
   }
-  const summary = { read: total.read, sent: total.sent, invalid: total.invalid, redacted: total.redacted, pending: total.pending, cursors: collector.cursors.snapshot(), ...(total.sendError ? { error: total.sendError } : {}) };
+  const summary = { read: total.read, sent: total.sent, invalid: total.invalid, truncated: total.truncated, redacted: total.redacted, pending: total.pending, cursors: collector.cursors.snapshot(), ...(total.sendError ? { error: total.sendError } : {}) };
   if (options.json) output.out(JSON.stringify(summary));
-  else output.out(`collected ${total.read} record(s), sent ${total.sent}, ${total.invalid} marked invalid, ${total.redacted} redacted, ${total.pending} waiting in the spool`);
+  else output.out(`collected ${total.read} record(s), sent ${total.sent}, ${total.invalid} marked invalid (${total.truncated} with truncated raw text), ${total.redacted} redacted, ${total.pending} waiting in the spool`);
   if (total.sendError !== undefined) {
     output.err(`oclog: Fluent Bit did not take the records: ${total.sendError}`);
     output.err("hint: check that Fluent Bit runs and its forward input listens there; the records wait in the spool and are sent on the next run");
