@@ -3,7 +3,8 @@
  * every blob is bounded in uncompressed bytes, in lines, and in quarantine rows kept (rows
  * beyond that cap are counted, not stored). The defaults sit far above what a real VM uploads
  * (Fluent Bit's azure_blob writes one blob per flush, at most `upload_file_size`, 200 MB by
- * default), so only hostile or broken blobs reach them; `oclog investigate` flags raise them.
+ * default; OpenClaw records average 1.3 KB, so such a blob holds about 150 000 lines), so only
+ * hostile or broken blobs reach them; `oclog investigate` flags raise them.
  */
 
 /** Per-blob bounds on reading evidence. */
@@ -18,6 +19,6 @@ export interface BlobLimits {
 
 export const DEFAULT_BLOB_LIMITS: Readonly<BlobLimits> = Object.freeze({
   maxBlobBytes: 1024 * 1024 * 1024,
-  maxBlobLines: 4_000_000,
+  maxBlobLines: 1_000_000,
   maxQuarantinePerBlob: 10_000,
 });

@@ -121,15 +121,14 @@ export class CaseDatabase {
     await c.run(`INSERT INTO evidence_files VALUES ${listed.map((f, i) => `(${i}, ${sqlString(f.blob)}, ${sqlString(f.path)})`).join(", ")}`);
     await c.run(`CREATE OR REPLACE TEMP TABLE scan_paths AS SELECT * FROM (VALUES ${scanned.length ? scanned.map((p, i) => `(${i}, ${sqlString(p.scanPath)})`).join(", ") : "(NULL, NULL)"}) t(file_index, scan_path) WHERE file_index IS NOT NULL`);
     await this.#numberLines(options.maxLineBytes);
-    const faulted = await this.#readLineFaults(scanned);
+    await this.#readLineFaults(scanned);
 
     // One pass over the lines: parse, classify, validate. Materializing each step separately
     // copied every line three times (measured: 4.4 s of 9 s for 100 MB).
     await c.run(`CREATE TABLE records AS
       SELECT blob, line, r, source, variant, reason, CASE WHEN reason IS NOT NULL THEN left(text, 200) END AS raw_prefix FROM (
       SELECT blob, line, text, r, source, ${variantSql()} AS variant,
-        CASE WHEN text IS NULL OR trim(text) = '' THEN 'blank line'
-             WHEN r IS NULL AND NOT json_valid(text) THEN 'not JSON'
+        CASE WHEN r IS NULL AND NOT json_valid(text) THEN 'not JSON'
              WHEN r IS NULL THEN 'not a JSON object'
              WHEN source IS NULL AND json_type(text) <> 'OBJECT' THEN 'not a JSON object'
              WHEN source IS NULL AND r.oclog_source IS NOT NULL THEN 'source ' || left(r.oclog_source, 40) || ' has no schema in this oclog version'
@@ -138,13 +137,17 @@ export class CaseDatabase {
              ELSE ${invalidSql()} END AS reason
       FROM (SELECT *, ${sourceSql()} AS source FROM (
         SELECT e.blob, ${this.#lineSql} AS line, s.text, try(json_transform(s.text, ${recordStructureLiteral()})) AS r
-        FROM scan s JOIN evidence_files e USING (file_index) JOIN scan_files f USING (file_index))))`);
-    if (faulted) {
-      // Placeholders of lines the rewrite refused carry the refusal, not "blank line".
-      await c.run(`UPDATE records SET reason = lf.reason, raw_prefix = lf.raw_prefix
-        FROM (SELECT e.blob AS b, f.line AS l, f.reason, f.raw_prefix FROM line_faults f JOIN evidence_files e USING (file_index)) AS lf
-        WHERE records.blob = lf.b AND records.line = lf.l`);
-    }
+        FROM scan s JOIN evidence_files e USING (file_index) JOIN scan_files f USING (file_index)
+        WHERE s.text IS NOT NULL AND trim(s.text) <> '')))`);
+    // Blank lines skip the parse above: a newline bomb is millions of them, all alike. The
+    // rewrite's placeholders are blank too, and carry the reason their line was refused.
+    await c.run(`INSERT INTO quarantine SELECT e.blob, b.line, coalesce(lf.reason, 'blank line'), lf.raw_prefix FROM (
+        SELECT s.file_index, ${this.#lineSql} AS line FROM scan s JOIN scan_files f USING (file_index) WHERE s.text IS NULL OR trim(s.text) = '') b
+      JOIN evidence_files e USING (file_index) LEFT JOIN line_faults lf ON lf.file_index = b.file_index AND lf.line = b.line
+      QUALIFY row_number() OVER (PARTITION BY e.blob ORDER BY b.line) <= ${limits.maxQuarantinePerBlob}`);
+    // The blank lines not stored are counted (the cap below counts the rest).
+    await c.run(`INSERT INTO quarantine_not_stored SELECT e.blob, count(*) - ${limits.maxQuarantinePerBlob} FROM scan s JOIN evidence_files e USING (file_index)
+      WHERE s.text IS NULL OR trim(s.text) = '' GROUP BY e.blob HAVING count(*) > ${limits.maxQuarantinePerBlob}`);
     // Invalid rows move to quarantine; the table itself becomes `records` (no copy of the rest).
     // The collector delivers at least once: after a crash it may re-send one batch, with the same
     // oclog_id. The first copy is the record; later ones are set aside, counted, not dropped.
@@ -272,8 +275,8 @@ export class CaseDatabase {
     }
   }
 
-  /** Loads the rewrite's faults into `line_faults`; true when there are any. */
-  async #readLineFaults(scanned: ScanPlan[]): Promise<boolean> {
+  /** Loads the rewrite's faults into `line_faults`. */
+  async #readLineFaults(scanned: ScanPlan[]): Promise<void> {
     const c = this.connection;
     await c.run("CREATE OR REPLACE TEMP TABLE line_faults (file_index INTEGER, line BIGINT, reason VARCHAR, raw_prefix VARCHAR)");
     for (const [index, plan] of scanned.entries()) {
@@ -281,7 +284,6 @@ export class CaseDatabase {
       await c.run(`INSERT INTO line_faults SELECT ${index}, line, reason, raw_prefix FROM read_json(${sqlString(plan.faultsPath)},
         format = 'newline_delimited', columns = {'line': 'BIGINT', 'reason': 'VARCHAR', 'raw_prefix': 'VARCHAR'})`);
     }
-    return (await this.scalar("SELECT count(*) FROM line_faults")) > 0;
   }
 
   /** Keeps the first `cap` quarantine rows of each blob (by line); the rest are only counted. */

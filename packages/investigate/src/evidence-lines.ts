@@ -183,18 +183,32 @@ export async function rewriteEvidence(path: string, dest: string, faultsDest: st
   try {
     reading: for await (const chunk of lines as AsyncIterable<Buffer>) {
       let start = 0;
+      let nextCr = chunk.indexOf(CR);
+      // Plain lines (no CR, not too long, not continuing a line) are copied in runs, not one by one.
+      let runStart = -1;
       for (let nl = chunk.indexOf(LF); nl !== -1; nl = chunk.indexOf(LF, start)) {
         consumed += nl + 1 - start;
         const limit = overLimit();
         if (limit) {
+          if (runStart >= 0) await out.push(chunk.subarray(runStart, start));
           stop = { line: line + 1, reason: limit, rawPrefix: null };
           limited = true;
           break reading;
         }
+        if (length === 0 && nl - start <= limits.maxLineBytes && (nextCr === -1 || nextCr > nl)) {
+          if (runStart < 0) runStart = start;
+          line++;
+          start = nl + 1;
+          continue;
+        }
+        if (runStart >= 0) await out.push(chunk.subarray(runStart, start));
+        runStart = -1;
         append(chunk.subarray(start, nl));
         await finishLine();
         start = nl + 1;
+        if (nextCr !== -1 && nextCr < start) nextCr = chunk.indexOf(CR, start);
       }
+      if (runStart >= 0) await out.push(chunk.subarray(runStart, start));
       if (start < chunk.length) {
         consumed += chunk.length - start;
         append(chunk.subarray(start));
