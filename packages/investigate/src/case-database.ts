@@ -12,7 +12,7 @@
  * any other line that is not a record. Quarantine rows past the per-blob cap are counted in
  * `quarantine_not_stored`, not stored.
  */
-import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, rmdir, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { SOURCE_NAMES, allEventsSql, invalidSql, rawViewName, recordStructureLiteral, sourceSql, sqlString, variantSql } from "@oclog/schema";
@@ -108,8 +108,10 @@ export class CaseDatabase {
     try {
       return await this.#load(files, options, limits, scanDir);
     } finally {
-      // The scan is materialized in DuckDB; the links and rewritten copies are not evidence.
+      // The scan is materialized in DuckDB; the links and rewritten copies are not evidence,
+      // and an empty work folder is not left behind in the case.
       await rm(scanDir, { recursive: true, force: true });
+      await rmdir(options.workDir).catch(() => undefined);
     }
   }
 
@@ -222,14 +224,10 @@ export class CaseDatabase {
     const plans: ScanPlan[] = [];
     for (const [index, file] of files.entries()) {
       const measured = file.damaged === undefined ? await measureEvidence(file.path, limits) : { gzip: true, rewrite: "damaged" };
-      if (measured.rewrite === undefined) {
-        // DuckDB picks the decompression by extension: the link's name says what the content is.
-        const scanPath = join(scanDir, `${index}.txt${measured.gzip ? ".gz" : ""}`);
-        await symlink(file.path, scanPath);
-        plans.push({ file, scanPath });
-      } else {
-        plans.push(await this.#rewrite(file, index, limits, scanDir));
-      }
+      // DuckDB picks the decompression by extension: the link's name says what the content is.
+      const scanPath = join(scanDir, `${index}.txt${measured.gzip ? ".gz" : ""}`);
+      const linked = measured.rewrite === undefined && (await symlink(file.path, scanPath).then(() => true, () => false));
+      plans.push(linked ? { file, scanPath } : await this.#rewrite(file, index, limits, scanDir));
     }
     try {
       await this.#readCsv(plans.map((p) => p.scanPath), limits.maxLineBytes);
