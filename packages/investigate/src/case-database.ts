@@ -12,7 +12,7 @@
  * any other line that is not a record. Quarantine rows past the per-blob cap are counted in
  * `quarantine_not_stored`, not stored.
  */
-import { mkdir, mkdtemp, rm, rmdir, symlink } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm, rmdir, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { SOURCE_NAMES, allEventsSql, invalidSql, rawViewName, recordStructureLiteral, sourceSql, sqlString, variantSql } from "@oclog/schema";
@@ -261,7 +261,20 @@ export class CaseDatabase {
     const faultsPath = join(scanDir, `${index}.faults.jsonl`);
     await rm(scanPath, { force: true });
     await rm(faultsPath, { force: true });
-    const rewritten = await rewriteEvidence(file.path, scanPath, faultsPath, limits);
+    let rewritten = await rewriteEvidence(file.path, scanPath, faultsPath, limits);
+    if (rewritten.stop && !rewritten.limited) {
+      // Damage: a gzip member followed by other bytes loses its last chunk to gunzip, so the
+      // first member alone is tried too, and whichever keeps more lines is the salvage.
+      const [memberPath, memberFaults] = [`${scanPath}.member`, `${faultsPath}.member`];
+      await rm(memberPath, { force: true });
+      await rm(memberFaults, { force: true });
+      const member = await rewriteEvidence(file.path, memberPath, memberFaults, limits, { firstMemberOnly: true });
+      if (member.lines > rewritten.lines) {
+        await rename(memberPath, scanPath);
+        await rename(memberFaults, faultsPath);
+        rewritten = { ...member, stop: { line: member.limited ? member.stop!.line : member.lines + 1, reason: member.limited ? member.stop!.reason : rewritten.stop.reason, rawPrefix: null } };
+      }
+    }
     let stop = rewritten.stop;
     if (stop && file.damaged !== undefined && !rewritten.limited) stop = { ...stop, reason: `damaged file: ${file.damaged}`.slice(0, 300) };
     if (!stop && file.damaged !== undefined) stop = { line: rewritten.lines + 1, reason: `damaged file: ${file.damaged}`.slice(0, 300), rawPrefix: null };

@@ -16,7 +16,8 @@
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { once } from "node:events";
 import type { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { open as openFile } from "node:fs/promises";
+import { createGunzip, createInflateRaw } from "node:zlib";
 import type { BlobLimits } from "./blob-limits.js";
 import { isGzipFile } from "./gzip-integrity.js";
 
@@ -57,6 +58,35 @@ export interface Rewritten {
 function open(path: string, gzip: boolean): { lines: Readable; source: Readable } {
   const source = createReadStream(path, { highWaterMark: 1 << 20 });
   return { source, lines: gzip ? source.pipe(createGunzip({ chunkSize: 1 << 20 })) : source };
+}
+
+/** Where the deflate data of the first gzip member starts (after its header), or undefined. */
+async function deflateStart(path: string): Promise<number | undefined> {
+  const handle = await openFile(path, "r");
+  try {
+    const head = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const flags = head[3]!;
+    let at = 10;
+    if (flags & 4) at += 2 + head.readUInt16LE(at);
+    if (flags & 8) at = head.indexOf(0, at) + 1;
+    if (flags & 16) at = head.indexOf(0, at) + 1;
+    if (flags & 2) at += 2;
+    return at > 0 && at < bytesRead ? at : undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The first gzip member's content through a raw inflater, which stops at the member's end. Node's
+ * gunzip drops the output of a whole input chunk when bytes that are not gzip follow a member.
+ */
+async function openFirstMember(path: string): Promise<{ lines: Readable; source: Readable } | undefined> {
+  const start = await deflateStart(path);
+  if (start === undefined) return undefined;
+  const source = createReadStream(path, { start, highWaterMark: 1 << 20 });
+  return { source, lines: source.pipe(createInflateRaw({ chunkSize: 1 << 20 })) };
 }
 
 /** Reads the file once, stopping at the first sign it cannot go to DuckDB as it is. */
@@ -126,10 +156,13 @@ const NEWLINE = Buffer.from("\n");
 /**
  * Rewrites `path` as plain lines into `dest`, faults (one JSON object a line) into `faultsDest`.
  * Never throws for the file's content: damage ends the copy with a `stop` fault.
+ * `firstMemberOnly` reads only the first gzip member (the salvage when bytes follow it).
  */
-export async function rewriteEvidence(path: string, dest: string, faultsDest: string, limits: LineLimits): Promise<Rewritten> {
+export async function rewriteEvidence(path: string, dest: string, faultsDest: string, limits: LineLimits, options: { firstMemberOnly?: boolean } = {}): Promise<Rewritten> {
   const gzip = await isGzipFile(path);
-  const { lines, source } = open(path, gzip);
+  const opened = options.firstMemberOnly && gzip ? await openFirstMember(path) : open(path, gzip);
+  if (opened === undefined) return { lines: 0, faults: 0, stop: { line: 1, reason: "damaged file: no gzip header", rawPrefix: null } };
+  const { lines, source } = opened;
   const out = new BatchedWriter(dest);
   const faultsOut = new BatchedWriter(faultsDest);
   let line = 0;

@@ -106,6 +106,15 @@ test("a damaged gzip of CRLF lines keeps its lines before the damage, numbered, 
   t.deepEqual(records.get("oclog/alice/clean.gz"), range(1, good.length));
 });
 
+test("bytes after a gzip member (a botched append): every line of the member is salvaged, then one damage row", async (t) => {
+  const file = await plant("gzip-then-garbage.gz");
+  t.truthy(file.damaged);
+  const { records, quarantine } = await load([file]);
+  t.deepEqual(records.get(file.blob), range(1, good.length));
+  t.deepEqual(quarantine.map((q) => q.line), [good.length + 1]);
+  t.regex(quarantine[0]!.reason, /^damaged file: /);
+});
+
 for (const bomb of ["newline-bomb-5k.gz", "newline-bomb-51k.gz"]) {
   // Serial, so the time logged is the bomb's own.
   test.serial(`${bomb}: bounded by the line limit and the quarantine cap, counted, and the clean blob beside it loads`, async (t) => {
