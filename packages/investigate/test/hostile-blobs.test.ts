@@ -106,6 +106,18 @@ test("a damaged gzip of CRLF lines keeps its lines before the damage, numbered, 
   t.deepEqual(records.get("oclog/alice/clean.gz"), range(1, good.length));
 });
 
+test("a rewritten file keeps DuckDB's own per-line refusals at the right numbers (invalid UTF-8, 0x01 after CRLF lines)", async (t) => {
+  const content = Buffer.concat([
+    Buffer.from(`${good[0]}\r\n`),
+    Buffer.from(`{"0":"caf\xe9"}\r\n`, "latin1"),
+    Buffer.from(`${good[1]}\r\n{"a":"\x01"}\r\n${good[2]}\r\n`),
+  ]);
+  const file = await plant("crlf-rejects.gz", gzipSync(content));
+  const { records, quarantine } = await load([file]);
+  t.deepEqual(records.get(file.blob), [1, 3, 5]);
+  t.deepEqual(quarantine.map((q) => [q.line, q.reason]), [[2, "not valid UTF-8"], [4, "not JSON (control character 0x01)"]]);
+});
+
 test("bytes after a gzip member (a botched append): every line of the member is salvaged, then one damage row", async (t) => {
   const file = await plant("gzip-then-garbage.gz");
   t.truthy(file.damaged);
