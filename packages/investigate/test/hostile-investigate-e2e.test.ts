@@ -102,6 +102,10 @@ test.serial("hostile blobs: the investigation finishes, every blob is read or re
   const refusals = custody.filter((e) => JSON.stringify(e).includes("evidence.refused"));
   t.is(refusals.length, 2, "one refusal per run, kept in custody");
   t.true(refusals.every((e) => JSON.stringify(e).includes(JSON.stringify(ESCAPE).slice(1, -1)) && /segment/.test(JSON.stringify(e))));
+  // The limit a blob hit is part of the record of the analysis too.
+  const analyses = custody.filter((e) => JSON.stringify(e).includes("investigation.analyse"));
+  t.is(analyses.length, 2);
+  t.true(analyses.every((e) => /"blobProblems":\[\{"blob":"oclog\/mallory\/newline-bomb-5k\.gz","kind":"limit"/.test(JSON.stringify(e))));
 });
 
 test.serial("the adapter refuses a '..' name itself, before any request (defence in depth)", async (t) => {
