@@ -227,27 +227,36 @@ export class CaseDatabase {
    */
   async #scanLines(files: EvidenceFile[], limits: LineLimits, scanDir: string): Promise<{ scanned: ScanPlan[]; setAside: { file: EvidenceFile; reason: string }[] }> {
     const plans: ScanPlan[] = [];
+    const setAside: { file: EvidenceFile; reason: string }[] = [];
     for (const [index, file] of files.entries()) {
-      const measured = file.damaged === undefined ? await measureEvidence(file.path, limits) : { gzip: true, rewrite: "damaged" };
-      // DuckDB picks the decompression by extension: the link's name says what the content is.
-      const scanPath = join(scanDir, `${index}.txt${measured.gzip ? ".gz" : ""}`);
-      const linked = measured.rewrite === undefined && (await symlink(file.path, scanPath).then(() => true, () => false));
-      plans.push(linked ? { file, scanPath } : await this.#rewrite(file, index, limits, scanDir));
+      try {
+        const measured = file.damaged === undefined ? await measureEvidence(file.path, limits) : { gzip: true, rewrite: "damaged" };
+        // DuckDB picks the decompression by extension: the link's name says what the content is.
+        const scanPath = join(scanDir, `${index}.txt${measured.gzip ? ".gz" : ""}`);
+        const linked = measured.rewrite === undefined && (await symlink(file.path, scanPath).then(() => true, () => false));
+        plans.push(linked ? { file, scanPath } : await this.#rewrite(file, index, limits, scanDir));
+      } catch (error) {
+        // The evidence file itself is missing or unreadable (removed from the case, a folder).
+        setAside.push({ file, reason: `set aside whole: cannot read the evidence file (${ioReason(error)}); run case verify, and download it again if it is gone` });
+      }
     }
     try {
       await this.#readCsv(plans.map((p) => p.scanPath), limits.maxLineBytes);
-      return { scanned: plans, setAside: [] };
+      return { scanned: plans, setAside };
     } catch {
       // Slow path, only when a file still breaks the reader: find which, one at a time.
     }
     const scanned: ScanPlan[] = [];
-    const setAside: { file: EvidenceFile; reason: string }[] = [];
     for (const [index, plan] of plans.entries()) {
       let usable = plan;
       let failure = await this.#tryScan(usable, limits);
       if (failure !== undefined && usable.faultsPath === undefined) {
-        usable = await this.#rewrite(plan.file, index, limits, scanDir);
-        failure = await this.#tryScan(usable, limits);
+        try {
+          usable = await this.#rewrite(plan.file, index, limits, scanDir);
+          failure = await this.#tryScan(usable, limits);
+        } catch (error) {
+          failure = ioReason(error);
+        }
       }
       if (failure === undefined) scanned.push(usable);
       else setAside.push({ file: plan.file, reason: `set aside whole: the line reader cannot read it (${failure.split("\n")[0]!.slice(0, 200)})` });
@@ -314,6 +323,13 @@ export class CaseDatabase {
   async #readCsv(paths: string[], maxLineBytes: number): Promise<void> {
     const c = this.connection;
     for (const table of ["scan", "scan_rejects", "scan_reject_scans"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
+    if (paths.length === 0) {
+      // Every file was set aside: empty tables of the reader's shapes keep the rest uniform.
+      await c.run("CREATE TEMP TABLE scan (file_index UBIGINT, text VARCHAR)");
+      await c.run("CREATE TEMP TABLE scan_rejects (scan_id UBIGINT, file_id UBIGINT, line UBIGINT, error_type VARCHAR, csv_line VARCHAR)");
+      await c.run("CREATE TEMP TABLE scan_reject_scans (scan_id UBIGINT, file_id UBIGINT, file_path VARCHAR)");
+      return;
+    }
     const list = `[${paths.map((p) => sqlString(p)).join(", ")}]`;
     // One VARCHAR column per line: delimiter and quote are bytes valid JSON never contains raw.
     // No line reaches the reader longer than maxLineBytes (measured first), so none outgrows its buffer.
@@ -360,4 +376,10 @@ export class CaseDatabase {
     this.connection.closeSync();
     this.#instance.closeSync();
   }
+}
+
+/** A file error's code (ENOENT, EISDIR, ...) or first message line, without the path. */
+function ioReason(error: unknown): string {
+  const e = error as { code?: unknown; message?: unknown };
+  return typeof e?.code === "string" ? e.code : String(e?.message ?? error).split("\n")[0]!.slice(0, 200);
 }

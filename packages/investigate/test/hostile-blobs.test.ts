@@ -127,6 +127,23 @@ test("bytes after a gzip member (a botched append): every line of the member is 
   t.regex(quarantine[0]!.reason, /^damaged file: /);
 });
 
+test("an evidence file that is gone or is a folder is set aside whole, with the reason, and the rest loads", async (t) => {
+  const clean = await plant("clean.gz", gzipSync(`${good.join("\n")}\n`));
+  const missing: EvidenceFile = { blob: "oclog/alice/deleted-from-the-case.gz", path: join(dir, "no-such-file.gz") };
+  const folder: EvidenceFile = { blob: "oclog/alice/a-folder.gz", path: mkdtempSync(join(dir, "folder-")) };
+  const { result, records, quarantine } = await load([missing, clean, folder]);
+  t.deepEqual(records.get(clean.blob), range(1, good.length));
+  t.deepEqual(result.blobProblems.map((p) => [p.blob, p.kind]), [[missing.blob, "set aside"], [folder.blob, "set aside"]]);
+  t.regex(result.blobProblems[0]!.reason, /^set aside whole: cannot read the evidence file \(ENOENT\)/);
+  t.regex(result.blobProblems[1]!.reason, /\(EISDIR\)/);
+  t.deepEqual(quarantine.map((q) => [q.blob, q.line]), [[folder.blob, 1], [missing.blob, 1]]);
+  t.is(result.lines, good.length, "a file set aside adds no lines");
+
+  const none = await load([missing]);
+  t.is(none.result.records, 0);
+  t.is(none.result.blobProblems.length, 1);
+});
+
 for (const bomb of ["newline-bomb-5k.gz", "newline-bomb-51k.gz"]) {
   // Serial, so the time logged is the bomb's own.
   test.serial(`${bomb}: bounded by the line limit and the quarantine cap, counted, and the clean blob beside it loads`, async (t) => {
