@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BlobServiceClient } from "@azure/storage-blob";
-import { mintContainerSas, startAzurite, type Azurite } from "@oclog/investigate";
+import { DEFAULT_BLOB_LIMITS, mintContainerSas, startAzurite, type Azurite } from "@oclog/investigate";
 import { runCli } from "./run-cli.js";
 
 const corpus = fileURLToPath(new URL("../../../test/hostile/corpus/investigate/", import.meta.url));
@@ -75,8 +75,9 @@ test.serial("--json carries refusals, blob problems and the rows not stored", as
 
 test("--help shows the per-blob limits with their defaults and an example", async (t) => {
   const { stdout } = await runCli("investigate", "--help");
-  t.regex(stdout, /--max-blob-bytes <n>[^]*?\(default: 1073741824\)/);
-  t.regex(stdout, /--max-blob-lines <n>[^]*?\(default: 1000000\)/);
-  t.regex(stdout, /--max-quarantine-per-blob <n>[^]*?\(default: 10000\)/);
+  // The CLI's defaults are the library's: commander always passes them on.
+  t.regex(stdout, new RegExp(`--max-blob-bytes <n>[^]*?\\(default: ${DEFAULT_BLOB_LIMITS.maxBlobBytes}\\)`));
+  t.regex(stdout, new RegExp(`--max-blob-lines <n>[^]*?\\(default: ${DEFAULT_BLOB_LIMITS.maxBlobLines}\\)`));
+  t.regex(stdout, new RegExp(`--max-quarantine-per-blob <n>[^]*?\\(default: ${DEFAULT_BLOB_LIMITS.maxQuarantinePerBlob}\\)`));
   t.regex(stdout, /oclog investigate --user alice --max-blob-lines \d+/);
 });
