@@ -101,7 +101,8 @@ Credentials come from the environment, never from files you pass around:
   Azure CLI / managed identity login (DefaultAzureCredential).
 
 Exit status: 0 done, 1 findings at or above --fail-on, 2 usage or configuration error,
-3 records were quarantined and nothing at or above --fail-on fired.
+3 records were quarantined, or blobs failed, were refused (unsafe name) or cut short by a
+limit, and nothing at or above --fail-on fired.
 
 Examples:
   oclog investigate --user alice
