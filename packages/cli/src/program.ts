@@ -86,6 +86,9 @@ Examples:
     .option("--case-dir <dir>", "case folder (default: ./cases/<user>-<date>)")
     .option("--concurrency <n>", "parallel downloads", parsePositiveInt, 8)
     .option("--max-line-bytes <n>", "longest record accepted, in bytes", parsePositiveInt, 4 * 1024 * 1024)
+    .option("--max-blob-bytes <n>", "uncompressed bytes read per blob; the rest is reported, not read", parsePositiveInt, 1024 * 1024 * 1024)
+    .option("--max-blob-lines <n>", "lines read per blob; the rest is reported, not read", parsePositiveInt, 1_000_000)
+    .option("--max-quarantine-per-blob <n>", "quarantine rows stored per blob; more are counted, not stored", parsePositiveInt, 10_000)
     .addOption(new Option("--format <format>", "what to print").choices(["text", "json", "md", "html"]).default("text"))
     .option("--json", "same as --format json: {case_dir, blobs, bytes, records, quarantined, findings}")
     .addOption(new Option("--fail-on <severity>", "exit 1 when findings at or above this severity exist").choices(["informational", "low", "medium", "high", "critical"]))
@@ -98,12 +101,17 @@ Credentials come from the environment, never from files you pass around:
   Azure CLI / managed identity login (DefaultAzureCredential).
 
 Exit status: 0 done, 1 findings at or above --fail-on, 2 usage or configuration error,
-3 records were quarantined and nothing at or above --fail-on fired.
+3 records were quarantined, or blobs failed, were refused (unsafe name) or cut short by a
+limit, and nothing at or above --fail-on fired.
 
 Examples:
   oclog investigate --user alice
   oclog investigate --user alice --since 7d --fail-on high --json
-  AZURE_STORAGE_SAS=... oclog investigate --user alice --account-url https://acct.blob.core.windows.net`,
+  AZURE_STORAGE_SAS=... oclog investigate --user alice --account-url https://acct.blob.core.windows.net
+  oclog investigate --user alice --max-blob-lines 5000000 --max-blob-bytes 4294967296   # a blob hit a limit
+
+A blob over a limit is read up to it; the rest of it is reported (a quarantine row at the first
+line not read), and the rest of the case goes on.`,
     )
     .exitOverride()
     .action(async (opts: Record<string, unknown>) => {

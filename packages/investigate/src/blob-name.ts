@@ -59,6 +59,20 @@ export function parseBlobName(name: string): BlobNameParse {
   };
 }
 
+/**
+ * Why a listed name must never be requested, or undefined when it may be. A `.` or `..`
+ * segment is resolved away by URL parsing before the request leaves (the SDK sends
+ * `a/../../other/x` as `/other/x`), so it would read another blob, or another container's.
+ */
+export function unsafeBlobNameReason(name: string): string | undefined {
+  if (name === "") return "the name is empty";
+  const segments = name.split("/");
+  if (segments.some((s) => s === "." || s === "..")) {
+    return "the name has a '.' or '..' segment, which URL resolution removes: requesting it would read a different blob, possibly in another container";
+  }
+  return undefined;
+}
+
 /** False only when the blob provably holds nothing in the window: uploaded before `since`. */
 export function mayHoldRecordsIn(blob: { uploadedAt: Date }, window: TimeWindow): boolean {
   return window.since === undefined || blob.uploadedAt.getTime() >= window.since.getTime();

@@ -21,6 +21,7 @@ import { pipeline } from "node:stream/promises";
 import { inspect } from "node:util";
 import { AnonymousCredential, ContainerClient, type StoragePipelineOptions } from "@azure/storage-blob";
 import { ExitCode, OclogError, UsageError } from "@oclog/errors";
+import { unsafeBlobNameReason } from "./blob-name.js";
 import { validateContainerName } from "./container-name.js";
 import type { DownloadOutcome, EvidenceSource, ListedBlob } from "./investigation.js";
 import { quoteUntrusted, scrub, Sensitive } from "./sensitive.js";
@@ -122,6 +123,16 @@ export class BlobIntegrityError extends OclogError {
   }
 }
 
+/** The blob's name would make the request reach some other blob: refused before any request. */
+export class BlobNameRefusedError extends OclogError {
+  constructor(blob: string, reason: string, context: Record<string, unknown>) {
+    super("E_BLOB_NAME_REFUSED", `blob ${quoteUntrusted(blob, 300)} was not requested: ${reason}`, {
+      hint: "Fluent Bit never writes such a name; find out who did (it is kept in the case's custody log), and look at the blob with the Azure portal if you need its content",
+      context,
+    });
+  }
+}
+
 /** Any other storage failure (network, service error) after the retries. */
 export class StorageError extends OclogError {
   constructor(message: string, hint: string, context: StorageErrorContext) {
@@ -209,6 +220,8 @@ export type DownloadResult =
   | { blob: ListedBlob; status: "skipped" }
   | { blob: ListedBlob; status: "vanished"; reason: string }
   | { blob: ListedBlob; status: "changed"; reason: string }
+  /** The name would make the request reach another blob; nothing was requested. */
+  | { blob: ListedBlob; status: "refused"; reason: string }
   | { blob: ListedBlob; status: "failed"; reason: string; code: string };
 
 export interface DownloadAllOptions {
@@ -293,6 +306,8 @@ export class BlobSource {
    * If-Match on `expectedEtag`, size and MD5 verification, and bounded retries.
    */
   async download(name: string, destPath: string, options: DownloadOptions = {}): Promise<Downloaded> {
+    const unsafe = unsafeBlobNameReason(name);
+    if (unsafe !== undefined) throw new BlobNameRefusedError(name, unsafe, { source: this.label, container: this.container, blob: name, operation: "download" });
     const { value, attempts } = await this.#withRetry({ operation: "download", blob: name, etag: options.expectedEtag, signal: options.signal }, () =>
       this.#downloadOnce(name, destPath, options),
     );
@@ -533,6 +548,7 @@ function failedResult(blob: ListedBlob, error: unknown, secrets: readonly Sensit
   const reason = error instanceof OclogError ? error.message : `unexpected: ${serviceSays(error, secrets) || String((error as Error)?.name)}`;
   if (error instanceof BlobVanishedError) return { blob, status: "vanished", reason };
   if (error instanceof BlobChangedError) return { blob, status: "changed", reason };
+  if (error instanceof BlobNameRefusedError) return { blob, status: "refused", reason };
   return { blob, status: "failed", reason: scrub(reason, secrets), code: error instanceof OclogError ? error.code : "E_INTERNAL" };
 }
 
@@ -676,6 +692,8 @@ function toOutcome(result: DownloadResult): DownloadOutcome {
       return { status: "ok" };
     case "vanished":
       return { status: "vanished" };
+    case "refused":
+      return { status: "refused", reason: result.reason };
     default:
       return { status: "failed", reason: result.reason };
   }

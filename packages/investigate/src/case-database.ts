@@ -2,14 +2,22 @@
  * The case database (`case.duckdb`, openable by any DuckDB client). DuckDB reads the evidence
  * files itself: lines with its CSV reader (gzip, parallel, rejects with line numbers), records
  * with `json_transform` into typed columns, then `quarantine` for whatever does not parse or
- * validate, and the normalized `events` table built in SQL. No JavaScript step per line.
+ * validate, and the normalized `events` table built in SQL. No JavaScript step per line for a
+ * clean file; a file DuckDB's reader cannot take as it is (CRLF, gzip not named `.gz`, damage,
+ * an over-long line, a blob over a limit) is first rewritten by `evidence-lines.ts`.
+ *
+ * Every line read is a record or a quarantine row at its own line number; lines past a per-blob
+ * limit are not read, and the first of them is a quarantine row saying which limit. A blank
+ * line is a quarantine row ("blank line"): Fluent Bit never writes one, so it is counted like
+ * any other line that is not a record. Quarantine rows past the per-blob cap are counted in
+ * `quarantine_not_stored`, not stored.
  */
-import { createReadStream } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm, rmdir, symlink } from "node:fs/promises";
 import { join } from "node:path";
-import { createGunzip } from "node:zlib";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { SOURCE_NAMES, allEventsSql, invalidSql, rawViewName, recordStructureLiteral, sourceSql, splitLines, sqlString, variantSql } from "@oclog/schema";
+import { SOURCE_NAMES, allEventsSql, invalidSql, rawViewName, recordStructureLiteral, sourceSql, sqlString, variantSql } from "@oclog/schema";
+import { DEFAULT_BLOB_LIMITS, type BlobLimits } from "./blob-limits.js";
+import { measureEvidence, rewriteEvidence, type LineFault, type LineLimits } from "./evidence-lines.js";
 import { checkEnvelopes } from "./envelope-checks.js";
 import { createEventViews, eventsTableDdl } from "./events-table.js";
 
@@ -27,8 +35,17 @@ export interface LoadOptions {
   until?: Date;
   /** The user whose container the evidence came from: events whose envelope names another are marked. */
   containerUser?: string;
-  /** Where salvaged lines of damaged files go (inside the case folder). */
+  /** Where rewritten copies of odd files go while they are scanned (inside the case folder). */
   workDir: string;
+  /** Per-blob bounds; defaults in DEFAULT_BLOB_LIMITS. */
+  limits?: Partial<BlobLimits>;
+}
+
+/** A blob whose reading stopped early or never started, and why. */
+export interface BlobProblem {
+  blob: string;
+  kind: "limit" | "set aside";
+  reason: string;
 }
 
 export interface LoadResult {
@@ -40,8 +57,22 @@ export interface LoadResult {
   eventsAdmittedByUpload?: number;
   /** Events whose envelope names a user other than the container's. */
   eventsEnvelopeMismatch?: number;
+  /** Lines set aside, stored or not (see quarantineNotStored). */
   quarantined: number;
+  /** Quarantined lines over the per-blob cap: counted here, not stored. */
+  quarantineNotStored: number;
   quarantineByReason: { reason: string; count: number }[];
+  /** Blobs that hit a limit (the rest of them not read) or were set aside whole. */
+  blobProblems: BlobProblem[];
+}
+
+/** How one evidence file reaches the scan: its path for DuckDB, and what rewriting found. */
+interface ScanPlan {
+  file: EvidenceFile;
+  scanPath: string;
+  faultsPath?: string;
+  stop?: LineFault;
+  limited?: boolean;
 }
 
 export class CaseDatabase {
@@ -68,27 +99,49 @@ export class CaseDatabase {
   /** Rebuilds every table from the evidence files (a rerun starts from the evidence, not from old tables). */
   async load(files: EvidenceFile[], options: LoadOptions): Promise<LoadResult> {
     const c = this.connection;
-    for (const table of ["events", "records", "quarantine", "evidence_files"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of ["events", "records", "quarantine", "quarantine_not_stored", "evidence_files"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
     await c.run("CREATE TABLE evidence_files (file_index INTEGER, blob VARCHAR, path VARCHAR)");
     await c.run("CREATE TABLE quarantine (blob VARCHAR, line BIGINT, reason VARCHAR, raw_prefix VARCHAR)");
+    await c.run("CREATE TABLE quarantine_not_stored (blob VARCHAR, lines BIGINT)");
     await c.run(eventsTableDdl());
     await createEventViews(c);
     if (files.length === 0) {
       await c.run("CREATE TABLE records (blob VARCHAR, line BIGINT, source VARCHAR, variant VARCHAR, r JSON)");
-      return { lines: 0, records: 0, events: 0, eventsOutsideWindow: 0, eventsAdmittedByUpload: 0, eventsEnvelopeMismatch: 0, quarantined: 0, quarantineByReason: [] };
+      return { lines: 0, records: 0, events: 0, eventsOutsideWindow: 0, eventsAdmittedByUpload: 0, eventsEnvelopeMismatch: 0, quarantined: 0, quarantineNotStored: 0, quarantineByReason: [], blobProblems: [] };
     }
+    const limits: LineLimits = { ...DEFAULT_BLOB_LIMITS, ...options.limits, maxLineBytes: options.maxLineBytes };
+    await mkdir(options.workDir, { recursive: true });
+    const scanDir = await mkdtemp(join(options.workDir, "scan-"));
+    try {
+      return await this.#load(files, options, limits, scanDir);
+    } finally {
+      // The scan is materialized in DuckDB; the links and rewritten copies are not evidence,
+      // and an empty work folder is not left behind in the case.
+      await rm(scanDir, { recursive: true, force: true });
+      await rmdir(options.workDir).catch(() => undefined);
+    }
+  }
 
-    const scanned = await this.#scanLines(files, options);
-    await c.run(`INSERT INTO evidence_files VALUES ${scanned.map((f, i) => `(${i}, ${sqlString(f.blob)}, ${sqlString(f.path)})`).join(", ")}`);
+  async #load(files: EvidenceFile[], options: LoadOptions, limits: LineLimits, scanDir: string): Promise<LoadResult> {
+    const c = this.connection;
+    const { scanned, setAside } = await this.#scanLines(files, limits, scanDir);
+    // Scanned files first, so file_index is also the scan's file index; files set aside follow.
+    const listed = [...scanned.map((p) => p.file), ...setAside.map((s) => s.file)];
+    await c.run(`INSERT INTO evidence_files VALUES ${listed.map((f, i) => `(${i}, ${sqlString(f.blob)}, ${sqlString(f.path)})`).join(", ")}`);
+    await c.run(`CREATE OR REPLACE TEMP TABLE scan_paths AS SELECT * FROM (VALUES ${scanned.length ? scanned.map((p, i) => `(${i}, ${sqlString(p.scanPath)})`).join(", ") : "(NULL, NULL)"}) t(file_index, scan_path) WHERE file_index IS NOT NULL`);
     await this.#numberLines(options.maxLineBytes);
+    await this.#readLineFaults(scanned);
 
+    // Only a line that starts like an object can be a record; the rest (blank lines, text, JSON
+    // that is no object) is quarantined without the parse below. A bomb is millions of such
+    // lines, and each parsed row costs its full record structure on disk (1M "x" lines: 16 s).
+    const objectLike = "coalesce(ltrim(s.text, chr(32) || chr(9)) LIKE '{%', false)";
     // One pass over the lines: parse, classify, validate. Materializing each step separately
     // copied every line three times (measured: 4.4 s of 9 s for 100 MB).
     await c.run(`CREATE TABLE records AS
       SELECT blob, line, r, source, variant, reason, CASE WHEN reason IS NOT NULL THEN left(text, 200) END AS raw_prefix FROM (
       SELECT blob, line, text, r, source, ${variantSql()} AS variant,
-        CASE WHEN text IS NULL OR trim(text) = '' THEN 'blank line'
-             WHEN r IS NULL AND NOT json_valid(text) THEN 'not JSON'
+        CASE WHEN r IS NULL AND NOT json_valid(text) THEN 'not JSON'
              WHEN r IS NULL THEN 'not a JSON object'
              WHEN source IS NULL AND json_type(text) <> 'OBJECT' THEN 'not a JSON object'
              WHEN source IS NULL AND r.oclog_source IS NOT NULL THEN 'source ' || left(r.oclog_source, 40) || ' has no schema in this oclog version'
@@ -97,7 +150,18 @@ export class CaseDatabase {
              ELSE ${invalidSql()} END AS reason
       FROM (SELECT *, ${sourceSql()} AS source FROM (
         SELECT e.blob, ${this.#lineSql} AS line, s.text, try(json_transform(s.text, ${recordStructureLiteral()})) AS r
-        FROM scan s JOIN evidence_files e USING (file_index) JOIN scan_files f USING (file_index))))`);
+        FROM scan s JOIN evidence_files e USING (file_index) JOIN scan_files f USING (file_index)
+        WHERE ${objectLike})))`);
+    // The rewrite's placeholders are blank lines that carry the reason their line was refused.
+    // Capped as they go in: the rows past the cap are only counted.
+    await c.run(`INSERT INTO quarantine SELECT e.blob, b.line,
+        CASE WHEN b.text IS NULL OR trim(b.text) = '' THEN coalesce(lf.reason, 'blank line') WHEN json_valid(b.text) THEN 'not a JSON object' ELSE 'not JSON' END,
+        CASE WHEN b.text IS NULL OR trim(b.text) = '' THEN lf.raw_prefix ELSE left(b.text, 200) END
+      FROM (SELECT s.file_index, s.text, ${this.#lineSql} AS line FROM scan s JOIN scan_files f USING (file_index) WHERE NOT ${objectLike}) b
+      JOIN evidence_files e USING (file_index) LEFT JOIN line_faults lf ON lf.file_index = b.file_index AND lf.line = b.line
+      QUALIFY row_number() OVER (PARTITION BY e.blob ORDER BY b.line) <= ${limits.maxQuarantinePerBlob}`);
+    await c.run(`INSERT INTO quarantine_not_stored SELECT e.blob, count(*) - ${limits.maxQuarantinePerBlob} FROM scan s JOIN evidence_files e USING (file_index)
+      WHERE NOT ${objectLike} GROUP BY e.blob HAVING count(*) > ${limits.maxQuarantinePerBlob}`);
     // Invalid rows move to quarantine; the table itself becomes `records` (no copy of the rest).
     // The collector delivers at least once: after a crash it may re-send one batch, with the same
     // oclog_id. The first copy is the record; later ones are set aside, counted, not dropped.
@@ -114,7 +178,20 @@ export class CaseDatabase {
     for (const source of SOURCE_NAMES) {
       await c.run(`CREATE OR REPLACE VIEW ${rawViewName(source)} AS SELECT blob, line, variant, r FROM records WHERE source = ${sqlString(source)}`);
     }
-    for (const table of ["scan", "scan_files", "rejects"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of ["scan", "scan_files", "rejects", "line_faults", "scan_paths"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
+    await this.#capQuarantine(limits.maxQuarantinePerBlob);
+    // Where reading stopped (a limit, damage) or never started: one row each, never capped.
+    const stops = [
+      ...scanned.filter((p) => p.stop).map((p) => ({ blob: p.file.blob, ...p.stop! })),
+      ...setAside.map((s) => ({ blob: s.file.blob, line: 1, reason: s.reason, rawPrefix: null })),
+    ];
+    for (const stop of stops) {
+      await c.run(`INSERT INTO quarantine VALUES (${sqlString(stop.blob)}, ${stop.line}, ${sqlString(stop.reason)}, NULL)`);
+    }
+    const blobProblems: BlobProblem[] = [
+      ...scanned.filter((p) => p.limited).map((p) => ({ blob: p.file.blob, kind: "limit" as const, reason: p.stop!.reason })),
+      ...setAside.map((s) => ({ blob: s.file.blob, kind: "set aside" as const, reason: s.reason })),
+    ];
 
     await c.run(`INSERT INTO events BY NAME ${allEventsSql()}`);
     // Records are kept whole; only events outside the window leave the timeline, and an event
@@ -125,66 +202,143 @@ export class CaseDatabase {
     });
 
     const reasons = await c.runAndReadAll(
-      "SELECT regexp_replace(reason, ' [0-9]+ bytes.*$', '') AS reason, count(*)::INTEGER AS count FROM quarantine GROUP BY 1 ORDER BY 2 DESC, 1",
+      `SELECT reason, count::INTEGER AS count FROM (
+         SELECT regexp_replace(reason, '(:? [0-9]+ bytes|: this line and the rest).*$', '') AS reason, count(*) AS count FROM quarantine GROUP BY 1
+         UNION ALL SELECT 'not stored: over the per-blob quarantine cap (--max-quarantine-per-blob)', sum(lines) FROM quarantine_not_stored HAVING count(*) > 0)
+       ORDER BY 2 DESC, 1`,
     );
+    const stored = await this.scalar("SELECT count(*) FROM quarantine");
+    const notStored = await this.scalar("SELECT coalesce(sum(lines), 0) FROM quarantine_not_stored");
+    const records = await this.scalar("SELECT count(*) FROM records");
     return {
-      lines: (await this.scalar("SELECT count(*) FROM records")) + (await this.scalar("SELECT count(*) FROM quarantine")),
-      records: await this.scalar("SELECT count(*) FROM records"),
+      // A stop row stands for lines not read (or a cut line), not a line read.
+      lines: records + stored + notStored - stops.filter((s) => !/^damaged file/.test(s.reason)).length,
+      records,
       events: await this.scalar("SELECT count(*) FROM events"),
       eventsOutsideWindow: envelope.outsideWindow,
       eventsAdmittedByUpload: envelope.admittedByUpload,
       eventsEnvelopeMismatch: envelope.mismatched,
-      quarantined: await this.scalar("SELECT count(*) FROM quarantine"),
+      quarantined: stored + notStored,
+      quarantineNotStored: notStored,
       quarantineByReason: reasons.getRowObjectsJson() as { reason: string; count: number }[],
+      blobProblems,
     };
   }
 
-  /** Reads all files' lines in one parallel scan; damaged files are salvaged and scanned as plain text. */
-  async #scanLines(files: EvidenceFile[], options: LoadOptions): Promise<EvidenceFile[]> {
-    const known = files.some((f) => f.damaged !== undefined);
-    if (!known) {
+  /**
+   * Reads all files' lines in one parallel scan. Each file is measured first: clean ones are
+   * scanned as they are, odd ones rewritten; a file the scan still cannot read is set aside
+   * whole with DuckDB's reason, so one blob never stops the investigation.
+   */
+  async #scanLines(files: EvidenceFile[], limits: LineLimits, scanDir: string): Promise<{ scanned: ScanPlan[]; setAside: { file: EvidenceFile; reason: string }[] }> {
+    const plans: ScanPlan[] = [];
+    const setAside: { file: EvidenceFile; reason: string }[] = [];
+    for (const [index, file] of files.entries()) {
       try {
-        await this.#readCsv(files, options.maxLineBytes);
-        return files;
+        const measured = file.damaged === undefined ? await measureEvidence(file.path, limits) : { gzip: true, rewrite: "damaged" };
+        // DuckDB picks the decompression by extension: the link's name says what the content is.
+        const scanPath = join(scanDir, `${index}.txt${measured.gzip ? ".gz" : ""}`);
+        const linked = measured.rewrite === undefined && (await symlink(file.path, scanPath).then(() => true, () => false));
+        plans.push(linked ? { file, scanPath } : await this.#rewrite(file, index, limits, scanDir));
       } catch (error) {
-        if (!/gzip|decompress|inflate|zlib|compress/i.test((error as Error).message)) throw error;
+        // The evidence file itself is missing or unreadable (removed from the case, a folder).
+        setAside.push({ file, reason: `set aside whole: cannot read the evidence file (${ioReason(error)}); run case verify, and download it again if it is gone` });
       }
     }
-    // Slow path, only when a file is damaged: find which, keep the lines before the damage.
-    const usable: EvidenceFile[] = [];
-    const salvageFaults: { blob: string; line: number; reason: string }[] = [];
-    await mkdir(options.workDir, { recursive: true });
-    for (const [index, file] of files.entries()) {
-      let problem = file.damaged;
-      if (problem === undefined && !known) {
+    try {
+      await this.#readCsv(plans.map((p) => p.scanPath), limits.maxLineBytes);
+      return { scanned: plans, setAside };
+    } catch {
+      // Slow path, only when a file still breaks the reader: find which, one at a time.
+    }
+    const scanned: ScanPlan[] = [];
+    for (const [index, plan] of plans.entries()) {
+      let usable = plan;
+      let failure = await this.#tryScan(usable, limits);
+      if (failure !== undefined && usable.faultsPath === undefined) {
         try {
-          await this.#readCsv([file], options.maxLineBytes);
+          usable = await this.#rewrite(plan.file, index, limits, scanDir);
+          failure = await this.#tryScan(usable, limits);
         } catch (error) {
-          problem = (error as Error).message;
+          failure = ioReason(error);
         }
       }
-      if (problem === undefined) {
-        usable.push(file);
-        continue;
-      }
-      const salvaged = join(options.workDir, `salvaged-${index}.jsonl`);
-      const { lines, reason } = await salvageGzip(file.path, salvaged, options.maxLineBytes);
-      usable.push({ blob: file.blob, path: salvaged });
-      salvageFaults.push({ blob: file.blob, line: lines + 1, reason: `damaged file: ${reason ?? problem}`.slice(0, 300) });
+      if (failure === undefined) scanned.push(usable);
+      else setAside.push({ file: plan.file, reason: `set aside whole: the line reader cannot read it (${failure.split("\n")[0]!.slice(0, 200)})` });
     }
-    await this.#readCsv(usable, options.maxLineBytes);
-    for (const fault of salvageFaults) {
-      await this.connection.run(`INSERT INTO quarantine VALUES (${sqlString(fault.blob)}, ${fault.line}, ${sqlString(fault.reason)}, NULL)`);
-    }
-    return usable;
+    await this.#readCsv(scanned.map((p) => p.scanPath), limits.maxLineBytes);
+    return { scanned, setAside };
   }
 
-  async #readCsv(files: EvidenceFile[], maxLineBytes: number): Promise<void> {
+  async #rewrite(file: EvidenceFile, index: number, limits: LineLimits, scanDir: string): Promise<ScanPlan> {
+    const scanPath = join(scanDir, `${index}.rewritten.txt`);
+    const faultsPath = join(scanDir, `${index}.faults.jsonl`);
+    await rm(scanPath, { force: true });
+    await rm(faultsPath, { force: true });
+    let rewritten = await rewriteEvidence(file.path, scanPath, faultsPath, limits);
+    if (rewritten.stop && !rewritten.limited) {
+      // Damage: a gzip member followed by other bytes loses its last chunk to gunzip, so the
+      // first member alone is tried too, and whichever keeps more lines is the salvage.
+      const [memberPath, memberFaults] = [`${scanPath}.member`, `${faultsPath}.member`];
+      await rm(memberPath, { force: true });
+      await rm(memberFaults, { force: true });
+      const member = await rewriteEvidence(file.path, memberPath, memberFaults, limits, { firstMemberOnly: true });
+      if (member.lines > rewritten.lines) {
+        await rename(memberPath, scanPath);
+        await rename(memberFaults, faultsPath);
+        rewritten = { ...member, stop: { line: member.limited ? member.stop!.line : member.lines + 1, reason: member.limited ? member.stop!.reason : rewritten.stop.reason, rawPrefix: null } };
+      }
+    }
+    let stop = rewritten.stop;
+    if (stop && file.damaged !== undefined && !rewritten.limited) stop = { ...stop, reason: `damaged file: ${file.damaged}`.slice(0, 300) };
+    if (!stop && file.damaged !== undefined) stop = { line: rewritten.lines + 1, reason: `damaged file: ${file.damaged}`.slice(0, 300), rawPrefix: null };
+    return { file, scanPath, faultsPath, ...(stop ? { stop } : {}), ...(rewritten.limited ? { limited: true } : {}) };
+  }
+
+  /** The scan error for one file alone, or undefined when it scans. */
+  async #tryScan(plan: ScanPlan, limits: LineLimits): Promise<string | undefined> {
+    try {
+      await this.#readCsv([plan.scanPath], limits.maxLineBytes);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
+  /** Loads the rewrite's faults into `line_faults`. */
+  async #readLineFaults(scanned: ScanPlan[]): Promise<void> {
+    const c = this.connection;
+    await c.run("CREATE OR REPLACE TEMP TABLE line_faults (file_index INTEGER, line BIGINT, reason VARCHAR, raw_prefix VARCHAR)");
+    for (const [index, plan] of scanned.entries()) {
+      if (plan.faultsPath === undefined) continue;
+      await c.run(`INSERT INTO line_faults SELECT ${index}, line, reason, raw_prefix FROM read_json(${sqlString(plan.faultsPath)},
+        format = 'newline_delimited', columns = {'line': 'BIGINT', 'reason': 'VARCHAR', 'raw_prefix': 'VARCHAR'})`);
+    }
+  }
+
+  /** Keeps the first `cap` quarantine rows of each blob (by line); the rest are only counted. */
+  async #capQuarantine(cap: number): Promise<void> {
+    const c = this.connection;
+    await c.run(`INSERT INTO quarantine_not_stored SELECT blob, count(*) - ${cap} FROM quarantine GROUP BY blob HAVING count(*) > ${cap}`);
+    if ((await this.scalar("SELECT count(*) FROM quarantine_not_stored")) === 0) return;
+    await c.run(`DELETE FROM quarantine WHERE rowid IN (
+      SELECT rowid FROM quarantine QUALIFY row_number() OVER (PARTITION BY blob ORDER BY line) > ${cap})`);
+  }
+
+  async #readCsv(paths: string[], maxLineBytes: number): Promise<void> {
     const c = this.connection;
     for (const table of ["scan", "scan_rejects", "scan_reject_scans"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
-    const paths = `[${files.map((f) => sqlString(f.path)).join(", ")}]`;
+    if (paths.length === 0) {
+      // Every file was set aside: empty tables of the reader's shapes keep the rest uniform.
+      await c.run("CREATE TEMP TABLE scan (file_index UBIGINT, text VARCHAR)");
+      await c.run("CREATE TEMP TABLE scan_rejects (scan_id UBIGINT, file_id UBIGINT, line UBIGINT, error_type VARCHAR, csv_line VARCHAR)");
+      await c.run("CREATE TEMP TABLE scan_reject_scans (scan_id UBIGINT, file_id UBIGINT, file_path VARCHAR)");
+      return;
+    }
+    const list = `[${paths.map((p) => sqlString(p)).join(", ")}]`;
     // One VARCHAR column per line: delimiter and quote are bytes valid JSON never contains raw.
-    await c.run(`CREATE TEMP TABLE scan AS SELECT file_index, line AS text FROM read_csv(${paths},
+    // No line reaches the reader longer than maxLineBytes (measured first), so none outgrows its buffer.
+    await c.run(`CREATE TEMP TABLE scan AS SELECT file_index, line AS text FROM read_csv(${list},
       columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false,
       new_line = '\\n', max_line_size = ${maxLineBytes}, buffer_size = ${Math.max(maxLineBytes * 2, 32 << 20)},
       ignore_errors = true, store_rejects = true, rejects_table = 'scan_rejects', rejects_scan = 'scan_reject_scans', rejects_limit = 0)`);
@@ -201,7 +355,7 @@ export class CaseDatabase {
           WHEN 'INVALID ENCODING' THEN 'not valid UTF-8'
           WHEN 'TOO MANY COLUMNS' THEN 'not JSON (control character 0x01)'
           ELSE lower(j.error_type) END AS reason, left(j.csv_line, 200) AS raw_prefix
-      FROM scan_rejects j JOIN scan_reject_scans s USING (scan_id, file_id) JOIN evidence_files e ON e.path = s.file_path
+      FROM scan_rejects j JOIN scan_reject_scans s USING (scan_id, file_id) JOIN scan_paths e ON e.scan_path = s.file_path
       ORDER BY e.file_index, j.line`);
     await c.run(`INSERT INTO quarantine SELECT e.blob, r.rline, r.reason, r.raw_prefix FROM rejects r JOIN evidence_files e USING (file_index)`);
     // Scan order is file order (insertion order is preserved), so a line's number is its rowid
@@ -229,23 +383,8 @@ export class CaseDatabase {
   }
 }
 
-/** Copies the readable lines of a damaged gzip file to `dest`; returns how many and why it stopped. */
-async function salvageGzip(path: string, dest: string, maxLineBytes: number): Promise<{ lines: number; reason: string | undefined }> {
-  const out: string[] = [];
-  let reason: string | undefined;
-  let lines = 0;
-  try {
-    const stream = path.endsWith(".gz") ? createReadStream(path).pipe(createGunzip()) : createReadStream(path);
-    // Lines are kept as bytes so DuckDB judges them exactly as it would have.
-    for await (const raw of splitLines(stream, maxLineBytes)) {
-      out.push(Buffer.from(raw.bytes).toString("latin1"));
-      lines++;
-    }
-  } catch (error) {
-    reason = (error as Error).message;
-  }
-  // splitLines yields a line only once its newline arrived, so a record cut by the damage is
-  // never among them: it is the fault reported at line `lines + 1`.
-  await writeFile(dest, out.length ? Buffer.from(`${out.join("\n")}\n`, "latin1") : "");
-  return { lines, reason };
+/** A file error's code (ENOENT, EISDIR, ...) or first message line, without the path. */
+function ioReason(error: unknown): string {
+  const e = error as { code?: unknown; message?: unknown };
+  return typeof e?.code === "string" ? e.code : String(e?.message ?? error).split("\n")[0]!.slice(0, 200);
 }

@@ -1,5 +1,7 @@
 export { CaseDatabase } from "./case-database.js";
-export type { EvidenceFile, LoadOptions, LoadResult } from "./case-database.js";
+export type { BlobProblem, EvidenceFile, LoadOptions, LoadResult } from "./case-database.js";
+export { DEFAULT_BLOB_LIMITS } from "./blob-limits.js";
+export type { BlobLimits } from "./blob-limits.js";
 export { EvidenceStore, evidencePathFor, sha256File } from "./evidence-store.js";
 export type { CaseManifest, EvidenceEntry } from "./evidence-store.js";
 export { CustodyLog, verifyCustody } from "./custody-log.js";

@@ -5,6 +5,8 @@
  * touches evidence is written to the custody log.
  */
 import { join } from "node:path";
+import type { BlobLimits } from "./blob-limits.js";
+import { unsafeBlobNameReason } from "./blob-name.js";
 import type { CaseDatabase, LoadResult } from "./case-database.js";
 import { CaseDatabase as CaseDb } from "./case-database.js";
 import { CustodyLog } from "./custody-log.js";
@@ -22,7 +24,7 @@ export interface ListedBlob {
   lastModified: Date;
 }
 
-export type DownloadOutcome = { status: "ok" } | { status: "vanished" } | { status: "failed"; reason: string };
+export type DownloadOutcome = { status: "ok" } | { status: "vanished" } | { status: "failed"; reason: string } | { status: "refused"; reason: string };
 
 /** What the investigation needs from storage (the Azure adapter, or anything else). */
 export interface EvidenceSource {
@@ -62,6 +64,8 @@ export interface InvestigationOptions {
   since?: Date;
   until?: Date;
   maxLineBytes: number;
+  /** Per-blob bounds on reading evidence; defaults in DEFAULT_BLOB_LIMITS. */
+  limits?: Partial<BlobLimits>;
   source: EvidenceSource;
   filter: BlobFilter;
   analysis: Analysis;
@@ -72,7 +76,16 @@ export interface InvestigationOptions {
 export interface InvestigationResult {
   caseId: string;
   caseDir: string;
-  blobs: { listed: number; skippedByTime: number; downloaded: number; reused: number; vanished: string[]; failed: { blob: string; reason: string }[] };
+  blobs: {
+    listed: number;
+    skippedByTime: number;
+    downloaded: number;
+    reused: number;
+    vanished: string[];
+    failed: { blob: string; reason: string }[];
+    /** Never requested: the name would reach another blob. Kept in custody as `evidence.refused`. */
+    refused: { blob: string; reason: string }[];
+  };
   bytes: number;
   load: LoadResult;
   findings: Finding[];
@@ -103,9 +116,15 @@ export async function investigate(options: InvestigationOptions): Promise<Invest
   });
 
   const listed: ListedBlob[] = [];
+  const refused: { blob: string; reason: string }[] = [];
   let skippedByTime = 0;
   for await (const blob of options.source.list()) {
-    if (options.filter(blob.name).keep) listed.push(blob);
+    // Names are data: one that URL resolution would turn into another blob is never requested.
+    const unsafe = unsafeBlobNameReason(blob.name);
+    if (unsafe !== undefined) {
+      refused.push({ blob: blob.name, reason: unsafe });
+      await custody.append("evidence.refused", { blob: blob.name, etag: blob.etag, size: blob.size, reason: unsafe });
+    } else if (options.filter(blob.name).keep) listed.push(blob);
     else skippedByTime++;
   }
   const wanted: ListedBlob[] = [];
@@ -114,7 +133,7 @@ export async function investigate(options: InvestigationOptions): Promise<Invest
     if (await store.has(blob.name, blob.etag)) reused++;
     else wanted.push(blob);
   }
-  const result: InvestigationResult["blobs"] = { listed: listed.length + skippedByTime, skippedByTime, downloaded: 0, reused, vanished: [], failed: [] };
+  const result: InvestigationResult["blobs"] = { listed: listed.length + skippedByTime + refused.length, skippedByTime, downloaded: 0, reused, vanished: [], failed: [], refused };
   let done = 0;
   let bytes = 0;
   const total = wanted.length;
@@ -133,6 +152,9 @@ export async function investigate(options: InvestigationOptions): Promise<Invest
       } else if (outcome.status === "vanished") {
         result.vanished.push(blob.name);
         await custody.append("evidence.vanished", { blob: blob.name, etag: blob.etag });
+      } else if (outcome.status === "refused") {
+        result.refused.push({ blob: blob.name, reason: outcome.reason });
+        await custody.append("evidence.refused", { blob: blob.name, etag: blob.etag, size: blob.size, reason: outcome.reason });
       } else {
         result.failed.push({ blob: blob.name, reason: outcome.reason });
         await custody.append("evidence.failed", { blob: blob.name, reason: outcome.reason });
@@ -150,7 +172,7 @@ export async function investigate(options: InvestigationOptions): Promise<Invest
     const loadStarted = performance.now();
     const load = await db.load(
       evidence.map((entry) => ({ blob: entry.blob, path: join(options.caseDir, entry.path), ...(entry.damaged ? { damaged: entry.damaged } : {}) })),
-      { maxLineBytes: options.maxLineBytes, workDir: join(options.caseDir, "work"), containerUser: options.user, ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) },
+      { maxLineBytes: options.maxLineBytes, workDir: join(options.caseDir, "work"), containerUser: options.user, ...(options.limits ? { limits: options.limits } : {}), ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) },
     );
     const loadSeconds = secondsSince(loadStarted);
     const totalBytes = evidence.reduce((sum, entry) => sum + entry.size, 0);
@@ -172,6 +194,8 @@ export async function investigate(options: InvestigationOptions): Promise<Invest
       records: load.records,
       events: load.events,
       quarantined: load.quarantined,
+      ...(load.quarantineNotStored > 0 ? { quarantineNotStored: load.quarantineNotStored } : {}),
+      ...(load.blobProblems.length > 0 ? { blobProblems: load.blobProblems } : {}),
       findings: analysis.findings.map((f) => ({ id: f.detection.id, count: f.count })),
     });
     return { caseId: options.caseId, caseDir: options.caseDir, blobs: result, bytes: totalBytes, load, ...analysis, seconds: { download: downloadSeconds, load: loadSeconds, analyse: analyseSeconds } };

@@ -6,6 +6,7 @@
 import { lstat, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { detectAndReport } from "./analysis.js";
+import type { BlobLimits } from "./blob-limits.js";
 import { blobFilter } from "./blob-name.js";
 import { asEvidenceSource, openBlobSource, type BlobSourceOptions } from "./blob-source.js";
 import { EvidenceTamperedError } from "./case-errors.js";
@@ -35,6 +36,8 @@ export interface RunInvestigationOptions {
   caseDir?: string | undefined;
   concurrency?: number | undefined;
   maxLineBytes?: number | undefined;
+  /** Per-blob bounds (--max-blob-bytes, --max-blob-lines, --max-quarantine-per-blob). */
+  limits?: Partial<BlobLimits> | undefined;
   oclogVersion: string;
   now?: Date | undefined;
   onProgress?: ((progress: { done: number; total: number; bytes: number }) => void) | undefined;
@@ -92,6 +95,7 @@ export async function runInvestigation(options: RunInvestigationOptions): Promis
         ...(window.since ? { since: window.since } : {}),
         ...(window.until ? { until: window.until } : {}),
         maxLineBytes: options.maxLineBytes ?? 4 * 1024 * 1024,
+        ...(options.limits ? { limits: options.limits } : {}),
         source: asEvidenceSource(blobs, { concurrency: options.concurrency ?? 8 }),
         filter: blobFilter(window),
         analysis: detectAndReport({ oclogVersion: options.oclogVersion, tz: options.tz ?? "UTC", onReport: (data) => (report = data) }),

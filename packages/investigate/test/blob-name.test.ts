@@ -3,7 +3,8 @@
 import test from "ava";
 import { readdirSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { blobFilter, mayHoldRecordsIn, parseBlobName } from "../src/blob-name.js";
+import { blobFilter, mayHoldRecordsIn, parseBlobName, unsafeBlobNameReason } from "../src/blob-name.js";
+import { HOSTILE_STRINGS } from "../../../test/hostile/hostile-random.js";
 
 const samples = "/work/shared/fluent-bit/samples";
 
@@ -104,4 +105,12 @@ test("blobFilter never drops a name it cannot read, and never prunes by --until"
   t.regex(unknown.reason!, /^kept: upload time unknown/);
   const untilOnly = blobFilter({ until: new Date("2000-01-01T00:00:00Z") });
   for (const name of [...v4, ...v5]) t.true(untilOnly(name).keep);
+});
+
+test("names with a '.' or '..' segment are unsafe to request; every real name and other hostile strings are not", (t) => {
+  for (const name of ["..", ".", "../oclog-bob/x.gz", "a/../../b", "a/./b", "oclog/alice/..", "./x"]) t.truthy(unsafeBlobNameReason(name), name);
+  t.truthy(unsafeBlobNameReason(""));
+  for (const name of [...v4, ...v5, "a..b/c", "...", "..%2f..%2fother", "a/.b/..c", "__proto__"]) t.is(unsafeBlobNameReason(name), undefined, name);
+  // Only the strings holding a real `..` segment are refused.
+  for (const bad of HOSTILE_STRINGS) t.is(unsafeBlobNameReason(`oclog/alice/${bad}`) !== undefined, bad.split("/").some((s) => s === ".." || s === "."), JSON.stringify(bad.slice(0, 40)));
 });

@@ -18,6 +18,9 @@ export interface InvestigateFlags {
   caseDir?: string;
   concurrency?: number;
   maxLineBytes?: number;
+  maxBlobBytes?: number;
+  maxBlobLines?: number;
+  maxQuarantinePerBlob?: number;
   format: InvestigationFormat;
   json?: boolean;
   failOn?: Severity;
@@ -45,6 +48,11 @@ export async function investigateCommand(flags: InvestigateFlags, output: Output
     caseDir: flags.caseDir,
     concurrency: flags.concurrency,
     maxLineBytes: flags.maxLineBytes,
+    limits: {
+      ...(flags.maxBlobBytes !== undefined ? { maxBlobBytes: flags.maxBlobBytes } : {}),
+      ...(flags.maxBlobLines !== undefined ? { maxBlobLines: flags.maxBlobLines } : {}),
+      ...(flags.maxQuarantinePerBlob !== undefined ? { maxQuarantinePerBlob: flags.maxQuarantinePerBlob } : {}),
+    },
     oclogVersion: VERSION,
     onProgress: progressBar(flags.progress !== false && !flags.json && flags.format === "text", output),
   });

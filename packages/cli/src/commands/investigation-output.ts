@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { ExitCode, ExitError } from "@oclog/errors";
 import { renderSummary, severityRank, type RunInvestigationResult, type Severity } from "@oclog/investigate";
-import type { Output } from "../output.js";
+import { terminalSafe, type Output } from "../output.js";
 
 export type InvestigationFormat = "text" | "json" | "md" | "html";
 
@@ -14,10 +14,13 @@ export function investigationJson(result: RunInvestigationResult): Record<string
     bytes: result.bytes,
     records: result.load.records,
     quarantined: result.load.quarantined,
+    quarantine_not_stored: result.load.quarantineNotStored,
     findings: result.findings.map((f) => ({ id: f.detection.id, severity: f.detection.severity, title: f.detection.title, count: f.count })),
     report_html: result.reports.reportHtml,
     vanished: result.blobs.vanished,
     failed: result.blobs.failed,
+    refused: result.blobs.refused,
+    blob_problems: result.load.blobProblems,
     seconds: result.seconds,
   };
 }
@@ -40,19 +43,26 @@ export async function printInvestigation(
       break;
     default: {
       output.out(renderSummary(result.report, { color: options.color }));
-      const { vanished, failed, downloaded, reused, skippedByTime } = result.blobs;
+      const { vanished, failed, refused, downloaded, reused, skippedByTime } = result.blobs;
       output.out(`blobs: ${downloaded} downloaded, ${reused} already in the case, ${skippedByTime} outside the window` +
-        `${vanished.length ? `, ${vanished.length} vanished during download` : ""}${failed.length ? `, ${failed.length} failed` : ""}`);
-      for (const f of failed) output.err(`failed: ${f.blob}: ${f.reason}`);
+        `${vanished.length ? `, ${vanished.length} vanished during download` : ""}${failed.length ? `, ${failed.length} failed` : ""}` +
+        `${refused.length ? `, ${refused.length} refused (unsafe name)` : ""}`);
+      // Blob names and reasons come from storage: an agent can put terminal escapes in them.
+      for (const f of failed) output.err(`failed: ${terminalSafe(f.blob)}: ${terminalSafe(f.reason, 500)}`);
+      for (const r of refused) output.err(`refused: ${terminalSafe(r.blob)}: ${terminalSafe(r.reason, 500)}`);
+      for (const p of result.load.blobProblems) output.err(`${p.kind}: ${terminalSafe(p.blob)}: ${terminalSafe(p.reason, 500)}`);
+      if (result.load.quarantineNotStored > 0) {
+        output.err(`quarantine: ${result.load.quarantineNotStored} rows over the per-blob cap were counted, not stored (raise --max-quarantine-per-blob to keep them)`);
+      }
     }
   }
   const code = exitCodeFor(result, options.failOn);
   if (code !== ExitCode.ok) throw new ExitError(code);
 }
 
-/** 1 when a finding at or above `failOn` fired; else 3 when records were quarantined or blobs lost; else 0. */
+/** 1 when a finding at or above `failOn` fired; else 3 when records were quarantined or blobs lost, refused or cut short; else 0. */
 export function exitCodeFor(result: RunInvestigationResult, failOn: Severity | undefined): 0 | 1 | 3 {
   if (failOn !== undefined && result.findings.some((f) => severityRank(f.detection.severity) >= severityRank(failOn))) return ExitCode.findings;
-  if (result.load.quarantined > 0 || result.blobs.failed.length > 0) return ExitCode.environment;
+  if (result.load.quarantined > 0 || result.blobs.failed.length > 0 || result.blobs.refused.length > 0 || result.load.blobProblems.length > 0) return ExitCode.environment;
   return ExitCode.ok;
 }
