@@ -13,6 +13,7 @@
  * `quarantine_not_stored`, not stored.
  */
 import { mkdir, mkdtemp, rename, rm, rmdir, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { SOURCE_NAMES, allEventsSql, invalidSql, rawViewName, recordStructureLiteral, sourceSql, sqlString, variantSql } from "@oclog/schema";
@@ -90,6 +91,8 @@ export class CaseDatabase {
       memory_limit: options.memoryLimit ?? "512MB",
       // Line numbers come from insertion order: it must be kept.
       preserve_insertion_order: "true",
+      // An in-memory database spills to `.tmp` in the working directory by default: not there.
+      ...(path === ":memory:" ? { temp_directory: join(tmpdir(), "oclog-duckdb-spill") } : {}),
     });
     const connection = await instance.connect();
     await connection.run("SET TimeZone = 'UTC'");
