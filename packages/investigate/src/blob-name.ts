@@ -66,11 +66,17 @@ export function parseBlobName(name: string): BlobNameParse {
  */
 export function unsafeBlobNameReason(name: string): string | undefined {
   if (name === "") return "the name is empty";
+  // A lone surrogate cannot be percent-encoded: the SDK throws URIError building its URL.
+  if (!isWellFormedUnicode(name)) return "the name is not well-formed Unicode (a lone surrogate): it has no URL to request";
   const segments = name.split("/");
   if (segments.some((s) => s === "." || s === "..")) {
     return "the name has a '.' or '..' segment, which URL resolution removes: requesting it would read a different blob, possibly in another container";
   }
   return undefined;
+}
+
+function isWellFormedUnicode(text: string): boolean {
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
 }
 
 /** False only when the blob provably holds nothing in the window: uploaded before `since`. */

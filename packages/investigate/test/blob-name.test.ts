@@ -1,12 +1,15 @@
 // Blob names as real Fluent Bit 4.2.8 and 5.1.1 wrote them (shared/fluent-bit/samples), and the
 // pruning rule: skip only what was uploaded before --since, never anything for --until.
 import test from "ava";
+import { ContainerClient } from "@azure/storage-blob";
+import { fileURLToPath } from "node:url";
 import { readdirSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { blobFilter, mayHoldRecordsIn, parseBlobName, unsafeBlobNameReason } from "../src/blob-name.js";
 import { HOSTILE_STRINGS } from "../../../test/hostile/hostile-random.js";
 
-const samples = "/work/shared/fluent-bit/samples";
+// ../shared beside the repository root, never an absolute path.
+const samples = fileURLToPath(new URL("../../../../shared/fluent-bit/samples", import.meta.url));
 
 function blobNamesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -107,10 +110,34 @@ test("blobFilter never drops a name it cannot read, and never prunes by --until"
   for (const name of [...v4, ...v5]) t.true(untilOnly(name).keep);
 });
 
-test("names with a '.' or '..' segment are unsafe to request; every real name and other hostile strings are not", (t) => {
+test("names with a '.' or '..' segment, or a lone surrogate, are unsafe to request; every real name and other hostile strings are not", (t) => {
   for (const name of ["..", ".", "../oclog-bob/x.gz", "a/../../b", "a/./b", "oclog/alice/..", "./x"]) t.truthy(unsafeBlobNameReason(name), name);
   t.truthy(unsafeBlobNameReason(""));
   for (const name of [...v4, ...v5, "a..b/c", "...", "..%2f..%2fother", "a/.b/..c", "__proto__"]) t.is(unsafeBlobNameReason(name), undefined, name);
-  // Only the strings holding a real `..` segment are refused.
-  for (const bad of HOSTILE_STRINGS) t.is(unsafeBlobNameReason(`oclog/alice/${bad}`) !== undefined, bad.split("/").some((s) => s === ".." || s === "."), JSON.stringify(bad.slice(0, 40)));
+  // Only the strings holding a real `..` segment or a lone surrogate are refused.
+  const loneSurrogate = (s: string) => /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+  for (const bad of HOSTILE_STRINGS) t.is(unsafeBlobNameReason(`oclog/alice/${bad}`) !== undefined, bad.split("/").some((s) => s === ".." || s === ".") || loneSurrogate(bad), JSON.stringify(bad.slice(0, 40)));
+  t.regex(unsafeBlobNameReason("oclog/alice/\udc00x.gz") ?? "", /lone surrogate/);
+});
+
+test("a hostile name the check lets through stays inside its container in the SDK's request URL", (t) => {
+  // The refusal above covers literal dot segments; this pins that the SDK escapes everything else
+  // (percent-encoded dots, backslashes, controls) so no other name can leave the container either.
+  const container = new ContainerClient("https://acct.blob.core.windows.net/oclog-mallory");
+  const names = [
+    "a/%2e%2e/%2e%2e/oclog-bob/x",
+    "a/%2E./.%2e/oclog-bob/x",
+    "a\\..\\..\\oclog-bob\\x",
+    "a/..\\../oclog-bob/x",
+    "a/%2f../x",
+    "a/..%5c..%5coclog-bob/x",
+    "a/\t../x",
+    "a/ ../x",
+    "a/..%00/x",
+    ...HOSTILE_STRINGS.map((s) => `oclog/alice/${s}/x.gz`),
+  ];
+  for (const name of names) {
+    if (unsafeBlobNameReason(name)) continue;
+    t.true(new URL(container.getBlobClient(name).url).pathname.startsWith("/oclog-mallory/"), JSON.stringify(name));
+  }
 });

@@ -3,6 +3,7 @@
 // credentials, a missing container, blobs deleted or replaced mid-run, MD5 mismatches,
 // transient failures through a loopback proxy, and secrets that never show.
 import test from "ava";
+import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer, request, type IncomingMessage, type Server } from "node:http";
@@ -30,7 +31,8 @@ import { EvidenceStore, sha256File } from "../src/evidence-store.js";
 import type { DownloadOutcome } from "../src/investigation.js";
 import { REDACTED, scrub, Sensitive } from "../src/sensitive.js";
 
-const samples = "/work/shared/fluent-bit/samples";
+// ../shared beside the repository root, never an absolute path.
+const samples = fileURLToPath(new URL("../../../../shared/fluent-bit/samples", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "oclog-blob-source-"));
 const fast = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 
