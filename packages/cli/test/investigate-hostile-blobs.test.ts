@@ -3,12 +3,11 @@
 // blob from storage reaches the terminal without its escapes, and the limits are flags.
 import test from "ava";
 import { mkdtempSync, readFileSync } from "node:fs";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BlobServiceClient } from "@azure/storage-blob";
-import { DEFAULT_BLOB_LIMITS, mintContainerSas, startAzurite, type Azurite } from "@oclog/investigate";
+import { DEFAULT_BLOB_LIMITS, startAzurite, uploadRawBlob, type Azurite } from "@oclog/investigate";
 import { runCli } from "./run-cli.js";
 
 const corpus = fileURLToPath(new URL("../../../test/hostile/corpus/investigate/", import.meta.url));
@@ -17,23 +16,8 @@ const corpus = fileURLToPath(new URL("../../../test/hostile/corpus/investigate/"
 const HOSTILE = "\u009b31mpwned\u009b2J\u009b]0;title";
 let azurite: Azurite;
 
-/** Uploads with the name exactly as given (percent-encoded on the wire, never resolved). */
-async function putRaw(container: string, encodedName: string, body: Buffer): Promise<void> {
-  const url = new URL(azurite.blobEndpoint);
-  const sas = mintContainerSas(azurite, container, "racwdl");
-  const status = await new Promise<number>((resolve, reject) => {
-    const req = request(
-      { host: url.hostname, port: url.port, method: "PUT", path: `${url.pathname}/${container}/${encodedName}?${sas}`, headers: { "x-ms-blob-type": "BlockBlob", "content-length": body.length } },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-  if (status !== 201) throw new Error(`raw upload: ${status}`);
-}
+/** Uploads with the name exactly as given (a plain-HTTP Azurite; the SDK would resolve `..`). */
+const putRaw = (container: string, name: string, body: Buffer) => uploadRawBlob(azurite, container, name, body);
 
 test.before(async () => {
   azurite = await startAzurite();

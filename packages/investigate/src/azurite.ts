@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile, readdir, mkdtemp, rm } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { rootCertificates } from "node:tls";
 import { tmpdir } from "node:os";
@@ -279,4 +280,25 @@ export function mintContainerSas(
     },
     new StorageSharedKeyCredential(account.accountName, account.accountKey),
   ).toString();
+}
+
+/**
+ * Uploads a block blob with its path exactly as given (already percent-encoded where it must be):
+ * the SDK would resolve `..` segments away, so a name an attacker chose can only be planted raw.
+ */
+export async function uploadRawBlob(azurite: Azurite, container: string, pathAsSent: string, body: Buffer): Promise<void> {
+  const url = new URL(azurite.blobEndpoint);
+  const sas = mintContainerSas(azurite, container, "racwdl");
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, method: "PUT", path: `${url.pathname}/${container}/${pathAsSent}?${sas}`, headers: { "x-ms-blob-type": "BlockBlob", "content-length": body.length } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+  if (status !== 201) throw new Error(`raw upload of ${pathAsSent}: HTTP ${status}`);
 }

@@ -28,7 +28,7 @@ export type { LoadedDetection, DetectionError } from "./detections.js";
 export { renderSummary, renderMarkdown, renderHtml, writeReports, collectReportData, REPORT_HTML, REPORT_MD } from "./reports/index.js";
 export type { ReportData } from "./reports/index.js";
 export { Sensitive } from "./sensitive.js";
-export { startAzurite, uploadDirectory, mintContainerSas, createContainer, downloadContainer } from "./azurite.js";
+export { startAzurite, uploadDirectory, uploadRawBlob, mintContainerSas, createContainer, downloadContainer } from "./azurite.js";
 export type { Azurite, StoredBlob } from "./azurite.js";
 export { openBlobSource, asEvidenceSource, BlobSource, StorageAuthError, ContainerNotFoundError } from "./blob-source.js";
 export { parseTimeWindow, formatInZone } from "./time-window.js";

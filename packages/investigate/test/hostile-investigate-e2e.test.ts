@@ -4,7 +4,6 @@
 // any request and kept as evidence of refusal in custody.
 import test from "ava";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,7 +11,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 import { buildDemoIncident } from "../src/demo/incident.js";
 import { DEMO_FIXTURES } from "../src/demo/run-demo.js";
-import { mintContainerSas, startAzurite, type Azurite } from "../src/azurite.js";
+import { startAzurite, uploadRawBlob, type Azurite } from "../src/azurite.js";
 import { openBlobSource } from "../src/blob-source.js";
 import { openCaseReadOnly } from "../src/case-database-reader.js";
 import { runInvestigation } from "../src/run-investigation.js";
@@ -25,23 +24,8 @@ const ESCAPE = "oclog/mallory/../../../oclog-bob/secret.gz";
 const BOB_MARKER = "bob-only-secret-record";
 let azurite: Azurite;
 
-/** Uploads with the name exactly as given (the SDK would resolve `..` away before sending it). */
-async function putRaw(container: string, rawName: string, body: Buffer): Promise<void> {
-  const url = new URL(azurite.blobEndpoint);
-  const sas = mintContainerSas(azurite, container, "racwdl");
-  const status = await new Promise<number>((resolve, reject) => {
-    const req = request(
-      { host: url.hostname, port: url.port, method: "PUT", path: `${url.pathname}/${container}/${rawName}?${sas}`, headers: { "x-ms-blob-type": "BlockBlob", "content-length": body.length } },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-  if (status !== 201) throw new Error(`raw upload of ${rawName}: ${status}`);
-}
+/** Uploads with the name exactly as given (a plain-HTTP Azurite; the SDK would resolve `..`). */
+const putRaw = (container: string, name: string, body: Buffer) => uploadRawBlob(azurite, container, name, body);
 
 async function upload(container: string, name: string, body: Buffer): Promise<void> {
   const client = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(container);
