@@ -263,6 +263,14 @@ async function fetchJson(url: string, timeoutMs: number): Promise<{ status: numb
   }
 }
 
+/**
+ * How long a gateway may take to become ready. Measured on a 2-core machine running two scenario
+ * gateways beside other tests: 16-85 s, and once past 90 s (readyz: "startup-sidecars" still
+ * failing, event loop degraded), which failed the whole scenario test. A bound, not a wait: a ready
+ * gateway returns at once, a dead one fails at once.
+ */
+const GATEWAY_READY_TIMEOUT_MS = 240_000;
+
 /** Polls /health (liveness) then /readyz (readiness) until both pass or the deadline hits. */
 async function waitReady(httpUrl: string, child: ChildProcess, deadline: number, output: () => string): Promise<void> {
   let last = "no answer yet";
@@ -310,7 +318,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   const stop = (): Promise<void> => (stopped ??= stopProcessGroup(child, 15_000));
   try {
     await spawned;
-    await waitReady(httpUrl, child, Date.now() + (opts.readyTimeoutMs ?? 90_000), output);
+    await waitReady(httpUrl, child, Date.now() + (opts.readyTimeoutMs ?? GATEWAY_READY_TIMEOUT_MS), output);
   } catch (err) {
     await stop();
     throw err;
