@@ -45,25 +45,20 @@ test("file names and headers follow the conventions", (t) => {
 test("the loader reports each broken rule with its reason and loads the rest", async (t) => {
   const dir = mkdtempSync(join(scratch, "broken-"));
   const good = readFileSync(join(DETECTIONS_DIR, "tool_destructive_command.sql"), "utf8");
-  const header = (fields: Record<string, string>) =>
-    Object.entries(fields).map(([k, v]) => `-- ${k}: ${v}`).join("\n");
-  const base = {
-    id: "0f6b2d84-5a3e-4c1f-9b7d-2e8a6c4f1d03",
-    title: "Broken rule",
-    status: "experimental",
-    severity: "low",
-    tags: "[attack.t1059]",
-    description: "A rule written to be broken in a test.",
-    falsepositives: "[None]",
+  // Each broken rule is the real one with one thing wrong, so this follows the format as it evolves.
+  const headerEnd = good.indexOf("\n\n");
+  const header = good.slice(0, headerEnd);
+  const headerLines = header.split("\n").length;
+  const broken: Record<string, string> = {
+    "tool_unknown_severity.sql": good.replace(/^-- severity: .*$/m, "-- severity: severe"),
+    "tool_missing_field.sql": good.replace(/^-- severity: .*\n/m, ""),
+    "tool_bad_header.sql": `${header}\n-- this line is not a field${good.slice(headerEnd)}`,
+    "tool_no_query.sql": `${header}\n\nDELETE FROM events\n`,
+    "tool_bad_id.sql": good.replace(/^-- id: .*$/m, "-- id: not-a-uuid"),
   };
   writeFileSync(join(dir, "tool_good_rule.sql"), good);
   writeFileSync(join(dir, "tool_duplicate_id.sql"), good);
-  writeFileSync(join(dir, "tool_unknown_severity.sql"), `${header({ ...base, severity: "severe" })}\n\nSELECT * FROM events\n`);
-  const { severity: _s, ...noSeverity } = base;
-  writeFileSync(join(dir, "tool_missing_field.sql"), `${header(noSeverity)}\n\nSELECT * FROM events\n`);
-  writeFileSync(join(dir, "tool_bad_header.sql"), `${header(base)}\n-- this line is not a field\n\nSELECT * FROM events\n`);
-  writeFileSync(join(dir, "tool_no_query.sql"), `${header(base)}\n\nDELETE FROM events\n`);
-  writeFileSync(join(dir, "tool_bad_id.sql"), `${header({ ...base, id: "not-a-uuid" })}\n\nSELECT * FROM events\n`);
+  for (const [name, text] of Object.entries(broken)) writeFileSync(join(dir, name), text);
   writeFileSync(join(dir, "Tool-Bad-Name.sql"), good);
   writeFileSync(join(dir, "shell_unknown_logsource.sql"), good);
   writeFileSync(join(dir, "notes.txt"), "not a rule");
@@ -84,7 +79,7 @@ test("the loader reports each broken rule with its reason and loads the rest", a
   t.regex(reasons["tool_good_rule.sql"]!, /duplicate id f8861605-1244-4893-8d09-256b8f7a4675, already used by .*tool_duplicate_id\.sql/);
   t.regex(reasons["tool_unknown_severity.sql"]!, /unknown severity "severe"/);
   t.regex(reasons["tool_missing_field.sql"]!, /missing field\(s\): severity/);
-  t.regex(reasons["tool_bad_header.sql"]!, /header line 8: expected "key: value"/);
+  t.regex(reasons["tool_bad_header.sql"]!, new RegExp(`header line ${headerLines + 1}: expected "key: value"`));
   t.regex(reasons["tool_no_query.sql"]!, /must be one SELECT/);
   t.regex(reasons["tool_bad_id.sql"]!, /id must be a lowercase UUID/);
   t.regex(reasons["Tool-Bad-Name.sql"]!, /<logsource>_<name>\.sql/);
