@@ -5,7 +5,7 @@
  * can hand it a fake and the CLI hands it a LogsClient.
  */
 import { OclogError } from "@oclog/errors";
-import type { Severity } from "@oclog/investigate";
+import { severityRank, type Severity } from "@oclog/detections";
 import type { QueryOutcome, QueryWorkspaceOptions, ResultTable, RetryEvent, Timespan } from "./logs-client.js";
 import { HuntQueryError, QueryAbortedError, ThrottledError } from "./logs-client.js";
 
@@ -122,7 +122,7 @@ export async function runHunt(querier: WorkspaceQuerier, detections: readonly Bo
   }
   const findingsByUser: Record<string, HuntFinding[]> = {};
   for (const user of [...byUser.keys()].sort()) {
-    findingsByUser[user] = byUser.get(user)!.sort((a, b) => severityOrder(b.severity) - severityOrder(a.severity) || a.detectionId.localeCompare(b.detectionId));
+    findingsByUser[user] = byUser.get(user)!.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.detectionId.localeCompare(b.detectionId));
   }
 
   const perDetection = outcomes.map((o) => o.run);
@@ -269,11 +269,4 @@ function problemOf(error: unknown): HuntProblem {
 
 function timeKey(row: JsonRow): string {
   return typeof row.TimeGenerated === "string" ? row.TimeGenerated : "\uffff";
-}
-
-// A local copy of @oclog/investigate's SEVERITIES: a value import would load that package's
-// whole index (DuckDB, Azurite helpers) into every hunt for five strings.
-const SEVERITY_ORDER: readonly Severity[] = ["informational", "low", "medium", "high", "critical"];
-function severityOrder(severity: Severity): number {
-  return SEVERITY_ORDER.indexOf(severity);
 }

@@ -10,7 +10,7 @@ export {
   QueryAbortedError,
   LogsServiceError,
   nextRetry,
-  parseRetryAfterMs,
+  QUERY_BACKOFF,
   DEFAULT_RETRY_BUDGET,
   DEFAULT_SERVER_TIMEOUT_SECONDS,
 } from "./logs-client.js";

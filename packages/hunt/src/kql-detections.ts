@@ -5,7 +5,7 @@
  * Loading is tolerant like `loadDetections`: a broken twin is reported with every problem it has
  * and skipped, and the others still load.
  */
-import { loadRuleFiles, parseDetectionHeader, type DetectionMeta } from "@oclog/investigate";
+import { loadRuleFiles, parseDetectionHeader, type DetectionMeta } from "@oclog/detections";
 import { KQL_DIR } from "./kql-dir.js";
 import { lintKql } from "./kql-lint.js";
 

@@ -14,12 +14,17 @@
  *   the request and keeps the raw response (status, Retry-After, body).
  * - On a non-200 whose body has no `{error: ...}` (an empty 429, say) the SDK's deserializer
  *   throws a TypeError and the status is lost; the raw response kept above is classified instead.
+ * - Which failures are transient, the backoff (with jitter) and Retry-After parsing are
+ *   @oclog/azure's, shared with blob downloads. Differences, on purpose: Retry-After is honoured
+ *   exactly (no jitter: the service chose the time); a 504 is the query's server timeout, not
+ *   retried (the same query would time out again); a refused connection is not retried.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { rootCertificates } from "node:tls";
 import { setTimeout as delay } from "node:timers/promises";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 import { LogsQueryClient, LogsQueryResultStatus, type LogsTable } from "@azure/monitor-query-logs";
+import { backoffMs, isTransientNetworkError, isTransientStatus, parseRetryAfterMs, type BackoffPolicy } from "@oclog/azure";
 import { OclogError, Sensitive, UsageError, quoteUntrusted, scrub } from "@oclog/errors";
 
 /** One table of a result: column descriptors and rows (datetime cells are Dates, dynamic cells parsed JSON). */
@@ -331,7 +336,8 @@ export class LogsClient {
       if (typeof code === "string" && (/^E[A-Z]+$/.test(code) || code === "REQUEST_SEND_ERROR")) {
         return new LogsServiceError("E_HUNT_NETWORK", `Could not reach Log Analytics for workspace ${workspaceId}: ${code}`, {
           workspaceId,
-          transient: code === "ECONNRESET" || code === "ETIMEDOUT",
+          // A refused connection to the public API is a wrong endpoint or a proxy: report it at once.
+          transient: isTransientNetworkError(error, { refusedIsTransient: false }),
           hint: "check the network (proxy, firewall, DNS) and the endpoint; then run the hunt again.",
           cause: error,
         });
@@ -363,7 +369,8 @@ export class LogsClient {
     return new LogsServiceError("E_HUNT_SERVICE", `Log Analytics failed the query for workspace ${workspaceId} (HTTP ${status}): ${text}`, {
       workspaceId,
       status,
-      transient: status === 500 || status === 502 || status === 503,
+      // 429 and 504 were taken above (throttled, server timeout); 408, 500, 502 and 503 remain.
+      transient: isTransientStatus(status),
       hint: "a service-side failure: run the hunt again later; quote the requestId if you open a support case.",
       context,
     });
@@ -416,12 +423,16 @@ export class LogsClient {
 // ---------------------------------------------------------------------------------------------
 // Pure helpers
 
+/** Backoff when the service gave no Retry-After: about 1 s, 2 s, 4 s ... up to 30 s, jittered. */
+export const QUERY_BACKOFF: BackoffPolicy = { baseDelayMs: 1000, maxDelayMs: 30_000 };
+
 /** When and why to retry `error` after `attempt` (0-based) with `waitedMs` spent, or null to give up. */
 export function nextRetry(
   error: unknown,
   attempt: number,
   waitedMs: number,
   budget: RetryBudget,
+  random: () => number = Math.random,
 ): { delayMs: number; reason: RetryEvent["reason"]; retryAfterMs: number | null } | null {
   if (attempt >= budget.maxRetries) return null;
   let delayMs: number;
@@ -429,10 +440,10 @@ export function nextRetry(
   let retryAfterMs: number | null = null;
   if (error instanceof ThrottledError) {
     retryAfterMs = error.retryAfterMs;
-    delayMs = retryAfterMs ?? backoffMs(attempt);
+    delayMs = retryAfterMs ?? backoffMs(attempt + 1, QUERY_BACKOFF, random);
     reason = "throttled";
   } else if (error instanceof LogsServiceError && error.transient) {
-    delayMs = backoffMs(attempt);
+    delayMs = backoffMs(attempt + 1, QUERY_BACKOFF, random);
     reason = "transient";
   } else {
     return null;
@@ -440,23 +451,6 @@ export function nextRetry(
   // A wait the budget cannot cover is not started: better to report now than to stall the hunt.
   if (waitedMs + delayMs > budget.maxTotalWaitMs) return null;
   return { delayMs, reason, retryAfterMs };
-}
-
-/** Milliseconds the service asked to wait: retry-after-ms, x-ms-retry-after-ms, or Retry-After (seconds or HTTP date). */
-export function parseRetryAfterMs(headers: { get(name: string): string | undefined }, now: number = Date.now()): number | null {
-  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
-    const value = Number(headers.get(name));
-    if (headers.get(name) !== undefined && Number.isFinite(value) && value >= 0) return value;
-  }
-  const header = headers.get("retry-after")?.trim();
-  if (!header) return null;
-  if (/^\d+(\.\d+)?$/.test(header)) return Math.round(Number(header) * 1000);
-  const date = Date.parse(header);
-  return Number.isFinite(date) ? Math.max(0, date - now) : null;
-}
-
-function backoffMs(attempt: number): number {
-  return Math.min(1000 * 2 ** attempt, 30_000);
 }
 
 /**

@@ -5,7 +5,7 @@ import test from "ava";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DETECTIONS_DIR, loadDetections } from "@oclog/investigate";
+import { DETECTIONS_DIR, loadDetections } from "@oclog/detections";
 import { KQL_DIR } from "../src/kql-dir.js";
 import { loadKqlDetections, parseKqlDetection, type KqlDetection } from "../src/kql-detections.js";
 

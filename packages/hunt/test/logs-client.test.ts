@@ -13,7 +13,7 @@ import {
   QueryTimeoutError,
   ThrottledError,
   WorkspaceError,
-  parseRetryAfterMs,
+  nextRetry,
   type LogsClientOptions,
   type RetryEvent,
 } from "@oclog/hunt";
@@ -275,16 +275,22 @@ test("a service message that echoes the bearer token is scrubbed before it reach
   });
 });
 
-test("a transient 500 is retried with back-off and reported as transient", async (t) => {
-  await withStandIn(async (s, client) => {
-    s.canned.set(QUERY, [{ kind: "error", status: 500, error: { code: "InternalServerError", message: "boom" } }, tablesResponse(TABLE)]);
-    const retries: RetryEvent[] = [];
-    const outcome = await client().queryWorkspace(WS, QUERY, TIMESPAN, { onRetry: (e) => retries.push(e) });
-    t.is(outcome.status, "success");
-    t.is(retries.length, 1);
-    t.like(retries[0], { reason: "transient", retryAfterMs: null, delayMs: 1000 });
+// 408 joined 500/502/503 when the Logs client took @oclog/azure's status list (429 and 504 have their own errors).
+for (const [status, code] of [[500, "InternalServerError"], [408, "RequestTimeout"]] as const) {
+  test(`a transient ${status} is retried with back-off and reported as transient`, async (t) => {
+    await withStandIn(async (s, client) => {
+      s.canned.set(QUERY, [{ kind: "error", status, error: { code, message: "boom" } }, tablesResponse(TABLE)]);
+      const retries: RetryEvent[] = [];
+      const outcome = await client().queryWorkspace(WS, QUERY, TIMESPAN, { onRetry: (e) => retries.push(e) });
+      t.is(outcome.status, "success");
+      t.is(retries.length, 1);
+      t.is(s.requests.length, 2);
+      t.like(retries[0], { reason: "transient", retryAfterMs: null });
+      // The first back-off is 1 s with jitter: between half and all of it.
+      t.true(retries[0]!.delayMs >= 500 && retries[0]!.delayMs <= 1000, `delay ${retries[0]!.delayMs} ms`);
+    });
   });
-});
+}
 
 test("the stand-in refuses a request without a bearer token", async (t) => {
   await withStandIn(async (s) => {
@@ -320,13 +326,18 @@ test("an endpoint nobody listens on is a network error, not a service or parse e
   t.false(error.transient);
 });
 
-test("parseRetryAfterMs: seconds, millisecond headers and HTTP dates", (t) => {
-  const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name] });
-  t.is(parseRetryAfterMs(headers({ "retry-after": "3" })), 3000);
-  t.is(parseRetryAfterMs(headers({ "retry-after-ms": "250", "retry-after": "9" })), 250);
-  t.is(parseRetryAfterMs(headers({ "x-ms-retry-after-ms": "40" })), 40);
-  const now = Date.parse("2025-03-01T00:00:00Z");
-  t.is(parseRetryAfterMs(headers({ "retry-after": "Sat, 01 Mar 2025 00:00:05 GMT" }), now), 5000);
-  t.is(parseRetryAfterMs(headers({ "retry-after": "soon" })), null);
-  t.is(parseRetryAfterMs(headers({})), null);
+test("nextRetry: Retry-After is honoured exactly, the back-off without it is @oclog/azure's, jittered", (t) => {
+  const budget = { maxRetries: 3, maxTotalWaitMs: 60_000 };
+  const throttledFor = (ms: number | null) => new ThrottledError(WS, 429, ms, 1, "Throttled");
+  for (const random of [() => 0, () => 1]) {
+    t.like(nextRetry(throttledFor(2_000), 0, 0, budget, random), { delayMs: 2_000, reason: "throttled", retryAfterMs: 2_000 }, "the service chose the time");
+  }
+  t.like(nextRetry(throttledFor(null), 0, 0, budget, () => 0), { delayMs: 500, reason: "throttled", retryAfterMs: null });
+  t.like(nextRetry(throttledFor(null), 0, 0, budget, () => 1), { delayMs: 1_000 });
+  const transient = new LogsServiceError("E_HUNT_SERVICE", "boom", { workspaceId: WS, status: 503, transient: true });
+  t.deepEqual([0, 1, 2].map((attempt) => nextRetry(transient, attempt, 0, budget, () => 0)?.delayMs), [500, 1_000, 2_000]);
+  t.deepEqual([0, 1, 2].map((attempt) => nextRetry(transient, attempt, 0, budget, () => 1)?.delayMs), [1_000, 2_000, 4_000]);
+  t.is(nextRetry(transient, 3, 0, budget), null, "the retry budget is spent");
+  t.is(nextRetry(transient, 0, 59_900, budget, () => 1), null, "a wait the budget cannot cover is not started");
+  t.is(nextRetry(new LogsServiceError("E_HUNT_QUERY", "bad", { workspaceId: WS, status: 400 }), 0, 0, budget), null, "a rejected query is final");
 });

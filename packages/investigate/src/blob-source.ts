@@ -7,7 +7,8 @@
  * - Downloads go to a temporary file beside the destination and are renamed into place only
  *   after the size and Content-MD5 check, conditional on the etag seen at listing (If-Match),
  *   so a blob replaced after listing is reported, never silently mixed in.
- * - Transient failures (5xx, 408, 429, resets) are retried with capped exponential backoff;
+ * - Transient failures (5xx, 408, 429, resets; @oclog/azure decides) are retried with capped
+ *   exponential backoff and jitter;
  *   the SDK's own retries are off so the attempt bound here is the only one.
  * - `downloadAll` reports one result per blob (ok, skipped, vanished, changed, failed); only
  *   problems that would fail every blob (credentials, a missing container) stop it.
@@ -20,6 +21,7 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { inspect } from "node:util";
 import { AnonymousCredential, ContainerClient, type StoragePipelineOptions } from "@azure/storage-blob";
+import { backoffMs, isTransientNetworkError, isTransientStatus, type BackoffPolicy } from "@oclog/azure";
 import { ExitCode, OclogError, UsageError } from "@oclog/errors";
 import { unsafeBlobNameReason } from "./blob-name.js";
 import { validateContainerName } from "./container-name.js";
@@ -29,11 +31,9 @@ import { quoteUntrusted, scrub, Sensitive } from "./sensitive.js";
 // The listing shape is the investigation port's (etag as listed, MD5 base64 or null).
 export type { ListedBlob };
 
-/** Bounded retries: `attempts` tries in all, waits doubling from `baseDelayMs` up to `maxDelayMs`. */
-export interface RetryPolicy {
+/** Bounded retries: `attempts` tries in all, waits doubling (with jitter) from `baseDelayMs` up to `maxDelayMs`. */
+export interface RetryPolicy extends BackoffPolicy {
   attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 8_000 };
@@ -154,37 +154,20 @@ export function verifyDownload(check: { expectedSize?: number | undefined; actua
   return undefined;
 }
 
-const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const TRANSIENT_CODES = new Set([
-  "REQUEST_SEND_ERROR",
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EAI_AGAIN",
-  "ESOCKETTIMEDOUT",
-  "ERR_STREAM_PREMATURE_CLOSE",
-  "UND_ERR_SOCKET",
-]);
-
 /**
  * True for failures worth another attempt: service overload, resets, a transfer cut or
- * corrupted mid-body. The SDK reports a connection cut mid-body as an AbortError, so callers
- * check their own abort signal before asking.
+ * corrupted mid-body. The statuses and network codes are @oclog/azure's, shared with the Logs
+ * Query client; downloads also retry a refused connection (a storage front end or Azurite
+ * restarting comes back within the attempts). The SDK reports a connection cut mid-body as an
+ * AbortError, so callers check their own abort signal before asking.
  */
 export function isTransient(error: unknown): boolean {
   if (error instanceof BlobIntegrityError) return true;
   if (error instanceof OclogError) return false;
-  const e = error as { name?: string; message?: string; statusCode?: number; code?: string; cause?: { code?: string } };
-  if (typeof e?.statusCode === "number") return TRANSIENT_STATUS.has(e.statusCode);
+  const e = error as { name?: string; message?: string; statusCode?: number };
+  if (typeof e?.statusCode === "number") return isTransientStatus(e.statusCode);
   if (e?.name === "AbortError" || String(e?.message).startsWith("Data corruption failure")) return true;
-  return TRANSIENT_CODES.has(String(e?.code)) || TRANSIENT_CODES.has(String(e?.cause?.code));
-}
-
-/** Wait before attempt `attempt + 1`: doubling, capped, with jitter so parallel workers spread out. */
-export function backoffMs(attempt: number, policy: RetryPolicy, random = Math.random): number {
-  const capped = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.round(capped / 2 + (capped / 2) * random());
+  return isTransientNetworkError(error, { refusedIsTransient: true });
 }
 
 /** Azure lists etags bare and sends them quoted; If-Match wants the quoted form. */
@@ -514,7 +497,7 @@ export class BlobSource {
     }
     return new StorageError(
       `storage error while trying to ${operation}${blob ? ` ${quoteUntrusted(blob, 300)}` : ""}: ${status}${context.azureCode ? ` ${context.azureCode}` : ""}${attempts > 1 ? ` after ${attempts} attempts` : ""}${said}`,
-      TRANSIENT_STATUS.has(status) ? "the service is busy or failing; run again later (downloads already preserved are kept)" : "see the status and Azure error code; run again with a corrected setup",
+      isTransientStatus(status) ? "the service is busy or failing; run again later (downloads already preserved are kept)" : "see the status and Azure error code; run again with a corrected setup",
       context,
     );
   }

@@ -1,59 +1,21 @@
 /**
- * Detections as data (queries/detections/*.sql): loading them tolerantly and running them over a
- * case database's `events` table. Adding a detection adds a file, not code.
+ * Running detections over a case database's `events` table. The rules, their format and their
+ * loader live in @oclog/detections; running them stays here because it is the case's job: the
+ * query engine is the case's DuckDB, and the evidence rows point into the case's blobs.
  */
-import { fileURLToPath } from "node:url";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { parseDetection } from "./detection-header.js";
-import { loadRuleFiles } from "./rule-files.js";
-import type { DetectionMeta, Finding } from "./finding.js";
+import type { DetectionError, LoadedDetection } from "@oclog/detections";
+import type { Finding } from "./finding.js";
 
-// src/ (tsx) and dist/ (built) sit at the same depth, so one relative URL serves both.
-/** The repository's `queries/detections` directory. */
-export const DETECTIONS_DIR = fileURLToPath(new URL("../../../queries/detections/", import.meta.url));
+// The loader is re-exported so this package's modules and tests keep one import for "detections".
+export { DETECTIONS_DIR, loadDetections } from "@oclog/detections";
+export type { DetectionError, LoadedDetection } from "@oclog/detections";
 
 /** Columns every detection returns, so reports can show and locate each evidence row. */
 export const REQUIRED_DETECTION_COLUMNS = ["time", "message", "blob", "line"] as const;
 
 /** Evidence rows kept per finding when the caller does not say. */
 export const DEFAULT_ROW_LIMIT = 50;
-
-/** A detection ready to run: its metadata, its query and its declared fixture match count. */
-export interface LoadedDetection {
-  meta: DetectionMeta;
-  sql: string;
-  /** Rows the rule must return on its positive fixture (`match_count`), null when undeclared. */
-  matchCount: number | null;
-  /** Absolute path of the `.sql` file. */
-  path: string;
-  /** The file name without `.sql` (the KQL twin and the scenario files name a rule by it). */
-  stem: string;
-  author: string | null;
-  date: string | null;
-  modified: string | null;
-  references: string[];
-}
-
-/** A rule that could not be loaded or run, and why. */
-export interface DetectionError {
-  /** Path of the `.sql` file, relative to the repository when inside it. */
-  file: string;
-  reason: string;
-}
-
-/** Loads every `*.sql` detection in `dir`; broken rules are reported and skipped, never fatal. */
-export async function loadDetections(dir: string = DETECTIONS_DIR): Promise<{ detections: LoadedDetection[]; errors: DetectionError[] }> {
-  const { files, errors } = await loadRuleFiles(dir, {
-    extension: ".sql",
-    what: "detections",
-    parse: (text) => {
-      const parsed = parseDetection(text);
-      return parsed.ok ? { ok: true, id: parsed.detection.meta.id, value: parsed.detection } : parsed;
-    },
-  });
-  const detections = files.map(({ stem, path, file, value: { meta, ...rest } }) => ({ meta: { ...meta, file }, path, stem, ...rest }));
-  return { detections, errors };
-}
 
 /** Runs detections one after another; a failing query is reported and the rest still run. */
 export async function runDetections(

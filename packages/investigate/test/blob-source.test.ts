@@ -17,9 +17,10 @@ import { startAzurite, mintContainerSas, uploadDirectory, type Azurite } from ".
 import { blobFilter } from "../src/blob-name.js";
 import {
   asEvidenceSource,
-  backoffMs,
+  BlobIntegrityError,
   BlobSource,
   ContainerNotFoundError,
+  isTransient,
   openBlobSource,
   StorageAuthError,
   StorageError,
@@ -304,10 +305,19 @@ test("verifyDownload: size first, then MD5 when one is stored", (t) => {
   t.regex(verifyDownload({ actualSize: 10, expectedSize: 10, actualMD5: "b", expectedMD5: "a" })!, /Content-MD5 mismatch/);
 });
 
-test("backoff doubles, is capped, and jitters within [half, full]", (t) => {
-  const policy = { attempts: 6, baseDelayMs: 100, maxDelayMs: 1000 };
-  t.deepEqual([1, 2, 3, 4, 5].map((a) => backoffMs(a, policy, () => 1)), [100, 200, 400, 800, 1000]);
-  t.deepEqual([1, 2, 3].map((a) => backoffMs(a, policy, () => 0)), [50, 100, 200]);
+// The backoff itself (jitter, cap) is @oclog/azure's and tested there; this pins what downloads retry.
+test("downloads retry their nine network codes (a refused connection too), the transient statuses and a corrupted transfer, nothing else", (t) => {
+  const nine = ["REQUEST_SEND_ERROR", "ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "ESOCKETTIMEDOUT", "ERR_STREAM_PREMATURE_CLOSE", "UND_ERR_SOCKET"];
+  for (const code of nine) {
+    t.true(isTransient(Object.assign(new Error(code), { code })), code);
+    t.true(isTransient(new Error("fetch failed", { cause: Object.assign(new Error(code), { code }) })), `${code} as the cause`);
+  }
+  for (const code of ["ENOTFOUND", "EACCES", "ERR_INVALID_URL"]) t.false(isTransient(Object.assign(new Error(code), { code })), code);
+  for (const statusCode of [408, 429, 500, 502, 503, 504]) t.true(isTransient({ statusCode }), String(statusCode));
+  for (const statusCode of [400, 401, 403, 404, 409, 412]) t.false(isTransient({ statusCode }), String(statusCode));
+  t.true(isTransient(Object.assign(new Error("cut"), { name: "AbortError" })), "a connection cut mid-body");
+  t.true(isTransient(new BlobIntegrityError("b", "received 1 bytes, expected 2", {})), "bytes that do not verify are fetched again");
+  t.false(isTransient(new ContainerNotFoundError("c", { source: "s", container: "c", operation: "list blobs" })), "our own typed errors are final");
 });
 
 /** A loopback proxy in front of Azurite that can fail or cut requests, and counts concurrency. */

@@ -1,6 +1,7 @@
-// Detections are data, held to Sigma's conventions by code: file names and headers are linted,
-// every rule fires exactly its declared match_count on a fixture built from real records, the
-// loader survives broken rules, and the real OpenClaw capture fires nothing but known-fps.csv.
+// Running detections over a case: every rule fires exactly its declared match_count on a
+// fixture built from real records, a failing query is reported while the others run, and the
+// real OpenClaw capture fires nothing but known-fps.csv. (The rule files' conventions and the
+// loader are tested in packages/detections/test.)
 import test from "ava";
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,10 +10,9 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { detectSource, normalize } from "@oclog/schema";
-import { DETECTION_STATUSES, detectionFileNameProblem } from "../src/detection-header.js";
 import { DETECTIONS_DIR, loadDetections, runDetections } from "../src/detections.js";
+import { severityRank } from "@oclog/detections";
 import { loadEventsJsonl } from "../src/events-table.js";
-import { SEVERITIES } from "../src/finding.js";
 import { buildFixtures, fixtureText, FIXTURES_DIR, ordinaryVmDay } from "./fixtures/detections/build-fixtures.js";
 
 const captureDir = fileURLToPath(new URL("../../../test/fixtures/openclaw-2026.9.6/", import.meta.url));
@@ -20,6 +20,11 @@ const samplesDir = fileURLToPath(new URL("../../../../shared/fluent-bit/samples/
 const scratch = mkdtempSync(join(tmpdir(), "oclog-detections-"));
 
 const { detections, errors: loadErrors } = await loadDetections(DETECTIONS_DIR);
+
+test("the detections load (what the runs below need)", (t) => {
+  t.deepEqual(loadErrors, []);
+  t.true(detections.length >= 15, `${detections.length} detections`);
+});
 
 async function withEvents<T>(jsonlPath: string, fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
   const instance = await DuckDBInstance.create(":memory:");
@@ -32,37 +37,6 @@ async function withEvents<T>(jsonlPath: string, fn: (connection: DuckDBConnectio
     instance.closeSync();
   }
 }
-
-test("at least 15 detections load, none with errors", (t) => {
-  t.deepEqual(loadErrors, []);
-  t.true(detections.length >= 15, `${detections.length} detections`);
-});
-
-test("file names and headers follow the conventions", (t) => {
-  for (const name of readdirSync(DETECTIONS_DIR).filter((n) => n.endsWith(".sql"))) {
-    t.is(detectionFileNameProblem(name), null, name);
-  }
-  const ids = new Set<string>();
-  const titles = new Set<string>();
-  for (const { meta, matchCount, author, date } of detections) {
-    const file = meta.file;
-    t.regex(file, /^queries\/detections\/[a-z0-9_]+\.sql$/, file);
-    t.regex(meta.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, `${file}: id is a random (v4) UUID`);
-    t.false(ids.has(meta.id), `${file}: id is unique`);
-    ids.add(meta.id);
-    t.false(titles.has(meta.title), `${file}: title is unique`);
-    titles.add(meta.title);
-    t.true((SEVERITIES as readonly string[]).includes(meta.severity), `${file}: severity`);
-    t.true((DETECTION_STATUSES as readonly string[]).includes(meta.status), `${file}: status`);
-    t.true(meta.tags.length > 0, `${file}: has tags`);
-    for (const tag of meta.tags) t.regex(tag, /^(attack\.t\d{4}(\.\d{3})?|atlas\.aml\.t\d{4}(\.\d{3})?)$/, `${file}: tag ${tag}`);
-    t.true(meta.falsepositives.length > 0, `${file}: names its false positives`);
-    t.true(meta.description.length >= 40, `${file}: description says what and why`);
-    t.true(matchCount !== null && matchCount > 0, `${file}: declares a positive match_count`);
-    t.truthy(author, `${file}: author`);
-    t.regex(date ?? "", /^\d{4}-\d{2}-\d{2}$/, `${file}: date`);
-  }
-});
 
 test("every detection has a fixture and every fixture a detection", (t) => {
   const stems = new Set(detections.map((d) => d.stem));
@@ -104,63 +78,6 @@ test("findings count every row, cap the rows kept and span first to last seen", 
   t.is(finding.lastSeen, "2026-11-25T10:03:20.000Z");
   t.is(finding.rows[0]!.burst_attempts, 6, "BIGINT becomes a number");
   t.is(finding.detection.id, burst.meta.id);
-});
-
-test("the loader reports each broken rule with its reason and loads the rest", async (t) => {
-  const dir = mkdtempSync(join(scratch, "broken-"));
-  const good = readFileSync(join(DETECTIONS_DIR, "tool_destructive_command.sql"), "utf8");
-  const header = (fields: Record<string, string>) =>
-    Object.entries(fields).map(([k, v]) => `-- ${k}: ${v}`).join("\n");
-  const base = {
-    id: "0f6b2d84-5a3e-4c1f-9b7d-2e8a6c4f1d03",
-    title: "Broken rule",
-    status: "experimental",
-    severity: "low",
-    tags: "[attack.t1059]",
-    description: "A rule written to be broken in a test.",
-    falsepositives: "[None]",
-  };
-  writeFileSync(join(dir, "tool_good_rule.sql"), good);
-  writeFileSync(join(dir, "tool_duplicate_id.sql"), good);
-  writeFileSync(join(dir, "tool_unknown_severity.sql"), `${header({ ...base, severity: "severe" })}\n\nSELECT * FROM events\n`);
-  const { severity: _s, ...noSeverity } = base;
-  writeFileSync(join(dir, "tool_missing_field.sql"), `${header(noSeverity)}\n\nSELECT * FROM events\n`);
-  writeFileSync(join(dir, "tool_bad_header.sql"), `${header(base)}\n-- this line is not a field\n\nSELECT * FROM events\n`);
-  writeFileSync(join(dir, "tool_no_query.sql"), `${header(base)}\n\nDELETE FROM events\n`);
-  writeFileSync(join(dir, "tool_bad_id.sql"), `${header({ ...base, id: "not-a-uuid" })}\n\nSELECT * FROM events\n`);
-  writeFileSync(join(dir, "Tool-Bad-Name.sql"), good);
-  writeFileSync(join(dir, "shell_unknown_logsource.sql"), good);
-  writeFileSync(join(dir, "notes.txt"), "not a rule");
-
-  const { detections: loaded, errors } = await loadDetections(dir);
-  t.deepEqual(loaded.map((d) => d.path), [join(dir, "tool_duplicate_id.sql")], "the first file with the id wins (sorted order)");
-  const reasons = Object.fromEntries(errors.map((e) => [e.file.replace(/^.*\//, ""), e.reason]));
-  t.deepEqual(Object.keys(reasons).sort(), [
-    "Tool-Bad-Name.sql",
-    "shell_unknown_logsource.sql",
-    "tool_bad_header.sql",
-    "tool_bad_id.sql",
-    "tool_good_rule.sql",
-    "tool_missing_field.sql",
-    "tool_no_query.sql",
-    "tool_unknown_severity.sql",
-  ]);
-  t.regex(reasons["tool_good_rule.sql"]!, /duplicate id f8861605-1244-4893-8d09-256b8f7a4675, already used by .*tool_duplicate_id\.sql/);
-  t.regex(reasons["tool_unknown_severity.sql"]!, /unknown severity "severe"/);
-  t.regex(reasons["tool_missing_field.sql"]!, /missing field\(s\): severity/);
-  t.regex(reasons["tool_bad_header.sql"]!, /header line 8: expected "key: value"/);
-  t.regex(reasons["tool_no_query.sql"]!, /must be one SELECT/);
-  t.regex(reasons["tool_bad_id.sql"]!, /id must be a lowercase UUID/);
-  t.regex(reasons["Tool-Bad-Name.sql"]!, /<logsource>_<name>\.sql/);
-  t.regex(reasons["shell_unknown_logsource.sql"]!, /logsource one of/);
-  t.true(errors.every((e) => e.file.startsWith(dir)), "errors name the file");
-});
-
-test("a missing detections directory is an error, not a crash", async (t) => {
-  const { detections: loaded, errors } = await loadDetections(join(scratch, "nope"));
-  t.deepEqual(loaded, []);
-  t.is(errors.length, 1);
-  t.regex(errors[0]!.reason, /cannot read the detections directory/);
 });
 
 test("a query that fails at run time is reported and the other detections still run", async (t) => {
@@ -273,6 +190,6 @@ test("clean baseline: an ordinary day on the VM raises nothing at medium or abov
   t.true((["nginx", "egress", "journal", "oclog"] as const).every((source) => sources.has(source)), "the day has every VM source");
   const { findings, errors } = await withEvents(path, (c) => runDetections(c, detections, { rowLimit: 1000 }));
   t.deepEqual(errors, []);
-  const loud = findings.filter((f) => SEVERITIES.indexOf(f.detection.severity) >= SEVERITIES.indexOf("medium"));
+  const loud = findings.filter((f) => severityRank(f.detection.severity) >= severityRank("medium"));
   t.deepEqual(loud.map((f) => `${f.detection.file}: ${f.rows.map((r) => `${String(r.line)} ${String(r.message).slice(0, 80)}`).join(" | ")}`), []);
 });

@@ -5,7 +5,8 @@
  * one parser. The KQL twins (queries/kql/) carry the same header in `//` comments, so the
  * header part takes the comment prefix and is shared rather than copied.
  */
-import { SEVERITIES, type DetectionMeta, type Severity } from "./finding.js";
+import type { DetectionMeta } from "./detection-meta.js";
+import { SEVERITIES, type Severity } from "./severity.js";
 
 /** Logsource prefixes a detection file name may start with (`tool_`, `auth_`, ...). */
 export const DETECTION_LOGSOURCES = ["access", "auth", "config", "model", "network", "pairing", "pipeline", "sandbox", "system", "tool"] as const;
