@@ -23,6 +23,7 @@ import { AnonymousCredential, ContainerClient, type StoragePipelineOptions } fro
 import { ExitCode, OclogError, UsageError } from "@oclog/errors";
 import { unsafeBlobNameReason } from "./blob-name.js";
 import { validateContainerName } from "./container-name.js";
+import { DEFAULT_CONCURRENCY } from "./defaults.js";
 import type { DownloadOutcome, EvidenceSource, ListedBlob } from "./investigation.js";
 import { quoteUntrusted, scrub, Sensitive } from "./sensitive.js";
 
@@ -320,7 +321,7 @@ export class BlobSource {
    * an error thrown by `onResult`; in-flight downloads finish first.
    */
   async downloadAll(blobs: readonly ListedBlob[], destFor: (blob: ListedBlob) => string | Promise<string>, options: DownloadAllOptions = {}): Promise<DownloadResult[]> {
-    const concurrency = options.concurrency ?? 8;
+    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new UsageError(`--concurrency: expected a positive integer, got ${quoteUntrusted(concurrency)}`);
     }
