@@ -23,7 +23,7 @@ import { AnonymousCredential, ContainerClient, type StoragePipelineOptions } fro
 import { ExitCode, OclogError, UsageError } from "@oclog/errors";
 import { unsafeBlobNameReason } from "./blob-name.js";
 import { validateContainerName } from "./container-name.js";
-import { DEFAULT_CONCURRENCY } from "./defaults.js";
+import { DEFAULT_CONCURRENCY, DEFAULT_SAS_ENV } from "./defaults.js";
 import type { DownloadOutcome, EvidenceSource, ListedBlob } from "./investigation.js";
 import { quoteUntrusted, scrub, Sensitive } from "./sensitive.js";
 
@@ -38,8 +38,7 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 8_000 };
-/** Default `--sas-env`. */
-export const DEFAULT_SAS_ENV = "AZURE_STORAGE_SAS";
+export { DEFAULT_SAS_ENV };
 
 interface CommonOptions {
   container: string;

@@ -1,5 +1,6 @@
 /** `oclog hunt`: the spec (flags, defaults, help); the work is in hunt.ts. */
-import { SEVERITIES } from "@oclog/investigate/defaults";
+import { DEFAULT_SERVER_TIMEOUT_SECONDS, HUNT_CONCURRENCY } from "@oclog/hunt/defaults";
+import { DEFAULT_CONTAINER_TEMPLATE, SEVERITIES } from "@oclog/investigate/defaults";
 import { defineCommand } from "../spec/command-spec.js";
 import { option } from "../spec/option-spec.js";
 
@@ -17,12 +18,12 @@ export const huntSpec = defineCommand({
     dryRun: option.flag("--dry-run", "print the exact KQL that would be sent, parameters bound, and send nothing"),
     thenInvestigate: option.flag("--then-investigate", "run `oclog investigate` for every user with findings (at or above --fail-on)"),
     failOn: option.choice("--fail-on <severity>", "exit 1 when findings at or above this severity exist", SEVERITIES),
-    concurrency: option.positiveInt("--concurrency <n>", "queries in flight at once", 3),
-    timeout: option.positiveInt("--timeout <seconds>", "server-side limit per query (1-600)", 180),
+    concurrency: option.positiveInt("--concurrency <n>", "queries in flight at once", HUNT_CONCURRENCY),
+    timeout: option.positiveInt("--timeout <seconds>", "server-side limit per query (1-600)", DEFAULT_SERVER_TIMEOUT_SECONDS),
     endpoint: option.string("--endpoint <url>", "Logs Query API endpoint with version (sovereign clouds), e.g. https://api.loganalytics.azure.cn/v1"),
     caFile: option.string("--ca-file <pem>", "extra CA certificate to trust (a TLS-inspecting proxy)"),
     accountUrl: option.string("--account-url <url>", "with --then-investigate: the storage account (else AZURE_STORAGE_CONNECTION_STRING)"),
-    containerTemplate: option.string("--container-template <template>", "with --then-investigate: container name template", "oclog-{user}"),
+    containerTemplate: option.string("--container-template <template>", "with --then-investigate: container name template", DEFAULT_CONTAINER_TEMPLATE),
     casesDir: option.string("--cases-dir <dir>", "with --then-investigate: where the cases go, one <user>-<date> folder each (default ./cases)"),
   },
   help: `

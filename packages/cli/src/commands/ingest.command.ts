@@ -1,4 +1,5 @@
 /** `oclog ingest`: the spec (flags, defaults, help); the work is in ingest.ts. */
+import { INGEST_CONCURRENCY } from "@oclog/hunt/defaults";
 import { defineCommand, variadic } from "../spec/command-spec.js";
 import { option } from "../spec/option-spec.js";
 
@@ -13,7 +14,7 @@ export const ingestSpec = defineCommand({
     ledger: option.string("--ledger <file>", "what was already sent (default: ingest-ledger.jsonl beside the first case)"),
     audience: option.string("--audience <url>", "token audience for sovereign clouds, e.g. https://monitor.azure.cn"),
     caFile: option.string("--ca-file <pem>", "extra CA certificate to trust (a TLS-inspecting proxy)"),
-    concurrency: option.positiveInt("--concurrency <n>", "requests in flight at once", 5),
+    concurrency: option.positiveInt("--concurrency <n>", "requests in flight at once", INGEST_CONCURRENCY),
     dryRun: option.flag("--dry-run", "verify the cases and count what would be sent; send nothing, write no ledger"),
     json: option.flag("--json", "print the result as JSON"),
   },

@@ -1,5 +1,5 @@
 /** `oclog investigate`: the spec (flags, defaults, help); the work is in investigate.ts. */
-import { DEFAULT_BLOB_LIMITS, DEFAULT_CONCURRENCY, SEVERITIES } from "@oclog/investigate/defaults";
+import { DEFAULT_BLOB_LIMITS, DEFAULT_CONCURRENCY, DEFAULT_CONTAINER_TEMPLATE, DEFAULT_SAS_ENV, SEVERITIES } from "@oclog/investigate/defaults";
 import { DEFAULT_MAX_LINE_BYTES } from "@oclog/schema";
 import { defineCommand } from "../spec/command-spec.js";
 import { option } from "../spec/option-spec.js";
@@ -14,9 +14,9 @@ export const investigateSpec = defineCommand({
     user: option.required("-u, --user <user>", "the user whose VM records to investigate (lowercase letters, digits, dashes)"),
     connectionString: option.string("--connection-string <string>", "storage connection string (prefer AZURE_STORAGE_CONNECTION_STRING: argv is visible to other users)"),
     accountUrl: option.string("--account-url <url>", "storage account URL, e.g. https://acct.blob.core.windows.net (with --sas, AZURE_STORAGE_SAS or your Azure login)"),
-    sasEnv: option.string("--sas-env <name>", "environment variable holding a read/list SAS for --account-url", "AZURE_STORAGE_SAS"),
+    sasEnv: option.string("--sas-env <name>", "environment variable holding a read/list SAS for --account-url", DEFAULT_SAS_ENV),
     container: option.string("--container <name>", "container to read (default: from --users or --container-template)"),
-    containerTemplate: option.string("--container-template <template>", "container name template", "oclog-{user}"),
+    containerTemplate: option.string("--container-template <template>", "container name template", DEFAULT_CONTAINER_TEMPLATE),
     users: option.string("--users <file>", "users map file: user -> container"),
     since: option.string("--since <time>", "records at or after this time, and older-stamped ones in blobs uploaded after it (marked): ISO 8601 or relative (7d, 36h, 90m)"),
     until: option.string("--until <time>", "records at or before this time, and later-stamped ones in blobs uploaded before it (marked): ISO 8601 or relative"),
