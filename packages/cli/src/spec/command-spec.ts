@@ -3,6 +3,10 @@
  * and a lazily loaded `run`. `defineCommand` checks the spec against commander once, at startup
  * (each option key must be the name commander gives the flag), and hides the types behind
  * `register`, so program.ts only lists specs.
+ *
+ * Adding a command: commands/<name>.ts does the work (a typed function tests call directly),
+ * commands/<name>.command.ts declares it with defineCommand (defaults imported from the package
+ * that owns them), and one entry in program.ts's COMMANDS lists it.
  */
 import type { Command } from "commander";
 import type { Output } from "../output.js";
