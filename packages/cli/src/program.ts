@@ -18,8 +18,6 @@ import { VERSION } from "./version.js";
 /** Every top-level command; each spec lazily imports its implementation. */
 export const COMMANDS: readonly CommandDefinition[] = [schemaCommand, investigateSpec, huntSpec, ingestSpec, fluentBitCommand, collectSpec, sasCommand, guardSpec, caseCommand, sqlSpec, demoSpec];
 
-export { VM_FLUENT_BIT_VERSION_DEFAULT } from "./commands/fluent-bit.command.js";
-
 /** Builds the `oclog` command tree, writing through `output`. */
 export function buildProgram(output: Output): Command {
   const program = new Command("oclog")

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import test from "ava";
+import { VM_FLUENT_BIT_VERSION } from "@oclog/fluent-bit/defaults";
 import { DEFAULT_SERVER_TIMEOUT_SECONDS, HUNT_CONCURRENCY, INGEST_CONCURRENCY } from "@oclog/hunt/defaults";
 import { DEFAULT_CONCURRENCY, DEFAULT_CONTAINER_TEMPLATE, DEFAULT_SAS_ENV } from "@oclog/investigate/defaults";
 import { GUARD_HISTORY_PATH, GUARD_METRICS_URL, ROTATE_DEFAULTS, SAS_STATE_PATH } from "@oclog/sas/defaults";
@@ -54,6 +55,12 @@ test("the concurrencies, the query timeout and the max line size are written onc
   t.deepEqual(filesMatching(/concurrency \?\? \d|concurrency <n>"[^\n]*, \d+\)/), []);
   t.deepEqual(filesMatching(/maxLineBytes[^\n]*\d+ \* 1024/), []);
   t.deepEqual(filesMatching(/DEFAULT_MAX_LINE_BYTES = /), ["schema/src/line-validator.ts"]);
+});
+
+test("the VM's Fluent Bit version is written once, in @oclog/fluent-bit's defaults.ts", (t) => {
+  // (value-rules.ts lists every version it has plugin schemas for: another fact, not this default.)
+  t.deepEqual(filesMatching(quoted(VM_FLUENT_BIT_VERSION)).filter((path) => path !== "fluent-bit/src/value-rules.ts"), ["fluent-bit/src/defaults.ts"]);
+  t.deepEqual(filesMatching(/VM_FLUENT_BIT_VERSION = /), ["fluent-bit/src/defaults.ts"]);
 });
 
 test("the CLI lists no severities of its own, and one file holds the duration grammar", (t) => {

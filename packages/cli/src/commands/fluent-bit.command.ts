@@ -1,9 +1,7 @@
 /** `oclog fluent-bit generate | validate | check`: the specs (flags, defaults, help); the work is in fluent-bit.ts. */
-import { defineCommand, argument, defineGroup } from "../spec/command-spec.js";
+import { VM_FLUENT_BIT_VERSION } from "@oclog/fluent-bit/defaults";
+import { argument, defineCommand, defineGroup } from "../spec/command-spec.js";
 import { option } from "../spec/option-spec.js";
-
-/** Must match @oclog/fluent-bit's VM_FLUENT_BIT_VERSION; kept literal so --help needs no import (a test compares them). */
-export const VM_FLUENT_BIT_VERSION_DEFAULT = "5.1.1";
 
 const generate = defineCommand({
   name: "generate",
@@ -11,7 +9,7 @@ const generate = defineCommand({
   options: {
     preset: option.string("--preset <name>", "which pipeline", "openclaw-vm"),
     param: option.list("--param <key=value>", "preset parameter (repeatable), checked against what it names; unset ones stay ${VARIABLE}s the VM provides"),
-    fluentBitVersion: option.string("--fluent-bit-version <version>", "the Fluent Bit the pipeline runs on (4.2.8, 5.1.1, 4.x, 5.x)", VM_FLUENT_BIT_VERSION_DEFAULT),
+    fluentBitVersion: option.string("--fluent-bit-version <version>", "the Fluent Bit the pipeline runs on (4.2.8, 5.1.1, 4.x, 5.x)", VM_FLUENT_BIT_VERSION),
     out: option.string("-o, --out <file>", "write here (and redact.lua beside it) instead of stdout"),
   },
   help: `
@@ -35,7 +33,7 @@ const validate = defineCommand({
   description: "Check a Fluent Bit YAML file against the plugin schema and the security/reliability lint",
   arguments: [argument("<file>", "Fluent Bit YAML configuration")],
   options: {
-    fluentBitVersion: option.string("--fluent-bit-version <version>", "the Fluent Bit it will run on", VM_FLUENT_BIT_VERSION_DEFAULT),
+    fluentBitVersion: option.string("--fluent-bit-version <version>", "the Fluent Bit it will run on", VM_FLUENT_BIT_VERSION),
     json: option.flag("--json", "print the report as JSON"),
     allow: option.list("--allow <rule[@alias]:reason>", "accept one lint finding on purpose, with the reason (repeatable); it stays in the report as a warning"),
   },
