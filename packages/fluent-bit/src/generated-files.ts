@@ -6,9 +6,9 @@
 import { readFileSync } from "node:fs";
 import { presetNamed } from "./presets/index.js";
 import { renderYaml } from "./config-yaml.js";
+import { VM_FLUENT_BIT_VERSION } from "./defaults.js";
 
-/** The Fluent Bit version the VM installs; the checked-in pipeline is generated for it. */
-export const VM_FLUENT_BIT_VERSION = "5.1.1";
+export { VM_FLUENT_BIT_VERSION };
 
 export const REDACT_LUA = new URL("../lua/redact.lua", import.meta.url);
 

@@ -8,6 +8,7 @@ import { OclogError } from "@oclog/errors";
 import { severityRank, type Severity } from "@oclog/detections";
 import type { QueryOutcome, QueryWorkspaceOptions, ResultTable, RetryEvent, Timespan } from "./logs-client.js";
 import { HuntQueryError, QueryAbortedError, ThrottledError } from "./logs-client.js";
+import { HUNT_CONCURRENCY } from "./defaults.js";
 
 /** One detection's KQL with its parameters already bound (the exact text to send). */
 export interface BoundDetection {
@@ -91,12 +92,11 @@ export interface HuntOptions {
 export const NO_USER = "(no user)";
 /** Columns every KQL twin must project. */
 export const REQUIRED_COLUMNS = ["User", "TimeGenerated"] as const;
-const DEFAULT_CONCURRENCY = 3;
 const DEFAULT_ROW_LIMIT = 100;
 
 /** Runs every detection against the workspace; one failing never stops the others. */
 export async function runHunt(querier: WorkspaceQuerier, detections: readonly BoundDetection[], options: HuntOptions): Promise<HuntResult> {
-  const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? HUNT_CONCURRENCY));
   const rowLimit = options.rowLimit ?? DEFAULT_ROW_LIMIT;
   const outcomes: { run: DetectionRun; findings: HuntFinding[] }[] = new Array(detections.length);
 

@@ -13,6 +13,7 @@ import { rootCertificates } from "node:tls";
 import type { TokenCredential } from "@azure/identity";
 import { LogsIngestionClient } from "@azure/monitor-ingestion";
 import { OclogError, UsageError, quoteUntrusted } from "@oclog/errors";
+import { INGEST_CONCURRENCY } from "./defaults.js";
 
 /** Where rows go: a data collection endpoint (or a DCR's own ingestion endpoint), a rule and a stream. */
 export interface IngestTarget {
@@ -83,7 +84,7 @@ export class IngestClient {
       throw new UsageError(`--rule-id ${quoteUntrusted(target.ruleId, 80)} is not a DCR immutable id`, { hint: "it looks like dcr-0123456789abcdef0123456789abcdef (the rule's JSON view, `immutableId`), not the rule's name" });
     }
     this.target = target;
-    this.#concurrency = options.concurrency ?? 5;
+    this.#concurrency = options.concurrency ?? INGEST_CONCURRENCY;
     this.#sdk = new LogsIngestionClient(target.endpoint, options.credential, {
       ...(options.audience === undefined ? {} : { audience: options.audience.replace(/\/+$/, "") }),
       retryOptions: { maxRetries: 3, maxRetryDelayInMs: 30_000 },

@@ -26,6 +26,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/ident
 import { LogsQueryClient, LogsQueryResultStatus, type LogsTable } from "@azure/monitor-query-logs";
 import { backoffMs, isTransientNetworkError, isTransientStatus, parseRetryAfterMs, type BackoffPolicy } from "@oclog/azure";
 import { OclogError, Sensitive, UsageError, quoteUntrusted, scrub } from "@oclog/errors";
+import { DEFAULT_SERVER_TIMEOUT_SECONDS } from "./defaults.js";
 
 /** One table of a result: column descriptors and rows (datetime cells are Dates, dynamic cells parsed JSON). */
 export interface ResultTable {
@@ -67,8 +68,7 @@ export interface RetryBudget {
 }
 
 export const DEFAULT_RETRY_BUDGET: RetryBudget = { maxRetries: 3, maxTotalWaitMs: 60_000 };
-/** The API's own default server timeout (Prefer: wait); it allows at most 600 s. */
-export const DEFAULT_SERVER_TIMEOUT_SECONDS = 180;
+export { DEFAULT_SERVER_TIMEOUT_SECONDS };
 const MAX_SERVER_TIMEOUT_SECONDS = 600;
 /** How much longer than the server timeout the client waits for an answer before giving up. */
 const CLIENT_TIMEOUT_GRACE_MS = 30_000;

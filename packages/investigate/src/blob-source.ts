@@ -25,6 +25,7 @@ import { backoffMs, isTransientNetworkError, isTransientStatus, type BackoffPoli
 import { ExitCode, OclogError, UsageError } from "@oclog/errors";
 import { unsafeBlobNameReason } from "./blob-name.js";
 import { validateContainerName } from "./container-name.js";
+import { DEFAULT_CONCURRENCY, DEFAULT_SAS_ENV } from "./defaults.js";
 import type { DownloadOutcome, EvidenceSource, ListedBlob } from "./investigation.js";
 import { quoteUntrusted, scrub, Sensitive } from "./sensitive.js";
 
@@ -37,8 +38,7 @@ export interface RetryPolicy extends BackoffPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 8_000 };
-/** Default `--sas-env`. */
-export const DEFAULT_SAS_ENV = "AZURE_STORAGE_SAS";
+export { DEFAULT_SAS_ENV };
 
 interface CommonOptions {
   container: string;
@@ -303,7 +303,7 @@ export class BlobSource {
    * an error thrown by `onResult`; in-flight downloads finish first.
    */
   async downloadAll(blobs: readonly ListedBlob[], destFor: (blob: ListedBlob) => string | Promise<string>, options: DownloadAllOptions = {}): Promise<DownloadResult[]> {
-    const concurrency = options.concurrency ?? 8;
+    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new UsageError(`--concurrency: expected a positive integer, got ${quoteUntrusted(concurrency)}`);
     }

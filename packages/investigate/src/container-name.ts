@@ -13,10 +13,10 @@
 import { readFile } from "node:fs/promises";
 import { UsageError } from "@oclog/errors";
 import { UserId } from "@oclog/schema";
+import { DEFAULT_CONTAINER_TEMPLATE } from "./defaults.js";
 import { quoteUntrusted } from "./sensitive.js";
 
-/** Default `--container-template`. */
-export const DEFAULT_CONTAINER_TEMPLATE = "oclog-{user}";
+export { DEFAULT_CONTAINER_TEMPLATE };
 
 // Azure: 3-63 chars, lowercase letters, digits and dashes, starts and ends with a letter or
 // digit, no two dashes in a row.

@@ -20,6 +20,8 @@ import type { ReportData } from "./reports/index.js";
 import { Sensitive } from "./sensitive.js";
 import { parseTimeWindow } from "./time-window.js";
 import { UsageError } from "@oclog/errors";
+import { DEFAULT_MAX_LINE_BYTES } from "@oclog/schema";
+import { DEFAULT_CONCURRENCY } from "./defaults.js";
 
 export interface RunInvestigationOptions {
   user: string;
@@ -94,9 +96,9 @@ export async function runInvestigation(options: RunInvestigationOptions): Promis
         oclogVersion: options.oclogVersion,
         ...(window.since ? { since: window.since } : {}),
         ...(window.until ? { until: window.until } : {}),
-        maxLineBytes: options.maxLineBytes ?? 4 * 1024 * 1024,
+        maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
         ...(options.limits ? { limits: options.limits } : {}),
-        source: asEvidenceSource(blobs, { concurrency: options.concurrency ?? 8 }),
+        source: asEvidenceSource(blobs, { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY }),
         filter: blobFilter(window),
         analysis: detectAndReport({ oclogVersion: options.oclogVersion, tz: options.tz ?? "UTC", onReport: (data) => (report = data) }),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),

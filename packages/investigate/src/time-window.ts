@@ -4,6 +4,7 @@
  * time display in a named zone. Pure: `now` is passed in.
  */
 import { UsageError } from "@oclog/errors";
+import { DURATION_EXAMPLES, readDuration } from "@oclog/schema";
 import { quoteUntrusted } from "./sensitive.js";
 
 /**
@@ -27,16 +28,14 @@ export interface TimeWindowInput {
 
 const TIME_HINT =
   "use ISO 8601 such as 2026-11-25T08:00:00Z, 2026-11-25T09:00+01:00, 2026-11-25 (midnight in --tz, else UTC), " +
-  "or an age such as 90m, 36h, 7d, 2w (meaning that long before now)";
+  `or an age such as ${DURATION_EXAMPLES} (meaning that long before now)`;
 const ZONE_EXAMPLE = "use an IANA zone name such as Europe/Berlin, America/New_York or UTC";
 
-const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 // Beyond this an age is a typo, and Date arithmetic would leave the representable range.
-const MAX_AGE_MS = 200 * 365 * UNIT_MS.d;
+const MAX_AGE_MS = 200 * 365 * 86_400_000;
 
 const ISO =
   /^(?<y>\d{4})-(?<mo>\d{2})-(?<d>\d{2})(?:[T ](?<h>\d{2}):(?<mi>\d{2})(?::(?<s>\d{2})(?:[.,](?<f>\d{1,9}))?)?(?<zone>Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
-const AGE = /^(?<n>\d{1,9})(?<unit>[mhdw])$/;
 
 /** Parses `--since` and `--until` into a window; UsageError for unreadable values or since > until. */
 export function parseTimeWindow(input: TimeWindowInput): TimeWindow {
@@ -61,9 +60,9 @@ export function parseTimeWindow(input: TimeWindowInput): TimeWindow {
 export function parseTimeArg(value: string, flag: string, options: { tz?: string; now?: Date } = {}): Date {
   const text = value.trim();
   const now = options.now ?? new Date();
-  const age = AGE.exec(text);
-  if (age) {
-    const ms = Number(age.groups!.n) * UNIT_MS[age.groups!.unit as keyof typeof UNIT_MS];
+  // An age uses the one duration grammar of every flag (@oclog/schema's duration.ts).
+  const ms = readDuration(text);
+  if (ms !== undefined) {
     if (ms > MAX_AGE_MS) throw bad(flag, value, "the age is longer than 200 years");
     return new Date(now.getTime() - ms);
   }

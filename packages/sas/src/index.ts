@@ -21,7 +21,6 @@ export type { ScheduleRequest, ScheduleHost, SchedulePlan } from "./rotation-sch
 export { CommandTransport, transportFor, TransportError } from "./vm-transport.js";
 export type { VmTransport, CommandPlace } from "./vm-transport.js";
 export { writeFileAtomic } from "@oclog/errors";
-export { parseDuration } from "./duration.js";
 export { judgeShipping, parseFluentBitMetrics, emptyGuardHistory, GuardHistory, GuardSample, OUTPUT_COUNTERS, GUARD_METRICS_URL, GUARD_HISTORY_PATH, GUARD_FAILING_AFTER_MINUTES, GUARD_GATEWAY_UNIT } from "./shipping-guard.js";
 export type { Judgement, JudgeInput, MetricsReading, OutputCounters, OutputJudgement, ShippingStatus } from "./shipping-guard.js";
 export { runShippingGuard, readFluentBitMetrics, readStateFile, replaceStateFile, readGuardHistory, writeGuardHistory, execRunner, StateWriteError } from "./shipping-guard-io.js";

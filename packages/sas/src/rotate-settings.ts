@@ -6,7 +6,7 @@
 import { isAbsolute } from "node:path";
 import { UsageError, quoteUntrusted } from "@oclog/errors";
 import { hasControlCharacter } from "./command-quote.js";
-import { parseDuration } from "./duration.js";
+import { parseDuration } from "@oclog/schema";
 
 export type TransportKind = "vagrant" | "ssh" | "local";
 
@@ -28,8 +28,9 @@ export interface RotateSettings {
   lock?: string;
 }
 
-/** Rotate's defaults where a check needs the value it will run with (the CLI's flags repeat them; a test compares). */
-export const ROTATE_DEFAULTS = { threshold: "48h", lifetime: "7d" } as const;
+import { ROTATE_DEFAULTS } from "./defaults.js";
+
+export { ROTATE_DEFAULTS };
 
 // A vagrant machine name or an ssh host (user@host, an alias, an address): never an option
 // (a leading `-` would reach ssh as one) and nothing a shell, cron or systemd would read.

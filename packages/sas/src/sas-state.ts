@@ -7,8 +7,7 @@ import { z } from "zod";
 import { ACCOUNT_NAME, CONTAINER_NAME } from "./sas-fields.js";
 
 export const SAS_STATE_VERSION = 1;
-/** Default location inside the VM. */
-export const SAS_STATE_PATH = "/run/oclog/sas-state.json";
+export { SAS_STATE_PATH } from "./defaults.js";
 /** The gate refuses anything larger: a state file is a few hundred bytes. */
 export const SAS_STATE_MAX_BYTES = 64 * 1024;
 

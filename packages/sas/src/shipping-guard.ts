@@ -22,11 +22,7 @@ import type { SasState } from "./sas-state.js";
 
 export type ShippingStatus = SasState["shipping"];
 
-/** Fluent Bit's default monitoring endpoint in the openclaw-vm pipeline (http_listen 127.0.0.1, http_port 2020). */
-export const GUARD_METRICS_URL = "http://127.0.0.1:2020/api/v1/metrics";
-/** The guard's own history (its systemd StateDirectory). */
-export const GUARD_HISTORY_PATH = "/var/lib/oclog-guard/history.json";
-export const GUARD_FAILING_AFTER_MINUTES = 10;
+export { GUARD_METRICS_URL, GUARD_HISTORY_PATH, GUARD_FAILING_AFTER_MINUTES } from "./defaults.js";
 /** The unit `enforce: "stop-gateway"` stops. */
 export const GUARD_GATEWAY_UNIT = "openclaw.service";
 /** Samples kept in the history file: enough to read back what happened in the last half hour at one run a minute. */

@@ -24,7 +24,7 @@ export { FieldTypeConflict, allEventsSql, invalidSql, rawViewName, recordStructu
 export { sqlRegex, sqlString } from "./sql/sql-text.js";
 export { collectToolCalls } from "./tool-calls.js";
 export type { ToolCall } from "./tool-calls.js";
-export { validateLines, DEFAULT_VALIDATE_OPTIONS, formatBytes } from "./line-validator.js";
+export { validateLines, DEFAULT_VALIDATE_OPTIONS, DEFAULT_MAX_LINE_BYTES, formatBytes } from "./line-validator.js";
 export type { FileReport, LineError, RawLine, SourceChoice, ValidateOptions } from "./line-validator.js";
 export { readRawLines, splitLines } from "./line-reader.js";
 export { Emitter, EmitError, RecordEncodingError, tagFor } from "./emitter.js";
@@ -35,4 +35,5 @@ export { COLUMN_NAME, DCR_PLACEHOLDERS, EVENT_COLUMN_RENAMES, LOG_ANALYTICS_TYPE
 export type { DcrExport, LogAnalyticsColumn, LogAnalyticsType } from "./dcr-table.js";
 export { stripAnsi, ANSI_PATTERN, CONTROL_PATTERN } from "./ansi.js";
 export { IsoTimestamp, toUtcIso } from "./timestamp.js";
+export { parseDuration, readDuration, DURATION_EXAMPLES } from "./duration.js";
 export { redactRecord, redactString, loadRedactionLiterals } from "./redaction.js"; export type { RedactionOptions } from "./redaction.js";

@@ -42,9 +42,12 @@ export interface ValidateOptions {
   maxErrors: number;
 }
 
+/** The longest line (record) read, in bytes, by `schema validate` and `investigate`. */
+export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
+
 export const DEFAULT_VALIDATE_OPTIONS: ValidateOptions = {
   source: "auto",
-  maxLineBytes: 4 * 1024 * 1024,
+  maxLineBytes: DEFAULT_MAX_LINE_BYTES,
   maxErrors: 1000,
 };
 

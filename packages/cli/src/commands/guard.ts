@@ -1,6 +1,7 @@
 /** `oclog guard`: one check of Fluent Bit's deliveries, published as `shipping` in the SAS state file. */
 import { ExitCode, ExitError, UsageError } from "@oclog/errors";
-import { GUARD_FAILING_AFTER_MINUTES, parseDuration, runShippingGuard, type GuardDeps, type GuardEnforce, type GuardReport } from "@oclog/sas";
+import { parseDuration } from "@oclog/schema";
+import { GUARD_FAILING_AFTER_MINUTES, runShippingGuard, type GuardDeps, type GuardEnforce, type GuardReport } from "@oclog/sas";
 import { terminalSafe, type Output } from "../output.js";
 
 export interface GuardCommandOptions {

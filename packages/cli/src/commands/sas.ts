@@ -15,7 +15,6 @@ import {
   reloadTimeoutMs,
   issueContainerSas,
   defaultAzureCredential,
-  parseDuration,
   parseSas,
   loadAzureEnvFile,
   planRotationSchedule,
@@ -31,7 +30,7 @@ import {
   type RotateSettings,
 } from "@oclog/sas";
 import { OPENCLAW_VM_GRACE_SECONDS } from "@oclog/fluent-bit";
-import { Emitter } from "@oclog/schema";
+import { Emitter, parseDuration } from "@oclog/schema";
 import { terminalSafe, type Output } from "../output.js";
 
 // A SAS URL is about 500 characters; reading stops well past that, so a pipe from /dev/zero or a
