@@ -11,6 +11,8 @@ export interface BenchSuiteRun {
   file: string;
   results: BenchResult[];
   printed: string[];
+  /** Set when the suite failed: the run goes on, and the doc says so in the suite's place. */
+  error?: string;
 }
 
 /** Everything docs/benchmarks.md says, all of it from one run. */
@@ -49,8 +51,12 @@ export function renderBenchmarksDoc(run: BenchRun): string {
     ...run.suites.flatMap((s) => s.results.map((r) => `| ${r.suite} | ${r.name} | ${perSecond(r)} | ${r.ratio.toFixed(2)} |`)),
   ];
   for (const s of run.suites) {
-    lines.push("", `## ${s.results[0]?.suite ?? s.file}`, "", `\`${s.file}\``, "", "| case | items | seconds | per second | ratio |", "| --- | ---: | ---: | ---: | ---: |");
-    for (const r of s.results) lines.push(`| ${r.name} | ${r.items.toLocaleString("en-US")} | ${r.seconds.toFixed(2)} | ${perSecond(r)} | ${r.ratio.toFixed(2)} |`);
+    lines.push("", `## ${s.results[0]?.suite ?? s.file}`, "", `\`${s.file}\``);
+    if (s.error !== undefined) lines.push("", `**Did not finish in this run:** ${s.error}`);
+    if (s.results.length > 0) {
+      lines.push("", "| case | items | seconds | per second | ratio |", "| --- | ---: | ---: | ---: | ---: |");
+      for (const r of s.results) lines.push(`| ${r.name} | ${r.items.toLocaleString("en-US")} | ${r.seconds.toFixed(2)} | ${perSecond(r)} | ${r.ratio.toFixed(2)} |`);
+    }
     if (s.printed.length > 0) lines.push("", "What the suite printed:", "", "```text", ...s.printed.flatMap((p) => p.split("\n")), "```");
   }
   // `>` escaped so no printed text can close the comment early; JSON.parse reads \u003e back.

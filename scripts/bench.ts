@@ -54,13 +54,23 @@ for (const file of files) {
     printed.push(format(...args).replace(/^\n+/, ""));
     log(...args);
   };
-  let results: BenchResult[];
+  // A suite that fails (also through a rejection nobody awaited, such as a client's ack timer)
+  // is recorded as failed and the run goes on: one flaky suite does not lose the others.
+  let fail: (error: unknown) => void = () => {};
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  process.on("unhandledRejection", fail);
+  let results: BenchResult[] = [];
+  let error: string | undefined;
   try {
-    results = await mod.run();
+    results = await Promise.race([mod.run(), failed]);
+  } catch (e) {
+    error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    console.error(`${file.slice(root.length)} failed: ${error}`);
   } finally {
     console.log = log;
+    process.off("unhandledRejection", fail);
   }
-  suites.push({ file: file.slice(root.length), results, printed });
+  suites.push({ file: file.slice(root.length), results, printed, ...(error !== undefined ? { error } : {}) });
   console.log(`\n${results[0]?.suite}  (${file.slice(root.length)})`);
   for (const r of results) {
     console.log(`  ${r.name.padEnd(44)} ${Math.round(r.perSecond).toLocaleString("en-US").padStart(12)}/s  ${r.items} in ${r.seconds.toFixed(2)} s  ratio ${r.ratio.toFixed(2)}`);
@@ -71,4 +81,9 @@ if (write) {
   const date = new Date().toISOString().slice(0, 10);
   writeFileSync(doc, renderBenchmarksDoc({ date, machine, loadAverage, settings: benchSettings(), suites }));
   console.log("\nwrote docs/benchmarks.md");
+}
+const failures = suites.filter((s) => s.error !== undefined);
+if (failures.length > 0) {
+  console.error(`${failures.length} suite(s) did not finish: ${failures.map((s) => s.file).join(", ")}`);
+  process.exitCode = 1;
 }
