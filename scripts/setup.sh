@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh machine that has only Node (>= 20) and npm:
 # pnpm at the pinned version, dependencies from the lockfile, and a build.
+# It prints one line per step on stderr (what it installs, how long it took) and writes the
+# tools' own output (apt, npm, pnpm, tsc: about 1,000 lines on a fresh machine) to SETUP_LOG,
+# so that the answer of `npm run demo` or `npm test` stays the last thing on the screen.
+# A failed step prints the last 40 lines of that log and its path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,8 +12,34 @@ PNPM_VERSION="12.4.2"
 # shellcheck source=scripts/env.sh
 . scripts/env.sh
 TOOLS_DIR="$OCLOG_TOOLS_DIR"
+# Under the repository's ignored temp dir; rewritten on every run.
+SETUP_LOG="$PWD/.oclog-tmp/setup.log"
+mkdir -p "$(dirname "$SETUP_LOG")"
+: >"$SETUP_LOG"
 
 log() { printf 'setup: %s\n' "$*" >&2; }
+
+# step LABEL COMMAND...: prints "setup: LABEL ... " (so a long step does not look hung), runs
+# COMMAND with its output in the log, then ends the line with "ok N s"; on failure prints the
+# log's tail and path and exits with COMMAND's status.
+# COMMAND runs in an `if`, where `set -e` is off: the functions it calls return their failures.
+step() {
+  local label="$1" start="$SECONDS" status
+  shift
+  printf 'setup: %s ... ' "$label" >&2
+  printf '\n== %s (%s)\n' "$label" "$*" >>"$SETUP_LOG"
+  if "$@" >>"$SETUP_LOG" 2>&1; then
+    printf 'ok %d s\n' "$((SECONDS - start))" >&2
+    return 0
+  else
+    status=$?
+  fi
+  printf 'FAILED after %d s (exit %d)\n' "$((SECONDS - start))" "$status" >&2
+  log "the last 40 lines of $SETUP_LOG:"
+  tail -n 40 "$SETUP_LOG" | sed 's/^/  | /' >&2
+  log "the whole log: $SETUP_LOG"
+  exit "$status"
+}
 
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 if [ "$node_major" -lt 20 ]; then
@@ -18,16 +48,20 @@ if [ "$node_major" -lt 20 ]; then
 fi
 
 have_pnpm() { command -v pnpm >/dev/null 2>&1 && [ "$(pnpm --version 2>/dev/null)" = "$PNPM_VERSION" ]; }
-if ! have_pnpm; then
-  log "installing pnpm@$PNPM_VERSION"
+install_pnpm() {
   # Global first (so `pnpm exec oclog` works in any shell); a private prefix when that is not allowed.
-  if ! npm install --global --no-audit --no-fund "pnpm@$PNPM_VERSION" >&2; then
-    log "global install refused; installing pnpm into $TOOLS_DIR (add $TOOLS_DIR/node_modules/.bin to PATH)"
-    mkdir -p "$TOOLS_DIR"
-    npm install --prefix "$TOOLS_DIR" --no-audit --no-fund "pnpm@$PNPM_VERSION" >&2
+  if ! npm install --global --no-audit --no-fund "pnpm@$PNPM_VERSION"; then
+    echo "global install refused; installing pnpm into $TOOLS_DIR (env.sh puts $TOOLS_DIR/node_modules/.bin on PATH)"
+    mkdir -p "$TOOLS_DIR" || return
+    npm install --prefix "$TOOLS_DIR" --no-audit --no-fund "pnpm@$PNPM_VERSION" || return
   fi
   hash -r
-  have_pnpm || { log "pnpm $PNPM_VERSION is still not on PATH after installing it"; exit 3; }
+  have_pnpm || { echo "pnpm $PNPM_VERSION is still not on PATH after installing it"; return 3; }
+}
+if have_pnpm; then
+  log "pnpm $PNPM_VERSION already there"
+else
+  step "pnpm $PNPM_VERSION (npm install)" install_pnpm
 fi
 
 # System packages the tests drive for real: Debian's Chromium (report.html is opened headless),
@@ -57,27 +91,33 @@ apt_missing() {
   done
 }
 apt_updated=""
-apt_install() { # apt_install [apt-get options...] -- packages...
-  local options=() missing=()
+apt_install() { # apt_install [apt-get options...] -- packages...: the step's command, output in the log
+  local options=() sudo=""
+  while [ "$1" != "--" ]; do options+=("$1"); shift; done
+  shift
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if [ -z "$apt_updated" ]; then
+    $sudo apt-get update -qq || echo "apt-get update failed; trying the install with the current package lists"
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${options[@]}" "$@"
+}
+apt_step() { # apt_step LABEL [apt-get options...] -- packages...: installs the missing ones, one line
+  local label="$1" options=() missing=()
+  shift
   while [ "$1" != "--" ]; do options+=("$1"); shift; done
   shift
   mapfile -t missing < <(apt_missing "$@")
-  [ "${#missing[@]}" -gt 0 ] || return 0
-  if ! command -v apt-get >/dev/null 2>&1; then
-    log "apt-get not found: install ${missing[*]} yourself (the tests drive them for real)"
-    return 0
+  if [ "${#missing[@]}" -eq 0 ]; then
+    log "$label: all $# already installed"
+  elif ! command -v apt-get >/dev/null 2>&1; then
+    log "$label: apt-get not found: install ${missing[*]} yourself (the tests drive them for real)"
+  else
+    step "$label (${missing[*]})" apt_install "${options[@]}" -- "${missing[@]}"
   fi
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  log "installing ${missing[*]} from Debian's repositories"
-  if [ -z "$apt_updated" ]; then
-    $sudo apt-get update -qq >&2 || log "apt-get update failed; trying the install with the current package lists"
-    apt_updated=1
-  fi
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${options[@]}" "${missing[@]}" >&2
 }
-apt_install -- "${APT_PACKAGES[@]}"
-apt_install --no-install-recommends -- "${APT_PACKAGES_NO_RECOMMENDS[@]}"
+apt_step "apt packages" -- "${APT_PACKAGES[@]}"
+apt_step "apt packages without recommends" --no-install-recommends -- "${APT_PACKAGES_NO_RECOMMENDS[@]}"
 
 # better-sqlite3 (the collector's SQLite reader) is compiled by node-gyp: no prebuilt binary is
 # reachable, and node-gyp must use the Node headers on this machine instead of downloading them.
@@ -92,6 +132,6 @@ if [ -z "${npm_config_nodedir:-}" ]; then
 fi
 
 # The lockfile is the truth: a package.json that disagrees with it fails here, not later.
-pnpm install --frozen-lockfile --reporter=append-only >&2
-pnpm run --silent build >&2
-log "ready (node $(node --version), pnpm $(pnpm --version))"
+step "pnpm install" pnpm install --frozen-lockfile --reporter=append-only
+step "build" pnpm run --silent build
+log "ready (node $(node --version), pnpm $(pnpm --version)); details in ${SETUP_LOG#"$PWD"/}"
