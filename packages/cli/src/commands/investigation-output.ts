@@ -42,7 +42,8 @@ export async function printInvestigation(
       output.out(await readFile(result.reports.reportHtml!, "utf8"));
       break;
     default: {
-      output.out(renderSummary(result.report, { color: options.color }));
+      // What happened to the blobs first: the summary, ending with the report's path, is the answer
+      // and the last thing on the screen.
       const { vanished, failed, refused, downloaded, reused, skippedByTime } = result.blobs;
       output.out(`blobs: ${downloaded} downloaded, ${reused} already in the case, ${skippedByTime} outside the window` +
         `${vanished.length ? `, ${vanished.length} vanished during download` : ""}${failed.length ? `, ${failed.length} failed` : ""}` +
@@ -54,6 +55,7 @@ export async function printInvestigation(
       if (result.load.quarantineNotStored > 0) {
         output.err(`quarantine: ${result.load.quarantineNotStored} rows over the per-blob cap were counted, not stored (raise --max-quarantine-per-blob to keep them)`);
       }
+      output.out(renderSummary(result.report, { color: options.color }));
     }
   }
   const code = exitCodeFor(result, options.failOn);
