@@ -8,7 +8,7 @@ import test from "ava";
 import type { OpenWebSocket } from "./gate/client.js";
 import { GateStand } from "./gate/stand.js";
 import { DAY, HOUR, isoIn, sasState } from "./gate/state.js";
-import { STREAM_PATH, UPSTREAM_FRAME_TEXT } from "./gate/upstream.js";
+import { SLOW_MS, SLOW_PATH, STREAM_PATH, UPSTREAM_FRAME_TEXT } from "./gate/upstream.js";
 
 const BLOCK = "x-oclog-gate-block";
 const WATCH_MS = 1000;
@@ -173,6 +173,27 @@ test("a request on an already-open keep-alive connection is refused once the gat
     t.deepEqual(stand.upstream.hits.map((h) => h.url), ["/api/x"]);
   } finally {
     agent.destroy();
+    await stand.stop();
+  }
+});
+
+test("an ordinary request let in just before the gate closes gets its whole answer, not a reset", async (t) => {
+  // The watch ends a worker only for connections open 2 s or more: this one takes SLOW_MS (1.5 s),
+  // so the watch ticks while it is in flight, after the gate closed. Ending the worker then reset
+  // it ("socket hang up"), which once failed the cache test when a tick met an in-flight request.
+  const stand = await GateStand.start({ gate: { cache_seconds: "0" } });
+  try {
+    stand.writeState(sasState(3 * DAY));
+    const slow = stand.get(SLOW_PATH);
+    await until(() => stand.upstream.hits.some((h) => h.url === SLOW_PATH), 10_000, "the slow request reaching the upstream");
+    stand.replaceState(sasState(-HOUR));
+    const answer = await within(slow, SLOW_MS + SLACK_MS + WATCH_MS, "the slow answer");
+    t.is(answer.status, 200);
+    t.is(answer.body, "slow answer, whole");
+    const after = await stand.get("/api/next");
+    t.is(after.status, 503);
+    t.is(after.headers[BLOCK], "expired");
+  } finally {
     await stand.stop();
   }
 });

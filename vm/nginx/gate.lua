@@ -63,6 +63,11 @@ local MAX_UNKNOWN_GRACE_SECONDS = 24 * 3600
 local INSTALLED_SKEW_SECONDS = 60
 -- How often each worker re-checks the gate while it proxies connections the gate let in.
 local WATCH_SECONDS = 1
+-- Only connections open this long are worth ending a worker for: an ordinary request admitted
+-- just before the gate closed finishes on its own in milliseconds, and cutting it would turn its
+-- answer into a reset (seen as a flaky "socket hang up" in the cache test). A WebSocket or stream
+-- opened just before the closure is cut at most this much later.
+local CUT_AFTER_SECONDS = 2
 local SIGTERM = 15
 local NOTICE_COOKIE = "oclog_sas_notice"
 local CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -536,14 +541,18 @@ end
 -- with SIGTERM (nginx's fast shutdown: every connection it holds is closed at once) and the
 -- master starts a fresh one. That only costs what the gate refuses anyway; /healthz requests in
 -- flight on that worker are cut too.
-local admitted = {} -- sequence number -> { id, method, uri, upgrade, from, since }
+local admitted = {} -- $request_id -> { id, method, uri, upgrade, from, since }
 local inflight = 0
-local admissions = 0
 local watch_options
 local watching = false
 
 local function watch(premature)
   if premature or inflight <= 0 then return end
+  local oldest = ngx.now()
+  for _, a in pairs(admitted) do
+    if a.since < oldest then oldest = a.since end
+  end
+  if ngx.now() - oldest < CUT_AFTER_SECONDS then return end
   local ok, d = pcall(decide, watch_options)
   local code
   if not ok then code = "internal-error" elseif d and d.kind == "block" then code = d.code end
@@ -560,13 +569,13 @@ end
 
 local function admit(o)
   local var = ngx.var
-  admissions = admissions + 1
-  admitted[admissions] = {
+  -- Keyed by $request_id, not ngx.ctx: an internal redirect (error_page) clears ngx.ctx, and the
+  -- request's end would then never be counted.
+  admitted[var.request_id] = {
     id = var.request_id, method = ngx.req.get_method(), uri = var.uri, upgrade = var.http_upgrade ~= nil,
     from = var.remote_addr, since = ngx.now(),
   }
   inflight = inflight + 1
-  ngx.ctx.oclog_gate_admitted = admissions
   watch_options = o
   if not watching then
     local ok, err = ngx.timer.every(WATCH_SECONDS, watch)
@@ -581,9 +590,9 @@ end
 
 --- The log handler: a request the gate let through has ended.
 function _M.log()
-  local n = ngx.ctx.oclog_gate_admitted
-  if n and admitted[n] then
-    admitted[n] = nil
+  local id = ngx.var.request_id
+  if admitted[id] then
+    admitted[id] = nil
     inflight = inflight - 1
   end
 end

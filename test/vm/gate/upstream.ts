@@ -11,6 +11,9 @@ const WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC11B85";
 export const UPSTREAM_FRAME_TEXT = "hello from upstream";
 /** The path the stand-in answers with an endless stream of "chunk\n" lines, one every 100 ms. */
 export const STREAM_PATH = "/stream";
+/** An ordinary answer that takes SLOW_MS: a request still in flight when the gate closes. */
+export const SLOW_PATH = "/slow";
+export const SLOW_MS = 1500;
 /** The token the stand-in accepts in `Authorization: Bearer ...` (not a secret: a test value). */
 export const GATEWAY_TOKEN = "stand-in-gateway-token";
 
@@ -96,6 +99,13 @@ export class Upstream {
         res.writeHead(200, { "content-type": "text/plain", "x-upstream": "yes" });
         const timer = setInterval(() => res.write("chunk\n"), 100);
         res.once("close", () => clearInterval(timer));
+        return;
+      }
+      if (req.url === SLOW_PATH) {
+        setTimeout(() => {
+          res.writeHead(200, { "content-type": "text/plain", "x-upstream": "yes" });
+          res.end("slow answer, whole");
+        }, SLOW_MS);
         return;
       }
       res.writeHead(200, { "content-type": "text/plain", "x-upstream": "yes" });
