@@ -37,3 +37,4 @@ export { stripAnsi, ANSI_PATTERN, CONTROL_PATTERN } from "./ansi.js";
 export { IsoTimestamp, toUtcIso } from "./timestamp.js";
 export { parseDuration, readDuration, DURATION_EXAMPLES } from "./duration.js";
 export { redactRecord, redactString, loadRedactionLiterals } from "./redaction.js"; export type { RedactionOptions } from "./redaction.js";
+export { assetPath, assetRoot } from "./asset-root.js";
