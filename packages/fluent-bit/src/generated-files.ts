@@ -4,13 +4,16 @@
  * there is one definition of "the checked-in pipeline".
  */
 import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { assetPath } from "@oclog/schema";
 import { presetNamed } from "./presets/index.js";
 import { renderYaml } from "./config-yaml.js";
 import { VM_FLUENT_BIT_VERSION } from "./defaults.js";
 
 export { VM_FLUENT_BIT_VERSION };
 
-export const REDACT_LUA = new URL("../lua/redact.lua", import.meta.url);
+// Through the asset root, as PLUGIN_SCHEMAS_DIR: the same relative place in the installed package.
+export const REDACT_LUA = pathToFileURL(assetPath("packages", "fluent-bit", "lua", "redact.lua"));
 
 export interface GeneratedFile {
   /** Path relative to the `fluent-bit/` directory. */

@@ -4,10 +4,14 @@
  * originals). It is the authority for plugin names, property names, types and defaults.
  */
 import { readFileSync, readdirSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { UsageError } from "@oclog/errors";
+import { assetPath } from "@oclog/schema";
 import type { PluginKind } from "./config-model.js";
 
-export const PLUGIN_SCHEMAS_DIR = new URL("../plugin-schemas/", import.meta.url);
+// Through the asset root, at the same place below it in a checkout and in the installed package
+// (scripts/pack-cli.ts copies the folder there): the bundle has no packages/fluent-bit/src beside it.
+export const PLUGIN_SCHEMAS_DIR = pathToFileURL(`${assetPath("packages", "fluent-bit", "plugin-schemas")}/`);
 
 export interface PropertySpec {
   name: string;

@@ -3,7 +3,6 @@ import { execFileSync } from "node:child_process";
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { hostname, homedir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { ExitCode, ExitError, Sensitive, UsageError } from "@oclog/errors";
 import {
   accountUrlProblem,
@@ -32,6 +31,7 @@ import {
 import { OPENCLAW_VM_GRACE_SECONDS } from "@oclog/fluent-bit";
 import { Emitter, parseDuration } from "@oclog/schema";
 import { terminalSafe, type Output } from "../output.js";
+import { CLI_PACKAGE_ROOT } from "../package-root.js";
 
 // A SAS URL is about 500 characters; reading stops well past that, so a pipe from /dev/zero or a
 // log file given by mistake is refused instead of filling memory.
@@ -227,7 +227,7 @@ export async function sasRotate(
 }
 
 /** The oclog this is: the package's own launcher, an absolute path however oclog was started. */
-export const RUNNING_OCLOG = fileURLToPath(new URL("../../bin/oclog.js", import.meta.url));
+export const RUNNING_OCLOG = join(CLI_PACKAGE_ROOT, "bin", "oclog.js");
 
 export async function sasSchedule(options: RotateSettings & { oclog?: string; json: boolean }, output: Output): Promise<void> {
   const { oclog, json, ...settings } = options;
