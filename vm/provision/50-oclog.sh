@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
-# The oclog CLI (collector, guard, SAS install) into /opt/oclog/lib, from the bundle's
-# `pnpm deploy` of @oclog/cli. Nothing is compiled here: on this Node (24) the collector reads
-# SQLite through the built-in node:sqlite (packages/collect/src/sqlite-driver.ts), so the
-# bundle's better-sqlite3 stays unbuilt and is never loaded, and no compiler comes onto the VM.
+# The oclog CLI (collector, guard, SAS install) into /opt/oclog/lib, from the bundle's install of
+# the `oclog` npm package (`pnpm run pack:cli`, installed on the host by vm/bundle.sh with
+# --ignore-scripts). Nothing is compiled here: on this Node (24) the collector reads SQLite
+# through the built-in node:sqlite (packages/collect/src/sqlite-driver.ts), so the package's
+# better-sqlite3 stays unbuilt and is never loaded, and no compiler comes onto the VM.
 set -euo pipefail
 STEP=oclog
 # shellcheck source=lib.sh
@@ -19,8 +20,9 @@ if [ "$want" != "$have" ]; then
   rm -rf /opt/oclog/lib.new
   install -d -m 0755 /opt/oclog/lib.new
   tar -xzf "$TARBALL" -C /opt/oclog/lib.new --no-same-owner
-  # The bundle carries better-sqlite3 as the host built it (for the host's Node): not for this one.
-  rm -rf /opt/oclog/lib.new/node_modules/.pnpm/better-sqlite3@*/node_modules/better-sqlite3/build
+  # Installed without scripts on the host, so no addon was built for the host's Node; a build
+  # left there by hand would be for the wrong Node: never carried over.
+  rm -rf /opt/oclog/lib.new/node_modules/better-sqlite3/build
   node -e 'require("node:sqlite")' 2>/dev/null || die "this Node ($(node --version)) has no node:sqlite, which the collector needs here (vm/versions.env pins Node 24)"
   printf '%s\n' "$want" >/opt/oclog/lib.new/.bundle-sha256
   chown -R root:root /opt/oclog/lib.new
