@@ -176,4 +176,10 @@ async function main(): Promise<void> {
   process.stdout.write(`${tarball}\n`);
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  // One line that says what to fix; the stack only helps when this script itself is wrong.
+  process.stderr.write(`pack:cli: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}
