@@ -136,6 +136,15 @@ test.serial("demo exits 0 and its last line names a report that exists", async (
   t.true(existsSync(match![1]!), match![1]);
 });
 
+test.serial("sas schedule names the installed launcher, so cron runs this oclog", async (t) => {
+  if (!installed.ok) return t.fail(installed.why);
+  const schedule = await oclog(["sas", "schedule", "--vm", "oclog-alice", "--transport", "ssh", "--account-url", "https://acme.blob.core.windows.net", "--json"]);
+  t.is(schedule.code, 0, schedule.stderr);
+  const { command } = JSON.parse(schedule.stdout) as { command: string[] };
+  t.is(command[0], join(prefix, "lib", "node_modules", "oclog", "bin", "oclog.js"));
+  t.true(existsSync(command[0]!));
+});
+
 test.serial("the installed package is self-contained: it holds no path into this repository", (t) => {
   if (!installed.ok) return t.fail(installed.why);
   const root = join(prefix, "lib", "node_modules", "oclog");
