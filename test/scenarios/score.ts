@@ -7,7 +7,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runInvestigation, Sensitive, severityRank, uploadDirectory, type Finding, type Severity } from "@oclog/investigate";
+import { runInvestigation, Sensitive, severityRank, type Finding, type Severity } from "@oclog/investigate";
+import { uploadDirectory } from "@oclog/test-kit/azurite";
 import type { Scenario } from "./scenario-spec.js";
 import { writeBlobs, type ShippedBlob } from "./ship.js";
 

@@ -14,8 +14,8 @@ import test from "ava";
 import { Collector, MAX_RECORD_BYTES, MAX_ROW_BYTES, RAW_PREFIX, type CollectorOptions } from "@oclog/collect";
 import { Emitter, RecordEncodingError } from "@oclog/schema";
 import { deepNest } from "../../../test/hostile/hostile-random.js";
-import { OpenClawState, TRANSCRIPT_ROWS, zstdCompress } from "./openclaw-state.js";
-import { duplicates, Receiver } from "./receiver.js";
+import { OpenClawState, TRANSCRIPT_ROWS, zstdCompress } from "@oclog/test-kit/openclaw";
+import { duplicates, Receiver } from "@oclog/test-kit/fluent-bit";
 
 const CORPUS = new URL("../../../test/hostile/corpus/collect/", import.meta.url);
 const corpus = (name: string) => readFileSync(new URL(name, CORPUS));

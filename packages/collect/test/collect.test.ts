@@ -10,8 +10,8 @@ import test from "ava";
 import { Collector, type CollectorOptions } from "@oclog/collect";
 import { Emitter } from "@oclog/schema";
 import { childArgs } from "./child-command.js";
-import { CONFIG_AUDIT_ROWS, LEDGER_ROWS, OpenClawState, TRANSCRIPT_ROWS } from "./openclaw-state.js";
-import { duplicates, Receiver } from "./receiver.js";
+import { CONFIG_AUDIT_ROWS, LEDGER_ROWS, OpenClawState, TRANSCRIPT_ROWS } from "@oclog/test-kit/openclaw";
+import { duplicates, Receiver } from "@oclog/test-kit/fluent-bit";
 
 function setup(name: string) {
   const root = mkdtempSync(join(tmpdir(), `oclog-collect-${name}-`));

@@ -6,11 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { CustodyLog, runCaseQuery, runDemo, sha256File, type CaseManifest } from "@oclog/investigate";
+import { CustodyLog, runCaseQuery, sha256File, type CaseManifest } from "@oclog/investigate";
+import { runDemo } from "@oclog/test-kit/demo";
 import { dcrDefinition, OCLOG_EVENTS_TABLE, streamFor } from "@oclog/schema";
 import { IngestClient, IngestLedger, ingestCase, readCaseEvents, type IngestTarget } from "../src/index.js";
-import { StandInCredential, STANDIN_TOKEN } from "./logs-api-standin.js";
-import { startLogsIngestionStandIn, throttled, type LogsIngestionStandIn } from "./logs-ingestion-standin.js";
+import { StandInCredential, STANDIN_TOKEN, startLogsIngestionStandIn, throttled, type LogsIngestionStandIn } from "@oclog/test-kit/azure-monitor";
 
 const STREAM = streamFor(OCLOG_EVENTS_TABLE);
 let caseDir = "";

@@ -16,7 +16,7 @@ import { createGunzip } from "node:zlib";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { splitLines } from "@oclog/schema";
-import { startAzurite, uploadDirectory } from "../src/azurite.js";
+import { startAzurite, uploadDirectory } from "@oclog/test-kit/azurite";
 import { CaseDatabase } from "../src/case-database.js";
 import { loadDetections, runDetections } from "../src/detections.js";
 import type { BenchResult } from "../../../scripts/bench-kit.js";

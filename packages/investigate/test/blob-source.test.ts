@@ -13,7 +13,7 @@ import { join, relative, sep } from "node:path";
 import { inspect } from "node:util";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { UsageError } from "@oclog/errors";
-import { startAzurite, mintContainerSas, uploadDirectory, type Azurite } from "../src/azurite.js";
+import { startAzurite, mintContainerSas, uploadDirectory, type Azurite } from "@oclog/test-kit/azurite";
 import { blobFilter } from "../src/blob-name.js";
 import {
   asEvidenceSource,

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { BlobServiceClient } from "@azure/storage-blob";
-import { startAzurite, type Azurite } from "../src/azurite.js";
+import { startAzurite, type Azurite } from "@oclog/test-kit/azurite";
 import { STAMPED_BEFORE_WINDOW } from "../src/envelope-checks.js";
 import { runInvestigation } from "../src/run-investigation.js";
 import { Sensitive } from "../src/sensitive.js";

@@ -14,7 +14,7 @@ import { Dice, HOSTILE_STRINGS, hostileString } from "../../../test/hostile/host
 import { readFixture } from "../../../test/scenarios/fixtures.js";
 import { parseBlobName } from "../src/blob-name.js";
 import { CaseDatabase, type LoadResult } from "../src/case-database.js";
-import { buildDemoIncident } from "../src/demo/incident.js";
+import { buildDemoIncident } from "@oclog/test-kit/demo";
 import { DETECTIONS_DIR, loadDetections, runDetections } from "../src/detections.js";
 import { STAMPED_AFTER_WINDOW, STAMPED_BEFORE_WINDOW, UPLOADED_AT_SQL } from "../src/envelope-checks.js";
 import type { Finding } from "../src/finding.js";

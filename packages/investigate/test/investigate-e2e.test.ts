@@ -10,11 +10,10 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { UsageError } from "@oclog/errors";
 import { detectSource, normalize } from "@oclog/schema";
-import { startAzurite, type Azurite } from "../src/azurite.js";
-import { uploadDirectory } from "../src/azurite.js";
+import { startAzurite, type Azurite, uploadDirectory } from "@oclog/test-kit/azurite";
 import { ContainerNotFoundError, StorageAuthError } from "../src/blob-source.js";
 import { verifyCase } from "../src/case-verify.js";
-import { runDemo } from "../src/demo/run-demo.js";
+import { runDemo } from "@oclog/test-kit/demo";
 import { runInvestigation } from "../src/run-investigation.js";
 import { Sensitive } from "../src/sensitive.js";
 

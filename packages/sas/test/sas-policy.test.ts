@@ -3,7 +3,7 @@
 // with a fake signature (sas-tokens.ts); no storage service is needed.
 import test from "ava";
 import { checkShippingSas, MAX_SAS_CHARS, parseSas, SasParseError, SKEW_ALLOWANCE_MS } from "@oclog/sas";
-import { ACCOUNT_URL, DAY, FAKE_SIG, sdkFields, tokenOf, urlOf, withField, type SasFields } from "./sas-tokens.js";
+import { ACCOUNT_URL, DAY, FAKE_SIG, sdkFields, tokenOf, urlOf, withField, type SasFields } from "@oclog/test-kit/sas";
 
 const NOW = new Date("2026-12-05T12:00:00Z");
 const findings = (fields: SasFields | string, now = NOW) => checkShippingSas(parseSas(typeof fields === "string" ? fields : urlOf(fields)), now, "oclog-alice");

@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
-import { SAMPLE_SAS_STATE } from "./sample-state.js";
-import { ShippingFluentBit } from "./shipping-fluent-bit.js";
+import { SAMPLE_SAS_STATE } from "@oclog/test-kit/sas";
+import { ShippingFluentBit } from "@oclog/test-kit/fluent-bit";
 import {
   emptyGuardHistory,
   execRunner,

@@ -8,10 +8,11 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { assetPath } from "@oclog/schema";
 import Database from "better-sqlite3";
 
-const FIXTURES = new URL("../../../test/fixtures/openclaw-2026.9.6/", import.meta.url);
-const manifest = JSON.parse(readFileSync(new URL("manifest.json", FIXTURES), "utf8")) as { sqliteSchemas: Record<string, string> };
+const FIXTURES = assetPath("test", "fixtures", "openclaw-2026.9.6");
+const manifest = JSON.parse(readFileSync(join(FIXTURES, "manifest.json"), "utf8")) as { sqliteSchemas: Record<string, string> };
 
 interface TranscriptFixtureRow {
   table: string;
@@ -20,13 +21,13 @@ interface TranscriptFixtureRow {
   event: unknown;
 }
 
-export const TRANSCRIPT_ROWS = readFileSync(new URL("sqlite-event-rows.jsonl", FIXTURES), "utf8")
+export const TRANSCRIPT_ROWS = readFileSync(join(FIXTURES, "sqlite-event-rows.jsonl"), "utf8")
   .split("\n")
   .filter(Boolean)
   .map((l) => JSON.parse(l) as TranscriptFixtureRow)
   .filter((r) => r.table === "transcript_events");
-export const CONFIG_AUDIT_ROWS = readFileSync(new URL("config-audit.jsonl", FIXTURES), "utf8").split("\n").filter(Boolean);
-export const LEDGER_ROWS = readFileSync(new URL("audit-ledger.jsonl", FIXTURES), "utf8")
+export const CONFIG_AUDIT_ROWS = readFileSync(join(FIXTURES, "config-audit.jsonl"), "utf8").split("\n").filter(Boolean);
+export const LEDGER_ROWS = readFileSync(join(FIXTURES, "audit-ledger.jsonl"), "utf8")
   .split("\n")
   .filter(Boolean)
   .map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -43,7 +44,7 @@ export function zstdCompress(text: string): Buffer {
 export class OpenClawState {
   readonly dir: string;
   readonly ledger: Database.Database;
-  readonly agents = new Map<string, Database.Database>();
+  readonly agents: Map<string, Database.Database> = new Map();
   #ledgerSequence = 0;
 
   constructor(dir: string) {

@@ -10,8 +10,8 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseFluentBitMetrics, type OutputCounters } from "@oclog/sas";
-import { freePort } from "../../../test/openclaw/gateway.js";
-import { startSmallFluentBit, waitFor, type FluentBitProcess } from "../../../test/pipeline/fluent-bit-process.js";
+import { freePort } from "../free-port.js";
+import { startSmallFluentBit, waitFor, type FluentBitProcess } from "./fluent-bit-process.js";
 
 
 export interface ShippingOptions {

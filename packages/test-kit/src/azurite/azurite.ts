@@ -1,25 +1,15 @@
 /**
  * The real Azurite blob service for tests and the demo: started from node_modules on a free
  * loopback port, ready when it accepts connections, stopped on `stop()` or when this process
- * exits. Plus the two things tests do with it: upload a folder tree as block blobs, and mint
- * container SAS tokens.
+ * exits. What tests put in it and take out is container-blobs.ts; SAS for it, container-sas.ts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFile, readdir, mkdtemp, rm } from "node:fs/promises";
-import { request as httpRequest } from "node:http";
+import { readFile, mkdtemp, rm } from "node:fs/promises";
 import { connect } from "node:net";
-import { rootCertificates } from "node:tls";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
 import { OclogError } from "@oclog/errors";
-import {
-  BlobServiceClient,
-  ContainerSASPermissions,
-  StorageSharedKeyCredential,
-  generateBlobSASQueryParameters,
-  type StoragePipelineOptions,
-} from "@azure/storage-blob";
 
 /** Azurite's documented development account; public, the same in every Azurite. */
 export const AZURITE_ACCOUNT = "devstoreaccount1";
@@ -131,8 +121,8 @@ export async function azuriteBlobBin(): Promise<string> {
   try {
     packageJson = require.resolve("azurite/package.json");
   } catch (error) {
-    throw new OclogError("E_AZURITE_MISSING", "the azurite package is not installed next to @oclog/investigate", {
-      hint: "run pnpm install (azurite is a dev dependency of packages/investigate)",
+    throw new OclogError("E_AZURITE_MISSING", "the azurite package is not installed next to @oclog/test-kit", {
+      hint: "run pnpm install (azurite is a dependency of packages/test-kit)",
       cause: error,
     });
   }
@@ -150,7 +140,7 @@ function listeningPort(child: ChildProcess, deadline: number, stderr: () => stri
       cleanup();
       reject(
         new OclogError("E_AZURITE_START", `Azurite did not start: ${why}`, {
-          hint: "run the azurite-blob command from packages/investigate/node_modules/.bin by hand to see why",
+          hint: "run the azurite-blob command from packages/test-kit/node_modules/.bin by hand to see why",
           context: { stdout: stdout.slice(-2000), stderr: stderr().slice(-2000) },
         }),
       );
@@ -201,104 +191,4 @@ async function waitForConnect(port: number, deadline: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 2, 200);
   }
-}
-
-/**
- * Uploads every file under `localDir` as a block blob named `prefix` + its relative path (with
- * `/`), bytes unchanged; creates the container if needed. Returns the blob names, sorted.
- */
-export async function uploadDirectory(connectionString: string, container: string, localDir: string, prefix = ""): Promise<string[]> {
-  const containerClient = containerClientFor(connectionString, container);
-  await containerClient.createIfNotExists();
-  const names: string[] = [];
-  for (const file of await filesUnder(localDir)) {
-    const name = prefix + relative(localDir, file).split(sep).join("/");
-    // uploadFile sends one Put Blob for small files, so the service records a Content-MD5 as Azure does.
-    await containerClient.getBlockBlobClient(name).uploadFile(file);
-    names.push(name);
-  }
-  return names.sort();
-}
-
-/** A client for one container; `ca` (PEM) is trusted for an Azurite started with a certificate. */
-function containerClientFor(connectionString: string, container: string, ca?: string) {
-  // tlsOptions reaches core-rest-pipeline's TLS policy; the storage SDK's options type omits it.
-  const options = (ca === undefined ? {} : { tlsOptions: { ca: [...rootCertificates, ca] } }) as StoragePipelineOptions;
-  return BlobServiceClient.fromConnectionString(connectionString, options).getContainerClient(container);
-}
-
-/** Creates a container (as onboarding a user does); `ca` as for an Azurite with a certificate. */
-export async function createContainer(connectionString: string, container: string, options: { ca?: string } = {}): Promise<void> {
-  await containerClientFor(connectionString, container, options.ca).createIfNotExists();
-}
-
-/** One blob as stored: its name and its bytes. */
-export interface StoredBlob {
-  name: string;
-  bytes: Buffer;
-}
-
-/** Every blob in a container whose name starts with `prefix` and is not `skip`ped, downloaded, in listing order. */
-export async function downloadContainer(connectionString: string, container: string, options: { ca?: string; prefix?: string; skip?: (name: string) => boolean } = {}): Promise<StoredBlob[]> {
-  const client = containerClientFor(connectionString, container, options.ca);
-  const blobs: StoredBlob[] = [];
-  for await (const item of client.listBlobsFlat(options.prefix ? { prefix: options.prefix } : {})) {
-    if (options.skip?.(item.name)) continue;
-    blobs.push({ name: item.name, bytes: await client.getBlobClient(item.name).downloadToBuffer() });
-  }
-  return blobs;
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
-    else if (entry.isFile()) out.push(path);
-  }
-  return out;
-}
-
-/**
- * A container SAS query string (no leading `?`) signed with the account key, e.g. `rl` for
- * read+list or `c` for a deliberately wrong permission. For tests; production SAS come from rotation.
- */
-export function mintContainerSas(
-  account: { accountName: string; accountKey: string },
-  container: string,
-  permissions: string,
-  options: { startsOn?: Date; expiresOn?: Date } = {},
-): string {
-  const now = Date.now();
-  return generateBlobSASQueryParameters(
-    {
-      containerName: container,
-      permissions: ContainerSASPermissions.parse(permissions),
-      // A little in the past so clock skew between this process and the service does not matter.
-      startsOn: options.startsOn ?? new Date(now - 5 * 60_000),
-      expiresOn: options.expiresOn ?? new Date(now + 60 * 60_000),
-    },
-    new StorageSharedKeyCredential(account.accountName, account.accountKey),
-  ).toString();
-}
-
-/**
- * Uploads a block blob with its path exactly as given (already percent-encoded where it must be):
- * the SDK would resolve `..` segments away, so a name an attacker chose can only be planted raw.
- */
-export async function uploadRawBlob(azurite: Azurite, container: string, pathAsSent: string, body: Buffer): Promise<void> {
-  const url = new URL(azurite.blobEndpoint);
-  const sas = mintContainerSas(azurite, container, "racwdl");
-  const status = await new Promise<number>((resolve, reject) => {
-    const req = httpRequest(
-      { host: url.hostname, port: url.port, method: "PUT", path: `${url.pathname}/${container}/${pathAsSent}?${sas}`, headers: { "x-ms-blob-type": "BlockBlob", "content-length": body.length } },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-  if (status !== 201) throw new Error(`raw upload of ${pathAsSent}: HTTP ${status}`);
 }

@@ -1,4 +1,4 @@
-// A valid SAS state file (the contract of sas-state.ts), shared by the guard's tests.
+// A valid SAS state file (the contract of @oclog/sas's sas-state.ts), shared by the guard's tests.
 import type { SasState } from "@oclog/sas";
 
 export const SAMPLE_SAS_STATE: SasState = {

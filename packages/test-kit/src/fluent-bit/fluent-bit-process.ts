@@ -2,17 +2,17 @@
  * Real Fluent Bit 5.1.1 (upstream, built from its release tag: ../shared/fluent-bit/bin/, found
  * from the repository root) as a child process of a test: started on a pipeline file, ready
  * when its HTTP server answers, its log kept (and its `[warn]`/`[error]` lines picked out), and
- * stopped by SIGTERM or killed by SIGKILL like a crash; the VM's pipeline (shipping-rig.ts) or a
+ * stopped by SIGTERM or killed by SIGKILL like a crash; the VM's pipeline (test/pipeline/shipping-rig.ts) or a
  * small one of a test's own (startSmallFluentBit). Tests wait on it by polling (waitFor).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, constants, createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { freePort } from "../openclaw/gateway.js";
+import { assetPath } from "@oclog/schema";
+import { freePort } from "../free-port.js";
 
 /** The binary, relative to the repository root (`../shared/...`): never an absolute path in a test. */
-export const FLUENT_BIT_BIN = fileURLToPath(new URL("../../../shared/fluent-bit/bin/fluent-bit-5.1.1", import.meta.url));
+export const FLUENT_BIT_BIN = assetPath("..", "shared", "fluent-bit", "bin", "fluent-bit-5.1.1");
 
 /** Throws with what to do when the real binary is not there. */
 export function requireFluentBit(): void {

@@ -6,8 +6,8 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
+import { assetPath } from "@oclog/schema";
 
 export type JsonObject = Record<string, unknown>;
 
@@ -19,8 +19,9 @@ export interface RealRecord {
   record: JsonObject;
 }
 
-const CAPTURE = fileURLToPath(new URL("../../../../test/fixtures/openclaw-2026.9.6/", import.meta.url));
-const SAMPLES = fileURLToPath(new URL("../../../../../shared/fluent-bit/samples/", import.meta.url));
+const CAPTURE = assetPath("test", "fixtures", "openclaw-2026.9.6");
+// With a trailing separator: blob names are the paths below it.
+const SAMPLES = join(assetPath("..", "shared", "fluent-bit", "samples"), "/");
 
 /** The capture's JSON-lines files, each as OpenClaw (or oclog's SQLite export) wrote it. */
 export const CAPTURE_FILES: ReadonlyArray<[file: string, tag: string]> = [

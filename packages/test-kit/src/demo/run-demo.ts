@@ -5,15 +5,19 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { BlobServiceClient } from "@azure/storage-blob";
-import { startAzurite } from "../azurite.js";
-import { runInvestigation, type RunInvestigationResult } from "../run-investigation.js";
-import { Sensitive } from "../sensitive.js";
+import { runInvestigation, Sensitive, type RunInvestigationResult } from "@oclog/investigate";
+import { assetPath } from "@oclog/schema";
+import { startAzurite } from "../azurite/azurite.js";
 import { buildDemoIncident, type DemoIncident } from "./incident.js";
 
-/** The committed real OpenClaw capture the demo incident is built from. */
-export const DEMO_FIXTURES = fileURLToPath(new URL("../../../../test/fixtures/openclaw-2026.9.6/", import.meta.url));
+/** The committed real OpenClaw capture the demo incident is built from (shipped inside the installed CLI). */
+export function demoFixturesDir(): string {
+  return assetPath("test", "fixtures", "openclaw-2026.9.6");
+}
+
+/** demoFixturesDir() as tests read it; runDemo asks at run time, after a bundle's entry set the asset root. */
+export const DEMO_FIXTURES = demoFixturesDir();
 
 /** Uploads the demo incident into a container (block blobs, as Fluent Bit writes them). */
 export async function uploadIncident(connectionString: string, incident: DemoIncident): Promise<void> {
@@ -30,7 +34,7 @@ export async function uploadIncident(connectionString: string, incident: DemoInc
 export async function runDemo(options: { caseDir?: string | undefined; oclogVersion: string; onProgress?: (p: { done: number; total: number; bytes: number }) => void }): Promise<{ result: RunInvestigationResult; incident: DemoIncident }> {
   const azurite = await startAzurite();
   try {
-    const incident = buildDemoIncident(DEMO_FIXTURES);
+    const incident = buildDemoIncident(demoFixturesDir());
     await uploadIncident(azurite.connectionString, incident);
     const result = await runInvestigation({
       user: incident.user,

@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hotReloadCount, startSmallFluentBit } from "../../../test/pipeline/fluent-bit-process.js";
+import { hotReloadCount, startSmallFluentBit } from "./fluent-bit-process.js";
 
 export interface ReloadableFluentBit {
   /** http://127.0.0.1:<port>, what `--reload-url` takes. */

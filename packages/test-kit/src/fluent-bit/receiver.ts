@@ -10,7 +10,7 @@
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { startSmallFluentBit, waitFor, type FluentBitProcess } from "../../../test/pipeline/fluent-bit-process.js";
+import { startSmallFluentBit, waitFor, type FluentBitProcess } from "./fluent-bit-process.js";
 
 export interface Received {
   tag: string;
