@@ -1,5 +1,5 @@
 // `ingestCase` and `IngestClient` against a local STAND-IN of the Logs Ingestion API (there is
-// no emulator for it; logs-ingestion-standin.ts stores the rows it accepts). The case is real:
+// no emulator for it; @oclog/test-kit/azure-monitor's stand-in stores the rows it accepts). The case is real:
 // the embedded demo investigated through Azurite.
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -13,13 +13,13 @@ import { gunzipSync } from "node:zlib";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { startAzurite, type Azurite } from "@oclog/test-kit/azurite";
-import { CaseLockedError, CaseSymlinkError, EvidenceTamperedError, ForeignCaseFolderError } from "../src/case-errors.js";
-import { verifyCase } from "../src/case-verify.js";
-import { verifyCustody } from "../src/custody-log.js";
+import { CaseLockedError, CaseSymlinkError, EvidenceTamperedError, ForeignCaseFolderError } from "../src/case/case-errors.js";
+import { verifyCase } from "../src/evidence/case-verify.js";
+import { verifyCustody } from "../src/evidence/custody-log.js";
 import { buildDemoIncident, DEMO_FIXTURES, uploadIncident } from "@oclog/test-kit/demo";
 import { runInvestigation } from "../src/run-investigation.js";
 import { Sensitive } from "../src/sensitive.js";
-import { runCaseQuery } from "../src/sql-query.js";
+import { runCaseQuery } from "../src/case/sql-query.js";
 import { Dice, HOSTILE_STRINGS } from "../../../test/hostile/hostile-random.js";
 
 const corpus = fileURLToPath(new URL("../../../test/hostile/corpus/case/", import.meta.url));

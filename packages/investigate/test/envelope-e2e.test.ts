@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { startAzurite, type Azurite } from "@oclog/test-kit/azurite";
-import { STAMPED_BEFORE_WINDOW } from "../src/envelope-checks.js";
+import { STAMPED_BEFORE_WINDOW } from "../src/load/envelope-checks.js";
 import { runInvestigation } from "../src/run-investigation.js";
 import { Sensitive } from "../src/sensitive.js";
 

@@ -12,12 +12,12 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { Dice, HOSTILE_STRINGS, hostileString } from "../../../test/hostile/hostile-random.js";
 import { readFixture } from "../../../test/scenarios/fixtures.js";
-import { parseBlobName } from "../src/blob-name.js";
-import { CaseDatabase, type LoadResult } from "../src/case-database.js";
+import { parseBlobName } from "../src/source/blob-name.js";
+import { CaseDatabase, type LoadResult } from "../src/load/case-database.js";
 import { buildDemoIncident } from "@oclog/test-kit/demo";
-import { DETECTIONS_DIR, loadDetections, runDetections } from "../src/detections.js";
-import { STAMPED_AFTER_WINDOW, STAMPED_BEFORE_WINDOW, UPLOADED_AT_SQL } from "../src/envelope-checks.js";
-import type { Finding } from "../src/finding.js";
+import { DETECTIONS_DIR, loadDetections, runDetections } from "../src/detect/detections.js";
+import { STAMPED_AFTER_WINDOW, STAMPED_BEFORE_WINDOW, UPLOADED_AT_SQL } from "../src/load/envelope-checks.js";
+import type { Finding } from "../src/detect/finding.js";
 import { buildEnvelopeFixtures, envelopeFixtureText } from "./fixtures/detections/build-envelope-fixtures.js";
 import { FIXTURES_DIR } from "./fixtures/detections/build-fixtures.js";
 

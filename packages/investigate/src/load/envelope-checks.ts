@@ -9,7 +9,7 @@
  * read these columns; the timeline shows them.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { TimeWindow } from "./time-window.js";
+import type { TimeWindow } from "../time-window.js";
 
 /** `window_note` of an event stamped before --since whose blob was uploaded inside the window. */
 export const STAMPED_BEFORE_WINDOW = "stamped before the window but uploaded inside it";

@@ -25,9 +25,9 @@ import { backoffMs, isTransientNetworkError, isTransientStatus, type BackoffPoli
 import { ExitCode, OclogError, UsageError } from "@oclog/errors";
 import { unsafeBlobNameReason } from "./blob-name.js";
 import { validateContainerName } from "./container-name.js";
-import { DEFAULT_CONCURRENCY, DEFAULT_SAS_ENV } from "./defaults.js";
-import type { DownloadOutcome, EvidenceSource, ListedBlob } from "./investigation.js";
-import { quoteUntrusted, scrub, Sensitive } from "./sensitive.js";
+import { DEFAULT_CONCURRENCY, DEFAULT_SAS_ENV } from "../defaults.js";
+import type { DownloadOutcome, EvidenceSource, ListedBlob } from "../investigation.js";
+import { quoteUntrusted, scrub, Sensitive } from "../sensitive.js";
 
 // The listing shape is the investigation port's (etag as listed, MD5 base64 or null).
 export type { ListedBlob };

@@ -13,8 +13,8 @@
 import { readFile } from "node:fs/promises";
 import { UsageError } from "@oclog/errors";
 import { UserId } from "@oclog/schema";
-import { DEFAULT_CONTAINER_TEMPLATE } from "./defaults.js";
-import { quoteUntrusted } from "./sensitive.js";
+import { DEFAULT_CONTAINER_TEMPLATE } from "../defaults.js";
+import { quoteUntrusted } from "../sensitive.js";
 
 export { DEFAULT_CONTAINER_TEMPLATE };
 

@@ -18,8 +18,8 @@ import { once } from "node:events";
 import type { Readable } from "node:stream";
 import { open as openFile } from "node:fs/promises";
 import { createGunzip, createInflateRaw } from "node:zlib";
-import type { BlobLimits } from "./blob-limits.js";
-import { isGzipFile } from "./gzip-integrity.js";
+import type { BlobLimits } from "../evidence/blob-limits.js";
+import { isGzipFile } from "../evidence/gzip-integrity.js";
 
 const LF = 0x0a;
 const CR = 0x0d;

@@ -9,7 +9,7 @@
  * blob is entirely before `--since`, and nothing else: a blob is never skipped for `--until`.
  * Pure.
  */
-import type { TimeWindow } from "./time-window.js";
+import type { TimeWindow } from "../time-window.js";
 
 /** What a Fluent Bit blob name tells about its blob. */
 export interface FluentBitBlobName {

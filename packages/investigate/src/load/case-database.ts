@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { SOURCE_NAMES, allEventsSql, invalidSql, rawViewName, recordStructureLiteral, sourceSql, sqlString, variantSql } from "@oclog/schema";
-import { DEFAULT_BLOB_LIMITS, type BlobLimits } from "./blob-limits.js";
+import { DEFAULT_BLOB_LIMITS, type BlobLimits } from "../evidence/blob-limits.js";
 import { measureEvidence, rewriteEvidence, type LineFault, type LineLimits } from "./evidence-lines.js";
 import { checkEnvelopes } from "./envelope-checks.js";
 import { createEventViews, eventsTableDdl } from "./events-table.js";

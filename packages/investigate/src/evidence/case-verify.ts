@@ -6,8 +6,8 @@
  */
 import { lstat, readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { shownPath } from "./case-errors.js";
-import { findSymlinks, looksLikeManifest, readFileNoFollow } from "./case-folder.js";
+import { shownPath } from "../case/case-errors.js";
+import { findSymlinks, looksLikeManifest, readFileNoFollow } from "../case/case-folder.js";
 import { custodyEvidenceHashes, sealedDatabaseHash, verifyCustody } from "./custody-log.js";
 import { checkEvidence } from "./evidence-check.js";
 import type { CaseManifest, EvidenceEntry } from "./evidence-store.js";

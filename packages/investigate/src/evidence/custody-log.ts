@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import { OclogError } from "@oclog/errors";
-import { readFileNoFollow } from "./case-folder.js";
+import { readFileNoFollow } from "../case/case-folder.js";
 import { userInfo, hostname } from "node:os";
 
 export interface CustodyEntry {

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { quoteUntrusted } from "@oclog/errors";
-import { shownPath } from "./case-errors.js";
+import { shownPath } from "../case/case-errors.js";
 import type { EvidenceEntry } from "./evidence-store.js";
 import { evidencePathFor, sha256File } from "./evidence-store.js";
 
