@@ -35,17 +35,19 @@ export const RuleFileSchema = z
     kql: text.optional(),
     /** Why the rule has no KQL twin, concretely. */
     kql_none: z.string().trim().min(20, "must say concretely why there is no twin (20 characters or more)").optional(),
-    tests: z.array(RuleTest).min(1, "needs labelled test events"),
+    tests: z
+      .array(RuleTest)
+      .min(1, "needs labelled test events")
+      // `when`: checked even while other events have problems, so every problem shows at once.
+      .refine((tests) => duplicateNames(tests).length === 0, {
+        when: () => true,
+        error: (issue) => `duplicate test name(s): ${duplicateNames(issue.input).map((name) => JSON.stringify(name)).join(", ")}`,
+      }),
   })
-  .superRefine((rule, context) => {
-    if ((rule.kql === undefined) === (rule.kql_none === undefined)) {
-      context.addIssue({ code: "custom", path: ["kql"], message: "give exactly one of kql (the twin) or kql_none (why there is none)" });
-    }
-    const seen = new Set<string>();
-    rule.tests.forEach((test, index) => {
-      if (seen.has(test.name)) context.addIssue({ code: "custom", path: ["tests", index, "name"], message: `duplicate test name ${JSON.stringify(test.name)}` });
-      seen.add(test.name);
-    });
+  .refine((rule) => !isObject(rule) || (rule.kql === undefined) !== (rule.kql_none === undefined), {
+    when: () => true,
+    path: ["kql"],
+    message: "give exactly one of kql (the twin) or kql_none (why there is none)",
   });
 export type RuleFileFields = z.infer<typeof RuleFileSchema>;
 
@@ -60,6 +62,17 @@ export function parseRuleFile(text: string): ParseRuleFileResult {
   if (!parsed.success) return { ok: false, reason: parsed.error.issues.map((issue) => describeIssue(issue, value)).join("; ") };
   const rule = parsed.data;
   return { ok: true, rule: { ...rule, sql: rule.sql.trim().replace(/;\s*$/, "").trimEnd(), ...(rule.kql === undefined ? {} : { kql: rule.kql.trim() }) } };
+}
+
+/** Names given to more than one test event (ava titles, and README counts, need them unique). */
+function duplicateNames(tests: unknown): string[] {
+  if (!Array.isArray(tests)) return [];
+  const names = tests.map((test) => (isObject(test) ? test.name : undefined)).filter((name): name is string => typeof name === "string");
+  return [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /** `tests[3] "near miss: ...".event.target: Unrecognized key: "cmd"`: the path, with the test's name when there is one. */
