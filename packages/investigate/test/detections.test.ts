@@ -161,7 +161,7 @@ function benignCaptureEvents(): { scenarios: string[]; rows: object[] } {
       blob.lines.forEach((line, index) => {
         const value = JSON.parse(line) as unknown;
         const source = detectSource(value);
-        if (source === null) throw new Error(`${scenario}: ${blob.name}:${index + 1}: no source recognizes this record`);
+        if (source === null || source === undefined) throw new Error(`${scenario}: ${blob.name}:${index + 1}: no source recognizes this record`);
         const result = normalize(source, value, { ref: `${blob.name}:${index + 1}` });
         if (!result.ok) throw new Error(`${scenario}: ${blob.name}:${index + 1}: ${result.reason}`);
         for (const event of result.events) rows.push({ ...event, blob: blob.name, line: index + 1 });
