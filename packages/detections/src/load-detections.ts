@@ -4,15 +4,14 @@
  * engines' job (the case database's DuckDB in @oclog/investigate, Log Analytics in @oclog/hunt),
  * so nothing here executes a query.
  */
-import { fileURLToPath } from "node:url";
+import { assetPath } from "@oclog/schema";
 import type { DetectionMeta } from "./detection-meta.js";
 import { parseRuleFile } from "./rule-file.js";
 import { loadRuleFiles } from "./rule-files.js";
 import type { RuleTest } from "./rule-test.js";
 
-// src/ (tsx) and dist/ (built) sit at the same depth, so one relative URL serves both.
-/** The repository's `queries/detections` directory. */
-export const DETECTIONS_DIR = fileURLToPath(new URL("../../../queries/detections/", import.meta.url));
+/** The `queries/detections` directory: in the checkout, or in the installed CLI. */
+export const DETECTIONS_DIR = assetPath("queries", "detections");
 
 /** The file name extension of a rule file. */
 export const DETECTION_EXTENSION = ".yml";
