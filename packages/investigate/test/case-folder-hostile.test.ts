@@ -93,7 +93,7 @@ test.serial("blobs named __proto__, constructor, toString, hasOwnProperty are ke
   const text = readFileSync(join(caseDir, "manifest.json"), "utf8");
   const manifest = JSON.parse(text) as { evidence: object };
   t.deepEqual(Object.keys(manifest.evidence).sort(), [...PROTOTYPE_NAMES].sort(), "every name is an own key of manifest.json");
-  const destructive = first.findings.find((f) => f.detection.file.endsWith("tool_destructive_command.sql"));
+  const destructive = first.findings.find((f) => f.detection.file.endsWith("tool_destructive_command.yml"));
   t.truthy(destructive, "the rm -rf in these blobs is a finding");
   const blobs = new Set(destructive!.rows.map((row) => row.blob));
   for (const name of PROTOTYPE_NAMES) t.true(blobs.has(name), `the finding cites blob ${name}`);

@@ -72,7 +72,7 @@ test("investigate --since: the spoofed and backdated lines are raised, the backd
   t.is(result.blobs.downloaded, 2);
   t.is(result.load.quarantined, 0);
   const lines = (stem: string) =>
-    (result.findings.find((f) => f.detection.file.endsWith(`${stem}.sql`))?.rows ?? []).map((r) => `${String(r.blob)}:${String(r.line)}`).sort();
+    (result.findings.find((f) => f.detection.file.endsWith(`${stem}.yml`))?.rows ?? []).map((r) => `${String(r.blob)}:${String(r.line)}`).sort();
   t.deepEqual(lines("pipeline_envelope_names_another_user"), [`${hostileBlob}:3`], "only the line naming alice");
   t.deepEqual(lines("pipeline_record_stamped_far_from_upload"), [`${hostileBlob}:6`, `${hostileBlob}:8`], "only the backdated and the future-stamped line");
   t.is(result.load.eventsEnvelopeMismatch, 1);

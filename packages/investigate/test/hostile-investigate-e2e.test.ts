@@ -107,8 +107,8 @@ test.serial("a blob named __proto__ holding `rm -rf` is analysed and raises the 
   await upload("oclog-proto", "__proto__", body);
   await upload("oclog-control", "oclog/alice/openclaw.transcript.AAAAAAAAAAAAAAAA.1795600227872.gz", body);
   const control = await runInvestigation({ ...base(), user: "alice", container: "oclog-control" });
-  t.true(control.findings.some((f) => f.detection.file.endsWith("tool_destructive_command.sql")), "control: the same bytes under a plain name raise it");
+  t.true(control.findings.some((f) => f.detection.file.endsWith("tool_destructive_command.yml")), "control: the same bytes under a plain name raise it");
   const result = await runInvestigation({ ...base(), user: "alice", container: "oclog-proto" });
-  t.true(result.findings.some((f) => f.detection.file.endsWith("tool_destructive_command.sql")), result.findings.map((f) => f.detection.file).join(", "));
+  t.true(result.findings.some((f) => f.detection.file.endsWith("tool_destructive_command.yml")), result.findings.map((f) => f.detection.file).join(", "));
   t.true(result.load.records > 0);
 });

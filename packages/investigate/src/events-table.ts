@@ -1,2 +1,0 @@
-// kept for packages/investigate/test/detections.test.ts until it moves
-export * from "./load/events-table.js";
