@@ -5,8 +5,8 @@
 // and nothing touches the developer's own ~/.openclaw.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
+import { freePort } from "@oclog/test-kit";
 import { openclawPath, type OpenClawInstall } from "./install.js";
 
 /** OpenClaw config as written to openclaw.json (JSON5 accepted; we write JSON). */
@@ -78,19 +78,6 @@ export function makeGatewayDirs(root: string): GatewayDirs {
   };
   for (const d of [dirs.home, dirs.stateDir, dirs.workspace, join(root, "logs"), dirs.tmp]) mkdirSync(d, { recursive: true });
   return dirs;
-}
-
-/** Asks the OS for a currently free loopback TCP port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => (port ? resolve(port) : reject(new Error("no port assigned"))));
-    });
-  });
 }
 
 /** Writes the config file where OpenClaw reads it (OPENCLAW_CONFIG_PATH). */

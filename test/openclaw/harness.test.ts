@@ -8,7 +8,7 @@ import { assertAllLinesValid, assertGuardsVisibleInGatewayLog, assertToolCallsRe
 import { getCapture } from "./shared-capture.js";
 import { Collector } from "@oclog/collect";
 import { Emitter } from "@oclog/schema";
-import { duplicates, Receiver } from "../../packages/collect/test/receiver.js";
+import { duplicates, Receiver } from "@oclog/test-kit/fluent-bit";
 
 const CAPTURE_TIMEOUT = 300_000;
 

@@ -9,7 +9,7 @@ import test from "ava";
 import { Collector } from "@oclog/collect";
 import { CaseDatabase } from "@oclog/investigate";
 import { Emitter } from "@oclog/schema";
-import { LEDGER_ROWS, OpenClawState, TRANSCRIPT_ROWS } from "../../packages/collect/test/openclaw-state.js";
+import { LEDGER_ROWS, OpenClawState, TRANSCRIPT_ROWS } from "@oclog/test-kit/openclaw";
 import { ShippingRig, waitFor } from "./shipping-rig.js";
 
 test("collected records investigate cleanly; a re-sent batch and a collector-marked row are set aside with reasons", async (t) => {

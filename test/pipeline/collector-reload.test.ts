@@ -6,7 +6,7 @@ import { join } from "node:path";
 import test from "ava";
 import { Collector } from "@oclog/collect";
 import { Emitter } from "@oclog/schema";
-import { OpenClawState } from "../../packages/collect/test/openclaw-state.js";
+import { OpenClawState } from "@oclog/test-kit/openclaw";
 import { ShippingRig, waitFor } from "./shipping-rig.js";
 
 test("a collector connected before a hot reload keeps delivering after it", async (t) => {

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { FakeSecrets } from "../../packages/fluent-bit/test/lua/fake-secrets.js";
+import type { FakeSecrets } from "@oclog/test-kit/records";
 import type { JournalEntry } from "./journal-files.js";
 
 const KERNEL_LINES = JSON.parse(readFileSync(new URL("../vm/fixtures/egress/kernel-lines.json", import.meta.url), "utf8")) as { lines: string[] };

@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { ChildProcess } from "node:child_process";
-import { fakeSecrets, type FakeSecrets } from "../../packages/fluent-bit/test/lua/fake-secrets.js";
+import { fakeSecrets, type FakeSecrets } from "@oclog/test-kit/records";
 import { makeGatewayDirs, startGateway, withConsoleTail, type GatewayHandle } from "../openclaw/gateway.js";
 import { ensureOpenClaw } from "../openclaw/install.js";
 import { startModelServer, type ModelScript, type ModelServer } from "../openclaw/model-server.js";

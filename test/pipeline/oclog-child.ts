@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const CLI_CHILD = fileURLToPath(new URL("../../packages/cli/test/cli-child.ts", import.meta.url));
+const CLI_CHILD = fileURLToPath(new URL("./cli-child.ts", import.meta.url));
 
 /** The command line that runs `oclog <args>` (for a `--install-command`, or spawn). */
 export function oclogArgv(args: string[]): string[] {

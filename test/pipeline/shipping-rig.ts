@@ -10,13 +10,14 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { Sensitive, createContainer, downloadContainer, mintContainerSas, startAzurite, type Azurite } from "@oclog/investigate";
-import { selfSignedLoopbackCert } from "../../packages/hunt/test/standin-tls.js";
-import { freePort } from "../openclaw/gateway.js";
-import { hotReloadCount, problemLines, startFluentBit, type FluentBitProcess } from "./fluent-bit-process.js";
+import { Sensitive } from "@oclog/investigate";
+import { createContainer, downloadContainer, mintContainerSas, startAzurite, type Azurite } from "@oclog/test-kit/azurite";
+import { selfSignedLoopbackCert } from "@oclog/test-kit/azure-monitor";
+import { freePort } from "@oclog/test-kit";
+import { hotReloadCount, problemLines, startFluentBit, type FluentBitProcess } from "@oclog/test-kit/fluent-bit";
 
 // Polling with a deadline lives with the process helpers; the rig's users import it from here.
-export { waitFor } from "./fluent-bit-process.js";
+export { waitFor } from "@oclog/test-kit/fluent-bit";
 import { runOclog } from "./oclog-child.js";
 import { provisionedSasPlaceholder } from "./provisioning-includes.js";
 

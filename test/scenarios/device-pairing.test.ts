@@ -21,7 +21,7 @@ import { scenarioConfig } from "../openclaw/scenario.js";
 import { OPERATOR_APPROVAL_CONFIG, pairUnexpectedDevice, UNEXPECTED_DEVICE_NAME, type DevicePairing } from "./device-pairing.js";
 import { deepMerge } from "./fake-internet.js";
 
-const DETECTION_FILE = join(DETECTIONS_DIR, "pairing_device_approved.sql");
+const DETECTION_FILE = join(DETECTIONS_DIR, "pairing_device_approved.yml");
 
 /** The exact `regexp_matches(message, '...')` pattern of the detection. */
 function detectionPattern(): RegExp {
@@ -51,7 +51,7 @@ async function runPairingDetection(logText: string, scratch: string): Promise<{ 
   const { detections, errors } = await loadDetections();
   if (errors.length) throw new Error(`detections failed to load: ${JSON.stringify(errors)}`);
   const rule = detections.filter((d) => d.path === DETECTION_FILE);
-  if (rule.length !== 1) throw new Error(`pairing_device_approved.sql not among the loaded detections`);
+  if (rule.length !== 1) throw new Error(`pairing_device_approved.yml not among the loaded detections`);
   const db = await CaseDatabase.open(":memory:");
   try {
     await loadEventsJsonl(db.connection, path);

@@ -26,7 +26,7 @@
  *   3. We wait for that line in the gateway file log (logging.file) by polling it with a
  *      deadline, confirm the device id, and stop the node host.
  *
- * Both lines are matched by queries/detections/pairing_device_approved.sql.
+ * Both lines are matched by queries/detections/pairing_device_approved.yml.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, openSync, readSync, closeSync, statSync } from "node:fs";

@@ -8,7 +8,8 @@
  */
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { DETECTIONS_DIR, loadDetections, startAzurite } from "@oclog/investigate";
+import { DETECTIONS_DIR, loadDetections } from "@oclog/investigate";
+import { startAzurite } from "@oclog/test-kit/azurite";
 import { captureScenario, startTurns, type StartTurns } from "./capture-scenario.js";
 import { readFixture, staleFixtureProblem, writeFixture } from "./fixtures.js";
 import { renderMatrix, totals } from "./matrix.js";

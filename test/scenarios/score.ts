@@ -7,12 +7,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runInvestigation, Sensitive, severityRank, uploadDirectory, type Finding, type Severity } from "@oclog/investigate";
+import { runInvestigation, Sensitive, severityRank, type Finding, type Severity } from "@oclog/investigate";
+import { uploadDirectory } from "@oclog/test-kit/azurite";
 import type { Scenario } from "./scenario-spec.js";
 import { writeBlobs, type ShippedBlob } from "./ship.js";
 
-/** A detection's file stem (`queries/detections/<stem>.sql`). */
-export const stemOf = (finding: Finding) => finding.detection.file.replace(/^.*\//, "").replace(/\.sql$/, "");
+/** A detection's file stem (`queries/detections/<stem>.yml`). */
+export const stemOf = (finding: Finding) => finding.detection.file.replace(/^.*\//, "").replace(/\.yml$/, "");
 
 /** The user (and so the container) a scenario's records belong to. */
 export const scenarioUser = (scenario: Pick<Scenario, "name">) => `sc-${scenario.name}`.slice(0, 40);

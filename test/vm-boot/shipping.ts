@@ -17,8 +17,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parse as parseYaml } from "yaml";
-import { createContainer, downloadContainer, mintContainerSas, startAzurite, type Azurite } from "@oclog/investigate";
-import { selfSignedLoopbackCert } from "../../packages/hunt/test/standin-tls.js";
+import { createContainer, downloadContainer, mintContainerSas, startAzurite, type Azurite } from "@oclog/test-kit/azurite";
+import { selfSignedLoopbackCert } from "@oclog/test-kit/azure-monitor";
 import { startModelServer, type ModelServer, type ScriptedToolCall } from "../openclaw/model-server.js";
 import type { GuestForward } from "./qemu.js";
 

@@ -6,7 +6,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildDemoIncident, DEMO_FIXTURES, startAzurite, uploadIncident, type Azurite } from "@oclog/investigate";
+import { buildDemoIncident, DEMO_FIXTURES, uploadIncident } from "@oclog/test-kit/demo";
+import { startAzurite, type Azurite } from "@oclog/test-kit/azurite";
 import { Dice, HOSTILE_STRINGS } from "../../../test/hostile/hostile-random.js";
 import { runCli } from "./run-cli.js";
 

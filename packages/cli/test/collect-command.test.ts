@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
-import { LEDGER_ROWS, OpenClawState, TRANSCRIPT_ROWS } from "../../collect/test/openclaw-state.js";
-import { Receiver } from "../../collect/test/receiver.js";
+import { LEDGER_ROWS, OpenClawState, TRANSCRIPT_ROWS } from "@oclog/test-kit/openclaw";
+import { Receiver } from "@oclog/test-kit/fluent-bit";
 import { runCli } from "./run-cli.js";
 
 const root = mkdtempSync(join(tmpdir(), "oclog-cli-collect-"));

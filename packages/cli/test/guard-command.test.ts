@@ -1,5 +1,5 @@
 // `oclog guard` through its command function: exit codes, text and --json, against real Fluent
-// Bit 5.1.1's monitoring API (packages/sas/test/shipping-fluent-bit.ts: real deliveries, failed
+// Bit 5.1.1's monitoring API (@oclog/test-kit/fluent-bit's ShippingFluentBit: real deliveries, failed
 // flushes and records given up on), with an injected clock and a recording stand-in for systemctl.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -11,8 +11,8 @@ import { ExitError, UsageError } from "@oclog/errors";
 import type { CommandRunner } from "@oclog/sas";
 import { guardCommand, type GuardCommandOptions } from "../src/commands/guard.js";
 import type { Output } from "../src/output.js";
-import { SAMPLE_SAS_STATE } from "../../sas/test/sample-state.js";
-import { ShippingFluentBit } from "../../sas/test/shipping-fluent-bit.js";
+import { SAMPLE_SAS_STATE } from "@oclog/test-kit/sas";
+import { ShippingFluentBit } from "@oclog/test-kit/fluent-bit";
 
 const T0 = Date.parse("2026-11-25T08:00:00.000Z");
 const at = (minute: number) => new Date(T0 + minute * 60_000);

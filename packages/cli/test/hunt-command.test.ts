@@ -7,15 +7,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
 import { ExitError } from "@oclog/errors";
-import { KQL_DIR, lintKql } from "@oclog/hunt";
-import { buildDemoIncident, DEMO_FIXTURES, startAzurite, uploadIncident } from "@oclog/investigate";
+import { lintKql, loadKqlDetections } from "@oclog/hunt";
+import { buildDemoIncident, DEMO_FIXTURES, uploadIncident } from "@oclog/test-kit/demo";
+import { startAzurite } from "@oclog/test-kit/azurite";
 import { huntCommand, type HuntFlags } from "../src/commands/hunt.js";
-import { StandInCredential, STANDIN_TOKEN, startLogsApiStandIn, tablesResponse, throttledResponse, type StandInColumn } from "../../hunt/test/logs-api-standin.js";
+import { StandInCredential, STANDIN_TOKEN, startLogsApiStandIn, tablesResponse, throttledResponse, type StandInColumn } from "@oclog/test-kit/azure-monitor";
 import { runCli } from "./run-cli.js";
 
 const WS = "0b9f2c4e-1d2a-4c3b-9e8f-7a6b5c4d3e2f";
 const NOW = new Date("2026-12-01T12:00:00.000Z");
-const twins = readdirSync(KQL_DIR).filter((f) => f.endsWith(".kql")).map((f) => f.slice(0, -4)).sort();
+const twins = (await loadKqlDetections()).detections.map((d) => d.stem).sort();
 
 interface DryRunQuery { id: string; stem: string; title: string; severity: string; query: string }
 

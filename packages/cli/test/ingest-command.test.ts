@@ -1,14 +1,13 @@
 // `oclog ingest`: a real case (the demo, investigated through Azurite) into the Logs Ingestion
-// API STAND-IN (no emulator exists; packages/hunt/test/logs-ingestion-standin.ts).
+// API STAND-IN (no emulator exists; packages/test-kit/src/azure-monitor/logs-ingestion-standin.ts).
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import test from "ava";
 import { ExitError } from "@oclog/errors";
-import { runDemo } from "@oclog/investigate";
+import { runDemo } from "@oclog/test-kit/demo";
 import { ingestCommand, type IngestFlags } from "../src/commands/ingest.js";
-import { StandInCredential } from "../../hunt/test/logs-api-standin.js";
-import { startLogsIngestionStandIn, type LogsIngestionStandIn } from "../../hunt/test/logs-ingestion-standin.js";
+import { StandInCredential, startLogsIngestionStandIn, type LogsIngestionStandIn } from "@oclog/test-kit/azure-monitor";
 import { runCli } from "./run-cli.js";
 
 const RULE = "dcr-0123456789abcdef0123456789abcdef";

@@ -4,7 +4,8 @@ import test from "ava";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildDemoIncident, DEMO_FIXTURES, startAzurite, uploadIncident, type Azurite } from "@oclog/investigate";
+import { buildDemoIncident, DEMO_FIXTURES, uploadIncident } from "@oclog/test-kit/demo";
+import { startAzurite, type Azurite } from "@oclog/test-kit/azurite";
 import { runCli } from "./run-cli.js";
 
 let azurite: Azurite;

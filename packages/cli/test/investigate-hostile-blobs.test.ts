@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BlobServiceClient } from "@azure/storage-blob";
-import { DEFAULT_BLOB_LIMITS, startAzurite, uploadRawBlob, type Azurite } from "@oclog/investigate";
+import { DEFAULT_BLOB_LIMITS } from "@oclog/investigate";
+import { startAzurite, uploadRawBlob, type Azurite } from "@oclog/test-kit/azurite";
 import { runCli } from "./run-cli.js";
 
 const corpus = fileURLToPath(new URL("../../../test/hostile/corpus/investigate/", import.meta.url));

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { blobNameV5, startAzurite, uploadDirectory, type Azurite } from "@oclog/investigate";
+import { blobNameV5 } from "@oclog/test-kit/demo";
+import { startAzurite, uploadDirectory, type Azurite } from "@oclog/test-kit/azurite";
 import { runCli } from "./run-cli.js";
 
 const vmSourcesDir = fileURLToPath(new URL("../../../test/fixtures/vm-sources/", import.meta.url));

@@ -5,20 +5,18 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import test from "ava";
 import { BlobServiceClient } from "@azure/storage-blob";
-import { startAzurite, type Azurite } from "@oclog/investigate";
+import { startAzurite, type Azurite } from "@oclog/test-kit/azurite";
 import { Sensitive } from "@oclog/errors";
 import { acquireLock, CommandTransport, parseSas } from "@oclog/sas";
-import { startReloadableFluentBit, type ReloadableFluentBit } from "../../sas/test/reload-fluent-bit.js";
-import { Receiver } from "../../collect/test/receiver.js";
+import { startReloadableFluentBit, type ReloadableFluentBit, Receiver } from "@oclog/test-kit/fluent-bit";
+import { oclogArgv } from "../../../test/pipeline/oclog-child.js";
 import { runCli } from "./run-cli.js";
 
 let azurite: Azurite;
 let fluentBit: ReloadableFluentBit;
 const work = mkdtempSync(join(tmpdir(), "oclog-cli-sas-"));
-const CHILD = fileURLToPath(new URL("./cli-child.ts", import.meta.url));
 
 test.before(async () => {
   azurite = await startAzurite();
@@ -65,7 +63,7 @@ test.serial("inspect: an over-granting SAS exits 1 and says why; garbage exits 2
 test.serial("rotate (local transport): rotates below the threshold, not above, refuses a concurrent run, never logs the token", async (t) => {
   const root = join(work, "vm");
   const statePath = join(root, "run/oclog/sas-state.json");
-  const installCommand = [process.execPath, "--import", "tsx", "--conditions=oclog-source", CHILD, "sas", "install", "--container", "oclog-alice", "--include", join(root, "etc/fluent-bit/oclog-sas.yaml"), "--state-file", statePath, "--reload-url", fluentBit.url].join(" ");
+  const installCommand = oclogArgv(["sas", "install", "--container", "oclog-alice", "--include", join(root, "etc/fluent-bit/oclog-sas.yaml"), "--state-file", statePath, "--reload-url", fluentBit.url]).join(" ");
   const lock = join(work, "rotate.lock");
   const events = new Receiver(join(work, "events.sock"));
   await events.start();

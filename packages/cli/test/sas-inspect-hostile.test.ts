@@ -12,7 +12,7 @@ import test, { type ExecutionContext } from "ava";
 import { quoteUntrusted } from "@oclog/errors";
 import { SAS_FIELDS } from "@oclog/sas";
 import { Dice, HOSTILE_STRINGS, hostileString, mutateRecord } from "../../../test/hostile/hostile-random.js";
-import { FAKE_SIG, encodeValue, sdkFields, urlOf, withField } from "../../sas/test/sas-tokens.js";
+import { FAKE_SIG, encodeValue, sdkFields, urlOf, withField } from "@oclog/test-kit/sas";
 import { runCli } from "./run-cli.js";
 
 const work = mkdtempSync(join(tmpdir(), "oclog-sas-inspect-hostile-"));

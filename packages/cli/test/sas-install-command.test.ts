@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
 import { runOclog } from "../../../test/pipeline/oclog-child.js";
-import { startReloadableFluentBit } from "../../sas/test/reload-fluent-bit.js";
-import { ACCOUNT_URL, DAY, FAKE_SIG, sdkFields, urlOf, withField } from "../../sas/test/sas-tokens.js";
+import { startReloadableFluentBit } from "@oclog/test-kit/fluent-bit";
+import { ACCOUNT_URL, DAY, FAKE_SIG, sdkFields, urlOf, withField } from "@oclog/test-kit/sas";
 import { runCli } from "./run-cli.js";
 
 // eslint-disable-next-line no-control-regex

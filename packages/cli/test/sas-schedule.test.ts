@@ -11,10 +11,9 @@ import { fileURLToPath } from "node:url";
 import test from "ava";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { Sensitive } from "@oclog/errors";
-import { startAzurite, type Azurite } from "@oclog/investigate";
+import { startAzurite, type Azurite } from "@oclog/test-kit/azurite";
 import { CommandTransport, issueContainerSas, ROTATE_DEFAULTS, type RotationSchedule } from "@oclog/sas";
-import { startReloadableFluentBit, type ReloadableFluentBit } from "../../sas/test/reload-fluent-bit.js";
-import { Receiver } from "../../collect/test/receiver.js";
+import { startReloadableFluentBit, type ReloadableFluentBit, Receiver } from "@oclog/test-kit/fluent-bit";
 import { runCli } from "./run-cli.js";
 import { CRON_PATH, cronCommand, runAsCron, runAsSystemdUser, serviceCommand } from "./scheduler-run.js";
 

@@ -8,7 +8,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildDemoIncident, DEMO_FIXTURES, openCaseReadOnly, runInvestigation, Sensitive, startAzurite, uploadIncident, type Azurite } from "@oclog/investigate";
+import { openCaseReadOnly, runInvestigation, Sensitive } from "@oclog/investigate";
+import { buildDemoIncident, DEMO_FIXTURES, uploadIncident } from "@oclog/test-kit/demo";
+import { startAzurite, type Azurite } from "@oclog/test-kit/azurite";
 import { Dice, HOSTILE_STRINGS, hostileString } from "../../../test/hostile/hostile-random.js";
 import { runCli } from "./run-cli.js";
 

@@ -10,8 +10,8 @@ import Database from "better-sqlite3";
 import { Collector } from "@oclog/collect";
 import { Emitter } from "@oclog/schema";
 import { runSuite, type BenchResult } from "../../../scripts/bench-kit.js";
-import { OpenClawState } from "../test/openclaw-state.js";
-import { Receiver } from "../test/receiver.js";
+import { OpenClawState } from "@oclog/test-kit/openclaw";
+import { Receiver } from "@oclog/test-kit/fluent-bit";
 
 export async function run(): Promise<BenchResult[]> {
   const root = mkdtempSync(join(tmpdir(), "oclog-bench-collect-"));

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { OpenClawState, TRANSCRIPT_ROWS } from "../test/openclaw-state.js";
+import { OpenClawState, TRANSCRIPT_ROWS } from "@oclog/test-kit/openclaw";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const trees = { after: join(here, "..", "src", "index.ts"), ...(process.env.OCLOG_BASELINE ? { before: join(process.env.OCLOG_BASELINE, "packages", "collect", "src", "index.ts") } : {}) };

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import test, { type ExecutionContext } from "ava";
 import { ensureOpenClaw } from "../../../test/openclaw/install.js";
 import { childArgs } from "./child-command.js";
-import { OpenClawState } from "./openclaw-state.js";
+import { OpenClawState } from "@oclog/test-kit/openclaw";
 
 const NOBODY = 65534;
 const UNIT = fileURLToPath(new URL("../../../vm/systemd/oclog-collect.service", import.meta.url));

@@ -10,8 +10,8 @@ import test from "ava";
 import { Collector, MAX_RECORD_DEPTH } from "@oclog/collect";
 import { Emitter, nestsDeeperThan } from "@oclog/schema";
 import { Dice, mutateRecord } from "../../../test/hostile/hostile-random.js";
-import { OpenClawState, TRANSCRIPT_ROWS, zstdCompress } from "./openclaw-state.js";
-import { duplicates, Receiver } from "./receiver.js";
+import { OpenClawState, TRANSCRIPT_ROWS, zstdCompress } from "@oclog/test-kit/openclaw";
+import { duplicates, Receiver } from "@oclog/test-kit/fluent-bit";
 
 const ROWS = 60;
 const SESSION = "77777777-7777-4777-8777-777777777777";

@@ -2,7 +2,7 @@
 // Hostile rows from test/hostile/corpus/collect/ (nested past the forward encoder's 100 levels and
 // past a recursive walk's stack, zstd bombs with and without a declared size, a row over the
 // size limit) sit between real OpenClaw rows and go to real Fluent Bit 5.1.1's forward input
-// (receiver.ts): the hostile ones arrive marked `oclog_invalid` with the start of their raw text in
+// (@oclog/test-kit/fluent-bit's Receiver): the hostile ones arrive marked `oclog_invalid` with the start of their raw text in
 // `log` (the investigator quarantines exactly these), their neighbours arrive whole, and rows
 // written later keep flowing. Damaged cursor files stop the collector with an error naming the file.
 import { createHash } from "node:crypto";
@@ -14,8 +14,8 @@ import test from "ava";
 import { Collector, MAX_RECORD_BYTES, MAX_ROW_BYTES, RAW_PREFIX, type CollectorOptions } from "@oclog/collect";
 import { Emitter, RecordEncodingError } from "@oclog/schema";
 import { deepNest } from "../../../test/hostile/hostile-random.js";
-import { OpenClawState, TRANSCRIPT_ROWS, zstdCompress } from "./openclaw-state.js";
-import { duplicates, Receiver } from "./receiver.js";
+import { OpenClawState, TRANSCRIPT_ROWS, zstdCompress } from "@oclog/test-kit/openclaw";
+import { duplicates, Receiver } from "@oclog/test-kit/fluent-bit";
 
 const CORPUS = new URL("../../../test/hostile/corpus/collect/", import.meta.url);
 const corpus = (name: string) => readFileSync(new URL(name, CORPUS));

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import test from "ava";
-import { OpenClawState, TRANSCRIPT_ROWS } from "./openclaw-state.js";
+import { OpenClawState, TRANSCRIPT_ROWS } from "@oclog/test-kit/openclaw";
 
 const CHILD = fileURLToPath(new URL("../benchmarks/row-memory-child.ts", import.meta.url));
 const ENTRY = fileURLToPath(new URL("../src/index.ts", import.meta.url));

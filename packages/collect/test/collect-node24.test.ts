@@ -9,8 +9,8 @@ import { join } from "node:path";
 import test from "ava";
 import { ensureOpenClaw } from "../../../test/openclaw/install.js";
 import { childArgs } from "./child-command.js";
-import { OpenClawState, TRANSCRIPT_ROWS } from "./openclaw-state.js";
-import { duplicates, Receiver } from "./receiver.js";
+import { OpenClawState, TRANSCRIPT_ROWS } from "@oclog/test-kit/openclaw";
+import { duplicates, Receiver } from "@oclog/test-kit/fluent-bit";
 
 test("under Node 24 `oclog collect --once` reads through node:sqlite and every row arrives once", async (t) => {
   t.timeout(300_000);

@@ -1,5 +1,5 @@
 // The collector against OpenClaw-shaped databases (real schema, real rows) and real Fluent Bit
-// 5.1.1's forward input (receiver.ts): exactly once across Fluent Bit outages and restarts,
+// 5.1.1's forward input (@oclog/test-kit/fluent-bit's Receiver): exactly once across Fluent Bit outages and restarts,
 // nothing lost across kill -9 or a concurrent writer, bad rows sent marked, secrets masked,
 // nothing logged. What arrived is read after Fluent Bit stopped, so it is complete.
 import { spawn } from "node:child_process";
@@ -10,8 +10,8 @@ import test from "ava";
 import { Collector, type CollectorOptions } from "@oclog/collect";
 import { Emitter } from "@oclog/schema";
 import { childArgs } from "./child-command.js";
-import { CONFIG_AUDIT_ROWS, LEDGER_ROWS, OpenClawState, TRANSCRIPT_ROWS } from "./openclaw-state.js";
-import { duplicates, Receiver } from "./receiver.js";
+import { CONFIG_AUDIT_ROWS, LEDGER_ROWS, OpenClawState, TRANSCRIPT_ROWS } from "@oclog/test-kit/openclaw";
+import { duplicates, Receiver } from "@oclog/test-kit/fluent-bit";
 
 function setup(name: string) {
   const root = mkdtempSync(join(tmpdir(), `oclog-collect-${name}-`));

@@ -1,6 +1,6 @@
 // Another process writing to OpenClaw's databases while the collector reads them (WAL), the way
 // the gateway does: one transaction per session, ledger rows in between.
-import { OpenClawState } from "./openclaw-state.js";
+import { OpenClawState } from "@oclog/test-kit/openclaw";
 
 const [dir, sessions] = process.argv.slice(2);
 const state = new OpenClawState(dir!);

@@ -1,43 +1,26 @@
 /**
- * The file format of a detection, without any I/O: a metadata header in SQL line comments (a
- * strict subset of YAML: `key: value`, `key: [a, b]`, `- item` lists, indented continuation
- * lines), then one SELECT over `events`. Kept pure so the loader, the linter and tests agree on
- * one parser. The KQL twins (queries/kql/) carry the same header in `//` comments, so the
- * header part takes the comment prefix and is shared rather than copied.
+ * Legacy: the comment header (`-- key: value` lines) that rule files had before a rule became one
+ * YAML file (rule-file.ts). Nothing in this package reads it any more; it stays only because
+ * @oclog/investigate's index re-exports `parseDetectionHeader`. Delete it with that re-export.
  */
 import type { DetectionMeta } from "./detection-meta.js";
+import { DETECTION_STATUSES } from "./rule-name.js";
 import { SEVERITIES, type Severity } from "./severity.js";
 
-/** Logsource prefixes a detection file name may start with (`tool_`, `auth_`, ...). */
-export const DETECTION_LOGSOURCES = ["access", "auth", "config", "model", "network", "pairing", "pipeline", "sandbox", "system", "tool"] as const;
-
-/** Lifecycle states a rule can be in (Sigma's; retired rules leave the directory). */
-export const DETECTION_STATUSES = ["experimental", "test", "stable"] as const;
-
 const REQUIRED_FIELDS = ["id", "title", "status", "severity", "tags", "description", "falsepositives"] as const;
-const OPTIONAL_FIELDS = ["author", "date", "modified", "references", "match_count"] as const;
+const OPTIONAL_FIELDS = ["author", "date", "modified", "references"] as const;
 const KNOWN_FIELDS = new Set<string>([...REQUIRED_FIELDS, ...OPTIONAL_FIELDS]);
 const LIST_FIELDS = new Set<string>(["tags", "falsepositives", "references"]);
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const FILE_STEM = new RegExp(`^(${DETECTION_LOGSOURCES.join("|")})_[a-z0-9_]+$`);
 
 /** A detection's parsed metadata header, whatever query language follows it. */
 export interface ParsedDetectionHeader {
   meta: Omit<DetectionMeta, "file">;
-  /** Rows the rule returns on its positive fixture (`match_count`), or null when not declared. */
-  matchCount: number | null;
   author: string | null;
   date: string | null;
   modified: string | null;
   references: string[];
-}
-
-/** A parsed detection file, before the loader adds where it lives. */
-export interface ParsedDetection extends ParsedDetectionHeader {
-  /** The query with the header removed and no trailing semicolon. */
-  sql: string;
 }
 
 /** The header of a rule file (null when it has problems), the text after it, and every problem found. */
@@ -48,29 +31,7 @@ export interface DetectionHeaderParse {
   problems: string[];
 }
 
-export type ParseDetectionResult = { ok: true; detection: ParsedDetection } | { ok: false; reason: string };
-
 type HeaderValue = { kind: "scalar"; text: string } | { kind: "list"; items: string[] };
-
-/** Why a detection file name breaks the `<logsource>_<name><extension>` convention (`.sql` unless told), or null when it is fine. */
-export function detectionFileNameProblem(name: string, extension = ".sql"): string | null {
-  // Sigma's bounds: long enough to say something, short enough for a terminal column.
-  if (name.length < 10 || name.length > 90) return `file name must be 10-90 characters long, got ${name.length}`;
-  if (!name.endsWith(extension) || !FILE_STEM.test(name.slice(0, name.length - extension.length))) {
-    return `file name must match <logsource>_<name>${extension} in [a-z0-9_] with logsource one of ${DETECTION_LOGSOURCES.join(", ")}`;
-  }
-  return null;
-}
-
-/** Parses a detection file; every problem is reported at once, joined with "; ". */
-export function parseDetection(text: string): ParseDetectionResult {
-  const { header, body, problems } = parseDetectionHeader(text, "--");
-  const sql = body.replace(/;\s*$/, "").trimEnd();
-  if (sql === "") problems.push("no query after the header");
-  else if (!/^(select|with|from)\b/i.test(stripLeadingComments(sql))) problems.push("the query must be one SELECT (or WITH ... SELECT) over events");
-  if (problems.length > 0 || header === null) return { ok: false, reason: problems.join("; ") };
-  return { ok: true, detection: { ...header, sql } };
-}
 
 /**
  * Splits off and checks the metadata header: the leading lines that start with `commentPrefix`
@@ -114,8 +75,6 @@ export function parseDetectionHeader(text: string, commentPrefix = "--"): Detect
   if (severity !== null && !(SEVERITIES as readonly string[]).includes(severity)) {
     problems.push(`unknown severity ${JSON.stringify(severity)} (expected ${SEVERITIES.join(", ")})`);
   }
-  const matchCountText = scalar("match_count");
-  if (matchCountText !== null && !/^\d+$/.test(matchCountText)) problems.push(`match_count must be a whole number, got ${JSON.stringify(matchCountText)}`);
   for (const key of ["date", "modified"]) {
     const value = scalar(key);
     if (value !== null && !DATE.test(value)) problems.push(`${key} must be YYYY-MM-DD, got ${JSON.stringify(value)}`);
@@ -133,7 +92,6 @@ export function parseDetectionHeader(text: string, commentPrefix = "--"): Detect
         description: description!,
         falsepositives: list("falsepositives"),
       },
-      matchCount: matchCountText === null ? null : Number(matchCountText),
       author: scalar("author"),
       date: scalar("date"),
       modified: scalar("modified"),
@@ -187,13 +145,4 @@ function parseFlowList(text: string, where: string, problems: string[]): HeaderV
 function unquote(text: string): string {
   const quoted = /^(["'])(.*)\1$/.exec(text);
   return quoted ? quoted[2]! : text;
-}
-
-function stripLeadingComments(sql: string): string {
-  let rest = sql.trimStart();
-  for (;;) {
-    if (rest.startsWith("--")) rest = rest.slice(rest.indexOf("\n") === -1 ? rest.length : rest.indexOf("\n") + 1).trimStart();
-    else if (rest.startsWith("/*") && rest.includes("*/")) rest = rest.slice(rest.indexOf("*/") + 2).trimStart();
-    else return rest;
-  }
 }

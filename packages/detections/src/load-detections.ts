@@ -1,26 +1,34 @@
 /**
- * Loading the SQL detections (queries/detections/*.sql) tolerantly: a broken rule is reported
- * with its reason and skipped, the others still load. Running them is the engine's job (the
- * case database's DuckDB in @oclog/investigate), so nothing here executes a query.
+ * Loading the detections (queries/detections/<stem>.yml) tolerantly: a broken rule file is
+ * reported with every problem it has and skipped, the others still load. Running them is the
+ * engines' job (the case database's DuckDB in @oclog/investigate, Log Analytics in @oclog/hunt),
+ * so nothing here executes a query.
  */
-import { fileURLToPath } from "node:url";
-import { parseDetection } from "./detection-header.js";
+import { assetPath } from "@oclog/schema";
 import type { DetectionMeta } from "./detection-meta.js";
+import { parseRuleFile } from "./rule-file.js";
 import { loadRuleFiles } from "./rule-files.js";
+import type { RuleTest } from "./rule-test.js";
 
-// src/ (tsx) and dist/ (built) sit at the same depth, so one relative URL serves both.
-/** The repository's `queries/detections` directory. */
-export const DETECTIONS_DIR = fileURLToPath(new URL("../../../queries/detections/", import.meta.url));
+/** The `queries/detections` directory: in the checkout, or in the installed CLI. */
+export const DETECTIONS_DIR = assetPath("queries", "detections");
 
-/** A detection ready to run: its metadata, its query and its declared fixture match count. */
+/** The file name extension of a rule file. */
+export const DETECTION_EXTENSION = ".yml";
+
+/** A detection ready to run: its metadata, its SQL, its KQL twin and its labelled test events. */
 export interface LoadedDetection {
   meta: DetectionMeta;
   sql: string;
-  /** Rows the rule must return on its positive fixture (`match_count`), null when undeclared. */
-  matchCount: number | null;
-  /** Absolute path of the `.sql` file. */
+  /** The KQL twin over OclogEvents_CL, or null when the rule has none (see `kqlNone`). */
+  kql: string | null;
+  /** Why the rule has no KQL twin; null when it has one. */
+  kqlNone: string | null;
+  /** Labelled test events: the rule must return exactly the `match` ones. */
+  tests: RuleTest[];
+  /** Absolute path of the `.yml` file. */
   path: string;
-  /** The file name without `.sql` (the KQL twin and the scenario files name a rule by it). */
+  /** The file name without `.yml` (scenarios and `oclog hunt --detection` name a rule by it). */
   stem: string;
   author: string | null;
   date: string | null;
@@ -30,21 +38,42 @@ export interface LoadedDetection {
 
 /** A rule that could not be loaded or run, and why. */
 export interface DetectionError {
-  /** Path of the `.sql` file, relative to the repository when inside it. */
+  /** Path of the rule file, relative to the repository when inside it. */
   file: string;
   reason: string;
 }
 
-/** Loads every `*.sql` detection in `dir`; broken rules are reported and skipped, never fatal. */
+/** Loads every `*.yml` detection in `dir`; broken rules are reported and skipped, never fatal. */
 export async function loadDetections(dir: string = DETECTIONS_DIR): Promise<{ detections: LoadedDetection[]; errors: DetectionError[] }> {
   const { files, errors } = await loadRuleFiles(dir, {
-    extension: ".sql",
+    extension: DETECTION_EXTENSION,
     what: "detections",
     parse: (text) => {
-      const parsed = parseDetection(text);
-      return parsed.ok ? { ok: true, id: parsed.detection.meta.id, value: parsed.detection } : parsed;
+      const parsed = parseRuleFile(text);
+      return parsed.ok ? { ok: true, id: parsed.rule.id, value: parsed.rule } : parsed;
     },
   });
-  const detections = files.map(({ stem, path, file, value: { meta, ...rest } }) => ({ meta: { ...meta, file }, path, stem, ...rest }));
+  const detections = files.map(({ stem, path, file, value: rule }): LoadedDetection => ({
+    meta: {
+      id: rule.id,
+      title: rule.title,
+      status: rule.status,
+      severity: rule.severity,
+      tags: rule.tags,
+      description: rule.description,
+      falsepositives: rule.falsepositives,
+      file,
+    },
+    sql: rule.sql,
+    kql: rule.kql ?? null,
+    kqlNone: rule.kql_none ?? null,
+    tests: rule.tests,
+    path,
+    stem,
+    author: rule.author ?? null,
+    date: rule.date ?? null,
+    modified: rule.modified ?? null,
+    references: rule.references ?? [],
+  }));
   return { detections, errors };
 }

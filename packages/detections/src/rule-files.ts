@@ -1,12 +1,12 @@
 /**
- * Loading a directory of rule files (SQL detections, their KQL twins): list by extension, check
+ * Loading a directory of rule files (queries/detections/*.yml): list by extension, check
  * each name, read, parse, refuse a second file with the same id. Every broken file is reported
  * with the reason and skipped; one bad rule never stops the others.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { detectionFileNameProblem } from "./detection-header.js";
+import { detectionFileNameProblem } from "./rule-name.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -62,7 +62,7 @@ export async function loadRuleFiles<T>(
       errors.push({ file, reason: parsed.reason });
       continue;
     }
-    // Findings and known-FP lists key on the id, so a second file with it would be ambiguous.
+    // Findings and hunts key on the id, so a second file with it would be ambiguous.
     const firstFile = byId.get(parsed.id);
     if (firstFile !== undefined) {
       errors.push({ file, reason: `duplicate id ${parsed.id}, already used by ${firstFile}` });

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { BenchResult } from "../../../scripts/bench-kit.js";
-import { realRecords } from "../test/lua/real-records.js";
+import { realRecords } from "@oclog/test-kit/records";
 import { LUA_DIR, REDACT_LUA, luajit } from "../test/lua-runner.js";
 
 const TARGET = 200_000;

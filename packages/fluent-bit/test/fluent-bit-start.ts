@@ -5,8 +5,8 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../../../test/openclaw/gateway.js";
-import { problemLines, startFluentBit } from "../../../test/pipeline/fluent-bit-process.js";
+import { freePort } from "@oclog/test-kit";
+import { problemLines, startFluentBit } from "@oclog/test-kit/fluent-bit";
 import { REDACT_LUA } from "./preset-fixture.js";
 
 /**

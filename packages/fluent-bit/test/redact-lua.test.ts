@@ -7,9 +7,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { isDeepStrictEqual } from "node:util";
-import { captureRecords, realRecords, shippedRecords, type JsonObject, type RealRecord } from "./lua/real-records.js";
+import { captureRecords, realRecords, shippedRecords, type JsonObject, type RealRecord, fakeSecrets } from "@oclog/test-kit/records";
 import { baseRecords, get, setPath, type Path } from "./lua/base-records.js";
-import { fakeSecrets } from "./lua/fake-secrets.js";
 import { runRedact, type RedactOutcome } from "./lua-runner.js";
 
 

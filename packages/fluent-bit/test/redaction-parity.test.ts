@@ -10,9 +10,8 @@ import { rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { loadRedactionLiterals, redactRecord } from "@oclog/schema";
-import { realRecords, type JsonObject, type RealRecord } from "./lua/real-records.js";
+import { realRecords, type JsonObject, type RealRecord, fakeSecrets } from "@oclog/test-kit/records";
 import { baseRecords, get, setPath, type Path } from "./lua/base-records.js";
-import { fakeSecrets } from "./lua/fake-secrets.js";
 import { literalsFile, runRedact } from "./lua-runner.js";
 
 interface Input {

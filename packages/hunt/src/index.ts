@@ -18,7 +18,7 @@ export type { LogsClientOptions, QueryWorkspaceOptions, QueryOutcome, ResultTabl
 export { runHunt, toFindings, toJsonRow, toJsonValue, NO_USER, REQUIRED_COLUMNS } from "./hunt-runner.js";
 export type { BoundDetection, WorkspaceQuerier, HuntOptions, HuntResult, HuntFinding, DetectionRun, HuntProblem, JsonRow, JsonValue } from "./hunt-runner.js";
 export { KQL_DIR, KQL_TABLE } from "./kql-dir.js";
-export { loadKqlDetections, parseKqlDetection, KQL_EXTENSION } from "./kql-detections.js";
+export { loadKqlDetections, kqlTwinOf, kqlTwinProblems } from "./kql-detections.js";
 export type { KqlDetection, KqlDetectionError } from "./kql-detections.js";
 export { kqlBind, kqlString, kqlDatetime, kqlStringArray, KQL_PARAMETERS } from "./kql-bind.js";
 export type { KqlBindings } from "./kql-bind.js";

@@ -1,29 +1,26 @@
 /**
- * The detections' KQL twins (queries/kql/<stem>.kql): the SQL rule's metadata header in `//`
- * comments, then one KQL query over OclogEvents_CL. The header goes through the SQL rules' own
- * parser (`parseDetectionHeader` with the `//` prefix), so both languages agree on one format.
- * Loading is tolerant like `loadDetections`: a broken twin is reported with every problem it has
- * and skipped, and the others still load.
+ * The detections' KQL twins: the `kql:` field of each rule file (queries/detections/<stem>.yml),
+ * one KQL query over OclogEvents_CL. The twin's metadata is its rule's, read from the same file by
+ * @oclog/detections, so the two cannot drift. Loading is tolerant like `loadDetections`: a rule
+ * whose twin fails the lint is reported with every problem it has and skipped, and the others
+ * still load. A rule with `kql_none` (no twin, and why) is simply not a hunt.
  */
-import { loadRuleFiles, parseDetectionHeader, type DetectionMeta } from "@oclog/detections";
+import { loadDetections, type DetectionMeta, type LoadedDetection } from "@oclog/detections";
 import { KQL_DIR } from "./kql-dir.js";
 import { lintKql } from "./kql-lint.js";
 
-/** The file name extension of a twin. */
-export const KQL_EXTENSION = ".kql";
-
-/** A twin ready to bind and send: its SQL rule's metadata and the KQL body. */
+/** A twin ready to bind and send: its rule's metadata and the KQL body. */
 export interface KqlDetection {
-  /** The rule id, shared with the SQL detection. */
+  /** The rule id. */
   id: string;
-  /** The file name without `.kql`: the SQL detection's stem. */
+  /** The rule file's name without `.yml`. */
   stem: string;
-  /** Path of the `.kql` file, relative to the repository when inside it. */
+  /** Path of the rule file, relative to the repository when inside it. */
   file: string;
-  /** Absolute path of the `.kql` file. */
+  /** Absolute path of the rule file. */
   path: string;
   meta: DetectionMeta;
-  /** The query after the header, as it is sent after the `kqlBind` prelude. */
+  /** The query, as it is sent after the `kqlBind` prelude. */
   body: string;
   author: string | null;
   date: string | null;
@@ -31,54 +28,35 @@ export interface KqlDetection {
   references: string[];
 }
 
-/** A twin that could not be loaded, and why (every problem, joined with "; "). */
+/** A rule whose twin could not be loaded, and why (every problem, joined with "; "). */
 export interface KqlDetectionError {
   file: string;
   reason: string;
 }
 
-/** A parsed twin, before the loader adds where it lives. */
-export interface ParsedKqlDetection {
-  id: string;
-  meta: Omit<DetectionMeta, "file">;
-  body: string;
-  author: string | null;
-  date: string | null;
-  modified: string | null;
-  references: string[];
+/** Every lint problem of a rule's twin, as `kql line N: ...` (lines of the `kql:` text). */
+export function kqlTwinProblems(body: string): string[] {
+  return lintKql(body).map((problem) => `kql line ${problem.line}: ${problem.message}`);
 }
 
-export type ParseKqlDetectionResult = { ok: true; detection: ParsedKqlDetection } | { ok: false; reason: string };
-
-/** Parses one twin's text: header, body and lint, every problem at once (lint lines are file lines). */
-export function parseKqlDetection(text: string): ParseKqlDetectionResult {
-  const { header, body, problems } = parseDetectionHeader(text, "//");
-  // match_count is the SQL rule's count on its DuckDB fixture; nothing runs a twin on that fixture.
-  if (header !== null && header.matchCount !== null) problems.push("match_count belongs to the SQL detection's fixture; a KQL twin has none");
-  if (body === "") problems.push("no query after the header");
-  else {
-    // The body is the file's text after the header; with CRLF endings it was re-joined, so say "body line".
-    const at = text.indexOf(body);
-    const firstLine = at === -1 ? null : text.slice(0, at).split("\n").length;
-    for (const problem of lintKql(body)) {
-      problems.push(firstLine === null ? `body line ${problem.line}: ${problem.message}` : `line ${firstLine + problem.line - 1}: ${problem.message}`);
-    }
-  }
-  if (problems.length > 0 || header === null) return { ok: false, reason: problems.join("; ") };
-  const { meta, author, date, modified, references } = header;
-  return { ok: true, detection: { id: meta.id, meta, body, author, date, modified, references } };
+/** The twin of a loaded rule, or null when the rule has none (`kql_none`). */
+export function kqlTwinOf(detection: LoadedDetection): KqlDetection | null {
+  if (detection.kql === null) return null;
+  const { meta, stem, path, author, date, modified, references } = detection;
+  return { id: meta.id, stem, file: meta.file, path, meta, body: detection.kql, author, date, modified, references };
 }
 
-/** Loads every `*.kql` twin in `dir`; broken twins are reported and skipped, never fatal. */
+/** Loads the twin of every rule file in `dir`; broken rules and twins are reported and skipped, never fatal. */
 export async function loadKqlDetections(dir: string = KQL_DIR): Promise<{ detections: KqlDetection[]; errors: KqlDetectionError[] }> {
-  const { files, errors } = await loadRuleFiles(dir, {
-    extension: KQL_EXTENSION,
-    what: "KQL twins",
-    parse: (text) => {
-      const parsed = parseKqlDetection(text);
-      return parsed.ok ? { ok: true, id: parsed.detection.id, value: parsed.detection } : parsed;
-    },
-  });
-  const detections = files.map(({ stem, path, file, value: detection }) => ({ ...detection, stem, file, path, meta: { ...detection.meta, file } }));
+  const loaded = await loadDetections(dir);
+  const detections: KqlDetection[] = [];
+  const errors: KqlDetectionError[] = [...loaded.errors];
+  for (const detection of loaded.detections) {
+    const twin = kqlTwinOf(detection);
+    if (twin === null) continue;
+    const problems = kqlTwinProblems(twin.body);
+    if (problems.length > 0) errors.push({ file: twin.file, reason: problems.join("; ") });
+    else detections.push(twin);
+  }
   return { detections, errors };
 }

@@ -1,16 +1,16 @@
 // `ingestCase` and `IngestClient` against a local STAND-IN of the Logs Ingestion API (there is
-// no emulator for it; logs-ingestion-standin.ts stores the rows it accepts). The case is real:
+// no emulator for it; @oclog/test-kit/azure-monitor's stand-in stores the rows it accepts). The case is real:
 // the embedded demo investigated through Azurite.
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { CustodyLog, runCaseQuery, runDemo, sha256File, type CaseManifest } from "@oclog/investigate";
+import { CustodyLog, runCaseQuery, sha256File, type CaseManifest } from "@oclog/investigate";
+import { runDemo } from "@oclog/test-kit/demo";
 import { dcrDefinition, OCLOG_EVENTS_TABLE, streamFor } from "@oclog/schema";
 import { IngestClient, IngestLedger, ingestCase, readCaseEvents, type IngestTarget } from "../src/index.js";
-import { StandInCredential, STANDIN_TOKEN } from "./logs-api-standin.js";
-import { startLogsIngestionStandIn, throttled, type LogsIngestionStandIn } from "./logs-ingestion-standin.js";
+import { StandInCredential, STANDIN_TOKEN, startLogsIngestionStandIn, throttled, type LogsIngestionStandIn } from "@oclog/test-kit/azure-monitor";
 
 const STREAM = streamFor(OCLOG_EVENTS_TABLE);
 let caseDir = "";

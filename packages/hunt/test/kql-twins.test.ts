@@ -1,60 +1,47 @@
-// Every SQL detection has a KQL twin or a stated reason why not; a twin carries its SQL rule's
-// header field for field (minus match_count), every regex of the SQL rule verbatim, lints clean
-// and returns the columns the hunt runner needs. The loader survives broken twins.
+// Every rule file has a KQL twin (`kql:`) or says why not (`kql_none:`); the twin's metadata is
+// its rule's, read from the same file, so it cannot drift. Each twin carries every regex of its
+// SQL verbatim, lints clean and returns the columns the hunt runner needs. The loader survives
+// broken rules and twins.
 import test from "ava";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse, stringify } from "yaml";
 import { DETECTIONS_DIR, loadDetections } from "@oclog/detections";
-import { KQL_DIR } from "../src/kql-dir.js";
-import { loadKqlDetections, parseKqlDetection, type KqlDetection } from "../src/kql-detections.js";
+import { kqlTwinOf, loadKqlDetections, type KqlDetection } from "../src/kql-detections.js";
 
-const { detections: sqlDetections, errors: sqlErrors } = await loadDetections(DETECTIONS_DIR);
-const { detections: twins, errors: twinErrors } = await loadKqlDetections(KQL_DIR);
-const untranslatable = JSON.parse(readFileSync(join(KQL_DIR, "untranslatable.json"), "utf8")) as unknown;
-const sqlByStem = new Map(sqlDetections.map((detection) => [detection.stem, detection]));
+const { detections: rules, errors: ruleErrors } = await loadDetections(DETECTIONS_DIR);
+const { detections: twins, errors: twinErrors } = await loadKqlDetections(DETECTIONS_DIR);
+const ruleByStem = new Map(rules.map((rule) => [rule.stem, rule]));
 
 test("every twin loads without errors", (t) => {
-  t.deepEqual(sqlErrors, []);
+  t.deepEqual(ruleErrors, []);
   t.deepEqual(twinErrors, []);
   t.true(twins.length > 0);
 });
 
-test("every SQL detection has a twin or a reason in untranslatable.json, never both, and nothing is orphaned", (t) => {
-  t.true(typeof untranslatable === "object" && untranslatable !== null && !Array.isArray(untranslatable), "untranslatable.json is an object {stem: reason}");
-  const reasons = untranslatable as Record<string, unknown>;
-  for (const [stem, reason] of Object.entries(reasons)) {
-    t.true(typeof reason === "string" && reason.trim().length >= 20, `${stem}: the reason says concretely why`);
-    t.true(sqlByStem.has(stem), `${stem} in untranslatable.json names a SQL detection`);
+test("every rule has a twin or a concrete reason why not, never both", (t) => {
+  for (const rule of rules) {
+    t.true((rule.kql === null) !== (rule.kqlNone === null), `${rule.meta.file}: exactly one of kql or kql_none`);
+    if (rule.kqlNone !== null) t.true(rule.kqlNone.trim().length >= 20, `${rule.meta.file}: kql_none says concretely why`);
   }
-  const twinStems = new Set(twins.map((twin) => twin.stem));
-  for (const stem of sqlByStem.keys()) {
-    const listed = Object.hasOwn(reasons, stem);
-    t.true(twinStems.has(stem) !== listed, `${stem}: exactly one of a twin (${twinStems.has(stem)}) or an untranslatable entry (${listed})`);
-  }
-  for (const stem of twinStems) t.true(sqlByStem.has(stem), `${stem}.kql has a SQL detection`);
+  t.is(twins.length + rules.filter((rule) => rule.kqlNone !== null).length, rules.length);
 });
 
 for (const twin of twins) {
-  const sql = sqlByStem.get(twin.stem);
+  const rule = ruleByStem.get(twin.stem);
 
-  test(`${twin.stem}: header equals the SQL rule's, field for field, without match_count`, (t) => {
-    if (sql === undefined) return t.fail(`no SQL detection ${twin.stem}.sql`);
-    const { file: _twinFile, ...twinMeta } = twin.meta;
-    const { file: _sqlFile, ...sqlMeta } = sql.meta;
-    t.is(twin.id, sql.meta.id);
-    t.deepEqual(twinMeta, sqlMeta);
-    t.deepEqual(
-      { author: twin.author, date: twin.date, modified: twin.modified, references: twin.references },
-      { author: sql.author, date: sql.date, modified: sql.modified, references: sql.references },
-    );
-    t.false(/^\/\/ match_count:/m.test(readFileSync(twin.path, "utf8")));
+  test(`${twin.stem}: the twin's metadata is its rule file's`, (t) => {
+    if (rule === undefined) return t.fail(`no rule ${twin.stem}.yml`);
+    t.is(twin.id, rule.meta.id);
+    t.deepEqual(twin.meta, rule.meta);
+    t.is(twin.path, rule.path);
   });
 
   test(`${twin.stem}: every regex of the SQL rule appears verbatim in the twin`, (t) => {
-    if (sql === undefined) return t.fail(`no SQL detection ${twin.stem}.sql`);
-    const patterns = sqlRegexLiterals(sql.sql);
-    t.is(patterns.length, sql.sql.match(/\bregexp_(?:matches|extract_all|extract)\s*\(/g)?.length ?? 0, "one literal pattern per regexp_ call");
+    if (rule === undefined) return t.fail(`no rule ${twin.stem}.yml`);
+    const patterns = sqlRegexLiterals(rule.sql);
+    t.is(patterns.length, rule.sql.match(/\bregexp_(?:matches|extract_all|extract)\s*\(/g)?.length ?? 0, "one literal pattern per regexp_ call");
     // A SQL literal '...' (quotes doubled) is the KQL verbatim literal @'...' with the same text.
     for (const pattern of patterns) t.true(twin.body.includes(`@'${pattern}'`), `missing @'${pattern.slice(0, 70)}...'`);
   });
@@ -68,60 +55,44 @@ for (const twin of twins) {
   });
 }
 
-test("the loader reports each broken twin with every reason and loads the rest", async (t) => {
+test("the loader reports each broken rule or twin with every reason, skips rules without a twin and loads the rest", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "oclog-kql-twins-"));
-  const good = readFileSync(join(KQL_DIR, "tool_destructive_command.kql"), "utf8");
-  const goodBody = good.slice(good.indexOf("\n\n") + 2);
-  const header = (fields: Record<string, string>) => Object.entries(fields).map(([k, v]) => `// ${k}: ${v}`).join("\n");
-  const base = {
-    id: "0f6b2d84-5a3e-4c1f-9b7d-2e8a6c4f1d03",
-    title: "Broken twin",
-    status: "experimental",
-    severity: "low",
-    tags: "[attack.t1059]",
-    description: "A twin written to be broken in a test.",
-    falsepositives: "[None]",
+  const goodPath = ruleByStem.get("tool_destructive_command")!.path;
+  const good = parse(readFileSync(goodPath, "utf8")) as Record<string, unknown>;
+  const variant = (id: string, fields: Record<string, unknown>) => {
+    const rule: Record<string, unknown> = { ...good, id, ...fields };
+    for (const [key, value] of Object.entries(fields)) if (value === undefined) delete rule[key];
+    return stringify(rule);
   };
-  writeFileSync(join(dir, "tool_good_twin.kql"), good);
-  writeFileSync(join(dir, "tool_duplicate_id.kql"), good);
-  writeFileSync(join(dir, "tool_match_count.kql"), `${header({ ...base, match_count: "3" })}\n\n${goodBody}`);
-  writeFileSync(join(dir, "tool_lint_errors.kql"), `${header(base)}\n\nOclogEvents_CL\n| where TimeGenerated > oclog_since\n| where message has "x\n| project (TimeGenerated\n`);
-  writeFileSync(join(dir, "tool_sql_header.kql"), `-- id: ${base.id}\n\n${goodBody}`);
-  writeFileSync(join(dir, "tool_bad_severity.kql"), `${header({ ...base, severity: "severe" })}\n// not a field\n\n${goodBody}`);
-  writeFileSync(join(dir, "Tool-Bad-Name.kql"), good);
-  writeFileSync(join(dir, "tool_not_a_twin.sql"), "-- a SQL file is not a twin");
+  writeFileSync(join(dir, "tool_good_twin.yml"), readFileSync(goodPath, "utf8"));
+  writeFileSync(
+    join(dir, "tool_lint_errors.yml"),
+    variant("0f6b2d84-5a3e-4c1f-9b7d-2e8a6c4f1d03", { kql: `OclogEvents_CL\n| where TimeGenerated > oclog_since\n| where message has "x\n| project (TimeGenerated\n` }),
+  );
+  writeFileSync(join(dir, "tool_no_twin.yml"), variant("5c1d7e2a-9b3f-4a6e-8d0c-1f2e3a4b5c6d", { kql: undefined, kql_none: "It reads a column a Log Analytics row does not have." }));
+  writeFileSync(join(dir, "tool_bad_severity.yml"), variant("7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d", { severity: "severe" }));
 
   const { detections, errors } = await loadKqlDetections(dir);
-  t.deepEqual(detections.map((d) => d.stem), ["tool_duplicate_id"], "the first file with the id wins (sorted order)");
+  t.deepEqual(detections.map((d) => d.stem), ["tool_good_twin"]);
   const reasons = Object.fromEntries(errors.map((e) => [e.file.replace(/^.*\//, ""), e.reason]));
-  t.deepEqual(Object.keys(reasons).sort(), [
-    "Tool-Bad-Name.kql",
-    "tool_bad_severity.kql",
-    "tool_good_twin.kql",
-    "tool_lint_errors.kql",
-    "tool_match_count.kql",
-    "tool_sql_header.kql",
-  ]);
-  t.regex(reasons["Tool-Bad-Name.kql"]!, /<logsource>_<name>\.kql/);
-  t.regex(reasons["tool_good_twin.kql"]!, /duplicate id f8861605-1244-4893-8d09-256b8f7a4675, already used by .*tool_duplicate_id\.kql/);
-  t.regex(reasons["tool_match_count.kql"]!, /a KQL twin has none/);
-  t.regex(reasons["tool_sql_header.kql"]!, /no metadata header: the file must start with `\/\/ key: value`/);
-  // Every problem of one file at once, header and body.
-  t.regex(reasons["tool_bad_severity.kql"]!, /header line 8: expected "key: value".*unknown severity "severe"/);
-  const lint = reasons["tool_lint_errors.kql"]!;
-  for (const expected of [/line 11: string literal "\.\.\." is not closed/, /line 12: `\(` is never closed/, /never uses oclog_until/, /never uses oclog_users/]) {
+  t.deepEqual(Object.keys(reasons).sort(), ["tool_bad_severity.yml", "tool_lint_errors.yml"]);
+  t.regex(reasons["tool_bad_severity.yml"]!, /severity: Invalid option/);
+  // Every lint problem of one twin at once, with its line in the kql text.
+  const lint = reasons["tool_lint_errors.yml"]!;
+  for (const expected of [/kql line 3: string literal "\.\.\." is not closed/, /kql line 4: `\(` is never closed/, /never uses oclog_until/, /never uses oclog_users/]) {
     t.regex(lint, expected);
   }
 });
 
-test("parseKqlDetection reads the // header with the SQL rules' parser", (t) => {
-  const parsed = parseKqlDetection(readFileSync(join(KQL_DIR, "auth_gateway_failure_burst.kql"), "utf8"));
-  if (!parsed.ok) return t.fail(parsed.reason);
-  t.is(parsed.detection.meta.severity, "medium");
-  t.deepEqual(parsed.detection.meta.tags, ["attack.t1110", "attack.t1110.001", "attack.t1078"]);
-  t.is(parsed.detection.meta.falsepositives.length, 1);
-  t.regex(parsed.detection.meta.description, /counted once per\s+connection id/);
-  t.false(parsed.detection.body.includes("// id:"), "the body starts after the header");
+test("kqlTwinOf takes the twin's metadata from its rule file", (t) => {
+  const twin = kqlTwinOf(ruleByStem.get("auth_gateway_failure_burst")!);
+  if (twin === null) return t.fail("auth_gateway_failure_burst has no twin");
+  t.is(twin.meta.severity, "medium");
+  t.deepEqual(twin.meta.tags, ["attack.t1110", "attack.t1110.001", "attack.t1078"]);
+  t.is(twin.meta.falsepositives.length, 1);
+  t.regex(twin.meta.description, /counted once per\s+connection id/);
+  t.regex(twin.file, /^queries\/detections\/auth_gateway_failure_burst\.yml$/);
+  t.is(kqlTwinOf({ ...ruleByStem.get("auth_gateway_failure_burst")!, kql: null, kqlNone: "no twin for this test's sake" }), null);
 });
 
 /** The second argument of every regexp_matches / regexp_extract / regexp_extract_all call, quotes still doubled. */

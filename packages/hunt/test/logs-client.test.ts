@@ -26,7 +26,7 @@ import {
   throttledResponse,
   type LogsApiStandIn,
   type StandInTable,
-} from "./logs-api-standin.js";
+} from "@oclog/test-kit/azure-monitor";
 
 const WS = "8f0c2a51-3d4e-4b6f-9a7c-1e2d3c4b5a69";
 const TIMESPAN = { startTime: new Date("2025-03-01T00:00:00Z"), endTime: new Date("2025-03-31T00:00:00Z") };

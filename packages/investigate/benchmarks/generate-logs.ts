@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { blobNameV5, shippedRecord } from "../src/demo/fluent-bit-blob.js";
+import { blobNameV5, shippedRecord } from "@oclog/test-kit/demo";
 
 const FIXTURES = fileURLToPath(new URL("../../../test/fixtures/openclaw-2026.9.6/", import.meta.url));
 const BLOB_BYTES = 4 * 1024 * 1024;

@@ -16,9 +16,9 @@ import { createGunzip } from "node:zlib";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { splitLines } from "@oclog/schema";
-import { startAzurite, uploadDirectory } from "../src/azurite.js";
-import { CaseDatabase } from "../src/case-database.js";
-import { loadDetections, runDetections } from "../src/detections.js";
+import { startAzurite, uploadDirectory } from "@oclog/test-kit/azurite";
+import { CaseDatabase } from "../src/load/case-database.js";
+import { loadDetections, runDetections } from "../src/detect/detections.js";
 import type { BenchResult } from "../../../scripts/bench-kit.js";
 import { generateLogs } from "./generate-logs.js";
 

@@ -2,8 +2,8 @@
  * The analysis step of an investigation: run the detections over `events`, then write the
  * reports. Kept apart from the orchestration so tests and benchmarks can run it on any case.
  */
-import type { CaseDatabase } from "./case-database.js";
-import { DETECTIONS_DIR, loadDetections, runDetections } from "./detections.js";
+import type { CaseDatabase } from "./load/case-database.js";
+import { DETECTIONS_DIR, loadDetections, runDetections } from "./detect/detections.js";
 import type { Analysis, AnalysisContext } from "./investigation.js";
 import { collectReportData, writeReports, type ReportData } from "./reports/index.js";
 

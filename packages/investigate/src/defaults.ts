@@ -9,5 +9,5 @@ export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_SAS_ENV = "AZURE_STORAGE_SAS";
 /** A user's container name (`--container-template`). */
 export const DEFAULT_CONTAINER_TEMPLATE = "oclog-{user}";
-export { DEFAULT_BLOB_LIMITS } from "./blob-limits.js";
+export { DEFAULT_BLOB_LIMITS } from "./evidence/blob-limits.js";
 export { SEVERITIES } from "@oclog/detections";

@@ -5,13 +5,13 @@
  * touches evidence is written to the custody log.
  */
 import { join } from "node:path";
-import type { BlobLimits } from "./blob-limits.js";
-import { unsafeBlobNameReason } from "./blob-name.js";
-import type { CaseDatabase, LoadResult } from "./case-database.js";
-import { CaseDatabase as CaseDb } from "./case-database.js";
-import { CustodyLog } from "./custody-log.js";
-import { EvidenceStore } from "./evidence-store.js";
-import type { Finding } from "./finding.js";
+import type { BlobLimits } from "./evidence/blob-limits.js";
+import { unsafeBlobNameReason } from "./source/blob-name.js";
+import type { CaseDatabase, LoadResult } from "./load/case-database.js";
+import { CaseDatabase as CaseDb } from "./load/case-database.js";
+import { CustodyLog } from "./evidence/custody-log.js";
+import { EvidenceStore } from "./evidence/evidence-store.js";
+import type { Finding } from "./detect/finding.js";
 
 /** A blob as listed by the storage account. */
 export interface ListedBlob {

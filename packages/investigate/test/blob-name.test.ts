@@ -5,7 +5,7 @@ import { ContainerClient } from "@azure/storage-blob";
 import { fileURLToPath } from "node:url";
 import { readdirSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { blobFilter, mayHoldRecordsIn, parseBlobName, unsafeBlobNameReason } from "../src/blob-name.js";
+import { blobFilter, mayHoldRecordsIn, parseBlobName, unsafeBlobNameReason } from "../src/source/blob-name.js";
 import { HOSTILE_STRINGS } from "../../../test/hostile/hostile-random.js";
 
 // ../shared beside the repository root, never an absolute path.

@@ -13,8 +13,8 @@ import { join, relative, sep } from "node:path";
 import { inspect } from "node:util";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { UsageError } from "@oclog/errors";
-import { startAzurite, mintContainerSas, uploadDirectory, type Azurite } from "../src/azurite.js";
-import { blobFilter } from "../src/blob-name.js";
+import { startAzurite, mintContainerSas, uploadDirectory, type Azurite } from "@oclog/test-kit/azurite";
+import { blobFilter } from "../src/source/blob-name.js";
 import {
   asEvidenceSource,
   BlobIntegrityError,
@@ -27,8 +27,8 @@ import {
   verifyDownload,
   type DownloadResult,
   type ListedBlob,
-} from "../src/blob-source.js";
-import { EvidenceStore, sha256File } from "../src/evidence-store.js";
+} from "../src/source/blob-source.js";
+import { EvidenceStore, sha256File } from "../src/evidence/evidence-store.js";
 import type { DownloadOutcome } from "../src/investigation.js";
 import { REDACTED, scrub, Sensitive } from "../src/sensitive.js";
 

@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { CaseDatabase, type EvidenceFile } from "../src/case-database.js";
-import { gzipProblem } from "../src/gzip-integrity.js";
+import { CaseDatabase, type EvidenceFile } from "../src/load/case-database.js";
+import { gzipProblem } from "../src/evidence/gzip-integrity.js";
 
 const dir = mkdtempSync(join(tmpdir(), "oclog-casedb-"));
 const capture = fileURLToPath(new URL("../../../test/fixtures/openclaw-2026.9.6/", import.meta.url));

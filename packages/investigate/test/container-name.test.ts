@@ -12,7 +12,7 @@ import {
   renderContainerTemplate,
   validateContainerName,
   validateUserId,
-} from "../src/container-name.js";
+} from "../src/source/container-name.js";
 
 const dir = mkdtempSync(join(tmpdir(), "oclog-container-"));
 

@@ -1,22 +1,21 @@
-// Running detections over a case: every rule fires exactly its declared match_count on a
-// fixture built from real records, a failing query is reported while the others run, and the
-// real OpenClaw capture fires nothing but known-fps.csv. (The rule files' conventions and the
+// Running detections over a case. Every rule file carries labelled test events, and each event
+// gets its own test: a `match` event is among the rule's rows, a `no-match` event is not, and the
+// rule returns no row that is not one of its events. Then the benign baseline: the real benign
+// scenario captures raise nothing at low or above, and neither does an ordinary day of the VM's own
+// sources. A failing query is reported while the others run. (The rule files' format and the
 // loader are tested in packages/detections/test.)
 import test from "ava";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { gunzipSync } from "node:zlib";
+import { parse, stringify } from "yaml";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { severityRank, testBlobName, testEventRows, type LoadedDetection } from "@oclog/detections";
+import { DETECTIONS_DIR, loadDetections, loadEventsJsonl, runDetections, type Finding } from "@oclog/investigate";
 import { detectSource, normalize } from "@oclog/schema";
-import { DETECTIONS_DIR, loadDetections, runDetections } from "../src/detections.js";
-import { severityRank } from "@oclog/detections";
-import { loadEventsJsonl } from "../src/events-table.js";
-import { buildFixtures, fixtureText, FIXTURES_DIR, ordinaryVmDay } from "./fixtures/detections/build-fixtures.js";
+import { FIXTURES_DIR as SCENARIO_FIXTURES_DIR, readFixture } from "../../../test/scenarios/fixtures.js";
+import { fixtureText, ordinaryVmDay } from "./fixtures/detections/build-fixtures.js";
 
-const captureDir = fileURLToPath(new URL("../../../test/fixtures/openclaw-2026.9.6/", import.meta.url));
-const samplesDir = fileURLToPath(new URL("../../../../shared/fluent-bit/samples/", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "oclog-detections-"));
 
 const { detections, errors: loadErrors } = await loadDetections(DETECTIONS_DIR);
@@ -26,11 +25,14 @@ test("the detections load (what the runs below need)", (t) => {
   t.true(detections.length >= 15, `${detections.length} detections`);
 });
 
-async function withEvents<T>(jsonlPath: string, fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+/** Loads JSON-lines events into a fresh in-memory `events` table and runs `fn` on it. */
+async function withEvents<T>(rows: readonly object[], name: string, fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  const path = join(scratch, `${name}.jsonl`);
+  writeFileSync(path, `${rows.map((row) => JSON.stringify(row)).join("\n")}\n`);
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   try {
-    await loadEventsJsonl(connection, jsonlPath);
+    await loadEventsJsonl(connection, path);
     return await fn(connection);
   } finally {
     connection.closeSync();
@@ -38,38 +40,73 @@ async function withEvents<T>(jsonlPath: string, fn: (connection: DuckDBConnectio
   }
 }
 
-test("every detection has a fixture and every fixture a detection", (t) => {
-  const stems = new Set(detections.map((d) => d.stem));
-  const fixtures = readdirSync(FIXTURES_DIR).filter((n) => n.endsWith(".jsonl")).map((n) => n.replace(/\.jsonl$/, ""));
-  t.deepEqual([...fixtures].sort(), [...stems].sort());
-});
+// --- a test per labelled event -----------------------------------------------------------------
 
-test("fixtures are what build-fixtures.ts makes from the real capture (not stale)", (t) => {
-  for (const [stem, events] of buildFixtures()) {
-    t.is(readFileSync(join(FIXTURES_DIR, `${stem}.jsonl`), "utf8"), fixtureText(stem, events), `${stem}.jsonl is stale: rerun build-fixtures.ts`);
+interface RuleRun {
+  /** Lines (test event index + 1) of the rows the rule returned. */
+  lines: Set<number>;
+  /** Rows that are not one of the rule's test events (never expected). */
+  strays: string[];
+  errors: string[];
+  finding: Finding | undefined;
+}
+
+const runs = new Map<string, Promise<RuleRun>>();
+
+/** The rule over its own test events, run once per rule however many tests ask. */
+function runOnItsEvents(detection: LoadedDetection): Promise<RuleRun> {
+  let run = runs.get(detection.stem);
+  if (run === undefined) {
+    run = withEvents(testEventRows(detection.stem, detection.tests), `rule-${detection.stem}`, async (connection) => {
+      const { findings, errors } = await runDetections(connection, [detection], { rowLimit: 100_000 });
+      const finding = findings[0];
+      const blob = testBlobName(detection.stem);
+      const rows = finding?.rows ?? [];
+      const isTestEvent = (row: Record<string, unknown>) => row.blob === blob && typeof row.line === "number" && row.line >= 1 && row.line <= detection.tests.length;
+      return {
+        lines: new Set(rows.filter(isTestEvent).map((row) => row.line as number)),
+        strays: rows.filter((row) => !isTestEvent(row)).map((row) => `${String(row.blob)}:${String(row.line)} ${String(row.message).slice(0, 80)}`),
+        errors: errors.map((e) => `${e.file}: ${e.reason}`),
+        finding,
+      };
+    });
+    runs.set(detection.stem, run);
   }
-});
+  return run;
+}
 
 for (const detection of detections) {
-  const stem = detection.stem;
-  test(`${stem} fires exactly match_count (${String(detection.matchCount)}) on its fixture`, async (t) => {
-    const { findings, errors } = await withEvents(join(FIXTURES_DIR, `${stem}.jsonl`), (c) => runDetections(c, [detection], { rowLimit: 1000 }));
-    t.deepEqual(errors, []);
-    const count = findings[0]?.count ?? 0;
-    t.is(count, detection.matchCount ?? -1, JSON.stringify(findings[0]?.rows.map((r) => r.line)));
-    for (const row of findings[0]?.rows ?? []) {
+  const { stem, tests } = detection;
+
+  test(`${stem}: has at least one match and one no-match event`, (t) => {
+    t.true(tests.some((e) => e.expect === "match"), `${detection.meta.file}: no \`expect: match\` event`);
+    t.true(tests.some((e) => e.expect === "no-match"), `${detection.meta.file}: no \`expect: no-match\` event (a near miss)`);
+  });
+
+  test(`${stem}: runs without errors and returns only its test events, as plain JSON rows`, async (t) => {
+    const run = await runOnItsEvents(detection);
+    t.deepEqual(run.errors, []);
+    t.deepEqual(run.strays, [], "rows that are none of the rule's test events");
+    for (const row of run.finding?.rows ?? []) {
       t.regex(String(row.time), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, "time is ISO 8601");
-      t.is(row.blob, `fixtures/${stem}.jsonl`);
-      t.is(typeof row.line, "number");
       t.is(typeof row.message, "string");
       t.deepEqual(JSON.parse(JSON.stringify(row)), row, "rows are plain JSON");
     }
+    t.is(run.finding?.count ?? 0, run.lines.size + run.strays.length, "one row per event: no test event returned twice");
+  });
+
+  tests.forEach((event, index) => {
+    test(`${stem}: ${event.name} -> ${event.expect}`, async (t) => {
+      const run = await runOnItsEvents(detection);
+      const returned = run.lines.has(index + 1);
+      t.is(returned ? "match" : "no-match", event.expect, `${detection.meta.file} tests[${index}] (line ${index + 1} of blob ${testBlobName(stem)}) ${returned ? "was returned" : "was not returned"}`);
+    });
   });
 }
 
 test("findings count every row, cap the rows kept and span first to last seen", async (t) => {
   const burst = detections.find((d) => d.stem === "auth_gateway_failure_burst")!;
-  const { findings } = await withEvents(join(FIXTURES_DIR, "auth_gateway_failure_burst.jsonl"), (c) => runDetections(c, [burst], { rowLimit: 2 }));
+  const { findings } = await withEvents(testEventRows(burst.stem, burst.tests), "row-limit", (c) => runDetections(c, [burst], { rowLimit: 2 }));
   t.is(findings.length, 1);
   const finding = findings[0]!;
   t.is(finding.count, 6);
@@ -83,112 +120,77 @@ test("findings count every row, cap the rows kept and span first to last seen", 
 test("a query that fails at run time is reported and the other detections still run", async (t) => {
   const dir = mkdtempSync(join(scratch, "runtime-"));
   const good = detections.find((d) => d.stem === "tool_destructive_command")!;
-  const header = readFileSync(good.path, "utf8").split("\n").filter((l) => l.startsWith("--") && !l.startsWith("-- id:"));
-  writeFileSync(join(dir, "tool_missing_column.sql"), ["-- id: 2b9e6c1d-7f3a-4e58-a1c2-9d8b7e6f5a40", ...header, "", "SELECT time, message, blob, line, no_such_column FROM events"].join("\n"));
-  writeFileSync(join(dir, "tool_no_time_column.sql"), ["-- id: 6a1f3e9c-2d4b-4c7a-8e5f-0b9d1c3a7e62", ...header, "", "SELECT message, blob, line FROM events"].join("\n"));
-  writeFileSync(join(dir, "tool_two_statements.sql"), ["-- id: 9c3d5e7f-1a2b-4c6d-8e0f-3a5b7c9d1e24", ...header, "", "SELECT * FROM events; DROP TABLE events"].join("\n"));
-  copyFileSync(good.path, join(dir, "tool_destructive_command.sql"));
+  const goodRule = parse(readText(good.path)) as Record<string, unknown>;
+  const broken = (id: string, sql: string) => stringify({ ...goodRule, id, sql });
+  writeFileSync(join(dir, "tool_missing_column.yml"), broken("2b9e6c1d-7f3a-4e58-a1c2-9d8b7e6f5a40", "SELECT time, message, blob, line, no_such_column FROM events"));
+  writeFileSync(join(dir, "tool_no_time_column.yml"), broken("6a1f3e9c-2d4b-4c7a-8e5f-0b9d1c3a7e62", "SELECT message, blob, line FROM events"));
+  writeFileSync(join(dir, "tool_two_statements.yml"), broken("9c3d5e7f-1a2b-4c6d-8e0f-3a5b7c9d1e24", "SELECT * FROM events; DROP TABLE events"));
+  writeFileSync(join(dir, "tool_destructive_command.yml"), readText(good.path));
   const { detections: loaded, errors: loadErrs } = await loadDetections(dir);
   t.deepEqual(loadErrs, []);
   t.is(loaded.length, 4);
-  const { findings, errors } = await withEvents(join(FIXTURES_DIR, "tool_destructive_command.jsonl"), async (c) => {
+  const { findings, errors } = await withEvents(testEventRows(good.stem, good.tests), "runtime", async (c) => {
     const run = await runDetections(c, loaded);
     const remaining = (await c.runAndReadAll("SELECT count(*) AS n FROM events")).getRowObjectsJson()[0]!.n;
     t.true(Number(remaining) > 0, "the events table survived");
     return run;
   });
-  t.deepEqual(findings.map((f) => [f.detection.title, f.count]), [[good.meta.title, 5]]);
+  t.deepEqual(findings.map((f) => [f.detection.title, f.count]), [[good.meta.title, good.tests.filter((e) => e.expect === "match").length]]);
   const reasons = Object.fromEntries(errors.map((e) => [e.file.replace(/^.*\//, ""), e.reason]));
-  t.deepEqual(Object.keys(reasons).sort(), ["tool_missing_column.sql", "tool_no_time_column.sql", "tool_two_statements.sql"]);
-  t.regex(reasons["tool_missing_column.sql"]!, /^query failed: .*no_such_column/s);
-  t.regex(reasons["tool_no_time_column.sql"]!, /does not return column\(s\) time/);
-  t.regex(reasons["tool_two_statements.sql"]!, /^query failed: /);
+  t.deepEqual(Object.keys(reasons).sort(), ["tool_missing_column.yml", "tool_no_time_column.yml", "tool_two_statements.yml"]);
+  t.regex(reasons["tool_missing_column.yml"]!, /^query failed: .*no_such_column/s);
+  t.regex(reasons["tool_no_time_column.yml"]!, /does not return column\(s\) time/);
+  t.regex(reasons["tool_two_statements.yml"]!, /^query failed: /);
 });
 
-// --- clean baseline -----------------------------------------------------------------------
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
+function readText(path: string): string {
+  return readFileSync(path, "utf8");
 }
 
-/** The real capture plus the blobs real Fluent Bit shipped, normalized as an investigation sees them. */
-function baselineEvents(): string {
-  const files = [
-    ...["gateway.log", "transcripts.jsonl", "trajectory.jsonl", "trajectory-runtime.jsonl", "audit-ledger.jsonl", "config-audit.jsonl"].map((f) => ({
-      blob: `capture/${f}`,
-      path: join(captureDir, f),
-    })),
-    ...filesUnder(samplesDir).filter((p) => p.endsWith(".gz")).map((p) => ({ blob: p.slice(samplesDir.length), path: p })),
-  ];
-  const out: string[] = [];
-  for (const file of files) {
-    const bytes = readFileSync(file.path);
-    const text = (file.path.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8");
-    text.split("\n").forEach((line, index) => {
-      if (line === "") return;
-      const value = JSON.parse(line) as unknown;
-      const result = normalize(detectSource(value)!, value, { ref: `${file.blob}:${index + 1}` });
-      if (!result.ok) throw new Error(`${file.blob}:${index + 1}: ${result.reason}`);
-      for (const event of result.events) out.push(JSON.stringify({ ...event, blob: file.blob, line: index + 1 }));
-    });
-  }
-  const path = join(scratch, "baseline.jsonl");
-  writeFileSync(path, `${out.join("\n")}\n`);
-  return path;
-}
+// --- benign baseline ---------------------------------------------------------------------------
 
-interface KnownFp {
-  ruleId: string;
-  ruleName: string;
-  matchString: string;
-}
-
-function knownFps(): KnownFp[] {
-  const [header, ...rows] = readFileSync(join(DETECTIONS_DIR, "known-fps.csv"), "utf8").split("\n").filter((l) => l.trim() !== "");
-  if (header !== "RuleId;RuleName;MatchString") throw new Error(`known-fps.csv header is ${JSON.stringify(header)}`);
-  return rows.map((row) => {
-    const [ruleId, ruleName, ...match] = row.split(";");
-    return { ruleId: ruleId!, ruleName: ruleName!, matchString: match.join(";") };
-  });
-}
-
-test("clean baseline: real captured records fire only what known-fps.csv lists", async (t) => {
-  const known = knownFps();
-  const byId = new Map(detections.map((d) => [d.meta.id, d]));
-  for (const entry of known) {
-    const detection = byId.get(entry.ruleId);
-    t.truthy(detection, `known-fps.csv names an unknown rule ${entry.ruleId}`);
-    t.is(entry.ruleName, detection?.meta.title ?? "", `known-fps.csv RuleName of ${entry.ruleId} is the rule's title`);
-    t.true(entry.matchString.length >= 8, `MatchString ${JSON.stringify(entry.matchString)} is specific`);
-  }
-  const { findings, errors } = await withEvents(baselineEvents(), (c) => runDetections(c, detections, { rowLimit: 100_000 }));
-  t.deepEqual(errors, []);
-  const used = new Set<KnownFp>();
-  const unexpected: string[] = [];
-  for (const finding of findings) {
-    t.is(finding.rows.length, finding.count);
-    for (const row of finding.rows) {
-      const text = JSON.stringify(row);
-      const entry = known.find((k) => k.ruleId === finding.detection.id && text.includes(k.matchString));
-      if (entry) used.add(entry);
-      else unexpected.push(`${finding.detection.file}: ${String(row.blob)}:${String(row.line)} ${String(row.message).slice(0, 120)}`);
+/** Every record of the real benign scenario captures, normalized as a case loads it, at its blob and line. */
+function benignCaptureEvents(): { scenarios: string[]; rows: object[] } {
+  const scenarios = readdirSync(SCENARIO_FIXTURES_DIR)
+    .filter((name) => /^benign-.*\.blobs\.jsonl\.gz$/.test(name))
+    .map((name) => name.replace(/\.blobs\.jsonl\.gz$/, ""))
+    .sort();
+  const rows: object[] = [];
+  for (const scenario of scenarios) {
+    for (const blob of readFixture(scenario)!.blobs) {
+      blob.lines.forEach((line, index) => {
+        const value = JSON.parse(line) as unknown;
+        const source = detectSource(value);
+        if (source === null || source === undefined) throw new Error(`${scenario}: ${blob.name}:${index + 1}: no source recognizes this record`);
+        const result = normalize(source, value, { ref: `${blob.name}:${index + 1}` });
+        if (!result.ok) throw new Error(`${scenario}: ${blob.name}:${index + 1}: ${result.reason}`);
+        for (const event of result.events) rows.push({ ...event, blob: blob.name, line: index + 1 });
+      });
     }
   }
-  t.deepEqual(unexpected, [], "hits on clean records that known-fps.csv does not list");
-  t.deepEqual(known.filter((k) => !used.has(k)).map((k) => `${k.ruleName};${k.matchString}`), [], "known-fps.csv entries that no longer match (stale)");
+  return { scenarios, rows };
+}
+
+test("benign baseline: the real benign scenario captures raise nothing at low or above", async (t) => {
+  const { scenarios, rows } = benignCaptureEvents();
+  t.true(scenarios.length >= 4, `benign captures: ${scenarios.join(", ")}`);
+  t.true(rows.length > 500, `${rows.length} events`);
+  const { findings, errors } = await withEvents(rows, "benign-captures", (c) => runDetections(c, detections, { rowLimit: 100_000 }));
+  t.deepEqual(errors, []);
+  const describe = (f: Finding) => `${f.detection.file} (${f.detection.severity}): ${f.rows.map((r) => `${String(r.blob).replace(/^.*\//, "")}:${String(r.line)} ${String(r.message).slice(0, 80)}`).join(" | ")}`;
+  // Informational rules say what happened, not that something is wrong; they may fire here.
+  const informational = findings.filter((f) => f.detection.severity === "informational");
+  t.log(informational.length === 0 ? "no informational rule fired" : `informational rules that fired:\n${informational.map(describe).join("\n")}`);
+  t.deepEqual(findings.filter((f) => severityRank(f.detection.severity) >= severityRank("low")).map(describe), []);
 });
 
-// The capture above has no VM sources (nginx, egress, journal, oclog); this day of them does.
-test("clean baseline: an ordinary day on the VM raises nothing at medium or above", async (t) => {
+// The benign captures hold no records of the VM's own sources (nginx, egress, journal, oclog); this day of them does.
+test("benign baseline: an ordinary day on the VM raises nothing at medium or above", async (t) => {
   const day = ordinaryVmDay();
-  const path = join(scratch, "ordinary-vm-day.jsonl");
-  writeFileSync(path, fixtureText("ordinary-vm-day", day));
   const sources = new Set(day.map((e) => e.source));
   t.true((["nginx", "egress", "journal", "oclog"] as const).every((source) => sources.has(source)), "the day has every VM source");
-  const { findings, errors } = await withEvents(path, (c) => runDetections(c, detections, { rowLimit: 1000 }));
+  const rows = fixtureText("ordinary-vm-day", day).trim().split("\n").map((line) => JSON.parse(line) as object);
+  const { findings, errors } = await withEvents(rows, "ordinary-vm-day", (c) => runDetections(c, detections, { rowLimit: 1000 }));
   t.deepEqual(errors, []);
   const loud = findings.filter((f) => severityRank(f.detection.severity) >= severityRank("medium"));
   t.deepEqual(loud.map((f) => `${f.detection.file}: ${f.rows.map((r) => `${String(r.line)} ${String(r.message).slice(0, 80)}`).join(" | ")}`), []);

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { BlobServiceClient } from "@azure/storage-blob";
-import { startAzurite, type Azurite } from "../src/azurite.js";
-import { STAMPED_BEFORE_WINDOW } from "../src/envelope-checks.js";
+import { startAzurite, type Azurite } from "@oclog/test-kit/azurite";
+import { STAMPED_BEFORE_WINDOW } from "../src/load/envelope-checks.js";
 import { runInvestigation } from "../src/run-investigation.js";
 import { Sensitive } from "../src/sensitive.js";
 
@@ -72,7 +72,7 @@ test("investigate --since: the spoofed and backdated lines are raised, the backd
   t.is(result.blobs.downloaded, 2);
   t.is(result.load.quarantined, 0);
   const lines = (stem: string) =>
-    (result.findings.find((f) => f.detection.file.endsWith(`${stem}.sql`))?.rows ?? []).map((r) => `${String(r.blob)}:${String(r.line)}`).sort();
+    (result.findings.find((f) => f.detection.file.endsWith(`${stem}.yml`))?.rows ?? []).map((r) => `${String(r.blob)}:${String(r.line)}`).sort();
   t.deepEqual(lines("pipeline_envelope_names_another_user"), [`${hostileBlob}:3`], "only the line naming alice");
   t.deepEqual(lines("pipeline_record_stamped_far_from_upload"), [`${hostileBlob}:6`, `${hostileBlob}:8`], "only the backdated and the future-stamped line");
   t.is(result.load.eventsEnvelopeMismatch, 1);

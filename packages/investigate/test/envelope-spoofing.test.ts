@@ -12,14 +12,12 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { Dice, HOSTILE_STRINGS, hostileString } from "../../../test/hostile/hostile-random.js";
 import { readFixture } from "../../../test/scenarios/fixtures.js";
-import { parseBlobName } from "../src/blob-name.js";
-import { CaseDatabase, type LoadResult } from "../src/case-database.js";
-import { buildDemoIncident } from "../src/demo/incident.js";
-import { DETECTIONS_DIR, loadDetections, runDetections } from "../src/detections.js";
-import { STAMPED_AFTER_WINDOW, STAMPED_BEFORE_WINDOW, UPLOADED_AT_SQL } from "../src/envelope-checks.js";
-import type { Finding } from "../src/finding.js";
-import { buildEnvelopeFixtures, envelopeFixtureText } from "./fixtures/detections/build-envelope-fixtures.js";
-import { FIXTURES_DIR } from "./fixtures/detections/build-fixtures.js";
+import { parseBlobName } from "../src/source/blob-name.js";
+import { CaseDatabase, type LoadResult } from "../src/load/case-database.js";
+import { buildDemoIncident } from "@oclog/test-kit/demo";
+import { DETECTIONS_DIR, loadDetections, runDetections } from "../src/detect/detections.js";
+import { STAMPED_AFTER_WINDOW, STAMPED_BEFORE_WINDOW, UPLOADED_AT_SQL } from "../src/load/envelope-checks.js";
+import type { Finding } from "../src/detect/finding.js";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
 const corpusDir = join(repo, "test/hostile/corpus/investigate-envelope");
@@ -68,7 +66,7 @@ async function investigateBlobs(blobs: Planted[], options: { containerUser?: str
 }
 
 const linesOf = (findings: Finding[], stem: string, blob?: string) =>
-  [...new Set((findings.find((f) => f.detection.file.endsWith(`${stem}.sql`))?.rows ?? [])
+  [...new Set((findings.find((f) => f.detection.file.endsWith(`${stem}.yml`))?.rows ?? [])
     .filter((r) => blob === undefined || r.blob === blob)
     .map((r) => Number(r.line)))].sort((a, b) => a - b);
 const markedLines = (events: Record<string, unknown>[], blob?: string) =>
@@ -87,12 +85,6 @@ function realBlobs(): Planted[] {
     .filter((p) => p.endsWith(".gz"))
     .map((p) => ({ blob: p.slice(p.indexOf("/oclog/") + 1), lines: gunzipSync(readFileSync(p)).toString("utf8").split("\n").filter(Boolean) }));
 }
-
-test("the two envelope fixtures are what build-envelope-fixtures.ts makes (not stale)", (t) => {
-  for (const [stem, events] of buildEnvelopeFixtures()) {
-    t.is(readFileSync(join(FIXTURES_DIR, `${stem}.jsonl`), "utf8"), envelopeFixtureText(stem, events), `${stem}.jsonl is stale: rerun build-envelope-fixtures.ts`);
-  }
-});
 
 test("the SQL reads a blob's upload time exactly where parseBlobName does, hostile names included", async (t) => {
   const dice = new Dice("envelope-blob-names");

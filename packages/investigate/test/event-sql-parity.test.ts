@@ -7,9 +7,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { SOURCE_NAMES, detectSource, normalize, type Event } from "@oclog/schema";
-import { PROVENANCE_COLUMNS } from "../src/events-table.js";
-import { CaseDatabase, type EvidenceFile } from "../src/case-database.js";
-import { badRecords, forgedUnitClaim } from "../../schema/test/fixture-lines.js";
+import { PROVENANCE_COLUMNS } from "../src/load/events-table.js";
+import { CaseDatabase, type EvidenceFile } from "../src/load/case-database.js";
+import { badRecords, forgedUnitClaim } from "@oclog/test-kit/records";
 
 const captureDir = fileURLToPath(new URL("../../../test/fixtures/openclaw-2026.9.6/", import.meta.url));
 const samplesDir = fileURLToPath(new URL("../../../../shared/fluent-bit/samples/", import.meta.url));

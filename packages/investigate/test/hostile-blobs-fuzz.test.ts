@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { Dice, hostileString, mutateRecord } from "../../../test/hostile/hostile-random.js";
-import { CaseDatabase, type EvidenceFile } from "../src/case-database.js";
-import { gzipProblem } from "../src/gzip-integrity.js";
+import { CaseDatabase, type EvidenceFile } from "../src/load/case-database.js";
+import { gzipProblem } from "../src/evidence/gzip-integrity.js";
 
 const capture = fileURLToPath(new URL("../../../test/fixtures/openclaw-2026.9.6/", import.meta.url));
 const real = ["gateway.log", "trajectory.jsonl", "audit-ledger.jsonl"].flatMap((f) => readFileSync(join(capture, f), "utf8").split("\n").filter(Boolean));

@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { DEFAULT_BLOB_LIMITS } from "../src/blob-limits.js";
-import { CaseDatabase, type EvidenceFile, type LoadOptions, type LoadResult } from "../src/case-database.js";
-import { gzipProblem } from "../src/gzip-integrity.js";
+import { DEFAULT_BLOB_LIMITS } from "../src/evidence/blob-limits.js";
+import { CaseDatabase, type EvidenceFile, type LoadOptions, type LoadResult } from "../src/load/case-database.js";
+import { gzipProblem } from "../src/evidence/gzip-integrity.js";
 
 const corpus = fileURLToPath(new URL("../../../test/hostile/corpus/investigate/", import.meta.url));
 const capture = fileURLToPath(new URL("../../../test/fixtures/openclaw-2026.9.6/", import.meta.url));

@@ -9,11 +9,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
-import { buildDemoIncident } from "../src/demo/incident.js";
-import { DEMO_FIXTURES } from "../src/demo/run-demo.js";
-import { startAzurite, uploadRawBlob, type Azurite } from "../src/azurite.js";
-import { openBlobSource } from "../src/blob-source.js";
-import { openCaseReadOnly } from "../src/case-database-reader.js";
+import { buildDemoIncident, DEMO_FIXTURES } from "@oclog/test-kit/demo";
+import { startAzurite, uploadRawBlob, type Azurite } from "@oclog/test-kit/azurite";
+import { openBlobSource } from "../src/source/blob-source.js";
+import { openCaseReadOnly } from "../src/case/case-database-reader.js";
 import { runInvestigation } from "../src/run-investigation.js";
 import { Sensitive } from "../src/sensitive.js";
 
@@ -108,8 +107,8 @@ test.serial("a blob named __proto__ holding `rm -rf` is analysed and raises the 
   await upload("oclog-proto", "__proto__", body);
   await upload("oclog-control", "oclog/alice/openclaw.transcript.AAAAAAAAAAAAAAAA.1795600227872.gz", body);
   const control = await runInvestigation({ ...base(), user: "alice", container: "oclog-control" });
-  t.true(control.findings.some((f) => f.detection.file.endsWith("tool_destructive_command.sql")), "control: the same bytes under a plain name raise it");
+  t.true(control.findings.some((f) => f.detection.file.endsWith("tool_destructive_command.yml")), "control: the same bytes under a plain name raise it");
   const result = await runInvestigation({ ...base(), user: "alice", container: "oclog-proto" });
-  t.true(result.findings.some((f) => f.detection.file.endsWith("tool_destructive_command.sql")), result.findings.map((f) => f.detection.file).join(", "));
+  t.true(result.findings.some((f) => f.detection.file.endsWith("tool_destructive_command.yml")), result.findings.map((f) => f.detection.file).join(", "));
   t.true(result.load.records > 0);
 });

@@ -10,11 +10,10 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { UsageError } from "@oclog/errors";
 import { detectSource, normalize } from "@oclog/schema";
-import { startAzurite, type Azurite } from "../src/azurite.js";
-import { uploadDirectory } from "../src/azurite.js";
-import { ContainerNotFoundError, StorageAuthError } from "../src/blob-source.js";
-import { verifyCase } from "../src/case-verify.js";
-import { runDemo } from "../src/demo/run-demo.js";
+import { startAzurite, type Azurite, uploadDirectory } from "@oclog/test-kit/azurite";
+import { ContainerNotFoundError, StorageAuthError } from "../src/source/blob-source.js";
+import { verifyCase } from "../src/evidence/case-verify.js";
+import { runDemo } from "@oclog/test-kit/demo";
 import { runInvestigation } from "../src/run-investigation.js";
 import { Sensitive } from "../src/sensitive.js";
 
@@ -42,8 +41,8 @@ test.serial("the real Fluent Bit blobs investigate with 0 quarantined and the ex
   t.is(first.load.records, 2 * (350 + 29));
   // The reference: @oclog/schema's TypeScript normalizer over the same files.
   t.is(first.load.events, referenceEventCount());
-  // The /etc/passwd refusal in these real logs is a known, listed finding (known-fps.csv).
-  t.true(first.findings.some((f) => f.detection.file.endsWith("sandbox_path_escape_refused.sql")));
+  // The capture refused a read of /etc/passwd on purpose; the rule file holds that event as a real-capture match.
+  t.true(first.findings.some((f) => f.detection.file.endsWith("sandbox_path_escape_refused.yml")));
   const html = readFileSync(first.reports.reportHtml!, "utf8");
   t.regex(html, /<svg/);
   const again = await runInvestigation(options);

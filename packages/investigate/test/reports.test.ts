@@ -13,7 +13,7 @@ import { renderSummary } from "../src/reports/terminal-summary.js";
 import { exportTimeline, TIMELINE_COLUMNS } from "../src/reports/timeline-export.js";
 import { writeReports } from "../src/reports/write-reports.js";
 import { cleanText, escapeMarkdown } from "../src/reports/text-safety.js";
-import type { Finding } from "../src/finding.js";
+import type { Finding } from "../src/detect/finding.js";
 import { buildTestCase, HOSTILE } from "./fixtures/reports/build-case.js";
 
 const ESC = "\u001b";

@@ -9,8 +9,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { DETECTIONS_DIR, loadDetections, runDetections } from "../src/detections.js";
-import { loadEventsJsonl } from "../src/events-table.js";
+import { DETECTIONS_DIR, loadDetections, runDetections } from "../src/detect/detections.js";
+import { loadEventsJsonl } from "../src/load/events-table.js";
 import { ADDR, Fixture, fixtureText, VM_LINES, type Who } from "./fixtures/detections/build-fixtures.js";
 
 const { detections } = await loadDetections(DETECTIONS_DIR);

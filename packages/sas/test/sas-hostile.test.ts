@@ -10,7 +10,7 @@ import test from "ava";
 import { OclogError, Sensitive } from "@oclog/errors";
 import { installSas, InstallRefusedError, SasState, type FluentBitReloader } from "@oclog/sas";
 import { Dice, hostileString, mutateRecord } from "../../../test/hostile/hostile-random.js";
-import { DAY, FAKE_SIG, encodeValue, sdkFields } from "./sas-tokens.js";
+import { DAY, FAKE_SIG, encodeValue, sdkFields } from "@oclog/test-kit/sas";
 
 const CORPUS = fileURLToPath(new URL("../../../test/hostile/corpus/sas/", import.meta.url));
 const CORPUS_NOW = new Date("2030-01-01T01:00:00Z");

@@ -1,9 +1,9 @@
 // The shipping-SAS policy, pure: each refusal alone, all of them at once, and the edges that are
 // not refusals (clock skew, a local emulator over http). Tokens are the SDK's real field record
-// with a fake signature (sas-tokens.ts); no storage service is needed.
+// with a fake signature (@oclog/test-kit/sas); no storage service is needed.
 import test from "ava";
 import { checkShippingSas, MAX_SAS_CHARS, parseSas, SasParseError, SKEW_ALLOWANCE_MS } from "@oclog/sas";
-import { ACCOUNT_URL, DAY, FAKE_SIG, sdkFields, tokenOf, urlOf, withField, type SasFields } from "./sas-tokens.js";
+import { ACCOUNT_URL, DAY, FAKE_SIG, sdkFields, tokenOf, urlOf, withField, type SasFields } from "@oclog/test-kit/sas";
 
 const NOW = new Date("2026-12-05T12:00:00Z");
 const findings = (fields: SasFields | string, now = NOW) => checkShippingSas(parseSas(typeof fields === "string" ? fields : urlOf(fields)), now, "oclog-alice");

@@ -8,9 +8,9 @@ import { inspect } from "node:util";
 import test from "ava";
 import { ContainerClient, BlobServiceClient } from "@azure/storage-blob";
 import { Sensitive } from "@oclog/errors";
-import { startAzurite, type Azurite } from "@oclog/investigate";
+import { startAzurite, type Azurite } from "@oclog/test-kit/azurite";
 import { checkShippingSas, HttpReloader, installSas, issueContainerSas, parseSas, InstallRefusedError, type FluentBitReloader } from "@oclog/sas";
-import { startReloadableFluentBit, type ReloadableFluentBit } from "./reload-fluent-bit.js";
+import { startReloadableFluentBit, type ReloadableFluentBit } from "@oclog/test-kit/fluent-bit";
 
 let azurite: Azurite;
 let fluentBit: ReloadableFluentBit;

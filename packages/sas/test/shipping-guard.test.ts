@@ -1,5 +1,5 @@
 // The shipping guard: the pure decision rules, then whole runs against real Fluent Bit 5.1.1's
-// monitoring API (shipping-fluent-bit.ts: real deliveries, failed flushes and records given up on,
+// monitoring API (@oclog/test-kit/fluent-bit's ShippingFluentBit: real deliveries, failed flushes and records given up on,
 // to a sink the test opens and closes), with an injected clock and a recording stand-in for
 // systemctl. Between two runs the test waits (polling, with a deadline) until Fluent Bit's
 // metrics show what the next verdict is about.
@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
-import { SAMPLE_SAS_STATE } from "./sample-state.js";
-import { ShippingFluentBit } from "./shipping-fluent-bit.js";
+import { SAMPLE_SAS_STATE } from "@oclog/test-kit/sas";
+import { ShippingFluentBit } from "@oclog/test-kit/fluent-bit";
 import {
   emptyGuardHistory,
   execRunner,

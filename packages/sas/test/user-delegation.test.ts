@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import test from "ava";
-import { startAzurite } from "@oclog/investigate";
+import { startAzurite } from "@oclog/test-kit/azurite";
 
 test("a user delegation SAS from an Azure login writes, and cannot read", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "oclog-sas-ud-"));

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { redactRecord } from "@oclog/schema";
 import { runSuite, type BenchResult } from "../../../scripts/bench-kit.js";
-import { realRecords } from "../../fluent-bit/test/lua/real-records.js";
+import { realRecords } from "@oclog/test-kit/records";
 
 const TARGET = 100_000;
 const SUITE = "redactRecord in Node (records/s)";

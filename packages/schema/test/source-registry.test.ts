@@ -4,7 +4,7 @@
 import test from "ava";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { badRecords, forgedUnitClaim } from "./fixture-lines.js";
+import { badRecords, forgedUnitClaim } from "@oclog/test-kit/records";
 import { LOG_SOURCES, PIPELINE_SOURCES, SOURCES, SOURCE_NAMES, detectSource, normalize, parseRecord, recordStructure, splitEnvelope, type Event, type SourceName } from "@oclog/schema";
 
 const vmSourcesDir = fileURLToPath(new URL("../../../test/fixtures/vm-sources/", import.meta.url));

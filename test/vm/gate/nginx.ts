@@ -5,9 +5,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, watch, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@oclog/test-kit";
 
 export const NGINX_DIR = fileURLToPath(new URL("../../../vm/nginx/", import.meta.url));
 export const GATEWAY_CONF = join(NGINX_DIR, "oclog-gateway.conf");
@@ -62,18 +62,6 @@ export function serverBlocks(conf: string): string {
   const at = conf.search(/^server \{/m);
   if (at < 0) throw new Error("no server block in the conf");
   return conf.slice(at);
-}
-
-/** A port that was free a moment ago (nginx binds it itself; start() retries on a clash). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 export interface NginxOptions {
@@ -170,6 +158,7 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
   mkdirSync(join(prefix, "logs"), { recursive: true });
   mkdirSync(join(prefix, "tmp"), { recursive: true });
   const conf = join(prefix, "nginx.conf");
+  // A port free a moment ago: nginx binds it itself, so a clash is possible and is retried.
   for (let attempt = 0; attempt < 5; attempt++) {
     const ports: number[] = [];
     while (ports.length < (options.ports ?? 1)) {

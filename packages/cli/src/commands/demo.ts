@@ -1,4 +1,4 @@
-import { runDemo } from "@oclog/investigate";
+import { runDemo } from "@oclog/test-kit/demo";
 import type { Output } from "../output.js";
 import { VERSION } from "../version.js";
 import { printInvestigation } from "./investigation-output.js";

@@ -9,7 +9,7 @@ export const huntSpec = defineCommand({
   description: "Run the detections' KQL twins over a Log Analytics workspace: findings per user, fleet-wide",
   options: {
     workspace: option.string("-w, --workspace <id>", "Log Analytics workspace id (a GUID)"),
-    detection: option.list("-d, --detection <id>", "a detection: file name without .kql, or rule id (repeatable, or comma-separated)"),
+    detection: option.list("-d, --detection <id>", "a detection: rule file name without .yml, or rule id (repeatable, or comma-separated)"),
     all: option.flag("--all", "every detection that has a KQL twin"),
     since: option.string("--since <time>", "window start: ISO 8601 or relative (30d, 36h, 90m)", "30d"),
     until: option.string("--until <time>", "window end: ISO 8601 or relative (default: now)"),

@@ -44,7 +44,7 @@ function selectDetections(all: KqlDetection[], flags: HuntFlags): KqlDetection[]
   if (wanted.length === 0) throw new UsageError("no detection chosen", { hint: "pass --all, or --detection <id or file name> (repeatable); `oclog hunt --dry-run --all` lists them" });
   const unknown = wanted.filter((w) => !all.some((d) => d.id === w || d.stem === w));
   if (unknown.length > 0) {
-    throw new UsageError(`unknown detection${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, { hint: `the KQL twins are in ${KQL_DIR}; use a file name without .kql or the rule id` });
+    throw new UsageError(`unknown detection${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, { hint: `the rules and their KQL twins are in ${KQL_DIR}; use a rule file name without .yml, or the rule id` });
   }
   return all.filter((d) => wanted.includes(d.id) || wanted.includes(d.stem));
 }

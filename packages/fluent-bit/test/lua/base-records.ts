@@ -1,6 +1,6 @@
 // The real records the redaction tests plant secrets into, and the path helpers they use (shared
 // by the LuaJIT test and the Lua/TypeScript parity test, so both plant into the same records).
-import { captureRecords, shippedRecords, type JsonObject, type RealRecord } from "./real-records.js";
+import { captureRecords, shippedRecords, type JsonObject, type RealRecord } from "@oclog/test-kit/records";
 
 export type Path = ReadonlyArray<string | number>;
 

@@ -3,7 +3,7 @@
  * {@link collectReportData} (sources, histogram) and the timeline export read the case database.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { severityRank, type Finding } from "../finding.js";
+import { severityRank, type Finding } from "../detect/finding.js";
 
 export interface ReportData {
   caseId: string;

@@ -1,5 +1,5 @@
 /** Small helpers the renderers share (no escaping here: each renderer escapes for its format). */
-import { SEVERITIES, type Finding, type Severity } from "../finding.js";
+import { SEVERITIES, type Finding, type Severity } from "../detect/finding.js";
 import type { ReportData } from "./report-data.js";
 import { sortFindings } from "./report-data.js";
 

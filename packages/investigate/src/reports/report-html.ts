@@ -8,7 +8,7 @@
  * images only) means that even markup that slipped through could neither run script nor load
  * anything: the report makes no network request.
  */
-import type { Finding } from "../finding.js";
+import type { Finding } from "../detect/finding.js";
 import type { ReportData } from "./report-data.js";
 import {
   evidenceColumns,

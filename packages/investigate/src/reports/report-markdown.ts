@@ -4,7 +4,7 @@
  * folded, and all Markdown/HTML syntax characters backslash-escaped, so log content renders as
  * text (no raw HTML, no links or images, no broken tables).
  */
-import type { Finding } from "../finding.js";
+import type { Finding } from "../detect/finding.js";
 import type { ReportData } from "./report-data.js";
 import {
   evidenceColumns,

@@ -4,7 +4,7 @@
  * by this module itself and only when asked.
  */
 import { join } from "node:path";
-import type { Severity } from "../finding.js";
+import type { Severity } from "../detect/finding.js";
 import type { ReportData } from "./report-data.js";
 import { sortFindings } from "./report-data.js";
 import { formatBytes, formatCount, REPORT_HTML, SEVERITIES_DESC, severityCounts } from "./report-format.js";

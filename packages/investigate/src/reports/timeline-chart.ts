@@ -4,7 +4,7 @@
  * Category names and finding titles are log/query-derived and escaped like everything else.
  */
 import { EVENT_CATEGORIES } from "@oclog/schema";
-import type { Finding, Severity } from "../finding.js";
+import type { Finding, Severity } from "../detect/finding.js";
 import type { ReportData } from "./report-data.js";
 import { formatDuration } from "./report-format.js";
 import { escapeHtml, oneLine, own, truncate } from "./text-safety.js";

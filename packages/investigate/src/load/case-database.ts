@@ -1,0 +1,393 @@
+/**
+ * The case database (`case.duckdb`, openable by any DuckDB client). DuckDB reads the evidence
+ * files itself: lines with its CSV reader (gzip, parallel, rejects with line numbers), records
+ * with `json_transform` into typed columns, then `quarantine` for whatever does not parse or
+ * validate, and the normalized `events` table built in SQL. No JavaScript step per line for a
+ * clean file; a file DuckDB's reader cannot take as it is (CRLF, gzip not named `.gz`, damage,
+ * an over-long line, a blob over a limit) is first rewritten by `evidence-lines.ts`.
+ *
+ * Every line read is a record or a quarantine row at its own line number; lines past a per-blob
+ * limit are not read, and the first of them is a quarantine row saying which limit. A blank
+ * line is a quarantine row ("blank line"): Fluent Bit never writes one, so it is counted like
+ * any other line that is not a record. Quarantine rows past the per-blob cap are counted in
+ * `quarantine_not_stored`, not stored.
+ */
+import { mkdir, mkdtemp, rename, rm, rmdir, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { SOURCE_NAMES, allEventsSql, invalidSql, rawViewName, recordStructureLiteral, sourceSql, sqlString, variantSql } from "@oclog/schema";
+import { DEFAULT_BLOB_LIMITS, type BlobLimits } from "../evidence/blob-limits.js";
+import { measureEvidence, rewriteEvidence, type LineFault, type LineLimits } from "./evidence-lines.js";
+import { checkEnvelopes } from "./envelope-checks.js";
+import { createEventViews, eventsTableDdl } from "./events-table.js";
+
+export interface EvidenceFile {
+  blob: string;
+  /** Absolute path of the evidence file (gzip when the name ends in .gz). */
+  path: string;
+  /** Why the file is damaged (a truncated gzip), when known: its readable lines are salvaged. */
+  damaged?: string;
+}
+
+export interface LoadOptions {
+  maxLineBytes: number;
+  since?: Date;
+  until?: Date;
+  /** The user whose container the evidence came from: events whose envelope names another are marked. */
+  containerUser?: string;
+  /** Where rewritten copies of odd files go while they are scanned (inside the case folder). */
+  workDir: string;
+  /** Per-blob bounds; defaults in DEFAULT_BLOB_LIMITS. */
+  limits?: Partial<BlobLimits>;
+}
+
+/** A blob whose reading stopped early or never started, and why. */
+export interface BlobProblem {
+  blob: string;
+  kind: "limit" | "set aside";
+  reason: string;
+}
+
+export interface LoadResult {
+  lines: number;
+  records: number;
+  events: number;
+  eventsOutsideWindow: number;
+  /** Events stamped outside the window but kept, because their blob was uploaded inside it. */
+  eventsAdmittedByUpload?: number;
+  /** Events whose envelope names a user other than the container's. */
+  eventsEnvelopeMismatch?: number;
+  /** Lines set aside, stored or not (see quarantineNotStored). */
+  quarantined: number;
+  /** Quarantined lines over the per-blob cap: counted here, not stored. */
+  quarantineNotStored: number;
+  quarantineByReason: { reason: string; count: number }[];
+  /** Blobs that hit a limit (the rest of them not read) or were set aside whole. */
+  blobProblems: BlobProblem[];
+}
+
+/** How one evidence file reaches the scan: its path for DuckDB, and what rewriting found. */
+interface ScanPlan {
+  file: EvidenceFile;
+  scanPath: string;
+  faultsPath?: string;
+  stop?: LineFault;
+  limited?: boolean;
+}
+
+export class CaseDatabase {
+  readonly connection: DuckDBConnection;
+  readonly #instance: DuckDBInstance;
+
+  private constructor(instance: DuckDBInstance, connection: DuckDBConnection) {
+    this.#instance = instance;
+    this.connection = connection;
+  }
+
+  /** Opens (creating) a case database file; `:memory:` for tests. */
+  static async open(path: string, options: { memoryLimit?: string } = {}): Promise<CaseDatabase> {
+    const instance = await DuckDBInstance.create(path, {
+      memory_limit: options.memoryLimit ?? "512MB",
+      // Line numbers come from insertion order: it must be kept.
+      preserve_insertion_order: "true",
+      // An in-memory database spills to `.tmp` in the working directory by default: not there.
+      ...(path === ":memory:" ? { temp_directory: join(tmpdir(), "oclog-duckdb-spill") } : {}),
+    });
+    const connection = await instance.connect();
+    await connection.run("SET TimeZone = 'UTC'");
+    return new CaseDatabase(instance, connection);
+  }
+
+  /** Rebuilds every table from the evidence files (a rerun starts from the evidence, not from old tables). */
+  async load(files: EvidenceFile[], options: LoadOptions): Promise<LoadResult> {
+    const c = this.connection;
+    for (const table of ["events", "records", "quarantine", "quarantine_not_stored", "evidence_files"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
+    await c.run("CREATE TABLE evidence_files (file_index INTEGER, blob VARCHAR, path VARCHAR)");
+    await c.run("CREATE TABLE quarantine (blob VARCHAR, line BIGINT, reason VARCHAR, raw_prefix VARCHAR)");
+    await c.run("CREATE TABLE quarantine_not_stored (blob VARCHAR, lines BIGINT)");
+    await c.run(eventsTableDdl());
+    await createEventViews(c);
+    if (files.length === 0) {
+      await c.run("CREATE TABLE records (blob VARCHAR, line BIGINT, source VARCHAR, variant VARCHAR, r JSON)");
+      return { lines: 0, records: 0, events: 0, eventsOutsideWindow: 0, eventsAdmittedByUpload: 0, eventsEnvelopeMismatch: 0, quarantined: 0, quarantineNotStored: 0, quarantineByReason: [], blobProblems: [] };
+    }
+    const limits: LineLimits = { ...DEFAULT_BLOB_LIMITS, ...options.limits, maxLineBytes: options.maxLineBytes };
+    await mkdir(options.workDir, { recursive: true });
+    const scanDir = await mkdtemp(join(options.workDir, "scan-"));
+    try {
+      return await this.#load(files, options, limits, scanDir);
+    } finally {
+      // The scan is materialized in DuckDB; the links and rewritten copies are not evidence,
+      // and an empty work folder is not left behind in the case.
+      await rm(scanDir, { recursive: true, force: true });
+      await rmdir(options.workDir).catch(() => undefined);
+    }
+  }
+
+  async #load(files: EvidenceFile[], options: LoadOptions, limits: LineLimits, scanDir: string): Promise<LoadResult> {
+    const c = this.connection;
+    const { scanned, setAside } = await this.#scanLines(files, limits, scanDir);
+    // Scanned files first, so file_index is also the scan's file index; files set aside follow.
+    const listed = [...scanned.map((p) => p.file), ...setAside.map((s) => s.file)];
+    await c.run(`INSERT INTO evidence_files VALUES ${listed.map((f, i) => `(${i}, ${sqlString(f.blob)}, ${sqlString(f.path)})`).join(", ")}`);
+    await c.run(`CREATE OR REPLACE TEMP TABLE scan_paths AS SELECT * FROM (VALUES ${scanned.length ? scanned.map((p, i) => `(${i}, ${sqlString(p.scanPath)})`).join(", ") : "(NULL, NULL)"}) t(file_index, scan_path) WHERE file_index IS NOT NULL`);
+    await this.#numberLines(options.maxLineBytes);
+    await this.#readLineFaults(scanned);
+
+    // Only a line that starts like an object can be a record; the rest (blank lines, text, JSON
+    // that is no object) is quarantined without the parse below. A bomb is millions of such
+    // lines, and each parsed row costs its full record structure on disk (1M "x" lines: 16 s).
+    const objectLike = "coalesce(ltrim(s.text, chr(32) || chr(9)) LIKE '{%', false)";
+    // One pass over the lines: parse, classify, validate. Materializing each step separately
+    // copied every line three times (measured: 4.4 s of 9 s for 100 MB).
+    await c.run(`CREATE TABLE records AS
+      SELECT blob, line, r, source, variant, reason, CASE WHEN reason IS NOT NULL THEN left(text, 200) END AS raw_prefix FROM (
+      SELECT blob, line, text, r, source, ${variantSql()} AS variant,
+        CASE WHEN r IS NULL AND NOT json_valid(text) THEN 'not JSON'
+             WHEN r IS NULL THEN 'not a JSON object'
+             WHEN source IS NULL AND json_type(text) <> 'OBJECT' THEN 'not a JSON object'
+             WHEN source IS NULL AND r.oclog_source IS NOT NULL THEN 'source ' || left(r.oclog_source, 40) || ' has no schema in this oclog version'
+             WHEN source IS NULL THEN 'unknown record shape: not any OpenClaw source oclog knows'
+             WHEN r.oclog_invalid IS NOT NULL THEN 'marked invalid by the collector: ' || left(r.oclog_invalid, 200)
+             ELSE ${invalidSql()} END AS reason
+      FROM (SELECT *, ${sourceSql()} AS source FROM (
+        SELECT e.blob, ${this.#lineSql} AS line, s.text, try(json_transform(s.text, ${recordStructureLiteral()})) AS r
+        FROM scan s JOIN evidence_files e USING (file_index) JOIN scan_files f USING (file_index)
+        WHERE ${objectLike})))`);
+    // The rewrite's placeholders are blank lines that carry the reason their line was refused.
+    // Capped as they go in: the rows past the cap are only counted.
+    await c.run(`INSERT INTO quarantine SELECT e.blob, b.line,
+        CASE WHEN b.text IS NULL OR trim(b.text) = '' THEN coalesce(lf.reason, 'blank line') WHEN json_valid(b.text) THEN 'not a JSON object' ELSE 'not JSON' END,
+        CASE WHEN b.text IS NULL OR trim(b.text) = '' THEN lf.raw_prefix ELSE left(b.text, 200) END
+      FROM (SELECT s.file_index, s.text, ${this.#lineSql} AS line FROM scan s JOIN scan_files f USING (file_index) WHERE NOT ${objectLike}) b
+      JOIN evidence_files e USING (file_index) LEFT JOIN line_faults lf ON lf.file_index = b.file_index AND lf.line = b.line
+      QUALIFY row_number() OVER (PARTITION BY e.blob ORDER BY b.line) <= ${limits.maxQuarantinePerBlob}`);
+    await c.run(`INSERT INTO quarantine_not_stored SELECT e.blob, count(*) - ${limits.maxQuarantinePerBlob} FROM scan s JOIN evidence_files e USING (file_index)
+      WHERE NOT ${objectLike} GROUP BY e.blob HAVING count(*) > ${limits.maxQuarantinePerBlob}`);
+    // Invalid rows move to quarantine; the table itself becomes `records` (no copy of the rest).
+    // The collector delivers at least once: after a crash it may re-send one batch, with the same
+    // oclog_id. The first copy is the record; later ones are set aside, counted, not dropped.
+    await c.run(`UPDATE records SET reason = 'duplicate of an earlier record with the same oclog_id (collector re-send)', raw_prefix = left(records.r.oclog_id, 200)
+      FROM (SELECT blob AS b, line AS l FROM (
+        SELECT blob, line, row_number() OVER (PARTITION BY source, r.oclog_id ORDER BY blob, line) AS copy
+        FROM records WHERE reason IS NULL AND r.oclog_id IS NOT NULL) WHERE copy > 1) AS d
+      WHERE records.blob = d.b AND records.line = d.l`);
+    await c.run(`INSERT INTO quarantine SELECT blob, line, reason, raw_prefix FROM records WHERE reason IS NOT NULL`);
+    await c.run(`DELETE FROM records WHERE reason IS NOT NULL`);
+    await c.run(`ALTER TABLE records DROP COLUMN reason`);
+    await c.run(`ALTER TABLE records DROP COLUMN raw_prefix`);
+    // One view per source, so `oclog sql` users can ask `SELECT r.time FROM raw_gateway_log`.
+    for (const source of SOURCE_NAMES) {
+      await c.run(`CREATE OR REPLACE VIEW ${rawViewName(source)} AS SELECT blob, line, variant, r FROM records WHERE source = ${sqlString(source)}`);
+    }
+    for (const table of ["scan", "scan_files", "rejects", "line_faults", "scan_paths"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
+    await this.#capQuarantine(limits.maxQuarantinePerBlob);
+    // Where reading stopped (a limit, damage) or never started: one row each, never capped.
+    const stops = [
+      ...scanned.filter((p) => p.stop).map((p) => ({ blob: p.file.blob, ...p.stop! })),
+      ...setAside.map((s) => ({ blob: s.file.blob, line: 1, reason: s.reason, rawPrefix: null })),
+    ];
+    for (const stop of stops) {
+      await c.run(`INSERT INTO quarantine VALUES (${sqlString(stop.blob)}, ${stop.line}, ${sqlString(stop.reason)}, NULL)`);
+    }
+    const blobProblems: BlobProblem[] = [
+      ...scanned.filter((p) => p.limited).map((p) => ({ blob: p.file.blob, kind: "limit" as const, reason: p.stop!.reason })),
+      ...setAside.map((s) => ({ blob: s.file.blob, kind: "set aside" as const, reason: s.reason })),
+    ];
+
+    await c.run(`INSERT INTO events BY NAME ${allEventsSql()}`);
+    // Records are kept whole; only events outside the window leave the timeline, and an event
+    // stamped outside it stays when its blob was uploaded inside it (backdating cannot hide it).
+    const envelope = await checkEnvelopes(c, {
+      containerUser: options.containerUser,
+      window: { ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) },
+    });
+
+    const reasons = await c.runAndReadAll(
+      `SELECT reason, count::INTEGER AS count FROM (
+         SELECT regexp_replace(reason, '(:? [0-9]+ bytes|: this line and the rest).*$', '') AS reason, count(*) AS count FROM quarantine GROUP BY 1
+         UNION ALL SELECT 'not stored: over the per-blob quarantine cap (--max-quarantine-per-blob)', sum(lines) FROM quarantine_not_stored HAVING count(*) > 0)
+       ORDER BY 2 DESC, 1`,
+    );
+    const stored = await this.scalar("SELECT count(*) FROM quarantine");
+    const notStored = await this.scalar("SELECT coalesce(sum(lines), 0) FROM quarantine_not_stored");
+    const records = await this.scalar("SELECT count(*) FROM records");
+    return {
+      // A stop row stands for lines not read (or a cut line), not a line read.
+      lines: records + stored + notStored - stops.filter((s) => !/^damaged file/.test(s.reason)).length,
+      records,
+      events: await this.scalar("SELECT count(*) FROM events"),
+      eventsOutsideWindow: envelope.outsideWindow,
+      eventsAdmittedByUpload: envelope.admittedByUpload,
+      eventsEnvelopeMismatch: envelope.mismatched,
+      quarantined: stored + notStored,
+      quarantineNotStored: notStored,
+      quarantineByReason: reasons.getRowObjectsJson() as { reason: string; count: number }[],
+      blobProblems,
+    };
+  }
+
+  /**
+   * Reads all files' lines in one parallel scan. Each file is measured first: clean ones are
+   * scanned as they are, odd ones rewritten; a file the scan still cannot read is set aside
+   * whole with DuckDB's reason, so one blob never stops the investigation.
+   */
+  async #scanLines(files: EvidenceFile[], limits: LineLimits, scanDir: string): Promise<{ scanned: ScanPlan[]; setAside: { file: EvidenceFile; reason: string }[] }> {
+    const plans: ScanPlan[] = [];
+    const setAside: { file: EvidenceFile; reason: string }[] = [];
+    for (const [index, file] of files.entries()) {
+      try {
+        const measured = file.damaged === undefined ? await measureEvidence(file.path, limits) : { gzip: true, rewrite: "damaged" };
+        // DuckDB picks the decompression by extension: the link's name says what the content is.
+        const scanPath = join(scanDir, `${index}.txt${measured.gzip ? ".gz" : ""}`);
+        const linked = measured.rewrite === undefined && (await symlink(file.path, scanPath).then(() => true, () => false));
+        plans.push(linked ? { file, scanPath } : await this.#rewrite(file, index, limits, scanDir));
+      } catch (error) {
+        // The evidence file itself is missing or unreadable (removed from the case, a folder).
+        setAside.push({ file, reason: `set aside whole: cannot read the evidence file (${ioReason(error)}); run case verify, and download it again if it is gone` });
+      }
+    }
+    try {
+      await this.#readCsv(plans.map((p) => p.scanPath), limits.maxLineBytes);
+      return { scanned: plans, setAside };
+    } catch {
+      // Slow path, only when a file still breaks the reader: find which, one at a time.
+    }
+    const scanned: ScanPlan[] = [];
+    for (const [index, plan] of plans.entries()) {
+      let usable = plan;
+      let failure = await this.#tryScan(usable, limits);
+      if (failure !== undefined && usable.faultsPath === undefined) {
+        try {
+          usable = await this.#rewrite(plan.file, index, limits, scanDir);
+          failure = await this.#tryScan(usable, limits);
+        } catch (error) {
+          failure = ioReason(error);
+        }
+      }
+      if (failure === undefined) scanned.push(usable);
+      else setAside.push({ file: plan.file, reason: `set aside whole: the line reader cannot read it (${failure.split("\n")[0]!.slice(0, 200)})` });
+    }
+    await this.#readCsv(scanned.map((p) => p.scanPath), limits.maxLineBytes);
+    return { scanned, setAside };
+  }
+
+  async #rewrite(file: EvidenceFile, index: number, limits: LineLimits, scanDir: string): Promise<ScanPlan> {
+    const scanPath = join(scanDir, `${index}.rewritten.txt`);
+    const faultsPath = join(scanDir, `${index}.faults.jsonl`);
+    await rm(scanPath, { force: true });
+    await rm(faultsPath, { force: true });
+    let rewritten = await rewriteEvidence(file.path, scanPath, faultsPath, limits);
+    if (rewritten.stop && !rewritten.limited) {
+      // Damage: a gzip member followed by other bytes loses its last chunk to gunzip, so the
+      // first member alone is tried too, and whichever keeps more lines is the salvage.
+      const [memberPath, memberFaults] = [`${scanPath}.member`, `${faultsPath}.member`];
+      await rm(memberPath, { force: true });
+      await rm(memberFaults, { force: true });
+      const member = await rewriteEvidence(file.path, memberPath, memberFaults, limits, { firstMemberOnly: true });
+      if (member.lines > rewritten.lines) {
+        await rename(memberPath, scanPath);
+        await rename(memberFaults, faultsPath);
+        rewritten = { ...member, stop: { line: member.limited ? member.stop!.line : member.lines + 1, reason: member.limited ? member.stop!.reason : rewritten.stop.reason, rawPrefix: null } };
+      }
+    }
+    let stop = rewritten.stop;
+    if (stop && file.damaged !== undefined && !rewritten.limited) stop = { ...stop, reason: `damaged file: ${file.damaged}`.slice(0, 300) };
+    if (!stop && file.damaged !== undefined) stop = { line: rewritten.lines + 1, reason: `damaged file: ${file.damaged}`.slice(0, 300), rawPrefix: null };
+    return { file, scanPath, faultsPath, ...(stop ? { stop } : {}), ...(rewritten.limited ? { limited: true } : {}) };
+  }
+
+  /** The scan error for one file alone, or undefined when it scans. */
+  async #tryScan(plan: ScanPlan, limits: LineLimits): Promise<string | undefined> {
+    try {
+      await this.#readCsv([plan.scanPath], limits.maxLineBytes);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
+  /** Loads the rewrite's faults into `line_faults`. */
+  async #readLineFaults(scanned: ScanPlan[]): Promise<void> {
+    const c = this.connection;
+    await c.run("CREATE OR REPLACE TEMP TABLE line_faults (file_index INTEGER, line BIGINT, reason VARCHAR, raw_prefix VARCHAR)");
+    for (const [index, plan] of scanned.entries()) {
+      if (plan.faultsPath === undefined) continue;
+      await c.run(`INSERT INTO line_faults SELECT ${index}, line, reason, raw_prefix FROM read_json(${sqlString(plan.faultsPath)},
+        format = 'newline_delimited', columns = {'line': 'BIGINT', 'reason': 'VARCHAR', 'raw_prefix': 'VARCHAR'})`);
+    }
+  }
+
+  /** Keeps the first `cap` quarantine rows of each blob (by line); the rest are only counted. */
+  async #capQuarantine(cap: number): Promise<void> {
+    const c = this.connection;
+    await c.run(`INSERT INTO quarantine_not_stored SELECT blob, count(*) - ${cap} FROM quarantine GROUP BY blob HAVING count(*) > ${cap}`);
+    if ((await this.scalar("SELECT count(*) FROM quarantine_not_stored")) === 0) return;
+    await c.run(`DELETE FROM quarantine WHERE rowid IN (
+      SELECT rowid FROM quarantine QUALIFY row_number() OVER (PARTITION BY blob ORDER BY line) > ${cap})`);
+  }
+
+  async #readCsv(paths: string[], maxLineBytes: number): Promise<void> {
+    const c = this.connection;
+    for (const table of ["scan", "scan_rejects", "scan_reject_scans"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
+    if (paths.length === 0) {
+      // Every file was set aside: empty tables of the reader's shapes keep the rest uniform.
+      await c.run("CREATE TEMP TABLE scan (file_index UBIGINT, text VARCHAR)");
+      await c.run("CREATE TEMP TABLE scan_rejects (scan_id UBIGINT, file_id UBIGINT, line UBIGINT, error_type VARCHAR, csv_line VARCHAR)");
+      await c.run("CREATE TEMP TABLE scan_reject_scans (scan_id UBIGINT, file_id UBIGINT, file_path VARCHAR)");
+      return;
+    }
+    const list = `[${paths.map((p) => sqlString(p)).join(", ")}]`;
+    // One VARCHAR column per line: delimiter and quote are bytes valid JSON never contains raw.
+    // No line reaches the reader longer than maxLineBytes (measured first), so none outgrows its buffer.
+    await c.run(`CREATE TEMP TABLE scan AS SELECT file_index, line AS text FROM read_csv(${list},
+      columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false,
+      new_line = '\\n', max_line_size = ${maxLineBytes}, buffer_size = ${Math.max(maxLineBytes * 2, 32 << 20)},
+      ignore_errors = true, store_rejects = true, rejects_table = 'scan_rejects', rejects_scan = 'scan_reject_scans', rejects_limit = 0)`);
+  }
+
+  #lineSql = "s.rowid - f.first_rowid + 1";
+
+  /** Line numbers from scan order, corrected for the lines the reader rejected (and quarantines those). */
+  async #numberLines(maxLineBytes: number): Promise<void> {
+    const c = this.connection;
+    await c.run(`CREATE TEMP TABLE rejects AS
+      SELECT DISTINCT ON (e.file_index, j.line) e.file_index, j.line AS rline,
+        CASE j.error_type WHEN 'LINE SIZE OVER MAXIMUM' THEN 'line over the ' || ${maxLineBytes} || '-byte limit (--max-line-bytes)'
+          WHEN 'INVALID ENCODING' THEN 'not valid UTF-8'
+          WHEN 'TOO MANY COLUMNS' THEN 'not JSON (control character 0x01)'
+          ELSE lower(j.error_type) END AS reason, left(j.csv_line, 200) AS raw_prefix
+      FROM scan_rejects j JOIN scan_reject_scans s USING (scan_id, file_id) JOIN scan_paths e ON e.scan_path = s.file_path
+      ORDER BY e.file_index, j.line`);
+    await c.run(`INSERT INTO quarantine SELECT e.blob, r.rline, r.reason, r.raw_prefix FROM rejects r JOIN evidence_files e USING (file_index)`);
+    // Scan order is file order (insertion order is preserved), so a line's number is its rowid
+    // minus its file's first rowid, plus one; only this small per-file table is materialized.
+    await c.run("CREATE TEMP TABLE scan_files AS SELECT file_index, min(rowid) AS first_rowid FROM scan GROUP BY file_index");
+    const rejected = await this.scalar("SELECT count(*) FROM rejects");
+    // The k-th kept line of a file is line k plus the rejected lines that came before it.
+    this.#lineSql =
+      rejected === 0
+        ? "s.rowid - f.first_rowid + 1"
+        : `s.rowid - f.first_rowid + 1 + (SELECT count(*) FROM (SELECT file_index, rline - row_number() OVER (PARTITION BY file_index ORDER BY rline) AS kept_before FROM rejects) g
+             WHERE g.file_index = s.file_index AND g.kept_before < s.rowid - f.first_rowid + 1)`;
+  }
+
+  /** One number from a query. */
+  async scalar(sql: string): Promise<number> {
+    const result = await this.connection.runAndReadAll(sql);
+    return Number(result.getRows()[0]?.[0] ?? 0);
+  }
+
+  /** Closes the database (flushes case.duckdb). */
+  close(): void {
+    this.connection.closeSync();
+    this.#instance.closeSync();
+  }
+}
+
+/** A file error's code (ENOENT, EISDIR, ...) or first message line, without the path. */
+function ioReason(error: unknown): string {
+  const e = error as { code?: unknown; message?: unknown };
+  return typeof e?.code === "string" ? e.code : String(e?.message ?? error).split("\n")[0]!.slice(0, 200);
+}

@@ -1,0 +1,122 @@
+/**
+ * Envelope spoofing made visible. A record's own fields (its time, its `oclog_user`, its path)
+ * are written by whatever wrote the log line, which may be a hostile agent. The container it
+ * landed in (bound to one user by its SAS) and the blob's name (Fluent Bit's upload time) are
+ * not. `checkEnvelopes` fills the `events` table's provenance columns that compare the two, and
+ * applies the --since/--until window so that backdating cannot hide a record: an event stamped
+ * outside the window stays in the case when its blob was uploaded inside it, with a note saying so.
+ * Detections (`pipeline_envelope_names_another_user`, `pipeline_record_stamped_far_from_upload`)
+ * read these columns; the timeline shows them.
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { TimeWindow } from "../time-window.js";
+
+/** `window_note` of an event stamped before --since whose blob was uploaded inside the window. */
+export const STAMPED_BEFORE_WINDOW = "stamped before the window but uploaded inside it";
+/** `window_note` of an event stamped after --until whose blob was uploaded inside the window (impossible for an honest record). */
+export const STAMPED_AFTER_WINDOW = "stamped after the window but uploaded inside it";
+
+/**
+ * The upload epoch (ms) of a Fluent Bit blob name, as SQL over column `blob`: the same shape
+ * `parseBlobName` (blob-name.ts) accepts, `<tag>.<random>.<13-digit epoch ms>[.gz]`; NULL otherwise.
+ */
+export const UPLOADED_AT_SQL = `CASE WHEN regexp_matches(blob, '(?:^|/)[A-Za-z0-9_][A-Za-z0-9_.\\-]*?\\.[A-Za-z0-9]{8,128}\\.[0-9]{13}(?:\\.gz)?$')
+  THEN to_timestamp(CAST(regexp_extract(blob, '\\.([0-9]{13})(?:\\.gz)?$', 1) AS BIGINT) / 1000.0) END`;
+
+// The user a blob path names: Fluent Bit's oclog preset writes `oclog/<user>` (4.x) or
+// `oclog/<user>/$TAG/...` (5.x) as the blob path.
+const BLOB_PATH_USER = `nullif(regexp_extract(blob, '(?:^|/)oclog/([^/]+)/', 1), '')`;
+// The account a tailed file's path names (`/home/<account>/...`, `/Users/<account>/...`).
+const PATH_ACCOUNT = `nullif(regexp_extract(envelope_path, '^/(?:home|Users)/([^/]+)/', 1), '')`;
+// Records with no time of their own are stamped 1970-01-01 (buildEventSql); they have no skew.
+const UNDATED = "TIMESTAMPTZ '1970-01-01 00:00:00+00'";
+
+export interface EnvelopeCheckOptions {
+  /** The user whose container the evidence came from; events keep a value they already carry. */
+  containerUser?: string | undefined;
+  window?: TimeWindow | undefined;
+}
+
+export interface EnvelopeCheckResult {
+  /** Events removed because both their time and their blob's upload are outside the window. */
+  outsideWindow: number;
+  /** Events kept although stamped outside the window, because their blob was uploaded inside it. */
+  admittedByUpload: number;
+  /** Events whose envelope names another user. */
+  mismatched: number;
+}
+
+const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
+const instant = (date: Date) => `${sqlString(date.toISOString())}::TIMESTAMPTZ`;
+
+/** The UPDATE that fills `container_user` (when the line has none) and `uploaded_at` (from the blob name). */
+export function envelopeColumnsSql(containerUser?: string): string {
+  const user = containerUser === undefined ? "NULL" : sqlString(containerUser);
+  return `UPDATE events SET
+  container_user = coalesce(container_user, ${user}),
+  uploaded_at = coalesce(uploaded_at, ${UPLOADED_AT_SQL})`;
+}
+
+// The account a host's tailed files name most often: its service account (`/home/oclog`), which
+// is an OS account, not a user id. Kept in a temporary table while the mismatch is derived.
+const USUAL_ACCOUNTS_SQL = `CREATE OR REPLACE TEMP TABLE envelope_usual_accounts AS
+  SELECT host, mode(${PATH_ACCOUNT}) AS account FROM events WHERE ${PATH_ACCOUNT} IS NOT NULL GROUP BY host`;
+const USUAL = "(SELECT u.account FROM envelope_usual_accounts u WHERE u.host IS NOT DISTINCT FROM events.host)";
+
+/**
+ * The UPDATE that derives skew and mismatch from the filled columns. A path counts as naming
+ * another user only when its account is neither the host's usual one nor the container's user.
+ */
+export const ENVELOPE_DERIVED_SQL = `UPDATE events SET
+  stamp_skew_s = CASE WHEN time <> ${UNDATED} AND uploaded_at IS NOT NULL THEN date_diff('second', time, uploaded_at) END,
+  envelope_mismatch = nullif(concat_ws('; ',
+    CASE WHEN container_user IS NOT NULL AND "user" IS NULL THEN 'the record names no oclog_user, but came from the container of ' || container_user
+         WHEN container_user IS NOT NULL AND "user" <> container_user THEN 'oclog_user ' || left("user", 100) || ' is not ' || container_user || ', whose container held the record' END,
+    CASE WHEN container_user IS NOT NULL AND ${BLOB_PATH_USER} <> container_user THEN 'the blob path names user ' || left(${BLOB_PATH_USER}, 100) || ', not ' || container_user END,
+    CASE WHEN ${PATH_ACCOUNT} <> coalesce(container_user, '') AND ${PATH_ACCOUNT} <> coalesce(${USUAL}, '')
+         THEN 'the record''s file ' || left(envelope_path, 200) || ' is in the home of ' || left(${PATH_ACCOUNT}, 100) || ', not of ' || coalesce(${USUAL}, container_user) END), '')`;
+
+/** The window as a predicate over `time` (both ends inclusive, a missing end unbounded). */
+function inWindow(expression: string, window: TimeWindow): string {
+  const parts = [
+    window.since ? `${expression} >= ${instant(window.since)}` : null,
+    window.until ? `${expression} <= ${instant(window.until)}` : null,
+  ].filter((part): part is string => part !== null);
+  return parts.length === 0 ? "true" : `(${parts.join(" AND ")})`;
+}
+
+/** Fills the envelope columns of `events`, then applies the window; returns what it counted. */
+export async function checkEnvelopes(connection: DuckDBConnection, options: EnvelopeCheckOptions = {}): Promise<EnvelopeCheckResult> {
+  if (await tableExists(connection, "records")) {
+    // The tailed file's path is in the record, not in the normalized event.
+    await connection.run(`UPDATE events SET envelope_path = records.r.oclog_path FROM records
+      WHERE events.envelope_path IS NULL AND events.blob = records.blob AND events.line = records.line`);
+  }
+  await connection.run(envelopeColumnsSql(options.containerUser));
+  await connection.run(USUAL_ACCOUNTS_SQL);
+  await connection.run(ENVELOPE_DERIVED_SQL);
+  await connection.run("DROP TABLE envelope_usual_accounts");
+  const window = options.window ?? {};
+  let outsideWindow = 0;
+  let admittedByUpload = 0;
+  if (window.since !== undefined || window.until !== undefined) {
+    await connection.run(`UPDATE events SET window_note = CASE
+        WHEN ${window.since ? `time < ${instant(window.since)}` : "false"} THEN ${sqlString(STAMPED_BEFORE_WINDOW)}
+        ELSE ${sqlString(STAMPED_AFTER_WINDOW)} END
+      WHERE NOT ${inWindow("time", window)} AND uploaded_at IS NOT NULL AND ${inWindow("uploaded_at", window)}`);
+    admittedByUpload = await count(connection, "SELECT count(*) FROM events WHERE window_note IS NOT NULL");
+    outsideWindow = await count(connection, `SELECT count(*) FROM events WHERE NOT ${inWindow("time", window)} AND window_note IS NULL`);
+    await connection.run(`DELETE FROM events WHERE NOT ${inWindow("time", window)} AND window_note IS NULL`);
+  }
+  const mismatched = await count(connection, "SELECT count(*) FROM events WHERE envelope_mismatch IS NOT NULL");
+  return { outsideWindow, admittedByUpload, mismatched };
+}
+
+async function tableExists(connection: DuckDBConnection, name: string): Promise<boolean> {
+  return (await count(connection, `SELECT count(*) FROM duckdb_tables() WHERE table_name = ${sqlString(name)} AND NOT temporary`)) > 0;
+}
+
+async function count(connection: DuckDBConnection, sql: string): Promise<number> {
+  const result = await connection.runAndReadAll(sql);
+  return Number(result.getRows()[0]?.[0] ?? 0);
+}
