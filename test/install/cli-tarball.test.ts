@@ -13,7 +13,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpat
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildDemoIncident, DEMO_FIXTURES, startAzurite, uploadIncident, type Azurite } from "@oclog/investigate";
+import { startAzurite, type Azurite } from "@oclog/test-kit/azurite";
+import { buildDemoIncident, DEMO_FIXTURES, uploadIncident } from "@oclog/test-kit/demo";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const NPM_CACHE = join(REPO, ".oclog-tmp", "npm-cache");
