@@ -5,10 +5,9 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { assetRoot } from "@oclog/schema";
 import { detectionFileNameProblem } from "./rule-name.js";
 
-const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 export interface RuleFileError {
   file: string;
@@ -76,7 +75,7 @@ export async function loadRuleFiles<T>(
 
 /** A path relative to the repository when it is inside it, else as given. */
 export function displayPath(path: string): string {
-  const fromRepo = relative(REPO_ROOT, path);
+  const fromRepo = relative(assetRoot(), path);
   return fromRepo.startsWith("..") || isAbsolute(fromRepo) ? path : fromRepo.split("\\").join("/");
 }
 
