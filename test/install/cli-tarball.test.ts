@@ -9,7 +9,7 @@
 // time is unpacking, not downloading); the whole file about 2 minutes.
 import test from "ava";
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -155,4 +155,35 @@ test.serial("the installed package is self-contained: it holds no path into this
   const manifest = JSON.parse(readFileSync(join(work, "installed-package.json"), "utf8")) as { dependencies: Record<string, string> };
   t.false(Object.keys(manifest.dependencies).some((name) => name.startsWith("@oclog/")), "no unpublished workspace package is a dependency");
   t.truthy(manifest.dependencies["azurite"], "azurite, which oclog demo starts, is a dependency");
+});
+
+// A damaged install (a folder deleted by hand, a packaging mistake) must not read as an all-clear.
+test.serial("rules missing from the install: investigate exits 3 and says no detection ran, instead of a clean result", async (t) => {
+  if (!installed.ok || !azurite) return t.fail(installed.why || "the investigate test above did not start Azurite");
+  const rules = join(prefix, "lib", "node_modules", "oclog", "queries", "detections");
+  renameSync(rules, `${rules}.moved`);
+  try {
+    const caseDir = join(userDir, "cases", "alice-no-rules");
+    const result = await oclog(["investigate", "--user", "alice", "--case-dir", caseDir, "--no-progress"], { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString });
+    t.is(result.code, 3, result.stdout + result.stderr);
+    t.regex(result.stdout, /did not run/);
+    t.regex(readFileSync(join(caseDir, "report.md"), "utf8"), /reinstall oclog/);
+  } finally {
+    renameSync(`${rules}.moved`, rules);
+  }
+});
+
+test.serial("demo data missing from the install: demo fails with what is missing and what to do, not a crash", async (t) => {
+  if (!installed.ok) return t.fail(installed.why);
+  const capture = join(prefix, "lib", "node_modules", "oclog", "test", "fixtures", "openclaw-2026.9.6");
+  renameSync(capture, `${capture}.moved`);
+  try {
+    const demo = await oclog(["demo"]);
+    t.not(demo.code, 0);
+    t.regex(demo.stderr, /the demo's capture is missing/);
+    t.regex(demo.stderr, /reinstall oclog/);
+    t.notRegex(demo.stderr, /bug in oclog/);
+  } finally {
+    renameSync(`${capture}.moved`, capture);
+  }
 });

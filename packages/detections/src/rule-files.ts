@@ -38,7 +38,7 @@ export async function loadRuleFiles<T>(
     const entries = await readdir(dir, { withFileTypes: true });
     names = entries.filter((entry) => entry.isFile() && entry.name.endsWith(options.extension)).map((entry) => entry.name).sort();
   } catch (error) {
-    return { files, errors: [{ file: displayPath(dir), reason: `cannot read the ${options.what} directory: ${messageOf(error)}` }] };
+    return { files, errors: [{ file: displayPath(dir), reason: `cannot read the ${options.what} directory: ${messageOf(error)}. The rules ship in oclog's queries/detections folder: reinstall oclog, or restore that folder in the checkout` }] };
   }
   const byId = new Map<string, string>();
   for (const name of names) {

@@ -19,7 +19,12 @@ export interface AnalysisOptions {
 export function detectAndReport(options: AnalysisOptions): Analysis {
   return {
     async run(db: CaseDatabase, ctx: AnalysisContext) {
-      const loaded = await loadDetections(options.detectionsDir ?? DETECTIONS_DIR);
+      const detectionsDir = options.detectionsDir ?? DETECTIONS_DIR;
+      const loaded = await loadDetections(detectionsDir);
+      // An empty folder would read as "nothing found": say that nothing was looked for.
+      if (loaded.detections.length === 0 && loaded.errors.length === 0) {
+        loaded.errors.push({ file: detectionsDir, reason: "no rule files (*.yml) here: the rules ship in oclog's queries/detections folder; reinstall oclog or restore that folder" });
+      }
       const ran = await runDetections(db.connection, loaded.detections);
       const detectionErrors = [...loaded.errors, ...ran.errors].map((e) => ({ file: e.file, reason: e.reason }));
       const data = await collectReportData(db.connection, {

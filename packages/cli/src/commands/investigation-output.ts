@@ -62,9 +62,14 @@ export async function printInvestigation(
   if (code !== ExitCode.ok) throw new ExitError(code);
 }
 
-/** 1 when a finding at or above `failOn` fired; else 3 when records were quarantined or blobs lost, refused or cut short; else 0. */
+/**
+ * 1 when a finding at or above `failOn` fired; else 3 when the investigation is incomplete
+ * (records quarantined, blobs lost, refused or cut short, or a detection that did not run); else 0.
+ */
 export function exitCodeFor(result: RunInvestigationResult, failOn: Severity | undefined): 0 | 1 | 3 {
   if (failOn !== undefined && result.findings.some((f) => severityRank(f.detection.severity) >= severityRank(failOn))) return ExitCode.findings;
   if (result.load.quarantined > 0 || result.blobs.failed.length > 0 || result.blobs.refused.length > 0 || result.load.blobProblems.length > 0) return ExitCode.environment;
+  // A rule that did not load or run is a question nobody asked: "no findings" would be a false all-clear.
+  if (result.detectionErrors.length > 0) return ExitCode.environment;
   return ExitCode.ok;
 }

@@ -2,11 +2,12 @@
  * `oclog demo`: Azurite on a free loopback port in a temporary folder, alice's container
  * filled with the demo incident, the full investigation against it, Azurite stopped.
  */
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { runInvestigation, Sensitive, type RunInvestigationResult } from "@oclog/investigate";
+import { OclogError } from "@oclog/errors";
 import { assetPath } from "@oclog/schema";
 import { startAzurite } from "../azurite/azurite.js";
 import { buildDemoIncident, type DemoIncident } from "./incident.js";
@@ -32,9 +33,14 @@ export async function uploadIncident(connectionString: string, incident: DemoInc
 
 /** Runs the whole demo and returns the investigation plus what was planted. */
 export async function runDemo(options: { caseDir?: string | undefined; oclogVersion: string; onProgress?: (p: { done: number; total: number; bytes: number }) => void }): Promise<{ result: RunInvestigationResult; incident: DemoIncident }> {
+  const fixtures = demoFixturesDir();
+  // Checked before Azurite starts: a half-installed CLI should say what is missing, not crash.
+  if (!existsSync(join(fixtures, "gateway.log"))) {
+    throw new OclogError("E_DEMO_DATA", `the demo's capture is missing: ${fixtures}`, { hint: "reinstall oclog (the demo data ships inside the package), or run it from a full checkout" });
+  }
   const azurite = await startAzurite();
   try {
-    const incident = buildDemoIncident(demoFixturesDir());
+    const incident = buildDemoIncident(fixtures);
     await uploadIncident(azurite.connectionString, incident);
     const result = await runInvestigation({
       user: incident.user,
