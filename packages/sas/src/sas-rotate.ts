@@ -6,7 +6,7 @@
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { OclogError, type Sensitive } from "@oclog/errors";
+import { OclogError, processAlive, type Sensitive } from "@oclog/errors";
 import { SasState } from "./sas-state.js";
 import { parseSas } from "./sas-token.js";
 import type { VmTransport } from "./vm-transport.js";
@@ -36,15 +36,6 @@ export interface RotateResult {
 export class RotationLockedError extends OclogError {
   constructor(lockPath: string, holder: string) {
     super("E_SAS_LOCKED", `another rotation holds ${lockPath} (${holder})`, { hint: "wait for it; remove the lock only if that process is gone", exitCode: 3 });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

@@ -10,6 +10,7 @@ import { constants } from "node:fs";
 import { mkdir, open, rmdir, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { processAlive } from "@oclog/errors";
 import { CaseLockedError, CaseSymlinkError } from "./case-errors.js";
 import { readFileNoFollow } from "./case-folder.js";
 
@@ -25,16 +26,6 @@ export interface CaseLock {
   holder: LockHolder;
   takenOver: LockHolder | undefined;
   release(): Promise<void>;
-}
-
-/** Whether a pid on this host is running (EPERM: it runs as another user, so it is alive). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 async function readHolder(path: string, caseDir: string): Promise<Partial<LockHolder> | undefined> {
@@ -83,7 +74,7 @@ export async function acquireCaseLock(caseDir: string): Promise<CaseLock> {
   }
   const sameHost = found.host === holder.host;
   // An unreadable lock may be one being written this instant: it counts as held, the user decides.
-  const dead = sameHost && typeof found.pid === "number" && !alive(found.pid);
+  const dead = sameHost && typeof found.pid === "number" && !processAlive(found.pid);
   if (!dead) {
     const why = found.pid === undefined ? "its lock file names no holder" : sameHost ? "that process is running" : "it runs on another host, whose processes oclog cannot see";
     throw new CaseLockedError(caseDir, found, why);
