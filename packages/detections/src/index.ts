@@ -12,6 +12,3 @@ export type { RuleFile, RuleFileError, RuleParse } from "./rule-files.js";
 export { loadDetections, DETECTIONS_DIR, DETECTION_EXTENSION } from "./load-detections.js";
 export type { LoadedDetection, DetectionError } from "./load-detections.js";
 export { renderDetectionTable, replaceGeneratedTable, README_TABLE_BEGIN, README_TABLE_END } from "./readme-table.js";
-// Legacy comment-header parser, still re-exported by @oclog/investigate (see detection-header.ts).
-export { parseDetectionHeader } from "./detection-header.js";
-export type { ParsedDetectionHeader, DetectionHeaderParse } from "./detection-header.js";

@@ -32,8 +32,7 @@ export { openBlobSource, asEvidenceSource, BlobSource, StorageAuthError, Contain
 export { parseTimeWindow, formatInZone } from "./time-window.js";
 export { containerForUser, validateUserId } from "./source/container-name.js";
 export { parseBlobName, blobFilter } from "./source/blob-name.js";
-export { parseDetectionHeader, detectionFileNameProblem, DETECTION_LOGSOURCES, DETECTION_STATUSES } from "@oclog/detections";
-export type { ParsedDetectionHeader, DetectionHeaderParse } from "@oclog/detections";
+export { detectionFileNameProblem, DETECTION_LOGSOURCES, DETECTION_STATUSES } from "@oclog/detections";
 export { loadRuleFiles, displayPath } from "@oclog/detections";
 export type { RuleFile, RuleFileError, RuleParse } from "@oclog/detections";
 export { CaseLockedError, CaseSymlinkError, EvidenceTamperedError, ForeignCaseFolderError } from "./case/case-errors.js";
