@@ -15,19 +15,9 @@ import { BlobServiceClient } from "@azure/storage-blob";
 import { UsageError } from "@oclog/errors";
 import { startAzurite, mintContainerSas, uploadDirectory, type Azurite } from "@oclog/test-kit/azurite";
 import { blobFilter } from "../src/source/blob-name.js";
-import {
-  asEvidenceSource,
-  BlobIntegrityError,
-  BlobSource,
-  ContainerNotFoundError,
-  isTransient,
-  openBlobSource,
-  StorageAuthError,
-  StorageError,
-  verifyDownload,
-  type DownloadResult,
-  type ListedBlob,
-} from "../src/source/blob-source.js";
+import { asEvidenceSource, BlobSource, isTransient, verifyDownload, type DownloadResult, type ListedBlob } from "../src/source/blob-source.js";
+import { openBlobSource } from "../src/source/open-blob-source.js";
+import { BlobIntegrityError, ContainerNotFoundError, StorageAuthError, StorageError } from "../src/source/storage-errors.js";
 import { EvidenceStore, sha256File } from "../src/evidence/evidence-store.js";
 import type { DownloadOutcome } from "../src/investigation.js";
 import { REDACTED, scrub, Sensitive } from "../src/sensitive.js";

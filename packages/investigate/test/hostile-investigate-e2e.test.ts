@@ -11,7 +11,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 import { buildDemoIncident, DEMO_FIXTURES } from "@oclog/test-kit/demo";
 import { startAzurite, uploadRawBlob, type Azurite } from "@oclog/test-kit/azurite";
-import { openBlobSource } from "../src/source/blob-source.js";
+import { openBlobSource } from "../src/source/open-blob-source.js";
 import { openCaseReadOnly } from "../src/case/case-database-reader.js";
 import { runInvestigation } from "../src/run-investigation.js";
 import { Sensitive } from "../src/sensitive.js";

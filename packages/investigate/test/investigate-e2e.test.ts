@@ -11,7 +11,7 @@ import { BlobServiceClient } from "@azure/storage-blob";
 import { UsageError } from "@oclog/errors";
 import { detectSource, normalize } from "@oclog/schema";
 import { startAzurite, type Azurite, uploadDirectory } from "@oclog/test-kit/azurite";
-import { ContainerNotFoundError, StorageAuthError } from "../src/source/blob-source.js";
+import { ContainerNotFoundError, StorageAuthError } from "../src/source/storage-errors.js";
 import { verifyCase } from "../src/evidence/case-verify.js";
 import { runDemo } from "@oclog/test-kit/demo";
 import { runInvestigation } from "../src/run-investigation.js";

@@ -1,9 +1,9 @@
 /**
  * The Azure Blob Storage adapter: list one container, download blobs to files as evidence.
  *
- * - Credentials: a connection string, or an account URL with a SAS (option or environment) or
- *   an Azure login (DefaultAzureCredential, imported only when used). Secrets live in
- *   `Sensitive` wrappers and private fields; every message from the service is scrubbed.
+ * - Opened by `openBlobSource` (open-blob-source.ts, the credential choice); secrets live in
+ *   `Sensitive` wrappers and private fields; every message from the service is scrubbed. Its
+ *   errors are in storage-errors.ts.
  * - Downloads go to a temporary file beside the destination and are renamed into place only
  *   after the size and Content-MD5 check, conditional on the etag seen at listing (If-Match),
  *   so a blob replaced after listing is reported, never silently mixed in.
@@ -20,12 +20,12 @@ import { basename, dirname, join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { inspect } from "node:util";
-import { AnonymousCredential, ContainerClient, type StoragePipelineOptions } from "@azure/storage-blob";
+import type { ContainerClient } from "@azure/storage-blob";
 import { backoffMs, isTransientNetworkError, isTransientStatus, type BackoffPolicy } from "@oclog/azure";
 import { ExitCode, OclogError, UsageError } from "@oclog/errors";
 import { unsafeBlobNameReason } from "./blob-name.js";
-import { validateContainerName } from "./container-name.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_SAS_ENV } from "../defaults.js";
+import { BlobChangedError, BlobIntegrityError, BlobNameRefusedError, BlobVanishedError, ContainerNotFoundError, StorageAuthError, StorageError, type StorageErrorContext } from "./storage-errors.js";
 import type { DownloadOutcome, EvidenceSource, ListedBlob } from "../investigation.js";
 import { quoteUntrusted, scrub, Sensitive } from "../sensitive.js";
 
@@ -40,105 +40,9 @@ export interface RetryPolicy extends BackoffPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 8_000 };
 export { DEFAULT_SAS_ENV };
 
-interface CommonOptions {
-  container: string;
-  retry?: Partial<RetryPolicy>;
-  /** Where to look for the SAS variable; default `process.env`. */
-  env?: Readonly<Record<string, string | undefined>>;
-  /** Name of the SAS variable; default AZURE_STORAGE_SAS. */
-  sasEnv?: string;
-}
 
-/**
- * How to reach the container. With `accountUrl`: `sas` if given, else `credential: "default"`
- * if given, else the SAS in the environment if set, else DefaultAzureCredential.
- */
-export type BlobSourceOptions = CommonOptions &
-  (
-    | { connectionString: string | Sensitive<string> }
-    | { accountUrl: string; sas?: string | Sensitive<string> | undefined; credential?: "default" | undefined }
-  );
-
-type AuthKind = "connection-string" | "sas" | "azure-login";
-
-// ---------------------------------------------------------------------------------------------
-// Errors
-
-/** Common context of storage errors: where, and what the service said (never a secret). */
-export interface StorageErrorContext extends Record<string, unknown> {
-  source: string;
-  container: string;
-  blob?: string;
-  operation: string;
-  status?: number;
-  azureCode?: string;
-  requestId?: string;
-}
-
-/** The credential was refused (401/403) or could not be obtained. */
-export class StorageAuthError extends OclogError {
-  constructor(message: string, hint: string, context: StorageErrorContext) {
-    super("E_STORAGE_AUTH", message, { hint, context, exitCode: ExitCode.usage });
-  }
-}
-
-/** The container does not exist (404 on the container). */
-export class ContainerNotFoundError extends OclogError {
-  constructor(container: string, context: StorageErrorContext) {
-    super("E_CONTAINER_NOT_FOUND", `container ${quoteUntrusted(container)} does not exist in ${context.source.replace(/\/[^/]*$/, "")}`, {
-      hint: "check the user id and the account; pass --container NAME, or a --users FILE mapping users to containers, if the container is named differently",
-      context,
-      exitCode: ExitCode.usage,
-    });
-  }
-}
-
-/** The blob was listed but is gone now (404 on the blob): deleted, or its container was emptied. */
-export class BlobVanishedError extends OclogError {
-  constructor(blob: string, context: StorageErrorContext) {
-    super("E_BLOB_VANISHED", `blob ${quoteUntrusted(blob, 300)} was listed but no longer exists`, {
-      hint: "a retention policy or someone deleted it after listing; the other blobs are unaffected",
-      context,
-    });
-  }
-}
-
-/** The blob was replaced after listing (If-Match failed, 412). */
-export class BlobChangedError extends OclogError {
-  constructor(blob: string, etag: string, context: StorageErrorContext) {
-    super("E_BLOB_CHANGED", `blob ${quoteUntrusted(blob, 300)} changed after it was listed (listed etag ${etag})`, {
-      hint: "Fluent Bit never rewrites a block blob, so find out who did; run again to preserve the current version",
-      context,
-    });
-  }
-}
-
-/** The bytes received do not match the blob's size or Content-MD5. */
-export class BlobIntegrityError extends OclogError {
-  constructor(blob: string, problem: string, context: Record<string, unknown>) {
-    super("E_BLOB_INTEGRITY", `blob ${quoteUntrusted(blob, 300)}: ${problem}`, {
-      hint: "the download was corrupted or the stored Content-MD5 is wrong; run again, and if it persists compare with the Azure portal",
-      context,
-    });
-  }
-}
-
-/** The blob's name would make the request reach some other blob: refused before any request. */
-export class BlobNameRefusedError extends OclogError {
-  constructor(blob: string, reason: string, context: Record<string, unknown>) {
-    super("E_BLOB_NAME_REFUSED", `blob ${quoteUntrusted(blob, 300)} was not requested: ${reason}`, {
-      hint: "Fluent Bit never writes such a name; find out who did (it is kept in the case's custody log), and look at the blob with the Azure portal if you need its content",
-      context,
-    });
-  }
-}
-
-/** Any other storage failure (network, service error) after the retries. */
-export class StorageError extends OclogError {
-  constructor(message: string, hint: string, context: StorageErrorContext) {
-    super("E_STORAGE", message, { hint, context });
-  }
-}
+/** How the adapter was given its credential (messages differ: a SAS can lack a permission, a login a role). */
+export type AuthKind = "connection-string" | "sas" | "azure-login";
 
 // ---------------------------------------------------------------------------------------------
 // Pure helpers
@@ -561,98 +465,6 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-// ---------------------------------------------------------------------------------------------
-// Opening
-
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
-
-/** Connects to one container (no request yet); UsageError for malformed or unsafe settings. */
-export async function openBlobSource(options: BlobSourceOptions): Promise<BlobSource> {
-  // Checked again here: the name becomes part of every request URL.
-  validateContainerName(options.container, "container");
-  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
-  if (!Number.isInteger(retry.attempts) || retry.attempts < 1) throw new UsageError("retry attempts must be a positive integer");
-  // Retries are done here (bounded, per page or per download); the SDK's would multiply them.
-  const pipelineOptions: StoragePipelineOptions = { retryOptions: { maxTries: 1 } };
-
-  if ("connectionString" in options) {
-    const connectionString = Sensitive.wrap(options.connectionString);
-    const secrets = [connectionString, ...connectionStringSecrets(connectionString.reveal())];
-    let client: ContainerClient;
-    try {
-      client = new ContainerClient(connectionString.reveal(), options.container, pipelineOptions);
-    } catch {
-      // The SDK's message may quote the string; ours does not.
-      throw new UsageError("the storage connection string is malformed", {
-        hint: "expected DefaultEndpointsProtocol=https;AccountName=...;AccountKey=...;EndpointSuffix=core.windows.net (or with BlobEndpoint=... and SharedAccessSignature=...)",
-      });
-    }
-    return new BlobSource({ client, container: options.container, label: stripQuery(client.url), secrets, auth: "connection-string", retry });
-  }
-
-  const accountUrl = checkAccountUrl(options.accountUrl);
-  const sasEnv = options.sasEnv ?? DEFAULT_SAS_ENV;
-  const fromEnv = (options.env ?? process.env)[sasEnv];
-  const sasValue =
-    options.sas !== undefined ? Sensitive.wrap(options.sas) : options.credential === "default" || !fromEnv ? undefined : new Sensitive(fromEnv);
-  const containerUrl = `${accountUrl}/${encodeURIComponent(options.container)}`;
-  if (sasValue !== undefined) {
-    const sas = sasValue.reveal().trim().replace(/^\?/, "");
-    const where = options.sas !== undefined ? "the SAS" : `the SAS in ${sasEnv}`;
-    const params = new URLSearchParams(sas);
-    if (!params.get("sig")) {
-      throw new UsageError(`${where} does not look like a SAS token (it has no sig= parameter)`, {
-        hint: "use the query part of a SAS URL (sv=...&sp=rl&...&sig=...), with or without the leading ?",
-      });
-    }
-    const secrets = [sasValue, new Sensitive(sas)];
-    const client = new ContainerClient(`${containerUrl}?${sas}`, new AnonymousCredential(), pipelineOptions);
-    const expiry = params.get("se");
-    const sasInfo: { permissions?: string; expiresOn?: Date } = {};
-    const permissions = params.get("sp");
-    if (permissions !== null) sasInfo.permissions = permissions;
-    if (expiry && !Number.isNaN(Date.parse(expiry))) sasInfo.expiresOn = new Date(expiry);
-    return new BlobSource({ client, container: options.container, label: containerUrl, secrets, auth: "sas", retry, sasInfo });
-  }
-
-  // Imported only here: tests and SAS users never load the Azure identity stack.
-  const { DefaultAzureCredential } = await import("@azure/identity");
-  const client = new ContainerClient(containerUrl, new DefaultAzureCredential(), pipelineOptions);
-  return new BlobSource({ client, container: options.container, label: containerUrl, secrets: [], auth: "azure-login", retry });
-}
-
-/** The account URL without a trailing slash; UsageError for a query string, credentials or plain http off loopback. */
-function checkAccountUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--account-url: ${quoteUntrusted(scrub(value), 200)} is not a URL`, { hint: "e.g. https://myaccount.blob.core.windows.net" });
-  }
-  if (url.search || url.hash || url.username || url.password) {
-    // A SAS pasted into the URL would sit in argv and shell history for anyone to read.
-    throw new UsageError(`--account-url: ${quoteUntrusted(stripQuery(value), 200)} must not carry a query string, fragment or credentials`, {
-      hint: `pass the SAS through the ${DEFAULT_SAS_ENV} environment variable (--sas-env), not in the URL`,
-    });
-  }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname))) {
-    throw new UsageError(`--account-url: ${quoteUntrusted(value, 200)} must use https (plain http is allowed only on loopback, for Azurite)`, {
-      hint: "e.g. https://myaccount.blob.core.windows.net",
-    });
-  }
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
-}
-
-function stripQuery(url: string): string {
-  return url.replace(/[?#].*$/s, "");
-}
-
-function connectionStringSecrets(connectionString: string): Sensitive<string>[] {
-  const out: Sensitive<string>[] = [];
-  for (const match of connectionString.matchAll(/(?:^|;)\s*(AccountKey|SharedAccessSignature)\s*=\s*([^;]+)/gi)) out.push(new Sensitive(match[2]!.trim()));
-  return out;
-}
-
 /** The investigation's EvidenceSource port over this adapter. */
 export function asEvidenceSource(source: BlobSource, options: { concurrency?: number; prefix?: string; signal?: AbortSignal } = {}): EvidenceSource {
   return {
@@ -681,3 +493,4 @@ function toOutcome(result: DownloadResult): DownloadOutcome {
       return { status: "failed", reason: result.reason };
   }
 }
+
