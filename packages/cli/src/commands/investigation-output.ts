@@ -6,7 +6,39 @@ import { terminalSafe, type Output } from "../output.js";
 
 export type InvestigationFormat = "text" | "json" | "md" | "html";
 
-/** The `--json` shape: stable keys for automation. */
+/**
+ * Where one evidence row of a finding came from: the record at `line` (1-based) of `blob`, as the
+ * case holds it. Null where the rule's row has no such column (a burst or config rule has no call).
+ * The values are agent-controlled text, copied as they are: JSON.stringify encodes them and the
+ * output sink shows any terminal control as a `\uXXXX` escape, so nothing in them is acted on.
+ */
+export interface EvidenceRef {
+  time: string | null;
+  session_id: string | null;
+  call_id: string | null;
+  blob: string | null;
+  line: number | null;
+}
+
+const text = (value: unknown): string | null => (typeof value === "string" ? value : null);
+
+/** One finding row reduced to its evidence reference. */
+export function evidenceRef(row: Record<string, unknown>): EvidenceRef {
+  return {
+    time: text(row.time),
+    session_id: text(row.session_id),
+    call_id: text(row.call_id),
+    blob: text(row.blob),
+    line: typeof row.line === "number" ? row.line : null,
+  };
+}
+
+/**
+ * The `--json` shape: stable keys for automation (documented in the README, after the quick start).
+ * Each finding carries `evidence`, one reference per row the detection kept, in the rule's order
+ * and at most as many as report.html shows (the detection runner's row limit), and
+ * `evidence_total`, its full count: `evidence.length < evidence_total` means the list was cut.
+ */
 export function investigationJson(result: RunInvestigationResult): Record<string, unknown> {
   return {
     case_dir: result.caseDir,
@@ -15,7 +47,14 @@ export function investigationJson(result: RunInvestigationResult): Record<string
     records: result.load.records,
     quarantined: result.load.quarantined,
     quarantine_not_stored: result.load.quarantineNotStored,
-    findings: result.findings.map((f) => ({ id: f.detection.id, severity: f.detection.severity, title: f.detection.title, count: f.count })),
+    findings: result.findings.map((f) => ({
+      id: f.detection.id,
+      severity: f.detection.severity,
+      title: f.detection.title,
+      count: f.count,
+      evidence: f.rows.map(evidenceRef),
+      evidence_total: f.count,
+    })),
     report_html: result.reports.reportHtml,
     vanished: result.blobs.vanished,
     failed: result.blobs.failed,
