@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { evidencePathFor } from "@oclog/investigate";
+import { DEFAULT_ROW_LIMIT, evidencePathFor } from "@oclog/investigate";
 import { blobNameV5, buildDemoIncident, DEMO_FIXTURES, shippedRecord, uploadIncident, type DemoIncident } from "@oclog/test-kit/demo";
 import { startAzurite, type Azurite } from "@oclog/test-kit/azurite";
 import { runCli } from "./run-cli.js";
@@ -140,11 +140,11 @@ test.serial("investigate --json: a finding with more rows than the report keeps 
   if (!secret) return t.fail(JSON.stringify(findings.map((f) => [f.title, f.count])));
   t.is(secret.count, BOB_READS);
   t.is(secret.evidence_total, BOB_READS);
-  t.is(secret.evidence.length, 50, "bounded by the runner's row limit, as report.html is");
+  t.is(secret.evidence.length, DEFAULT_ROW_LIMIT, "bounded by the runner's row limit, as report.html is");
   t.true(secret.evidence.length < secret.evidence_total, "a consumer can tell the list was cut");
   // The rule's order (time, blob, line): the first reads, in order, the hostile id unchanged.
   t.deepEqual(secret.evidence.map((r) => r.call_id), [HOSTILE_CALL, ...Array.from({ length: 49 }, (_, i) => `call_bob_${i + 1}`)]);
-  t.deepEqual(secret.evidence.map((r) => r.line), Array.from({ length: 50 }, (_, i) => i + 2));
+  t.deepEqual(secret.evidence.map((r) => r.line), Array.from({ length: DEFAULT_ROW_LIMIT }, (_, i) => i + 2));
   t.true(secret.evidence.every((r) => r.session_id === "7c1e9a52-3f0b-4d2e-8a61-5b9d0c4e2f17"));
 });
 

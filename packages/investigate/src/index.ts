@@ -22,7 +22,7 @@ export type { InvestigationOptions, InvestigationResult, EvidenceSource, ListedB
 export { runInvestigation } from "./run-investigation.js";
 export type { RunInvestigationOptions, RunInvestigationResult } from "./run-investigation.js";
 export { detectAndReport } from "./analysis.js";
-export { runDetections } from "./detect/detections.js";
+export { runDetections, DEFAULT_ROW_LIMIT } from "./detect/detections.js";
 export { loadDetections, DETECTIONS_DIR } from "@oclog/detections";
 export type { LoadedDetection, DetectionError } from "@oclog/detections";
 export { renderSummary, renderMarkdown, renderHtml, writeReports, collectReportData, REPORT_HTML, REPORT_MD } from "./reports/index.js";
