@@ -5,6 +5,7 @@
  * the way the normalizer reads them (target-of-arguments.ts). Each event sits at its own
  * `blob`/`line`, so a finding's evidence row names the step it came from.
  */
+import { createHash } from "node:crypto";
 import type { Event } from "@oclog/schema";
 import type { ToolStep } from "./corpus-types.js";
 import { hostOf, targetFromArguments } from "./target-of-arguments.js";
@@ -90,4 +91,18 @@ export function eventsOfSteps(id: string, steps: readonly ToolStep[], start: Dat
     stepLines.push({ call: callLine, result: resultLine });
   });
   return { rows, stepLines };
+}
+
+/** Every item starts at the same time; the rules look at times relative to each other. */
+export const CORPUS_START = new Date("2026-11-25T09:00:00.000Z");
+
+/** A UUID-shaped session id derived from a name, so an item's events are the same on every run. */
+function sessionIdOf(name: string): string {
+  const h = createHash("sha256").update(name).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The events of a variant or benign day, with its own session ids. */
+export function corpusItemEvents(item: { id: string; steps: readonly ToolStep[] }): StepEvents {
+  return eventsOfSteps(item.id, item.steps, CORPUS_START, { main: sessionIdOf(`${item.id}/main`), subagent: sessionIdOf(`${item.id}/subagent`) });
 }
