@@ -51,6 +51,15 @@ export function readmeTestPush(r: SeededRandom): Chore {
   };
 }
 
+/** The same with the README fetched from the forge (a library's, before using it): a fetch, then exec. */
+export function fetchedReadmeTestPush(r: SeededRandom): Chore {
+  const repo = r.pick(REPOS);
+  return {
+    name: "fetched-readme-test-push",
+    steps: [webFetch(`https://github.com/${repo}/blob/main/README.md`, "# Usage\n\nnpm install, then npm test.\n"), exec("npm test", "12 passing"), exec("git push origin main", "To github.com:alice/app.git\n   1a2b3c4..5d6e7f8  main -> main")],
+  };
+}
+
 export function npmInstall(r: SeededRandom): Chore {
   return { name: "npm-install", steps: [exec(`npm install ${r.pick(NPM_PACKAGES)}`, "added 1 package"), exec("npm run build", "built")] };
 }
@@ -99,5 +108,5 @@ export function gitPullAndLog(_r: SeededRandom): Chore {
   return { name: "git-pull", steps: [exec("git pull --rebase", "Already up to date."), exec("git log --oneline -5", "5d6e7f8 Trim parsed fields")] };
 }
 
-/** Every chore a day may draw (the first three are the issue's reported false positives). */
-export const CHORES = [docsThenRegistry, sshConfigDebug, readmeTestPush, npmInstall, pipInstallPytest, gitClone, editSource, patchSource, writeTestFile, gitCommit, pythonDocsInstall, gitPullAndLog] as const;
+/** Every chore a day may draw (the first four are the issue's reported false positives: its README may be local or fetched). */
+export const CHORES = [docsThenRegistry, sshConfigDebug, readmeTestPush, fetchedReadmeTestPush, npmInstall, pipInstallPytest, gitClone, editSource, patchSource, writeTestFile, gitCommit, pythonDocsInstall, gitPullAndLog] as const;
