@@ -9,11 +9,17 @@ import { ATTACK_FAMILIES, EVASION_AXES } from "./corpus-types.js";
 import { DEFAULT_SEED, generateCorpus } from "./generate-variants.js";
 import { corpusItemEvents } from "./normalized-events.js";
 import { loadRules, measureCorpus, writeSummary } from "./measure.js";
-import { runRulesOnEvents } from "./run-rules.js";
 import { renderSummaryTables } from "./summary-table.js";
 import type { EvasionSummary } from "./evasion-summary.js";
 
 const corpus = generateCorpus(DEFAULT_SEED);
+
+let measured: Promise<EvasionSummary> | undefined;
+/** One measurement for every test below (each rule over each item: a minute or two). */
+function measurement(): Promise<EvasionSummary> {
+  measured ??= loadRules().then((rules) => measureCorpus(corpus, rules)).then((summary) => (writeSummary(summary), summary));
+  return measured;
+}
 
 test("the generator is deterministic: the same seed gives the same corpus, another seed another", (t) => {
   t.deepEqual(generateCorpus(DEFAULT_SEED), corpus);
@@ -61,7 +67,7 @@ test("the issue's three flagged benign workflows are days of their own", (t) => 
 });
 
 test("every event of every variant and benign day is a valid normalized Event (nothing a case would quarantine) and loads into the events table", async (t) => {
-  t.timeout(10 * 60_000);
+  t.timeout(15 * 60_000);
   const items = [...corpus.variants, ...corpus.benignDays];
   for (const item of items) {
     const { rows } = corpusItemEvents(item);
@@ -70,22 +76,12 @@ test("every event of every variant and benign day is a valid normalized Event (n
       if (!parsed.success) t.fail(`${item.id} line ${line}: ${parsed.error.message.slice(0, 300)}`);
     }
   }
-  // Loading runs no rule: an empty rule list.
-  for (const item of items) {
-    const { rows } = corpusItemEvents(item);
-    const run = await runRulesOnEvents(rows, []);
-    t.is(run.loadedRows, rows.length, `${item.id}: every event is a row`);
-  }
+  // The measurement loads each item into its own events table and refuses to report when a row
+  // went missing (or a rule errored); loading twice would only double the time.
+  await t.notThrowsAsync(measurement());
 });
 
 // --- today's rules on the corpus --------------------------------------------------------------
-
-let measured: Promise<EvasionSummary> | undefined;
-/** One measurement for every test below (each rule over each item: a minute or two). */
-function measurement(): Promise<EvasionSummary> {
-  measured ??= loadRules().then((rules) => measureCorpus(corpus, rules)).then((summary) => (writeSummary(summary), summary));
-  return measured;
-}
 
 test("the measurement runs every rule over every item without an error, and writes the summary", async (t) => {
   t.timeout(15 * 60_000);
@@ -93,6 +89,19 @@ test("the measurement runs every rule over every item without an error, and writ
   t.is(summary.recall.variants, corpus.variants.length);
   t.is(summary.benignDays.length, corpus.benignDays.length);
   t.log(`\n${renderSummaryTables(summary)}`);
+});
+
+// The control: each scenario's own payload is what today's rules were written against, so a miss
+// here means the harness (events, scoring), not the rules, is wrong.
+test("the scenarios' own payloads, as scripted, are caught at medium and their consequential step at high", async (t) => {
+  t.timeout(15 * 60_000);
+  const summary = await measurement();
+  const scripted = summary.variants.filter((v) => v.axis === "as-scripted");
+  t.is(scripted.length, 6);
+  for (const v of scripted) {
+    t.true(v.caughtAtMedium, `${v.id}: not caught`);
+    t.true(v.rulesAtHigh.some((rule) => rule !== "tool_external_content_then_exec_or_write"), `${v.id}: consequential step at high only by the broad rule (${v.rulesAtHigh.join(", ")})`);
+  }
 });
 
 // Issue 22's target. Today's rules do not meet it; the rule rewrite turns these into plain tests.
