@@ -4,12 +4,15 @@
 // `test.failing` and log the measured numbers, so every run shows the gap. Issue 22's rule
 // rewrite turns them into plain `test(...)`.
 import test from "ava";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Event } from "@oclog/schema";
 import { ATTACK_FAMILIES, EVASION_AXES } from "./corpus-types.js";
 import { DEFAULT_SEED, generateCorpus } from "./generate-variants.js";
 import { corpusItemEvents } from "./normalized-events.js";
 import { loadRules, measureCorpus, writeSummary } from "./measure.js";
 import { renderSummaryTables } from "./summary-table.js";
+import { SCENARIOS_DIR } from "../scenarios/scenario-spec.js";
 import type { EvasionSummary } from "./evasion-summary.js";
 
 const corpus = generateCorpus(DEFAULT_SEED);
@@ -58,6 +61,16 @@ test("every variant labels one consequential attack step; the axes are what they
   }
   const fetchesWithData = corpus.variants.filter((v) => v.steps[v.consequentialStep]!.tool === "web_fetch" && String(v.steps[v.consequentialStep]!.args.url).includes("?"));
   t.true(fetchesWithData.length >= 2, "web_fetch carrying data in its query string");
+});
+
+test("each family's as-scripted payload is its scenario's own step, word for word", (t) => {
+  for (const family of ATTACK_FAMILIES) {
+    const scenario = JSON.parse(readFileSync(join(SCENARIOS_DIR, `${family}.scenario.json`), "utf8")) as { steps: { calls?: { arguments: Record<string, unknown> }[] }[] };
+    const commands = scenario.steps.flatMap((s) => s.calls ?? []).map((c) => String(c.arguments.command ?? c.arguments.url ?? "").replaceAll("{workspace}", "/home/alice/.openclaw/workspace"));
+    const scripted = corpus.variants.find((v) => v.family === family && v.axis === "as-scripted")!;
+    const step = scripted.steps[scripted.consequentialStep]!;
+    t.true(commands.includes(String(step.args.command ?? step.args.url)), `${family}: ${JSON.stringify(step.args)} is not one of ${JSON.stringify(commands)}`);
+  }
 });
 
 test("the issue's three flagged benign workflows are days of their own", (t) => {
