@@ -1,8 +1,8 @@
 /**
  * The evasion corpus: every attack scenario's payload written other ways (interpreter, encoding,
  * destination notation, tool), the scenario's own payload and each interpreter payload moved to
- * the user's next turn, the scenario's own payload in a spawned subagent, and benign developer
- * days. Pure and seeded: the same seed gives the same corpus.
+ * the user's next turn and into a spawned subagent, and benign developer days. Pure and seeded:
+ * the same seed gives the same corpus.
  *
  * `node --import tsx --conditions=oclog-source test/evasion/generate-variants.ts [seed]` prints it.
  */
@@ -38,10 +38,12 @@ export function generateAttackVariants(seed: number): AttackVariant[] {
   for (const family of ATTACK_FAMILIES) {
     const payloads = PAYLOADS[family](params);
     for (const payload of payloads) variants.push(injectedChain(r, params, family, payload, "same-turn"));
-    // The issue's finding: what only the 10-minute rule caught goes silent a turn later. The
-    // scenario's own payload and the interpreter ones are what that rule carried.
-    for (const payload of payloads.filter((x) => x.axis === "as-scripted" || x.axis === "interpreter")) variants.push(injectedChain(r, params, family, payload, "next-turn"));
-    for (const payload of payloads.filter((x) => x.axis === "as-scripted")) variants.push(injectedChain(r, params, family, payload, "subagent"));
+    // The issue's finding: what only the 10-minute, same-session rule caught goes silent a turn
+    // later or in a spawned session. The scenario's own payload and the interpreter ones are what
+    // that rule carried, so those are moved.
+    const moved = payloads.filter((x) => x.axis === "as-scripted" || x.axis === "interpreter");
+    for (const payload of moved) variants.push(injectedChain(r, params, family, payload, "next-turn"));
+    for (const payload of moved) variants.push(injectedChain(r, params, family, payload, "subagent"));
   }
   return variants;
 }
