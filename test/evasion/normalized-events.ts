@@ -2,13 +2,13 @@
  * Turns a variant's or a benign day's steps into normalized events, the shape a case loads from
  * OpenClaw's transcripts (compared with the captured fixtures in test/scenarios/fixtures): one
  * `tool.call` and one `tool.result` event per step, target fields read from the call's arguments
- * the way the normalizer reads them (target-of-arguments.ts). Each event sits at its own
+ * the way the normalizer reads them (@oclog/schema's targetFromArguments). Each event sits at its own
  * `blob`/`line`, so a finding's evidence row names the step it came from.
  */
 import { createHash } from "node:crypto";
 import type { Event } from "@oclog/schema";
 import type { ToolStep } from "./corpus-types.js";
-import { hostOf, targetFromArguments } from "./target-of-arguments.js";
+import { hostOf, targetFromArguments } from "@oclog/schema";
 
 /** The user and VM every corpus event shares (the rule tests' defaults). */
 export const CORPUS_USER = "alice";
@@ -42,7 +42,7 @@ export function eventsOfSteps(id: string, steps: readonly ToolStep[], start: Dat
     const sessionId = sessions[step.session];
     const callId = `${callPrefix}_${index}`;
     const argsText = JSON.stringify(step.args);
-    const target = targetFromArguments(step.args);
+    const target = targetFromArguments(step.tool, step.args);
     const callTime = new Date(start.getTime() + step.atSeconds * 1000);
     // A tool answers within a few seconds; the result never reaches the next step's time.
     const resultTime = new Date(callTime.getTime() + 1500);

@@ -17,7 +17,7 @@ export { normalize } from "./normalize.js";
 export type { NormalizeResult } from "./normalize.js";
 export type { NormalizeContext } from "./event-builder.js";
 // Patterns the normalizers match on.
-export { BLOCKED_PATTERN } from "./event-builder.js";
+export { BLOCKED_PATTERN, hostOf, targetFromArguments } from "./event-builder.js";
 export { AUTH_FAILURE, FAILED_TOOL } from "./sources/gateway-log/normalize.js";
 // The case database's loader SQL, assembled from the registry.
 export { FieldTypeConflict, allEventsSql, invalidSql, rawViewName, recordStructure, recordStructureLiteral, sourceSql, variantSql } from "./sql/case-sql.js";
