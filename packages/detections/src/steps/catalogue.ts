@@ -115,12 +115,19 @@ export function defaultCatalogue(): Catalogue {
   return shipped;
 }
 
-/** The first entry whose paths match (and whose exceptions do not). */
+/** The entry whose matching pattern is the most specific (longest), exceptions honoured; null if none. */
 export function matchPathEntry(entries: readonly PathCatalogueEntry[], normalisedPath: string): PathCatalogueEntry | null {
+  let best: PathCatalogueEntry | null = null;
+  let bestLength = -1;
   for (const entry of entries) {
-    if (entry.paths.some((p) => p.test(normalisedPath)) && !entry.except.some((p) => p.test(normalisedPath))) return entry;
+    for (const pattern of entry.paths) {
+      if (pattern.source.length > bestLength && pattern.test(normalisedPath) && !entry.except.some((p) => p.test(normalisedPath))) {
+        best = entry;
+        bestLength = pattern.source.length;
+      }
+    }
   }
-  return null;
+  return best;
 }
 
 /** The kind of known developer host `host` is, or null. */
