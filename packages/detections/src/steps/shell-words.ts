@@ -42,6 +42,9 @@ export interface ShellSplit {
 
 /** Splits a command line into pipelines of simple commands; never throws. */
 export function splitShell(source: string): ShellSplit {
+  // unbash resolves nested substitutions lazily, re-parsing each level: hundreds of levels cost
+  // seconds. No real command nests that deep, so such input gets the token split instead.
+  if (parenthesisDepth(source) > MAX_NESTING) return { pipelines: tokenSplit(source), parseError: true };
   try {
     const script = parse(source);
     const state = { pipelines: [] as ShellPipeline[], parseError: (script.errors?.length ?? 0) > 0 };
@@ -114,6 +117,23 @@ function toSimple(command: Command): SimpleCommand {
     else redirects.push({ operator: redirect.operator, target: redirect.target?.value ?? "" });
   }
   return { argv, assignments, redirects, stdinText, substitutions: [] };
+}
+
+const MAX_NESTING = 24;
+
+// The deepest nesting of parentheses (substitutions, subshells, arithmetic), counted without
+// regard to quoting: an over-estimate is fine, it only sends odd input to the token split.
+function parenthesisDepth(source: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 40) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    } else if (c === 41 && depth > 0) depth--;
+  }
+  return deepest;
 }
 
 // The fallback when the parser itself fails: split on control operators, then on blanks.
