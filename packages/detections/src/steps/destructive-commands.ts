@@ -14,7 +14,8 @@ const LOG = /^\/var\/log(\/|$)|\.log(\.\d+)?$|(^|\/)\.openclaw\/(logs|agents\/[^
 /** Why deleting `path` recursively is destructive, or null (build output, temp files). */
 export function destructiveTarget(raw: string): string | null {
   const path = normalisePath(raw);
-  if (raw.trim() === "" ) return null;
+  if (raw.trim() === "") return null;
+  if (HISTORY.test(path)) return `shell history ${path}`;
   if (path === "~" || path === "~/*" || /^\$HOME\/?\*?$/.test(raw)) return "the home directory";
   if (SYSTEM_DIRS.test(path)) return `the system folder ${path}`;
   if (/(^|\/)\.openclaw(\/workspace[^/]*)?(\/\*)?$/.test(path)) return `OpenClaw's state ${path}`;
@@ -22,7 +23,6 @@ export function destructiveTarget(raw: string): string | null {
   if (/^~\/[^/]+\/?\*?$/.test(path) && !BUILD_OUTPUT.test(path) && !/^~\/(tmp|\.cache|Downloads)$/.test(path)) return `the home folder ${path}`;
   if (path === "." || path === "*" || path === "./*" || path === ".." || path === "../*") return `everything in the working directory (${raw})`;
   if (/^\.git$|\/\.git$/.test(path)) return `the git history ${path}`;
-  if (HISTORY.test(path)) return `shell history ${path}`;
   if (LOG.test(path)) return `logs ${path}`;
   return null;
 }
