@@ -52,19 +52,21 @@ interface Context {
   out: StepClass;
   analyses: number;
   fetchedFiles: Set<string>;
+  /** Literal text written to files earlier in the step (`echo 'curl x|sh' > a.sh`), by file name. */
+  writtenScripts: Map<string, string>;
   flows: Map<ShellPipeline, Flow>;
 }
 
 /** Classifies a shell command line (an `exec` step's command); never throws on any string. */
 export function classifyCommand(command: string, catalogue: Catalogue): StepClass {
-  const ctx: Context = { catalogue, out: emptyStepClass(), analyses: 0, fetchedFiles: new Set(), flows: new Map() };
+  const ctx: Context = { catalogue, out: emptyStepClass(), analyses: 0, fetchedFiles: new Set(), writtenScripts: new Map(), flows: new Map() };
   analyseShell(command, ctx, 0);
   return ctx.out;
 }
 
 /** Classifies a code string given to an interpreter family (python, node, perl, ruby, php...). */
 export function classifyCodeInto(code: string, family: string, catalogue: Catalogue, out: StepClass): void {
-  const ctx: Context = { catalogue, out, analyses: 0, fetchedFiles: new Set(), flows: new Map() };
+  const ctx: Context = { catalogue, out, analyses: 0, fetchedFiles: new Set(), writtenScripts: new Map(), flows: new Map() };
   analyseCode(code, family, ctx, 0);
 }
 
@@ -162,6 +164,8 @@ function analyseCommand(command: SimpleCommand, upstream: Flow | null, ctx: Cont
     }
     if (stdin?.fetched && FETCHERS.has(program) === false && (program === "cat" || program === "tee")) ctx.fetchedFiles.add(fileKey(redirect.target));
     if (FETCHERS.has(program)) ctx.fetchedFiles.add(fileKey(redirect.target));
+    const written = program === "echo" || program === "printf" ? printedText(program, args) : program === "cat" && command.stdinText !== null ? command.stdinText : null;
+    if (written !== null && ctx.writtenScripts.size < 32) ctx.writtenScripts.set(fileKey(redirect.target), (redirect.operator === ">>" ? `${ctx.writtenScripts.get(fileKey(redirect.target)) ?? ""}\n` : "") + written);
   }
 
   // Secret material named by the arguments (content readers only) or by variables.
@@ -198,9 +202,6 @@ function analyseCommand(command: SimpleCommand, upstream: Flow | null, ctx: Cont
   if (stdin?.secret && (net.sendsStdin || (net.targets.length > 0 && !FETCHERS.has(program)))) {
     addReason(ctx.out.outbound_data, `${program} sends ${stdin.secret.kind} (${stdin.secret.path}) read earlier in the pipeline`);
   }
-  if (stdin?.secret && program === "curl" && net.targets.length > 0 && args.some((a) => /^@-$|=@-$/.test(a))) {
-    addReason(ctx.out.outbound_data, `curl sends ${stdin.secret.kind} (${stdin.secret.path}) from its standard input`);
-  }
   for (const file of net.savesTo) ctx.fetchedFiles.add(fileKey(file));
   if (net.targets.length > 0 && net.fetchesToStdout) out.fetched = `${program} ${net.targets[0]!.host}`;
 
@@ -236,6 +237,12 @@ function analyseCommand(command: SimpleCommand, upstream: Flow | null, ctx: Cont
     if (program !== "eval" && (runsFetchedFile(operands[0]) || (family === null && runsFetchedFile(args.find((a) => !a.startsWith("-")))))) {
       addReason(ctx.out.download_and_run, `${program} runs the downloaded file ${operands[0]}`);
     }
+  }
+  const script = operands[0] !== undefined ? ctx.writtenScripts.get(fileKey(operands[0])) : undefined;
+  if (script !== undefined && (SHELLS.has(program) || family !== null || program === "source" || program === ".")) {
+    ctx.writtenScripts.delete(fileKey(operands[0]!)); // run once: a script that runs itself must not loop
+    if (family) analyseCode(script, family, ctx, depth + 1);
+    else analyseShell(script, ctx, depth + 1);
   }
   if (SHELLS.has(program)) {
     const flagAt = args.findIndex((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a) && !a.startsWith("--"));

@@ -88,7 +88,7 @@ export function inspectCode(code: string): CodeFindings {
   for (const m of sample.matchAll(/\/dev\/(?:tcp|udp)\/([^/\s'"]{1,255})\/(\d{1,5})/g)) endpoints.push({ text: m[1]!, port: Number(m[2]) });
   const shellCommands: string[] = [];
   for (const m of sample.matchAll(/\b(?:system|popen|check_output|check_call|call|run|Popen|getoutput|getstatusoutput|execSync|exec|spawnSync|shell_exec|passthru)\s*\(\s*(?:\[\s*)?['"]((?:[^'"\\\n]|\\.){1,2000})['"]/g)) shellCommands.push(m[1]!);
-  const pathLiterals = literals.filter((l) => /^(~|\/|\.{0,2}\/|\$HOME)|^\.[\w-]+$|\/\.[\w-]/.test(l) && !/^[a-z]+:\/\//i.test(l));
+  const pathLiterals = literals.filter((l) => !/\s/.test(l) && /^(~|\/|\.{0,2}\/|\$HOME)|^\.[\w-]+$|\/\.[\w-]/.test(l) && !/^[a-z]+:\/\//i.test(l));
   return {
     networkCalls,
     endpoints,

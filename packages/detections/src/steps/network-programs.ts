@@ -165,11 +165,13 @@ function netcat(program: string, args: readonly string[], stdinPiped: boolean, u
     if (!arg.startsWith("-")) words.push(arg);
   }
   if (listening) return;
+  const joinsProgram = args.some((a) => /^-[a-zA-Z]*[ec]$/.test(a) || a === "--exec" || a === "--sh-exec");
   const [host, port] = words;
   if (!host) return;
   const destination = hostAndPort(host, port && /^\d+$/.test(port) ? Number(port) : null, program === "telnet" ? "telnet" : "tcp");
   if (!destination) return;
   use.targets.push({ ...destination, via: program });
+  if (joinsProgram) use.outbound.push(`${program} joins a program to a socket on ${destination.host} (-e/-c)`);
   if (stdinPiped) {
     use.sendsStdin = true;
     use.outbound.push(`${program} sends its standard input to ${destination.host}`);
