@@ -27,12 +27,14 @@ export const SHELLS = new Set(["bash", "sh", "zsh", "dash", "ksh", "ash", "mksh"
 const PASS_THROUGH = new Set(["cat", "tee", "tr", "sed", "awk", "gawk", "gzip", "gunzip", "zcat", "bzip2", "xz", "base64", "base32", "xxd", "od", "hexdump", "head", "tail", "sort", "uniq", "cut", "grep", "rev", "openssl", "gpg", "tar", "zip", "jq", "strings", "dd", "iconv", "xargs"]);
 
 // Programs that only name a path (permissions, existence): no content is read.
-const NAME_ONLY = new Set(["chmod", "chown", "chgrp", "touch", "mkdir", "test", "[", "[[", "echo", "printf", "basename", "dirname", "realpath", "readlink", "which", "type", "cd", "pushd", "stat", "file", "wc", "du", "mv", "rm", "shred", "ssh-keygen", "ssh-add", "ssh", "scp", "sftp", "git"]);
+const NAME_ONLY = new Set(["chmod", "chown", "chgrp", "touch", "mkdir", "test", "[", "[[", "echo", "printf", "basename", "dirname", "realpath", "readlink", "which", "type", "cd", "pushd", "stat", "file", "wc", "du", "rm", "shred", "ssh-keygen", "ssh-add", "ssh", "scp", "sftp", "git"]);
 
 /** Pseudo-path for a whole-environment read (printenv, env, set, /proc/self/environ in code). */
 const ENVIRONMENT = "environment";
 
-const SECRET_VARIABLE = /\$\{?([A-Za-z_][A-Za-z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?|_PAT|SAS)[A-Za-z0-9_]*)\b/i;
+const VARIABLE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
+// Names of variables that hold credentials by convention (GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY, GH_PAT...).
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL|(^|_)PAT$/i;
 
 interface Flow {
   /** What fetched the bytes flowing here (`curl example.com`), when they came from the network. */
@@ -176,9 +178,12 @@ function analyseCommand(command: SimpleCommand, upstream: Flow | null, ctx: Cont
       if (read) out.secret = addSecret(ctx, read);
     }
   }
-  for (const word of [...command.argv, ...command.assignments]) {
-    const variable = SECRET_VARIABLE.exec(word);
-    if (variable && !/^(unset|export)$/.test(program)) out.secret = addSecret(ctx, { path: `$${variable[1]}`, kind: "secret-environment-variable", reason: `${label} expands $${variable[1]}` });
+  if (!/^(unset|export)$/.test(program)) {
+    for (const word of [...command.argv, ...command.assignments]) {
+      for (const [, name] of word.length < 10_000 ? word.matchAll(VARIABLE) : []) {
+        if (SECRET_NAME.test(name!)) out.secret = addSecret(ctx, { path: `$${name}`, kind: "secret-environment-variable", reason: `${label} expands $${name}` });
+      }
+    }
   }
   const environmentDump =
     (program === "" && wrappers.at(-1) === "env") ||
@@ -257,7 +262,9 @@ function analyseCommand(command: SimpleCommand, upstream: Flow | null, ctx: Cont
     if (at >= 0 && args[at + 1] !== undefined) analyseShell(args[at + 1]!, ctx, depth + 1);
   } else if (family) {
     const flags = CODE_FLAGS[family] ?? [];
-    const at = args.findIndex((a) => flags.includes(a) || (family === "python" && /^-[a-zA-Z]*c$/.test(a)));
+    // Flag clusters carry the code flag last: `python3 -Bc`, `perl -lne`, `ruby -rjson -e`.
+    const cluster = family === "python" ? /^-[a-zA-Z]*c$/ : family === "perl" || family === "ruby" ? /^-[a-zA-Z]*[eE]$/ : null;
+    const at = args.findIndex((a) => flags.includes(a) || (cluster !== null && cluster.test(a)));
     if (at >= 0 && args[at + 1] !== undefined) analyseCode(args[at + 1]!, family, ctx, depth + 1);
     else if (operands.length === 0 || operands[0] === "-" || operands[0] === "/dev/stdin") runsStdin(program, stdin, ctx, depth, family);
   }

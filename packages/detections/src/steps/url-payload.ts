@@ -25,7 +25,7 @@ export function urlCarriesData(url: string): string | null {
   }
   const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "").replace(/[?#].*$/, "");
   for (const segment of path.split("/")) {
-    const why = segment.length >= 40 ? opaqueValue(segment) : null;
+    const why = segment.length >= 40 || /\$\(|`/.test(segment) ? opaqueValue(segment) : null;
     if (why) return `path segment is ${why}`;
   }
   return null;
@@ -44,6 +44,7 @@ export function dnsNameCarriesData(name: string): string | null {
 /** "base64 (n characters)" / "hex" / "n characters long", or null for ordinary values. */
 export function opaqueValue(value: string): string | null {
   if (/\$\(|`/.test(value)) return "built from command output";
+  if (/\$\{?[A-Za-z_]*(TOKEN|SECRET|PASSWORD|API_?KEY|ACCESS_KEY|CREDENTIAL)/i.test(value)) return "built from a secret variable";
   if (value.length >= 32 && /^[0-9a-f]+$/i.test(value)) return `hex (${value.length} characters)`;
   if (value.length >= OPAQUE_MIN && /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && /\d/.test(value) && /[A-Z]/.test(value) && /[a-z]/.test(value)) {
     return `base64-like (${value.length} characters)`;
