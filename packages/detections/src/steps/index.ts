@@ -16,3 +16,5 @@ export { patchPaths } from "./patch-paths.js";
 export type { PatchPath } from "./patch-paths.js";
 export { normalisePath } from "./path-pattern.js";
 export { urlCarriesData } from "./url-payload.js";
+export { stepColumns, STEP_COLUMN_TYPES } from "./step-columns.js";
+export type { StepColumns } from "./step-columns.js";
