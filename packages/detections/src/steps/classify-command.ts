@@ -88,7 +88,9 @@ function flowOf(pipeline: ShellPipeline, ctx: Context, depth: number): Flow {
   if (known) return known;
   ctx.flows.set(pipeline, NOTHING); // a cycle cannot happen, but a re-entry must not recurse
   let flow: Flow | null = null;
-  for (const command of pipeline) flow = analyseCommand(command, flow, ctx, depth);
+  pipeline.forEach((command, i) => {
+    flow = analyseCommand(command, flow, ctx, depth, pipeline[i + 1]);
+  });
   const result = flow ?? NOTHING;
   ctx.flows.set(pipeline, result);
   return result;
@@ -135,7 +137,7 @@ function fetchesIn(pipelines: readonly ShellPipeline[], ctx: Context, depth: num
   return last ? flowOf(last, ctx, depth).fetched : null;
 }
 
-function analyseCommand(command: SimpleCommand, upstream: Flow | null, ctx: Context, depth: number): Flow {
+function analyseCommand(command: SimpleCommand, upstream: Flow | null, ctx: Context, depth: number, next?: SimpleCommand): Flow {
   const { program, args, wrappers } = unwrapCommand(command.argv);
   for (const wrapper of wrappers) addProgram(ctx, wrapper);
   addProgram(ctx, program);
@@ -191,7 +193,7 @@ function analyseCommand(command: SimpleCommand, upstream: Flow | null, ctx: Cont
     (program === "set" && args.length === 0) ||
     ((program === "export" || program === "declare" || program === "typeset") && args.length > 0 && args.every((a) => /^-[pxa]+$/.test(a))) ||
     (program === "compgen" && args.includes("-e"));
-  if (environmentDump) out.secret = addSecret(ctx, { path: ENVIRONMENT, kind: "process-environment", reason: `${[...wrappers, program].filter(Boolean).join(" ")} prints every environment variable (API keys, tokens)` });
+  if (environmentDump && !filteredToHarmless(next)) out.secret = addSecret(ctx, { path: ENVIRONMENT, kind: "process-environment", reason: `${[...wrappers, program].filter(Boolean).join(" ")} prints every environment variable (API keys, tokens)` });
 
   // Network: destinations, uploads, what goes out.
   const net = networkUse(program, args, stdin !== null);
@@ -282,6 +284,15 @@ function analyseCommand(command: SimpleCommand, upstream: Flow | null, ctx: Cont
   }
   if (out.fetched === null && stdin?.fetched && PASS_THROUGH.has(program)) out.fetched = stdin.fetched;
   return out;
+}
+
+// `env | grep -i proxy`: the dump is filtered to variables whose names hold no credential.
+function filteredToHarmless(next: SimpleCommand | undefined): boolean {
+  if (!next) return false;
+  const { program, args } = unwrapCommand(next.argv);
+  if (!["grep", "egrep", "fgrep", "rg"].includes(program) || args.some((a) => /^-[a-zA-Z]*v/.test(a))) return false;
+  const pattern = args.find((a) => !a.startsWith("-"));
+  return pattern !== undefined && /^[\w^$.|-]+$/.test(pattern) && !SECRET_NAME.test(pattern) && !/KEY|AUTH|PASS|TOK|SEC|CRED|AWS|AZURE|GH|GITHUB|OPENAI|ANTHROPIC/i.test(pattern);
 }
 
 function runsStdin(program: string, stdin: Flow | null, ctx: Context, depth: number, family: string | null): void {
