@@ -166,8 +166,8 @@ function analyseCommand(command: SimpleCommand, upstream: Flow | null, ctx: Cont
       const why = destructiveTarget(redirect.target);
       if (why && /history|logs/.test(why)) ctx.out.destroys.push({ what: `${redirect.target} emptied by a redirection: ${why}`, severity: "high" });
     }
-    if (stdin?.fetched && FETCHERS.has(program) === false && (program === "cat" || program === "tee")) ctx.fetchedFiles.add(fileKey(redirect.target));
-    if (FETCHERS.has(program)) ctx.fetchedFiles.add(fileKey(redirect.target));
+    // `curl x > f`, `curl x | cat > f`: the file holds downloaded bytes.
+    if (FETCHERS.has(program) || (stdin?.fetched && PASS_THROUGH.has(program))) ctx.fetchedFiles.add(fileKey(redirect.target));
     const written = program === "echo" || program === "printf" ? printedText(program, args) : program === "cat" && command.stdinText !== null ? command.stdinText : null;
     if (written !== null && ctx.writtenScripts.size < 32) ctx.writtenScripts.set(fileKey(redirect.target), (redirect.operator === ">>" ? `${ctx.writtenScripts.get(fileKey(redirect.target)) ?? ""}\n` : "") + written);
   }
@@ -219,6 +219,7 @@ function analyseCommand(command: SimpleCommand, upstream: Flow | null, ctx: Cont
 
   // Writes by programs (not redirections): tee, cp/mv/install/ln targets, sed -i, crontab, systemctl enable.
   writesByProgram(program, args, ctx);
+  if (program === "tee" && stdin?.fetched) for (const file of args.filter((a) => !a.startsWith("-"))) ctx.fetchedFiles.add(fileKey(file));
 
   // Running fetched or hidden code.
   const operands = args.filter((a) => !a.startsWith("-"));
