@@ -328,6 +328,12 @@ function analyseCode(code: string, family: string, ctx: Context, depth: number):
       if (carries && /\$\{|\+\s*\w|%s|\{\}/.test(code)) addReason(ctx.out.outbound_data, `${via} builds a URL to ${data.host} from data`);
     }
   }
+  if (findings.evaluates) {
+    for (const decoded of findings.decodedLiterals.slice(0, 4)) {
+      addReason(ctx.out.runs_hidden_code, `${via} evaluates decoded base64: ${oneLine(decoded)}`);
+      analyseCode(decoded, family, ctx, depth + 1);
+    }
+  }
   if (findings.runsDownloadedCode) addReason(ctx.out.download_and_run, `${via} runs what it downloads`);
   for (const shellCommand of findings.shellCommands.slice(0, 8)) analyseShell(shellCommand, ctx, depth + 1);
   const readsSecrets: SecretRead[] = [];

@@ -21,6 +21,10 @@ export interface CodeFindings {
   runsDownloadedCode: boolean;
   /** The code reads the whole environment (`os.environ`, `process.env`, `%ENV`), where API keys live. */
   dumpsEnvironment: boolean;
+  /** Base64 literals the code decodes (`b64decode('...')`, `Buffer.from('...', 'base64')`, `atob('...')`), decoded. */
+  decodedLiterals: string[];
+  /** The code evaluates a string (`exec(`, `eval(`, `new Function(`): decoded literals are then run. */
+  evaluates: boolean;
   /** Every string literal that looks like a path: the classifier checks them against the catalogue. */
   pathLiterals: string[];
 }
@@ -67,6 +71,8 @@ const DOWNLOAD_THEN_RUN = /\b(exec|eval)\s*\(\s*(?:await\s*\(?\s*)*(?:urllib\S*\
 // The environment as a whole (dumped, iterated, serialised), not one named variable.
 const WHOLE_ENVIRONMENT = /\bos\s*\.\s*environ\b(?!\s*(\[|\.\s*get\s*\())|\bprocess\s*\.\s*env\b(?!\s*(\.|\[))|%ENV\b|\bENV\s*\.\s*(to_h|each|map|inspect)\b|\bgetenv\s*\(\s*\)/;
 
+const BASE64_LITERAL = /\bb64decode\s*\(\s*b?['"]([A-Za-z0-9+/=\s]{8,100000})['"]|\bBuffer\.from\s*\(\s*['"]([A-Za-z0-9+/=]{8,100000})['"]\s*,\s*['"]base64['"]|\batob\s*\(\s*['"]([A-Za-z0-9+/=]{8,100000})['"]|\bdecode_base64\s*\(\s*['"]([A-Za-z0-9+/=]{8,100000})['"]/g;
+
 const STRING_LITERAL = /'((?:[^'\\\n]|\\.){1,2000})'|"((?:[^"\\\n]|\\.){1,2000})"|`([^`]{1,2000})`/g;
 
 /** Reads one interpreter code string; bounded by the length of `code` (linear regexes only). */
@@ -96,6 +102,8 @@ export function inspectCode(code: string): CodeFindings {
     shellsOut: SHELL_CALLS.test(sample),
     runsDownloadedCode: DOWNLOAD_THEN_RUN.test(sample),
     dumpsEnvironment: WHOLE_ENVIRONMENT.test(sample),
+    decodedLiterals: [...sample.matchAll(BASE64_LITERAL)].map((m) => Buffer.from(m[1] ?? m[2] ?? m[3] ?? m[4] ?? "", "base64").toString("utf8")).filter((text) => text.length > 0),
+    evaluates: /\b(exec|eval)\s*\(|\bnew\s+Function\s*\(|\bcompile\s*\(/.test(sample),
     pathLiterals,
   };
 }

