@@ -12,3 +12,4 @@ export type { RuleFile, RuleFileError, RuleParse } from "./rule-files.js";
 export { loadDetections, DETECTIONS_DIR, DETECTION_EXTENSION } from "./load-detections.js";
 export type { LoadedDetection, DetectionError } from "./load-detections.js";
 export { renderDetectionTable, replaceGeneratedTable, README_TABLE_BEGIN, README_TABLE_END } from "./readme-table.js";
+export * from "./steps/index.js";

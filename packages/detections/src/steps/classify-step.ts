@@ -1,0 +1,105 @@
+/**
+ * The classification of one agent step, whatever its tool: `exec` (its shell command), `read`,
+ * `write`, `edit` (their path), `apply_patch` (every path in the patch text), `web_fetch` and
+ * `browser` (their URL). The step's arguments are taken as the tool call recorded them, so the
+ * loader can pass the parsed `arguments` object through unchanged.
+ */
+import { defaultCatalogue, matchPathEntry, knownHostKind, type Catalogue } from "./catalogue.js";
+import { classifyCodeInto, classifyCommand } from "./classify-command.js";
+import { hostScope, parseDestination } from "./destination.js";
+import { patchPaths } from "./patch-paths.js";
+import { normalisePath } from "./path-pattern.js";
+import { emptyStepClass, type StepClass } from "./step-class.js";
+import { urlCarriesData } from "./url-payload.js";
+
+/** One step: the tool's name and its arguments as recorded. */
+export interface Step {
+  tool: string;
+  args: unknown;
+}
+
+const READ_TOOLS = new Set(["read", "view", "cat", "open", "grep", "find", "ls", "glob"]);
+const WRITE_TOOLS = new Set(["write", "edit", "multiedit", "create", "str_replace", "insert"]);
+const FETCH_TOOLS = new Set(["web_fetch", "browser", "fetch", "web_search", "http_request"]);
+const EXEC_TOOLS = new Set(["exec", "bash", "shell", "process", "run", "terminal"]);
+
+/** Classifies one step; any input (hostile, huge, wrong types) gives a result, never an exception. */
+export function classifyStep(step: Step, catalogue: Catalogue = defaultCatalogue()): StepClass {
+  try {
+    return classifyUnsafe(step, catalogue);
+  } catch {
+    // A bug here must not stop a load: say the step could not be read.
+    return { ...emptyStepClass(), parse_error: true };
+  }
+}
+
+function classifyUnsafe(step: Step, catalogue: Catalogue): StepClass {
+  const tool = typeof step.tool === "string" ? step.tool.toLowerCase() : "";
+  const args = normaliseArgs(step.args);
+  if (EXEC_TOOLS.has(tool)) {
+    const command = text(args.command) ?? text(args.cmd) ?? text(args.script) ?? "";
+    return classifyCommand(command, catalogue);
+  }
+  const out = emptyStepClass();
+  if (tool === "apply_patch") {
+    const patch = text(args.input) ?? text(args.patch) ?? text(args.content) ?? "";
+    for (const { operation, path } of patchPaths(patch)) {
+      addWrite(out, catalogue, path, `apply_patch ${operation} ${path}`, operation !== "delete");
+      if (operation === "delete" && /^(\.git|~|\/)/.test(normalisePath(path))) out.destroys.push({ what: `apply_patch deletes ${path}`, severity: "low" });
+    }
+    return out;
+  }
+  const path = text(args.path) ?? text(args.file_path) ?? text(args.filePath) ?? text(args.file);
+  if (WRITE_TOOLS.has(tool) && path !== null) {
+    addWrite(out, catalogue, path, `${tool} ${path}`, true);
+    return out;
+  }
+  if (READ_TOOLS.has(tool) && path !== null) {
+    const entry = matchPathEntry(catalogue.secretPaths, normalisePath(path));
+    if (entry) out.reads_secret.push({ path, kind: entry.kind, reason: `${tool} ${path}: ${entry.why}` });
+    return out;
+  }
+  if (FETCH_TOOLS.has(tool)) {
+    const url = text(args.url) ?? text(args.targetUrl) ?? text(args.href);
+    if (url !== null) {
+      const destination = parseDestination(url, "https");
+      if (destination) out.connects.push({ ...destination, via: tool, known: knownHostKind(catalogue, destination.host), scope: hostScope(destination.host) });
+      const carries = urlCarriesData(url);
+      if (carries) out.outbound_data.push({ reason: `${tool} URL${destination ? ` to ${destination.host}` : ""}: ${carries}` });
+      if (/^file:/i.test(url)) {
+        const entry = matchPathEntry(catalogue.secretPaths, normalisePath(url));
+        if (entry) out.reads_secret.push({ path: url, kind: entry.kind, reason: `${tool} ${url}: ${entry.why}` });
+      }
+    }
+    // A browser's evaluate action runs page JavaScript: read it like node code.
+    const code = text(args.fn) ?? text(args.script) ?? text(args.expression);
+    if (code !== null) classifyCodeInto(code, "node", catalogue, out);
+    return out;
+  }
+  return out;
+}
+
+function addWrite(out: StepClass, catalogue: Catalogue, path: string, via: string, writes: boolean): void {
+  out.writes_paths.push(path);
+  if (!writes) return;
+  const entry = matchPathEntry(catalogue.persistencePaths, normalisePath(path));
+  if (entry) out.writes_persistence.push({ path, kind: entry.kind, reason: `${via}: ${entry.why}` });
+}
+
+// Tool arguments arrive as an object, or as the JSON text of one (some transcripts keep it raw).
+function normaliseArgs(args: unknown): Record<string, unknown> {
+  if (typeof args === "string") {
+    try {
+      const parsed: unknown = JSON.parse(args);
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    } catch {
+      return { command: args, input: args, url: args, path: args };
+    }
+  }
+  if (args && typeof args === "object" && !Array.isArray(args)) return args as Record<string, unknown>;
+  return {};
+}
+
+function text(value: unknown): string | null {
+  return typeof value === "string" ? value : null;
+}

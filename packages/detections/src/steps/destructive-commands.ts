@@ -1,0 +1,103 @@
+/**
+ * What a simple command destroys: recursive deletes of the home directory, the workspace or system
+ * folders (not of build output such as node_modules or dist), shredding, raw writes to disks,
+ * new file systems, wiped shell history and truncated logs, and force pushes (low: the remote can
+ * usually be restored).
+ */
+import { normalisePath } from "./path-pattern.js";
+import type { Destruction } from "./step-class.js";
+
+const SYSTEM_DIRS = /^\/(?:$|\*|etc|usr|var|bin|sbin|lib|lib64|boot|opt|srv|root|home|dev|sys|proc)(?:\/\*?)?$/;
+const HISTORY = /(?:^|\/)\.(bash|zsh|sh|python|node_repl|psql|mysql)_?history$|\/\.local\/share\/fish\/fish_history$/;
+const LOG = /^\/var\/log(\/|$)|\.log(\.\d+)?$|(^|\/)\.openclaw\/(logs|agents\/[^/]+\/sessions)(\/|$)|\/journal(\/|$)/;
+
+/** Why deleting `path` recursively is destructive, or null (build output, temp files). */
+export function destructiveTarget(raw: string): string | null {
+  const path = normalisePath(raw);
+  if (raw.trim() === "") return null;
+  if (HISTORY.test(path)) return `shell history ${path}`;
+  if (path === "~" || path === "~/*" || /^\$HOME\/?\*?$/.test(raw)) return "the home directory";
+  if (SYSTEM_DIRS.test(path)) return `the system folder ${path}`;
+  if (/(^|\/)\.openclaw(\/workspace[^/]*)?(\/\*)?$/.test(path)) return `OpenClaw's state ${path}`;
+  if (/(^|\/)\.openclaw\/workspace[^/]*\/[^/]+/.test(path) && !BUILD_OUTPUT.test(path)) return `workspace content ${path}`;
+  if (/^~\/[^/]+\/?\*?$/.test(path) && !BUILD_OUTPUT.test(path) && !/^~\/(tmp|\.cache|Downloads)$/.test(path)) return `the home folder ${path}`;
+  if (path === "." || path === "*" || path === "./*" || path === ".." || path === "../*") return `everything in the working directory (${raw})`;
+  if (/^\.git$|\/\.git$/.test(path)) return `the git history ${path}`;
+  if (LOG.test(path)) return `logs ${path}`;
+  return null;
+}
+
+const BUILD_OUTPUT = /(^|\/)(node_modules|dist|build|out|target|coverage|\.cache|\.next|\.turbo|__pycache__|\.pytest_cache|\.venv|venv|tmp|\.tmp)(\/|$)/;
+
+/** The destruction one simple command does (program after wrappers). */
+export function destructionOf(program: string, args: readonly string[], assignments: readonly string[]): Destruction[] {
+  const found: Destruction[] = [];
+  const operands = args.filter((a) => !a.startsWith("-") || a === "-");
+  const flags = args.filter((a) => /^-/.test(a)).join(" ");
+  switch (program) {
+    case "rm":
+    case "rmdir":
+    case "unlink": {
+      const recursive = /(^|\s)-[a-zA-Z]*[rR]|--recursive/.test(flags) || program !== "rm";
+      for (const operand of operands) {
+        const why = destructiveTarget(operand);
+        if (why && (recursive || HISTORY.test(normalisePath(operand)) || LOG.test(normalisePath(operand)))) found.push({ what: `${program} ${flags} ${operand}: deletes ${why}`.replace(/\s+/g, " "), severity: "high" });
+      }
+      break;
+    }
+    case "shred":
+    case "wipe":
+    case "srm":
+      for (const operand of operands) found.push({ what: `${program} overwrites ${operand}`, severity: "high" });
+      break;
+    case "dd": {
+      const target = args.find((a) => a.startsWith("of="))?.slice(3);
+      if (target && /^\/dev\/(?!null$|zero$|stdout$|stderr$|tty)/.test(target)) found.push({ what: `dd writes raw data to the device ${target}`, severity: "high" });
+      break;
+    }
+    case "wipefs":
+    case "sfdisk":
+    case "blkdiscard":
+      found.push({ what: `${program} ${operands.join(" ")}: wipes a disk's signatures or partitions`, severity: "high" });
+      break;
+    case "history":
+      if (/(^|\s)-[a-z]*c/.test(flags) || (/-[a-z]*d/.test(flags))) found.push({ what: "history -c clears the shell history", severity: "high" });
+      break;
+    case "unset":
+      if (operands.some((a) => /^HIST(FILE|SIZE)$/.test(a))) found.push({ what: "unset HISTFILE: commands stop being recorded", severity: "high" });
+      break;
+    case "export":
+    case "set":
+      if (operands.some((a) => /^HISTFILE=(\/dev\/null)?$|^HISTSIZE=0$|^HISTFILESIZE=0$/.test(a)) || /\+o history/.test(args.join(" "))) {
+        found.push({ what: "history recording turned off", severity: "high" });
+      }
+      break;
+    case "truncate":
+      for (const operand of operands) if (LOG.test(normalisePath(operand)) || HISTORY.test(normalisePath(operand))) found.push({ what: `truncate empties ${operand}`, severity: "high" });
+      break;
+    case "journalctl":
+      if (/--vacuum-|--rotate/.test(flags)) found.push({ what: "journalctl discards journal entries", severity: "high" });
+      break;
+    case "ln":
+      if (operands[0] === "/dev/null" && operands[1] && HISTORY.test(normalisePath(operands[1]))) found.push({ what: `history file ${operands[1]} linked to /dev/null`, severity: "high" });
+      break;
+    case "find":
+      if (args.includes("-delete") || args.some((a, i) => a === "-exec" && /^(rm|shred)$/.test(args[i + 1] ?? ""))) {
+        found.push({ what: `find ${operands[0] ?? "."} deletes what it matches`, severity: destructiveTarget(operands[0] ?? ".") ? "high" : "low" });
+      }
+      break;
+    case "git": {
+      const sub = operands[0];
+      if (sub === "push" && (/(^|\s)(-f|--force|--force-with-lease|--mirror|--delete|-d)(\s|=|$)/.test(flags) || operands.slice(1).some((a) => a.startsWith("+") || a.startsWith(":")))) {
+        found.push({ what: "git push rewrites or deletes remote history", severity: "low" });
+      }
+      if (sub === "clean" && /-[a-z]*f/.test(flags) && /-[a-z]*[dx]/.test(flags)) found.push({ what: "git clean removes untracked files", severity: "low" });
+      if (sub === "reset" && flags.includes("--hard")) found.push({ what: "git reset --hard discards local changes", severity: "low" });
+      break;
+    }
+    default:
+      if (/^mkfs(\.|$)/.test(program)) found.push({ what: `${program} creates a new file system on ${operands.at(-1) ?? "a device"}`, severity: "high" });
+  }
+  if (assignments.some((a) => /^HISTFILE=(\/dev\/null)?$|^HISTSIZE=0$/.test(a))) found.push({ what: "history recording turned off", severity: "high" });
+  return found;
+}

@@ -1,0 +1,20 @@
+// The step classifier: what one agent step does (secret reads, connections, persistence writes,
+// download-and-run, destruction, outbound data), and the catalogue it reads.
+export { classifyStep } from "./classify-step.js";
+export type { Step } from "./classify-step.js";
+export { classifyCommand, SHELLS } from "./classify-command.js";
+export type { StepClass, SecretRead, Connection, PersistenceWrite, Destruction, Reason } from "./step-class.js";
+export { emptyStepClass } from "./step-class.js";
+export { CATALOGUE_DIR, defaultCatalogue, loadCatalogue, parseCatalogue, knownHostKind, matchPathEntry } from "./catalogue.js";
+export type { Catalogue, ParseCatalogueResult, PathCatalogueEntry, HostCatalogueEntry } from "./catalogue.js";
+export { parseDestination, normaliseHost, hostScope } from "./destination.js";
+export type { Destination } from "./destination.js";
+export { splitShell } from "./shell-words.js";
+export type { ShellSplit, SimpleCommand, ShellPipeline } from "./shell-words.js";
+export { unwrapCommand } from "./unwrap-command.js";
+export { patchPaths } from "./patch-paths.js";
+export type { PatchPath } from "./patch-paths.js";
+export { normalisePath } from "./path-pattern.js";
+export { urlCarriesData } from "./url-payload.js";
+export { stepColumns, STEP_COLUMN_TYPES } from "./step-columns.js";
+export type { StepColumns } from "./step-columns.js";
