@@ -1,7 +1,9 @@
 /**
- * A small seeded pseudo-random source (mulberry32), so the corpus is the same on every machine
+ * A small seeded pseudo-random source (over test/hostile/hostile-random.ts's `seeded`), so the corpus is the same on every machine
  * for the same seed: a miss measured today can be re-run tomorrow. Not for anything secret.
  */
+import { seeded } from "../hostile/hostile-random.js";
+
 export interface SeededRandom {
   /** A float in [0, 1). */
   next(): number;
@@ -16,14 +18,8 @@ export interface SeededRandom {
 }
 
 export function seededRandom(seed: number): SeededRandom {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  // The same generator the hostile-input fuzzers use (sha256 of seed and counter).
+  const next = seeded(`evasion:${seed}`);
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   const hex = (length: number) => Array.from({ length }, () => "0123456789abcdef"[int(0, 15)]).join("");
   return {

@@ -10,13 +10,17 @@ export function seeded(seed: string): () => number {
 
 /** Seeded choices: whole numbers, coin flips, picks. */
 export class Dice {
-  private readonly next: () => number;
+  protected readonly next: () => number;
   constructor(seed: string) {
     this.next = seeded(seed);
   }
   /** A whole number in [min, max]. */
   int(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1));
+  }
+  /** A number in [min, max). */
+  real(min: number, max: number): number {
+    return min + this.next() * (max - min);
   }
   /** True with probability `p`. */
   chance(p: number): boolean {

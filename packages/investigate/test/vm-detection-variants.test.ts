@@ -4,7 +4,6 @@
 // events the rules must let pass. Every variant gets its own user and VM, so variants cannot
 // interact; a rule's rows are counted per variant. The numbers are printed (t.log) and asserted.
 import test, { type ExecutionContext } from "ava";
-import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,34 +11,14 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { DETECTIONS_DIR, loadDetections, runDetections } from "../src/detect/detections.js";
 import { loadEventsJsonl } from "../src/load/events-table.js";
 import { ADDR, Fixture, fixtureText, VM_LINES, type Who } from "./fixtures/detections/build-fixtures.js";
+import { Dice } from "../../../test/hostile/hostile-random.js";
 
 const { detections } = await loadDetections(DETECTIONS_DIR);
 const scratch = mkdtempSync(join(tmpdir(), "oclog-vm-variants-"));
 const { nginx: NGINX, egress: EGRESS, journal: JOURNAL } = VM_LINES;
 
-/** Deterministic numbers in [0, 1) from a seed: the same variants on every run and machine. */
-function seeded(seed: string): () => number {
-  let n = 0;
-  return () => createHash("sha256").update(`${seed}:${n++}`).digest().readUInt32BE(0) / 2 ** 32;
-}
-
-class Dice {
-  constructor(private readonly next: () => number) {}
-  /** A whole number in [min, max]. */
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  /** A number in [min, max). */
-  real(min: number, max: number): number {
-    return min + this.next() * (max - min);
-  }
-  /** True with probability `p`. */
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
-  }
+/** The fuzzers' seeded Dice (test/hostile/hostile-random.ts), plus the IPv6 groups these variants need. */
+class VariantDice extends Dice {
   hex4(): string {
     return this.int(1, 0xffff).toString(16).padStart(4, "0");
   }
@@ -170,7 +149,7 @@ function egress(f: Fixture, refused: boolean, at: number, to: { dst: string; v6:
 /** Attack and ordinary variants around a read; `refused` picks rule 1's lines, else rule 2's. */
 function egressAfterReadCorpus(refused: boolean, seed: string): Corpus {
   const corpus = new Corpus();
-  const dice = new Dice(seeded(seed));
+  const dice = new VariantDice(seed);
   const f = corpus.fixture;
   // Anywhere in the 10 minutes, its very end included; at least a second in, for the retries below.
   const inWindow = (resultAt: number) => resultAt + dice.pick([dice.real(1, WINDOW), WINDOW, dice.real(WINDOW - 2, WINDOW)]);
@@ -274,7 +253,7 @@ function recorderDown(dice: Dice, f: Fixture, unit: string, who: Who): string {
 
 test("recorder stopped and stayed down: every variant caught, no ordinary one flagged", async (t) => {
   const corpus = new Corpus();
-  const dice = new Dice(seeded("recorder"));
+  const dice = new VariantDice("recorder");
   const f = corpus.fixture;
   for (let i = 0; i < 24; i++) {
     const unit = dice.pick(RECORDERS);
@@ -342,7 +321,7 @@ function spreadTimes(dice: Dice, n: number, span: number): number[] {
 
 test("crash loops: 3 crashes in 10 minutes caught, 2 or a slower 3 not", async (t) => {
   const corpus = new Corpus();
-  const dice = new Dice(seeded("crash-loop"));
+  const dice = new VariantDice("crash-loop");
   const f = corpus.fixture;
   for (let i = 0; i < 24; i++) {
     const unit = dice.pick(UNITS);
@@ -376,7 +355,7 @@ const CLIENTS = ["10.0.2.2", "127.0.0.1", "203.0.113.50", "2001:db8::7", "2001:d
 
 test("401/403 bursts at the gate: 5 in 5 minutes caught, 4 or slower ones not", async (t) => {
   const corpus = new Corpus();
-  const dice = new Dice(seeded("gate-denied"));
+  const dice = new VariantDice("gate-denied");
   const f = corpus.fixture;
   /** `n` denials from `client` within `span` seconds; some lines shipped twice, which must count once. */
   const denials = (n: number, span: number, client: string, who: Who) => {
