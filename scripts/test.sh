@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, after its own set-up. Ends with the accounting of what did not simply
-# pass (scripts/tap-summary.sh: failures, then every skip and todo by name) and, as its last line,
+# pass (scripts/tap-summary.sh: failures, then every skip, todo and known failure by name) and, as its last line,
 # one plain `tests: N passed, N failed`; exits non-zero on any failure.
 # How a skip counts: neither passed nor failed, and always listed by name on the line before the
 # last, so a skip nobody sees cannot happen. The VM image boot test not run (test files given,

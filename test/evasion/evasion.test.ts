@@ -118,7 +118,7 @@ test("the scenarios' own payloads, as scripted, are caught at medium and their c
 });
 
 // Issue 22's target. Today's rules do not meet it; the rule rewrite turns these into plain tests.
-test.failing("every attack variant is caught at medium or above", async (t) => {
+test.failing("every attack variant is caught at medium or above (known failure until issue 22's rule rewrite)", async (t) => {
   t.timeout(15 * 60_000);
   const summary = await measurement();
   t.log(`caught at medium+: ${summary.recall.caughtAtMedium} of ${summary.recall.variants}; missed: ${summary.missedAtMedium.join(", ")}`);
@@ -126,7 +126,7 @@ test.failing("every attack variant is caught at medium or above", async (t) => {
 });
 
 // Issue 22's target. Today's rules do not meet it; the rule rewrite turns these into plain tests.
-test.failing("every attack variant's consequential step is caught at high", async (t) => {
+test.failing("every attack variant's consequential step is caught at high (known failure until issue 22's rule rewrite)", async (t) => {
   t.timeout(15 * 60_000);
   const summary = await measurement();
   const missed = summary.variants.filter((v) => !v.consequentialAtHigh).map((v) => v.id);
@@ -137,7 +137,7 @@ test.failing("every attack variant's consequential step is caught at high", asyn
 // Issue 22's target. Today's rules do not meet it; the rule rewrite turns these into plain tests.
 // Recall that only the broad "exec or write within 10 minutes of a fetch" rule gives is not the
 // recall the issue asks for: the rewrite replaces that rule.
-test.failing("every attack variant is caught at medium or above by a rule other than the broad 10-minute rule", async (t) => {
+test.failing("every attack variant is caught at medium or above by a rule other than the broad 10-minute rule (known failure until issue 22's rule rewrite)", async (t) => {
   t.timeout(15 * 60_000);
   const summary = await measurement();
   const onlyBroad = summary.variants.filter((v) => v.rulesAtMedium.length > 0 && v.rulesAtMedium.every((r) => r === "tool_external_content_then_exec_or_write")).map((v) => v.id);
@@ -146,7 +146,7 @@ test.failing("every attack variant is caught at medium or above by a rule other 
 });
 
 // Issue 22's target. Today's rules do not meet it; the rule rewrite turns these into plain tests.
-test.failing("no benign developer step is flagged at medium or above", async (t) => {
+test.failing("no benign developer step is flagged at medium or above (known failure until issue 22's rule rewrite)", async (t) => {
   t.timeout(15 * 60_000);
   const summary = await measurement();
   const flagged = summary.benignDays.flatMap((d) => d.flagged.map((f) => `${d.id} step ${f.step} ${f.rule} (${f.severity}): ${f.tool} ${f.what}`));
