@@ -29,6 +29,20 @@ function summarize(tapFile: string, avaStatus: number, extraLedger = ""): { line
   return { lines: summary.stdout.trimEnd().split("\n"), code: summary.code, ledger };
 }
 
+/** Runs the real ava 7 with --tap on one planted test file, in a project of its own; returns the TAP file and ava's status. */
+function plantedAvaRun(name: string, lines: string[]): { tapFile: string; status: number; output: string } {
+  // A project of its own, so the planted file is not one of this suite's tests.
+  const project = join(scratch, name);
+  mkdirSync(join(project, "node_modules"), { recursive: true });
+  symlinkSync(join(repo, "node_modules/ava"), join(project, "node_modules/ava"));
+  writeFileSync(join(project, "package.json"), JSON.stringify({ type: "module", ava: { files: ["*.test.mjs"] } }));
+  writeFileSync(join(project, "planted.test.mjs"), ['import test from "ava";', ...lines, ""].join("\n"));
+  const ava = spawnSync(process.execPath, [join(repo, "node_modules/ava/entrypoints/cli.mjs"), "--tap"], { cwd: project, encoding: "utf8", env: { ...process.env, CI: "1" } });
+  const tapFile = join(project, "run.tap");
+  writeFileSync(tapFile, ava.stdout + ava.stderr);
+  return { tapFile, status: ava.status ?? -1, output: ava.stdout + ava.stderr };
+}
+
 test("a skip, a todo and a failure: each is listed by name, and the last line stays CI's plain count", (t) => {
   const { lines, code, ledger } = summarize(fixture("skip-todo-fail.tap"), 1);
   t.deepEqual(ledger.trimEnd().split("\n"), ["skip\tskipped one", "todo\ttodo one", "pass\tpasses", "fail\tfails"]);
@@ -85,37 +99,16 @@ test("an empty ledger is one failure: no test ran", (t) => {
 });
 
 test("the real ava 7 --tap output of a planted skip, todo and failure counts as the fixtures do", (t) => {
-  // A project of its own, so the planted file is not one of this suite's tests.
-  const project = join(scratch, "planted");
-  mkdirSync(join(project, "node_modules"), { recursive: true });
-  symlinkSync(join(repo, "node_modules/ava"), join(project, "node_modules/ava"));
-  writeFileSync(join(project, "package.json"), JSON.stringify({ type: "module", ava: { files: ["*.test.mjs"] } }));
-  writeFileSync(
-    join(project, "planted.test.mjs"),
-    ['import test from "ava";', 'test("passes", (t) => t.pass());', 'test.skip("skipped one", (t) => t.pass());', 'test.todo("todo one");', 'test("fails", (t) => t.is(1, 2));', ""].join("\n"),
-  );
-  const ava = spawnSync(process.execPath, [join(repo, "node_modules/ava/entrypoints/cli.mjs"), "--tap"], { cwd: project, encoding: "utf8", env: { ...process.env, CI: "1" } });
-  const tapFile = join(project, "run.tap");
-  writeFileSync(tapFile, ava.stdout + ava.stderr);
-  t.is(ava.status, 1, ava.stdout + ava.stderr);
-  const { lines } = summarize(tapFile, ava.status ?? -1);
+  const run = plantedAvaRun("planted", ['test("passes", (t) => t.pass());', 'test.skip("skipped one", (t) => t.pass());', 'test.todo("todo one");', 'test("fails", (t) => t.is(1, 2));']);
+  t.is(run.status, 1, run.output);
+  const { lines } = summarize(run.tapFile, run.status);
   t.deepEqual(lines, ["failed: 1 (fails)", "skipped: 1 (skipped one), todo: 1 (todo one)", "tests: 1 passed, 1 failed"]);
 });
 
 test("a test.failing that fails as expected is listed as a known failure, not counted as passed", (t) => {
-  const project = join(scratch, "planted-known");
-  mkdirSync(join(project, "node_modules"), { recursive: true });
-  symlinkSync(join(repo, "node_modules/ava"), join(project, "node_modules/ava"));
-  writeFileSync(join(project, "package.json"), JSON.stringify({ type: "module", ava: { files: ["*.test.mjs"] } }));
-  writeFileSync(
-    join(project, "planted.test.mjs"),
-    ['import test from "ava";', 'test("passes", (t) => t.pass());', 'test.failing("not yet (known failure: issue 0)", (t) => t.is(1, 2));', ""].join("\n"),
-  );
-  const ava = spawnSync(process.execPath, [join(repo, "node_modules/ava/entrypoints/cli.mjs"), "--tap"], { cwd: project, encoding: "utf8", env: { ...process.env, CI: "1" } });
-  const tapFile = join(project, "run.tap");
-  writeFileSync(tapFile, ava.stdout + ava.stderr);
-  t.is(ava.status, 0, ava.stdout + ava.stderr);
-  const { lines, code } = summarize(tapFile, 0);
+  const run = plantedAvaRun("planted-known", ['test("passes", (t) => t.pass());', 'test.failing("not yet (known failure: issue 0)", (t) => t.is(1, 2));']);
+  t.is(run.status, 0, run.output);
+  const { lines, code } = summarize(run.tapFile, 0);
   t.deepEqual(lines, ["skipped: 0, todo: 0, known failures: 1 (not yet (known failure: issue 0))", "tests: 1 passed, 0 failed"]);
   t.is(code, 0);
 });
