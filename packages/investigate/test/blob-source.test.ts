@@ -7,13 +7,13 @@ import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer, request, type IncomingMessage, type Server } from "node:http";
-import { connect, type AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { inspect } from "node:util";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { UsageError } from "@oclog/errors";
-import { startAzurite, mintContainerSas, uploadDirectory, type Azurite } from "@oclog/test-kit/azurite";
+import { acceptsConnections, startAzurite, mintContainerSas, uploadDirectory, type Azurite } from "@oclog/test-kit/azurite";
 import { blobFilter } from "../src/source/blob-name.js";
 import { asEvidenceSource, BlobSource, isTransient, verifyDownload, type DownloadResult, type ListedBlob } from "../src/source/blob-source.js";
 import { openBlobSource } from "../src/source/open-blob-source.js";
@@ -495,13 +495,5 @@ test("startAzurite: stop() ends the service and removes its folder", async (t) =
   await other.stop();
   await other.stop(); // twice is fine
   t.false(existsSync(other.location));
-  const refused = await new Promise<boolean>((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once("error", () => resolve(true));
-  });
-  t.true(refused, "nothing listens on its port any more");
+  t.false(await acceptsConnections(port), "nothing listens on its port any more");
 });

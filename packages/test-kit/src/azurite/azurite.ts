@@ -170,19 +170,23 @@ function listeningPort(child: ChildProcess, deadline: number, stderr: () => stri
   });
 }
 
+/** Whether something accepts a TCP connection on this loopback port right now. */
+export function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
 /** Polls a TCP connect to the port until it succeeds or the deadline passes. */
 async function waitForConnect(port: number, deadline: number): Promise<void> {
   let delay = 10;
   for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: "127.0.0.1", port });
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
-    if (ok) return;
+    if (await acceptsConnections(port)) return;
     if (Date.now() + delay > deadline) {
       throw new OclogError("E_AZURITE_START", `Azurite printed port ${port} but does not accept connections`, {
         hint: "check that nothing blocks loopback connections",
