@@ -55,6 +55,15 @@ test("--dry-run --all prints every twin's exact KQL, parameters bound in a let p
   t.regex(text, /let oclog_users = dynamic\(\[\]\);/, "no --users: an empty list means every user");
 });
 
+test("no loadable rule is an error with a hint, not an empty (clean-looking) hunt", async (t) => {
+  const empty = mkdtempSync(join(tmpdir(), "oclog-hunt-no-rules-"));
+  const c = capture();
+  const error = await t.throwsAsync(huntCommand(flags({ dryRun: true, all: true, kqlDir: empty }), c.output, { now: NOW }));
+  t.regex(error!.message, /no detection with a KQL twin could be loaded/);
+  t.regex((error as { hint?: string }).hint ?? "", /reinstall oclog/);
+  t.deepEqual(c.out, [], "nothing printed as if it were a hunt");
+});
+
 test("user input is validated and bound, never spliced into the query text", async (t) => {
   const bad = await runCli("hunt", "--dry-run", "--all", "--users", 'alice,x") | union *');
   t.is(bad.code, 2);

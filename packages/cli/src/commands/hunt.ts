@@ -70,6 +70,10 @@ export async function huntCommand(flags: HuntFlags, output: Output, deps: HuntDe
 
   const loaded = await loadKqlDetections(flags.kqlDir);
   for (const error of loaded.errors) output.err(`hunt: skipped ${error.file}: ${error.reason}`);
+  // A hunt with no rule asks nothing: an empty answer would read as a clean fleet.
+  if (loaded.detections.length === 0) {
+    throw new OclogError("E_NO_DETECTIONS", `no detection with a KQL twin could be loaded from ${flags.kqlDir ?? KQL_DIR}`, { hint: "the rules ship in oclog's queries/detections folder: reinstall oclog, or restore that folder" });
+  }
   const chosen = selectDetections(loaded.detections, flags);
   const bound = chosen.map((d) => ({ detection: d, query: kqlBind(d.body, { since, until, users }) }));
 
