@@ -18,3 +18,5 @@ export { normalisePath } from "./path-pattern.js";
 export { urlCarriesData } from "./url-payload.js";
 export { stepColumns, STEP_COLUMN_TYPES } from "./step-columns.js";
 export type { StepColumns } from "./step-columns.js";
+export { trackTaint, SPAWN_LINK_SECONDS } from "./session-taint.js";
+export type { TaintStep, StepTaint } from "./session-taint.js";

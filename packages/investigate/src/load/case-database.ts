@@ -21,6 +21,7 @@ import { DEFAULT_BLOB_LIMITS, type BlobLimits } from "../evidence/blob-limits.js
 import { measureEvidence, rewriteEvidence, type LineFault, type LineLimits } from "./evidence-lines.js";
 import { checkEnvelopes } from "./envelope-checks.js";
 import { createEventViews, eventsTableDdl } from "./events-table.js";
+import { buildToolSteps } from "./tool-steps.js";
 
 export interface EvidenceFile {
   blob: string;
@@ -110,6 +111,7 @@ export class CaseDatabase {
     await createEventViews(c);
     if (files.length === 0) {
       await c.run("CREATE TABLE records (blob VARCHAR, line BIGINT, source VARCHAR, variant VARCHAR, r JSON)");
+      await buildToolSteps(c);
       return { lines: 0, records: 0, events: 0, eventsOutsideWindow: 0, eventsAdmittedByUpload: 0, eventsEnvelopeMismatch: 0, quarantined: 0, quarantineNotStored: 0, quarantineByReason: [], blobProblems: [] };
     }
     const limits: LineLimits = { ...DEFAULT_BLOB_LIMITS, ...options.limits, maxLineBytes: options.maxLineBytes };
@@ -203,6 +205,8 @@ export class CaseDatabase {
       containerUser: options.containerUser,
       window: { ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) },
     });
+    // After the window: taint is tracked over the steps the case keeps.
+    await buildToolSteps(c, scanDir);
 
     const reasons = await c.runAndReadAll(
       `SELECT reason, count::INTEGER AS count FROM (

@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { checkEnvelopes } from "./envelope-checks.js";
+import { buildToolSteps } from "./tool-steps.js";
 
 /** DuckDB type of each `Event` field, in the Event's own order. */
 export const EVENT_COLUMNS = {
@@ -95,5 +96,8 @@ export async function loadEventsJsonl(connection: DuckDBConnection, path: string
   await connection.run(
     `INSERT INTO ${quote(table)} SELECT * FROM read_json(${literal}, format = 'newline_delimited', columns = ${eventsReadJsonColumns()})`,
   );
-  if (table === "events") await checkEnvelopes(connection);
+  if (table === "events") {
+    await checkEnvelopes(connection);
+    await buildToolSteps(connection);
+  }
 }
