@@ -39,7 +39,7 @@ export const TOOL_STEP_COLUMNS = {
   blob: "VARCHAR",
   line: "BIGINT",
   ...STEP_COLUMN_TYPES,
-  /** Unknown hosts of this step that the session (and its ancestors) did not fetch from before it. */
+  /** Public hosts of this step, not known developer hosts, that the session (and its ancestors) did not fetch from before it. */
   step_new_hosts: "VARCHAR[]",
   tainted: "BOOLEAN",
   taint_session: "VARCHAR",
@@ -119,7 +119,7 @@ export async function buildToolSteps(connection: DuckDBConnection, workDir?: str
       message: typeof base.message === "string" && base.message.length > MESSAGE_CHARS ? `${base.message.slice(0, MESSAGE_CHARS)}...` : base.message,
       command: clip(base.command),
       ...step,
-      step_new_hosts: step.step_unknown_hosts.filter((h) => !fetched.has(h.toLowerCase())),
+      step_new_hosts: [...new Set(classes[i]!.connects.filter((c) => c.scope === "public" && c.known === null && !fetched.has(c.host.toLowerCase())).map((c) => c.host))],
       ...taint,
       taint_at: taint.taint_at === null ? null : new Date(taint.taint_at).toISOString(),
     });
