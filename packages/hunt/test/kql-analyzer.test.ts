@@ -23,3 +23,10 @@ test("the analyzer is live: it flags an unknown column, a keyword as a name and 
   // A table the export does not create is unknown too, so a twin cannot read OclogRaw_CL by mistake.
   t.regex(kustoErrors("OclogRaw_CL | take 1").join(), /KS\d+/);
 });
+
+test("the parsed step `oclog ingest` sends is a column the twins can read", (t) => {
+  t.deepEqual(kustoErrors("OclogEvents_CL | where array_length(step.secret_kinds) > 0 | project step.tainted"), []);
+  t.deepEqual(kustoErrors("OclogEvents_CL | where tobool(step.download_and_run) or step.destroys == 'high' | project TimeGenerated, step.unknown_hosts, step.taint_via"), []);
+  // Without the exported column the analyzer would refuse it: the check is not vacuous.
+  t.regex(kustoErrors("OclogEvents_CL | where array_length(stepx.secret_kinds) > 0").join(), /KS142 .*'stepx'/);
+});

@@ -1,12 +1,12 @@
 /**
  * Microsoft's own Kusto parser and semantic analyzer (@kusto/language-service-next, the engine
  * behind the Logs blade's editor, a Bridge.NET build of Kusto.Language), run locally against an
- * `OclogEvents_CL` whose columns come from @oclog/schema. It knows KQL's grammar, functions and
+ * `OclogEvents_CL` whose columns are those @oclog/schema exports for it. It knows KQL's grammar, functions and
  * keywords, so it catches what the in-repo lint cannot (an unknown column, a misspelled
  * function, a keyword used as a name). It is a dev dependency: only tests load it.
  */
 import { createRequire } from "node:module";
-import { eventColumns, OCLOG_EVENTS_TABLE, type LogAnalyticsType } from "@oclog/schema";
+import { dcrDefinition, OCLOG_EVENTS_TABLE, type LogAnalyticsType } from "@oclog/schema";
 
 const require = createRequire(import.meta.url);
 // The bridge is a browser-style script that defines globals; order matters.
@@ -25,7 +25,9 @@ const STANDARD_COLUMNS: [string, LogAnalyticsType][] = [["_ItemId", "string"], [
 
 function globals(): unknown {
   const S = K.Symbols;
-  const columns = [...eventColumns().map((c) => [c.name, c.type] as const), ...STANDARD_COLUMNS].map(([name, type]) => new S.ColumnSymbol(name, S.ScalarTypes[SCALAR[type]]));
+  // The table as `oclog schema export --format dcr` creates it, `step` included: not the Event's fields alone.
+  const exported = dcrDefinition().tables[OCLOG_EVENTS_TABLE]!.properties.schema.columns;
+  const columns = [...exported.map((c) => [c.name, c.type] as const), ...STANDARD_COLUMNS].map(([name, type]) => new S.ColumnSymbol(name, S.ScalarTypes[SCALAR[type]]));
   const table = new S.TableSymbol.$ctor4(OCLOG_EVENTS_TABLE, columns);
   return K.GlobalState.Default.WithDatabase(new S.DatabaseSymbol.ctor("oclog", [table]));
 }

@@ -5,7 +5,7 @@
  *
  * Two tables, because a DCR cannot normalize (packages/fluent-bit/README.md has the long form):
  * - `OclogEvents_CL`: the normalized `Event`, one column per top-level field (nested objects are
- *   `dynamic`), the table the KQL hunts read. Its stream takes rows that the TypeScript
+ *   `dynamic`), plus `step` (a tool call's parsed step, from the case), the table the KQL hunts read. Its stream takes rows that the TypeScript
  *   normalizer made (`eventToDcrRow`); its transform is the identity.
  * - `OclogRaw_CL`: what the VM's Fluent Bit sends (`azure_logs_ingestion`): the envelope, the raw
  *   line and the source record's fields packed into `RawRecord`. A transformation sees one
@@ -83,6 +83,22 @@ export function columnsOf(schema: z.ZodObject, renames: Readonly<Record<string, 
 /** The columns of `OclogEvents_CL`: the normalized `Event`, field for field. */
 export function eventColumns(): LogAnalyticsColumn[] {
   return columnsOf(Event, EVENT_COLUMN_RENAMES);
+}
+
+/** The `OclogEvents_CL` column that carries a tool call's parsed step (see `eventTableColumns`). */
+export const STEP_COLUMN = "step";
+
+/**
+ * The columns of `OclogEvents_CL`: the `Event`'s, then `step`. KQL cannot parse a shell command,
+ * so `oclog ingest` sends what the case database parsed at load time (its `tool_steps` table) on
+ * the tool call's row, for the twins to read; it is not an `Event` field because the normalizer
+ * never has it, only a case does. What goes in it is @oclog/hunt's business, not this package's.
+ */
+export function eventTableColumns(): LogAnalyticsColumn[] {
+  return [
+    ...eventColumns(),
+    { name: STEP_COLUMN, type: "dynamic", description: "a tool call's parsed step and session taint from the case's tool_steps (sent by oclog ingest); absent on other rows" },
+  ];
 }
 
 /** An `Event` as a row for the `OclogEvents_CL` stream (renamed columns, everything else as is). */
@@ -186,14 +202,14 @@ export function dcrDefinition(options: Partial<Record<keyof typeof DCR_PLACEHOLD
   const stream = (columns: LogAnalyticsColumn[]) => ({ columns: columns.map(({ name, type }) => ({ name, type })) });
   return {
     tables: {
-      [OCLOG_EVENTS_TABLE]: table(OCLOG_EVENTS_TABLE, eventColumns()),
+      [OCLOG_EVENTS_TABLE]: table(OCLOG_EVENTS_TABLE, eventTableColumns()),
       [OCLOG_RAW_TABLE]: table(OCLOG_RAW_TABLE, rawTableColumns()),
     },
     dataCollectionRule: {
       properties: {
         dataCollectionEndpointId: options.dataCollectionEndpointId ?? DCR_PLACEHOLDERS.dataCollectionEndpointId,
         streamDeclarations: {
-          [streamFor(OCLOG_EVENTS_TABLE)]: stream(eventColumns()),
+          [streamFor(OCLOG_EVENTS_TABLE)]: stream(eventTableColumns()),
           [streamFor(OCLOG_RAW_TABLE)]: stream(rawStreamColumns()),
         },
         destinations: { logAnalytics: [{ workspaceResourceId: options.workspaceResourceId ?? DCR_PLACEHOLDERS.workspaceResourceId, name: destination }] },

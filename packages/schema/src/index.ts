@@ -31,7 +31,7 @@ export { Emitter, EmitError, RecordEncodingError, tagFor } from "./emitter.js";
 export { nestsDeeperThan } from "./record-depth.js";
 export type { EmitterOptions, ForwardEndpoint } from "./emitter.js";
 export { jsonSchemas } from "./json-schema.js";
-export { COLUMN_NAME, DCR_PLACEHOLDERS, EVENT_COLUMN_RENAMES, LOG_ANALYTICS_TYPES, OCLOG_EVENTS_TABLE, OCLOG_RAW_TABLE, RAW_TABLE_SOURCES, RESERVED_COLUMN_NAMES, TIME_GENERATED, columnsOf, dcrDefinition, eventColumns, eventToDcrRow, rawSourceFields, rawStreamColumns, rawTableColumns, rawTransformKql, streamFor } from "./dcr-table.js";
+export { COLUMN_NAME, DCR_PLACEHOLDERS, EVENT_COLUMN_RENAMES, LOG_ANALYTICS_TYPES, OCLOG_EVENTS_TABLE, OCLOG_RAW_TABLE, RAW_TABLE_SOURCES, RESERVED_COLUMN_NAMES, STEP_COLUMN, TIME_GENERATED, columnsOf, dcrDefinition, eventColumns, eventTableColumns, eventToDcrRow, rawSourceFields, rawStreamColumns, rawTableColumns, rawTransformKql, streamFor } from "./dcr-table.js";
 export type { DcrExport, LogAnalyticsColumn, LogAnalyticsType } from "./dcr-table.js";
 export { stripAnsi, ANSI_PATTERN, CONTROL_PATTERN } from "./ansi.js";
 export { IsoTimestamp, toUtcIso } from "./timestamp.js";

@@ -2,7 +2,7 @@ import test from "ava";
 import { z } from "zod";
 import {
   COLUMN_NAME, ENVELOPE_FIELDS, Event, EVENT_COLUMN_RENAMES, LOG_ANALYTICS_TYPES, OCLOG_EVENTS_TABLE, OCLOG_RAW_TABLE, PIPELINE_SOURCES,
-  RAW_TABLE_SOURCES, RESERVED_COLUMN_NAMES, columnsOf, dcrDefinition, eventColumns, eventToDcrRow, normalize, rawSourceFields,
+  RAW_TABLE_SOURCES, RESERVED_COLUMN_NAMES, STEP_COLUMN, columnsOf, dcrDefinition, eventColumns, eventTableColumns, eventToDcrRow, normalize, rawSourceFields,
   rawStreamColumns, rawTableColumns, rawTransformKql, streamFor, type LogAnalyticsColumn, type SourceName,
 } from "@oclog/schema";
 import { loadFixtures } from "./fixture-lines.js";
@@ -35,6 +35,15 @@ test("OclogEvents_CL has one column per Event field, in the Event's order, with 
   checkNames(t, OCLOG_EVENTS_TABLE, columns);
 });
 
+test("OclogEvents_CL is the Event's columns then `step`, dynamic, the one column a case adds", (t) => {
+  const columns = eventTableColumns();
+  t.deepEqual(columns.slice(0, -1), eventColumns());
+  t.deepEqual(columns.map((c) => [c.name, c.type]).at(-1), [STEP_COLUMN, "dynamic"]);
+  t.is(STEP_COLUMN, "step", "the twins read step.<field>: renaming it breaks them and deployed tables");
+  t.false(Object.keys(Event.shape).includes(STEP_COLUMN), "an Event field of that name would collide with the case's column");
+  checkNames(t, OCLOG_EVENTS_TABLE, columns);
+});
+
 test("a field added to the Event gets a column; a field with no Log Analytics type is refused", (t) => {
   const grown = Event.extend({ risk_score: z.number(), tags: z.array(z.string()), pinned: z.boolean().nullable(), count: z.int() });
   t.deepEqual(columnsOf(grown, EVENT_COLUMN_RENAMES).slice(-4).map((c) => [c.name, c.type]), [["risk_score", "real"], ["tags", "dynamic"], ["pinned", "boolean"], ["count", "long"]]);
@@ -54,8 +63,9 @@ test("the DCR: stream declarations match the tables, each stream flows to its ow
   const dcr = dcrDefinition();
   const { streamDeclarations, dataFlows, destinations } = dcr.dataCollectionRule.properties;
   t.deepEqual(Object.keys(dcr.tables), [OCLOG_EVENTS_TABLE, OCLOG_RAW_TABLE]);
-  t.deepEqual(dcr.tables[OCLOG_EVENTS_TABLE]!.properties.schema.columns, eventColumns());
-  t.deepEqual(streamDeclarations[streamFor(OCLOG_EVENTS_TABLE)]!.columns, eventColumns().map(({ name, type }) => ({ name, type })));
+  t.deepEqual(dcr.tables[OCLOG_EVENTS_TABLE]!.properties.schema.columns, eventTableColumns());
+  t.deepEqual(streamDeclarations[streamFor(OCLOG_EVENTS_TABLE)]!.columns, eventTableColumns().map(({ name, type }) => ({ name, type })));
+  t.true(streamDeclarations[streamFor(OCLOG_EVENTS_TABLE)]!.columns.some((c) => c.name === "step" && c.type === "dynamic"), "oclog ingest sends step; an undeclared column is dropped");
   t.deepEqual(dataFlows.map((f) => [f.streams, f.outputStream]), [[["Custom-OclogEvents_CL"], "Custom-OclogEvents_CL"], [["Custom-OclogRaw_CL"], "Custom-OclogRaw_CL"]]);
   t.is(dataFlows[0]!.transformKql, "source");
   for (const flow of dataFlows) t.deepEqual(flow.destinations, [destinations.logAnalytics[0]!.name]);
