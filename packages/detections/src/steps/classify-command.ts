@@ -6,6 +6,7 @@
  * decoder. Bounded (nesting depth and number of nested analyses) so hostile input stays cheap.
  */
 import { matchPathEntry, knownHostKind, type Catalogue } from "./catalogue.js";
+import { foldConstantWord } from "./constant-substitution.js";
 import { decodeText, decoderOf, printedText } from "./decode-payload.js";
 import { hostAndPort, hostScope, parseDestination, type Destination } from "./destination.js";
 import { destructionOf, destructiveTarget } from "./destructive-commands.js";
@@ -137,7 +138,8 @@ function fetchesIn(pipelines: readonly ShellPipeline[], ctx: Context, depth: num
   return last ? flowOf(last, ctx, depth).fetched : null;
 }
 
-function analyseCommand(command: SimpleCommand, upstream: Flow | null, ctx: Context, depth: number, next?: SimpleCommand): Flow {
+function analyseCommand(written: SimpleCommand, upstream: Flow | null, ctx: Context, depth: number, next?: SimpleCommand): Flow {
+  const command = foldConstants(written, ctx);
   const { program, args, wrappers } = unwrapCommand(command.argv);
   for (const wrapper of wrappers) addProgram(ctx, wrapper);
   addProgram(ctx, program);
@@ -285,6 +287,30 @@ function analyseCommand(command: SimpleCommand, upstream: Flow | null, ctx: Cont
   }
   if (out.fetched === null && stdin?.fetched && PASS_THROUGH.has(program)) out.fetched = stdin.fetched;
   return out;
+}
+
+// Words whose substitutions print a constant are read as that constant (`cat ~/$(printf '\056...')`).
+// A program name spelled through an encoding is code hidden from a reader.
+function foldConstants(command: SimpleCommand, ctx: Context): SimpleCommand {
+  if (!command.substitutions.length && !command.argv.some((w) => w.includes("`"))) return command;
+  let changed = false;
+  const argv: string[] = [];
+  command.argv.forEach((word, i) => {
+    const folded = foldConstantWord(word);
+    if (!folded.folded) return void argv.push(word);
+    changed = true;
+    if (i === 0) {
+      // An unquoted `$(echo rm -rf)` splits into words; the program is the first.
+      argv.push(...folded.word.split(/\s+/).filter(Boolean));
+      if (folded.encoded) addReason(ctx.out.runs_hidden_code, `program name ${oneLine(word)} decodes to ${oneLine(folded.word)}`);
+    } else argv.push(folded.word);
+  });
+  const redirects = command.redirects.map((r) => {
+    const folded = foldConstantWord(r.target);
+    changed ||= folded.folded;
+    return folded.folded ? { ...r, target: folded.word } : r;
+  });
+  return changed ? { ...command, argv, redirects } : command;
 }
 
 // `env | grep -i proxy`: the dump is filtered to variables whose names hold no credential.
