@@ -9,7 +9,8 @@ import { matchPathEntry, knownHostKind, type Catalogue } from "./catalogue.js";
 import { foldConstantWord } from "./constant-substitution.js";
 import { decodeText, decoderOf, printedText } from "./decode-payload.js";
 import { hostAndPort, hostScope, parseDestination, type Destination } from "./destination.js";
-import { destructionOf, destructiveTarget } from "./destructive-commands.js";
+import { deletionOf, destructionOf, destructiveTarget } from "./destructive-commands.js";
+import { fileEffects } from "./interpreter-files.js";
 import { CODE_FLAGS, inspectCode, interpreterFamily } from "./interpreter-code.js";
 import { FETCHERS, networkUse } from "./network-programs.js";
 import { normalisePath } from "./path-pattern.js";
@@ -367,8 +368,15 @@ function analyseCode(code: string, family: string, ctx: Context, depth: number):
     const read = secretAt(ctx, literal, `${via} names ${literal}`);
     if (read) readsSecrets.push(addSecret(ctx, read));
   }
-  if (/\bopen\s*\([^)]*['"][wa]b?\+?['"]|\b(write|append)File(Sync)?\s*\(|\bFile\.(write|open)\b|\bfile_put_contents\s*\(|\bopen\s*\(\s*[A-Z]+\s*,\s*['"]>/.test(code)) {
-    for (const literal of findings.pathLiterals.slice(0, 64)) persistenceAt(ctx, literal, `${via} writes ${literal}`);
+  const effects = fileEffects(code, findings.pathLiterals);
+  if (effects.writes) {
+    // perl's two-argument open carries the mode in the path literal (`">>/home/u/.profile"`).
+    const paths = new Set([...effects.writePaths, ...findings.pathLiterals].map((p) => p.replace(/^\+?[<>]+\s*/, "")));
+    for (const literal of [...paths].slice(0, 64)) persistenceAt(ctx, literal, `${via} writes ${literal}`);
+  }
+  for (const deletion of effects.deletes) {
+    const found = deletionOf(deletion.path, deletion.recursive, `${via} ${deletion.call}`);
+    if (found && !ctx.out.destroys.some((d) => d.what === found.what)) ctx.out.destroys.push(found);
   }
   if (findings.dumpsEnvironment) readsSecrets.push(addSecret(ctx, { path: ENVIRONMENT, kind: "process-environment", reason: `${via} reads the whole environment` }));
   if (findings.networkCalls.length > 0 && readsSecrets.length > 0) {

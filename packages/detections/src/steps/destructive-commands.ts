@@ -27,6 +27,19 @@ export function destructiveTarget(raw: string): string | null {
   return null;
 }
 
+/**
+ * One deletion judged by its path, whatever deletes it (rm, an interpreter's file API, a patch):
+ * a tree of home, workspace, OpenClaw or system content is high; history and logs are high even one
+ * file at a time (covering tracks); one content file alone is low (an edit can delete a file).
+ */
+export function deletionOf(raw: string, recursive: boolean, via: string): Destruction | null {
+  const why = destructiveTarget(raw);
+  if (!why) return null;
+  const path = normalisePath(raw);
+  if (recursive || HISTORY.test(path) || LOG.test(path)) return { what: `${via} ${raw}: deletes ${why}`.replace(/\s+/g, " "), severity: "high" };
+  return { what: `${via} ${raw}: deletes one file of ${why}`.replace(/\s+/g, " "), severity: "low" };
+}
+
 const BUILD_OUTPUT = /(^|\/)(node_modules|dist|build|out|target|coverage|\.cache|\.next|\.turbo|__pycache__|\.pytest_cache|\.venv|venv|tmp|\.tmp)(\/|$)/;
 
 /** The destruction one simple command does (program after wrappers). */
@@ -40,8 +53,8 @@ export function destructionOf(program: string, args: readonly string[], assignme
     case "unlink": {
       const recursive = /(^|\s)-[a-zA-Z]*[rR]|--recursive/.test(flags) || program !== "rm";
       for (const operand of operands) {
-        const why = destructiveTarget(operand);
-        if (why && (recursive || HISTORY.test(normalisePath(operand)) || LOG.test(normalisePath(operand)))) found.push({ what: `${program} ${flags} ${operand}: deletes ${why}`.replace(/\s+/g, " "), severity: "high" });
+        const deletion = deletionOf(operand, recursive || /[*?]/.test(operand), `${program} ${flags}`);
+        if (deletion) found.push(deletion);
       }
       break;
     }
