@@ -14,6 +14,7 @@ import { fileEffects } from "./interpreter-files.js";
 import { CODE_FLAGS, inspectCode, interpreterFamily } from "./interpreter-code.js";
 import { FETCHERS, networkUse } from "./network-programs.js";
 import { normalisePath } from "./path-pattern.js";
+import { secretCommandOf } from "./secret-commands.js";
 import { splitShell, type ShellPipeline, type SimpleCommand } from "./shell-words.js";
 import { emptyStepClass, type SecretRead, type StepClass } from "./step-class.js";
 import { unwrapCommand } from "./unwrap-command.js";
@@ -190,6 +191,8 @@ function analyseCommand(written: SimpleCommand, upstream: Flow | null, ctx: Cont
       }
     }
   }
+  const printsSecret = secretCommandOf(ctx.catalogue.secretCommands, program, args);
+  if (printsSecret) out.secret = addSecret(ctx, { path: printsSecret.text, kind: printsSecret.entry.kind, reason: `${printsSecret.text}: ${printsSecret.entry.why}` });
   const environmentDump =
     (program === "" && wrappers.at(-1) === "env") ||
     (program === "printenv" && args.filter((a) => !a.startsWith("-")).length === 0) ||
