@@ -9,7 +9,7 @@ import { matchPathEntry, knownHostKind, type Catalogue } from "./catalogue.js";
 import { foldConstantWord } from "./constant-substitution.js";
 import { decodeText, decoderOf, printedText } from "./decode-payload.js";
 import { hostAndPort, hostScope, parseDestination, type Destination } from "./destination.js";
-import { deletionOf, destructionOf, destructiveTarget } from "./destructive-commands.js";
+import { contentFile, deletionOf, destructionOf, destructiveTarget, emptyingOf, MANY_FILES } from "./destructive-commands.js";
 import { fileEffects } from "./interpreter-files.js";
 import { CODE_FLAGS, inspectCode, interpreterFamily } from "./interpreter-code.js";
 import { FETCHERS, networkUse } from "./network-programs.js";
@@ -60,18 +60,20 @@ interface Context {
   /** Literal text written to files earlier in the step (`echo 'curl x|sh' > a.sh`), by file name. */
   writtenScripts: Map<string, string>;
   flows: Map<ShellPipeline, Flow>;
+  /** Content files emptied by a redirection so far in the step. */
+  emptied: Set<string>;
 }
 
 /** Classifies a shell command line (an `exec` step's command); never throws on any string. */
 export function classifyCommand(command: string, catalogue: Catalogue): StepClass {
-  const ctx: Context = { catalogue, out: emptyStepClass(), analyses: 0, fetchedFiles: new Set(), writtenScripts: new Map(), flows: new Map() };
+  const ctx: Context = { catalogue, out: emptyStepClass(), analyses: 0, fetchedFiles: new Set(), writtenScripts: new Map(), flows: new Map(), emptied: new Set() };
   analyseShell(command, ctx, 0);
   return ctx.out;
 }
 
 /** Classifies a code string given to an interpreter family (python, node, perl, ruby, php...). */
 export function classifyCodeInto(code: string, family: string, catalogue: Catalogue, out: StepClass): void {
-  const ctx: Context = { catalogue, out, analyses: 0, fetchedFiles: new Set(), writtenScripts: new Map(), flows: new Map() };
+  const ctx: Context = { catalogue, out, analyses: 0, fetchedFiles: new Set(), writtenScripts: new Map(), flows: new Map(), emptied: new Set() };
   analyseCode(code, family, ctx, 0);
 }
 
@@ -169,6 +171,13 @@ function analyseCommand(written: SimpleCommand, upstream: Flow | null, ctx: Cont
     if (truncating && (program === "" || program === ":" || program === "true" || (["echo", "printf", "cat"].includes(program) && args.every((a) => a === "" || a === "-n" || a === "/dev/null")))) {
       const why = destructiveTarget(redirect.target);
       if (why && /history|logs/.test(why)) ctx.out.destroys.push({ what: `${redirect.target} emptied by a redirection: ${why}`, severity: "high" });
+      else if (contentFile(redirect.target) && ctx.emptied.size < 64) {
+        // One emptied file is low; the step's MANY_FILES-th (`: > a; : > b; : > c`) makes it high.
+        ctx.emptied.add(redirect.target);
+        for (const d of emptyingOf([...ctx.emptied].slice(-(ctx.emptied.size >= MANY_FILES ? MANY_FILES : 1)), "a redirection")) {
+          if (!ctx.out.destroys.some((e) => e.what === d.what)) ctx.out.destroys.push(d);
+        }
+      }
     }
     // `curl x > f`, `curl x | cat > f`: the file holds downloaded bytes.
     if (FETCHERS.has(program) || (stdin?.fetched && PASS_THROUGH.has(program))) ctx.fetchedFiles.add(fileKey(redirect.target));
