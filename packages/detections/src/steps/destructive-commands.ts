@@ -77,6 +77,24 @@ export function emptyingOf(paths: readonly string[], via: string): Destruction[]
   return found;
 }
 
+/** Build output, lockfiles, caches and temp files: regenerated, so deleting them loses no work. */
+export function generatedPath(raw: string): boolean {
+  const path = normalisePath(raw);
+  return BUILD_OUTPUT.test(path) || /^\/(tmp|dev|proc|run)\//.test(path) || /(^|\/)(package-lock\.json|pnpm-lock\.yaml|yarn\.lock|Cargo\.lock|poetry\.lock|\.DS_Store)$|\.(pyc|o|class|map|tsbuildinfo)$/.test(path);
+}
+
+/**
+ * Files a patch deletes, by MANY_FILES: three or more of the user's files at once is high, one or
+ * two low. A file added again under the same name in the same patch was moved, not lost.
+ */
+export function patchDeletionOf(paths: readonly string[], added: readonly string[] = []): Destruction | null {
+  const base = (p: string) => normalisePath(p).replace(/^.*\//, "");
+  const readded = new Set(added.map(base));
+  const lost = paths.filter((p) => p.trim() !== "" && !generatedPath(p) && !readded.has(base(p)));
+  if (lost.length === 0) return null;
+  return { what: `apply_patch deletes ${lost.length} file${lost.length > 1 ? "s" : ""}: ${lost.slice(0, 8).join(" ")}${lost.length > 8 ? " ..." : ""}`, severity: lost.length >= MANY_FILES ? "high" : "low" };
+}
+
 // `-s 0`, `--size=0`, `-s -10K`, `-s <1M`, `-s /4K`: the size only goes down.
 function truncateShrinks(args: readonly string[]): { shrinks: boolean; files: string[] } {
   let size: string | null = null;
