@@ -14,6 +14,7 @@ import { fileEffects } from "./interpreter-files.js";
 import { CODE_FLAGS, inspectCode, interpreterFamily } from "./interpreter-code.js";
 import { FETCHERS, networkUse } from "./network-programs.js";
 import { normalisePath } from "./path-pattern.js";
+import { runFiles } from "./script-files.js";
 import { secretCommandOf } from "./secret-commands.js";
 import { splitShell, type ShellPipeline, type SimpleCommand } from "./shell-words.js";
 import { emptyStepClass, type SecretRead, type StepClass } from "./step-class.js";
@@ -244,6 +245,10 @@ function analyseCommand(written: SimpleCommand, upstream: Flow | null, ctx: Cont
     addReason(ctx.out.download_and_run, `chmod makes the downloaded file ${operands.find((o) => runsFetchedFile(o))} executable`);
   }
   const family = interpreterFamily(program);
+  const programWord = command.argv[command.argv.length - args.length - 1] ?? program;
+  for (const file of runFiles(programWord, program, args, family, SHELLS.has(program))) {
+    if (!ctx.out.runs_files.includes(file) && ctx.out.runs_files.length < 200) ctx.out.runs_files.push(file);
+  }
   const consumer = SHELLS.has(program) || family !== null || program === "eval" || program === "source" || program === ".";
   if (consumer) {
     for (const substitution of command.substitutions) {
