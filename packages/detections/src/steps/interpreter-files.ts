@@ -35,7 +35,7 @@ const FILE_WITH_LITERAL = new RegExp(`${FILE_CALL}\\s*\\(?\\s*${LITERAL}([^;\\n]
 const PATHLIB = new RegExp(`\\bPath\\s*\\(\\s*${LITERAL}\\s*\\)((?:\\s*\\.\\s*\\w+\\s*\\([^()]{0,200}\\))*?)\\s*\\.\\s*(unlink|rmdir)\\s*\\(`, "g");
 const ANY_DELETE = new RegExp(`${TREE_CALL}\\s*\\(?\\s*[A-Za-z_$@][\\w.$]*|${FILE_CALL}\\s*\\(?\\s*[A-Za-z_$@][\\w.$]*|\\.\\s*(?:unlink|rmtree)\\s*\\(`, "g");
 
-const WRITE_CALL = /\bopen\s*\([^)]*['"][wax]b?\+?['"]|\bopen\s*\([^)]*\bmode\s*=\s*['"][wax]|\b(?:write|append)File(?:Sync)?\s*\(|\bcreateWriteStream\s*\(|\bFile\s*\.\s*write\b|\bIO\s*\.\s*write\b|\bfile_put_contents\s*\(|\bwrite_(?:text|bytes)\s*\(|\bopen\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*['"](?:\+?>|>>)/;
+const WRITE_CALL = /\bopen\s*\([^)]{0,300}['"][wax]b?\+?['"]|\bopen\s*\([^)]{0,300}\bmode\s*=\s*['"][wax]|\b(?:write|append)File(?:Sync)?\s*\(|\bcreateWriteStream\s*\(|\bFile\s*\.\s*write\b|\bIO\s*\.\s*write\b|\bfile_put_contents\s*\(|\bwrite_(?:text|bytes)\s*\(|\bopen\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*['"](?:\+?>|>>)/;
 // perl's three-argument and two-argument open: `open F, ">>", "/p"`, `open(my $f, ">/p")`.
 const PERL_OPEN = /\bopen\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*(?:['"](?:\+?>>?|\+<)['"]\s*,\s*['"]([^'"\n]{1,2000})['"]|['"](?:\+?>>?)\s*([^'"\n]{1,2000})['"])/g;
 
