@@ -392,7 +392,8 @@ function analyseCode(code: string, family: string, ctx: Context, depth: number):
     for (const literal of [...paths].slice(0, 64)) persistenceAt(ctx, literal, `${via} writes ${literal}`);
   }
   for (const deletion of effects.deletes) {
-    const found = deletionOf(deletion.path, deletion.recursive, `${via} ${deletion.call}`);
+    // A glob (`glob.glob('~/w/*.md')` fed to os.remove) deletes many files, like `rm *`.
+    const found = deletionOf(deletion.path, deletion.recursive || /[*?]/.test(deletion.path), `${via} ${deletion.call}`);
     if (found && !ctx.out.destroys.some((d) => d.what === found.what)) ctx.out.destroys.push(found);
   }
   if (findings.dumpsEnvironment) readsSecrets.push(addSecret(ctx, { path: ENVIRONMENT, kind: "process-environment", reason: `${via} reads the whole environment` }));

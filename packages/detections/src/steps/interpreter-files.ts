@@ -59,7 +59,9 @@ export function fileEffects(code: string, pathLiterals: readonly string[]): File
   // A delete call given a variable: the code's path literals are what it may remove.
   for (const m of sample.matchAll(ANY_DELETE)) {
     if (named.has(m.index) || deletes.length > 0) continue;
-    const recursive = new RegExp(TREE_CALL).test(m[0]) || /\.\s*rmtree/.test(m[0]) || /\brecursive\s*:\s*true/.test(sample);
+    // node's rm/rmdir remove a tree only with `recursive: true` in that call's options.
+    const options = sample.slice(m.index, m.index + 300).split(/[;\n]/)[0]!;
+    const recursive = new RegExp(TREE_CALL).test(m[0]) || /\.\s*rmtree/.test(m[0]) || (/\b(rm|rmSync|rmdir|rmdirSync)\s*\(/.test(m[0]) && /\brecursive\s*:\s*true/.test(options));
     for (const path of pathLiterals.slice(0, 16)) deletes.push({ path, recursive, call: m[0].replace(/\s*\(.*$/s, "").replace(/\s+/g, "") });
     break;
   }
