@@ -1,6 +1,6 @@
 /**
- * The catalogue as data (queries/catalogue/*.yml): secret-material paths, persistence locations
- * and known developer hosts, each entry with the reason it is listed and where that fact comes
+ * The catalogue as data (queries/catalogue/*.yml): secret-material paths, persistence locations,
+ * known developer hosts and credential-printing commands, each entry with the reason it is listed and where that fact comes
  * from. Validated with zod (unknown fields refused) and compiled once; every problem of every file
  * is reported at once, so a reviewer fixes a broken catalogue in one pass.
  */
@@ -10,6 +10,7 @@ import { assetPath } from "@oclog/schema";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { compilePathPattern, type PathPattern } from "./path-pattern.js";
+import { compileSecretCommand, type SecretCommandEntry } from "./secret-commands.js";
 
 /** The `queries/catalogue` directory: in the checkout, or in the installed CLI. */
 export const CATALOGUE_DIR = assetPath("queries", "catalogue");
@@ -27,10 +28,21 @@ const HostEntry = z.strictObject({
   source,
 });
 
+const word = z.string().trim().min(1, "is empty");
+const CommandEntry = z.strictObject({
+  kind,
+  program: word.refine((p) => !/[\s/]/.test(p), "must be a program name without spaces or slashes"),
+  commands: z.array(word).min(1, "needs at least one command"),
+  flags: z.array(word.refine((f) => f.startsWith("-"), "must start with -")).optional(),
+  why: text,
+  source,
+});
+
 const CatalogueFile = z.discriminatedUnion("catalogue", [
   z.strictObject({ catalogue: z.literal("secret-paths"), entries: z.array(PathEntry).min(1) }),
   z.strictObject({ catalogue: z.literal("persistence-paths"), entries: z.array(PathEntry).min(1) }),
   z.strictObject({ catalogue: z.literal("developer-hosts"), entries: z.array(HostEntry).min(1) }),
+  z.strictObject({ catalogue: z.literal("secret-commands"), entries: z.array(CommandEntry).min(1) }),
 ]);
 
 /** One path entry, compiled. */
@@ -55,6 +67,8 @@ export interface Catalogue {
   secretPaths: PathCatalogueEntry[];
   persistencePaths: PathCatalogueEntry[];
   developerHosts: HostCatalogueEntry[];
+  /** Commands that print a credential (secret-commands.yml). */
+  secretCommands: SecretCommandEntry[];
 }
 
 export type ParseCatalogueResult = { ok: true; catalogue: Catalogue } | { ok: false; problems: string[] };
@@ -62,7 +76,7 @@ export type ParseCatalogueResult = { ok: true; catalogue: Catalogue } | { ok: fa
 /** Parses catalogue files (name and text); every problem is reported, as `file: entries[i].field: message`. */
 export function parseCatalogue(files: readonly { name: string; text: string }[]): ParseCatalogueResult {
   const problems: string[] = [];
-  const catalogue: Catalogue = { secretPaths: [], persistencePaths: [], developerHosts: [] };
+  const catalogue: Catalogue = { secretPaths: [], persistencePaths: [], developerHosts: [], secretCommands: [] };
   const seen = new Set<string>();
   for (const { name, text: body } of files) {
     const document = parseDocument(body, { uniqueKeys: true });
@@ -78,14 +92,16 @@ export function parseCatalogue(files: readonly { name: string; text: string }[])
     const file = parsed.data;
     if (seen.has(file.catalogue)) problems.push(`${name}: a second "${file.catalogue}" file (one file per catalogue)`);
     seen.add(file.catalogue);
-    if (file.catalogue === "developer-hosts") {
+    if (file.catalogue === "secret-commands") {
+      catalogue.secretCommands.push(...file.entries.map(compileSecretCommand));
+    } else if (file.catalogue === "developer-hosts") {
       catalogue.developerHosts.push(...file.entries.map((entry) => ({ ...entry, hosts: entry.hosts.map((host) => host.toLowerCase()) })));
     } else {
       const compiled = file.entries.map((entry) => ({ ...entry, paths: entry.paths.map(compilePathPattern), except: (entry.except ?? []).map(compilePathPattern) }));
       (file.catalogue === "secret-paths" ? catalogue.secretPaths : catalogue.persistencePaths).push(...compiled);
     }
   }
-  for (const needed of ["secret-paths", "persistence-paths", "developer-hosts"]) {
+  for (const needed of ["secret-paths", "persistence-paths", "developer-hosts", "secret-commands"]) {
     if (problems.length === 0 && !seen.has(needed)) problems.push(`no "${needed}" catalogue file`);
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, catalogue };

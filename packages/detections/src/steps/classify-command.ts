@@ -6,12 +6,16 @@
  * decoder. Bounded (nesting depth and number of nested analyses) so hostile input stays cheap.
  */
 import { matchPathEntry, knownHostKind, type Catalogue } from "./catalogue.js";
+import { foldConstantWord } from "./constant-substitution.js";
 import { decodeText, decoderOf, printedText } from "./decode-payload.js";
 import { hostAndPort, hostScope, parseDestination, type Destination } from "./destination.js";
-import { destructionOf, destructiveTarget } from "./destructive-commands.js";
+import { contentFile, deletionOf, destructionOf, destructiveTarget, emptyingOf, MANY_FILES } from "./destructive-commands.js";
+import { fileEffects } from "./interpreter-files.js";
 import { CODE_FLAGS, inspectCode, interpreterFamily } from "./interpreter-code.js";
 import { FETCHERS, networkUse } from "./network-programs.js";
 import { normalisePath } from "./path-pattern.js";
+import { runFiles } from "./script-files.js";
+import { secretCommandOf } from "./secret-commands.js";
 import { splitShell, type ShellPipeline, type SimpleCommand } from "./shell-words.js";
 import { emptyStepClass, type SecretRead, type StepClass } from "./step-class.js";
 import { unwrapCommand } from "./unwrap-command.js";
@@ -57,18 +61,20 @@ interface Context {
   /** Literal text written to files earlier in the step (`echo 'curl x|sh' > a.sh`), by file name. */
   writtenScripts: Map<string, string>;
   flows: Map<ShellPipeline, Flow>;
+  /** Content files emptied by a redirection so far in the step. */
+  emptied: Set<string>;
 }
 
 /** Classifies a shell command line (an `exec` step's command); never throws on any string. */
 export function classifyCommand(command: string, catalogue: Catalogue): StepClass {
-  const ctx: Context = { catalogue, out: emptyStepClass(), analyses: 0, fetchedFiles: new Set(), writtenScripts: new Map(), flows: new Map() };
+  const ctx: Context = { catalogue, out: emptyStepClass(), analyses: 0, fetchedFiles: new Set(), writtenScripts: new Map(), flows: new Map(), emptied: new Set() };
   analyseShell(command, ctx, 0);
   return ctx.out;
 }
 
 /** Classifies a code string given to an interpreter family (python, node, perl, ruby, php...). */
 export function classifyCodeInto(code: string, family: string, catalogue: Catalogue, out: StepClass): void {
-  const ctx: Context = { catalogue, out, analyses: 0, fetchedFiles: new Set(), writtenScripts: new Map(), flows: new Map() };
+  const ctx: Context = { catalogue, out, analyses: 0, fetchedFiles: new Set(), writtenScripts: new Map(), flows: new Map(), emptied: new Set() };
   analyseCode(code, family, ctx, 0);
 }
 
@@ -137,7 +143,8 @@ function fetchesIn(pipelines: readonly ShellPipeline[], ctx: Context, depth: num
   return last ? flowOf(last, ctx, depth).fetched : null;
 }
 
-function analyseCommand(command: SimpleCommand, upstream: Flow | null, ctx: Context, depth: number, next?: SimpleCommand): Flow {
+function analyseCommand(written: SimpleCommand, upstream: Flow | null, ctx: Context, depth: number, next?: SimpleCommand): Flow {
+  const command = foldConstants(written, ctx);
   const { program, args, wrappers } = unwrapCommand(command.argv);
   for (const wrapper of wrappers) addProgram(ctx, wrapper);
   addProgram(ctx, program);
@@ -165,6 +172,13 @@ function analyseCommand(command: SimpleCommand, upstream: Flow | null, ctx: Cont
     if (truncating && (program === "" || program === ":" || program === "true" || (["echo", "printf", "cat"].includes(program) && args.every((a) => a === "" || a === "-n" || a === "/dev/null")))) {
       const why = destructiveTarget(redirect.target);
       if (why && /history|logs/.test(why)) ctx.out.destroys.push({ what: `${redirect.target} emptied by a redirection: ${why}`, severity: "high" });
+      else if (contentFile(redirect.target) && ctx.emptied.size < 64) {
+        // One emptied file is low; the step's MANY_FILES-th (`: > a; : > b; : > c`) makes it high.
+        ctx.emptied.add(redirect.target);
+        for (const d of emptyingOf([...ctx.emptied].slice(-(ctx.emptied.size >= MANY_FILES ? MANY_FILES : 1)), "a redirection")) {
+          if (!ctx.out.destroys.some((e) => e.what === d.what)) ctx.out.destroys.push(d);
+        }
+      }
     }
     // `curl x > f`, `curl x | cat > f`: the file holds downloaded bytes.
     if (FETCHERS.has(program) || (stdin?.fetched && PASS_THROUGH.has(program))) ctx.fetchedFiles.add(fileKey(redirect.target));
@@ -187,6 +201,8 @@ function analyseCommand(command: SimpleCommand, upstream: Flow | null, ctx: Cont
       }
     }
   }
+  const printsSecret = secretCommandOf(ctx.catalogue.secretCommands, program, args);
+  if (printsSecret) out.secret = addSecret(ctx, { path: printsSecret.text, kind: printsSecret.entry.kind, reason: `${printsSecret.text}: ${printsSecret.entry.why}` });
   const environmentDump =
     (program === "" && wrappers.at(-1) === "env") ||
     (program === "printenv" && args.filter((a) => !a.startsWith("-")).length === 0) ||
@@ -229,6 +245,10 @@ function analyseCommand(command: SimpleCommand, upstream: Flow | null, ctx: Cont
     addReason(ctx.out.download_and_run, `chmod makes the downloaded file ${operands.find((o) => runsFetchedFile(o))} executable`);
   }
   const family = interpreterFamily(program);
+  const programWord = command.argv[command.argv.length - args.length - 1] ?? program;
+  for (const file of runFiles(programWord, program, args, family, SHELLS.has(program))) {
+    if (!ctx.out.runs_files.includes(file) && ctx.out.runs_files.length < 200) ctx.out.runs_files.push(file);
+  }
   const consumer = SHELLS.has(program) || family !== null || program === "eval" || program === "source" || program === ".";
   if (consumer) {
     for (const substitution of command.substitutions) {
@@ -287,6 +307,30 @@ function analyseCommand(command: SimpleCommand, upstream: Flow | null, ctx: Cont
   return out;
 }
 
+// Words whose substitutions print a constant are read as that constant (`cat ~/$(printf '\056...')`).
+// A program name spelled through an encoding is code hidden from a reader.
+function foldConstants(command: SimpleCommand, ctx: Context): SimpleCommand {
+  if (!command.substitutions.length && !command.argv.some((w) => w.includes("`"))) return command;
+  let changed = false;
+  const argv: string[] = [];
+  command.argv.forEach((word, i) => {
+    const folded = foldConstantWord(word);
+    if (!folded.folded) return void argv.push(word);
+    changed = true;
+    if (i === 0) {
+      // An unquoted `$(echo rm -rf)` splits into words; the program is the first.
+      argv.push(...folded.word.split(/\s+/).filter(Boolean));
+      if (folded.encoded) addReason(ctx.out.runs_hidden_code, `program name ${oneLine(word)} decodes to ${oneLine(folded.word)}`);
+    } else argv.push(folded.word);
+  });
+  const redirects = command.redirects.map((r) => {
+    const folded = foldConstantWord(r.target);
+    changed ||= folded.folded;
+    return folded.folded ? { ...r, target: folded.word } : r;
+  });
+  return changed ? { ...command, argv, redirects } : command;
+}
+
 // `env | grep -i proxy`: the dump is filtered to variables whose names hold no credential.
 function filteredToHarmless(next: SimpleCommand | undefined): boolean {
   if (!next) return false;
@@ -341,8 +385,16 @@ function analyseCode(code: string, family: string, ctx: Context, depth: number):
     const read = secretAt(ctx, literal, `${via} names ${literal}`);
     if (read) readsSecrets.push(addSecret(ctx, read));
   }
-  if (/\bopen\s*\([^)]*['"][wa]b?\+?['"]|\b(write|append)File(Sync)?\s*\(|\bFile\.(write|open)\b|\bfile_put_contents\s*\(|\bopen\s*\(\s*[A-Z]+\s*,\s*['"]>/.test(code)) {
-    for (const literal of findings.pathLiterals.slice(0, 64)) persistenceAt(ctx, literal, `${via} writes ${literal}`);
+  const effects = fileEffects(code, findings.pathLiterals);
+  if (effects.writes) {
+    // perl's two-argument open carries the mode in the path literal (`">>/home/u/.profile"`).
+    const paths = new Set([...effects.writePaths, ...findings.pathLiterals].map((p) => p.replace(/^\+?[<>]+\s*/, "")));
+    for (const literal of [...paths].slice(0, 64)) persistenceAt(ctx, literal, `${via} writes ${literal}`);
+  }
+  for (const deletion of effects.deletes) {
+    // A glob (`glob.glob('~/w/*.md')` fed to os.remove) deletes many files, like `rm *`.
+    const found = deletionOf(deletion.path, deletion.recursive || /[*?]/.test(deletion.path), `${via} ${deletion.call}`);
+    if (found && !ctx.out.destroys.some((d) => d.what === found.what)) ctx.out.destroys.push(found);
   }
   if (findings.dumpsEnvironment) readsSecrets.push(addSecret(ctx, { path: ENVIRONMENT, kind: "process-environment", reason: `${via} reads the whole environment` }));
   if (findings.networkCalls.length > 0 && readsSecrets.length > 0) {

@@ -7,6 +7,7 @@
 import { defaultCatalogue, matchPathEntry, knownHostKind, type Catalogue } from "./catalogue.js";
 import { classifyCodeInto, classifyCommand } from "./classify-command.js";
 import { hostScope, parseDestination } from "./destination.js";
+import { patchDeletionOf } from "./destructive-commands.js";
 import { patchPaths } from "./patch-paths.js";
 import { normalisePath } from "./path-pattern.js";
 import { emptyStepClass, type StepClass } from "./step-class.js";
@@ -43,10 +44,15 @@ function classifyUnsafe(step: Step, catalogue: Catalogue): StepClass {
   const out = emptyStepClass();
   if (tool === "apply_patch") {
     const patch = text(args.input) ?? text(args.patch) ?? text(args.content) ?? "";
+    const deleted: string[] = [];
+    const added: string[] = [];
     for (const { operation, path } of patchPaths(patch)) {
       addWrite(out, catalogue, path, `apply_patch ${operation} ${path}`, operation !== "delete");
-      if (operation === "delete" && /^(\.git|~|\/)/.test(normalisePath(path))) out.destroys.push({ what: `apply_patch deletes ${path}`, severity: "low" });
+      if (operation === "delete" && deleted.length < 1000) deleted.push(path);
+      else if (operation !== "delete" && added.length < 1000) added.push(path);
     }
+    const deletion = patchDeletionOf(deleted, added);
+    if (deletion) out.destroys.push(deletion);
     return out;
   }
   const path = text(args.path) ?? text(args.file_path) ?? text(args.filePath) ?? text(args.file);

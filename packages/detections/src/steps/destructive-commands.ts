@@ -27,6 +27,97 @@ export function destructiveTarget(raw: string): string | null {
   return null;
 }
 
+/**
+ * One deletion judged by its path, whatever deletes it (rm, an interpreter's file API, a patch):
+ * a tree of home, workspace, OpenClaw or system content is high; history and logs are high even one
+ * file at a time (covering tracks); one content file alone is low (an edit can delete a file).
+ */
+export function deletionOf(raw: string, recursive: boolean, via: string): Destruction | null {
+  const why = destructiveTarget(raw);
+  if (!why) return null;
+  const path = normalisePath(raw);
+  if (recursive || HISTORY.test(path) || LOG.test(path)) return { what: `${via} ${raw}: deletes ${why}`.replace(/\s+/g, " "), severity: "high" };
+  return { what: `${via} ${raw}: deletes one file of ${why}`.replace(/\s+/g, " "), severity: "low" };
+}
+
+/** Files emptied or deleted in one step: this many, or a glob, is a wholesale loss (high); fewer is low. */
+export const MANY_FILES = 3;
+
+const CONTENT_EXTENSION = /\.(md|markdown|txt|rst|adoc|org|tex|ts|tsx|js|jsx|mjs|cjs|py|rb|go|rs|java|kt|c|h|cc|cpp|hpp|cs|swift|php|sh|json|ya?ml|toml|ini|cfg|html|css|scss|sql|ipynb|csv)$/i;
+
+/**
+ * Why emptying or deleting the file `raw` loses the user's work, or null: build output, temp files
+ * and devices are not work. A relative path resolves against the workspace (the agent's working
+ * directory), so a relative source or document file, or a relative glob, counts.
+ */
+export function contentFile(raw: string): string | null {
+  const path = normalisePath(raw);
+  if (raw.trim() === "" || raw.length > 4096 || BUILD_OUTPUT.test(path) || /^\/(tmp|dev|proc|run)\//.test(path)) return null;
+  const target = destructiveTarget(raw);
+  if (target) return target;
+  if (/^[/~$]/.test(path)) return null;
+  if (CONTENT_EXTENSION.test(path)) return `workspace file ${path}`;
+  return /[*?]/.test(path) ? `workspace files ${path}` : null;
+}
+
+/** Emptying (truncating) files: logs and history are covering tracks (high); content by MANY_FILES. */
+export function emptyingOf(paths: readonly string[], via: string): Destruction[] {
+  const found: Destruction[] = [];
+  const content: string[] = [];
+  for (const raw of paths) {
+    const path = normalisePath(raw);
+    if (LOG.test(path) || HISTORY.test(path)) found.push({ what: `${via} empties ${raw}`, severity: "high" });
+    else if (contentFile(raw)) content.push(raw);
+  }
+  if (content.length > 0) {
+    const many = content.length >= MANY_FILES || content.some((p) => /[*?]/.test(p));
+    const count = content.length > 1 ? `${content.length} paths of content` : /[*?]/.test(content[0]!) ? "every file a glob matches" : "a content file";
+    found.push({ what: `${via} empties ${count}: ${content.slice(0, 8).join(" ")}`, severity: many ? "high" : "low" });
+  }
+  return found;
+}
+
+/** Build output, lockfiles, caches and temp files: regenerated, so deleting them loses no work. */
+export function generatedPath(raw: string): boolean {
+  const path = normalisePath(raw);
+  return BUILD_OUTPUT.test(path) || /^\/(tmp|dev|proc|run)\//.test(path) || /(^|\/)(package-lock\.json|pnpm-lock\.yaml|yarn\.lock|Cargo\.lock|poetry\.lock|\.DS_Store)$|\.(pyc|o|class|map|tsbuildinfo)$/.test(path);
+}
+
+/**
+ * Files a patch deletes, by MANY_FILES: three or more of the user's files at once is high, one or
+ * two low. A file added again under the same name in the same patch was moved, not lost.
+ */
+export function patchDeletionOf(paths: readonly string[], added: readonly string[] = []): Destruction | null {
+  const base = (p: string) => normalisePath(p).replace(/^.*\//, "");
+  const readded = new Set(added.map(base));
+  const lost = paths.filter((p) => p.trim() !== "" && !generatedPath(p) && !readded.has(base(p)));
+  if (lost.length === 0) return null;
+  return { what: `apply_patch deletes ${lost.length} file${lost.length > 1 ? "s" : ""}: ${lost.slice(0, 8).join(" ")}${lost.length > 8 ? " ..." : ""}`, severity: lost.length >= MANY_FILES ? "high" : "low" };
+}
+
+// `-s 0`, `--size=0`, `-s -10K`, `-s <1M`, `-s /4K`: the size only goes down.
+function truncateShrinks(args: readonly string[]): { shrinks: boolean; files: string[] } {
+  let size: string | null = null;
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "-s" || a === "--size" || a === "-r" || a === "--reference") {
+      if (a === "-s" || a === "--size") size = args[i + 1] ?? null;
+      i++;
+    } else if (/^-s./.test(a)) size = a.slice(2);
+    else if (a.startsWith("--size=")) size = a.slice(7);
+    else if (!a.startsWith("-")) files.push(a);
+  }
+  return { shrinks: size !== null && /^(0+[KMGTPEZY]?B?|[-<\/].*)$/i.test(size), files };
+}
+
+// git's options before the subcommand, some with a value (`git -C dir clean -fdx`).
+function gitSubcommand(args: readonly string[]): { sub: string | undefined; rest: string[] } {
+  let i = 0;
+  while (i < args.length && args[i]!.startsWith("-")) i += /^(-C|-c|--git-dir|--work-tree|--namespace|--exec-path|--config-env)$/.test(args[i]!) ? 2 : 1;
+  return { sub: args[i], rest: args.slice(i + 1) };
+}
+
 const BUILD_OUTPUT = /(^|\/)(node_modules|dist|build|out|target|coverage|\.cache|\.next|\.turbo|__pycache__|\.pytest_cache|\.venv|venv|tmp|\.tmp)(\/|$)/;
 
 /** The destruction one simple command does (program after wrappers). */
@@ -39,10 +130,10 @@ export function destructionOf(program: string, args: readonly string[], assignme
     case "rmdir":
     case "unlink": {
       const recursive = /(^|\s)-[a-zA-Z]*[rR]|--recursive/.test(flags) || program !== "rm";
-      for (const operand of operands) {
-        const why = destructiveTarget(operand);
-        if (why && (recursive || HISTORY.test(normalisePath(operand)) || LOG.test(normalisePath(operand)))) found.push({ what: `${program} ${flags} ${operand}: deletes ${why}`.replace(/\s+/g, " "), severity: "high" });
-      }
+      const deletions = operands.map((operand) => deletionOf(operand, recursive || /[*?]/.test(operand), `${program} ${flags}`)).filter((d) => d !== null);
+      found.push(...deletions);
+      const single = deletions.filter((d) => d.severity === "low");
+      if (single.length >= MANY_FILES) found.push({ what: `${program} deletes ${single.length} files of content at once`, severity: "high" });
       break;
     }
     case "shred":
@@ -72,9 +163,11 @@ export function destructionOf(program: string, args: readonly string[], assignme
         found.push({ what: "history recording turned off", severity: "high" });
       }
       break;
-    case "truncate":
-      for (const operand of operands) if (LOG.test(normalisePath(operand)) || HISTORY.test(normalisePath(operand))) found.push({ what: `truncate empties ${operand}`, severity: "high" });
+    case "truncate": {
+      const { shrinks, files } = truncateShrinks(args);
+      if (shrinks) found.push(...emptyingOf(files, "truncate"));
       break;
+    }
     case "journalctl":
       if (/--vacuum-|--rotate/.test(flags)) found.push({ what: "journalctl discards journal entries", severity: "high" });
       break;
@@ -87,12 +180,17 @@ export function destructionOf(program: string, args: readonly string[], assignme
       }
       break;
     case "git": {
-      const sub = operands[0];
-      if (sub === "push" && (/(^|\s)(-f|--force|--force-with-lease|--mirror|--delete|-d)(\s|=|$)/.test(flags) || operands.slice(1).some((a) => a.startsWith("+") || a.startsWith(":")))) {
+      const { sub, rest } = gitSubcommand(args);
+      const subFlags = rest.filter((a) => a.startsWith("-")).join(" ");
+      if (sub === "push" && (/(^|\s)(-f|--force|--force-with-lease|--mirror|--delete|-d)(\s|=|$)/.test(subFlags) || rest.some((a) => a.startsWith("+") || (a.startsWith(":") && a.length > 1)))) {
         found.push({ what: "git push rewrites or deletes remote history", severity: "low" });
       }
-      if (sub === "clean" && /-[a-z]*f/.test(flags) && /-[a-z]*[dx]/.test(flags)) found.push({ what: "git clean removes untracked files", severity: "low" });
-      if (sub === "reset" && flags.includes("--hard")) found.push({ what: "git reset --hard discards local changes", severity: "low" });
+      if (sub === "clean" && !/(^|\s)(-[a-zA-Z]*n|--dry-run)/.test(subFlags) && /(^|\s)(-[a-zA-Z]*f|--force)/.test(subFlags)) {
+        // -x also deletes ignored files (.env, local data, untracked notes): nothing can bring them back.
+        if (/(^|\s)-[a-zA-Z]*x/.test(subFlags)) found.push({ what: "git clean -x deletes untracked and ignored files irrecoverably", severity: "high" });
+        else if (/(^|\s)-[a-zA-Z]*[dX]/.test(subFlags)) found.push({ what: "git clean removes untracked files", severity: "low" });
+      }
+      if (sub === "reset" && rest.includes("--hard")) found.push({ what: "git reset --hard discards local changes", severity: "low" });
       break;
     }
     default:

@@ -7,6 +7,8 @@ export type { StepClass, SecretRead, Connection, PersistenceWrite, Destruction, 
 export { emptyStepClass } from "./step-class.js";
 export { CATALOGUE_DIR, defaultCatalogue, loadCatalogue, parseCatalogue, knownHostKind, matchPathEntry } from "./catalogue.js";
 export type { Catalogue, ParseCatalogueResult, PathCatalogueEntry, HostCatalogueEntry } from "./catalogue.js";
+export { secretCommandOf } from "./secret-commands.js";
+export type { SecretCommandEntry, SecretCommandSpec } from "./secret-commands.js";
 export { parseDestination, normaliseHost, hostScope } from "./destination.js";
 export type { Destination } from "./destination.js";
 export { splitShell } from "./shell-words.js";

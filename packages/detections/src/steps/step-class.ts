@@ -54,6 +54,8 @@ export interface StepClass {
   outbound_data: Reason[];
   /** Every file path the step writes, edits, deletes or moves (write/edit/apply_patch, redirects, cp/mv targets). */
   writes_paths: string[];
+  /** Script files the step executes (`sh install.sh`, `python3 tool.py`, `source f`, `./f`), paths as written. */
+  runs_files: string[];
   /** The command (or a payload in it) did not parse cleanly: the rest is a best-effort reading. */
   parse_error: boolean;
 }
@@ -70,6 +72,7 @@ export function emptyStepClass(): StepClass {
     destroys: [],
     outbound_data: [],
     writes_paths: [],
+    runs_files: [],
     parse_error: false,
   };
 }

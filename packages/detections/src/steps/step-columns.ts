@@ -24,6 +24,8 @@ export interface StepColumns {
   step_outbound_data: boolean;
   step_written_paths: string[];
   step_parse_error: boolean;
+  /** Script files the step runs, as written. */
+  step_runs_files: string[];
   /** The whole classification, reasons included, as JSON text. */
   step_class: string;
 }
@@ -44,6 +46,7 @@ export const STEP_COLUMN_TYPES: Readonly<Record<keyof StepColumns, string>> = {
   step_outbound_data: "BOOLEAN",
   step_written_paths: "VARCHAR[]",
   step_parse_error: "BOOLEAN",
+  step_runs_files: "VARCHAR[]",
   step_class: "JSON",
 };
 
@@ -65,6 +68,7 @@ export function stepColumns(step: StepClass): StepColumns {
     step_outbound_data: step.outbound_data.length > 0,
     step_written_paths: unique(step.writes_paths),
     step_parse_error: step.parse_error,
+    step_runs_files: unique(step.runs_files ?? []),
     step_class: JSON.stringify(step),
   };
 }

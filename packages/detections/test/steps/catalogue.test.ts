@@ -3,7 +3,7 @@
 import test from "ava";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CATALOGUE_DIR, defaultCatalogue, knownHostKind, loadCatalogue, parseCatalogue } from "@oclog/detections";
+import { CATALOGUE_DIR, defaultCatalogue, knownHostKind, loadCatalogue, parseCatalogue, secretCommandOf } from "@oclog/detections";
 
 test("the shipped catalogue loads, each part non-empty", (t) => {
   const catalogue = loadCatalogue();
@@ -65,4 +65,38 @@ test("known developer hosts: exact names and *.domain suffixes only", (t) => {
   t.is(knownHostKind(catalogue, "objects.githubusercontent.com"), "source-forge");
   t.is(knownHostKind(catalogue, "githubusercontent.com.evil.example"), null);
   t.is(knownHostKind(catalogue, "evilgithub.com"), null);
+});
+
+test("secret-commands entries: program, commands, flags checked; the shipped list matches what it says", (t) => {
+  const broken = `catalogue: secret-commands
+entries:
+  - kind: fine
+    program: gh
+    commands: ["auth token"]
+    why: fine
+    source: https://example.org/fine
+  - kind: broken
+    program: "bin/gh x"
+    commands: []
+    flags: ["show-token"]
+    why: fine
+    source: https://example.org/fine
+    subcommand: auth
+`;
+  const result = parseCatalogue([...good.filter((f) => f.name !== "secret-commands.yml"), { name: "secret-commands.yml", text: broken }]);
+  t.false(result.ok);
+  if (result.ok) return;
+  const text = result.problems.join("\n");
+  t.regex(text, /secret-commands\.yml: entries\[1\]\.program: must be a program name/);
+  t.regex(text, /entries\[1\]\.commands: needs at least one command/);
+  t.regex(text, /entries\[1\]\.flags\[0\]: must start with -/);
+  t.regex(text, /entries\[1\]: Unrecognized key.*subcommand/i);
+  const missing = parseCatalogue(good.filter((f) => f.name !== "secret-commands.yml"));
+  t.false(missing.ok);
+  const commands = defaultCatalogue().secretCommands;
+  t.true(commands.length >= 10);
+  t.deepEqual(secretCommandOf(commands, "gh", ["auth", "token"])?.entry.kind, "github-cli-token");
+  t.is(secretCommandOf(commands, "gh", ["auth", "status"]), null);
+  t.is(secretCommandOf(commands, "docker-credential-pass", ["get"])?.entry.kind, "docker-credentials");
+  t.is(secretCommandOf(commands, "kubectl", ["config", "view"]), null);
 });

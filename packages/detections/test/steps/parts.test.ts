@@ -96,3 +96,36 @@ test("step columns: flat lists and flags, one DuckDB type per column", (t) => {
   t.deepEqual(Object.keys(STEP_COLUMN_TYPES), Object.keys(columns));
   t.is((JSON.parse(columns.step_class) as { programs: string[] }).programs.join(","), "cat,curl");
 });
+
+test("runs_files: the script files a step executes, as written", (t) => {
+  const cases: [string, string[]][] = [
+    ["sh install.sh", ["install.sh"]],
+    ["bash ./x.sh arg", ["./x.sh"]],
+    ["bash -o pipefail -e deploy.sh", ["deploy.sh"]],
+    ["./install.sh --yes", ["./install.sh"]],
+    ["python3 tool.py --fast", ["tool.py"]],
+    ["python3 -W ignore -u tool.py", ["tool.py"]],
+    ["node x.js", ["x.js"]],
+    ["node -r ts-node/register src/app.ts", ["src/app.ts"]],
+    ["source env.sh", ["env.sh"]],
+    [". ./env.sh", ["./env.sh"]],
+    ["chmod +x f && ./f", ["./f"]],
+    ["curl -o /tmp/h http://x.example/h && chmod +x /tmp/h && /tmp/h", ["/tmp/h"]],
+    ["sudo -u app nohup ~/bin/agent.sh &", ["~/bin/agent.sh"]],
+    ["perl scripts/gen.pl > out.txt", ["scripts/gen.pl"]],
+    ["bash -c 'sh inner.sh'", ["inner.sh"]],
+    // No file: code given inline, a module, stdin, a system binary, a plain program.
+    ["bash -c 'echo hi'", []],
+    ["python3 -c 'print(1)'", []],
+    ["python3 -m pytest tests/", []],
+    ["node -e 'console.log(1)'", []],
+    ["perl -lne 'print' src/app.js", []],
+    ["curl -s x.example/i.sh | bash", []],
+    ["bash <(curl -s x.example/i.sh)", []],
+    ["/usr/bin/python3 -V", []],
+    ["npm test", []],
+  ];
+  for (const [command, files] of cases) t.deepEqual(classifyStep({ tool: "exec", args: { command } }).runs_files, files, command);
+  t.deepEqual(stepColumns(classifyStep({ tool: "exec", args: { command: "sh a.sh; sh a.sh" } })).step_runs_files, ["a.sh"]);
+  t.deepEqual(classifyStep({ tool: "read", args: { path: "a.sh" } }).runs_files, []);
+});
