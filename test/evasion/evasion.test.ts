@@ -1,8 +1,7 @@
 // The evasion corpus (issue 22): the generator is deterministic and produces what the issue asks
-// for, its events load as normalized events, and today's rules are measured on it. The recall and
-// benign assertions are the issue's target, which today's rules do not meet: they are
-// `test.failing` and log the measured numbers, so every run shows the gap. Issue 22's rule
-// rewrite turns them into plain `test(...)`.
+// for, its events load as normalized events, and the rules are measured on it: every attack
+// variant caught at medium or above, its consequential step at high, and no benign developer step
+// at medium or above. Each assertion logs the measured numbers.
 import test from "ava";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -94,7 +93,7 @@ test("every event of every variant and benign day is a valid normalized Event (n
   await t.notThrowsAsync(measurement());
 });
 
-// --- today's rules on the corpus --------------------------------------------------------------
+// --- the rules on the corpus --------------------------------------------------------------
 
 test("the measurement runs every rule over every item without an error, and writes the summary", async (t) => {
   t.timeout(15 * 60_000);
@@ -117,16 +116,14 @@ test("the scenarios' own payloads, as scripted, are caught at medium and their c
   }
 });
 
-// Issue 22's target. Today's rules do not meet it; the rule rewrite turns these into plain tests.
-test.failing("every attack variant is caught at medium or above (known failure until issue 22's rule rewrite)", async (t) => {
+test("every attack variant is caught at medium or above", async (t) => {
   t.timeout(15 * 60_000);
   const summary = await measurement();
   t.log(`caught at medium+: ${summary.recall.caughtAtMedium} of ${summary.recall.variants}; missed: ${summary.missedAtMedium.join(", ")}`);
   t.deepEqual(summary.missedAtMedium, []);
 });
 
-// Issue 22's target. Today's rules do not meet it; the rule rewrite turns these into plain tests.
-test.failing("every attack variant's consequential step is caught at high (known failure until issue 22's rule rewrite)", async (t) => {
+test("every attack variant's consequential step is caught at high", async (t) => {
   t.timeout(15 * 60_000);
   const summary = await measurement();
   const missed = summary.variants.filter((v) => !v.consequentialAtHigh).map((v) => v.id);
@@ -134,10 +131,9 @@ test.failing("every attack variant's consequential step is caught at high (known
   t.deepEqual(missed, []);
 });
 
-// Issue 22's target. Today's rules do not meet it; the rule rewrite turns these into plain tests.
-// Recall that only the broad "exec or write within 10 minutes of a fetch" rule gives is not the
-// recall the issue asks for: the rewrite replaces that rule.
-test.failing("every attack variant is caught at medium or above by a rule other than the broad 10-minute rule (known failure until issue 22's rule rewrite)", async (t) => {
+// Recall that only the broad context rule (any exec or write of a tainted session, now low) would
+// give is not the recall the issue asks for: what the step does must be what is caught.
+test("every attack variant is caught at medium or above by a rule other than the broad context rule", async (t) => {
   t.timeout(15 * 60_000);
   const summary = await measurement();
   const onlyBroad = summary.variants.filter((v) => v.rulesAtMedium.length > 0 && v.rulesAtMedium.every((r) => r === "tool_external_content_then_exec_or_write")).map((v) => v.id);
@@ -145,8 +141,8 @@ test.failing("every attack variant is caught at medium or above by a rule other 
   t.is(summary.recall.caughtAtMediumWithoutBroadRule, summary.recall.variants);
 });
 
-// Issue 22's target. Today's rules do not meet it; the rule rewrite turns these into plain tests.
-test.failing("no benign developer step is flagged at medium or above (known failure until issue 22's rule rewrite)", async (t) => {
+// Issue 22's target: the rules on parsed steps and tracked taint keep a developer's day quiet.
+test("no benign developer step is flagged at medium or above", async (t) => {
   t.timeout(15 * 60_000);
   const summary = await measurement();
   const flagged = summary.benignDays.flatMap((d) => d.flagged.map((f) => `${d.id} step ${f.step} ${f.rule} (${f.severity}): ${f.tool} ${f.what}`));

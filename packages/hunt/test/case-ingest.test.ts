@@ -230,15 +230,15 @@ test.serial("a case made before tool_steps existed ingests whole, with no step o
 test("a step column the loader adds later is sent too, without its prefix", async (t) => {
   const copy = await editedCopy(
     "oclog-ingest-newcol-",
-    "ALTER TABLE tool_steps ADD COLUMN step_runs_files VARCHAR[]",
-    "UPDATE tool_steps SET step_runs_files = ['/tmp/payload.sh'] WHERE call_id = 'call_demo_exfil'",
+    "ALTER TABLE tool_steps ADD COLUMN step_future_field VARCHAR[]",
+    "UPDATE tool_steps SET step_future_field = ['/tmp/payload.sh'] WHERE call_id = 'call_demo_exfil'",
   );
   const manifest = JSON.parse(readFileSync(join(copy, "manifest.json"), "utf8")) as CaseManifest;
   const steps: Step[] = [];
   for await (const blob of readCaseEvents(copy, manifest)) steps.push(...blob.rows.map((r) => stepOf(r.row)).filter((x) => x !== undefined));
   t.true(steps.length >= 5);
-  t.true(steps.every((step) => "runs_files" in step));
-  t.deepEqual(steps.filter((step) => step.runs_files !== null).map((step) => step.runs_files), [["/tmp/payload.sh"]]);
+  t.true(steps.every((step) => "future_field" in step));
+  t.deepEqual(steps.filter((step) => step.future_field !== null).map((step) => step.future_field), [["/tmp/payload.sh"]]);
 });
 
 test("--dry-run counts what would go and writes nothing", async (t) => {
