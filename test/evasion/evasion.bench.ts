@@ -1,8 +1,8 @@
 // The evasion corpus (test/evasion, issue 22) through every rule: what it costs (items per
-// second, each variant or benign day alone in a fresh in-memory DuckDB) and, printed so the
-// benchmarks doc keeps them, the recall and benign numbers of the rules this run measured.
-// Beside the corpus until issue 22's rule rewrite gives the "after" numbers: then it moves to
-// packages/detections/benchmarks/ and `pnpm bench --write` puts both into docs/benchmarks.md.
+// second, each variant or benign day alone in a fresh in-memory DuckDB) and, printed, the recall
+// and benign numbers of the rules this run measured. It stays beside the corpus (a package's
+// benchmarks/ may not reach into test/); the before/after numbers are kept in
+// docs/benchmarks-notes.md.
 // Run it alone (pnpm bench runs only packages/*/benchmarks):
 //   node --import tsx --conditions=oclog-source -e 'import("./test/evasion/evasion.bench.ts").then(m => m.run())'
 import { runSuite, type BenchResult } from "../../scripts/bench-kit.js";
