@@ -123,7 +123,7 @@ test.serial("a hunt: findings per user, a partial and a throttled detection repo
   const stdout = c.out.join("\n");
   const stderr = c.err.join("\n");
   t.regex(stdout, /^alice$/m);
-  t.regex(stdout, /high +Network tool executed against an external host +\(tool_exec_network_tool_external: 1 row/);
+  t.regex(stdout, /high +Session that took in external content connected to a host it never fetched from +\(tool_exec_network_tool_external: 1 row/);
   t.regex(stdout, /problem: tool_secret_material_access partial: .*memory limit/);
   t.regex(stdout, /detections: 2 ok, 1 partial, 0 failed/);
   t.regex(stderr, /pipeline_record_gap: .*retry 1 in 1 s/, "the throttling and its retry are reported");
