@@ -113,6 +113,13 @@ export function bootAndCheck(
     // budgets instead (rootfs/openclaw-startup-budgets.sh). OCLOG_QEMU_ICOUNT=shift=0,sleep=off
     // makes guest time count instructions, for experiments.
     ...icountArgs(options.icount === undefined ? (process.env.OCLOG_QEMU_ICOUNT ?? "off") : options.icount),
+    // Two vCPUs, the second brought online by udev after the kernel's initcalls (maxcpus=1 below,
+    // vm/image/rootfs/90-oclog-online-cpus.rules). Booted with both, QEMU 7.2's multi-threaded TCG
+    // let one vCPU run a stale copy of kernel code the other had just re-patched (the kernel flips
+    // static keys with an int3 first, then the new bytes): CI's guest died twice in the first 4 s,
+    // "Oops: int3" in sched_clock_idle_wakeup_event right after "sched_clock: Marking stable", and
+    // before that "Fatal exception in interrupt". One vCPU throughout avoids it too, but the boot
+    // then took over 32 minutes on this 2-core host.
     "-smp", "2",
     "-m", String(options.memoryMb ?? 3072),
     "-display", "none",
@@ -123,7 +130,7 @@ export function bootAndCheck(
     "-initrd", join(imageDir, "initrd.img"),
     // OCLOG_QEMU_APPEND adds kernel arguments, e.g. systemd.journald.forward_to_console=1 to
     // watch the guest's journal live in the serial log.
-    "-append", ["root=/dev/vda rw console=ttyS0 oclog.check net.ifnames=0 panic=-1", process.env.OCLOG_QEMU_APPEND ?? ""].join(" ").trim(),
+    "-append", ["root=/dev/vda rw console=ttyS0 oclog.check net.ifnames=0 panic=-1 maxcpus=1", process.env.OCLOG_QEMU_APPEND ?? ""].join(" ").trim(),
     "-drive", `file=${join(imageDir, "disk.raw")},format=raw,if=virtio,snapshot=on`,
     "-virtfs", `local,path=${share},mount_tag=oclog-check,security_model=none,id=oclogcheck`,
     // restrict=on: no way out; explicit guestfwd rules still apply (QEMU's documentation). A

@@ -36,20 +36,23 @@ export const VM_CONTAINER = `oclog-${VM_USER}`;
 export const AGENT_TRIGGER = "[oclog-vm-boot]";
 /**
  * What the scripted model asks the agent to do, one call per assistant turn. Each is also a
- * finding: a recursive forced rm (tool_destructive_command) and a write into systemd's user
- * unit directory (tool_persistence_file_write), so the findings can only come from this turn.
+ * finding, so the findings can only come from this turn: wiping the shell history
+ * (tool_destructive_command; removing the scratch folder the same command made is not
+ * destruction) and a skill written into the workspace's own skills/, which OpenClaw loads first
+ * (tool_persistence_file_write; a relative `.config/systemd/user/` path lands in the workspace,
+ * where systemd never looks, so it is not persistence).
  */
 export const AGENT_CALLS: (ScriptedToolCall & { detection: string })[] = [
   {
     id: "call_vm_exec",
     name: "exec",
-    arguments: { command: "mkdir -p scratch && echo oclog-vm-boot-marker >scratch/marker && cat scratch/marker && rm -rf scratch", title: "print a marker" },
+    arguments: { command: "mkdir -p scratch && echo oclog-vm-boot-marker >scratch/marker && cat scratch/marker && rm -rf scratch && rm -f ~/.bash_history", title: "print a marker" },
     detection: "tool_destructive_command",
   },
   {
     id: "call_vm_write",
     name: "write",
-    arguments: { path: ".config/systemd/user/oclog-vm-boot.service", content: "[Unit]\nDescription=written by the oclog boot test\n\n[Service]\nExecStart=/bin/true\n" },
+    arguments: { path: "skills/oclog-vm-boot/SKILL.md", content: "---\nname: oclog-vm-boot\ndescription: written by the oclog boot test\n---\nNothing to do.\n" },
     detection: "tool_persistence_file_write",
   },
 ];
