@@ -8,7 +8,7 @@
 import { matchPathEntry, knownHostKind, type Catalogue } from "./catalogue.js";
 import { foldConstantWord } from "./constant-substitution.js";
 import { decodeText, decoderOf, printedText } from "./decode-payload.js";
-import { hostAndPort, hostScope, parseDestination, type Destination } from "./destination.js";
+import { connectionScope, hostAndPort, parseDestination, type Destination } from "./destination.js";
 import { contentFile, deletionOf, destructionOf, destructiveTarget, emptyingOf, MANY_FILES } from "./destructive-commands.js";
 import { fileEffects } from "./interpreter-files.js";
 import { CODE_FLAGS, inspectCode, interpreterFamily } from "./interpreter-code.js";
@@ -16,6 +16,7 @@ import { FETCHERS, networkUse } from "./network-programs.js";
 import { normalisePath } from "./path-pattern.js";
 import { runFiles } from "./script-files.js";
 import { secretCommandOf } from "./secret-commands.js";
+import { findExecReads, findSelection, grepSelection, readsListedFiles, secretGlob, secretSelectedBy } from "./secret-globs.js";
 import { splitShell, type ShellPipeline, type SimpleCommand } from "./shell-words.js";
 import { emptyStepClass, type SecretRead, type StepClass } from "./step-class.js";
 import { unwrapCommand } from "./unwrap-command.js";
@@ -30,8 +31,8 @@ export const SHELLS = new Set(["bash", "sh", "zsh", "dash", "ksh", "ash", "mksh"
 // them is still in their output.
 const PASS_THROUGH = new Set(["cat", "tee", "tr", "sed", "awk", "gawk", "gzip", "gunzip", "zcat", "bzip2", "xz", "base64", "base32", "xxd", "od", "hexdump", "head", "tail", "sort", "uniq", "cut", "grep", "rev", "openssl", "gpg", "tar", "zip", "jq", "strings", "dd", "iconv", "xargs"]);
 
-// Programs that only name a path (permissions, existence): no content is read.
-const NAME_ONLY = new Set(["chmod", "chown", "chgrp", "touch", "mkdir", "test", "[", "[[", "echo", "printf", "basename", "dirname", "realpath", "readlink", "which", "type", "cd", "pushd", "stat", "file", "wc", "du", "rm", "shred", "ssh-keygen", "ssh-add", "ssh", "scp", "sftp", "git"]);
+// Programs that only name a path (permissions, existence, listing a folder's names): no content is read.
+const NAME_ONLY = new Set(["ls", "tree", "exa", "eza", "chmod", "chown", "chgrp", "touch", "mkdir", "test", "[", "[[", "echo", "printf", "basename", "dirname", "realpath", "readlink", "which", "type", "cd", "pushd", "stat", "file", "wc", "du", "rm", "shred", "ssh-keygen", "ssh-add", "ssh", "scp", "sftp", "git"]);
 
 /** Pseudo-path for a whole-environment read (printenv, env, set, /proc/self/environ in code). */
 const ENVIRONMENT = "environment";
@@ -113,7 +114,7 @@ function addSecret(ctx: Context, read: SecretRead): SecretRead {
 
 function addConnection(ctx: Context, destination: Destination, via: string): void {
   if (ctx.out.connects.some((c) => c.host === destination.host && c.port === destination.port && c.via === via)) return;
-  ctx.out.connects.push({ ...destination, via, known: knownHostKind(ctx.catalogue, destination.host), scope: hostScope(destination.host) });
+  ctx.out.connects.push({ ...destination, via, known: knownHostKind(ctx.catalogue, destination.host), scope: connectionScope(destination.host) });
 }
 
 function addReason(list: { reason: string }[], reason: string): void {
@@ -125,7 +126,8 @@ function secretAt(ctx: Context, word: string, via: string): SecretRead | null {
   if (word.length > 4096 || word === "") return null;
   const path = normalisePath(word.replace(/^@/, ""));
   const entry = matchPathEntry(ctx.catalogue.secretPaths, path);
-  return entry ? { path: word.replace(/^@/, ""), kind: entry.kind, reason: `${via}: ${entry.why}` } : null;
+  if (!entry) return secretGlob(ctx.catalogue, word.replace(/^@/, ""), via);
+  return { path: word.replace(/^@/, ""), kind: entry.kind, reason: `${via}: ${entry.why}` };
 }
 
 function persistenceAt(ctx: Context, word: string, via: string): void {
@@ -187,11 +189,28 @@ function analyseCommand(written: SimpleCommand, upstream: Flow | null, ctx: Cont
   }
 
   // Secret material named by the arguments (content readers only) or by variables.
-  if (program && !NAME_ONLY.has(program)) {
+  if (program && !NAME_ONLY.has(program) && program !== "find") {
     for (const arg of args) {
       const value = /^--?[\w-]+=(.+)$/.exec(arg)?.[1] ?? arg;
       const read = secretAt(ctx, value, `${program} ${value}`);
       if (read) out.secret = addSecret(ctx, read);
+    }
+  }
+  // Secret material selected by name patterns (find -name/-path, grep -r --include) and read.
+  // find only names what it finds (like ls) unless its results are read (-exec cat, | xargs cat,
+  // | tar -T -): then its name tests, or with none its start folders, say what is read.
+  const search = program === "find" ? findSelection(args) : grepSelection(program, args);
+  if (search) {
+    const after = next ? unwrapCommand(next.argv) : null;
+    const reads = program !== "find" || findExecReads(args) || (after !== null && readsListedFiles(after.program, after.args, after.wrappers));
+    if (reads && search.groups.length > 0) {
+      const read = secretSelectedBy(ctx.catalogue, search.starts, search.groups, `${program} ${args.join(" ")}`.slice(0, 200));
+      if (read) out.secret = addSecret(ctx, read);
+    } else if (reads && program === "find") {
+      for (const start of search.starts) {
+        const read = secretAt(ctx, start, `find ${start} and reads what it finds`);
+        if (read) out.secret = addSecret(ctx, read);
+      }
     }
   }
   if (!/^(unset|export)$/.test(program)) {

@@ -6,7 +6,7 @@
  */
 import { defaultCatalogue, matchPathEntry, knownHostKind, type Catalogue } from "./catalogue.js";
 import { classifyCodeInto, classifyCommand } from "./classify-command.js";
-import { hostScope, parseDestination } from "./destination.js";
+import { connectionScope, parseDestination } from "./destination.js";
 import { patchDeletionOf } from "./destructive-commands.js";
 import { patchPaths } from "./patch-paths.js";
 import { normalisePath } from "./path-pattern.js";
@@ -69,7 +69,7 @@ function classifyUnsafe(step: Step, catalogue: Catalogue): StepClass {
     const url = text(args.url) ?? text(args.targetUrl) ?? text(args.href);
     if (url !== null) {
       const destination = parseDestination(url, "https");
-      if (destination) out.connects.push({ ...destination, via: tool, known: knownHostKind(catalogue, destination.host), scope: hostScope(destination.host) });
+      if (destination) out.connects.push({ ...destination, via: tool, known: knownHostKind(catalogue, destination.host), scope: connectionScope(destination.host) });
       const carries = urlCarriesData(url);
       if (carries) out.outbound_data.push({ reason: `${tool} URL${destination ? ` to ${destination.host}` : ""}: ${carries}` });
       if (/^file:/i.test(url)) {

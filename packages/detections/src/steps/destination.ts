@@ -80,10 +80,78 @@ const FILE_EXTENSIONS = new Set(
   "md txt js mjs cjs ts tsx jsx json yml yaml toml ini cfg conf py rb pl php sh bash zsh c h cc cpp hpp go rs java kt swift log csv tsv html htm css scss xml lock gz tgz zip tar bz2 xz pem key pub crt env sql db sqlite png jpg jpeg gif svg pdf bak tmp out test spec d map wasm bin exe dll so o a patch diff whl gem jar".split(" "),
 );
 
+/**
+ * Wildcard-DNS services: any name under them that embeds an IPv4 address resolves to that address
+ * (`169.254.169.254.nip.io`, `app.10.0.0.1.sslip.io`, `10-0-0-1.sslip.io`, nip.io's hex form
+ * `a9fea9fe.nip.io`). Sources: https://nip.io, https://sslip.io, xip.io (Basecamp, the original,
+ * now defunct but still written in tutorials), https://traefik.me, https://readme.localtest.me
+ * (localtest.me always answers 127.0.0.1), https://local.gd, https://lvh.me (loopback only).
+ */
+export const WILDCARD_DNS_DOMAINS = ["nip.io", "sslip.io", "xip.io", "traefik.me", "localtest.me", "local.gd", "lvh.me", "backname.io", "nip.direct"];
+// Services whose every name resolves to loopback, whatever the labels say.
+const LOOPBACK_DOMAINS = new Set(["localtest.me", "lvh.me", "local.gd"]);
+
+function validQuad(parts: readonly string[]): string | null {
+  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return null;
+  return parts.map(Number).join(".");
+}
+
+/**
+ * The IPv4 address a name embeds, when the name resolves to it: under a wildcard-DNS service, in
+ * dotted (`a.b.c.d.<service>`, with any labels before), dashed (`[name-]a-b-c-d.<service>`) or
+ * hex (`[name-]a9fea9fe.<service>`) form. Any other domain whose first four labels are a dotted
+ * quad (`169.254.169.254.attacker.example`) embeds it too, but only the attacker's DNS decides where
+ * it resolves: such a name is returned (so a metadata address is seen) and the caller only lets it
+ * raise the scope to metadata, never lower a public name to private or loopback.
+ */
+export function embeddedIPv4(host: string): { address: string; service: string | null } | null {
+  if (host.length > 253 || !host.includes(".")) return null;
+  const service = WILDCARD_DNS_DOMAINS.find((d) => host === d || host.endsWith(`.${d}`)) ?? null;
+  if (service) {
+    if (LOOPBACK_DOMAINS.has(service)) return { address: "127.0.0.1", service };
+    const labels = host.slice(0, host.length - service.length - 1).split(".");
+    if (labels.length >= 4) {
+      const dotted = validQuad(labels.slice(-4));
+      if (dotted) return { address: dotted, service };
+    }
+    const last = labels.at(-1) ?? "";
+    const dashed = /(?:^|-)(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})$/.exec(last);
+    const fromDashes = dashed ? validQuad(dashed.slice(1, 5)) : null;
+    if (fromDashes) return { address: fromDashes, service };
+    const hex = /(?:^|-)([0-9a-f]{8})$/.exec(last);
+    if (hex) {
+      const n = parseInt(hex[1]!, 16);
+      return { address: `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`, service };
+    }
+    return null;
+  }
+  const labels = host.split(".");
+  if (labels.length < 6 || /\.(in-addr|ip6)\.arpa$/.test(host)) return null;
+  const dotted = validQuad(labels.slice(0, 4));
+  return dotted ? { address: dotted, service: null } : null;
+}
+
+/**
+ * The scope of a connection to `host`: its own, or that of the IPv4 address the name embeds
+ * (`169.254.169.254.nip.io` is metadata). A name outside the wildcard-DNS services only raises the
+ * scope to metadata (see embeddedIPv4).
+ */
+export function connectionScope(host: string): "metadata" | "loopback" | "private" | "public" {
+  const own = hostScope(host);
+  if (own !== "public") return own;
+  const embedded = embeddedIPv4(host);
+  if (!embedded) return own;
+  const scope = hostScope(embedded.address);
+  return embedded.service !== null || scope === "metadata" ? scope : own;
+}
+
 /** Whether a host is a link-local / loopback / private address or a cloud metadata name. */
 export function hostScope(host: string): "metadata" | "loopback" | "private" | "public" {
   if (host === "169.254.169.254" || host === "fd00:ec2::254" || host === "metadata.google.internal" || host === "100.100.100.200") return "metadata";
-  if (host === "localhost" || host.startsWith("127.") || host === "::1" || host === "0.0.0.0") return "loopback";
-  if (/^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|f[cd][0-9a-f]{2}:|fe80:)/.test(host)) return "private";
+  // Address prefixes apply to addresses only: `10.0.0.1.attacker.example` is a name (see connectionScope).
+  const ipv4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
+  const ipv6 = host.includes(":");
+  if (host === "localhost" || (ipv4 && host.startsWith("127.")) || host === "::1" || host === "0.0.0.0") return "loopback";
+  if ((ipv4 && /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.)/.test(host)) || (ipv6 && /^(f[cd][0-9a-f]{2}:|fe80:)/.test(host))) return "private";
   return "public";
 }

@@ -43,7 +43,7 @@ export function deletionOf(raw: string, recursive: boolean, via: string): Destru
 /** Files emptied or deleted in one step: this many, or a glob, is a wholesale loss (high); fewer is low. */
 export const MANY_FILES = 3;
 
-const CONTENT_EXTENSION = /\.(md|markdown|txt|rst|adoc|org|tex|ts|tsx|js|jsx|mjs|cjs|py|rb|go|rs|java|kt|c|h|cc|cpp|hpp|cs|swift|php|sh|json|ya?ml|toml|ini|cfg|html|css|scss|sql|ipynb|csv)$/i;
+const CONTENT_EXTENSION = /\.(md|markdown|txt|rst|adoc|org|tex|ts|tsx|js|jsx|mjs|cjs|py|rb|go|rs|java|kt|c|h|cc|cpp|hpp|cs|swift|php|sh|json|ya?ml|toml|ini|cfg|html|css|scss|sql|ipynb|csv|db|sqlite|sqlite3)$/i;
 
 /**
  * Why emptying or deleting the file `raw` loses the user's work, or null: build output, temp files
@@ -75,6 +75,40 @@ export function emptyingOf(paths: readonly string[], via: string): Destruction[]
     found.push({ what: `${via} empties ${count}: ${content.slice(0, 8).join(" ")}`, severity: many ? "high" : "low" });
   }
   return found;
+}
+
+// Sources with no data in them: what dd copies from them only erases.
+const NO_DATA = /^\/dev\/(zero|u?random|null)$/;
+// Disk images, swap files, test blobs: files dd is meant to fill.
+const DD_IMAGE = /\.(img|iso|bin|raw|qcow2|vhd|vmdk|dat)$|(^|\/)[^/]*swap[^/]*$/i;
+
+/**
+ * dd writing over a file (not a device): content overwritten with zeros or random bytes is
+ * destroyed like shred (high, even one file); content overwritten with other data is one file
+ * replaced, low like emptying it. Disk images, swap files, `/tmp` and build output are not content.
+ */
+export function ddOverwrite(target: string, source: string | undefined): Destruction | null {
+  const path = normalisePath(target);
+  if (DD_IMAGE.test(path)) return null;
+  const why = contentFile(target) ?? (/\.(db|sqlite3?|mdb|accdb|kdbx)$/i.test(path) && !generatedPath(target) ? `the database ${path}` : null);
+  if (!why) return null;
+  if (source !== undefined && NO_DATA.test(source)) return { what: `dd overwrites ${why} with ${source}`, severity: "high" };
+  return { what: `dd overwrites ${why}${source ? ` with ${source}` : ""}`, severity: "low" };
+}
+
+// rsync's last operand is the destination; options with a separate value are skipped.
+function rsyncDestination(args: readonly string[]): string | null {
+  const operands: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") {
+      operands.push(...args.slice(i + 1));
+      break;
+    }
+    if (/^(-e|--rsh|--exclude|--include|--filter|-f|--files-from|--exclude-from|--include-from|--backup-dir|--suffix|--chmod|--chown|--rsync-path|--log-file|--password-file|--port|--bwlimit|--timeout|--compare-dest|--copy-dest|--link-dest|--partial-dir|--temp-dir|-T|--max-size|--min-size|--info|--debug|--out-format)$/.test(a)) i++;
+    else if (!a.startsWith("-")) operands.push(a);
+  }
+  return operands.length >= 2 ? operands.at(-1)! : null;
 }
 
 /** Build output, lockfiles, caches and temp files: regenerated, so deleting them loses no work. */
@@ -144,6 +178,21 @@ export function destructionOf(program: string, args: readonly string[], assignme
     case "dd": {
       const target = args.find((a) => a.startsWith("of="))?.slice(3);
       if (target && /^\/dev\/(?!null$|zero$|stdout$|stderr$|tty)/.test(target)) found.push({ what: `dd writes raw data to the device ${target}`, severity: "high" });
+      else if (target) {
+        const overwrite = ddOverwrite(target, args.find((a) => a.startsWith("if="))?.slice(3));
+        if (overwrite) found.push(overwrite);
+      }
+      break;
+    }
+    case "rsync": {
+      // --delete (and --delete-before/-during/-after/-delay/-excluded, --del) removes whatever the
+      // destination holds that the source lacks: from an empty or other folder, the destination's
+      // content. The destination is judged like `rm -r` of it; a remote one (host:path) is not local.
+      if (!args.some((a) => /^--del(ete(-[a-z]+)?)?$/.test(a))) break;
+      const destination = rsyncDestination(args);
+      if (destination === null || /^[^/]*:/.test(destination) || destination.startsWith("rsync://")) break;
+      const deletion = deletionOf(destination, true, "rsync --delete into");
+      if (deletion) found.push(deletion);
       break;
     }
     case "wipefs":

@@ -9,7 +9,7 @@ export { CATALOGUE_DIR, defaultCatalogue, loadCatalogue, parseCatalogue, knownHo
 export type { Catalogue, ParseCatalogueResult, PathCatalogueEntry, HostCatalogueEntry } from "./catalogue.js";
 export { secretCommandOf } from "./secret-commands.js";
 export type { SecretCommandEntry, SecretCommandSpec } from "./secret-commands.js";
-export { parseDestination, normaliseHost, hostScope } from "./destination.js";
+export { parseDestination, normaliseHost, hostScope, connectionScope, embeddedIPv4, WILDCARD_DNS_DOMAINS } from "./destination.js";
 export type { Destination } from "./destination.js";
 export { splitShell } from "./shell-words.js";
 export type { ShellSplit, SimpleCommand, ShellPipeline } from "./shell-words.js";

@@ -11,7 +11,8 @@ function problems(result: StepClass, expect: Expectation): string[] {
     const [host, port] = expect.connects.split(/:(?=\d+$)/);
     if (!result.connects.some((c) => c.host === host && (port === undefined || c.port === Number(port)))) found.push(`no connection to ${expect.connects}`);
   }
-  if (expect.persistence && !result.writes_persistence.some((w) => w.kind === expect.persistence)) found.push(`no persistence write of kind ${expect.persistence}`);
+  if (expect.scope && !result.connects.some((c) => c.scope === expect.scope)) found.push(`no connection of scope ${expect.scope}`);
+    if (expect.persistence && !result.writes_persistence.some((w) => w.kind === expect.persistence)) found.push(`no persistence write of kind ${expect.persistence}`);
   if (expect.downloadAndRun && result.download_and_run.length === 0) found.push("not download-and-run");
   if (expect.hiddenCode && result.runs_hidden_code.length === 0) found.push("no hidden code");
   if (expect.destroys && !result.destroys.some((d) => d.severity === expect.destroys)) found.push(`no ${expect.destroys} destruction`);
