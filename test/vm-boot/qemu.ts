@@ -113,8 +113,8 @@ export function bootAndCheck(
     // budgets instead (rootfs/openclaw-startup-budgets.sh). OCLOG_QEMU_ICOUNT=shift=0,sleep=off
     // makes guest time count instructions, for experiments.
     ...icountArgs(options.icount === undefined ? (process.env.OCLOG_QEMU_ICOUNT ?? "off") : options.icount),
-    // Two vCPUs, the second brought online by udev after the kernel's initcalls (maxcpus=1 below,
-    // vm/image/rootfs/90-oclog-online-cpus.rules). Booted with both, QEMU 7.2's multi-threaded TCG
+    // Two vCPUs, the second brought online by a unit after the kernel's initcalls (maxcpus=1 below,
+    // vm/image/rootfs/oclog-online-cpus.service). Booted with both, QEMU 7.2's multi-threaded TCG
     // let one vCPU run a stale copy of kernel code the other had just re-patched (the kernel flips
     // static keys with an int3 first, then the new bytes): CI's guest died twice in the first 4 s,
     // "Oops: int3" in sched_clock_idle_wakeup_event right after "sched_clock: Marking stable", and

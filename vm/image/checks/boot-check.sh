@@ -22,7 +22,7 @@ gate() { curl -s -o /dev/null -D - --max-time 20 "http://127.0.0.1:8080$1" | tr 
 install_state() { install -m 0644 -o root -g oclog-state "$share/$1" /run/oclog/sas-state.json; }
 
 fact boot-seconds "$(cut -d' ' -f1 /proc/uptime)"
-# Booted with maxcpus=1; udev brings the second vCPU online (vm/image/rootfs/90-oclog-online-cpus.rules).
+# Booted with maxcpus=1; a unit brings the second vCPU online (vm/image/rootfs/oclog-online-cpus.service).
 fact cpus-online "$(cat /sys/devices/system/cpu/online)"
 
 # --- Fluent Bit as its package installs it (vm/image/rootfs/install-fluent-bit.sh), with

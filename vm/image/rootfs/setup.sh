@@ -23,7 +23,8 @@ systemctl enable systemd-networkd.service
 # so the same image boots normally everywhere else.
 install -m 0755 "$here/oclog-boot-check" /usr/local/libexec/oclog-boot-check
 install -m 0644 "$here/oclog-boot-check.service" /etc/systemd/system/oclog-boot-check.service
-install -m 0644 "$here/90-oclog-online-cpus.rules" /etc/udev/rules.d/90-oclog-online-cpus.rules
+install -m 0644 "$here/oclog-online-cpus.service" /etc/systemd/system/oclog-online-cpus.service
+systemctl enable oclog-online-cpus.service
 systemctl enable oclog-boot-check.service
 
 # The boot test's one change to OpenClaw: its start-up budgets, raised for emulation (see the
