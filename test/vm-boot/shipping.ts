@@ -35,14 +35,14 @@ export const VM_CONTAINER = `oclog-${VM_USER}`;
 /** The agent turn: the user's message carries the trigger the scripted model answers. */
 export const AGENT_TRIGGER = "[oclog-vm-boot]";
 /**
- * What the scripted model asks the agent to do, one call per assistant turn. Each is also a
- * finding, so the findings can only come from this turn: wiping the shell history
+ * What the scripted model asks the agent to do, one call per assistant turn. The exec is also a
+ * finding, so it can only come from this turn: it wipes the shell history
  * (tool_destructive_command; removing the scratch folder the same command made is not
- * destruction) and a skill written into the workspace's own skills/, which OpenClaw loads first
- * (tool_persistence_file_write; a relative `.config/systemd/user/` path lands in the workspace,
- * where systemd never looks, so it is not persistence).
+ * destruction). The write has none: a relative `.config/systemd/user/` path lands in the
+ * sandbox's workspace, where systemd never looks, so it is not persistence. (A write into the
+ * workspace's own skills/, which would be, did not land in the sandbox's workspace at all.)
  */
-export const AGENT_CALLS: (ScriptedToolCall & { detection: string })[] = [
+export const AGENT_CALLS: (ScriptedToolCall & { detection: string | null })[] = [
   {
     id: "call_vm_exec",
     name: "exec",
@@ -52,8 +52,8 @@ export const AGENT_CALLS: (ScriptedToolCall & { detection: string })[] = [
   {
     id: "call_vm_write",
     name: "write",
-    arguments: { path: "skills/oclog-vm-boot/SKILL.md", content: "---\nname: oclog-vm-boot\ndescription: written by the oclog boot test\n---\nNothing to do.\n" },
-    detection: "tool_persistence_file_write",
+    arguments: { path: ".config/systemd/user/oclog-vm-boot.service", content: "[Unit]\nDescription=written by the oclog boot test\n\n[Service]\nExecStart=/bin/true\n" },
+    detection: null,
   },
 ];
 export const AGENT_FINAL_TEXT = "oclog vm boot turn finished";

@@ -198,7 +198,7 @@ fact agent-turn-seconds "$((SECONDS - turn_started))"
 podman_as_gateway() { runuser -u openclaw -- env CONTAINER_HOST=unix:///run/openclaw-sandbox/podman.sock HOME=/var/lib/openclaw PATH=/usr/bin:/bin podman "$@"; }
 fact sandbox-containers "$(podman_as_gateway ps -a --format '{{.Image}} {{.State}}' 2>&1 | sort | uniq -c | tr -s ' ' | paste -sd, -)"
 # Where the write landed: the sandbox's own workspace on the VM (workspaceAccess none).
-fact sandbox-written "$(find /var/lib/openclaw-workspaces -path '*/skills/oclog-vm-boot/SKILL.md' -printf '%P %s\n' 2>/dev/null | head -1)"
+fact sandbox-written "$(find /var/lib/openclaw-workspaces -path '*/.config/systemd/user/oclog-vm-boot.service' -printf '%P %s\n' 2>/dev/null | head -1)"
 # The host now watches its Azurite for the records of the turn (the guest cannot list blobs:
 # its SAS is write-only) and answers in the share; until then nothing here powers off.
 touch "$share/shipping-wanted"
