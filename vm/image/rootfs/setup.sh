@@ -82,8 +82,11 @@ rm -rf "$warm"
   echo "built $(date -u +%Y-%m-%dT%H:%M:%SZ) by OpenClaw $(runuser -u openclaw -- /usr/bin/node -p 'require("/opt/openclaw/node_modules/openclaw/package.json").version')"
   runuser -u openclaw -- /usr/bin/node --no-warnings "$here/openclaw-scrub-state.mjs" "$state/state/openclaw.sqlite"
 } >/opt/oclog/image/openclaw-first-start.txt
-rm -rf "$state/config-journal-fingerprint.key" "$state/tmp" "$state/cache" /var/cache/openclaw/openclaw-sqlite-* /var/log/openclaw/* /var/lib/openclaw/.cache
-echo "removed config-journal-fingerprint.key, lock files, caches, logs" >>/opt/oclog/image/openclaw-first-start.txt
+# openclaw.json.last-good: the gateway's copy of a config that has run well for a while, written
+# only when the first start lasts long enough (a build failed on it once): the config is
+# reinstalled below, so its copy goes.
+rm -rf "$state/config-journal-fingerprint.key" "$state/openclaw.json.last-good" "$state/tmp" "$state/cache" /var/cache/openclaw/openclaw-sqlite-* /var/log/openclaw/* /var/lib/openclaw/.cache
+echo "removed config-journal-fingerprint.key, openclaw.json.last-good, lock files, caches, logs" >>/opt/oclog/image/openclaw-first-start.txt
 install -m 0600 -o openclaw -g openclaw /tmp/openclaw.json.keep "$state/openclaw.json"
 rm -f /tmp/openclaw.json.keep
 # Nothing but what is listed stays: the state directory holds the config and the state database.
