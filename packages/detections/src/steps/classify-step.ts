@@ -21,7 +21,10 @@ export interface Step {
 
 const READ_TOOLS = new Set(["read", "view", "cat", "open", "grep", "find", "ls", "glob"]);
 const WRITE_TOOLS = new Set(["write", "edit", "multiedit", "create", "str_replace", "insert"]);
-const FETCH_TOOLS = new Set(["web_fetch", "browser", "fetch", "web_search", "http_request"]);
+/** Tools that bring outside content into the session (a search brings it with no URL of its own). */
+export const FETCH_TOOLS: ReadonlySet<string> = new Set(["web_fetch", "browser", "fetch", "web_search", "x_search", "http_request"]);
+/** Fetch tools whose result is outside content whatever they were given. */
+export const SEARCH_TOOLS: ReadonlySet<string> = new Set(["web_search", "x_search"]);
 const EXEC_TOOLS = new Set(["exec", "bash", "shell", "process", "run", "terminal"]);
 
 /** Classifies one step; any input (hostile, huge, wrong types) gives a result, never an exception. */

@@ -1,6 +1,6 @@
 // The step classifier: what one agent step does (secret reads, connections, persistence writes,
 // download-and-run, destruction, outbound data), and the catalogue it reads.
-export { classifyStep } from "./classify-step.js";
+export { classifyStep, FETCH_TOOLS, SEARCH_TOOLS } from "./classify-step.js";
 export type { Step } from "./classify-step.js";
 export { classifyCommand, SHELLS } from "./classify-command.js";
 export type { StepClass, SecretRead, Connection, PersistenceWrite, Destruction, Reason } from "./step-class.js";

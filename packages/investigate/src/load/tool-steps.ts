@@ -9,12 +9,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { STEP_COLUMN_TYPES, classifyStep, defaultCatalogue, stepColumns, trackTaint, type TaintStep } from "@oclog/detections";
+import { FETCH_TOOLS, SEARCH_TOOLS, STEP_COLUMN_TYPES, classifyStep, defaultCatalogue, stepColumns, trackTaint, type TaintStep } from "@oclog/detections";
 import { sqlString } from "@oclog/schema";
 
-/** Tools whose successful call brings outside content into the session. */
-const FETCH_TOOLS = new Set(["web_fetch", "browser", "web_search", "x_search", "fetch", "http_request"]);
-const SEARCH_TOOLS = new Set(["web_search", "x_search"]);
 
 const MESSAGE_CHARS = 2000;
 const clip = (value: unknown) => (typeof value === "string" && value.length > 64 * 1024 ? `${value.slice(0, 64 * 1024)}...` : value);
