@@ -21,6 +21,7 @@ import { DEFAULT_BLOB_LIMITS, type BlobLimits } from "../evidence/blob-limits.js
 import { measureEvidence, rewriteEvidence, type LineFault, type LineLimits } from "./evidence-lines.js";
 import { checkEnvelopes } from "./envelope-checks.js";
 import { createEventViews, eventsTableDdl } from "./events-table.js";
+import { buildSessionSteps } from "./session-steps.js";
 import { buildToolSteps } from "./tool-steps.js";
 
 export interface EvidenceFile {
@@ -112,6 +113,7 @@ export class CaseDatabase {
     if (files.length === 0) {
       await c.run("CREATE TABLE records (blob VARCHAR, line BIGINT, source VARCHAR, variant VARCHAR, r JSON)");
       await buildToolSteps(c);
+      await buildSessionSteps(c);
       return { lines: 0, records: 0, events: 0, eventsOutsideWindow: 0, eventsAdmittedByUpload: 0, eventsEnvelopeMismatch: 0, quarantined: 0, quarantineNotStored: 0, quarantineByReason: [], blobProblems: [] };
     }
     const limits: LineLimits = { ...DEFAULT_BLOB_LIMITS, ...options.limits, maxLineBytes: options.maxLineBytes };
@@ -207,6 +209,7 @@ export class CaseDatabase {
     });
     // After the window: taint is tracked over the steps the case keeps.
     await buildToolSteps(c, scanDir);
+    await buildSessionSteps(c);
 
     const reasons = await c.runAndReadAll(
       `SELECT reason, count::INTEGER AS count FROM (

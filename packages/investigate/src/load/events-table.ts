@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { checkEnvelopes } from "./envelope-checks.js";
+import { buildSessionSteps } from "./session-steps.js";
 import { buildToolSteps } from "./tool-steps.js";
 
 /** DuckDB type of each `Event` field, in the Event's own order. */
@@ -99,5 +100,6 @@ export async function loadEventsJsonl(connection: DuckDBConnection, path: string
   if (table === "events") {
     await checkEnvelopes(connection);
     await buildToolSteps(connection);
+    await buildSessionSteps(connection);
   }
 }

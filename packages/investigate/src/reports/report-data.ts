@@ -4,6 +4,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { severityRank, type Finding } from "../detect/finding.js";
+import type { ReplayData } from "../replay/replay-types.js";
 
 export interface ReportData {
   caseId: string;
@@ -27,6 +28,8 @@ export interface ReportData {
   /** Sorted by severity, highest first. */
   findings: Finding[];
   detectionErrors: { file: string; reason: string }[];
+  /** Sessions, their steps, findings pinned to steps, the incident story (absent in reports of old callers). */
+  replay?: ReplayData;
 }
 
 /** What the caller knows without reading `events`. */

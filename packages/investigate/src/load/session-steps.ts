@@ -1,0 +1,112 @@
+/**
+ * Sessions as case data: `session_steps` (every step of every agent session, in order) and
+ * `sessions` (one row each). Steps come from the transcripts: the prompt that started a turn, the
+ * model's turns, each tool call with its result, compactions, model changes and errors. A tool
+ * call no transcript holds (the transcript is missing, or was never shipped) comes from the
+ * gateway's trace log instead (`embedded_tool_execution_start`, and its `tool end` line for the
+ * duration), so a session known only from the gateway still replays, without arguments.
+ *
+ * Built in SQL at load time, after `tool_steps`; each step keeps its evidence reference.
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+
+/** Longest text kept per field of a step; the whole record stays in `events`. */
+export const STEP_TEXT_CHARS = { arguments: 4000, result: 1000, text: 2000 } as const;
+
+// When timestamps tie, the evidence decides: earlier blob and line first, and within one line
+// (an assistant message holds its text and its tool calls) the text, then the calls in order.
+const KIND_RANK = "CASE kind WHEN 'session_start' THEN 0 WHEN 'prompt' THEN 1 WHEN 'model_change' THEN 2 WHEN 'compaction' THEN 3 WHEN 'model' THEN 4 WHEN 'error' THEN 4 ELSE 5 END";
+
+const STEPS_SQL = `
+CREATE TABLE session_steps AS
+WITH calls AS (
+    SELECT rowid AS ord, * FROM events
+    WHERE action = 'tool.call' AND session_id IS NOT NULL AND gen_ai.tool.name IS NOT NULL AND source <> 'gateway-log'
+    QUALIFY row_number() OVER (
+        PARTITION BY "user", host, gen_ai.tool.name, coalesce(gen_ai.tool.call.id, blob || ':' || line)
+        ORDER BY source <> 'transcript', time, blob, line) = 1
+),
+results AS (
+    SELECT "user", host, gen_ai.tool.call.id AS call_id, time, outcome, message FROM events
+    WHERE action = 'tool.result' AND gen_ai.tool.call.id IS NOT NULL
+    QUALIFY row_number() OVER (PARTITION BY "user", host, gen_ai.tool.call.id ORDER BY source <> 'transcript', time, blob, line) = 1
+),
+gateway_starts AS (
+    SELECT rowid AS ord, * FROM events
+    WHERE source = 'gateway-log' AND action = 'embedded_tool_execution_start' AND session_id IS NOT NULL AND gen_ai.tool.call.id IS NOT NULL
+    QUALIFY row_number() OVER (PARTITION BY "user", host, gen_ai.tool.call.id ORDER BY time, blob, line) = 1
+),
+gateway_ends AS (
+    SELECT "user", host, regexp_extract(message, 'toolCallId=([^ ]+)', 1) AS call_id, min(time) AS time FROM events
+    WHERE source = 'gateway-log' AND starts_with(message, 'embedded run tool end:')
+    GROUP BY ALL
+),
+steps AS (
+    SELECT e.rowid AS ord, e."user", e.host, e.session_id, e.time,
+        CASE e.action WHEN 'session.start' THEN 'session_start' WHEN 'message.user' THEN 'prompt' WHEN 'model.change' THEN 'model_change'
+            WHEN 'session.compaction' THEN 'compaction' ELSE CASE WHEN e.outcome = 'failure' THEN 'error' ELSE 'model' END END AS kind,
+        e.source, e.run_id, e.agent_id, NULL AS tool, NULL AS call_id, NULL AS arguments, NULL AS status, NULL AS result,
+        NULL::BIGINT AS duration_ms, NULL AS decision, left(e.message, ${STEP_TEXT_CHARS.text}) AS text, e.blob, e.line
+    FROM events e
+    WHERE e.session_id IS NOT NULL AND e.source = 'transcript'
+      AND (e.action IN ('session.start', 'message.user', 'model.change', 'session.compaction')
+           OR (e.action = 'model.completion' AND (coalesce(e.message, '') <> '' OR e.outcome = 'failure')))
+    UNION ALL
+    SELECT c.ord, c."user", c.host, c.session_id, c.time, 'tool', c.source, c.run_id, c.agent_id, c.gen_ai.tool.name, c.gen_ai.tool.call.id,
+        left(coalesce(c.gen_ai.tool.call.arguments, to_json(c.target)::VARCHAR), ${STEP_TEXT_CHARS.arguments}),
+        coalesce(r.outcome, 'no result'), left(r.message, ${STEP_TEXT_CHARS.result}),
+        CASE WHEN r.time >= c.time THEN epoch_ms(r.time) - epoch_ms(c.time) END,
+        CASE WHEN r.outcome = 'blocked' THEN 'refused by a guard' END,
+        NULL, c.blob, c.line
+    FROM calls c
+    LEFT JOIN results r ON r.call_id = c.gen_ai.tool.call.id AND r."user" IS NOT DISTINCT FROM c."user" AND r.host IS NOT DISTINCT FROM c.host
+    UNION ALL
+    SELECT g.ord, g."user", g.host, g.session_id, g.time, 'tool', 'gateway-log', g.run_id, g.agent_id, g.gen_ai.tool.name, g.gen_ai.tool.call.id,
+        NULL, CASE WHEN x.time IS NULL THEN 'no result' ELSE 'unknown' END, NULL,
+        CASE WHEN x.time >= g.time THEN epoch_ms(x.time) - epoch_ms(g.time) END, NULL, NULL, g.blob, g.line
+    FROM gateway_starts g
+    LEFT JOIN gateway_ends x ON x.call_id = g.gen_ai.tool.call.id AND x."user" IS NOT DISTINCT FROM g."user" AND x.host IS NOT DISTINCT FROM g.host
+    WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.gen_ai.tool.call.id = g.gen_ai.tool.call.id
+        AND c."user" IS NOT DISTINCT FROM g."user" AND c.host IS NOT DISTINCT FROM g.host)
+)
+SELECT "user", host, session_id,
+    row_number() OVER (PARTITION BY "user", host, session_id ORDER BY time, blob, line, ${KIND_RANK}, ord) AS step_no,
+    time, kind, source, run_id, agent_id, tool, call_id, arguments, status, result, duration_ms, decision, text, blob, line
+FROM steps
+ORDER BY "user", host, session_id, step_no`;
+
+const SESSIONS_SQL = `
+CREATE TABLE sessions AS
+WITH first_use AS (
+    SELECT "user", host, session_id, tool, min(step_no) AS first FROM session_steps WHERE tool IS NOT NULL GROUP BY ALL
+),
+tools AS (
+    SELECT "user", host, session_id, list(tool ORDER BY first) AS tools FROM first_use GROUP BY ALL
+),
+summary AS (
+    SELECT "user", host, session_id,
+        any_value(agent_id) FILTER (WHERE agent_id IS NOT NULL) AS agent_id,
+        min(time) AS started, max(time) AS ended, count(*) AS steps,
+        count(*) FILTER (WHERE kind = 'tool') AS tool_calls,
+        arg_min(text, step_no) FILTER (WHERE kind = 'prompt') AS first_prompt,
+        bool_or(source = 'transcript') AS has_transcript,
+        count(DISTINCT blob) AS blobs,
+        count(DISTINCT time::DATE) AS days
+    FROM session_steps
+    GROUP BY ALL
+)
+SELECT s."user", s.host, s.session_id, s.agent_id, s.started, s.ended, s.steps, s.tool_calls,
+    coalesce(t.tools, []::VARCHAR[]) AS tools, s.first_prompt, s.has_transcript, s.blobs, s.days
+FROM summary s
+LEFT JOIN tools t ON t.session_id = s.session_id AND t."user" IS NOT DISTINCT FROM s."user" AND t.host IS NOT DISTINCT FROM s.host
+ORDER BY s.started, s.session_id`;
+
+/** (Re)creates `session_steps` and `sessions` from `events`; returns how many sessions there are. */
+export async function buildSessionSteps(connection: DuckDBConnection): Promise<number> {
+  await connection.run("DROP TABLE IF EXISTS session_steps");
+  await connection.run("DROP TABLE IF EXISTS sessions");
+  await connection.run(STEPS_SQL);
+  await connection.run(SESSIONS_SQL);
+  const result = await connection.runAndReadAll("SELECT count(*) FROM sessions");
+  return Number(result.getRows()[0]?.[0] ?? 0);
+}
