@@ -5,7 +5,8 @@
 import type { CaseDatabase } from "./load/case-database.js";
 import { DETECTIONS_DIR, loadDetections, runDetections } from "./detect/detections.js";
 import type { Analysis, AnalysisContext } from "./investigation.js";
-import { collectReportData, writeReports, type ReportData } from "./reports/index.js";
+import { collectReplay } from "./replay/collect-replay.js";
+import { collectReportData, sortFindings, writeReports, type ReportData } from "./reports/index.js";
 
 export interface AnalysisOptions {
   oclogVersion: string;
@@ -27,6 +28,9 @@ export function detectAndReport(options: AnalysisOptions): Analysis {
       }
       const ran = await runDetections(db.connection, loaded.detections);
       const detectionErrors = [...loaded.errors, ...ran.errors].map((e) => ({ file: e.file, reason: e.reason }));
+      // Pins refer to findings by their place in the report, so the order is fixed first.
+      const findings = sortFindings(ran.findings);
+      const replay = await collectReplay(db.connection, findings);
       const data = await collectReportData(db.connection, {
         caseId: ctx.caseId,
         caseDir: ctx.caseDir,
@@ -37,8 +41,9 @@ export function detectAndReport(options: AnalysisOptions): Analysis {
         window: { since: ctx.since?.toISOString() ?? null, until: ctx.until?.toISOString() ?? null, tz: options.tz },
         counts: { blobs: ctx.blobs, bytes: ctx.bytes, records: ctx.load.records, events: ctx.load.events, quarantined: ctx.load.quarantined },
         quarantineByReason: ctx.load.quarantineByReason,
-        findings: ran.findings,
+        findings,
         detectionErrors,
+        replay,
       });
       const paths = await writeReports(db.connection, data, ctx.caseDir);
       options.onReport?.(data);
