@@ -49,6 +49,8 @@ test.serial("from the fixtures: recall 100% at the expected severities, no mediu
   t.is(sum.falsePositiveRuns, 0, matrix);
   t.deepEqual(result.scores.filter((s) => !s.pass).map((s) => s.scenario), [], matrix);
   t.true(result.scores.every((s) => s.records > 0), "every scenario shipped records the case loaded");
+  // The same run's replays: scripted calls in order, findings on their steps, the story.
+  t.deepEqual(result.scores.filter((s) => s.replayProblems.length > 0).map((s) => `${s.scenario}:\n  ${s.replayProblems.join("\n  ")}`), []);
 });
 
 test("every detection is exercised by a scenario, or uncovered.json says why and its labelled match events make it fire", (t) => {

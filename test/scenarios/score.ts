@@ -7,8 +7,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runInvestigation, Sensitive, severityRank, type Finding, type Severity } from "@oclog/investigate";
+import { runInvestigation, Sensitive, severityRank, type Finding, type ReportData, type Severity } from "@oclog/investigate";
 import { uploadDirectory } from "@oclog/test-kit/azurite";
+import { replayProblems } from "./replay-check.js";
 import type { Scenario } from "./scenario-spec.js";
 import { writeBlobs, type ShippedBlob } from "./ship.js";
 
@@ -35,10 +36,12 @@ export interface ScenarioScore {
   pass: boolean;
   records: number;
   quarantined: number;
+  /** What is wrong with the replay of the scenario's sessions (replay-check.ts); empty when it holds. */
+  replayProblems: string[];
 }
 
 /** Uploads the blobs to `connectionString`'s container for the scenario and investigates it. */
-export async function investigateScenario(scenario: Scenario, blobs: ShippedBlob[], connectionString: string): Promise<{ findings: Finding[]; records: number; quarantined: number }> {
+export async function investigateScenario(scenario: Scenario, blobs: ShippedBlob[], connectionString: string): Promise<{ findings: Finding[]; records: number; quarantined: number; replay: ReportData["replay"] }> {
   const work = mkdtempSync(join(tmpdir(), `oclog-scenario-case-${scenario.name}-`));
   try {
     const user = scenarioUser(scenario);
@@ -52,7 +55,7 @@ export async function investigateScenario(scenario: Scenario, blobs: ShippedBlob
       since: "1970-01-01T00:00:00Z",
       oclogVersion: "scenarios",
     });
-    return { findings: result.findings, records: result.load.records, quarantined: result.load.quarantined };
+    return { findings: result.report.findings, records: result.load.records, quarantined: result.load.quarantined, replay: result.report.replay };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -61,7 +64,7 @@ export async function investigateScenario(scenario: Scenario, blobs: ShippedBlob
 /** Compares findings with the scenario's expectations. */
 export function scoreScenario(
   scenario: Scenario,
-  outcome: { findings: Finding[]; records: number; quarantined: number },
+  outcome: { findings: Finding[]; records: number; quarantined: number; replay?: ReportData["replay"] },
   internetRequests?: { method: string; url: string; body: string }[],
 ): ScenarioScore {
   const fired: Record<string, Severity> = {};
@@ -76,5 +79,6 @@ export function scoreScenario(
     ? []
     : scenario.expectRequests.filter((want) => !internetRequests.some((r) => r.method === want.method && r.url === want.url && (want.bodyIncludes === undefined || r.body.includes(want.bodyIncludes))));
   const pass = missed.length === 0 && falsePositives.length === 0 && missingRequests.length === 0;
-  return { scenario: scenario.name, kind: scenario.kind, fired, missed, falsePositives, missingRequests, pass, records: outcome.records, quarantined: outcome.quarantined };
+  const replay = replayProblems(scenario, outcome.findings, outcome.replay);
+  return { scenario: scenario.name, kind: scenario.kind, fired, missed, falsePositives, missingRequests, pass, records: outcome.records, quarantined: outcome.quarantined, replayProblems: replay };
 }

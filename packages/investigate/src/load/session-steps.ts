@@ -110,3 +110,43 @@ export async function buildSessionSteps(connection: DuckDBConnection): Promise<n
   const result = await connection.runAndReadAll("SELECT count(*) FROM sessions");
   return Number(result.getRows()[0]?.[0] ?? 0);
 }
+
+/** A run whose tool calls the transcript and the gateway's trace log do not agree on. */
+export interface StepSourceDisagreement {
+  user: string | null;
+  host: string | null;
+  runId: string;
+  /** Call ids only the transcript has, and only the gateway log has. */
+  onlyTranscript: string[];
+  onlyGateway: string[];
+}
+
+/**
+ * Runs where both the transcript and the gateway log recorded tool calls, but not the same ones.
+ * They should always agree; a call the gateway started that the transcript lacks means an edited
+ * or partly lost transcript. Compared as sets: calls of one turn may start in parallel.
+ */
+export async function stepSourceDisagreements(connection: DuckDBConnection): Promise<StepSourceDisagreement[]> {
+  const rows = (
+    await connection.runAndReadAll(`
+      WITH t AS (
+          SELECT "user", host, run_id, list(DISTINCT gen_ai.tool.call.id) AS calls FROM events
+          WHERE source IN ('transcript', 'trajectory') AND action = 'tool.call' AND run_id IS NOT NULL AND gen_ai.tool.call.id IS NOT NULL GROUP BY ALL
+      ),
+      g AS (
+          SELECT "user", host, run_id, list(DISTINCT gen_ai.tool.call.id) AS calls FROM events
+          WHERE source = 'gateway-log' AND action = 'embedded_tool_execution_start' AND run_id IS NOT NULL AND gen_ai.tool.call.id IS NOT NULL GROUP BY ALL
+      )
+      SELECT t."user", t.host, t.run_id, list_filter(t.calls, c -> NOT list_contains(g.calls, c)) AS only_t, list_filter(g.calls, c -> NOT list_contains(t.calls, c)) AS only_g
+      FROM t JOIN g ON t.run_id = g.run_id AND t."user" IS NOT DISTINCT FROM g."user" AND t.host IS NOT DISTINCT FROM g.host
+      WHERE len(list_filter(t.calls, c -> NOT list_contains(g.calls, c))) > 0 OR len(list_filter(g.calls, c -> NOT list_contains(t.calls, c))) > 0
+      ORDER BY t.run_id`)
+  ).getRowObjectsJson();
+  return rows.map((r) => ({
+    user: r.user === null ? null : String(r.user),
+    host: r.host === null ? null : String(r.host),
+    runId: String(r.run_id),
+    onlyTranscript: ((r.only_t as string[] | null) ?? []).map(String).sort(),
+    onlyGateway: ((r.only_g as string[] | null) ?? []).map(String).sort(),
+  }));
+}

@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Finding } from "../detect/finding.js";
+import { stepSourceDisagreements } from "../load/session-steps.js";
 import { crossSourceStrips } from "./cross-source.js";
 import { pinFindings } from "./finding-steps.js";
 import { buildIncidentStory } from "./incident-story.js";
@@ -24,5 +25,12 @@ export async function collectReplay(connection: DuckDBConnection, findings: read
   const sessions = await readSessions(connection);
   const { steps, omitted } = await readStepsOf(connection, sessions.map((s) => s.sessionId), options.stepBudget ?? REPORT_STEP_BUDGET);
   const story = buildIncidentStory({ findings, sessions, pins, steps, strips });
+  // The transcript and the gateway's own trace should name the same calls; say where they do not.
+  for (const d of await stepSourceDisagreements(connection)) {
+    story.uncertain.push({
+      text: `Run ${d.runId}: the transcript and the gateway log disagree on its tool calls (only in the transcript: ${d.onlyTranscript.join(", ") || "none"}; only in the gateway log: ${d.onlyGateway.join(", ") || "none"}); a transcript may have been edited or partly lost.`,
+      ref: null,
+    });
+  }
   return { sessions, steps, omittedSessions: omitted, pins, story, strips };
 }
