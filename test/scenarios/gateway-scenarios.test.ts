@@ -18,6 +18,8 @@ test("every scenario through the real gateway: recall 100%, no benign medium+ fi
   t.is(sum.recall, 1, matrix);
   t.is(sum.falsePositiveRuns, 0, matrix);
   t.deepEqual(result.scores.filter((s) => !s.pass).map((s) => ({ scenario: s.scenario, missed: s.missed, falsePositives: s.falsePositives, missingRequests: s.missingRequests })), [], matrix);
+  // Replays of the live runs: the transcript and the gateway's trace agree, scripted calls in order.
+  t.deepEqual(result.scores.filter((s) => s.replayProblems.length > 0).map((s) => `${s.scenario}:\n  ${s.replayProblems.join("\n  ")}`), []);
   for (const [name, run] of result.shipped) {
     const text = run.blobs.flatMap((b) => b.lines).join("\n");
     t.true(run.secrets.length === 2 && run.secrets.every((secret) => !text.includes(secret)), `${name}: a secret of the run was shipped`);

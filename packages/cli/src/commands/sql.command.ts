@@ -5,7 +5,7 @@ import { option } from "../spec/option-spec.js";
 export const sqlSpec = defineCommand({
   name: "sql",
   description: "Ask a case database a question (read-only)",
-  arguments: [argument("<case-dir>", "the case folder"), argument("<query>", "SQL over events, records, quarantine, evidence_files")],
+  arguments: [argument("<case-dir>", "the case folder"), argument("<query>", "SQL over events, tool_steps, sessions, session_steps, finding_steps, records, quarantine, evidence_files")],
   options: {
     json: option.flag("--json", "print rows as JSON lines"),
     maxRows: option.positiveInt("--max-rows <n>", "rows to read: the query stops there and says when it has more", 200),
