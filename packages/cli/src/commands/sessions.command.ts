@@ -21,7 +21,7 @@ export const sessionsSpec = defineCommand({
 export const sessionSpec = defineCommand({
   name: "session",
   description: "Replay one agent session of a case step by step, with the findings pinned to its steps (read-only)",
-  arguments: [argument("<case-dir>", "the case folder"), argument("<session-id>", "a session id, as `oclog sessions` lists it")],
+  arguments: [argument("<case-dir>", "the case folder"), argument("<id>", "a session id, as `oclog sessions` lists it")],
   options: {
     json: option.flag("--json", "print one JSON document: {session, steps, pins}"),
   },
