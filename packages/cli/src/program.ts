@@ -10,13 +10,14 @@ import { ingestSpec } from "./commands/ingest.command.js";
 import { investigateSpec } from "./commands/investigate.command.js";
 import { sasCommand } from "./commands/sas.command.js";
 import { schemaCommand } from "./commands/schema.command.js";
+import { sessionSpec, sessionsSpec } from "./commands/sessions.command.js";
 import { sqlSpec } from "./commands/sql.command.js";
 import type { Output } from "./output.js";
 import type { CommandDefinition } from "./spec/command-spec.js";
 import { VERSION } from "./version.js";
 
 /** Every top-level command; each spec lazily imports its implementation. */
-export const COMMANDS: readonly CommandDefinition[] = [schemaCommand, investigateSpec, huntSpec, ingestSpec, fluentBitCommand, collectSpec, sasCommand, guardSpec, caseCommand, sqlSpec, demoSpec];
+export const COMMANDS: readonly CommandDefinition[] = [schemaCommand, investigateSpec, huntSpec, ingestSpec, fluentBitCommand, collectSpec, sasCommand, guardSpec, caseCommand, sqlSpec, sessionsSpec, sessionSpec, demoSpec];
 
 /** Builds the `oclog` command tree, writing through `output`. */
 export function buildProgram(output: Output): Command {

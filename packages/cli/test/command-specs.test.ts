@@ -74,7 +74,7 @@ test("an option key that is not commander's name for the flag is refused when th
 test("every command of the program registers (all keys match their flags) and lists in the original order", (t) => {
   t.deepEqual(
     COMMANDS.map((c) => c.name),
-    ["schema", "investigate", "hunt", "ingest", "fluent-bit", "collect", "sas", "guard", "case", "sql", "demo"],
+    ["schema", "investigate", "hunt", "ingest", "fluent-bit", "collect", "sas", "guard", "case", "sql", "sessions", "session", "demo"],
   );
   const program = new Command("oclog");
   for (const c of COMMANDS) t.notThrows(() => c.register(program, silent), c.name);

@@ -7,7 +7,7 @@ const COMMAND_PATHS = [
   [], ["schema"], ["schema", "validate"], ["schema", "export"], ["investigate"], ["hunt"], ["ingest"],
   ["fluent-bit"], ["fluent-bit", "generate"], ["fluent-bit", "validate"], ["fluent-bit", "check"], ["collect"],
   ["sas"], ["sas", "inspect"], ["sas", "issue"], ["sas", "install"], ["sas", "rotate"], ["sas", "schedule"],
-  ["guard"], ["case"], ["case", "verify"], ["sql"], ["demo"],
+  ["guard"], ["case"], ["case", "verify"], ["sql"], ["sessions"], ["session"], ["demo"],
 ];
 
 for (const path of COMMAND_PATHS) {

@@ -39,3 +39,8 @@ export { loadRuleFiles, displayPath } from "@oclog/detections";
 export type { RuleFile, RuleFileError, RuleParse } from "@oclog/detections";
 export { CaseLockedError, CaseSymlinkError, EvidenceTamperedError, ForeignCaseFolderError } from "./case/case-errors.js";
 export { SqlRefusedError } from "./case/sql-query.js";
+export { renderSessionList, renderSessionReplay } from "./replay/session-replay-text.js";
+export { readCaseSessions, readCaseSessionReplay } from "./replay/session-case.js";
+export type { SessionReplay } from "./replay/session-case.js";
+export type { SessionStep, SessionSummary, StepPin } from "./replay/replay-types.js";
+export { NoSessionTablesError, UnknownSessionError } from "./replay/replay-errors.js";

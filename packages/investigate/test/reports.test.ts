@@ -10,7 +10,7 @@ import { chooseBucketSeconds, collectReportData, MAX_BUCKETS, sortFindings, type
 import { renderHtml } from "../src/reports/report-html.js";
 import { renderMarkdown } from "../src/reports/report-markdown.js";
 import { renderSummary } from "../src/reports/terminal-summary.js";
-import { exportTimeline, TIMELINE_COLUMNS } from "../src/reports/timeline-export.js";
+import { exportTimeline, TIMELINE_COLUMNS, timelineSelectSql } from "../src/reports/timeline-export.js";
 import { writeReports } from "../src/reports/write-reports.js";
 import { cleanText, escapeMarkdown } from "../src/reports/text-safety.js";
 import type { Finding } from "../src/detect/finding.js";
@@ -140,6 +140,54 @@ test("timeline: one row per event in JSONL and CSV, Timesketch fields, time orde
     for (const cell of row) t.false(/^[=+\-@\t\r]/.test(cell), `formula start in ${JSON.stringify(cell)}`);
   }
   t.false(readFileSync(files.jsonl, "utf8").includes("\\u001b"), "no escape character in the JSONL");
+});
+
+test("timeline: an event that is a session step carries session_step and step_id; a tool result gets its call's step", async (t) => {
+  const { connection, data } = await caseP;
+  const files = await exportTimeline(connection, data.caseDir);
+  const records = readFileSync(files.jsonl, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const steps = (await connection.runAndReadAll("SELECT session_id, step_no, kind, call_id, blob, line FROM session_steps")).getRowObjectsJson();
+  t.true(steps.some((s) => s.kind === "tool"), "the fixture has tool steps");
+  for (const step of steps) {
+    const id = `${String(step.session_id)}#${Number(step.step_no)}`;
+    const own = records.filter((r) => r.blob === step.blob && r.line === Number(step.line) && (r.tool_call_id ?? null) === (step.call_id ?? null));
+    t.true(own.length > 0, id);
+    for (const r of own) t.deepEqual([r.session_step, r.step_id], [Number(step.step_no), id]);
+    if (step.kind === "tool" && step.call_id !== null) {
+      const results = records.filter((r) => r.action === "tool.result" && r.tool_call_id === step.call_id && r.session_id === step.session_id);
+      t.true(results.length > 0, `a result for ${id}`);
+      for (const r of results) t.is(r.step_id, id, "the result carries its call's step");
+    }
+  }
+  t.true(records.some((r) => r.session_step === null && r.step_id === null), "events that are no step have neither");
+  // The CSV carries the same step ids, row for row.
+  const rows = parseCsv(readFileSync(files.csv, "utf8"));
+  const col = TIMELINE_COLUMNS.indexOf("step_id");
+  t.deepEqual(rows.slice(1).map((r) => r[col]), records.map((r) => (r.step_id === null ? "" : String(r.step_id))));
+});
+
+test("timeline: tool calls that share one assistant line each get their own step, by call id", async (t) => {
+  const { connection } = await caseP;
+  // One tool step's record copied with another call id on the same blob and line: a second call of
+  // the same assistant message, and its step right after the first.
+  await connection.run(`CREATE OR REPLACE TEMP TABLE events_two_calls AS
+    SELECT * FROM events UNION ALL
+    SELECT * REPLACE (struct_update(gen_ai, tool := struct_update(gen_ai.tool, call := struct_update(gen_ai.tool.call, id := 'second-call'))) AS gen_ai)
+    FROM events e WHERE EXISTS (SELECT 1 FROM session_steps s WHERE s.kind = 'tool' AND s.blob = e.blob AND s.line = e.line AND s.call_id = e.gen_ai.tool.call.id)
+    QUALIFY row_number() OVER (ORDER BY time, blob, line) = 1`);
+  await connection.run(`CREATE OR REPLACE TEMP TABLE steps_two_calls AS
+    SELECT * FROM session_steps UNION ALL
+    SELECT * REPLACE ('second-call' AS call_id, 1000 AS step_no)
+    FROM session_steps s WHERE s.kind = 'tool' AND EXISTS (SELECT 1 FROM events_two_calls e WHERE e.gen_ai.tool.call.id = 'second-call' AND e.blob = s.blob AND e.line = s.line)`);
+  const rows = (await connection.runAndReadAll(timelineSelectSql("events_two_calls", false, "steps_two_calls"))).getRowObjectsJson();
+  const second = rows.find((r) => r.tool_call_id === "second-call")!;
+  t.truthy(second);
+  const first = rows.find((r) => r.blob === second.blob && r.line === second.line && r.tool_call_id !== "second-call" && r.session_step !== null)!;
+  t.truthy(first);
+  t.is(Number(second.session_step), 1000);
+  t.not(first.step_id, second.step_id);
+  const events = Number((await connection.runAndReadAll("SELECT count(*) FROM events_two_calls")).getRows()[0]![0]);
+  t.is(rows.length, events, "no event doubled by the joins");
 });
 
 test("markdown: hostile log text renders as text (no HTML, no links, no ANSI, tables intact)", async (t) => {

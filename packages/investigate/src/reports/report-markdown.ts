@@ -6,6 +6,7 @@
  */
 import type { Finding } from "../detect/finding.js";
 import type { ReportData } from "./report-data.js";
+import { sessionsMarkdown, storyMarkdown } from "./report-markdown-replay.js";
 import {
   evidenceColumns,
   findingsBySeverity,
@@ -83,6 +84,8 @@ export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}):
       ],
     ),
     "",
+    // The story first: what happened, before the counts (only when the case has sessions to tell it from).
+    ...(data.replay === undefined ? [] : storyMarkdown(data.replay)),
     "## Summary",
     "",
     `- **Findings:** ${data.findings.length === 0 ? "none" : `${data.findings.length} (${severityLine})`}`,
@@ -117,6 +120,7 @@ export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}):
     lines.push(`### ${md(`${group.severity.charAt(0).toUpperCase()}${group.severity.slice(1)}`, 40)} (${group.findings.length})`, "");
     for (const finding of group.findings) lines.push(...renderFinding(finding, ++index, opts));
   }
+  if (data.replay !== undefined) lines.push(...sessionsMarkdown(data.replay));
   lines.push("## Quarantine", "");
   if (data.quarantineByReason.length === 0) lines.push("Nothing quarantined.");
   else

@@ -52,6 +52,10 @@ export const TIMELINE_COLUMNS = [
   "session_id",
   "run_id",
   "agent_id",
+  // The session step the event is (session-steps.ts): its number, and `<session_id>#<step_no>`,
+  // so Timesketch can filter one step's records (the call, its result, its transcript line).
+  "session_step",
+  "step_id",
   "raw_ref",
   "blob",
   "line",
@@ -113,14 +117,38 @@ const TEXT_COLUMNS: ReadonlyArray<[name: string, expression: string]> = [
   ["session_id", "session_id"],
   ["run_id", "run_id"],
   ["agent_id", "agent_id"],
+  ["step_id", "CASE WHEN session_step IS NOT NULL THEN step_session || '#' || session_step END"],
   ["raw_ref", "raw.ref"],
   ["blob", "blob"],
   ["envelope_mismatch", "envelope_mismatch"],
   ["window_note", "window_note"],
 ];
 
-/** The SELECT both files are written from; `forSpreadsheet` adds the formula guard. */
-export function timelineSelectSql(table = "events", forSpreadsheet = false): string {
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * SQL: the events, each with the session step it is (`step_session`, `session_step`), NULL when
+ * none. A step's own record matches on blob and line, and on the call id too: one assistant line
+ * holds several tool calls, each its own step. A tool result is on another line; it gets the step
+ * of its call, by call id within the same session, user and host.
+ */
+function eventsWithStepsSql(table: string, stepsTable: string | null): string {
+  if (stepsTable === null) return `SELECT *, NULL::VARCHAR AS step_session, NULL::BIGINT AS session_step FROM ${quoted(table)}`;
+  const steps = quoted(stepsTable);
+  return `SELECT e.*, coalesce(l.session_id, c.session_id) AS step_session, coalesce(l.step_no, c.step_no) AS session_step
+FROM ${quoted(table)} e
+LEFT JOIN (SELECT blob, line, call_id, arg_min(session_id, step_no) AS session_id, min(step_no) AS step_no FROM ${steps} GROUP BY ALL) l
+  ON l.blob = e.blob AND l.line = e.line AND l.call_id IS NOT DISTINCT FROM e.gen_ai.tool.call.id
+LEFT JOIN (SELECT "user", host, session_id, call_id, min(step_no) AS step_no FROM ${steps} WHERE kind = 'tool' AND call_id IS NOT NULL GROUP BY ALL) c
+  ON l.step_no IS NULL AND e.action = 'tool.result' AND c.call_id = e.gen_ai.tool.call.id AND c.session_id = e.session_id
+  AND c."user" IS NOT DISTINCT FROM e."user" AND c.host IS NOT DISTINCT FROM e.host`;
+}
+
+/**
+ * The SELECT both files are written from; `forSpreadsheet` adds the formula guard. `stepsTable`
+ * names the case's `session_steps` (null for a case without one: the step columns are then empty).
+ */
+export function timelineSelectSql(table = "events", forSpreadsheet = false, stepsTable: string | null = null): string {
   const text = new Map(
     TEXT_COLUMNS.map(([name, expression]) => {
       const clean = cleanSql(expression);
@@ -134,10 +162,11 @@ export function timelineSelectSql(table = "events", forSpreadsheet = false): str
     timestamp: "epoch_us(time)",
     timestamp_desc: literal(TIMESTAMP_DESC),
     line: "line",
+    session_step: "session_step",
     stamp_skew_s: "stamp_skew_s",
   };
   const select = TIMELINE_COLUMNS.map((name) => `${text.get(name) ?? computed[name]} AS "${name}"`);
-  return `SELECT ${select.join(",\n  ")}\nFROM "${table.replace(/"/g, '""')}"\nORDER BY time, blob, line`;
+  return `SELECT ${select.join(",\n  ")}\nFROM (${eventsWithStepsSql(table, stepsTable)}) AS timeline_events\nORDER BY time, blob, line`;
 }
 
 export interface TimelineFiles {
@@ -164,7 +193,10 @@ export async function exportTimeline(connection: DuckDBConnection, caseDir: stri
   const dir = resolve(caseDir);
   const jsonl = join(dir, TIMELINE_JSONL);
   const csv = join(dir, TIMELINE_CSV);
-  const rows = await copyTo(connection, timelineSelectSql(table, false), jsonl, "FORMAT json");
-  await copyTo(connection, timelineSelectSql(table, true), csv, "FORMAT csv, HEADER");
+  // A case loaded before sessions were case data has no session_steps: the step columns stay empty.
+  const exists = await connection.runAndReadAll("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'session_steps'");
+  const steps = Number(exists.getRows()[0]?.[0] ?? 0) > 0 ? "session_steps" : null;
+  const rows = await copyTo(connection, timelineSelectSql(table, false, steps), jsonl, "FORMAT json");
+  await copyTo(connection, timelineSelectSql(table, true, steps), csv, "FORMAT csv, HEADER");
   return { jsonl, csv, rows };
 }
