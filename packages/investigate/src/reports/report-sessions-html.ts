@@ -47,6 +47,8 @@ details.session.highlight, tr.step.highlight { outline: 3px solid #f59e0b; outli
 table.steps td { font-size: 12.5px; }
 table.steps td.short { white-space: nowrap; }
 table.steps td.long { min-width: 40ch; }
+table.steps td.where { min-width: 26ch; }
+table.steps td.where code { word-break: break-all; }
 table.steps pre { margin: 2px 0; white-space: pre-wrap; overflow-wrap: anywhere; font: 12px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 table.steps .field .label, table.steps details.long > summary { color: var(--muted); font-size: 11.5px; cursor: pointer; }
 table.steps tr.pinned { background: #fff5f5; }
