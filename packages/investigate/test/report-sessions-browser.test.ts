@@ -15,6 +15,22 @@ import type { ReplayData } from "../src/replay/replay-types.js";
 import { buildTestCase } from "./fixtures/reports/build-case.js";
 import { buildReplayFixture, generateReplay, SCRIPT_HOSTILE } from "./fixtures/reports/replay-fixture.js";
 
+// The test program has no DOM typings: what page-side functions use is typed by hand here. (They
+// must be functions: the page's CSP refuses Playwright's string evaluation, as it should.)
+type Text = { textContent: string | null } | null;
+type BrowserGlobal = {
+  innerHeight: number;
+  document: { getElementById(id: string): Text; querySelector(selector: string): Text };
+  navigator: { clipboard: { readText(): Promise<string> } };
+};
+
+/** Waits until the session list's count line is filled and starts with `prefix`. */
+const countStartsWith = (page: Page, prefix: string) =>
+  page.waitForFunction((p) => {
+    const text = (globalThis as unknown as BrowserGlobal).document.getElementById("sessions-count")?.textContent ?? "";
+    return text !== "" && text.startsWith(p);
+  }, prefix);
+
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/", import.meta.url));
 
@@ -62,7 +78,7 @@ async function openReport(replay: ReplayData) {
   const url = pathToFileURL(file).href;
   const started = Date.now();
   await page.goto(url, { waitUntil: "load" });
-  await page.waitForFunction(() => (document.getElementById("sessions-count")?.textContent ?? "") !== "");
+  await countStartsWith(page, "");
   return { page, context, url, seen, loadMs: Date.now() - started };
 }
 
@@ -70,7 +86,7 @@ async function openReport(replay: ReplayData) {
 const inViewport = (locator: Locator) =>
   locator.evaluate((el) => {
     const r = el.getBoundingClientRect();
-    return r.height > 0 && r.top >= 0 && r.top < window.innerHeight;
+    return r.height > 0 && r.top >= 0 && r.top < (globalThis as unknown as BrowserGlobal).innerHeight;
   });
 
 const rows = (page: Page) => page.locator("#sessions-list > details.session");
@@ -95,7 +111,7 @@ test.serial("replay: step buttons open and highlight the step, filters narrow th
     t.is(await findingButton.count(), 1);
     await findingButton.click();
     const session = page.locator('details.session[data-session="sess-injected"]');
-    t.true(await session.evaluate((el) => (el as HTMLDetailsElement).open), "the session opened");
+    t.true(await session.evaluate((el) => (el as unknown as { open: boolean }).open), "the session opened");
     const step41 = session.locator('tr.step[data-step="41"]');
     t.true(await step41.evaluate((el) => el.classList.contains("highlight")), "step 41 highlighted");
     t.true(await inViewport(step41), "step 41 scrolled into view");
@@ -113,8 +129,12 @@ test.serial("replay: step buttons open and highlight the step, filters narrow th
     // Copy an argument (Clipboard API granted; the fallback must not throw either).
     const copyArgument = step41.locator("button.copy").first();
     await copyArgument.click();
-    await page.waitForFunction(() => document.querySelector('tr.step[data-step="41"] button.copy')?.textContent === "copied", null, { timeout: 2000 });
-    const copied = await page.evaluate(() => navigator.clipboard.readText().catch((e: unknown) => `unreadable: ${String(e)}`));
+    await page.waitForFunction(
+      () => (globalThis as unknown as BrowserGlobal).document.querySelector('tr.step[data-step="41"] button.copy')?.textContent === "copied",
+      null,
+      { timeout: 2000 },
+    );
+    const copied = await page.evaluate(() => (globalThis as unknown as BrowserGlobal).navigator.clipboard.readText().catch((e: unknown) => `unreadable: ${String(e)}`));
     t.is(copied, JSON.stringify({ path: "/etc/passwd" }), "the argument is on the clipboard");
 
     // The hostile session renders its text as text.
@@ -166,14 +186,14 @@ test.serial("replay: 10,000 sessions load, filter and open", async (t) => {
 
     let started = Date.now();
     await page.locator("#sessions-filter").fill("exfiltrate");
-    await page.waitForFunction(() => document.getElementById("sessions-count")?.textContent?.startsWith("20 of"));
+    await countStartsWith(page, "20 of");
     t.log(`text filter: ${Date.now() - started} ms (incl. 120 ms debounce)`);
     t.is(await rows(page).count(), 20, "one embedded session in 50 has it in a step's arguments");
 
     started = Date.now();
     await page.locator("#sessions-filter").fill("");
     await page.locator("#sessions-severity").selectOption("critical");
-    await page.waitForFunction(() => document.getElementById("sessions-count")?.textContent?.startsWith("20 of"));
+    await countStartsWith(page, "20 of");
     t.log(`severity filter: ${Date.now() - started} ms`);
     t.is(await rows(page).count(), 20);
 
