@@ -1,7 +1,9 @@
 // report.html in a real browser (Debian's Chromium, headless, via playwright-core): built from
 // the real capture plus hostile log content, it must render (findings, chart with marks), make no
 // network request but loading itself, log no console error (a CSP violation would), and open no
-// dialog (an injected alert() would). A screenshot goes to test-artifacts/report.png.
+// dialog (an injected alert() would). With a replay (as `oclog investigate` writes it) the page has
+// exactly two script elements: the JSON data block and the one hashed inline script; nothing else
+// active. A screenshot goes to test-artifacts/report.png.
 import test from "ava";
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { writeReports } from "../src/reports/write-reports.js";
 import { buildTestCase, HOSTILE } from "./fixtures/reports/build-case.js";
+import { buildReplayFixture } from "./fixtures/reports/replay-fixture.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/", import.meta.url));
@@ -24,12 +27,12 @@ async function waitForChromium(deadlineMs: number): Promise<boolean> {
   return true;
 }
 
-test("report.html renders findings and chart, makes no request, runs nothing", async (t) => {
+test("report.html renders findings and chart, makes no request, runs nothing but its hashed script", async (t) => {
   t.timeout(180_000);
   t.true(await waitForChromium(90_000), `${CHROMIUM} is not installed`);
   const testCase = await buildTestCase();
   const dir = mkdtempSync(join(tmpdir(), "oclog-report-browser-"));
-  const paths = await writeReports(testCase.connection, testCase.data, dir);
+  const paths = await writeReports(testCase.connection, { ...testCase.data, replay: buildReplayFixture(testCase.data.findings) }, dir);
   testCase.close();
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -66,7 +69,8 @@ test("report.html renders findings and chart, makes no request, runs nothing", a
     t.true(await page.locator("table.evidence td", { hasText: `tool output: ${HOSTILE.script}` }).first().isVisible(), "the <script> markup shows as text");
     const count = (selector: string) => page.locator(selector).count();
     const dom = {
-      active: await count("script, img, iframe, object, embed, a, link, form, base, meta[http-equiv=refresh]"),
+      active: await count("img, iframe, object, embed, a, link, form, base, meta[http-equiv=refresh], script[src]"),
+      scripts: await page.locator("script").evaluateAll((nodes) => nodes.map((n) => n.getAttribute("type") ?? "inline")),
       bars: await count("svg.timeline rect.bar"),
       marks: await count("svg.timeline g.finding-mark"),
       legend: await count("svg.timeline g.legend-items text"),
@@ -74,7 +78,8 @@ test("report.html renders findings and chart, makes no request, runs nothing", a
       details: await count("details.finding"),
       title: await page.title(),
     };
-    t.is(dom.active, 0, "no script, image, frame, link or form in the page");
+    t.is(dom.active, 0, "no image, frame, link, form or script from a file in the page");
+    t.deepEqual(dom.scripts, ["application/json", "inline"], "exactly two scripts: the JSON data block and the hashed inline script");
     t.true(dom.bars > 20, `chart has bars (${dom.bars})`);
     t.is(dom.marks, testCase.data.findings.length, "each finding marked on the chart");
     t.true(dom.legend >= 3, "chart has a legend");

@@ -3,12 +3,14 @@
  *
  * Hostile-input safety: every log-derived string (and every detection-derived one) is cleaned
  * (ANSI escapes, controls, bidi overrides removed) and HTML-escaped (& < > " ') before it touches
- * markup; nothing is ever linkified, so a `javascript:` URL in a log stays text. The page has no
- * script at all, and its Content-Security-Policy (`default-src 'none'`, inline styles only, data:
- * images only) means that even markup that slipped through could neither run script nor load
- * anything: the report makes no network request.
+ * markup; nothing is ever linkified, so a `javascript:` URL in a log stays text. Without a replay
+ * the page has no script at all; with one it has exactly one inline script, allowed by its hash
+ * (report-script.ts), plus a JSON data block. Its Content-Security-Policy (`default-src 'none'`,
+ * that script only, inline styles only, data: images only) means that even markup that slipped
+ * through could neither run script nor load anything: the report makes no network request.
  */
 import type { Finding } from "../detect/finding.js";
+import type { CrossSourceStrip, StepPin } from "../replay/replay-types.js";
 import type { ReportData } from "./report-data.js";
 import {
   evidenceColumns,
@@ -20,6 +22,16 @@ import {
   SEVERITIES_DESC,
   windowText,
 } from "./report-format.js";
+import {
+  pinCells,
+  REPLAY_CONTENT_SECURITY_POLICY,
+  renderReplayScripts,
+  renderSessionsSection,
+  renderStory,
+  renderStrip,
+  replayPayload,
+  SESSIONS_STYLE,
+} from "./report-sessions-html.js";
 import { SEVERITY_COLORS, renderTimelineSvg } from "./timeline-chart.js";
 import { cleanText, escapeHtml, oneLine, own, truncate } from "./text-safety.js";
 
@@ -109,16 +121,25 @@ function renderTable(header: { label: string; num?: boolean }[], rows: string[][
  * Evidence rows as a table. Short columns (times, actions, outcomes) never wrap; long ones
  * (messages, commands, blob names) get a minimum width by their longest value and wrap anywhere.
  */
-function renderEvidence(columns: string[], rows: readonly Record<string, unknown>[], maxCell: number): string {
+function renderEvidence(columns: string[], rows: readonly Record<string, unknown>[], maxCell: number, stepCells: string[] | null = null): string {
   const cells = rows.map((row) => columns.map((c) => truncate(cleanText(row[c]), maxCell)));
   const widths = columns.map((_, i) => Math.max(...cells.map((r) => Math.max(...r[i]!.split("\n").map((l) => Array.from(l).length)))));
   const attrs = widths.map((w) => (w <= 32 ? ' class="short"' : ` class="long" style="min-width: ${Math.min(40, Math.max(16, Math.ceil(w / 3)))}ch"`));
-  const head = columns.map((c, i) => `<th${attrs[i]}>${h1(c, 60)}</th>`).join("");
-  const body = cells.map((row) => `<tr>${row.map((cell, i) => `<td${attrs[i]}>${escapeHtml(cell)}</td>`).join("")}</tr>`).join("\n");
+  // Rows pinned to a session step get a button in a first column (already markup, from report-sessions-html).
+  const stepHead = stepCells === null ? "" : `<th class="short">step</th>`;
+  const stepCell = (r: number) => (stepCells === null ? "" : `<td class="short">${stepCells[r] ?? ""}</td>`);
+  const head = stepHead + columns.map((c, i) => `<th${attrs[i]}>${h1(c, 60)}</th>`).join("");
+  const body = cells.map((row, r) => `<tr>${stepCell(r)}${row.map((cell, i) => `<td${attrs[i]}>${escapeHtml(cell)}</td>`).join("")}</tr>`).join("\n");
   return `<div class="scroll"><table class="evidence"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
-function renderFinding(finding: Finding, index: number, options: Required<HtmlOptions>): string {
+/** What the replay adds to one finding: its rows pinned to steps, and its cross-source strips. */
+interface FindingReplay {
+  pins: StepPin[];
+  strips: CrossSourceStrip[];
+}
+
+function renderFinding(finding: Finding, index: number, options: Required<HtmlOptions>, replay: FindingReplay = { pins: [], strips: [] }): string {
   const d = finding.detection;
   const rows = finding.rows.slice(0, options.evidenceRows);
   const { columns, empty } = evidenceColumns(rows);
@@ -135,7 +156,7 @@ function renderFinding(finding: Finding, index: number, options: Required<HtmlOp
       ? `<p class="empty">No evidence rows kept.</p>`
       : `<p class="note">Evidence: ${rows.length} of ${formatCount(finding.count)} rows${
           empty.length === 0 ? "" : ` (empty columns left out: ${empty.map((c) => h1(c, 60)).join(", ")})`
-        }.</p>` + renderEvidence(columns, rows, options.maxCell);
+        }.</p>` + renderEvidence(columns, rows, options.maxCell, pinCells(replay.pins, rows.length));
   const open = d.severity === "critical" || d.severity === "high" ? " open" : "";
   return `<details class="finding" id="finding-${index}" style="${sevStyle(d.severity)}"${open}>
 <summary><span class="badge">${h1(d.severity)}</span><span class="num">#${index}</span><span class="title">${h1(d.title)}</span><span class="stat">${formatCount(finding.count)} ${finding.count === 1 ? "match" : "matches"} · first ${h1(finding.firstSeen ?? "n/a")}</span></summary>
@@ -143,6 +164,7 @@ function renderFinding(finding: Finding, index: number, options: Required<HtmlOp
 ${d.description === "" ? "" : `<p class="desc">${h1(d.description, 2000)}</p>`}
 <dl class="facts">${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl>
 ${evidence}
+${replay.strips.map(renderStrip).join("\n")}
 </div>
 </details>`;
 }
@@ -165,6 +187,15 @@ export function renderHtml(data: ReportData, options: HtmlOptions = {}): string 
     `<div class="card"><div class="n">${formatCount(c.records)}</div><div class="l">records</div></div>`,
     `<div class="card"><div class="n">${formatCount(c.quarantined)}</div><div class="l">quarantined</div></div>`,
   ];
+  // Pins and strips name findings by their index in data.findings; the page numbers them in display order.
+  const replay = data.replay;
+  const indexOf = new Map(data.findings.map((f, i) => [f, i]));
+  const anchors = new Map(ordered.map((f, i) => [f, i + 1]));
+  const findingReplay = (f: Finding): FindingReplay | undefined => {
+    const i = indexOf.get(f);
+    if (replay === undefined || i === undefined) return undefined;
+    return { pins: replay.pins.filter((p) => p.finding === i), strips: replay.strips.filter((s) => s.finding === i) };
+  };
   let index = 0;
   const findingsHtml =
     ordered.length === 0
@@ -172,7 +203,7 @@ export function renderHtml(data: ReportData, options: HtmlOptions = {}): string 
       : groups
           .map(
             (g) =>
-              `<h3>${h1(g.severity, 40)} (${g.findings.length})</h3>\n${g.findings.map((f) => renderFinding(f, ++index, opts)).join("\n")}`,
+              `<h3>${h1(g.severity, 40)} (${g.findings.length})</h3>\n${g.findings.map((f) => renderFinding(f, ++index, opts, findingReplay(f))).join("\n")}`,
           )
           .join("\n");
   const undated = data.histogram.undated ? ` ${formatCount(data.histogram.undated)} events without a usable time are not charted.` : "";
@@ -207,12 +238,12 @@ export function renderHtml(data: ReportData, options: HtmlOptions = {}): string 
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
+<meta http-equiv="Content-Security-Policy" content="${replay === undefined ? CONTENT_SECURITY_POLICY : REPLAY_CONTENT_SECURITY_POLICY}">
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light">
 <title>oclog investigation: ${h1(data.caseId, 120)}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${replay === undefined ? "" : SESSIONS_STYLE}</style>
 </head>
 <body>
 <main>
@@ -229,7 +260,7 @@ export function renderHtml(data: ReportData, options: HtmlOptions = {}): string 
 <div class="group stats"><p class="group-label">Evidence</p><div class="cards">${stats.join("")}</div></div>
 </div>
 </header>
-<section>
+${replay === undefined ? "" : `${renderStory(replay.story)}\n`}<section>
 <h2>Timeline</h2>
 <div class="chart">${renderTimelineSvg(data, ordered)}</div>
 ${caption}
@@ -238,7 +269,7 @@ ${caption}
 <h2>Findings</h2>
 ${findingsHtml}
 </section>
-<section>
+${replay === undefined ? "" : `${renderSessionsSection(replay)}\n`}<section>
 <h2>Sources</h2>
 ${sources}
 </section>
@@ -252,7 +283,7 @@ ${errors}
 </section>
 <footer>Generated by oclog ${h1(data.oclogVersion)} at ${h1(data.generatedAt)}. Log-derived text is shown as inert text: escapes and control characters removed, markup escaped, nothing linked. The evidence itself is in the case folder, unchanged.</footer>
 </main>
-</body>
+${replay === undefined ? "" : `${renderReplayScripts(replayPayload(replay, data.caseId, data.findings, anchors))}\n`}</body>
 </html>
 `;
 }
