@@ -141,6 +141,19 @@ test.serial("the demo incident: the injection chain is found at high severity or
   t.true(JSON.stringify(chain!.rows).includes(incident.injection.exfilUrl));
   const secret = result.findings.find((f) => JSON.stringify(f.rows).includes(incident.injection.keyPath));
   t.truthy(secret, "the SSH key read is a finding");
+
+  // Both reports open with the story of that chain: its session, then fetch, key read, upload, in order.
+  const story = result.report.replay!.story;
+  t.regex(story.headline, new RegExp(`^HIGH: .*in session ${incident.injection.sessionId.slice(0, 8)}`));
+  const text = story.sentences.map((s) => s.text).join("\n");
+  const order = [incident.injection.pageUrl, incident.injection.keyPath, incident.injection.exfilUrl].map((needle) => text.indexOf(needle));
+  t.true(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!)), `the chain in order:\n${text}`);
+  t.true(story.sentences.slice(0, 4).every((s) => s.ref !== null && "stepNo" in s.ref && s.ref.sessionId === incident.injection.sessionId), "each sentence of the chain points at its step");
+  const md = readFileSync(result.reports.reportMd!, "utf8");
+  t.regex(md.split("\n## ")[1] ?? "", /^What happened\n\n\*\*HIGH: /, "report.md: the story is the first section");
+  const html = readFileSync(result.reports.reportHtml!, "utf8");
+  const firstSection = html.slice(html.indexOf("</header>"), html.indexOf("<h2", html.indexOf("</header>") + 10) + 40);
+  t.regex(firstSection, /What happened/, "report.html: the story follows the header");
 });
 
 test.serial("hostile --user values are refused before any storage call", async (t) => {
