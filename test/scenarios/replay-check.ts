@@ -7,7 +7,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type { Finding } from "@oclog/investigate";
-import type { ReplayData } from "../../packages/investigate/src/replay/replay-types.js";
+import { stepsOfSession, type ReplayData } from "../../packages/investigate/src/replay/replay-types.js";
 import { PLACEHOLDERS } from "../openclaw/capture.js";
 import type { Scenario } from "./scenario-spec.js";
 import { stemOf } from "./score.js";
@@ -75,7 +75,7 @@ export function replayProblems(scenario: Scenario, findings: readonly Finding[],
   if (!/^(CRITICAL|HIGH|MEDIUM): /.test(replay.story.headline)) problems.push(`the story's headline does not lead with the worst severity: ${replay.story.headline}`);
   for (const sentence of replay.story.sentences) {
     const ref = sentence.ref;
-    if (ref !== null && "stepNo" in ref && !(replay.steps[ref.sessionId] ?? []).some((s) => s.stepNo === ref.stepNo)) problems.push(`a story sentence points at a step the replay does not have: ${sentence.text}`);
+    if (ref !== null && "stepNo" in ref && !stepsOfSession(replay.steps, ref.sessionId).some((s) => s.stepNo === ref.stepNo)) problems.push(`a story sentence points at a step the replay does not have: ${sentence.text}`);
   }
   return problems;
 }

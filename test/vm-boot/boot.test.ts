@@ -254,6 +254,24 @@ test("oclog investigate on the VM's container finds the agent turn's tool calls 
   }
 });
 
+test("the VM's agent turn replays: oclog sessions lists it, oclog session shows its calls in order with their arguments, the story opens report.md", async (t) => {
+  const run = await investigated();
+  const list = await oclog(["sessions", run.caseDir, "--json"], stand!.oclogEnv);
+  t.is(list.code, 0, list.stderr);
+  const sessions = JSON.parse(list.stdout) as { sessionId: string; tools: string[] }[];
+  const turn = sessions.find((s) => AGENT_CALLS.every((c) => s.tools.includes(c.name)));
+  t.truthy(turn, `a session used ${AGENT_CALLS.map((c) => c.name).join(", ")}: ${list.stdout.slice(0, 2000)}`);
+  const replay = await oclog(["session", run.caseDir, turn!.sessionId, "--json"], stand!.oclogEnv);
+  t.is(replay.code, 0, replay.stderr);
+  const { steps } = JSON.parse(replay.stdout) as { steps: { kind: string; callId: string | null; tool: string | null; arguments: string | null; source: string }[] };
+  const calls = steps.filter((s) => s.kind === "tool");
+  t.deepEqual(calls.map((s) => s.callId), AGENT_CALLS.map((c) => c.id), "the scripted calls, in order");
+  for (const [i, call] of AGENT_CALLS.entries()) t.deepEqual(JSON.parse(calls[i]!.arguments ?? "null"), call.arguments, `${call.id}: its arguments, from the transcript`);
+  const md = readFileSync(join(run.caseDir, "report.md"), "utf8");
+  t.regex(md, /\n## What happened\n/);
+  t.notRegex(md, /disagree on its tool calls/, "the transcript and the gateway's trace agree on the run");
+});
+
 test("the guest's journal of the shipped units, exported and scrubbed, is the journal fixture", async (t) => {
   const f = await facts(t);
   const result = await booted();

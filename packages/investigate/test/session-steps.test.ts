@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { CaseDatabase, loadEventsJsonl, type Finding } from "../src/index.js";
 import { stepSourceDisagreements } from "../src/load/session-steps.js";
 import { pinFindings } from "../src/replay/finding-steps.js";
-import { readSessions, readSessionSteps } from "../src/replay/replay-data.js";
+import { readSessions, readSessionSteps, readStepsOf } from "../src/replay/replay-data.js";
+import { stepsOfSession } from "../src/replay/replay-types.js";
 import { buildIncidentStory } from "../src/replay/incident-story.js";
 
 type Row = Record<string, unknown>;
@@ -67,7 +68,7 @@ test("steps in order: ties broken by the evidence, calls of one line in their or
     t.is(steps[3]!.status, "success");
     t.is(steps[3]!.durationMs, 1000, "from the call to its result");
     t.is(steps[4]!.status, "blocked");
-    t.is(steps[4]!.decision, "refused by a guard");
+    t.is(steps[4]!.decision, "refused: denied by the sandbox");
     t.is(steps[4]!.result, "denied by the sandbox");
     t.deepEqual([steps[5]!.blob, steps[6]!.blob], [B1, B2], "the tie at 00:00:02 goes to the earlier blob");
     const [session] = await readSessions(db.connection);
@@ -139,6 +140,8 @@ test("hostile and oversized fields are kept as text, clipped, and do not disturb
     event(B1, 1, at(0), { session: S, action: "message.user", category: "model", message: hostile }),
     event(B1, 2, at(1), { session: S, action: "tool.call", category: "tool", tool: "x'); DROP TABLE session_steps; --", callId: "c'1", args: JSON.stringify({ command: "a".repeat(1 << 20) }) }),
     event(B1, 3, at(2), { session: `${S}'; --`, action: "message.user", category: "model", message: "second session with a quote in its id" }),
+    event(B1, 4, at(3), { session: "__proto__", action: "message.user", category: "model", message: "a session id that is a prototype key" }),
+    event(B1, 5, at(4), { session: "constructor", action: "message.user", category: "model", message: "another" }),
   ];
   const db = await load(rows);
   try {
@@ -147,7 +150,12 @@ test("hostile and oversized fields are kept as text, clipped, and do not disturb
     t.is(steps[1]!.tool, "x'); DROP TABLE session_steps; --");
     t.is(steps[1]!.arguments!.length, 4000, "a megabyte argument is clipped in the step (whole in events)");
     t.is((await readSessionSteps(db.connection, `${S}'; --`)).length, 1);
-    t.is((await readSessions(db.connection)).length, 2);
+    t.is((await readSessions(db.connection)).length, 4);
+    // Session ids that name Object.prototype's members stay ordinary keys.
+    const { steps: bySession } = await readStepsOf(db.connection, ["__proto__", "constructor", S], 100);
+    t.is(Object.getPrototypeOf(bySession), null);
+    t.deepEqual([stepsOfSession(bySession, "__proto__").length, stepsOfSession(bySession, "constructor").length, stepsOfSession(bySession, "toString").length], [1, 1, 0]);
+    t.is(({} as Record<string, unknown>).length, undefined, "nothing leaked onto Object.prototype");
   } finally {
     db.close();
   }

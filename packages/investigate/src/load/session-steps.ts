@@ -56,7 +56,8 @@ steps AS (
         left(coalesce(c.gen_ai.tool.call.arguments, to_json(c.target)::VARCHAR), ${STEP_TEXT_CHARS.arguments}),
         coalesce(r.outcome, 'no result'), left(r.message, ${STEP_TEXT_CHARS.result}),
         CASE WHEN r.time >= c.time THEN epoch_ms(r.time) - epoch_ms(c.time) END,
-        CASE WHEN r.outcome = 'blocked' THEN 'refused by a guard' END,
+        -- The guard's own words are the result's first line ("Path escapes sandbox root (...)").
+        CASE WHEN r.outcome = 'blocked' THEN 'refused: ' || left(split_part(trim(r.message), chr(10), 1), 200) END,
         NULL, c.blob, c.line
     FROM calls c
     LEFT JOIN results r ON r.call_id = c.gen_ai.tool.call.id AND r."user" IS NOT DISTINCT FROM c."user" AND r.host IS NOT DISTINCT FROM c.host

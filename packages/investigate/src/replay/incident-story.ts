@@ -8,6 +8,7 @@
  * far as the egress record shows, the other findings, and what the records cannot settle.
  */
 import { severityRank, type Finding } from "../detect/finding.js";
+import { stepsOfSession } from "./replay-types.js";
 import type { CrossSourceStrip, IncidentStory, SessionStep, SessionSummary, StepConnection, StepPin, StorySentence } from "./replay-types.js";
 
 export interface StoryInput {
@@ -76,7 +77,7 @@ export function buildIncidentStory(input: StoryInput): IncidentStory {
       ref: row && typeof row.blob === "string" && typeof row.line === "number" ? { blob: row.blob, line: row.line } : null,
     });
   } else {
-    const steps = input.steps[session.sessionId] ?? [];
+    const steps = stepsOfSession(input.steps, session.sessionId);
     const byNo = new Map(steps.map((s) => [s.stepNo, s]));
     const pins = input.pins.filter((p) => p.sessionId === session.sessionId);
     const chain = [...new Set(pins.map((p) => p.stepNo))].sort((a, b) => a - b);

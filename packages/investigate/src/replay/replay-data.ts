@@ -89,7 +89,8 @@ export async function readSessionSteps(connection: DuckDBConnection, sessionId: 
 
 /** The steps of many sessions at once, at most `maxSteps` in all: whole sessions, in the order given. */
 export async function readStepsOf(connection: DuckDBConnection, sessionIds: readonly string[], maxSteps: number): Promise<{ steps: Record<string, SessionStep[]>; omitted: number }> {
-  const steps: Record<string, SessionStep[]> = {};
+  // No prototype: a session id is agent-written text (`__proto__`, `constructor`).
+  const steps = Object.create(null) as Record<string, SessionStep[]>;
   if (sessionIds.length === 0 || !(await tableExists(connection, "session_steps"))) return { steps, omitted: 0 };
   const counts = new Map(
     (await connection.runAndReadAll("SELECT session_id, count(*) AS n FROM session_steps GROUP BY ALL")).getRowObjectsJson().map((r) => [String(r.session_id), Number(r.n)]),

@@ -139,3 +139,11 @@ export interface ReplayData {
   story: IncidentStory;
   strips: CrossSourceStrip[];
 }
+
+/**
+ * The steps of a session from `ReplayData.steps`. Session ids are agent-written text: an id such
+ * as `constructor` or `__proto__` must not reach Object.prototype, so only own keys count.
+ */
+export function stepsOfSession(steps: Readonly<Record<string, readonly SessionStep[]>>, sessionId: string): readonly SessionStep[] {
+  return Object.hasOwn(steps, sessionId) && Array.isArray(steps[sessionId]) ? steps[sessionId]! : [];
+}

@@ -5,7 +5,7 @@
  * has a replay; every log-derived string goes through `markdownInline`, as in the rest of the report.
  */
 import { severityRank } from "../detect/finding.js";
-import type { ReplayData, SessionStep, StepPin, StoryRef, StorySentence } from "../replay/replay-types.js";
+import { stepsOfSession, type ReplayData, type SessionStep, type StepPin, type StoryRef, type StorySentence } from "../replay/replay-types.js";
 import { markdownInline as md } from "./text-safety.js";
 
 /** Where a sentence points, as an investigator types it: `session <id> step <n>` or `blob:line`. */
@@ -58,7 +58,7 @@ export function sessionsMarkdown(replay: ReplayData): string[] {
       `- **Tools:** ${session.tools.length === 0 ? "none" : md(session.tools.join(", "), 300)}`,
       "",
     );
-    const steps = new Map((replay.steps[session.sessionId] ?? []).map((s) => [s.stepNo, s]));
+    const steps = new Map(stepsOfSession(replay.steps, session.sessionId).map((s) => [s.stepNo, s]));
     const pinsByStep = new Map<number, StepPin[]>();
     for (const pin of replay.pins.filter((p) => p.sessionId === session.sessionId)) pinsByStep.set(pin.stepNo, [...(pinsByStep.get(pin.stepNo) ?? []), pin]);
     for (const stepNo of [...pinsByStep.keys()].sort((a, b) => a - b)) {
