@@ -49,7 +49,7 @@ function secretReadsIncident(): DemoIncident {
   return { user: "bob", container: "oclog-bob", blobs: [blob], injection: { pageUrl: "", exfilUrl: "", keyPath: "", sessionId } };
 }
 
-interface EvidenceRef { time: string | null; session_id: string | null; call_id: string | null; blob: string | null; line: number | null }
+interface EvidenceRef { time: string | null; session_id: string | null; call_id: string | null; blob: string | null; line: number | null; step: number | null }
 interface JsonFinding { id: string; severity: string; title: string; count: number; evidence: EvidenceRef[]; evidence_total: number }
 
 /** Every string anywhere in a parsed record. */
@@ -94,7 +94,7 @@ test.serial("investigate --json: each finding's evidence points at the record in
     t.is(f.evidence_total, f.count, f.title);
     t.true(f.evidence_total >= f.evidence.length, f.title);
     for (const ref of f.evidence) {
-      t.deepEqual(Object.keys(ref), ["time", "session_id", "call_id", "blob", "line"], f.title);
+      t.deepEqual(Object.keys(ref), ["time", "session_id", "call_id", "blob", "line", "step"], f.title);
       t.is(typeof ref.blob, "string", f.title);
       t.true(Number.isInteger(ref.line) && ref.line! >= 1, f.title);
     }
@@ -125,6 +125,11 @@ test.serial("investigate --json: each finding's evidence points at the record in
     // The call's result carries the same call id one line on: the time tells the step itself.
     t.true(carried.includes(ref.time!), `${title}: the record at ${ref.blob}:${ref.line} is stamped ${ref.time}`);
     t.true(carried.some((s) => s.includes(ref.session_id!)), `${title}: the record at ${ref.blob}:${ref.line} belongs to session ${ref.session_id}`);
+    // And the step it is pinned to is that call in `oclog session`.
+    t.true(Number.isInteger(ref.step) && ref.step! >= 1, `${title}: pinned to a step`);
+    const replay = await runCli("session", caseDir, ref.session_id!, "--json");
+    const step = (JSON.parse(replay.stdout) as { steps: { stepNo: number; callId: string | null }[] }).steps.find((s) => s.stepNo === ref.step);
+    t.is(step?.callId, callId, `${title}: step ${ref.step} is the call`);
   }
 });
 

@@ -18,18 +18,21 @@ export interface EvidenceRef {
   call_id: string | null;
   blob: string | null;
   line: number | null;
+  /** The step of `session_id` the row is pinned to (`oclog session <case> <session_id>` shows it). */
+  step: number | null;
 }
 
 const text = (value: unknown): string | null => (typeof value === "string" ? value : null);
 
-/** One finding row reduced to its evidence reference. */
-export function evidenceRef(row: Record<string, unknown>): EvidenceRef {
+/** One finding row reduced to its evidence reference; `pin` is the step the row is pinned to. */
+export function evidenceRef(row: Record<string, unknown>, pin?: { sessionId: string; stepNo: number }): EvidenceRef {
   return {
     time: text(row.time),
-    session_id: text(row.session_id),
+    session_id: pin?.sessionId ?? text(row.session_id),
     call_id: text(row.call_id),
     blob: text(row.blob),
     line: typeof row.line === "number" ? row.line : null,
+    step: pin?.stepNo ?? null,
   };
 }
 
@@ -40,6 +43,7 @@ export function evidenceRef(row: Record<string, unknown>): EvidenceRef {
  * `evidence_total`, its full count: `evidence.length < evidence_total` means the list was cut.
  */
 export function investigationJson(result: RunInvestigationResult): Record<string, unknown> {
+  const pins = new Map((result.report.replay?.pins ?? []).filter((p) => p.role === "evidence").map((p) => [`${p.finding}/${p.row}`, p]));
   return {
     case_dir: result.caseDir,
     blobs: result.report.counts.blobs,
@@ -47,12 +51,13 @@ export function investigationJson(result: RunInvestigationResult): Record<string
     records: result.load.records,
     quarantined: result.load.quarantined,
     quarantine_not_stored: result.load.quarantineNotStored,
-    findings: result.findings.map((f) => ({
+    story: result.report.replay?.story.headline ?? null,
+    findings: result.findings.map((f, i) => ({
       id: f.detection.id,
       severity: f.detection.severity,
       title: f.detection.title,
       count: f.count,
-      evidence: f.rows.map(evidenceRef),
+      evidence: f.rows.map((row, r) => evidenceRef(row, pins.get(`${i}/${r}`))),
       evidence_total: f.count,
     })),
     report_html: result.reports.reportHtml,
