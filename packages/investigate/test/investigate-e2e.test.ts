@@ -14,6 +14,7 @@ import { startAzurite, type Azurite, uploadDirectory } from "@oclog/test-kit/azu
 import { ContainerNotFoundError, StorageAuthError } from "../src/source/storage-errors.js";
 import { verifyCase } from "../src/evidence/case-verify.js";
 import { runDemo } from "@oclog/test-kit/demo";
+import { renderSummary } from "../src/index.js";
 import { runInvestigation } from "../src/run-investigation.js";
 import { Sensitive } from "../src/sensitive.js";
 
@@ -154,6 +155,9 @@ test.serial("the demo incident: the injection chain is found at high severity or
   const html = readFileSync(result.reports.reportHtml!, "utf8");
   const firstSection = html.slice(html.indexOf("</header>"), html.indexOf("<h2", html.indexOf("</header>") + 10) + 40);
   t.regex(firstSection, /What happened/, "report.html: the story follows the header");
+  const summary = renderSummary(result.report, { color: false });
+  t.regex(summary, /^Story: {2}HIGH: .*in session /m, "the terminal summary leads with the story's headline");
+  t.true(summary.includes(`Replay: oclog session ${result.report.caseDir} ${incident.injection.sessionId}`), summary);
 });
 
 test.serial("hostile --user values are refused before any storage call", async (t) => {

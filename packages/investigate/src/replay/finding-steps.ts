@@ -14,6 +14,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { sqlString } from "@oclog/schema";
 import type { Finding } from "../detect/finding.js";
+import { readStepPins } from "./replay-data.js";
 import type { StepPin } from "./replay-types.js";
 
 interface PinRef {
@@ -69,9 +70,8 @@ by_time AS (
     QUALIFY row_number() OVER (PARTITION BY x.k ORDER BY s.step_no DESC) = 1
 ),
 pinned AS (SELECT * FROM direct UNION ALL SELECT * FROM by_call UNION ALL SELECT * FROM by_time)
-SELECT r.finding, r.row, r.role, p.session_id, p.step_no, r.blob, r.line
-FROM refs r JOIN pinned p USING (k)
-ORDER BY r.finding, r.row, r.role DESC`;
+SELECT r.finding, r."row", r.role, p.session_id, p.step_no, r.blob, r.line
+FROM refs r JOIN pinned p USING (k)`;
 
 /** (Re)creates `finding_steps` for `findings` (in report order) and returns the pins. */
 export async function pinFindings(connection: DuckDBConnection, findings: readonly Finding[]): Promise<StepPin[]> {
@@ -80,35 +80,21 @@ export async function pinFindings(connection: DuckDBConnection, findings: readon
     session_id VARCHAR, step_no BIGINT, blob VARCHAR, line BIGINT)`);
   const refs = pinRefs(findings);
   if (refs.length === 0) return [];
+  await connection.run("CREATE OR REPLACE TEMP TABLE pin_findings (finding INTEGER, detection_id VARCHAR, title VARCHAR, severity VARCHAR)");
+  const named = findings.map((f, i) => `(${i}, ${sqlString(f.detection.id)}, ${sqlString(f.detection.title)}, ${sqlString(f.detection.severity)})`);
+  for (let i = 0; i < named.length; i += 500) await connection.run(`INSERT INTO pin_findings VALUES ${named.slice(i, i + 500).join(", ")}`);
   await connection.run("CREATE OR REPLACE TEMP TABLE pin_refs (k INTEGER, finding INTEGER, \"row\" INTEGER, role VARCHAR, blob VARCHAR, line BIGINT, call_id VARCHAR)");
   // A few thousand refs at most (rows are capped per finding): one VALUES insert per 500.
   for (let i = 0; i < refs.length; i += 500) {
     const values = refs.slice(i, i + 500).map((r, j) => `(${i + j}, ${r.finding}, ${r.row}, '${r.role}', ${sqlString(r.blob)}, ${r.line}, ${r.callId === null ? "NULL" : sqlString(r.callId)})`);
     await connection.run(`INSERT INTO pin_refs VALUES ${values.join(", ")}`);
   }
-  const rows = (await connection.runAndReadAll(PIN_SQL)).getRowObjectsJson();
+  // The pins go into the case with the finding's name, then are read back as the reports use them.
+  await connection.run(`INSERT INTO finding_steps
+    SELECT p.finding, f.detection_id, f.title, f.severity, p."row", p.role, p.session_id, p.step_no, p.blob, p.line
+    FROM (${PIN_SQL}) p JOIN pin_findings f ON f.finding = p.finding`);
   await connection.run("DROP TABLE pin_refs");
-  // Every row keeps its pin, so each evidence row can point at its step.
-  const pins: StepPin[] = [];
-  for (const r of rows) {
-    const finding = findings[Number(r.finding)]!;
-    const pin: StepPin = {
-      finding: Number(r.finding),
-      detectionId: finding.detection.id,
-      title: finding.detection.title,
-      severity: finding.detection.severity,
-      row: Number(r.row),
-      role: r.role === "cause" ? "cause" : "evidence",
-      sessionId: String(r.session_id),
-      stepNo: Number(r.step_no),
-      blob: String(r.blob),
-      line: Number(r.line),
-    };
-    pins.push(pin);
-  }
-  if (pins.length > 0) {
-    const values = pins.map((p) => `(${p.finding}, ${sqlString(p.detectionId)}, ${sqlString(p.title)}, ${sqlString(p.severity)}, ${p.row}, '${p.role}', ${sqlString(p.sessionId)}, ${p.stepNo}, ${sqlString(p.blob)}, ${p.line})`);
-    for (let i = 0; i < values.length; i += 500) await connection.run(`INSERT INTO finding_steps VALUES ${values.slice(i, i + 500).join(", ")}`);
-  }
+  await connection.run("DROP TABLE pin_findings");
+  const pins = await readStepPins(connection);
   return pins;
 }

@@ -6,7 +6,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { sqlString } from "@oclog/schema";
 import { severityRank, type Severity } from "../detect/finding.js";
-import type { SessionStep, SessionSummary, StepKind } from "./replay-types.js";
+import type { SessionStep, SessionSummary, StepKind, StepPin } from "./replay-types.js";
 
 const iso = (value: unknown): string => (value === null || value === undefined ? "" : new Date(Number(value)).toISOString());
 const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
@@ -109,4 +109,30 @@ export async function readStepsOf(connection: DuckDBConnection, sessionIds: read
     for (const r of rows) (steps[String(r.session_id)] ??= []).push(toStep(r));
   }
   return { steps, omitted: sessionIds.length - chosen.length };
+}
+
+/**
+ * Finding pins (`finding_steps`): of one session by step, or of the whole case by finding and row; empty when the case has no `finding_steps` (written before detections pinned steps).
+ */
+export async function readStepPins(connection: DuckDBConnection, sessionId?: string): Promise<StepPin[]> {
+  if (!(await tableExists(connection, "finding_steps"))) return [];
+  const prepared = await connection.prepare(
+    `SELECT finding, detection_id, title, severity, "row", role, session_id, step_no, blob, line
+     FROM finding_steps ${sessionId === undefined ? 'ORDER BY finding, "row", role DESC' : 'WHERE session_id = $1 ORDER BY step_no, finding, "row", role DESC'}`,
+  );
+  if (sessionId !== undefined) prepared.bindVarchar(1, sessionId);
+  return (await prepared.runAndReadAll()).getRowObjectsJson().map(
+    (r): StepPin => ({
+      finding: Number(r.finding),
+      detectionId: String(r.detection_id),
+      title: String(r.title),
+      severity: String(r.severity) as Severity,
+      row: Number(r.row),
+      role: r.role === "cause" ? "cause" : "evidence",
+      sessionId: String(r.session_id),
+      stepNo: Number(r.step_no),
+      blob: String(r.blob),
+      line: Number(r.line),
+    }),
+  );
 }

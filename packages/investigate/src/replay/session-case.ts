@@ -5,9 +5,8 @@
 import { openCaseReadOnly } from "../case/case-database-reader.js";
 import type { CaseDatabaseReader } from "../case/case-database-reader.js";
 import { NoSessionTablesError, UnknownSessionError } from "./replay-errors.js";
-import { readSessions, readSessionSteps } from "./replay-data.js";
+import { readSessions, readSessionSteps, readStepPins } from "./replay-data.js";
 import type { SessionStep, SessionSummary, StepPin } from "./replay-types.js";
-import { readStepPins } from "./step-pins.js";
 
 /** One session replayed: its summary, its steps in order, and the findings pinned to them. */
 export interface SessionReplay {

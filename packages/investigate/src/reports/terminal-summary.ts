@@ -47,6 +47,8 @@ export function renderSummary(data: ReportData, options: SummaryOptions): string
   });
   const unrecognized = data.findings.length - SEVERITIES_DESC.reduce((sum, s) => sum + counts[s], 0);
   if (unrecognized > 0) bySeverity.push(paint("high", `${unrecognized} of unrecognized severity`));
+  // The story's headline is the one-line answer; the report tells the rest.
+  if (data.replay !== undefined) lines.push(`Story:  ${terminalText(data.replay.story.headline, 200)}`);
   lines.push(`Findings: ${data.findings.length === 0 ? paint("green", "none") : `${data.findings.length} (${bySeverity.join(", ")})`}`);
   const sorted = sortFindings(data.findings);
   const width = Math.max(...SEVERITIES_DESC.map((s) => s.length));
@@ -64,6 +66,8 @@ export function renderSummary(data: ReportData, options: SummaryOptions): string
   if (data.detectionErrors.length > 0) {
     lines.push(paint("high", `Detection errors: ${data.detectionErrors.length} ${data.detectionErrors.length === 1 ? "detection" : "detections"} did not run (see the report)`));
   }
+  const worst = data.replay?.sessions[0];
+  if (worst !== undefined && worst.worst !== null) lines.push(`Replay: oclog session ${terminalText(data.caseDir, 200)} ${terminalText(worst.sessionId, 80)}`);
   lines.push(`Case:   ${terminalText(data.caseDir, 300)}`);
   lines.push(`Report: ${terminalText(join(data.caseDir, REPORT_HTML), 300)}`);
   return `${lines.join("\n")}\n`;
