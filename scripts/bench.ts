@@ -46,7 +46,7 @@ const loadAverage = loadavg()[0]!;
 console.log(`machine: ${machine}; load average ${loadAverage.toFixed(1)}`);
 const suites: BenchSuiteRun[] = [];
 for (const file of files) {
-  const mod = (await import(pathToFileURL(file).href)) as { run(): Promise<BenchResult[]> };
+  const mod = (await import(pathToFileURL(file).href)) as { run(): Promise<BenchResult[]>; closingLines?: string[] };
   // What the suite prints (its targets, sizes, derived figures) goes into the doc as well.
   const printed: string[] = [];
   const log = console.log;
@@ -70,11 +70,14 @@ for (const file of files) {
     console.log = log;
     process.off("unhandledRejection", fail);
   }
-  suites.push({ file: file.slice(root.length), results, printed, ...(error !== undefined ? { error } : {}) });
+  // A suite's machine-readable lines come last, so a run can be compared with another by its tail.
+  const closing = error === undefined ? (mod.closingLines ?? []) : [];
+  suites.push({ file: file.slice(root.length), results, printed: [...printed, ...closing], ...(error !== undefined ? { error } : {}) });
   console.log(`\n${results[0]?.suite}  (${file.slice(root.length)})`);
   for (const r of results) {
     console.log(`  ${r.name.padEnd(44)} ${Math.round(r.perSecond).toLocaleString("en-US").padStart(12)}/s  ${r.items} in ${r.seconds.toFixed(2)} s  ratio ${r.ratio.toFixed(2)}`);
   }
+  if (closing.length > 0) console.log(`\n${closing.join("\n")}`);
 }
 
 if (write) {

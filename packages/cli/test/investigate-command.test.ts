@@ -88,7 +88,12 @@ test.serial("investigate --json --fail-on high: the summary object, exit 1 for h
 test.serial("investigate --json: each finding's evidence points at the record in the case that fired it", async (t) => {
   const { code, stdout } = await runCli("investigate", "--user", "alice", "--case-dir", caseDir, "--json");
   t.is(code, 0);
-  const findings = (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
+  const summary = JSON.parse(stdout) as { findings: JsonFinding[]; peak_rss_mb: Record<string, number>; story: string | null };
+  const findings = summary.findings;
+  // Per-stage peak memory: the process's peak so far, so it never falls from stage to stage.
+  const rss = ["download", "load", "analyse"].map((stage) => summary.peak_rss_mb[stage]!);
+  t.true(rss.every((mb, i) => Number.isInteger(mb) && mb > 0 && (i === 0 || mb >= rss[i - 1]!)), JSON.stringify(summary.peak_rss_mb));
+  t.regex(summary.story ?? "", /^HIGH: /);
   for (const f of findings) {
     t.true(Array.isArray(f.evidence) && f.evidence.length > 0, f.title);
     t.is(f.evidence_total, f.count, f.title);

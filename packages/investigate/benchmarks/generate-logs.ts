@@ -21,11 +21,11 @@ export interface GeneratedLogs {
   compressedBytes: number;
 }
 
-/** Writes at least `targetBytes` of uncompressed records as .gz blobs under `dir`. */
-export function generateLogs(dir: string, targetBytes: number, user = "alice"): GeneratedLogs {
+/** Writes at least `targetBytes` of uncompressed records as .gz blobs under `dir`, stamped within the day from `startMs`. */
+export function generateLogs(dir: string, targetBytes: number, user = "alice", startMs = Date.parse("2026-11-24T00:00:00Z")): GeneratedLogs {
   const gateway = readFileSync(join(FIXTURES, "gateway.log"), "utf8").split("\n").filter(Boolean);
   const transcript = readFileSync(join(FIXTURES, "transcripts.jsonl"), "utf8").split("\n").filter(Boolean);
-  const start = Date.parse("2026-11-24T00:00:00Z");
+  const start = startMs;
   const spanMs = 24 * 3600_000;
   let uncompressed = 0;
   let compressed = 0;

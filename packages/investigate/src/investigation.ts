@@ -93,9 +93,15 @@ export interface InvestigationResult {
   reports: Record<string, string>;
   /** Wall-clock seconds per stage, so slow investigations say where their time went. */
   seconds: { download: number; load: number; analyse: number };
+  /**
+   * The process's peak resident memory (MB) by the end of each stage. It only grows, so a stage
+   * that raised it is one whose value is above the stage before (DuckDB runs in the process).
+   */
+  peakRssMb: { download: number; load: number; analyse: number };
 }
 
 const secondsSince = (started: number): number => Math.round(performance.now() - started) / 1000;
+const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
 /** Runs one investigation end to end. */
 export async function investigate(options: InvestigationOptions): Promise<InvestigationResult> {
@@ -164,6 +170,7 @@ export async function investigate(options: InvestigationOptions): Promise<Invest
   );
   await store.save();
   const downloadSeconds = secondsSince(downloadStarted);
+  const downloadRss = peakRssMb();
 
   // Everything preserved in this case that may hold records in the window is analysed.
   const evidence = store.entries().filter((entry) => options.filter(entry.blob).keep);
@@ -175,6 +182,7 @@ export async function investigate(options: InvestigationOptions): Promise<Invest
       { maxLineBytes: options.maxLineBytes, workDir: join(options.caseDir, "work"), containerUser: options.user, ...(options.limits ? { limits: options.limits } : {}), ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) },
     );
     const loadSeconds = secondsSince(loadStarted);
+    const loadRss = peakRssMb();
     const totalBytes = evidence.reduce((sum, entry) => sum + entry.size, 0);
     const analyseStarted = performance.now();
     const analysis = await options.analysis.run(db, {
@@ -189,6 +197,7 @@ export async function investigate(options: InvestigationOptions): Promise<Invest
       ...(options.until ? { until: options.until } : {}),
     });
     const analyseSeconds = secondsSince(analyseStarted);
+    const analyseRss = peakRssMb();
     await custody.append("investigation.analyse", {
       blobs: evidence.length,
       records: load.records,
@@ -198,7 +207,7 @@ export async function investigate(options: InvestigationOptions): Promise<Invest
       ...(load.blobProblems.length > 0 ? { blobProblems: load.blobProblems } : {}),
       findings: analysis.findings.map((f) => ({ id: f.detection.id, count: f.count })),
     });
-    return { caseId: options.caseId, caseDir: options.caseDir, blobs: result, bytes: totalBytes, load, ...analysis, seconds: { download: downloadSeconds, load: loadSeconds, analyse: analyseSeconds } };
+    return { caseId: options.caseId, caseDir: options.caseDir, blobs: result, bytes: totalBytes, load, ...analysis, seconds: { download: downloadSeconds, load: loadSeconds, analyse: analyseSeconds }, peakRssMb: { download: downloadRss, load: loadRss, analyse: analyseRss } };
   } finally {
     db.close();
   }

@@ -66,6 +66,7 @@ export function investigationJson(result: RunInvestigationResult): Record<string
     refused: result.blobs.refused,
     blob_problems: result.load.blobProblems,
     seconds: result.seconds,
+    peak_rss_mb: result.peakRssMb,
   };
 }
 
