@@ -4,12 +4,14 @@
  * the evidence into the case database, run the detections, write the reports. Every step that
  * touches evidence is written to the custody log.
  */
+import { lstat } from "node:fs/promises";
 import { join } from "node:path";
+import { checkDatabase } from "./evidence/case-verify.js";
 import type { BlobLimits } from "./evidence/blob-limits.js";
 import { unsafeBlobNameReason } from "./source/blob-name.js";
 import type { CaseDatabase, LoadResult } from "./load/case-database.js";
 import { CaseDatabase as CaseDb } from "./load/case-database.js";
-import { CustodyLog } from "./evidence/custody-log.js";
+import { CustodyLog, sealedDatabaseHash, verifyCustody } from "./evidence/custody-log.js";
 import { EvidenceStore } from "./evidence/evidence-store.js";
 import type { Finding } from "./detect/finding.js";
 
@@ -174,12 +176,18 @@ export async function investigate(options: InvestigationOptions): Promise<Invest
 
   // Everything preserved in this case that may hold records in the window is analysed.
   const evidence = store.entries().filter((entry) => options.filter(entry.blob).keep);
-  const db = await CaseDb.open(join(options.caseDir, "case.duckdb"));
+  // The tables of an earlier run are appended to only when case.duckdb is exactly as custody
+  // sealed it; anything else (never sealed, changed since, a run cut short) rebuilds from evidence.
+  const databasePath = join(options.caseDir, "case.duckdb");
+  const existed = await lstat(databasePath).then(() => true, () => false);
+  const notAsSealed = existed ? await checkDatabase(options.caseDir, sealedDatabaseHash((await verifyCustody(join(options.caseDir, "custody.jsonl"))).entries)) : [];
+  if (existed && notAsSealed.length > 0) await custody.append("database.rebuild", { reason: notAsSealed.join("; ").slice(0, 1000) });
+  const db = await CaseDb.open(databasePath);
   try {
     const loadStarted = performance.now();
     const load = await db.load(
-      evidence.map((entry) => ({ blob: entry.blob, path: join(options.caseDir, entry.path), ...(entry.damaged ? { damaged: entry.damaged } : {}) })),
-      { maxLineBytes: options.maxLineBytes, workDir: join(options.caseDir, "work"), containerUser: options.user, ...(options.limits ? { limits: options.limits } : {}), ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) },
+      evidence.map((entry) => ({ blob: entry.blob, path: join(options.caseDir, entry.path), sha256: entry.sha256, ...(entry.damaged ? { damaged: entry.damaged } : {}) })),
+      { maxLineBytes: options.maxLineBytes, workDir: join(options.caseDir, "work"), containerUser: options.user, incremental: existed && notAsSealed.length === 0, loaderVersion: options.oclogVersion, ...(options.limits ? { limits: options.limits } : {}), ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) },
     );
     const loadSeconds = secondsSince(loadStarted);
     const loadRss = peakRssMb();
@@ -200,6 +208,8 @@ export async function investigate(options: InvestigationOptions): Promise<Invest
     const analyseRss = peakRssMb();
     await custody.append("investigation.analyse", {
       blobs: evidence.length,
+      load: load.mode ?? "rebuilt",
+      filesLoaded: load.filesLoaded ?? evidence.length,
       records: load.records,
       events: load.events,
       quarantined: load.quarantined,

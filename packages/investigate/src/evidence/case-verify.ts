@@ -35,7 +35,7 @@ async function walk(dir: string): Promise<string[]> {
 }
 
 /** Checks case.duckdb against the hash custody sealed after the last analysis. */
-async function checkDatabase(caseDir: string, sealed: string | undefined): Promise<string[]> {
+export async function checkDatabase(caseDir: string, sealed: string | undefined): Promise<string[]> {
   const path = join(caseDir, "case.duckdb");
   try {
     if ((await lstat(path)).isSymbolicLink()) return []; // reported with the other links

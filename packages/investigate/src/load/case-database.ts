@@ -12,6 +12,7 @@
  * any other line that is not a record. Quarantine rows past the per-blob cap are counted in
  * `quarantine_not_stored`, not stored.
  */
+import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, rename, rm, rmdir, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,6 +31,8 @@ export interface EvidenceFile {
   path: string;
   /** Why the file is damaged (a truncated gzip), when known: its readable lines are salvaged. */
   damaged?: string;
+  /** The file's SHA-256 (the manifest's): an incremental load reuses what it loaded only for the same bytes. */
+  sha256?: string;
 }
 
 export interface LoadOptions {
@@ -42,6 +45,13 @@ export interface LoadOptions {
   workDir: string;
   /** Per-blob bounds; defaults in DEFAULT_BLOB_LIMITS. */
   limits?: Partial<BlobLimits>;
+  /**
+   * Load only the files this database has not loaded, when everything it loaded before is among
+   * `files` with the same bytes and the same settings; otherwise rebuild from all of them.
+   */
+  incremental?: boolean;
+  /** Part of what "the same settings" means: the oclog version that loads. */
+  loaderVersion?: string;
 }
 
 /** A blob whose reading stopped early or never started, and why. */
@@ -52,6 +62,10 @@ export interface BlobProblem {
 }
 
 export interface LoadResult {
+  /** `rebuilt`: every table from all files; `appended`: only new files loaded; `reused`: nothing new. */
+  mode?: "rebuilt" | "appended" | "reused";
+  /** Files read by this load (all of them when rebuilt). */
+  filesLoaded?: number;
   lines: number;
   records: number;
   events: number;
@@ -101,26 +115,89 @@ export class CaseDatabase {
     return new CaseDatabase(instance, connection);
   }
 
-  /** Rebuilds every table from the evidence files (a rerun starts from the evidence, not from old tables). */
+  /**
+   * Loads the evidence files: rebuilds every table from all of them, or, with `incremental`,
+   * appends only the files not loaded before (see LoadOptions.incremental). Either way every
+   * derived table (`tool_steps`, `sessions`) is rebuilt over the whole case.
+   */
   async load(files: EvidenceFile[], options: LoadOptions): Promise<LoadResult> {
+    const key = loadKey(options);
+    if (options.incremental === true) {
+      const fresh = await this.#newFiles(files, key);
+      if (fresh !== undefined) return fresh.length === 0 ? { ...(await this.#result()), mode: "reused", filesLoaded: 0 } : this.#append(fresh, options);
+    }
+    return { ...(await this.#rebuild(files, options, key)), mode: "rebuilt", filesLoaded: files.length };
+  }
+
+  /** Files not loaded yet, or undefined when the earlier load cannot be reused (other settings, other bytes, a file gone). */
+  async #newFiles(files: EvidenceFile[], key: string): Promise<EvidenceFile[] | undefined> {
     const c = this.connection;
-    for (const table of ["events", "records", "quarantine", "quarantine_not_stored", "evidence_files"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
+    const tables = (await c.runAndReadAll("SELECT table_name FROM duckdb_tables() WHERE NOT temporary")).getRows().map((r) => String(r[0]));
+    if (!["load_state", "loaded_files", "load_stops", "records", "events", "quarantine", "quarantine_not_stored", "evidence_files"].every((t) => tables.includes(t))) return undefined;
+    const state = (await c.runAndReadAll("SELECT key FROM load_state")).getRows();
+    if (state.length !== 1 || state[0]![0] !== key) return undefined;
+    const loaded = (await c.runAndReadAll("SELECT blob, sha256, damaged FROM loaded_files")).getRowObjectsJson();
+    const byBlob = new Map(files.map((f) => [f.blob, f]));
+    for (const row of loaded) {
+      const file = byBlob.get(String(row.blob));
+      if (file === undefined || file.sha256 === undefined || file.sha256 !== row.sha256 || (file.damaged ?? null) !== row.damaged) return undefined;
+    }
+    if (files.some((f) => f.sha256 === undefined)) return undefined;
+    const done = new Set(loaded.map((row) => String(row.blob)));
+    return files.filter((f) => !done.has(f.blob));
+  }
+
+  /** Rebuilds every table from the evidence files. */
+  async #rebuild(files: EvidenceFile[], options: LoadOptions, key: string): Promise<LoadResult> {
+    const c = this.connection;
+    for (const table of ["events", "records", "records_kept", "quarantine", "quarantine_not_stored", "evidence_files", "load_state", "loaded_files", "load_stops"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
+    // Until the load finishes, the state says nothing can be reused: a load cut short rebuilds.
+    await c.run("CREATE TABLE load_state (key VARCHAR, outside_window BIGINT)");
+    await c.run("CREATE TABLE loaded_files (blob VARCHAR, sha256 VARCHAR, damaged VARCHAR)");
+    await c.run("CREATE TABLE load_stops (blob VARCHAR, line BIGINT, reason VARCHAR, kind VARCHAR)");
     await c.run("CREATE TABLE evidence_files (file_index INTEGER, blob VARCHAR, path VARCHAR)");
     await c.run("CREATE TABLE quarantine (blob VARCHAR, line BIGINT, reason VARCHAR, raw_prefix VARCHAR)");
     await c.run("CREATE TABLE quarantine_not_stored (blob VARCHAR, lines BIGINT)");
     await c.run(eventsTableDdl());
     await createEventViews(c);
     if (files.length === 0) {
+      // No record structure to type `r` by: an empty case's `records` keeps it as JSON.
       await c.run("CREATE TABLE records (blob VARCHAR, line BIGINT, source VARCHAR, variant VARCHAR, r JSON)");
       await buildToolSteps(c);
       await buildSessionSteps(c);
       return { lines: 0, records: 0, events: 0, eventsOutsideWindow: 0, eventsAdmittedByUpload: 0, eventsEnvelopeMismatch: 0, quarantined: 0, quarantineNotStored: 0, quarantineByReason: [], blobProblems: [] };
     }
+    const outside = await this.#scanAndLoad(files, options, 0, false);
+    await this.#finishLoad(files, key, outside);
+    return this.#result();
+  }
+
+  /**
+   * Appends files never loaded to a database whose earlier load used the same settings: their
+   * records, quarantine and events join the tables; a record re-sent by the collector (same
+   * oclog_id) is a duplicate of the copy already loaded. The derived tables are rebuilt.
+   */
+  async #append(files: EvidenceFile[], options: LoadOptions): Promise<LoadResult> {
+    const c = this.connection;
+    const offset = await this.scalar("SELECT coalesce(max(file_index) + 1, 0) FROM evidence_files");
+    const before = await this.scalar("SELECT coalesce(sum(outside_window), 0) FROM load_state");
+    await c.run("UPDATE load_state SET key = 'loading'");
+    await c.run("ALTER TABLE records RENAME TO records_kept");
+    const outside = await this.#scanAndLoad(files, options, offset, true);
+    await c.run("INSERT INTO records_kept SELECT * FROM records");
+    await c.run("DROP TABLE records");
+    await c.run("ALTER TABLE records_kept RENAME TO records");
+    await this.#finishLoad(files, loadKey(options), before + outside);
+    return { ...(await this.#result()), mode: "appended", filesLoaded: files.length };
+  }
+
+  /** Scans `files` into the tables (file indexes from `offset`); returns how many events left the window. */
+  async #scanAndLoad(files: EvidenceFile[], options: LoadOptions, offset: number, appending: boolean): Promise<number> {
     const limits: LineLimits = { ...DEFAULT_BLOB_LIMITS, ...options.limits, maxLineBytes: options.maxLineBytes };
     await mkdir(options.workDir, { recursive: true });
     const scanDir = await mkdtemp(join(options.workDir, "scan-"));
     try {
-      return await this.#load(files, options, limits, scanDir);
+      return await this.#load(files, options, limits, scanDir, offset, appending);
     } finally {
       // The scan is materialized in DuckDB; the links and rewritten copies are not evidence,
       // and an empty work folder is not left behind in the case.
@@ -129,13 +206,55 @@ export class CaseDatabase {
     }
   }
 
-  async #load(files: EvidenceFile[], options: LoadOptions, limits: LineLimits, scanDir: string): Promise<LoadResult> {
+  /** Records what was loaded with which settings, so the next incremental load knows. */
+  async #finishLoad(files: EvidenceFile[], key: string, outsideWindow: number): Promise<void> {
     const c = this.connection;
+    for (let i = 0; i < files.length; i += 500) {
+      const values = files.slice(i, i + 500).map((f) => `(${sqlString(f.blob)}, ${f.sha256 === undefined ? "NULL" : sqlString(f.sha256)}, ${f.damaged === undefined ? "NULL" : sqlString(f.damaged)})`);
+      await c.run(`INSERT INTO loaded_files VALUES ${values.join(", ")}`);
+    }
+    await c.run("DELETE FROM load_state");
+    await c.run(`INSERT INTO load_state VALUES (${sqlString(key)}, ${outsideWindow})`);
+  }
+
+  /** The load's accounting, from the tables: the same whether the case was rebuilt or appended to. */
+  async #result(): Promise<LoadResult> {
+    const c = this.connection;
+    const reasons = await c.runAndReadAll(
+      `SELECT reason, count::INTEGER AS count FROM (
+         SELECT regexp_replace(reason, '(:? [0-9]+ bytes|: this line and the rest).*$', '') AS reason, count(*) AS count FROM quarantine GROUP BY 1
+         UNION ALL SELECT 'not stored: over the per-blob quarantine cap (--max-quarantine-per-blob)', sum(lines) FROM quarantine_not_stored HAVING count(*) > 0)
+       ORDER BY 2 DESC, 1`,
+    );
+    const stored = await this.scalar("SELECT count(*) FROM quarantine");
+    const notStored = await this.scalar("SELECT coalesce(sum(lines), 0) FROM quarantine_not_stored");
+    const records = await this.scalar("SELECT count(*) FROM records");
+    // A stop row stands for lines not read (or a cut line), not a line read.
+    const stops = await this.scalar("SELECT count(*) FROM load_stops WHERE NOT starts_with(reason, 'damaged file')");
+    const problems = (await c.runAndReadAll("SELECT blob, kind, reason FROM load_stops WHERE kind IN ('limit', 'set aside') ORDER BY kind, blob")).getRowObjectsJson();
+    return {
+      lines: records + stored + notStored - stops,
+      records,
+      events: await this.scalar("SELECT count(*) FROM events"),
+      eventsOutsideWindow: await this.scalar("SELECT coalesce(sum(outside_window), 0) FROM load_state"),
+      eventsAdmittedByUpload: await this.scalar("SELECT count(*) FROM events WHERE window_note IS NOT NULL"),
+      eventsEnvelopeMismatch: await this.scalar("SELECT count(*) FROM events WHERE envelope_mismatch IS NOT NULL"),
+      quarantined: stored + notStored,
+      quarantineNotStored: notStored,
+      quarantineByReason: reasons.getRowObjectsJson() as { reason: string; count: number }[],
+      blobProblems: problems.map((p) => ({ blob: String(p.blob), kind: p.kind === "limit" ? "limit" : "set aside", reason: String(p.reason) })),
+    };
+  }
+
+  async #load(files: EvidenceFile[], options: LoadOptions, limits: LineLimits, scanDir: string, offset: number, appending: boolean): Promise<number> {
+    const c = this.connection;
+    this.#offset = offset;
     const { scanned, setAside } = await this.#scanLines(files, limits, scanDir);
-    // Scanned files first, so file_index is also the scan's file index; files set aside follow.
+    // Scanned files first, so file_index (less the offset of files loaded before) is also the
+    // scan's file index; files set aside follow.
     const listed = [...scanned.map((p) => p.file), ...setAside.map((s) => s.file)];
-    await c.run(`INSERT INTO evidence_files VALUES ${listed.map((f, i) => `(${i}, ${sqlString(f.blob)}, ${sqlString(f.path)})`).join(", ")}`);
-    await c.run(`CREATE OR REPLACE TEMP TABLE scan_paths AS SELECT * FROM (VALUES ${scanned.length ? scanned.map((p, i) => `(${i}, ${sqlString(p.scanPath)})`).join(", ") : "(NULL, NULL)"}) t(file_index, scan_path) WHERE file_index IS NOT NULL`);
+    await c.run(`INSERT INTO evidence_files VALUES ${listed.map((f, i) => `(${offset + i}, ${sqlString(f.blob)}, ${sqlString(f.path)})`).join(", ")}`);
+    await c.run(`CREATE OR REPLACE TEMP TABLE scan_paths AS SELECT * FROM (VALUES ${scanned.length ? scanned.map((p, i) => `(${offset + i}, ${sqlString(p.scanPath)})`).join(", ") : "(NULL, NULL)"}) t(file_index, scan_path) WHERE file_index IS NOT NULL`);
     await this.#numberLines(options.maxLineBytes);
     await this.#readLineFaults(scanned);
 
@@ -171,11 +290,13 @@ export class CaseDatabase {
       WHERE NOT ${objectLike} GROUP BY e.blob HAVING count(*) > ${limits.maxQuarantinePerBlob}`);
     // Invalid rows move to quarantine; the table itself becomes `records` (no copy of the rest).
     // The collector delivers at least once: after a crash it may re-send one batch, with the same
-    // oclog_id. The first copy is the record; later ones are set aside, counted, not dropped.
+    // oclog_id. The first copy is the record; later ones are set aside, counted, not dropped. When
+    // appending, a copy already loaded is the first.
     await c.run(`UPDATE records SET reason = 'duplicate of an earlier record with the same oclog_id (collector re-send)', raw_prefix = left(records.r.oclog_id, 200)
       FROM (SELECT blob AS b, line AS l FROM (
         SELECT blob, line, row_number() OVER (PARTITION BY source, r.oclog_id ORDER BY blob, line) AS copy
-        FROM records WHERE reason IS NULL AND r.oclog_id IS NOT NULL) WHERE copy > 1) AS d
+        FROM records WHERE reason IS NULL AND r.oclog_id IS NOT NULL) WHERE copy > 1
+        ${appending ? "UNION SELECT n.blob, n.line FROM records n JOIN records_kept k ON k.source = n.source AND k.r.oclog_id = n.r.oclog_id WHERE n.reason IS NULL" : ""}) AS d
       WHERE records.blob = d.b AND records.line = d.l`);
     await c.run(`INSERT INTO quarantine SELECT blob, line, reason, raw_prefix FROM records WHERE reason IS NOT NULL`);
     await c.run(`DELETE FROM records WHERE reason IS NOT NULL`);
@@ -189,16 +310,14 @@ export class CaseDatabase {
     await this.#capQuarantine(limits.maxQuarantinePerBlob);
     // Where reading stopped (a limit, damage) or never started: one row each, never capped.
     const stops = [
-      ...scanned.filter((p) => p.stop).map((p) => ({ blob: p.file.blob, ...p.stop! })),
-      ...setAside.map((s) => ({ blob: s.file.blob, line: 1, reason: s.reason, rawPrefix: null })),
+      ...scanned.filter((p) => p.stop).map((p) => ({ blob: p.file.blob, ...p.stop!, kind: p.limited ? "limit" : "stop" })),
+      ...setAside.map((s) => ({ blob: s.file.blob, line: 1, reason: s.reason, rawPrefix: null, kind: "set aside" })),
     ];
     for (const stop of stops) {
       await c.run(`INSERT INTO quarantine VALUES (${sqlString(stop.blob)}, ${stop.line}, ${sqlString(stop.reason)}, NULL)`);
+      // Kept apart as well, so the accounting (and the blobs that hit a limit) survives later loads.
+      await c.run(`INSERT INTO load_stops VALUES (${sqlString(stop.blob)}, ${stop.line}, ${sqlString(stop.reason)}, ${sqlString(stop.kind)})`);
     }
-    const blobProblems: BlobProblem[] = [
-      ...scanned.filter((p) => p.limited).map((p) => ({ blob: p.file.blob, kind: "limit" as const, reason: p.stop!.reason })),
-      ...setAside.map((s) => ({ blob: s.file.blob, kind: "set aside" as const, reason: s.reason })),
-    ];
 
     await c.run(`INSERT INTO events BY NAME ${allEventsSql()}`);
     // Records are kept whole; only events outside the window leave the timeline, and an event
@@ -211,28 +330,7 @@ export class CaseDatabase {
     await buildToolSteps(c, scanDir);
     await buildSessionSteps(c);
 
-    const reasons = await c.runAndReadAll(
-      `SELECT reason, count::INTEGER AS count FROM (
-         SELECT regexp_replace(reason, '(:? [0-9]+ bytes|: this line and the rest).*$', '') AS reason, count(*) AS count FROM quarantine GROUP BY 1
-         UNION ALL SELECT 'not stored: over the per-blob quarantine cap (--max-quarantine-per-blob)', sum(lines) FROM quarantine_not_stored HAVING count(*) > 0)
-       ORDER BY 2 DESC, 1`,
-    );
-    const stored = await this.scalar("SELECT count(*) FROM quarantine");
-    const notStored = await this.scalar("SELECT coalesce(sum(lines), 0) FROM quarantine_not_stored");
-    const records = await this.scalar("SELECT count(*) FROM records");
-    return {
-      // A stop row stands for lines not read (or a cut line), not a line read.
-      lines: records + stored + notStored - stops.filter((s) => !/^damaged file/.test(s.reason)).length,
-      records,
-      events: await this.scalar("SELECT count(*) FROM events"),
-      eventsOutsideWindow: envelope.outsideWindow,
-      eventsAdmittedByUpload: envelope.admittedByUpload,
-      eventsEnvelopeMismatch: envelope.mismatched,
-      quarantined: stored + notStored,
-      quarantineNotStored: notStored,
-      quarantineByReason: reasons.getRowObjectsJson() as { reason: string; count: number }[],
-      blobProblems,
-    };
+    return envelope.outsideWindow;
   }
 
   /**
@@ -321,7 +419,7 @@ export class CaseDatabase {
     await c.run("CREATE OR REPLACE TEMP TABLE line_faults (file_index INTEGER, line BIGINT, reason VARCHAR, raw_prefix VARCHAR)");
     for (const [index, plan] of scanned.entries()) {
       if (plan.faultsPath === undefined) continue;
-      await c.run(`INSERT INTO line_faults SELECT ${index}, line, reason, raw_prefix FROM read_json(${sqlString(plan.faultsPath)},
+      await c.run(`INSERT INTO line_faults SELECT ${this.#offset + index}, line, reason, raw_prefix FROM read_json(${sqlString(plan.faultsPath)},
         format = 'newline_delimited', columns = {'line': 'BIGINT', 'reason': 'VARCHAR', 'raw_prefix': 'VARCHAR'})`);
     }
   }
@@ -348,13 +446,15 @@ export class CaseDatabase {
     const list = `[${paths.map((p) => sqlString(p)).join(", ")}]`;
     // One VARCHAR column per line: delimiter and quote are bytes valid JSON never contains raw.
     // No line reaches the reader longer than maxLineBytes (measured first), so none outgrows its buffer.
-    await c.run(`CREATE TEMP TABLE scan AS SELECT file_index, line AS text FROM read_csv(${list},
+    await c.run(`CREATE TEMP TABLE scan AS SELECT file_index + ${this.#offset} AS file_index, line AS text FROM read_csv(${list},
       columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false,
       new_line = '\\n', max_line_size = ${maxLineBytes}, buffer_size = ${Math.max(maxLineBytes * 2, 32 << 20)},
       ignore_errors = true, store_rejects = true, rejects_table = 'scan_rejects', rejects_scan = 'scan_reject_scans', rejects_limit = 0)`);
   }
 
   #lineSql = "s.rowid - f.first_rowid + 1";
+  /** File indexes of this load start here (after the files an earlier load kept). */
+  #offset = 0;
 
   /** Line numbers from scan order, corrected for the lines the reader rejected (and quarantines those). */
   async #numberLines(maxLineBytes: number): Promise<void> {
@@ -391,6 +491,30 @@ export class CaseDatabase {
     this.connection.closeSync();
     this.#instance.closeSync();
   }
+}
+
+/**
+ * Bumped whenever the load's own logic changes in a way the SQL below does not show (the scan,
+ * the rewrite of odd files, the accounting): an older case is then rebuilt, never appended to.
+ */
+const LOAD_LOGIC_VERSION = 1;
+
+/**
+ * What must be the same for an earlier load to be appended to: the loader, the SQL that reads
+ * and normalizes records, and every setting that decides which lines become what.
+ */
+function loadKey(options: LoadOptions): string {
+  const sql = createHash("sha256").update([recordStructureLiteral(), sourceSql(), variantSql(), invalidSql(), allEventsSql(), eventsTableDdl()].join("\n")).digest("hex");
+  return JSON.stringify({
+    logic: LOAD_LOGIC_VERSION,
+    loader: options.loaderVersion ?? null,
+    sql,
+    maxLineBytes: options.maxLineBytes,
+    limits: { ...DEFAULT_BLOB_LIMITS, ...options.limits },
+    since: options.since?.toISOString() ?? null,
+    until: options.until?.toISOString() ?? null,
+    containerUser: options.containerUser ?? null,
+  });
 }
 
 /** A file error's code (ENOENT, EISDIR, ...) or first message line, without the path. */

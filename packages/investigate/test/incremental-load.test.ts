@@ -1,0 +1,105 @@
+// The warm case (load/case-database.ts, `incremental`): appending the files an earlier load did
+// not have must give exactly the tables a rebuild from all files gives: records, quarantine (with
+// planted faults, a blob over a limit, a damaged gzip), events (with a time window), the collector's
+// re-sent batch set aside once, tool_steps and session_steps. And an earlier load is reused only
+// when it can be: the same settings, the same bytes, nothing missing.
+import test from "ava";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { CaseDatabase, type EvidenceFile, type LoadOptions } from "../src/index.js";
+import { readFixture } from "../../../test/scenarios/fixtures.js";
+
+const dir = mkdtempSync(join(tmpdir(), "oclog-incremental-"));
+
+function write(name: string, content: Buffer): EvidenceFile {
+  const path = join(dir, "evidence", ...name.split("/"));
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+  return { blob: name, path, sha256: createHash("sha256").update(content).digest("hex") };
+}
+
+// Real Fluent Bit blobs of three scenarios (transcripts, the ledger with oclog_id, the gateway log).
+const real = ["prompt-injection-exfil", "sandbox-probing", "credential-hunting"].flatMap((scenario) =>
+  readFixture(scenario)!.blobs.map((b) => write(b.name, gzipSync(`${b.lines.join("\n")}\n`))),
+);
+const ledgerLine = real.map((f) => gunzipLines(f.path).find((l) => l.includes('"oclog_id":"') && l.includes('"oclog_source":"ledger"'))).find(Boolean)!;
+function gunzipLines(path: string): string[] {
+  return gunzipSync(readFileSync(path)).toString("utf8").split("\n").filter(Boolean);
+}
+const planted = (n: number, lines: string[]) => write(`oclog/sc-x/openclaw.gateway/2026/12/05/11/openclaw.gateway.${"p".repeat(60)}${n}.${1796466000000 + n}.gz`, gzipSync(`${lines.join("\n")}\n`));
+
+async function tables(db: CaseDatabase): Promise<Record<string, unknown[]>> {
+  const read = async (sql: string) => (await db.connection.runAndReadAll(sql)).getRowObjectsJson();
+  return {
+    records: await read("SELECT blob, line, source, variant, r::VARCHAR AS r FROM records ORDER BY blob, line"),
+    quarantine: await read("SELECT * FROM quarantine ORDER BY blob, line, reason"),
+    notStored: await read("SELECT * FROM quarantine_not_stored ORDER BY blob"),
+    events: await read("SELECT * EXCLUDE (gen_ai, target, raw), to_json(gen_ai)::VARCHAR AS g, to_json(target)::VARCHAR AS t, to_json(raw)::VARCHAR AS w FROM events ORDER BY blob, line, action, coalesce(gen_ai.tool.call.id, '')"),
+    toolSteps: await read("SELECT * EXCLUDE (step_class) FROM tool_steps ORDER BY blob, line, call_id"),
+    sessionSteps: await read("SELECT * FROM session_steps ORDER BY session_id, step_no"),
+  };
+}
+
+const options = (name: string, extra: Partial<LoadOptions> = {}): LoadOptions => ({
+  maxLineBytes: 64 * 1024,
+  workDir: join(dir, `work-${name}`),
+  containerUser: "sc-prompt-injection-exfil",
+  // The window keeps some records out, and the limits make one blob stop early.
+  since: new Date("2026-12-05T10:25:00Z"),
+  limits: { maxBlobLines: 40 },
+  incremental: true,
+  loaderVersion: "test",
+  ...extra,
+});
+
+test.serial("appending the new files gives exactly the tables a rebuild from all of them gives; then nothing new is reused as it is", async (t) => {
+  const faults = planted(1, [ledgerLine, "not json", `{"0":"${"x".repeat(70 * 1024)}"}`, '{"foo":1}']);
+  const resent = planted(2, [ledgerLine]); // the collector re-sent a batch: a duplicate, set aside once
+  const whole = gzipSync(`${gunzipLines(real[0]!.path).join("\n")}\n`);
+  const damaged = write("oclog/sc-x/openclaw.gateway/2026/12/05/11/openclaw.gateway.damaged.1796466009999.gz", whole.subarray(0, Math.floor(whole.length * 0.6)));
+  const all = [...real, faults, resent, { ...damaged, damaged: "truncated gzip" }];
+  const half = [...real.slice(0, Math.ceil(real.length / 2)), faults];
+
+  const cold = await CaseDatabase.open(join(dir, "cold.duckdb"));
+  const coldResult = await cold.load(all, options("cold", { incremental: false }));
+  const coldTables = await tables(cold);
+  cold.close();
+  t.is(coldResult.mode, "rebuilt");
+  t.true(coldResult.quarantined >= 5 && coldResult.eventsOutsideWindow > 0 && coldResult.blobProblems.length > 0, JSON.stringify(coldResult));
+
+  const warm = await CaseDatabase.open(join(dir, "warm.duckdb"));
+  t.is((await warm.load(half, options("warm-1"))).mode, "rebuilt", "an empty database is built");
+  const appended = await warm.load(all, options("warm-2"));
+  t.is(appended.mode, "appended");
+  t.is(appended.filesLoaded, all.length - half.length);
+  const warmTables = await tables(warm);
+  for (const name of Object.keys(coldTables)) t.deepEqual(warmTables[name], coldTables[name], `${name}: appended = rebuilt`);
+  const { mode: _a, filesLoaded: _b, ...appendedCounts } = appended;
+  const { mode: _c, filesLoaded: _d, ...coldCounts } = coldResult;
+  t.deepEqual(appendedCounts, coldCounts, "the accounting is the whole case's");
+  t.true(coldTables.quarantine!.some((q) => String((q as { reason: string }).reason).startsWith("duplicate of an earlier record")), "the re-sent record is set aside");
+
+  const again = await warm.load(all, options("warm-3"));
+  t.is(again.mode, "reused");
+  t.deepEqual(await tables(warm), coldTables);
+  warm.close();
+});
+
+test.serial("an earlier load is rebuilt, never appended to, when a setting, a file's bytes or a file differ", async (t) => {
+  const db = await CaseDatabase.open(join(dir, "guard.duckdb"));
+  try {
+    await db.load(real, options("g1"));
+    t.is((await db.load(real, options("g2", { limits: { maxBlobLines: 41 } }))).mode, "rebuilt", "another limit");
+    t.is((await db.load(real, options("g3", { limits: { maxBlobLines: 41 } }))).mode, "reused");
+    t.is((await db.load(real, { ...options("g5", { limits: { maxBlobLines: 41 } }), loaderVersion: "other" })).mode, "rebuilt", "another oclog");
+    const changed = real.map((f, i) => (i === 0 ? { ...f, sha256: "0".repeat(64) } : f));
+    t.is((await db.load(changed, { ...options("g6", { limits: { maxBlobLines: 41 } }), loaderVersion: "other" })).mode, "rebuilt", "other bytes");
+    t.is((await db.load(real.slice(1), { ...options("g7", { limits: { maxBlobLines: 41 } }), loaderVersion: "other" })).mode, "rebuilt", "a file loaded before is gone");
+    t.is((await db.load(real, { ...options("g8", { limits: { maxBlobLines: 41 } }), loaderVersion: "other", incremental: false })).mode, "rebuilt", "not asked to append");
+  } finally {
+    db.close();
+  }
+});
