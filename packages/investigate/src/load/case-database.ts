@@ -231,7 +231,7 @@ export class CaseDatabase {
     const records = await this.scalar("SELECT count(*) FROM records");
     // A stop row stands for lines not read (or a cut line), not a line read.
     const stops = await this.scalar("SELECT count(*) FROM load_stops WHERE NOT starts_with(reason, 'damaged file')");
-    const problems = (await c.runAndReadAll("SELECT blob, kind, reason FROM load_stops WHERE kind IN ('limit', 'set aside') ORDER BY kind, blob")).getRowObjectsJson();
+    const problems = (await c.runAndReadAll("SELECT blob, kind, reason FROM load_stops WHERE kind IN ('limit', 'set aside') ORDER BY rowid")).getRowObjectsJson();
     return {
       lines: records + stored + notStored - stops,
       records,
