@@ -68,6 +68,7 @@ interface SizeRun {
   rssMb: number;
   warm: number;
   warmRecords: number;
+  warmStages: { download: number; load: number; analyse: number };
 }
 
 /** A plain download of every blob of the container to disk, `concurrency` at a time: no checks, no custody. */
@@ -155,6 +156,7 @@ async function measure(targetMb: number): Promise<SizeRun> {
       rssMb: cold.maxRssBytes / MB,
       warm: warm.seconds,
       warmRecords: nextDay.records,
+      warmStages: warm.stages,
     };
   } finally {
     await azurite.stop();
@@ -189,6 +191,7 @@ export async function run(): Promise<BenchResult[]> {
     console.log(`  oclog load + detect (${r.events} events)      ${fixed(r.loadDetect, 1)} s  -> ${fixed(r.loadDetect / r.materialize)}x the materialize floor (target <= 1.5x)`);
     console.log(`  peak RSS of the investigation                  ${Math.round(r.rssMb)} MB (target <= 1024 MB at 4 GB)`);
     console.log(`  warm re-run after one more day (${r.warmRecords} records)   ${fixed(r.warm, 1)} s  -> ${fixed(r.warm / r.e2e)} of the cold run (target <= 0.10)`);
+    console.log(`    stages: download ${fixed(r.warmStages.download, 1)} s, load ${fixed(r.warmStages.load, 1)} s, detect + reports ${fixed(r.warmStages.analyse, 1)} s`);
     closingLines.push(benchLine(r));
   }
   if (runs.length >= 2) {
