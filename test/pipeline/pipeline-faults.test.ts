@@ -117,14 +117,20 @@ test("SAS rotation mid-stream through oclog sas rotate --transport local: hot re
 
 test("a SAS that expires mid-stream, then a fresh one: oclog sas install's hot reload finishes (no restart), nothing lost", async (t) => {
   await withRig(t, {}, async (rig, write) => {
-    const expiresAt = new Date(Math.ceil((Date.now() + 12_000) / 1000) * 1000);
+    // The short SAS must still be valid when `oclog sas install` checks it. On a loaded machine
+    // the CLI alone took over 12 s to get there once (a fresh clone's run refused it as expired),
+    // so its lead is twice a real install timed first, and at least 12 s.
+    const timed = Date.now();
+    t.is((await rig.installSas(rig.sasUrl())).reload.method, "hot-reload");
+    const leadSeconds = Math.max(12, Math.ceil((2 * (Date.now() - timed)) / 1000));
+    const expiresAt = new Date(Math.ceil((Date.now() + leadSeconds * 1000) / 1000) * 1000);
     const short = await rig.installSas(rig.sasUrl({ expiresOn: expiresAt }));
     t.is(short.reload.method, "hot-reload");
-    const writer = write({ t0: Date.now(), count: RATE * 35 });
+    const writer = write({ t0: Date.now(), count: RATE * (leadSeconds + 23) });
     // Expired and refused: uploads fail with 403 while the writer goes on.
-    await waitFor("uploads refused after the SAS expired", 60_000, async () => (Date.now() > expiresAt.getTime() && (await failedTries(rig)) > 0 ? true : undefined));
+    await waitFor("uploads refused after the SAS expired", leadSeconds * 1000 + 48_000, async () => (Date.now() > expiresAt.getTime() && (await failedTries(rig)) > 0 ? true : undefined));
     const refusedAt = (await rig.shipped()).length;
-    await writer.reached(RATE * 20);
+    await writer.reached(RATE * (leadSeconds + 8));
     const started = Date.now();
     const fresh = await rig.installSas(rig.sasUrl());
     const tookMs = Date.now() - started;
