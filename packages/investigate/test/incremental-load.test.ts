@@ -103,3 +103,25 @@ test.serial("an earlier load is rebuilt, never appended to, when a setting, a fi
     db.close();
   }
 });
+
+test.serial("a load killed in the middle of an append (records renamed away, the state marked loading) is rebuilt, not appended to", async (t) => {
+  const cold = await CaseDatabase.open(join(dir, "crash-cold.duckdb"));
+  await cold.load(real, options("c0", { incremental: false }));
+  const want = await tables(cold);
+  cold.close();
+  const db = await CaseDatabase.open(join(dir, "crash.duckdb"));
+  try {
+    await db.load(real.slice(0, 2), options("c1"));
+    // What #append leaves when the process dies after its first statements.
+    await db.connection.run("UPDATE load_state SET key = 'loading'");
+    await db.connection.run("ALTER TABLE records RENAME TO records_kept");
+    const after = await db.load(real, options("c2"));
+    t.is(after.mode, "rebuilt");
+    t.deepEqual(await tables(db), want);
+    // And the same with only the state marked (died before the rename).
+    await db.connection.run("UPDATE load_state SET key = 'loading'");
+    t.is((await db.load(real, options("c3"))).mode, "rebuilt");
+  } finally {
+    db.close();
+  }
+});
