@@ -26,3 +26,7 @@ slim=(--dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/sha
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*' --dpkgopt='path-exclude=/usr/share/locale/*')
 mmdebstrap --mode=root --variant=minbase --include="$packages" "${slim[@]}" "${hooks[@]}" \
   trixie "$out" http://deb.debian.org/debian >&2
+# The image must carry no setuid or setgid bit (see the Containerfile): Podman could create no
+# sandbox from it on the VM, and that shows only minutes into a boot.
+marked="$(tar -tvf "$out" | awk '$1 ~ /[sS]/')"
+[ -z "$marked" ] || { printf 'sandbox-rootfs: setuid/setgid entries left in %s:\n%s\n' "$out" "$marked" >&2; exit 1; }
