@@ -55,8 +55,8 @@ test("report.html renders findings and chart, makes no request, runs nothing but
       void dialog.dismiss();
     });
     const url = pathToFileURL(paths.reportHtml).href;
-    await page.goto(url, { waitUntil: "load" });
-    await page.waitForTimeout(500);
+    // "networkidle": anything the page would fetch (an injected image, a font) has been asked for.
+    await page.goto(url, { waitUntil: "networkidle" });
 
     for (const finding of testCase.data.findings) {
       const title = finding.detection.title;
@@ -93,7 +93,6 @@ test("report.html renders findings and chart, makes no request, runs nothing but
     const closed = page.locator("details.finding:not([open]) > summary");
     for (let n = await closed.count(); n > 0; n--) await closed.first().click();
     t.is(await closed.count(), 0);
-    await page.waitForTimeout(200);
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, "report.png"), fullPage: true });

@@ -261,7 +261,23 @@ export class CaseDatabase {
     // Only a line that starts like an object can be a record; the rest (blank lines, text, JSON
     // that is no object) is quarantined without the parse below. A bomb is millions of such
     // lines, and each parsed row costs its full record structure on disk (1M "x" lines: 16 s).
-    const objectLike = "coalesce(ltrim(s.text, chr(32) || chr(9)) LIKE '{%', false)";
+    // The literal test first: ltrim copies every line, and nearly all lines start with "{"
+    // (256 MB: 0.55 s with ltrim alone, 0.09 s behind starts_with; in a WHERE, DuckDB evaluates
+    // the second branch only for the rows the first leaves).
+    const objectLike = "(s.text IS NOT NULL AND (starts_with(s.text, '{') OR ltrim(s.text, chr(32) || chr(9)) LIKE '{%'))";
+    // Its negation spelled out, so that the literal test filters first here too.
+    const notObjectLike = "(s.text IS NULL OR (NOT starts_with(s.text, '{') AND NOT ltrim(s.text, chr(32) || chr(9)) LIKE '{%'))";
+    // The rewrite's placeholders are blank lines that carry the reason their line was refused.
+    // Capped as they go in: the rows past the cap are only counted. Before the parse, while the
+    // scan is still in memory: after it, the scan had spilled and this re-read it (256 MB: 0.7 s).
+    await c.run(`INSERT INTO quarantine SELECT e.blob, b.line,
+        CASE WHEN b.text IS NULL OR trim(b.text) = '' THEN coalesce(lf.reason, 'blank line') WHEN json_valid(b.text) THEN 'not a JSON object' ELSE 'not JSON' END,
+        CASE WHEN b.text IS NULL OR trim(b.text) = '' THEN lf.raw_prefix ELSE left(b.text, 200) END
+      FROM (SELECT s.file_index, s.text, ${this.#lineSql} AS line FROM scan s JOIN scan_files f USING (file_index) WHERE ${notObjectLike}) b
+      JOIN evidence_files e USING (file_index) LEFT JOIN line_faults lf ON lf.file_index = b.file_index AND lf.line = b.line
+      QUALIFY row_number() OVER (PARTITION BY e.blob ORDER BY b.line) <= ${limits.maxQuarantinePerBlob}`);
+    await c.run(`INSERT INTO quarantine_not_stored SELECT e.blob, count(*) - ${limits.maxQuarantinePerBlob} FROM scan s JOIN evidence_files e USING (file_index)
+      WHERE ${notObjectLike} GROUP BY e.blob HAVING count(*) > ${limits.maxQuarantinePerBlob}`);
     // One pass over the lines: parse, classify, validate. Materializing each step separately
     // copied every line three times (measured: 4.4 s of 9 s for 100 MB).
     await c.run(`CREATE TABLE records AS
@@ -278,16 +294,6 @@ export class CaseDatabase {
         SELECT e.blob, ${this.#lineSql} AS line, s.text, try(json_transform(s.text, ${recordStructureLiteral()})) AS r
         FROM scan s JOIN evidence_files e USING (file_index) JOIN scan_files f USING (file_index)
         WHERE ${objectLike})))`);
-    // The rewrite's placeholders are blank lines that carry the reason their line was refused.
-    // Capped as they go in: the rows past the cap are only counted.
-    await c.run(`INSERT INTO quarantine SELECT e.blob, b.line,
-        CASE WHEN b.text IS NULL OR trim(b.text) = '' THEN coalesce(lf.reason, 'blank line') WHEN json_valid(b.text) THEN 'not a JSON object' ELSE 'not JSON' END,
-        CASE WHEN b.text IS NULL OR trim(b.text) = '' THEN lf.raw_prefix ELSE left(b.text, 200) END
-      FROM (SELECT s.file_index, s.text, ${this.#lineSql} AS line FROM scan s JOIN scan_files f USING (file_index) WHERE NOT ${objectLike}) b
-      JOIN evidence_files e USING (file_index) LEFT JOIN line_faults lf ON lf.file_index = b.file_index AND lf.line = b.line
-      QUALIFY row_number() OVER (PARTITION BY e.blob ORDER BY b.line) <= ${limits.maxQuarantinePerBlob}`);
-    await c.run(`INSERT INTO quarantine_not_stored SELECT e.blob, count(*) - ${limits.maxQuarantinePerBlob} FROM scan s JOIN evidence_files e USING (file_index)
-      WHERE NOT ${objectLike} GROUP BY e.blob HAVING count(*) > ${limits.maxQuarantinePerBlob}`);
     // Invalid rows move to quarantine; the table itself becomes `records` (no copy of the rest).
     // The collector delivers at least once: after a crash it may re-send one batch, with the same
     // oclog_id. The first copy is the record; later ones are set aside, counted, not dropped. When

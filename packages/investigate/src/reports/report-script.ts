@@ -233,9 +233,15 @@ export const REPORT_SCRIPT = String.raw`
     countLine.textContent = matches.length + " of " + sessions.length + " sessions" + (end < matches.length ? ", showing the first " + end : "");
     moreButton.hidden = end >= matches.length;
   }
+  // A render for the filter already shown is skipped, and any render cancels a pending
+  // debounced one: a late one would rebuild the list and close the session just opened.
+  var applied = null;
   function applyFilter() {
+    clearTimeout(timer);
     var query = filterInput.value.trim().toLowerCase();
     var severity = severitySelect.value;
+    if (applied === query + "\u0000" + severity) return;
+    applied = query + "\u0000" + severity;
     var texts = query ? haystack() : null;
     matches = [];
     for (var i = 0; i < sessions.length; i++) {

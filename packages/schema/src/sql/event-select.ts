@@ -15,6 +15,8 @@ const MAX_MESSAGE_CHARS = 4000;
 /** A non-empty string at `path` of a JSON value, else NULL (TypeScript's `str()`). */
 export const jstr = (json: string, key: string) =>
   `CASE WHEN json_type(${json}, '$."${key}"') = 'VARCHAR' THEN nullif(json_extract_string(${json}, '$."${key}"'), '') END`;
+/** A non-empty JSON string value as VARCHAR, else NULL (`jstr` of a value already extracted). */
+export const jstrOf = (json: string) => `CASE WHEN json_type(${json}) = 'VARCHAR' THEN nullif(${json} ->> '$', '') END`;
 /** A JSON string value as VARCHAR (NULL when not a string). */
 export const asText = (json: string) => `CASE WHEN json_type(${json}) = 'VARCHAR' THEN ${json} ->> '$' END`;
 export const isObject = (json: string) => `(json_type(${json}) = 'OBJECT')`;

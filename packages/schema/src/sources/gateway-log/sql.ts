@@ -5,8 +5,8 @@
 import { AUTH_FAILURE, FAILED_TOOL } from "./normalize.js";
 import { BLOCKED_PATTERN } from "../../event-builder.js";
 import type { SourceSql } from "../../source-definition.js";
-import { ENVELOPE_COLUMNS, asText, buildEventSql, isObject, jstr, levelFrom } from "../../sql/event-select.js";
-import { matches, sqlRegex } from "../../sql/sql-text.js";
+import { ENVELOPE_COLUMNS, asText, buildEventSql, isObject, jstr, jstrOf, levelFrom } from "../../sql/event-select.js";
+import { matches, sqlRegex, sqlString } from "../../sql/sql-text.js";
 
 const BINDING = `(json_type(r."0") = 'VARCHAR' AND regexp_matches(r."0" ->> '$', '^\\{.*:\\s*".*\\}$') AND try(json_type((r."0" ->> '$')::JSON)) = 'OBJECT')`;
 const T = (arg: string) => `json_type(r."${arg}")`;
@@ -32,6 +32,13 @@ const INVALID = `CASE
     WHEN r._meta IS NOT NULL AND r._meta.logLevelName IS NULL THEN 'gateway-log: _meta.logLevelName missing'
     WHEN r._meta IS NOT NULL AND r."0" IS NULL THEN 'gateway-log: no argument "0"' END`;
 
+/** The structured object's fields the events read, each as JSON (typed where it is read). */
+const OBJECT_FIELDS = sqlString(
+  JSON.stringify(Object.fromEntries(
+    ["event", "action", "cause", "handshake", "blocked", "denied", "isError", "ok", "sessionId", "runId", "agentId", "provider", "modelId", "model", "toolName", "toolCallId", "url", "remoteAddr", "hostname", "path"].map((f) => [f, "JSON"]),
+  )),
+);
+
 /** Gateway file log records as events (normalizeGatewayLog). */
 function gatewayEventsSql(): string {
   // Stage 1: arguments, binding, structured object and raw message, once per record.
@@ -42,11 +49,15 @@ function gatewayEventsSql(): string {
     concat_ws(' ', CASE WHEN binding IS NULL THEN ${asText("a0")} END, ${asText("a1")}, ${asText("a2")}, ${asText("a3")}) AS texts
   FROM (
     SELECT ${ENVELOPE_COLUMNS}, r."0" AS a0, r."1" AS a1, r."2" AS a2, r."3" AS a3,
-      CASE WHEN ${BINDING} THEN (r."0" ->> '$')::JSON END AS binding
+      -- The variant already says for most rows whether argument 0 is a binding; the regex and
+      -- the parse run again only where it cannot (VARIANT).
+      CASE WHEN variant IN ('subsystem', 'subsystem-object-message', 'subsystem-message-object')
+        OR (variant IN ('args', 'size-cap-warning', 'queue-overflow') AND ${BINDING}) THEN (r."0" ->> '$')::JSON END AS binding
     FROM records WHERE source = 'gateway-log'
   ))`;
+  // The object is parsed once into the fields read below (o), not once per field.
   const raw = `(
-  SELECT *,
+  SELECT *, try(json_transform(s, ${OBJECT_FIELDS})) AS o,
     CASE WHEN variant = 'size-cap-warning' THEN r.message ->> '$'
          ELSE coalesce(nullif(${asText("r.message")}, ''), CASE WHEN variant = 'verbose' THEN json_extract_string(s, '$.message') ELSE texts END) END AS raw_message
   FROM ${stage})`;
@@ -55,17 +66,17 @@ function gatewayEventsSql(): string {
     -- A literal pre-check skips the regex for the (many) lines that cannot match it.
     CASE WHEN starts_with(raw_message, '[tools] ') THEN regexp_extract(raw_message, ${sqlRegex(FAILED_TOOL)}, 1) END AS failed_tool,
     CASE WHEN starts_with(raw_message, '[tools] ') THEN regexp_extract(raw_message, ${sqlRegex(FAILED_TOOL)}, 2) END AS failed_tool_args,
-    (${matches("raw_message", AUTH_FAILURE)} OR json_extract_string(s, '$.cause') = 'unauthorized' OR json_extract_string(s, '$.handshake') = 'failed') AS auth_failed,
+    (${matches("raw_message", AUTH_FAILURE)} OR (o.cause ->> '$') = 'unauthorized' OR (o.handshake ->> '$') = 'failed') AS auth_failed,
     CASE WHEN variant = 'size-cap-warning' THEN 'warn' ELSE ${levelFrom("r._meta.logLevelName")} END AS level_
   FROM ${raw})`;
   const kv = (key: string) => `CASE WHEN contains(raw_message, '${key}=') THEN nullif(regexp_extract(raw_message, '(?:^|\\s)${key}=(\\S+)', 1), '') END`;
   const outcome = `CASE
     WHEN variant IN ('size-cap-warning', 'queue-overflow') THEN 'failure'
     WHEN variant <> 'size-cap-warning' AND auth_failed THEN 'failure'
-    WHEN json_extract(s, '$.blocked') = 'true'::JSON OR json_extract(s, '$.denied') = 'true'::JSON THEN 'blocked'
+    WHEN o.blocked = 'true'::JSON OR o.denied = 'true'::JSON THEN 'blocked'
     WHEN level_ IN ('warn', 'error') AND ${matches("left(raw_message, 2000)", BLOCKED_PATTERN)} THEN 'blocked'
-    WHEN level_ IN ('error', 'fatal') OR json_extract(s, '$.isError') = 'true'::JSON OR json_extract(s, '$.ok') = 'false'::JSON THEN 'failure'
-    WHEN json_extract(s, '$.ok') = 'true'::JSON OR json_extract(s, '$.isError') = 'false'::JSON THEN 'success'
+    WHEN level_ IN ('error', 'fatal') OR o.isError = 'true'::JSON OR o.ok = 'false'::JSON THEN 'failure'
+    WHEN o.ok = 'true'::JSON OR o.isError = 'false'::JSON THEN 'success'
     ELSE 'unknown' END`;
   const toolArgs = `CASE WHEN json_exists(s, '$.args') THEN json_extract(s, '$.args')
     WHEN nullif(failed_tool_args, '') IS NOT NULL THEN coalesce(try(failed_tool_args::JSON), to_json(failed_tool_args)) END`;
@@ -75,23 +86,23 @@ function gatewayEventsSql(): string {
       variant: "variant",
       time: `try_cast(coalesce(r.time, r._meta.date) AS TIMESTAMPTZ)`,
       action: `CASE WHEN variant = 'size-cap-warning' THEN 'log.suppressed' WHEN variant = 'queue-overflow' THEN 'log.dropped'
-        ELSE coalesce(${jstr("s", "event")}, ${jstr("s", "action")}, CASE WHEN auth_failed THEN 'auth.failure' WHEN nullif(failed_tool, '') IS NOT NULL THEN 'tool.failure' WHEN variant = 'verbose' THEN 'log.verbose' ELSE 'log' END) END`,
+        ELSE coalesce(${jstrOf("o.event")}, ${jstrOf("o.action")}, CASE WHEN auth_failed THEN 'auth.failure' WHEN nullif(failed_tool, '') IS NOT NULL THEN 'tool.failure' WHEN variant = 'verbose' THEN 'log.verbose' ELSE 'log' END) END`,
       message: "raw_message",
       subsystem: `CASE WHEN variant = 'size-cap-warning' THEN 'logging' ELSE coalesce(${jstr("binding", "subsystem")}, ${jstr("binding", "module")}, CASE WHEN variant = 'queue-overflow' THEN 'logging' END) END`,
       level: "level_",
       outcome,
-      sessionId: `coalesce(nullif(r.session_id, ''), ${jstr("s", "sessionId")})`,
-      runId: `coalesce(${jstr("s", "runId")}, CASE WHEN contains(raw_message, 'runId=') THEN nullif(regexp_extract(raw_message, '\\brunId=([0-9a-f-]{8,64})', 1), '') END)`,
-      agentId: `coalesce(nullif(r.agent_id, ''), ${jstr("s", "agentId")})`,
-      provider: jstr("s", "provider"),
-      model: `coalesce(${jstr("s", "modelId")}, ${jstr("s", "model")})`,
-      toolName: `coalesce(${jstr("s", "toolName")}, nullif(failed_tool, ''))`,
-      toolCallId: jstr("s", "toolCallId"),
+      sessionId: `coalesce(nullif(r.session_id, ''), ${jstrOf("o.sessionId")})`,
+      runId: `coalesce(${jstrOf("o.runId")}, CASE WHEN contains(raw_message, 'runId=') THEN nullif(regexp_extract(raw_message, '\\brunId=([0-9a-f-]{8,64})', 1), '') END)`,
+      agentId: `coalesce(nullif(r.agent_id, ''), ${jstrOf("o.agentId")})`,
+      provider: jstrOf("o.provider"),
+      model: `coalesce(${jstrOf("o.modelId")}, ${jstrOf("o.model")})`,
+      toolName: `coalesce(${jstrOf("o.toolName")}, nullif(failed_tool, ''))`,
+      toolCallId: jstrOf("o.toolCallId"),
       toolArguments: toolArgs,
       target: {
-        url: `coalesce(${jstr("s", "url")}, ${kv("targetOrigin")}, ${kv("url")})`,
-        host: `coalesce(${jstr("s", "remoteAddr")}, ${kv("remote")}, ${jstr("s", "hostname")})`,
-        path: jstr("s", "path"),
+        url: `coalesce(${jstrOf("o.url")}, ${kv("targetOrigin")}, ${kv("url")})`,
+        host: `coalesce(${jstrOf("o.remoteAddr")}, ${kv("remote")}, ${jstrOf("o.hostname")})`,
+        path: jstrOf("o.path"),
       },
     },
     facts,
