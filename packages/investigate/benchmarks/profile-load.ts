@@ -1,7 +1,7 @@
 /**
  * Where the load's time goes, statement by statement: generates OCLOG_BENCH_MB (default 256) of
- * realistic shipped logs, loads them into a fresh case database, runs the detections, and
- * prints the slowest statements with their share of the total. Not part of `pnpm bench` (it
+ * realistic shipped logs, loads them into a fresh case database, runs the detections and writes
+ * the reports, and prints the slowest statements with their share of the total. Not part of `pnpm bench` (it
  * measures no ratio); run it when a ratio of investigate.bench.ts needs explaining:
  *   node --import tsx --conditions=oclog-source packages/investigate/benchmarks/profile-load.ts
  * OCLOG_PROFILE_TOP=N prints N statements (25); OCLOG_PROFILE_KEEP=1 keeps the blobs and the
@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBConnection } from "@duckdb/node-api";
 import { CaseDatabase } from "../src/load/case-database.js";
-import { loadDetections, runDetections } from "../src/detect/detections.js";
+import { detectAndReport } from "../src/analysis.js";
 import { generateLogs } from "./generate-logs.js";
 
 const MB = 1024 * 1024;
@@ -42,11 +42,21 @@ try {
   const db = await CaseDatabase.open(join(work, "case.duckdb"));
   const load = await db.load(files.map((path) => ({ blob: path.slice(generated.dir.length + 1), path })), { maxLineBytes: 4 * MB, workDir: join(work, "w") });
   const loaded = performance.now();
-  await runDetections(db.connection, (await loadDetections()).detections);
+  const analysed = timings.length;
+  await detectAndReport({ oclogVersion: "profile", tz: "UTC" }).run(db, {
+    caseId: "profile",
+    caseDir: join(work, "case"),
+    user: "alice",
+    container: "oclog-alice",
+    load,
+    blobs: files.length,
+    bytes: generated.compressedBytes,
+  });
   const detected = performance.now();
+  const analysisSql = timings.slice(analysed).reduce((sum, t) => sum + t.seconds, 0);
   db.close();
   const total = timings.reduce((sum, t) => sum + t.seconds, 0);
-  console.log(`load ${((loaded - started) / 1000).toFixed(2)} s (${load.events} events), detections ${((detected - loaded) / 1000).toFixed(2)} s; ${timings.length} statements, ${total.toFixed(2)} s in SQL`);
+  console.log(`load ${((loaded - started) / 1000).toFixed(2)} s (${load.events} events), detections and reports ${((detected - loaded) / 1000).toFixed(2)} s (${analysisSql.toFixed(2)} s of it in SQL); ${timings.length} statements, ${total.toFixed(2)} s in SQL`);
   for (const t of [...timings].sort((a, b) => b.seconds - a.seconds).slice(0, Number(process.env.OCLOG_PROFILE_TOP ?? 25))) {
     console.log(`${t.seconds.toFixed(2).padStart(7)} s ${((100 * t.seconds) / total).toFixed(1).padStart(5)}%  ${t.sql.slice(0, 160)}`);
   }
