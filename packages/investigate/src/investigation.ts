@@ -186,7 +186,10 @@ export async function investigate(options: InvestigationOptions): Promise<Invest
   try {
     const loadStarted = performance.now();
     const load = await db.load(
-      evidence.map((entry) => ({ blob: entry.blob, path: join(options.caseDir, entry.path), sha256: entry.sha256, ...(entry.damaged ? { damaged: entry.damaged } : {}) })),
+      evidence.map((entry) => {
+        const shape = store.shapeOf(entry.blob);
+        return { blob: entry.blob, path: join(options.caseDir, entry.path), sha256: entry.sha256, ...(entry.damaged ? { damaged: entry.damaged } : {}), ...(shape ? { shape } : {}) };
+      }),
       { maxLineBytes: options.maxLineBytes, workDir: join(options.caseDir, "work"), containerUser: options.user, incremental: existed && notAsSealed.length === 0, loaderVersion: options.oclogVersion, ...(options.limits ? { limits: options.limits } : {}), ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) },
     );
     const loadSeconds = secondsSince(loadStarted);

@@ -10,17 +10,21 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { DEFAULT_BLOB_LIMITS } from "../src/evidence/blob-limits.js";
 import { CaseDatabase, type EvidenceFile, type LoadOptions, type LoadResult } from "../src/load/case-database.js";
-import { gzipProblem } from "../src/evidence/gzip-integrity.js";
+import { inspectGzip } from "../src/evidence/gzip-integrity.js";
+import { measureEvidence, measuredFromShape } from "../src/load/evidence-lines.js";
 
 const corpus = fileURLToPath(new URL("../../../test/hostile/corpus/investigate/", import.meta.url));
 const capture = fileURLToPath(new URL("../../../test/fixtures/openclaw-2026.9.6/", import.meta.url));
 const good = readFileSync(join(capture, "gateway.log"), "utf8").split("\n").filter(Boolean).slice(0, 5);
 const dir = mkdtempSync(join(tmpdir(), "oclog-hostile-blobs-"));
 
-/** Evidence as the evidence store leaves it: the file, and its damage when gzipProblem finds any. */
+/**
+ * Evidence as the evidence store leaves it in the run that downloaded it: the file, its damage
+ * when inspectGzip finds any, and the shape of its lines (so the load does not measure it again).
+ */
 async function evidence(blob: string, path: string): Promise<EvidenceFile> {
-  const damaged = await gzipProblem(path);
-  return { blob, path, ...(damaged ? { damaged } : {}) };
+  const { damaged, shape } = await inspectGzip(path);
+  return { blob, path, ...(damaged ? { damaged } : {}), ...(shape ? { shape } : {}) };
 }
 
 async function plant(name: string, content?: Buffer | string): Promise<EvidenceFile> {
@@ -190,4 +194,31 @@ test("limits are settable: lines, uncompressed bytes and stored quarantine rows 
   t.is(capped.result.quarantined, 20);
   t.is(capped.result.lines, 40);
   t.true(capped.result.quarantineByReason.some((r) => /not stored: over the per-blob quarantine cap/.test(r.reason) && r.count === 17));
+});
+
+test("the shape measured when a file is added decides as measuring it again would, on every hostile file and at tight limits", async (t) => {
+  const files = ["crlf-gateway.log.gz", "gzip-then-garbage.gz", "newline-bomb-51k.gz", "newline-bomb-5k.gz", "truncated-crlf.gz", "gzip-named-plain.log"].map((f) => join(corpus, f));
+  const long = join(mkdtempSync(join(dir, "shape-")), "long.gz");
+  writeFileSync(long, gzipSync(`${good.join("\n")}\n${"x".repeat(5000)}\n${good[0]}`));
+  files.push(long);
+  const limitSets = [
+    { ...DEFAULT_BLOB_LIMITS, maxLineBytes: 4 << 20 },
+    { ...DEFAULT_BLOB_LIMITS, maxLineBytes: 4096 },
+    { ...DEFAULT_BLOB_LIMITS, maxLineBytes: 4 << 20, maxBlobLines: 5 },
+    { ...DEFAULT_BLOB_LIMITS, maxLineBytes: 4 << 20, maxBlobBytes: 1000 },
+  ];
+  let compared = 0;
+  for (const path of files) {
+    const { damaged, shape } = await inspectGzip(path);
+    if (shape === undefined) {
+      t.truthy(damaged, `${path}: a gzip read whole has a shape unless damaged`);
+      continue;
+    }
+    for (const limits of limitSets) {
+      const again = await measureEvidence(path, limits);
+      t.is(measuredFromShape(shape, limits).rewrite === undefined, again.rewrite === undefined, `${path} at ${JSON.stringify(limits)}`);
+      compared++;
+    }
+  }
+  t.true(compared >= 16, `${compared} comparisons`);
 });

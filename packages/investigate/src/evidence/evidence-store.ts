@@ -14,7 +14,7 @@ import { CaseSymlinkError, EvidenceTamperedError, ForeignCaseFolderError } from 
 import { checkCaseFolder, findSymlinks, looksLikeManifest, readFileNoFollow } from "../case/case-folder.js";
 import { custodyEvidenceHashes, verifyCustody } from "./custody-log.js";
 import { checkEvidence } from "./evidence-check.js";
-import { gzipProblem } from "./gzip-integrity.js";
+import { inspectGzip, type LineShape } from "./gzip-integrity.js";
 
 export interface EvidenceEntry {
   blob: string;
@@ -153,11 +153,20 @@ export class EvidenceStore {
       lastModified: blob.lastModified.toISOString(),
       downloadedAt: new Date().toISOString(),
     };
-    const damaged = await gzipProblem(absolute);
+    const { damaged, shape } = await inspectGzip(absolute);
     if (damaged !== undefined) entry.damaged = damaged;
+    if (shape !== undefined) this.#shapes.set(blob.name, shape);
     await chmod(absolute, 0o444);
     this.manifest.evidence[blob.name] = entry;
     return entry;
+  }
+
+  // Kept for this run only, never in the manifest: the load trusts a shape it measured itself.
+  readonly #shapes = new Map<string, LineShape>();
+
+  /** The line shape of a blob added in this run (see inspectGzip), so the load need not measure it again. */
+  shapeOf(blob: string): LineShape | undefined {
+    return this.#shapes.get(blob);
   }
 
   /** Where a download should write: the directory is created, the file must not exist yet. */

@@ -25,29 +25,67 @@ export async function isGzipFile(path: string): Promise<boolean> {
   }
 }
 
+/** The lines of a decompressed file, as the load needs them to decide whether to rewrite it. */
+export interface LineShape {
+  /** Decompressed bytes. */
+  bytes: number;
+  /** Lines, a last one without a newline included. */
+  lines: number;
+  /** The longest line's bytes, its newline excluded. */
+  longestLine: number;
+  /** Whether a carriage return occurs anywhere. */
+  carriageReturn: boolean;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
 /**
- * The reason a gzip file is damaged, or undefined when it is whole (or not gzip by content).
- * Only the first `maxBytes` uncompressed bytes are checked: reading stops there anyway.
+ * Whether a gzip file decompresses to its end (`damaged` says why not), and, when it does within
+ * `maxBytes`, the shape of its lines: the one decompression the evidence gets before the load, so
+ * the load need not decompress it again to measure it. Not gzip by content: neither.
  */
-export async function gzipProblem(path: string, maxBytes = DEFAULT_BLOB_LIMITS.maxBlobBytes): Promise<string | undefined> {
+export async function inspectGzip(path: string, maxBytes = DEFAULT_BLOB_LIMITS.maxBlobBytes): Promise<{ damaged?: string; shape?: LineShape }> {
   if (!(await isGzipFile(path))) {
     // Fluent Bit never uploads an empty flush: a 0-byte `.gz` blob is damage (or tampering) to report.
     const handle = await open(path, "r");
     const size = (await handle.stat()).size;
     await handle.close();
-    return path.endsWith(".gz") && size === 0 ? "empty blob (0 bytes)" : undefined;
+    return path.endsWith(".gz") && size === 0 ? { damaged: "empty blob (0 bytes)" } : {};
   }
-  let seen = 0;
+  const shape: LineShape = { bytes: 0, lines: 0, longestLine: 0, carriageReturn: false };
+  let lineBytes = 0;
   const sink = new Writable({
     write: (chunk: Buffer, _enc, done) => {
-      seen += chunk.length;
-      done(seen > maxBytes ? ENOUGH : null);
+      shape.bytes += chunk.length;
+      if (shape.bytes > maxBytes) return done(ENOUGH);
+      if (!shape.carriageReturn && chunk.indexOf(CR) !== -1) shape.carriageReturn = true;
+      let start = 0;
+      for (let nl = chunk.indexOf(LF); nl !== -1; nl = chunk.indexOf(LF, start)) {
+        lineBytes += nl - start;
+        if (lineBytes > shape.longestLine) shape.longestLine = lineBytes;
+        shape.lines++;
+        lineBytes = 0;
+        start = nl + 1;
+      }
+      lineBytes += chunk.length - start;
+      if (lineBytes > shape.longestLine) shape.longestLine = lineBytes;
+      done(null);
     },
   });
   try {
     await pipeline(createReadStream(path), createGunzip(), sink);
-    return undefined;
+    if (lineBytes > 0) shape.lines++;
+    return { shape };
   } catch (error) {
-    return error === ENOUGH ? undefined : (error as Error).message;
+    return error === ENOUGH ? {} : { damaged: (error as Error).message };
   }
+}
+
+/**
+ * The reason a gzip file is damaged, or undefined when it is whole (or not gzip by content).
+ * Only the first `maxBytes` uncompressed bytes are checked: reading stops there anyway.
+ */
+export async function gzipProblem(path: string, maxBytes = DEFAULT_BLOB_LIMITS.maxBlobBytes): Promise<string | undefined> {
+  return (await inspectGzip(path, maxBytes)).damaged;
 }

@@ -19,7 +19,8 @@ import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { SOURCE_NAMES, allEventsSql, invalidSql, rawViewName, recordStructureLiteral, sourceSql, sqlString, variantSql } from "@oclog/schema";
 import { DEFAULT_BLOB_LIMITS, type BlobLimits } from "../evidence/blob-limits.js";
-import { measureEvidence, rewriteEvidence, type LineFault, type LineLimits } from "./evidence-lines.js";
+import { measureEvidence, measuredFromShape, rewriteEvidence, type LineFault, type LineLimits } from "./evidence-lines.js";
+import type { LineShape } from "../evidence/gzip-integrity.js";
 import { checkEnvelopes } from "./envelope-checks.js";
 import { createEventViews, eventsTableDdl } from "./events-table.js";
 import { buildSessionSteps } from "./session-steps.js";
@@ -33,6 +34,8 @@ export interface EvidenceFile {
   damaged?: string;
   /** The file's SHA-256 (the manifest's): an incremental load reuses what it loaded only for the same bytes. */
   sha256?: string;
+  /** Its lines as measured when it was added in this run (EvidenceStore.shapeOf): it is not measured again. */
+  shape?: LineShape;
 }
 
 export interface LoadOptions {
@@ -349,7 +352,8 @@ export class CaseDatabase {
     const setAside: { file: EvidenceFile; reason: string }[] = [];
     for (const [index, file] of files.entries()) {
       try {
-        const measured = file.damaged === undefined ? await measureEvidence(file.path, limits) : { gzip: true, rewrite: "damaged" };
+        const measured =
+          file.damaged !== undefined ? { gzip: true, rewrite: "damaged" } : file.shape !== undefined ? measuredFromShape(file.shape, limits) : await measureEvidence(file.path, limits);
         // DuckDB picks the decompression by extension: the link's name says what the content is.
         const scanPath = join(scanDir, `${index}.txt${measured.gzip ? ".gz" : ""}`);
         const linked = measured.rewrite === undefined && (await symlink(file.path, scanPath).then(() => true, () => false));

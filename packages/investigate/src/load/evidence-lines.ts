@@ -19,7 +19,7 @@ import type { Readable } from "node:stream";
 import { open as openFile } from "node:fs/promises";
 import { createGunzip, createInflateRaw } from "node:zlib";
 import type { BlobLimits } from "../evidence/blob-limits.js";
-import { isGzipFile } from "../evidence/gzip-integrity.js";
+import { isGzipFile, type LineShape } from "../evidence/gzip-integrity.js";
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -87,6 +87,15 @@ async function openFirstMember(path: string): Promise<{ lines: Readable; source:
   if (start === undefined) return undefined;
   const source = createReadStream(path, { start, highWaterMark: 1 << 20 });
   return { source, lines: source.pipe(createInflateRaw({ chunkSize: 1 << 20 })) };
+}
+
+/** measureEvidence's verdict from a shape measured when the file was added (a gzip file, read whole). */
+export function measuredFromShape(shape: LineShape, limits: LineLimits): Measured {
+  if (shape.carriageReturn) return { gzip: true, rewrite: "carriage return" };
+  if (shape.longestLine > limits.maxLineBytes) return { gzip: true, rewrite: "line over --max-line-bytes" };
+  if (shape.bytes > limits.maxBlobBytes) return { gzip: true, rewrite: "over --max-blob-bytes" };
+  if (shape.lines > limits.maxBlobLines) return { gzip: true, rewrite: "over --max-blob-lines" };
+  return { gzip: true };
 }
 
 /** Reads the file once, stopping at the first sign it cannot go to DuckDB as it is. */
