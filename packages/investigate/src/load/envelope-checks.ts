@@ -87,11 +87,7 @@ function inWindow(expression: string, window: TimeWindow): string {
 
 /** Fills the envelope columns of `events`, then applies the window; returns what it counted. */
 export async function checkEnvelopes(connection: DuckDBConnection, options: EnvelopeCheckOptions = {}): Promise<EnvelopeCheckResult> {
-  if (await tableExists(connection, "records")) {
-    // The tailed file's path is in the record, not in the normalized event.
-    await connection.run(`UPDATE events SET envelope_path = records.r.oclog_path FROM records
-      WHERE events.envelope_path IS NULL AND events.blob = records.blob AND events.line = records.line`);
-  }
+  // envelope_path comes with each event from its record (buildEventSql), or from the events file.
   await connection.run(envelopeColumnsSql(options.containerUser));
   await connection.run(USUAL_ACCOUNTS_SQL);
   await connection.run(ENVELOPE_DERIVED_SQL);
@@ -110,10 +106,6 @@ export async function checkEnvelopes(connection: DuckDBConnection, options: Enve
   }
   const mismatched = await count(connection, "SELECT count(*) FROM events WHERE envelope_mismatch IS NOT NULL");
   return { outsideWindow, admittedByUpload, mismatched };
-}
-
-async function tableExists(connection: DuckDBConnection, name: string): Promise<boolean> {
-  return (await count(connection, `SELECT count(*) FROM duckdb_tables() WHERE table_name = ${sqlString(name)} AND NOT temporary`)) > 0;
 }
 
 async function count(connection: DuckDBConnection, sql: string): Promise<number> {
