@@ -58,10 +58,14 @@ export async function startFluentBit(options: { pipelineFile: string; httpPort: 
       file.write(chunk);
     });
   }
+  // The log file is ended on "close", once stdout and stderr are drained: "exit" can come first,
+  // and a last chunk written after end() threw ERR_STREAM_WRITE_AFTER_END in the test's process
+  // (a fresh-clone run lost two test files to it). A write error is kept in the text, never thrown.
+  file.on("error", (error) => (text += `\n[log file: ${error.message}]`));
+  child.once("close", () => file.end());
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => {
       live.delete(child);
-      file.end();
       resolve({ code, signal });
     }),
   );
