@@ -130,7 +130,11 @@ export function bootAndCheck(
     "-initrd", join(imageDir, "initrd.img"),
     // OCLOG_QEMU_APPEND adds kernel arguments, e.g. systemd.journald.forward_to_console=1 to
     // watch the guest's journal live in the serial log.
-    "-append", ["root=/dev/vda rw console=ttyS0 oclog.check net.ifnames=0 panic=-1 maxcpus=1", process.env.OCLOG_QEMU_APPEND ?? ""].join(" ").trim(),
+    // tsc=reliable: no clocksource watchdog on the TSC. Under emulation the watchdog sees the TSC
+    // skew against the HPET (host scheduling jitter) and marks it unstable at run time, which
+    // flips the sched_clock static key with both vCPUs online: a fresh-clone boot died of exactly
+    // that, "Oops: int3" in clocksource_watchdog_work 31 s in. TCG's TSC follows the host clock.
+    "-append", ["root=/dev/vda rw console=ttyS0 oclog.check net.ifnames=0 panic=-1 maxcpus=1 tsc=reliable", process.env.OCLOG_QEMU_APPEND ?? ""].join(" ").trim(),
     "-drive", `file=${join(imageDir, "disk.raw")},format=raw,if=virtio,snapshot=on`,
     "-virtfs", `local,path=${share},mount_tag=oclog-check,security_model=none,id=oclogcheck`,
     // restrict=on: no way out; explicit guestfwd rules still apply (QEMU's documentation). A
