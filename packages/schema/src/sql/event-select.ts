@@ -15,6 +15,11 @@ const MAX_MESSAGE_CHARS = 4000;
 /** A non-empty string at `path` of a JSON value, else NULL (TypeScript's `str()`). */
 export const jstr = (json: string, key: string) =>
   `CASE WHEN json_type(${json}, '$."${key}"') = 'VARCHAR' THEN nullif(json_extract_string(${json}, '$."${key}"'), '') END`;
+/**
+ * A `json_transform` structure reading the named fields of an object, each as JSON (typed where
+ * it is read): one parse of the object instead of one per `json_extract`.
+ */
+export const jsonFieldsStructure = (fields: readonly string[]) => sqlString(JSON.stringify(Object.fromEntries(fields.map((f) => [f, "JSON"]))));
 /** A non-empty JSON string value as VARCHAR, else NULL (`jstr` of a value already extracted). */
 export const jstrOf = (json: string) => `CASE WHEN json_type(${json}) = 'VARCHAR' THEN nullif(${json} ->> '$', '') END`;
 /** A JSON string value as VARCHAR (NULL when not a string). */

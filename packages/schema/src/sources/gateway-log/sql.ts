@@ -5,8 +5,8 @@
 import { AUTH_FAILURE, FAILED_TOOL } from "./normalize.js";
 import { BLOCKED_PATTERN } from "../../event-builder.js";
 import type { SourceSql } from "../../source-definition.js";
-import { ENVELOPE_COLUMNS, asText, buildEventSql, isObject, jstr, jstrOf, levelFrom } from "../../sql/event-select.js";
-import { matches, sqlRegex, sqlString } from "../../sql/sql-text.js";
+import { ENVELOPE_COLUMNS, asText, buildEventSql, isObject, jsonFieldsStructure, jstr, jstrOf, levelFrom } from "../../sql/event-select.js";
+import { matches, sqlRegex } from "../../sql/sql-text.js";
 
 const BINDING = `(json_type(r."0") = 'VARCHAR' AND regexp_matches(r."0" ->> '$', '^\\{.*:\\s*".*\\}$') AND try(json_type((r."0" ->> '$')::JSON)) = 'OBJECT')`;
 const T = (arg: string) => `json_type(r."${arg}")`;
@@ -32,12 +32,8 @@ const INVALID = `CASE
     WHEN r._meta IS NOT NULL AND r._meta.logLevelName IS NULL THEN 'gateway-log: _meta.logLevelName missing'
     WHEN r._meta IS NOT NULL AND r."0" IS NULL THEN 'gateway-log: no argument "0"' END`;
 
-/** The structured object's fields the events read, each as JSON (typed where it is read). */
-const OBJECT_FIELDS = sqlString(
-  JSON.stringify(Object.fromEntries(
-    ["event", "action", "cause", "handshake", "blocked", "denied", "isError", "ok", "sessionId", "runId", "agentId", "provider", "modelId", "model", "toolName", "toolCallId", "url", "remoteAddr", "hostname", "path"].map((f) => [f, "JSON"]),
-  )),
-);
+/** The structured object's fields the events read. */
+const OBJECT_FIELDS = jsonFieldsStructure(["event", "action", "cause", "handshake", "blocked", "denied", "isError", "ok", "sessionId", "runId", "agentId", "provider", "modelId", "model", "toolName", "toolCallId", "url", "remoteAddr", "hostname", "path"]);
 
 /** Gateway file log records as events (normalizeGatewayLog). */
 function gatewayEventsSql(): string {

@@ -3,19 +3,15 @@
  * and normalized as `normalize.ts` does.
  */
 import type { SourceSql } from "../../source-definition.js";
-import { ENVELOPE_COLUMNS, NULLS, buildEventSql, contentText, jstr, jstrOf, stringify, toolOutcomeSql } from "../../sql/event-select.js";
+import { ENVELOPE_COLUMNS, NULLS, buildEventSql, contentText, jsonFieldsStructure, jstr, jstrOf, stringify, toolOutcomeSql } from "../../sql/event-select.js";
 import { sqlString } from "../../sql/sql-text.js";
 
 const KNOWN_TYPES = ["session", "message", "model_change", "thinking_level_change", "custom", "custom_message", "compaction", "branch_summary", "reset", "label", "session_info"];
 const KNOWN_ROLES = ["user", "assistant", "toolResult", "custom", "bashExecution"];
 const list = (values: string[]) => values.map(sqlString).join(", ");
 const ROLE = `json_extract_string(r.message, '$.role')`;
-/** The message fields the events read, each as JSON (its type is checked where it is read). */
-const MESSAGE_FIELDS = sqlString(
-  JSON.stringify(Object.fromEntries(
-    ["role", "content", "customType", "stopReason", "errorMessage", "provider", "model", "toolName", "toolCallId", "isError", "details", "output", "exitCode", "command", "__openclaw"].map((f) => [f, "JSON"]),
-  )),
-);
+/** The message fields the events read. */
+const MESSAGE_FIELDS = jsonFieldsStructure(["role", "content", "customType", "stopReason", "errorMessage", "provider", "model", "toolName", "toolCallId", "isError", "details", "output", "exitCode", "command", "__openclaw"]);
 
 const INVALID = `CASE
     WHEN r.type NOT IN (${list(KNOWN_TYPES)}) THEN 'transcript: unknown entry type ' || left(r.type, 60)
