@@ -142,8 +142,17 @@ test("downloads are verified, land whole, and a rerun with the evidence manifest
   const leftovers = readdirSync(caseDir, { recursive: true }).map(String).filter((p) => p.endsWith(".part"));
   t.deepEqual(leftovers, [], "no temporary files left");
 
+  // Real Fluent Bit gzip blobs get their line shape when added (the load then skips measuring
+  // them); a reopened store has none, and the manifest never carries one: a shape read back from
+  // an edited manifest.json could wave a bad file past the measurement.
+  const gzipped = first.results.filter((r) => r.status === "ok" && r.blob.name.endsWith(".gz"));
+  t.true(gzipped.length > 0);
+  for (const result of gzipped) t.true((first.store.shapeOf(result.blob.name)?.lines ?? 0) > 0, `${result.blob.name}: shape measured at download`);
+  t.false(readFileSync(join(caseDir, "manifest.json"), "utf8").includes("longestLine"), "no shape in manifest.json");
+
   const second = await run();
   t.deepEqual(second.results.map((r) => r.status), blobs.map(() => "skipped"), "same etags: nothing fetched");
+  for (const blob of blobs) t.is(second.store.shapeOf(blob.name), undefined, `${blob.name}: no shape from an earlier run`);
 
   // A blob replaced since (new etag) is fetched again; the rest are still skipped.
   const replaced = blobs[0]!.name;
