@@ -22,7 +22,7 @@ export interface GeneratedLogs {
 }
 
 /** Writes at least `targetBytes` of uncompressed records as .gz blobs under `dir`, stamped within the day from `startMs`. */
-export function generateLogs(dir: string, targetBytes: number, user = "alice", startMs = Date.parse("2026-11-24T00:00:00Z")): GeneratedLogs {
+export function generateLogs(dir: string, targetBytes: number, user = "alice", startMs = Date.parse("2026-11-24T00:00:00Z"), blobBytes = BLOB_BYTES): GeneratedLogs {
   const gateway = readFileSync(join(FIXTURES, "gateway.log"), "utf8").split("\n").filter(Boolean);
   const transcript = readFileSync(join(FIXTURES, "transcripts.jsonl"), "utf8").split("\n").filter(Boolean);
   const start = startMs;
@@ -38,7 +38,7 @@ export function generateLogs(dir: string, targetBytes: number, user = "alice", s
     const lines: string[] = [];
     let size = 0;
     const sessionPath = `/var/lib/oclog/transcripts/session-${randomUUID()}.jsonl`;
-    while (size < BLOB_BYTES) {
+    while (size < blobBytes) {
       t += 40;
       const ms = start + ((t - start) % spanMs);
       const iso = new Date(ms).toISOString();

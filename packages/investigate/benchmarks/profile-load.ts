@@ -5,9 +5,11 @@
  * measures no ratio); run it when a ratio of investigate.bench.ts needs explaining:
  *   node --import tsx --conditions=oclog-source packages/investigate/benchmarks/profile-load.ts
  * OCLOG_PROFILE_TOP=N prints N statements (25); OCLOG_PROFILE_KEEP=1 keeps the blobs and the
- * database for trying statements by hand.
+ * database for trying statements by hand; OCLOG_PROFILE_WARM=1 then adds one more day (1/30 of
+ * the case), loads it incrementally, analyses again, and profiles that warm run on its own.
  */
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBConnection } from "@duckdb/node-api";
@@ -31,35 +33,52 @@ for (const method of ["run", "runAndReadAll"] as const) {
   };
 }
 
-const work = mkdtempSync(join(tmpdir(), "oclog-profile-load-"));
-try {
-  const generated = generateLogs(join(work, "blobs"), Number(process.env.OCLOG_BENCH_MB ?? 256) * MB);
-  const files = readdirSync(generated.dir, { recursive: true, withFileTypes: true })
+function gzFiles(dir: string): { blob: string; path: string; sha256: string }[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && e.name.endsWith(".gz"))
-    .map((e) => join(e.parentPath, e.name));
-  console.log(`${files.length} blobs, ${generated.records} records, ${(generated.uncompressedBytes / MB).toFixed(0)} MB`);
-  const started = performance.now();
-  const db = await CaseDatabase.open(join(work, "case.duckdb"));
-  const load = await db.load(files.map((path) => ({ blob: path.slice(generated.dir.length + 1), path })), { maxLineBytes: 4 * MB, workDir: join(work, "w") });
-  const loaded = performance.now();
-  const analysed = timings.length;
-  await detectAndReport({ oclogVersion: "profile", tz: "UTC" }).run(db, {
-    caseId: "profile",
-    caseDir: join(work, "case"),
-    user: "alice",
-    container: "oclog-alice",
-    load,
-    blobs: files.length,
-    bytes: generated.compressedBytes,
-  });
-  const detected = performance.now();
-  const analysisSql = timings.slice(analysed).reduce((sum, t) => sum + t.seconds, 0);
-  db.close();
-  const total = timings.reduce((sum, t) => sum + t.seconds, 0);
-  console.log(`load ${((loaded - started) / 1000).toFixed(2)} s (${load.events} events), detections and reports ${((detected - loaded) / 1000).toFixed(2)} s (${analysisSql.toFixed(2)} s of it in SQL); ${timings.length} statements, ${total.toFixed(2)} s in SQL`);
-  for (const t of [...timings].sort((a, b) => b.seconds - a.seconds).slice(0, Number(process.env.OCLOG_PROFILE_TOP ?? 25))) {
+    .map((e) => join(e.parentPath, e.name))
+    .map((path) => ({ blob: path.slice(dir.length + 1), path, sha256: createHash("sha256").update(readFileSync(path)).digest("hex") }));
+}
+
+function printTop(label: string, from: number, seconds: number): void {
+  const part = timings.slice(from);
+  const total = part.reduce((sum, t) => sum + t.seconds, 0);
+  console.log(`${label}: ${seconds.toFixed(2)} s, ${part.length} statements, ${total.toFixed(2)} s in SQL`);
+  for (const t of [...part].sort((a, b) => b.seconds - a.seconds).slice(0, Number(process.env.OCLOG_PROFILE_TOP ?? 25))) {
     console.log(`${t.seconds.toFixed(2).padStart(7)} s ${((100 * t.seconds) / total).toFixed(1).padStart(5)}%  ${t.sql.slice(0, 160)}`);
   }
+}
+
+const work = mkdtempSync(join(tmpdir(), "oclog-profile-load-"));
+try {
+  const targetBytes = Number(process.env.OCLOG_BENCH_MB ?? 256) * MB;
+  const generated = generateLogs(join(work, "blobs"), targetBytes);
+  const files = gzFiles(generated.dir);
+  console.log(`${files.length} blobs, ${generated.records} records, ${(generated.uncompressedBytes / MB).toFixed(0)} MB`);
+  const db = await CaseDatabase.open(join(work, "case.duckdb"));
+  const analyse = async (load: Awaited<ReturnType<CaseDatabase["load"]>>, blobs: number) =>
+    detectAndReport({ oclogVersion: "profile", tz: "UTC" }).run(db, { caseId: "profile", caseDir: join(work, "case"), user: "alice", container: "oclog-alice", load, blobs, bytes: generated.compressedBytes });
+  const options = { maxLineBytes: 4 * MB, workDir: join(work, "w"), incremental: true };
+  let started = performance.now();
+  const load = await db.load(files, options);
+  const loaded = performance.now();
+  printTop(`load (${load.events} events)`, 0, (loaded - started) / 1000);
+  const analysed = timings.length;
+  await analyse(load, files.length);
+  printTop("detections and reports", analysed, (performance.now() - loaded) / 1000);
+  if (process.env.OCLOG_PROFILE_WARM === "1") {
+    const nextDay = generateLogs(join(work, "blobs"), targetBytes / 30, "alice", Date.parse("2026-11-25T00:00:00Z"));
+    const all = gzFiles(nextDay.dir);
+    const warmFrom = timings.length;
+    started = performance.now();
+    const warmLoad = await db.load(all, options);
+    const warmLoaded = performance.now();
+    printTop(`warm load (${warmLoad.mode}, ${warmLoad.filesLoaded} files)`, warmFrom, (warmLoaded - started) / 1000);
+    const warmAnalysed = timings.length;
+    await analyse(warmLoad, all.length);
+    printTop("warm detections and reports", warmAnalysed, (performance.now() - warmLoaded) / 1000);
+  }
+  db.close();
 } finally {
   if (process.env.OCLOG_PROFILE_KEEP === "1") console.log(`kept ${work}`);
   else rmSync(work, { recursive: true, force: true });

@@ -22,8 +22,8 @@ import { DEFAULT_BLOB_LIMITS, type BlobLimits } from "../evidence/blob-limits.js
 import { measureEvidence, measuredFromShape, rewriteEvidence, type LineFault, type LineLimits } from "./evidence-lines.js";
 import type { LineShape } from "../evidence/gzip-integrity.js";
 import { checkEnvelopes } from "./envelope-checks.js";
-import { createEventViews, eventsTableDdl } from "./events-table.js";
-import { buildSessionSteps } from "./session-steps.js";
+import { createEventViews, eventsTableDdl, TIMELINE_STATE_TABLE } from "./events-table.js";
+import { buildSessionSteps, oldStepsUnchanged } from "./session-steps.js";
 import { buildToolSteps } from "./tool-steps.js";
 
 export interface EvidenceFile {
@@ -153,7 +153,7 @@ export class CaseDatabase {
   /** Rebuilds every table from the evidence files. */
   async #rebuild(files: EvidenceFile[], options: LoadOptions, key: string): Promise<LoadResult> {
     const c = this.connection;
-    for (const table of ["events", "records", "records_kept", "quarantine", "quarantine_not_stored", "evidence_files", "load_state", "loaded_files", "load_stops"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of ["events", "records", "records_kept", "quarantine", "quarantine_not_stored", "evidence_files", "load_state", "loaded_files", "load_stops", TIMELINE_STATE_TABLE, "envelope_usual_accounts"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
     // Until the load finishes, the state says nothing can be reused: a load cut short rebuilds.
     await c.run("CREATE TABLE load_state (key VARCHAR, outside_window BIGINT)");
     await c.run("CREATE TABLE loaded_files (blob VARCHAR, sha256 VARCHAR, damaged VARCHAR)");
@@ -335,13 +335,21 @@ export class CaseDatabase {
     await c.run(`INSERT INTO events BY NAME ${allEventsSql()}`);
     // Records are kept whole; only events outside the window leave the timeline, and an event
     // stamped outside it stays when its blob was uploaded inside it (backdating cannot hide it).
+    const newBlobs = appending ? `SELECT blob FROM evidence_files WHERE file_index >= ${offset}` : undefined;
     const envelope = await checkEnvelopes(c, {
       containerUser: options.containerUser,
       window: { ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) },
+      newBlobs,
     });
     // After the window: taint is tracked over the steps the case keeps.
     await buildToolSteps(c, scanDir);
+    const stepsBefore = newBlobs !== undefined && (await this.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'session_steps' AND NOT temporary")) > 0;
+    if (stepsBefore) await c.run("ALTER TABLE session_steps RENAME TO session_steps_before");
     await buildSessionSteps(c);
+    const stepsKept = stepsBefore && (await oldStepsUnchanged(c, "session_steps_before", "session_steps", newBlobs!));
+    await c.run("DROP TABLE IF EXISTS session_steps_before");
+    // The timeline files are appended to only while every event they hold is as they hold it.
+    if (envelope.oldEventsChanged || !stepsKept) await c.run(`DROP TABLE IF EXISTS ${TIMELINE_STATE_TABLE}`);
 
     return envelope.outsideWindow;
   }

@@ -35,6 +35,11 @@ export interface EnvelopeCheckOptions {
   /** The user whose container the evidence came from; events keep a value they already carry. */
   containerUser?: string | undefined;
   window?: TimeWindow | undefined;
+  /**
+   * SQL: a subquery of the blob names this load added to a case checked before. Only their events
+   * are filled in; the rest are checked again only when a host's usual account moved.
+   */
+  newBlobs?: string | undefined;
 }
 
 export interface EnvelopeCheckResult {
@@ -44,6 +49,8 @@ export interface EnvelopeCheckResult {
   admittedByUpload: number;
   /** Events whose envelope names another user. */
   mismatched: number;
+  /** Whether an event outside `newBlobs` was changed (always, without `newBlobs`). */
+  oldEventsChanged: boolean;
 }
 
 const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -58,8 +65,8 @@ export function envelopeColumnsSql(containerUser?: string): string {
 }
 
 // The account a host's tailed files name most often: its service account (`/home/oclog`), which
-// is an OS account, not a user id. Kept in a temporary table while the mismatch is derived.
-const USUAL_ACCOUNTS_SQL = `CREATE OR REPLACE TEMP TABLE envelope_usual_accounts AS
+// is an OS account, not a user id. Kept with the case, so a later load can tell whether it moved.
+const usualAccountsSql = (table: string) => `CREATE OR REPLACE TABLE ${table} AS
   SELECT host, mode(${PATH_ACCOUNT}) AS account FROM events WHERE ${PATH_ACCOUNT} IS NOT NULL GROUP BY host`;
 const USUAL = "(SELECT u.account FROM envelope_usual_accounts u WHERE u.host IS NOT DISTINCT FROM events.host)";
 
@@ -85,27 +92,50 @@ function inWindow(expression: string, window: TimeWindow): string {
   return parts.length === 0 ? "true" : `(${parts.join(" AND ")})`;
 }
 
+/** Whether the usual accounts of the last check are still the usual accounts (false when unknown). */
+async function usualAccountsKept(connection: DuckDBConnection): Promise<boolean> {
+  const known = await count(connection, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'envelope_usual_accounts' AND NOT temporary");
+  if (known === 0) return false;
+  await connection.run(usualAccountsSql("envelope_usual_accounts_now"));
+  const moved = await count(
+    connection,
+    `SELECT count(*) FROM ((SELECT * FROM envelope_usual_accounts EXCEPT SELECT * FROM envelope_usual_accounts_now)
+       UNION ALL (SELECT * FROM envelope_usual_accounts_now EXCEPT SELECT * FROM envelope_usual_accounts))`,
+  );
+  await connection.run("DROP TABLE envelope_usual_accounts_now");
+  return moved === 0;
+}
+
 /** Fills the envelope columns of `events`, then applies the window; returns what it counted. */
 export async function checkEnvelopes(connection: DuckDBConnection, options: EnvelopeCheckOptions = {}): Promise<EnvelopeCheckResult> {
+  // Only the new events, unless the case is checked whole or a host's usual account moved.
+  const onlyNew = options.newBlobs !== undefined && (await usualAccountsKept(connection));
+  const scope = (sql: string, where?: string) => {
+    const conditions = [...(onlyNew ? [`blob IN (${options.newBlobs})`] : []), ...(where ? [where] : [])];
+    return conditions.length === 0 ? sql : `${sql} WHERE ${conditions.join(" AND ")}`;
+  };
   // envelope_path comes with each event from its record (buildEventSql), or from the events file.
-  await connection.run(envelopeColumnsSql(options.containerUser));
-  await connection.run(USUAL_ACCOUNTS_SQL);
-  await connection.run(ENVELOPE_DERIVED_SQL);
-  await connection.run("DROP TABLE envelope_usual_accounts");
+  await connection.run(scope(envelopeColumnsSql(options.containerUser)));
+  await connection.run(usualAccountsSql("envelope_usual_accounts"));
+  await connection.run(scope(ENVELOPE_DERIVED_SQL));
   const window = options.window ?? {};
   let outsideWindow = 0;
   let admittedByUpload = 0;
   if (window.since !== undefined || window.until !== undefined) {
-    await connection.run(`UPDATE events SET window_note = CASE
+    await connection.run(
+      scope(
+        `UPDATE events SET window_note = CASE
         WHEN ${window.since ? `time < ${instant(window.since)}` : "false"} THEN ${sqlString(STAMPED_BEFORE_WINDOW)}
-        ELSE ${sqlString(STAMPED_AFTER_WINDOW)} END
-      WHERE NOT ${inWindow("time", window)} AND uploaded_at IS NOT NULL AND ${inWindow("uploaded_at", window)}`);
+        ELSE ${sqlString(STAMPED_AFTER_WINDOW)} END`,
+        `NOT ${inWindow("time", window)} AND uploaded_at IS NOT NULL AND ${inWindow("uploaded_at", window)}`,
+      ),
+    );
     admittedByUpload = await count(connection, "SELECT count(*) FROM events WHERE window_note IS NOT NULL");
-    outsideWindow = await count(connection, `SELECT count(*) FROM events WHERE NOT ${inWindow("time", window)} AND window_note IS NULL`);
-    await connection.run(`DELETE FROM events WHERE NOT ${inWindow("time", window)} AND window_note IS NULL`);
+    outsideWindow = await count(connection, scope("SELECT count(*) FROM events", `NOT ${inWindow("time", window)} AND window_note IS NULL`));
+    await connection.run(scope("DELETE FROM events", `NOT ${inWindow("time", window)} AND window_note IS NULL`));
   }
   const mismatched = await count(connection, "SELECT count(*) FROM events WHERE envelope_mismatch IS NOT NULL");
-  return { outsideWindow, admittedByUpload, mismatched };
+  return { outsideWindow, admittedByUpload, mismatched, oldEventsChanged: !onlyNew };
 }
 
 async function count(connection: DuckDBConnection, sql: string): Promise<number> {

@@ -8,6 +8,14 @@ import { checkEnvelopes } from "./envelope-checks.js";
 import { buildSessionSteps } from "./session-steps.js";
 import { buildToolSteps } from "./tool-steps.js";
 
+/**
+ * The timeline files' record of which events they hold (reports/timeline-export.ts). It is kept
+ * only while those events stay as written: a load that changes an event already in the case
+ * (a rebuild, a renumbered session, a host whose usual account moved) drops it, and the next
+ * export writes the files whole instead of appending to them.
+ */
+export const TIMELINE_STATE_TABLE = "timeline_state";
+
 /** DuckDB type of each `Event` field, in the Event's own order. */
 export const EVENT_COLUMNS = {
   time: "TIMESTAMPTZ",

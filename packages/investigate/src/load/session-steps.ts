@@ -112,6 +112,41 @@ export async function buildSessionSteps(connection: DuckDBConnection): Promise<n
   return Number(result.getRows()[0]?.[0] ?? 0);
 }
 
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * SQL: the step each record line is, by (blob, line, call id): one assistant line holds several
+ * tool calls, each its own step. The timeline joins events to it.
+ */
+export function stepByLineSql(steps: string): string {
+  return `SELECT blob, line, call_id, arg_min(session_id, step_no) AS session_id, min(step_no) AS step_no FROM ${quoted(steps)} GROUP BY ALL`;
+}
+
+/** SQL: the step of each tool call, by (user, host, session, call id): a tool result gets its call's step. */
+export function stepByCallSql(steps: string): string {
+  return `SELECT "user", host, session_id, call_id, min(step_no) AS step_no FROM ${quoted(steps)} WHERE kind = 'tool' AND call_id IS NOT NULL GROUP BY ALL`;
+}
+
+/**
+ * Whether every event outside `newBlobs` (SQL: a subquery of blob names) has the same step in the
+ * rebuilt steps table `after` as in `before`. Steps are numbered over the whole case, so a new
+ * day can renumber an old session (an out-of-order record, a transcript arriving late); the
+ * timeline of the old events is then written again instead of appended to.
+ */
+export async function oldStepsUnchanged(connection: DuckDBConnection, before: string, after: string, newBlobs: string): Promise<boolean> {
+  const old = `blob NOT IN (${newBlobs})`;
+  const count = async (sql: string) => Number((await connection.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
+  const byLine = (steps: string) => `SELECT * FROM (${stepByLineSql(steps)}) WHERE ${old}`;
+  if ((await count(`SELECT count(*) FROM ((${byLine(before)}) EXCEPT (${byLine(after)}))`)) > 0) return false;
+  if ((await count(`SELECT count(*) FROM ((${byLine(after)}) EXCEPT (${byLine(before)}))`)) > 0) return false;
+  if ((await count(`SELECT count(*) FROM ((${stepByCallSql(before)}) EXCEPT (${stepByCallSql(after)}))`)) > 0) return false;
+  // A call seen only now whose result was loaded before: that old result gains a step.
+  return (
+    (await count(`SELECT count(*) FROM ((${stepByCallSql(after)}) EXCEPT (${stepByCallSql(before)})) k
+      JOIN events e ON e.action = 'tool.result' AND e.gen_ai.tool.call.id = k.call_id AND e.session_id = k.session_id AND e.${old}`)) === 0
+  );
+}
+
 /** A run whose tool calls the transcript and the gateway's trace log do not agree on. */
 export interface StepSourceDisagreement {
   user: string | null;

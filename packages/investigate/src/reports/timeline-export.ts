@@ -16,11 +16,15 @@
  * get a leading `'`, which spreadsheets treat as "this is text" and do not display. The JSONL
  * keeps the exact text: it is read by Timesketch and jq, not evaluated as formulas.
  */
-import { randomBytes } from "node:crypto";
-import { rename, rm } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { rename, rm, stat, truncate } from "node:fs/promises";
+import { pipeline } from "node:stream/promises";
 import { join, resolve } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { ANSI_PATTERN, CONTROL_PATTERN } from "@oclog/schema";
+import { TIMELINE_STATE_TABLE } from "../load/events-table.js";
+import { stepByCallSql, stepByLineSql } from "../load/session-steps.js";
 
 export const TIMELINE_JSONL = "timeline.jsonl";
 export const TIMELINE_CSV = "timeline.csv";
@@ -132,14 +136,14 @@ const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * holds several tool calls, each its own step. A tool result is on another line; it gets the step
  * of its call, by call id within the same session, user and host.
  */
-function eventsWithStepsSql(table: string, stepsTable: string | null): string {
-  if (stepsTable === null) return `SELECT *, NULL::VARCHAR AS step_session, NULL::BIGINT AS session_step FROM ${quoted(table)}`;
-  const steps = quoted(stepsTable);
+function eventsWithStepsSql(table: string, stepsTable: string | null, where: string | null): string {
+  const events = `(SELECT * FROM ${quoted(table)}${where === null ? "" : ` WHERE ${where}`})`;
+  if (stepsTable === null) return `SELECT *, NULL::VARCHAR AS step_session, NULL::BIGINT AS session_step FROM ${events}`;
   return `SELECT e.*, coalesce(l.session_id, c.session_id) AS step_session, coalesce(l.step_no, c.step_no) AS session_step
-FROM ${quoted(table)} e
-LEFT JOIN (SELECT blob, line, call_id, arg_min(session_id, step_no) AS session_id, min(step_no) AS step_no FROM ${steps} GROUP BY ALL) l
+FROM ${events} e
+LEFT JOIN (${stepByLineSql(stepsTable)}) l
   ON l.blob = e.blob AND l.line = e.line AND l.call_id IS NOT DISTINCT FROM e.gen_ai.tool.call.id
-LEFT JOIN (SELECT "user", host, session_id, call_id, min(step_no) AS step_no FROM ${steps} WHERE kind = 'tool' AND call_id IS NOT NULL GROUP BY ALL) c
+LEFT JOIN (${stepByCallSql(stepsTable)}) c
   ON l.step_no IS NULL AND e.action = 'tool.result' AND c.call_id = e.gen_ai.tool.call.id AND c.session_id = e.session_id
   AND c."user" IS NOT DISTINCT FROM e."user" AND c.host IS NOT DISTINCT FROM e.host`;
 }
@@ -148,7 +152,7 @@ LEFT JOIN (SELECT "user", host, session_id, call_id, min(step_no) AS step_no FRO
  * The SELECT both files are written from; `forSpreadsheet` adds the formula guard. `stepsTable`
  * names the case's `session_steps` (null for a case without one: the step columns are then empty).
  */
-export function timelineSelectSql(table = "events", forSpreadsheet = false, stepsTable: string | null = null): string {
+export function timelineSelectSql(table = "events", forSpreadsheet = false, stepsTable: string | null = null, where: string | null = null): string {
   const text = new Map(
     TEXT_COLUMNS.map(([name, expression]) => {
       const clean = cleanSql(expression);
@@ -166,7 +170,7 @@ export function timelineSelectSql(table = "events", forSpreadsheet = false, step
     stamp_skew_s: "stamp_skew_s",
   };
   const select = TIMELINE_COLUMNS.map((name) => `${text.get(name) ?? computed[name]} AS "${name}"`);
-  return `SELECT ${select.join(",\n  ")}\nFROM (${eventsWithStepsSql(table, stepsTable)}) AS timeline_events\nORDER BY time, blob, line`;
+  return `SELECT ${select.join(",\n  ")}\nFROM (${eventsWithStepsSql(table, stepsTable, where)}) AS timeline_events\nORDER BY time, blob, line`;
 }
 
 export interface TimelineFiles {
@@ -174,6 +178,8 @@ export interface TimelineFiles {
   csv: string;
   /** Rows written to each file (one per event). */
   rows: number;
+  /** How the files were brought up to date: written whole, appended to, or already current. */
+  mode: "written" | "appended" | "current";
 }
 
 async function copyTo(connection: DuckDBConnection, select: string, path: string, options: string): Promise<number> {
@@ -195,23 +201,136 @@ function spreadsheetSelectSql(rowsTable: string): string {
   return `SELECT ${columns.join(", ")} FROM ${quoted(rowsTable)}`;
 }
 
-/** Writes `timeline.jsonl` and `timeline.csv` into `caseDir` (each written, then renamed into place). */
+/**
+ * What the files on disk hold, kept in the case database: the files of the evidence they cover
+ * (file_index below `next_file_index`), their sizes, and the last row's sort key. A load that
+ * changes an event already exported drops it (case-database.ts), and so does a rebuild.
+ */
+interface TimelineState {
+  key: string;
+  nextFileIndex: number;
+  rows: number;
+  jsonlBytes: number;
+  csvBytes: number;
+}
+
+/** Changes with the SQL that writes the files: an oclog that writes other columns rewrites them. */
+const STATE_KEY = createHash("sha256").update([timelineSelectSql("events", false, "session_steps"), spreadsheetSelectSql("rows")].join("\n")).digest("hex");
+
+async function tableExists(connection: DuckDBConnection, name: string): Promise<boolean> {
+  const result = await connection.runAndReadAll(`SELECT count(*) FROM duckdb_tables() WHERE table_name = ${literal(name)} AND NOT temporary`);
+  return Number(result.getRows()[0]?.[0] ?? 0) > 0;
+}
+
+async function readState(connection: DuckDBConnection): Promise<TimelineState | undefined> {
+  if (!(await tableExists(connection, TIMELINE_STATE_TABLE))) return undefined;
+  const rows = (await connection.runAndReadAll(`SELECT key, next_file_index, "rows", jsonl_bytes, csv_bytes FROM ${TIMELINE_STATE_TABLE}`)).getRows();
+  if (rows.length !== 1) return undefined;
+  const [key, nextFileIndex, count, jsonlBytes, csvBytes] = rows[0]!;
+  return { key: String(key), nextFileIndex: Number(nextFileIndex), rows: Number(count), jsonlBytes: Number(jsonlBytes), csvBytes: Number(csvBytes) };
+}
+
+async function writeState(connection: DuckDBConnection, state: TimelineState | undefined): Promise<void> {
+  await connection.run(`CREATE TABLE IF NOT EXISTS ${TIMELINE_STATE_TABLE} (key VARCHAR, next_file_index BIGINT, "rows" BIGINT, jsonl_bytes BIGINT, csv_bytes BIGINT)`);
+  await connection.run(`DELETE FROM ${TIMELINE_STATE_TABLE}`);
+  if (state === undefined) return;
+  await connection.run(`INSERT INTO ${TIMELINE_STATE_TABLE} VALUES (${literal(state.key)}, ${state.nextFileIndex}, ${state.rows}, ${state.jsonlBytes}, ${state.csvBytes})`);
+}
+
+const sizeOf = (path: string) => stat(path).then((s) => s.size, () => -1);
+
+/** Appends `from` to `to`; on failure `to` is cut back to `size`, its length before. */
+async function appendFile(from: string, to: string, size: number): Promise<void> {
+  try {
+    await pipeline(createReadStream(from), createWriteStream(to, { flags: "a" }));
+  } catch (error) {
+    await truncate(to, size).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * The files already hold every event of the files below `state.nextFileIndex`, unchanged, and
+ * every newer event sorts after the last row written: the rows of the newer files are appended.
+ * Returns undefined when that does not hold (the caller writes both files whole).
+ */
+async function appendNewRows(connection: DuckDBConnection, table: string, steps: string | null, jsonl: string, csv: string, state: TimelineState): Promise<TimelineFiles | undefined> {
+  if (state.key !== STATE_KEY || (await sizeOf(jsonl)) !== state.jsonlBytes || (await sizeOf(csv)) !== state.csvBytes) return undefined;
+  if (!(await tableExists(connection, "evidence_files"))) return undefined;
+  const isNew = `blob IN (SELECT blob FROM evidence_files WHERE file_index >= ${state.nextFileIndex})`;
+  const counts = (
+    await connection.runAndReadAll(`WITH last AS (SELECT time, blob, line FROM ${quoted(table)} WHERE NOT ${isNew} ORDER BY time DESC, blob DESC, line DESC LIMIT 1)
+      SELECT (SELECT count(*) FROM ${quoted(table)} WHERE NOT ${isNew}),
+             (SELECT count(*) FROM ${quoted(table)} n, last l WHERE n.${isNew}
+                AND (n.time < l.time OR (n.time = l.time AND (n.blob < l.blob OR (n.blob = l.blob AND n.line <= l.line)))))`)
+  ).getRows()[0]!;
+  // A row lost or added among the old, or a new row that sorts among them: write whole.
+  if (Number(counts[0]) !== state.rows || Number(counts[1]) !== 0) return undefined;
+  const nextFileIndex = await nextFileIndexOf(connection);
+  const rowsTable = `timeline_rows_${randomBytes(6).toString("hex")}`;
+  await connection.run(`CREATE TEMP TABLE ${quoted(rowsTable)} AS ${timelineSelectSql(table, false, steps, isNew)}`);
+  const suffix = `.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  try {
+    const added = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${quoted(rowsTable)}`)).getRows()[0]![0]);
+    if (added === 0) {
+      await writeState(connection, { ...state, nextFileIndex });
+      return { jsonl, csv, rows: state.rows, mode: "current" };
+    }
+    await connection.run(`COPY (SELECT * FROM ${quoted(rowsTable)}) TO ${literal(jsonl + suffix)} (FORMAT json)`);
+    await connection.run(`COPY (${spreadsheetSelectSql(rowsTable)}) TO ${literal(csv + suffix)} (FORMAT csv, HEADER false)`);
+    // Until both files are whole again, the state says nothing: a run cut short rewrites them.
+    await writeState(connection, undefined);
+    await appendFile(jsonl + suffix, jsonl, state.jsonlBytes);
+    try {
+      await appendFile(csv + suffix, csv, state.csvBytes);
+    } catch (error) {
+      await truncate(jsonl, state.jsonlBytes).catch(() => undefined);
+      throw error;
+    }
+    const rows = state.rows + added;
+    await writeState(connection, { key: STATE_KEY, nextFileIndex, rows, jsonlBytes: await sizeOf(jsonl), csvBytes: await sizeOf(csv) });
+    return { jsonl, csv, rows, mode: "appended" };
+  } finally {
+    await rm(jsonl + suffix, { force: true });
+    await rm(csv + suffix, { force: true });
+    await connection.run(`DROP TABLE IF EXISTS ${quoted(rowsTable)}`);
+  }
+}
+
+async function nextFileIndexOf(connection: DuckDBConnection): Promise<number> {
+  if (!(await tableExists(connection, "evidence_files"))) return 0;
+  return Number((await connection.runAndReadAll("SELECT coalesce(max(file_index) + 1, 0) FROM evidence_files")).getRows()[0]![0]);
+}
+
+/**
+ * Writes `timeline.jsonl` and `timeline.csv` into `caseDir`. A case kept current (the daily run)
+ * appends the new day's rows to the files an earlier run wrote; otherwise each file is written
+ * whole, then renamed into place.
+ */
 export async function exportTimeline(connection: DuckDBConnection, caseDir: string, table = "events"): Promise<TimelineFiles> {
   const dir = resolve(caseDir);
   const jsonl = join(dir, TIMELINE_JSONL);
   const csv = join(dir, TIMELINE_CSV);
   // A case loaded before sessions were case data has no session_steps: the step columns stay empty.
-  const exists = await connection.runAndReadAll("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'session_steps'");
-  const steps = Number(exists.getRows()[0]?.[0] ?? 0) > 0 ? "session_steps" : null;
+  const steps = (await tableExists(connection, "session_steps")) ? "session_steps" : null;
+  // Only the case's own events table is tracked: another table is always written whole.
+  const state = table === "events" && steps !== null ? await readState(connection) : undefined;
+  if (state !== undefined) {
+    const appended = await appendNewRows(connection, table, steps, jsonl, csv, state);
+    if (appended !== undefined) return appended;
+  }
+  const nextFileIndex = await nextFileIndexOf(connection);
   // Cleaned, joined to the steps and sorted once; both files are copied from it in that order
   // (each file computing it again took 2.3 s and 1.8 s for 256 MB of logs).
   // Its own name: two exports may share a connection (one case, two report writers).
   const rowsTable = `timeline_rows_${randomBytes(6).toString("hex")}`;
   await connection.run(`CREATE TEMP TABLE ${quoted(rowsTable)} AS ${timelineSelectSql(table, false, steps)}`);
   try {
+    if (table === "events" && steps !== null) await writeState(connection, undefined);
     const rows = await copyTo(connection, `SELECT * FROM ${quoted(rowsTable)}`, jsonl, "FORMAT json");
     await copyTo(connection, spreadsheetSelectSql(rowsTable), csv, "FORMAT csv, HEADER");
-    return { jsonl, csv, rows };
+    if (table === "events" && steps !== null) await writeState(connection, { key: STATE_KEY, nextFileIndex, rows, jsonlBytes: await sizeOf(jsonl), csvBytes: await sizeOf(csv) });
+    return { jsonl, csv, rows, mode: "written" };
   } finally {
     await connection.run(`DROP TABLE IF EXISTS ${quoted(rowsTable)}`);
   }
