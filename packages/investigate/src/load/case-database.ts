@@ -153,7 +153,7 @@ export class CaseDatabase {
   /** Rebuilds every table from the evidence files. */
   async #rebuild(files: EvidenceFile[], options: LoadOptions, key: string): Promise<LoadResult> {
     const c = this.connection;
-    for (const table of ["events", "records", "records_kept", "quarantine", "quarantine_not_stored", "evidence_files", "load_state", "loaded_files", "load_stops", TIMELINE_STATE_TABLE, "envelope_usual_accounts"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of ["events", "records", "records_kept", "quarantine", "quarantine_not_stored", "evidence_files", "load_state", "loaded_files", "load_stops", TIMELINE_STATE_TABLE, "envelope_usual_accounts", "envelope_account_counts"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
     // Until the load finishes, the state says nothing can be reused: a load cut short rebuilds.
     await c.run("CREATE TABLE load_state (key VARCHAR, outside_window BIGINT)");
     await c.run("CREATE TABLE loaded_files (blob VARCHAR, sha256 VARCHAR, damaged VARCHAR)");

@@ -65,9 +65,12 @@ export function envelopeColumnsSql(containerUser?: string): string {
 }
 
 // The account a host's tailed files name most often: its service account (`/home/oclog`), which
-// is an OS account, not a user id. Kept with the case, so a later load can tell whether it moved.
-const usualAccountsSql = (table: string) => `CREATE OR REPLACE TABLE ${table} AS
-  SELECT host, mode(${PATH_ACCOUNT}) AS account FROM events WHERE ${PATH_ACCOUNT} IS NOT NULL GROUP BY host`;
+// is an OS account, not a user id (ties: the first by name). Counted per host and account and kept
+// with the case, so a later load adds only its own events and can tell whether the usual one moved.
+const countAccountsSql = (where: string) =>
+  `SELECT host, ${PATH_ACCOUNT} AS account, count(*) AS n FROM events WHERE ${where} AND ${PATH_ACCOUNT} IS NOT NULL GROUP BY ALL`;
+const usualAccountsSql = (table: string) => `CREATE OR REPLACE ${table === "envelope_usual_accounts" ? "" : "TEMP "}TABLE ${table} AS
+  SELECT host, account FROM envelope_account_counts QUALIFY row_number() OVER (PARTITION BY host ORDER BY n DESC, account) = 1`;
 const USUAL = "(SELECT u.account FROM envelope_usual_accounts u WHERE u.host IS NOT DISTINCT FROM events.host)";
 
 /**
@@ -92,16 +95,28 @@ function inWindow(expression: string, window: TimeWindow): string {
   return parts.length === 0 ? "true" : `(${parts.join(" AND ")})`;
 }
 
-/** Whether the usual accounts of the last check are still the usual accounts (false when unknown). */
-async function usualAccountsKept(connection: DuckDBConnection): Promise<boolean> {
-  const known = await count(connection, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'envelope_usual_accounts' AND NOT temporary");
-  if (known === 0) return false;
+/**
+ * Counts the accounts of the events in `newBlobs` into those of the last check (all events when
+ * there is none, or without `newBlobs`), and derives the usual ones. Returns whether they stayed
+ * as they were (false when there was nothing to compare with).
+ */
+async function countUsualAccounts(connection: DuckDBConnection, newBlobs: string | undefined): Promise<boolean> {
+  const tables = await count(connection, "SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('envelope_account_counts', 'envelope_usual_accounts') AND NOT temporary");
+  const adding = newBlobs !== undefined && tables === 2;
+  if (!adding) {
+    await connection.run(`CREATE OR REPLACE TABLE envelope_account_counts AS ${countAccountsSql("true")}`);
+    await connection.run(usualAccountsSql("envelope_usual_accounts"));
+    return false;
+  }
+  await connection.run(`CREATE OR REPLACE TABLE envelope_account_counts AS SELECT host, account, sum(n)::BIGINT AS n FROM (
+    SELECT * FROM envelope_account_counts UNION ALL ${countAccountsSql(`blob IN (${newBlobs})`)}) GROUP BY ALL`);
   await connection.run(usualAccountsSql("envelope_usual_accounts_now"));
   const moved = await count(
     connection,
     `SELECT count(*) FROM ((SELECT * FROM envelope_usual_accounts EXCEPT SELECT * FROM envelope_usual_accounts_now)
        UNION ALL (SELECT * FROM envelope_usual_accounts_now EXCEPT SELECT * FROM envelope_usual_accounts))`,
   );
+  if (moved > 0) await connection.run("CREATE OR REPLACE TABLE envelope_usual_accounts AS SELECT * FROM envelope_usual_accounts_now");
   await connection.run("DROP TABLE envelope_usual_accounts_now");
   return moved === 0;
 }
@@ -109,14 +124,13 @@ async function usualAccountsKept(connection: DuckDBConnection): Promise<boolean>
 /** Fills the envelope columns of `events`, then applies the window; returns what it counted. */
 export async function checkEnvelopes(connection: DuckDBConnection, options: EnvelopeCheckOptions = {}): Promise<EnvelopeCheckResult> {
   // Only the new events, unless the case is checked whole or a host's usual account moved.
-  const onlyNew = options.newBlobs !== undefined && (await usualAccountsKept(connection));
+  const onlyNew = await countUsualAccounts(connection, options.newBlobs);
   const scope = (sql: string, where?: string) => {
     const conditions = [...(onlyNew ? [`blob IN (${options.newBlobs})`] : []), ...(where ? [where] : [])];
     return conditions.length === 0 ? sql : `${sql} WHERE ${conditions.join(" AND ")}`;
   };
   // envelope_path comes with each event from its record (buildEventSql), or from the events file.
   await connection.run(scope(envelopeColumnsSql(options.containerUser)));
-  await connection.run(usualAccountsSql("envelope_usual_accounts"));
   await connection.run(scope(ENVELOPE_DERIVED_SQL));
   const window = options.window ?? {};
   let outsideWindow = 0;
