@@ -19,15 +19,20 @@ import { generateLogs } from "./generate-logs.js";
 
 const MB = 1024 * 1024;
 const timings: { sql: string; seconds: number }[] = [];
+let depth = 0;
 
 // Every statement through the connection is timed where it runs; nothing else changes.
 for (const method of ["run", "runAndReadAll"] as const) {
   const original = DuckDBConnection.prototype[method] as (this: DuckDBConnection, sql: string, ...rest: unknown[]) => Promise<unknown>;
   (DuckDBConnection.prototype as unknown as Record<string, unknown>)[method] = async function (this: DuckDBConnection, sql: string, ...rest: unknown[]) {
+    // runAndReadAll goes through run: a statement is timed once, by the outer call.
+    if (depth > 0) return original.call(this, sql, ...rest);
+    depth++;
     const started = performance.now();
     try {
       return await original.call(this, sql, ...rest);
     } finally {
+      depth--;
       timings.push({ sql: sql.replace(/\s+/g, " ").trim(), seconds: (performance.now() - started) / 1000 });
     }
   };

@@ -33,8 +33,17 @@ export interface EvidenceSource {
   /** Human label for custody and reports: account and container, never a secret. */
   readonly label: string;
   list(): AsyncIterable<ListedBlob>;
-  /** Downloads many blobs with bounded parallelism; one outcome per blob, never throws for one blob. */
-  downloadAll(blobs: ListedBlob[], destFor: (blob: ListedBlob) => Promise<string>, onDone: (blob: ListedBlob, outcome: DownloadOutcome) => Promise<void>): Promise<void>;
+  /**
+   * Downloads many blobs with bounded parallelism; one outcome per blob, never throws for one blob.
+   * `onDone` runs for one blob at a time; `downloaded`, when given, runs as each download lands,
+   * several at once (a failure there makes that blob's outcome "failed").
+   */
+  downloadAll(
+    blobs: ListedBlob[],
+    destFor: (blob: ListedBlob) => Promise<string>,
+    onDone: (blob: ListedBlob, outcome: DownloadOutcome) => Promise<void>,
+    downloaded?: (blob: ListedBlob) => Promise<void>,
+  ): Promise<void>;
 }
 
 /** Decides from a blob's name whether it may hold records in the window (upload time >= since). */

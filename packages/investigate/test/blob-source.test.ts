@@ -260,6 +260,42 @@ test("a blob deleted between listing and download is `vanished`; the others arri
   t.deepEqual(outcomes.filter(([, o]) => o.status !== "ok"), [[gone, { status: "vanished" }]]);
 });
 
+test("the port's `downloaded` hook runs in the download workers, several at once, before each blob's one-at-a-time outcome; its failure fails that blob", async (t) => {
+  const container = await sampleContainer();
+  const source = await openBlobSource({ connectionString: azurite.connectionString, container, retry: fast });
+  const blobs = await listAll(source);
+  const dir = mkdtempSync(join(work, "hook-"));
+  let running = 0;
+  let most = 0;
+  const order: string[] = [];
+  const release: (() => void)[] = [];
+  const outcomes: [string, DownloadOutcome][] = [];
+  await asEvidenceSource(source, { concurrency: 4 }).downloadAll(
+    blobs,
+    async (b) => join(dir, String(blobs.indexOf(b))),
+    async (blob, outcome) => {
+      order.push(`done ${blobs.indexOf(blob)}`);
+      outcomes.push([blob.name, outcome]);
+    },
+    async (blob) => {
+      order.push(`hook ${blobs.indexOf(blob)}`);
+      running++;
+      most = Math.max(most, running);
+      // Each hook waits until every download has reached its hook: only parallel hooks get there.
+      await new Promise<void>((resolve) => {
+        release.push(resolve);
+        if (release.length === blobs.length) for (const r of release) r();
+      });
+      running--;
+      if (blob === blobs[1]) throw new Error("ENOENT: the file went away");
+    },
+  );
+  t.is(most, blobs.length, "all hooks ran at once");
+  for (const [i] of blobs.entries()) t.true(order.indexOf(`hook ${i}`) < order.indexOf(`done ${i}`), `blob ${i}: hook before outcome`);
+  t.deepEqual(outcomes.find(([name]) => name === blobs[1]!.name)?.[1].status, "failed");
+  t.is(outcomes.filter(([, o]) => o.status === "ok").length, blobs.length - 1);
+});
+
 test("a blob replaced between listing and download is `changed` (If-Match), not mixed in", async (t) => {
   const container = await sampleContainer();
   const source = await openBlobSource({ connectionString: azurite.connectionString, container, retry: fast });

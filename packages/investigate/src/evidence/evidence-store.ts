@@ -30,6 +30,14 @@ export interface EvidenceEntry {
   damaged?: string;
 }
 
+/** What `examine` finds in a downloaded file. */
+interface Examined {
+  size: number;
+  sha256: string;
+  damaged?: string;
+  shape?: LineShape;
+}
+
 export interface CaseManifest {
   caseId: string;
   user: string;
@@ -140,23 +148,42 @@ export class EvidenceStore {
     }
   }
 
-  /** Hashes a freshly downloaded file, makes it read-only and records it in the manifest. */
+  /**
+   * Hashes a freshly downloaded file, checks its gzip and makes it read-only, without touching the
+   * manifest: safe for many blobs at once. `add` then records what it found.
+   */
+  examine(blob: string): Promise<void> {
+    const examined = this.#examine(this.absolutePath(blob));
+    this.#examined.set(blob, examined);
+    return examined.then(() => undefined);
+  }
+
+  readonly #examined = new Map<string, Promise<Examined>>();
+
+  async #examine(absolute: string): Promise<Examined> {
+    const size = (await stat(absolute)).size;
+    const [sha256, gzip] = await Promise.all([sha256File(absolute), inspectGzip(absolute)]);
+    await chmod(absolute, 0o444);
+    return { size, sha256, ...gzip };
+  }
+
+  /** Records a freshly downloaded file in the manifest (examining it first, unless `examine` did). */
   async add(blob: { name: string; etag: string; size: number; contentMD5: string | null; lastModified: Date }): Promise<EvidenceEntry> {
     const absolute = this.absolutePath(blob.name);
+    const examined = await (this.#examined.get(blob.name) ?? this.#examine(absolute));
+    this.#examined.delete(blob.name);
     const entry: EvidenceEntry = {
       blob: blob.name,
       path: relative(this.caseDir, absolute),
       etag: blob.etag,
-      size: (await stat(absolute)).size,
+      size: examined.size,
       contentMD5: blob.contentMD5,
-      sha256: await sha256File(absolute),
+      sha256: examined.sha256,
       lastModified: blob.lastModified.toISOString(),
       downloadedAt: new Date().toISOString(),
     };
-    const { damaged, shape } = await inspectGzip(absolute);
-    if (damaged !== undefined) entry.damaged = damaged;
-    if (shape !== undefined) this.#shapes.set(blob.name, shape);
-    await chmod(absolute, 0o444);
+    if (examined.damaged !== undefined) entry.damaged = examined.damaged;
+    if (examined.shape !== undefined) this.#shapes.set(blob.name, examined.shape);
     this.manifest.evidence[blob.name] = entry;
     return entry;
   }

@@ -78,8 +78,8 @@ const LINE_BREAKS = literal("\\r\\n|[\\r\\x{2028}\\x{2029}\\x{85}]");
 const ANSI = literal(re2(ANSI_PATTERN));
 const CONTROLS = literal(re2(CONTROL_PATTERN));
 const INVISIBLE = literal("[\\x{061c}\\x{200b}-\\x{200f}\\x{202a}-\\x{202e}\\x{2060}-\\x{2069}\\x{feff}]");
-/** Cells a spreadsheet would read as a formula. */
-const FORMULA_START = literal("^[=+\\-@\\t\\r]");
+/** First characters that make a spreadsheet read a cell as a formula (tab and CR smuggle one in). */
+const FORMULA_START_CHARS = "'=', '+', '-', '@', chr(9), chr(13)";
 
 /** Any character one of the patterns above removes or rewrites: the fast path skips clean text. */
 const NEEDS_CLEANING = literal(
@@ -97,7 +97,8 @@ export function cleanSql(expression: string): string {
 
 /** SQL: a text expression made inert for spreadsheets (leading `'` before a formula start). */
 export function formulaGuardSql(expression: string): string {
-  return `CASE WHEN regexp_matches(${expression}, ${FORMULA_START}) THEN '''' || ${expression} ELSE ${expression} END`;
+  // A first-character test, not a regex per cell: 24 cells a row made that the CSV's main cost.
+  return `CASE WHEN left(${expression}, 1) IN (${FORMULA_START_CHARS}) THEN '''' || ${expression} ELSE ${expression} END`;
 }
 
 /** The text columns and their source expressions in the events table. */
@@ -130,6 +131,9 @@ const TEXT_COLUMNS: ReadonlyArray<[name: string, expression: string]> = [
 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+/** Whether any text column of the row has a character `cleanSql` removes (computed once per row). */
+const ROW_NEEDS_CLEANING = '"oclog row needs cleaning"';
+
 /**
  * SQL: the events, each with the session step it is (`step_session`, `session_step`), NULL when
  * none. A step's own record matches on blob and line, and on the call id too: one assistant line
@@ -155,7 +159,7 @@ LEFT JOIN (${stepByCallSql(stepsTable)}) c
 export function timelineSelectSql(table = "events", forSpreadsheet = false, stepsTable: string | null = null, where: string | null = null): string {
   const text = new Map(
     TEXT_COLUMNS.map(([name, expression]) => {
-      const clean = cleanSql(expression);
+      const clean = `CASE WHEN ${ROW_NEEDS_CLEANING} THEN ${cleanSql(expression)} ELSE CAST(${expression} AS VARCHAR) END`;
       return [name, forSpreadsheet ? formulaGuardSql(clean) : clean];
     }),
   );
@@ -170,7 +174,11 @@ export function timelineSelectSql(table = "events", forSpreadsheet = false, step
     stamp_skew_s: "stamp_skew_s",
   };
   const select = TIMELINE_COLUMNS.map((name) => `${text.get(name) ?? computed[name]} AS "${name}"`);
-  return `SELECT ${select.join(",\n  ")}\nFROM (${eventsWithStepsSql(table, stepsTable, where)}) AS timeline_events\nORDER BY time, blob, line`;
+  // Nearly every row is clean: one scan of all its text decides, instead of one per column.
+  const allText = `concat_ws(chr(10), ${TEXT_COLUMNS.map(([, expression]) => `CAST(${expression} AS VARCHAR)`).join(", ")})`;
+  return `SELECT ${select.join(",\n  ")}
+FROM (SELECT *, regexp_matches(${allText}, ${NEEDS_CLEANING}) AS ${ROW_NEEDS_CLEANING} FROM (${eventsWithStepsSql(table, stepsTable, where)})) AS timeline_events
+ORDER BY time, blob, line`;
 }
 
 export interface TimelineFiles {

@@ -121,6 +121,11 @@ export interface DownloadAllOptions {
   alreadyHave?: (blob: ListedBlob) => boolean | Promise<boolean>;
   /** Called after each result, one call at a time, in completion order; awaited. Throwing stops the run. */
   onResult?: (result: DownloadResult) => void | Promise<void>;
+  /**
+   * Called in the download's own worker as soon as a blob is on disk, several at once; awaited
+   * before its result is reported. Throwing makes that blob's result "failed".
+   */
+  onDownloaded?: (result: DownloadResult & { status: "ok" }) => Promise<unknown>;
   /** Called after each result with running totals. */
   onProgress?: (progress: { done: number; total: number; bytes: number }) => void;
   signal?: AbortSignal;
@@ -249,6 +254,8 @@ export class BlobSource {
               ...(options.signal ? { signal: options.signal } : {}),
             });
             result = { blob, status: "ok", ...downloaded };
+            // In the worker, so that hashing and checking the file runs for many blobs at once.
+            await options.onDownloaded?.(result);
           }
         } catch (error) {
           if (options.signal?.aborted) {
@@ -470,11 +477,12 @@ export function asEvidenceSource(source: BlobSource, options: { concurrency?: nu
   return {
     label: source.label,
     list: () => source.listBlobs(options.prefix),
-    async downloadAll(blobs, destFor, onDone) {
+    async downloadAll(blobs, destFor, onDone, downloaded) {
       await source.downloadAll(blobs, destFor, {
         ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         onResult: (result) => onDone(result.blob, toOutcome(result)),
+        ...(downloaded ? { onDownloaded: (result: DownloadResult) => downloaded(result.blob) } : {}),
       });
     },
   };
