@@ -17,6 +17,7 @@ process.stdout.write(
     quarantined: result.load.quarantined,
     findings: result.findings.length,
     stages: result.seconds,
+    stagePeakRssMb: result.peakRssMb,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
   })}\n`,
 );

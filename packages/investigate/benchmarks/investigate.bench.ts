@@ -61,6 +61,8 @@ interface SizeRun {
   naive: number;
   e2e: number;
   stages: { download: number; load: number; analyse: number };
+  /** Peak RSS (MB) at the end of each stage of the cold run: the stage that raised it is the first above the one before. */
+  stagePeakRssMb: { download: number; load: number; analyse: number };
   downloadFloor: number;
   bare: number;
   materialize: number;
@@ -88,7 +90,7 @@ async function parallelDownload(connectionString: string, dir: string, concurren
 }
 
 /** `oclog investigate` of alice's container into `caseDir`, in its own process. */
-function investigateChild(connectionString: string, caseDir: string): { seconds: number; records: number; maxRssBytes: number; stages: SizeRun["stages"] } {
+function investigateChild(connectionString: string, caseDir: string): { seconds: number; records: number; maxRssBytes: number; stages: SizeRun["stages"]; stagePeakRssMb: SizeRun["stagePeakRssMb"] } {
   const child = spawnSync(
     process.execPath,
     ["--import", "tsx", "--conditions=oclog-source", fileURLToPath(new URL("./investigate-child.ts", import.meta.url)), caseDir],
@@ -149,6 +151,7 @@ async function measure(targetMb: number): Promise<SizeRun> {
       naive: naive.seconds,
       e2e: cold.seconds,
       stages: cold.stages,
+      stagePeakRssMb: cold.stagePeakRssMb,
       downloadFloor,
       bare,
       materialize,
@@ -185,6 +188,7 @@ export async function run(): Promise<BenchResult[]> {
     console.log(`  naive: sequential download + JSON.parse       ${fixed(r.naive, 1)} s (${r.records} records)`);
     console.log(`  oclog investigate (end to end, own process)    ${fixed(r.e2e, 1)} s  -> ${fixed(r.e2e / floor)}x the pipeline floor (target <= 1.5x)`);
     console.log(`    stages: download ${fixed(r.stages.download, 1)} s, load ${fixed(r.stages.load, 1)} s, detect + reports ${fixed(r.stages.analyse, 1)} s`);
+    console.log(`    peak RSS after each stage: download ${r.stagePeakRssMb.download} MB, load ${r.stagePeakRssMb.load} MB, detect + reports ${r.stagePeakRssMb.analyse} MB`);
     console.log(`  pipeline floor: parallel download (${DEFAULT_CONCURRENCY} at once) ${fixed(r.downloadFloor, 1)} s + materialize ${fixed(r.materialize, 1)} s`);
     console.log(`  bare DuckDB read_json count                    ${fixed(r.bare, 1)} s`);
     console.log(`  DuckDB read_json materializing every column   ${fixed(r.materialize, 1)} s (the materialize floor)`);

@@ -6,7 +6,8 @@
  *   node --import tsx --conditions=oclog-source packages/investigate/benchmarks/profile-load.ts
  * OCLOG_PROFILE_TOP=N prints N statements (25); OCLOG_PROFILE_KEEP=1 keeps the blobs and the
  * database for trying statements by hand; OCLOG_PROFILE_WARM=1 then adds one more day (1/30 of
- * the case), loads it incrementally, analyses again, and profiles that warm run on its own.
+ * the case), loads it incrementally, analyses again, and profiles that warm run on its own;
+ * OCLOG_PROFILE_MEMORY_LIMIT sets DuckDB's memory_limit (512MB, as investigate).
  */
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -20,6 +21,10 @@ import { generateLogs } from "./generate-logs.js";
 const MB = 1024 * 1024;
 const timings: { sql: string; seconds: number }[] = [];
 let depth = 0;
+// The statements that raised the process's peak RSS (by more than 20 MB), in order.
+const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+const rssRises: string[] = [];
+let lastPeak = peakMb();
 
 // Every statement through the connection is timed where it runs; nothing else changes.
 for (const method of ["run", "runAndReadAll"] as const) {
@@ -33,6 +38,9 @@ for (const method of ["run", "runAndReadAll"] as const) {
       return await original.call(this, sql, ...rest);
     } finally {
       depth--;
+      const peak = peakMb();
+      if (peak > lastPeak + 20) rssRises.push(`${String(lastPeak).padStart(5)} -> ${peak} MB  ${sql.replace(/\s+/g, " ").trim().slice(0, 130)}`);
+      lastPeak = Math.max(lastPeak, peak);
       timings.push({ sql: sql.replace(/\s+/g, " ").trim(), seconds: (performance.now() - started) / 1000 });
     }
   };
@@ -60,17 +68,19 @@ try {
   const generated = generateLogs(join(work, "blobs"), targetBytes);
   const files = gzFiles(generated.dir);
   console.log(`${files.length} blobs, ${generated.records} records, ${(generated.uncompressedBytes / MB).toFixed(0)} MB`);
-  const db = await CaseDatabase.open(join(work, "case.duckdb"));
+  const memoryLimit = process.env.OCLOG_PROFILE_MEMORY_LIMIT;
+  const db = await CaseDatabase.open(join(work, "case.duckdb"), memoryLimit ? { memoryLimit } : {});
+  const rss = () => `peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
   const analyse = async (load: Awaited<ReturnType<CaseDatabase["load"]>>, blobs: number) =>
     detectAndReport({ oclogVersion: "profile", tz: "UTC" }).run(db, { caseId: "profile", caseDir: join(work, "case"), user: "alice", container: "oclog-alice", load, blobs, bytes: generated.compressedBytes });
   const options = { maxLineBytes: 4 * MB, workDir: join(work, "w"), incremental: true };
   let started = performance.now();
   const load = await db.load(files, options);
   const loaded = performance.now();
-  printTop(`load (${load.events} events)`, 0, (loaded - started) / 1000);
+  printTop(`load (${load.events} events, ${rss()})`, 0, (loaded - started) / 1000);
   const analysed = timings.length;
   await analyse(load, files.length);
-  printTop("detections and reports", analysed, (performance.now() - loaded) / 1000);
+  printTop(`detections and reports (${rss()})`, analysed, (performance.now() - loaded) / 1000);
   if (process.env.OCLOG_PROFILE_WARM === "1") {
     const nextDay = generateLogs(join(work, "blobs"), targetBytes / 30, "alice", Date.parse("2026-11-25T00:00:00Z"));
     const all = gzFiles(nextDay.dir);
@@ -84,6 +94,8 @@ try {
     printTop("warm detections and reports", warmAnalysed, (performance.now() - warmLoaded) / 1000);
   }
   db.close();
+  console.log("statements that raised the peak RSS:");
+  for (const rise of rssRises) console.log(`  ${rise}`);
 } finally {
   if (process.env.OCLOG_PROFILE_KEEP === "1") console.log(`kept ${work}`);
   else rmSync(work, { recursive: true, force: true });
