@@ -19,7 +19,7 @@ import { asEvidenceSource, BlobSource, isTransient, verifyDownload, type Downloa
 import { openBlobSource } from "../src/source/open-blob-source.js";
 import { BlobIntegrityError, ContainerNotFoundError, StorageAuthError, StorageError } from "../src/source/storage-errors.js";
 import { EvidenceStore, sha256File } from "../src/evidence/evidence-store.js";
-import type { DownloadOutcome } from "../src/investigation.js";
+import { investigate, type DownloadOutcome, type EvidenceSource } from "../src/investigation.js";
 import { REDACTED, scrub, Sensitive } from "../src/sensitive.js";
 
 // ../shared beside the repository root, never an absolute path.
@@ -294,6 +294,30 @@ test("the port's `downloaded` hook runs in the download workers, several at once
   for (const [i] of blobs.entries()) t.true(order.indexOf(`hook ${i}`) < order.indexOf(`done ${i}`), `blob ${i}: hook before outcome`);
   t.deepEqual(outcomes.find(([name]) => name === blobs[1]!.name)?.[1].status, "failed");
   t.is(outcomes.filter(([, o]) => o.status === "ok").length, blobs.length - 1);
+});
+
+test("an investigation examines each blob in the download workers: every downloaded blob goes through the hook, and its manifest hash is the file's", async (t) => {
+  const container = await sampleContainer();
+  const port = asEvidenceSource(await openBlobSource({ connectionString: azurite.connectionString, container, retry: fast }));
+  const hooked: string[] = [];
+  const spy: EvidenceSource = {
+    label: port.label,
+    list: () => port.list(),
+    downloadAll: (blobs, destFor, onDone, downloaded) =>
+      port.downloadAll(blobs, destFor, onDone, downloaded && (async (blob) => {
+        hooked.push(blob.name);
+        await downloaded(blob);
+      })),
+  };
+  const caseDir = join(work, "examined-case");
+  const result = await investigate({
+    user: "alice", container, caseDir, caseId: "examined", oclogVersion: "test", maxLineBytes: 1 << 20,
+    source: spy, filter: () => ({ keep: true }), analysis: { run: async () => ({ findings: [], detectionErrors: [], reports: {} }) },
+  });
+  t.is(result.blobs.downloaded, 4);
+  const manifest = JSON.parse(readFileSync(join(caseDir, "manifest.json"), "utf8")) as { evidence: Record<string, { path: string; sha256: string }> };
+  t.deepEqual(hooked.sort(), Object.keys(manifest.evidence).sort());
+  for (const entry of Object.values(manifest.evidence)) t.is(entry.sha256, await sha256File(join(caseDir, entry.path)));
 });
 
 test("a blob replaced between listing and download is `changed` (If-Match), not mixed in", async (t) => {

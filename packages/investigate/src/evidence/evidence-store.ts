@@ -64,7 +64,8 @@ export async function sha256File(path: string): Promise<string> {
   const hash = createHash("sha256");
   const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
-    for await (const chunk of handle.createReadStream({ autoClose: false })) hash.update(chunk as Buffer);
+    // 1 MiB reads: the case database is hashed twice per run, and 64 KiB reads were 15% slower.
+    for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   } finally {
     await handle.close();
   }
