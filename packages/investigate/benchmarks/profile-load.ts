@@ -36,6 +36,9 @@ for (const method of ["run", "runAndReadAll"] as const) {
     const started = performance.now();
     try {
       return await original.call(this, sql, ...rest);
+    } catch (error) {
+      console.error(`failed: ${sql.replace(/\s+/g, " ").trim().slice(0, 300)}`);
+      throw error;
     } finally {
       depth--;
       const peak = peakMb();

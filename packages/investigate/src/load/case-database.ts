@@ -107,10 +107,11 @@ export class CaseDatabase {
   /** Opens (creating) a case database file; `:memory:` for tests. */
   static async open(path: string, options: { memoryLimit?: string } = {}): Promise<CaseDatabase> {
     const instance = await DuckDBInstance.create(path, {
-      // DuckDB holds some memory outside this limit (the parse of each record into its wide
-      // STRUCT: 1 GB of logs peaked at 1,042 MB RSS with 512MB, 939 MB with 400MB, in the same
-      // time); 400MB keeps a 4 GB case under 1 GB RSS. 256MB ran out of memory at 1 GB.
-      memory_limit: options.memoryLimit ?? "400MB",
+      // Not lower: with 400MB the parse of records into their wide STRUCT (CREATE TABLE records)
+      // ran out of memory at 512 MB of logs, every time, though 1 GB and 4 GB passed; with 512MB
+      // no size measured has. DuckDB holds memory outside this limit during that parse (peak RSS
+      // 1,042 MB at 1 GB of logs with 512MB, 939 MB with 400MB).
+      memory_limit: options.memoryLimit ?? "512MB",
       // Line numbers come from insertion order: it must be kept.
       preserve_insertion_order: "true",
       // An in-memory database spills to `.tmp` in the working directory by default: not there.
