@@ -225,9 +225,10 @@ function spreadsheetSelectSql(rowsTable: string): string {
 }
 
 /**
- * What the files on disk hold, kept in the case database: the files of the evidence they cover
- * (file_index below `next_file_index`), their sizes, and the last row's sort key. A load that
- * changes an event already exported drops it (case-database.ts), and so does a rebuild.
+ * What the files on disk hold, kept in the case database: the evidence files they cover
+ * (file_index below `next_file_index`), their row count and their byte sizes (the last row's
+ * sort key is read back from `events`). A load that changes an event already exported drops it
+ * (case-database.ts), and so does a rebuild.
  */
 interface TimelineState {
   key: string;
