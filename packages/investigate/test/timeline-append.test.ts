@@ -97,6 +97,26 @@ test.serial("day by day: the new rows are appended, and the files are what a col
   t.is((await exportTimeline(db.connection, caseDir)).mode, "written");
   t.deepEqual(files(caseDir), await cold([...day0, ...day1, ...day2, ...day3], "cold-0123"));
   t.false(readFileSync(join(caseDir, TIMELINE_JSONL), "utf8").includes("planted"));
+
+  // An edit that keeps the size (a changed message, same length) is seen too: by the file's stamp.
+  const jsonlPath = join(caseDir, TIMELINE_JSONL);
+  const text = readFileSync(jsonlPath, "utf8");
+  const at = text.indexOf('"message":"') + 11;
+  writeFileSync(jsonlPath, `${text.slice(0, at)}X${text.slice(at + 1)}`);
+  const day4 = day(4);
+  await db.load([...day0, ...day1, ...day2, ...day3, ...day4], options("w6"));
+  t.is((await exportTimeline(db.connection, caseDir)).mode, "written", "a same-size edit is not appended to");
+  const all = [...day0, ...day1, ...day2, ...day3, ...day4];
+  t.deepEqual(files(caseDir), await cold(all, "cold-01234"));
+
+  // What a kill -9 in the middle of an append leaves: the state already dropped, part of the new
+  // rows in timeline.jsonl, none in timeline.csv. The next run writes both files whole.
+  await db.connection.run("DROP TABLE timeline_state");
+  appendFileSync(jsonlPath, '{"message":"half a ro');
+  const day5 = day(5);
+  await db.load([...all, ...day5], options("w7"));
+  t.is((await exportTimeline(db.connection, caseDir)).mode, "written");
+  t.deepEqual(files(caseDir), await cold([...all, ...day5], "cold-012345"));
   db.close();
   t.deepEqual(readdirSync(caseDir).sort(), [TIMELINE_CSV, TIMELINE_JSONL], "no temporary file is left");
 });

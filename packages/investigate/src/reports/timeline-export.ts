@@ -226,7 +226,7 @@ function spreadsheetSelectSql(rowsTable: string): string {
 
 /**
  * What the files on disk hold, kept in the case database: the evidence files they cover
- * (file_index below `next_file_index`), their row count and their byte sizes (the last row's
+ * (file_index below `next_file_index`), their row count and their stamps (the last row's
  * sort key is read back from `events`). A load that changes an event already exported drops it
  * (case-database.ts), and so does a rebuild.
  */
@@ -234,8 +234,9 @@ interface TimelineState {
   key: string;
   nextFileIndex: number;
   rows: number;
-  jsonlBytes: number;
-  csvBytes: number;
+  /** Each file's size, modification time and inode (fileStamp): an edit on disk changes one of them. */
+  jsonlStamp: string;
+  csvStamp: string;
 }
 
 /** Changes with the SQL that writes the files: an oclog that writes other columns rewrites them. */
@@ -248,20 +249,25 @@ async function tableExists(connection: DuckDBConnection, name: string): Promise<
 
 async function readState(connection: DuckDBConnection): Promise<TimelineState | undefined> {
   if (!(await tableExists(connection, TIMELINE_STATE_TABLE))) return undefined;
-  const rows = (await connection.runAndReadAll(`SELECT key, next_file_index, "rows", jsonl_bytes, csv_bytes FROM ${TIMELINE_STATE_TABLE}`)).getRows();
-  if (rows.length !== 1) return undefined;
-  const [key, nextFileIndex, count, jsonlBytes, csvBytes] = rows[0]!;
-  return { key: String(key), nextFileIndex: Number(nextFileIndex), rows: Number(count), jsonlBytes: Number(jsonlBytes), csvBytes: Number(csvBytes) };
+  const rows = (await connection.runAndReadAll(`SELECT * FROM ${TIMELINE_STATE_TABLE}`)).getRowObjectsJson();
+  // One row of today's columns, or nothing to go on (a state written by an older oclog included).
+  if (rows.length !== 1 || typeof rows[0]!.jsonl_stamp !== "string" || typeof rows[0]!.csv_stamp !== "string") return undefined;
+  const row = rows[0]!;
+  return { key: String(row.key), nextFileIndex: Number(row.next_file_index), rows: Number(row.rows), jsonlStamp: String(row.jsonl_stamp), csvStamp: String(row.csv_stamp) };
 }
 
 async function writeState(connection: DuckDBConnection, state: TimelineState | undefined): Promise<void> {
-  await connection.run(`CREATE TABLE IF NOT EXISTS ${TIMELINE_STATE_TABLE} (key VARCHAR, next_file_index BIGINT, "rows" BIGINT, jsonl_bytes BIGINT, csv_bytes BIGINT)`);
-  await connection.run(`DELETE FROM ${TIMELINE_STATE_TABLE}`);
+  await connection.run(`CREATE OR REPLACE TABLE ${TIMELINE_STATE_TABLE} (key VARCHAR, next_file_index BIGINT, "rows" BIGINT, jsonl_stamp VARCHAR, csv_stamp VARCHAR)`);
   if (state === undefined) return;
-  await connection.run(`INSERT INTO ${TIMELINE_STATE_TABLE} VALUES (${literal(state.key)}, ${state.nextFileIndex}, ${state.rows}, ${state.jsonlBytes}, ${state.csvBytes})`);
+  await connection.run(`INSERT INTO ${TIMELINE_STATE_TABLE} VALUES (${literal(state.key)}, ${state.nextFileIndex}, ${state.rows}, ${literal(state.jsonlStamp)}, ${literal(state.csvStamp)})`);
 }
 
-const sizeOf = (path: string) => stat(path).then((s) => s.size, () => -1);
+/**
+ * A file's size, modification time (ns) and inode: what the files looked like when written, so an
+ * edit, a truncation or a replacement is seen without reading them (a 4 GB case's are gigabytes).
+ */
+const fileStamp = (path: string) => stat(path, { bigint: true }).then((s) => `${s.size}:${s.mtimeNs}:${s.ino}`, () => "missing");
+const sizeOf = (path: string) => stat(path).then((s) => s.size);
 
 /** Appends `from` to `to`; on failure `to` is cut back to `size`, its length before. */
 async function appendFile(from: string, to: string, size: number): Promise<void> {
@@ -279,7 +285,7 @@ async function appendFile(from: string, to: string, size: number): Promise<void>
  * Returns undefined when that does not hold (the caller writes both files whole).
  */
 async function appendNewRows(connection: DuckDBConnection, table: string, steps: string | null, jsonl: string, csv: string, state: TimelineState): Promise<TimelineFiles | undefined> {
-  if (state.key !== STATE_KEY || (await sizeOf(jsonl)) !== state.jsonlBytes || (await sizeOf(csv)) !== state.csvBytes) return undefined;
+  if (state.key !== STATE_KEY || (await fileStamp(jsonl)) !== state.jsonlStamp || (await fileStamp(csv)) !== state.csvStamp) return undefined;
   if (!(await tableExists(connection, "evidence_files"))) return undefined;
   const isNew = `blob IN (SELECT blob FROM evidence_files WHERE file_index >= ${state.nextFileIndex})`;
   const counts = (
@@ -306,15 +312,16 @@ async function appendNewRows(connection: DuckDBConnection, table: string, steps:
     });
     // Until both files are whole again, the state says nothing: a run cut short rewrites them.
     await writeState(connection, undefined);
-    await appendFile(jsonl + suffix, jsonl, state.jsonlBytes);
+    const [jsonlBytes, csvBytes] = [await sizeOf(jsonl), await sizeOf(csv)];
+    await appendFile(jsonl + suffix, jsonl, jsonlBytes);
     try {
-      await appendFile(csv + suffix, csv, state.csvBytes);
+      await appendFile(csv + suffix, csv, csvBytes);
     } catch (error) {
-      await truncate(jsonl, state.jsonlBytes).catch(() => undefined);
+      await truncate(jsonl, jsonlBytes).catch(() => undefined);
       throw error;
     }
     const rows = state.rows + added;
-    await writeState(connection, { key: STATE_KEY, nextFileIndex, rows, jsonlBytes: await sizeOf(jsonl), csvBytes: await sizeOf(csv) });
+    await writeState(connection, { key: STATE_KEY, nextFileIndex, rows, jsonlStamp: await fileStamp(jsonl), csvStamp: await fileStamp(csv) });
     return { jsonl, csv, rows, mode: "appended" };
   } finally {
     await rm(jsonl + suffix, { force: true });
@@ -358,7 +365,7 @@ export async function exportTimeline(connection: DuckDBConnection, caseDir: stri
       await copyTo(connection, spreadsheetSelectSql(rowsTable), csv, "FORMAT csv, HEADER");
       return written;
     });
-    if (table === "events" && steps !== null) await writeState(connection, { key: STATE_KEY, nextFileIndex, rows, jsonlBytes: await sizeOf(jsonl), csvBytes: await sizeOf(csv) });
+    if (table === "events" && steps !== null) await writeState(connection, { key: STATE_KEY, nextFileIndex, rows, jsonlStamp: await fileStamp(jsonl), csvStamp: await fileStamp(csv) });
     return { jsonl, csv, rows, mode: "written" };
   } finally {
     await connection.run(`DROP TABLE IF EXISTS ${quoted(rowsTable)}`);
