@@ -143,6 +143,9 @@ test.serial("replay: step buttons open and highlight the step, filters narrow th
     // The hostile session renders its text as text.
     const hostile = page.locator("details.session").nth(1);
     await hostile.locator("summary").click();
+    // The page renders a session on its "toggle" event, which the browser dispatches as a task
+    // after the click: wait for what it renders (reading at once failed one fresh-clone run).
+    await hostile.locator("tr.step").first().waitFor({ timeout: 5000 });
     t.true((await hostile.locator("tr.step").count()) > 5);
     t.true(((await hostile.textContent()) ?? "").includes(SCRIPT_HOSTILE.closeScript), "the closing tag is shown as text");
     t.is(await page.locator("script").count(), 2, "still exactly the two script elements");
@@ -151,6 +154,7 @@ test.serial("replay: step buttons open and highlight the step, filters narrow th
     // A session without embedded steps says how to replay it.
     const gatewayOnly = page.locator('details.session[data-session="constructor"]');
     await gatewayOnly.locator("summary").click();
+    await gatewayOnly.locator("p.empty").waitFor({ timeout: 5000 });
     t.regex((await gatewayOnly.textContent()) ?? "", /replay with oclog session alice-20261125T0955Z constructor/);
 
     // Filters.
@@ -204,6 +208,7 @@ test.serial("replay: 10,000 sessions load, filter and open", async (t) => {
     started = Date.now();
     const first = rows(page).first();
     await first.locator("summary").click();
+    await first.locator("tr.step").first().waitFor({ timeout: 5000 });
     t.is(await first.locator("tr.step").count(), 8, "the opened session's steps are rendered");
     t.log(`open: ${Date.now() - started} ms`);
     t.is(await page.locator("tr.step").count(), 8, "and only those");
