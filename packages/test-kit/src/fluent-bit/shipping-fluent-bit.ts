@@ -70,6 +70,11 @@ export class ShippingFluentBit {
   async sinkUp(): Promise<void> {
     if (this.#sink) return;
     const sink = createServer((req, res) => req.resume().on("end", () => res.writeHead(200).end()));
+    // Node closes a kept-alive connection after 5 s idle; Fluent Bit reuses its kept-alive
+    // connections, and a flush sent as the server closes one fails. With no retries that loses
+    // records while the sink is "up" (suspected cause of one fresh-clone failure of the shipping
+    // guard's stop-gateway test, where minute 1 was already failing). An up sink never closes them.
+    sink.keepAliveTimeout = 0;
     await new Promise<void>((resolve) => sink.listen(this.#sinkPort, "127.0.0.1", resolve));
     this.#sink = sink;
   }
