@@ -7,7 +7,8 @@
  * OCLOG_PROFILE_TOP=N prints N statements (25); OCLOG_PROFILE_KEEP=1 keeps the blobs and the
  * database for trying statements by hand; OCLOG_PROFILE_WARM=1 then adds one more day (1/30 of
  * the case), loads it incrementally, analyses again, and profiles that warm run on its own;
- * OCLOG_PROFILE_MEMORY_LIMIT sets DuckDB's memory_limit (512MB, as investigate).
+ * OCLOG_PROFILE_MEMORY_LIMIT sets DuckDB's memory_limit (512MB, as investigate);
+ * OCLOG_PROFILE_LINE_SCAN_ONLY=1 reads every file by the line scan, none by the typed fast path.
  */
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -76,7 +77,7 @@ try {
   const rss = () => `peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
   const analyse = async (load: Awaited<ReturnType<CaseDatabase["load"]>>, blobs: number) =>
     detectAndReport({ oclogVersion: "profile", tz: "UTC" }).run(db, { caseId: "profile", caseDir: join(work, "case"), user: "alice", container: "oclog-alice", load, blobs, bytes: generated.compressedBytes });
-  const options = { maxLineBytes: 4 * MB, workDir: join(work, "w"), incremental: true };
+  const options = { maxLineBytes: 4 * MB, workDir: join(work, "w"), incremental: true, lineScanOnly: process.env.OCLOG_PROFILE_LINE_SCAN_ONLY === "1" };
   let started = performance.now();
   const load = await db.load(files, options);
   const loaded = performance.now();

@@ -5,7 +5,7 @@ import test from "ava";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { badRecords, forgedUnitClaim } from "@oclog/test-kit/records";
-import { LOG_SOURCES, PIPELINE_SOURCES, SOURCES, SOURCE_NAMES, detectSource, normalize, parseRecord, recordStructure, splitEnvelope, type Event, type SourceName } from "@oclog/schema";
+import { LOG_SOURCES, PIPELINE_SOURCES, SOURCES, SOURCE_NAMES, detectSource, normalize, parseRecord, recordStructure, sourceStructure, splitEnvelope, type Event, type SourceName } from "@oclog/schema";
 
 const vmSourcesDir = fileURLToPath(new URL("../../../test/fixtures/vm-sources/", import.meta.url));
 
@@ -31,6 +31,16 @@ test("the registry lists each source once, by name and by pipeline name, and the
     t.is(PIPELINE_SOURCES[source.pipelineName], source.name);
   }
   t.notThrows(() => recordStructure());
+});
+
+test("each source's SQL reads only its own fields and the envelope's: a record keeps only those (ownFieldsSql)", (t) => {
+  for (const source of LOG_SOURCES) {
+    const own = new Set(Object.keys(sourceStructure(source.name)));
+    const sql = [source.sql.variant, source.sql.invalid, source.sql.events()].join("\n");
+    const read = new Set([...sql.matchAll(/\br\.(?:"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_]*))/g)].map((m) => (m[1] ?? m[2])!.replace(/""/g, '"')));
+    t.true(read.size > 0, `${source.name} reads r`);
+    t.deepEqual([...read].filter((field) => !own.has(field)), [], `${source.name} reads fields another source declares`);
+  }
 });
 
 test("each VM source's shipped records are recognised by envelope and by shape, valid, and normalized", (t) => {

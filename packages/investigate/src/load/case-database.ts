@@ -17,7 +17,7 @@ import { mkdir, mkdtemp, rename, rm, rmdir, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { SOURCE_NAMES, allEventsSql, invalidSql, rawViewName, recordStructureLiteral, sourceSql, sqlString, variantSql } from "@oclog/schema";
+import { SOURCE_NAMES, allEventsSql, duckdbType, invalidSql, ownFieldsOfSourceSql, rawViewName, recordStructure, recordStructureLiteral, sourceSql, sqlString, variantSql } from "@oclog/schema";
 import { DEFAULT_BLOB_LIMITS, type BlobLimits } from "../evidence/blob-limits.js";
 import { measureEvidence, measuredFromShape, rewriteEvidence, type LineFault, type LineLimits } from "./evidence-lines.js";
 import type { LineShape } from "../evidence/gzip-integrity.js";
@@ -25,6 +25,7 @@ import { checkEnvelopes } from "./envelope-checks.js";
 import { createEventViews, eventsTableDdl, TIMELINE_STATE_TABLE } from "./events-table.js";
 import { buildSessionSteps, oldStepsUnchanged } from "./session-steps.js";
 import { buildToolSteps } from "./tool-steps.js";
+import { readTypedRecords, sourceOfBlobName, type TypedCandidate } from "./typed-read.js";
 
 export interface EvidenceFile {
   blob: string;
@@ -53,6 +54,11 @@ export interface LoadOptions {
    * `files` with the same bytes and the same settings; otherwise rebuild from all of them.
    */
   incremental?: boolean;
+  /**
+   * Read every file with the line scan, none with the typed fast path (typed-read.ts). The two
+   * make the same tables; tests compare them, and the profiler measures both.
+   */
+  lineScanOnly?: boolean;
   /** Part of what "the same settings" means: the oclog version that loads. */
   loaderVersion?: string;
 }
@@ -69,6 +75,8 @@ export interface LoadResult {
   mode?: "rebuilt" | "appended" | "reused";
   /** Files read by this load (all of them when rebuilt). */
   filesLoaded?: number;
+  /** Of those, the files the typed fast path read (typed-read.ts); the rest went through the line scan. */
+  filesReadTyped?: number;
   lines: number;
   records: number;
   events: number;
@@ -90,6 +98,8 @@ export interface LoadResult {
 interface ScanPlan {
   file: EvidenceFile;
   scanPath: string;
+  /** Lines measured, when the file goes to the scan as it is. */
+  lines?: number;
   faultsPath?: string;
   stop?: LineFault;
   limited?: boolean;
@@ -174,9 +184,9 @@ export class CaseDatabase {
       await buildSessionSteps(c);
       return { lines: 0, records: 0, events: 0, eventsOutsideWindow: 0, eventsAdmittedByUpload: 0, eventsEnvelopeMismatch: 0, quarantined: 0, quarantineNotStored: 0, quarantineByReason: [], blobProblems: [] };
     }
-    const outside = await this.#scanAndLoad(files, options, 0, false);
+    const { outside, typed } = await this.#scanAndLoad(files, options, 0, false);
     await this.#finishLoad(files, key, outside);
-    return this.#result();
+    return { ...(await this.#result()), filesReadTyped: typed };
   }
 
   /**
@@ -190,16 +200,16 @@ export class CaseDatabase {
     const before = await this.scalar("SELECT coalesce(sum(outside_window), 0) FROM load_state");
     await c.run("UPDATE load_state SET key = 'loading'");
     await c.run("ALTER TABLE records RENAME TO records_kept");
-    const outside = await this.#scanAndLoad(files, options, offset, true);
+    const { outside, typed } = await this.#scanAndLoad(files, options, offset, true);
     await c.run("INSERT INTO records_kept SELECT * FROM records");
     await c.run("DROP TABLE records");
     await c.run("ALTER TABLE records_kept RENAME TO records");
     await this.#finishLoad(files, loadKey(options), before + outside);
-    return { ...(await this.#result()), mode: "appended", filesLoaded: files.length };
+    return { ...(await this.#result()), mode: "appended", filesLoaded: files.length, filesReadTyped: typed };
   }
 
   /** Scans `files` into the tables (file indexes from `offset`); returns how many events left the window. */
-  async #scanAndLoad(files: EvidenceFile[], options: LoadOptions, offset: number, appending: boolean): Promise<number> {
+  async #scanAndLoad(files: EvidenceFile[], options: LoadOptions, offset: number, appending: boolean): Promise<{ outside: number; typed: number }> {
     const limits: LineLimits = { ...DEFAULT_BLOB_LIMITS, ...options.limits, maxLineBytes: options.maxLineBytes };
     await mkdir(options.workDir, { recursive: true });
     const scanDir = await mkdtemp(join(options.workDir, "scan-"));
@@ -253,13 +263,15 @@ export class CaseDatabase {
     };
   }
 
-  async #load(files: EvidenceFile[], options: LoadOptions, limits: LineLimits, scanDir: string, offset: number, appending: boolean): Promise<number> {
+  async #load(files: EvidenceFile[], options: LoadOptions, limits: LineLimits, scanDir: string, offset: number, appending: boolean): Promise<{ outside: number; typed: number }> {
     const c = this.connection;
     this.#offset = offset;
-    const { scanned, setAside } = await this.#scanLines(files, limits, scanDir);
+    // Typed: the type json_transform gives the record structure (records are built both ways).
+    await c.run(`CREATE TABLE records (blob VARCHAR, line BIGINT, r ${duckdbType(recordStructure())}, source VARCHAR, variant VARCHAR, reason VARCHAR, raw_prefix VARCHAR)`);
+    const { scanned, typed, setAside } = await this.#scanLines(files, limits, scanDir, options.lineScanOnly === true);
     // Scanned files first, so file_index (less the offset of files loaded before) is also the
-    // scan's file index; files set aside follow.
-    const listed = [...scanned.map((p) => p.file), ...setAside.map((s) => s.file)];
+    // scan's file index; files read typed (already in records) and files set aside follow.
+    const listed = [...scanned.map((p) => p.file), ...typed.map((p) => p.file), ...setAside.map((s) => s.file)];
     await c.run(`INSERT INTO evidence_files VALUES ${listed.map((f, i) => `(${offset + i}, ${sqlString(f.blob)}, ${sqlString(f.path)})`).join(", ")}`);
     await c.run(`CREATE OR REPLACE TEMP TABLE scan_paths AS SELECT * FROM (VALUES ${scanned.length ? scanned.map((p, i) => `(${offset + i}, ${sqlString(p.scanPath)})`).join(", ") : "(NULL, NULL)"}) t(file_index, scan_path) WHERE file_index IS NOT NULL`);
     await this.#numberLines(options.maxLineBytes);
@@ -291,8 +303,9 @@ export class CaseDatabase {
     await c.run("DROP TABLE non_object_lines");
     // One pass over the lines: parse, classify, validate. Materializing each step separately
     // copied every line three times (measured: 4.4 s of 9 s for 100 MB).
-    await c.run(`CREATE TABLE records AS
-      SELECT blob, line, r, source, variant, reason, CASE WHEN reason IS NOT NULL THEN left(text, 200) END AS raw_prefix FROM (
+    // A record keeps its own source's fields (ownFieldsOfSourceSql), as the typed read keeps them.
+    await c.run(`INSERT INTO records
+      SELECT blob, line, ${ownFieldsOfSourceSql()} AS r, source, variant, reason, CASE WHEN reason IS NOT NULL THEN left(text, 200) END AS raw_prefix FROM (
       SELECT blob, line, text, r, source, ${variantSql()} AS variant,
         CASE WHEN r IS NULL AND NOT json_valid(text) THEN 'not JSON'
              WHEN r IS NULL THEN 'not a JSON object'
@@ -355,7 +368,7 @@ export class CaseDatabase {
     // The timeline files are appended to only while every event they hold is as they hold it.
     if (envelope.oldEventsChanged || !stepsKept) await c.run(`DROP TABLE IF EXISTS ${TIMELINE_STATE_TABLE}`);
 
-    return envelope.outsideWindow;
+    return { outside: envelope.outsideWindow, typed: typed.length };
   }
 
   /**
@@ -363,8 +376,13 @@ export class CaseDatabase {
    * scanned as they are, odd ones rewritten; a file the scan still cannot read is set aside
    * whole with DuckDB's reason, so one blob never stops the investigation.
    */
-  async #scanLines(files: EvidenceFile[], limits: LineLimits, scanDir: string): Promise<{ scanned: ScanPlan[]; setAside: { file: EvidenceFile; reason: string }[] }> {
-    const plans: ScanPlan[] = [];
+  async #scanLines(
+    files: EvidenceFile[],
+    limits: LineLimits,
+    scanDir: string,
+    lineScanOnly: boolean,
+  ): Promise<{ scanned: ScanPlan[]; typed: ScanPlan[]; setAside: { file: EvidenceFile; reason: string }[] }> {
+    const measuredPlans: ScanPlan[] = [];
     const setAside: { file: EvidenceFile; reason: string }[] = [];
     for (const [index, file] of files.entries()) {
       try {
@@ -373,20 +391,24 @@ export class CaseDatabase {
         // DuckDB picks the decompression by extension: the link's name says what the content is.
         const scanPath = join(scanDir, `${index}.txt${measured.gzip ? ".gz" : ""}`);
         const linked = measured.rewrite === undefined && (await symlink(file.path, scanPath).then(() => true, () => false));
-        plans.push(linked ? { file, scanPath } : await this.#rewrite(file, index, limits, scanDir));
+        measuredPlans.push(linked ? { file, scanPath, ...(measured.lines !== undefined ? { lines: measured.lines } : {}) } : await this.#rewrite(file, index, limits, scanDir));
       } catch (error) {
         // The evidence file itself is missing or unreadable (removed from the case, a folder).
         setAside.push({ file, reason: `set aside whole: cannot read the evidence file (${ioReason(error)}); run case verify, and download it again if it is gone` });
       }
     }
+    const typed = lineScanOnly ? [] : await this.#readTyped(measuredPlans, limits.maxLineBytes);
+    const plans = measuredPlans.filter((p) => !typed.includes(p));
     try {
       await this.#readCsv(plans.map((p) => p.scanPath), limits.maxLineBytes);
-      return { scanned: plans, setAside };
+      return { scanned: plans, typed, setAside };
     } catch {
       // Slow path, only when a file still breaks the reader: find which, one at a time.
     }
     const scanned: ScanPlan[] = [];
-    for (const [index, plan] of plans.entries()) {
+    for (const plan of plans) {
+      // The rewrite's file names are by the file's own index: another plan's may be in use.
+      const index = files.indexOf(plan.file);
       let usable = plan;
       let failure = await this.#tryScan(usable, limits);
       if (failure !== undefined && usable.faultsPath === undefined) {
@@ -401,7 +423,20 @@ export class CaseDatabase {
       else setAside.push({ file: plan.file, reason: `set aside whole: the line reader cannot read it (${failure.split("\n")[0]!.slice(0, 200)})` });
     }
     await this.#readCsv(scanned.map((p) => p.scanPath), limits.maxLineBytes);
-    return { scanned, setAside };
+    return { scanned, typed, setAside };
+  }
+
+  /** The fast path (typed-read.ts) for the clean files whose blob name says their source; returns the plans it took. */
+  async #readTyped(plans: ScanPlan[], maxLineBytes: number): Promise<ScanPlan[]> {
+    const candidates = new Map<TypedCandidate, ScanPlan>();
+    for (const plan of plans) {
+      const source = sourceOfBlobName(plan.file.blob);
+      if (plan.lines === undefined || plan.faultsPath !== undefined || source === undefined) continue;
+      candidates.set({ blob: plan.file.blob, scanPath: plan.scanPath, lines: plan.lines, source }, plan);
+    }
+    if (candidates.size === 0) return [];
+    const accepted = await readTypedRecords(this.connection, [...candidates.keys()], maxLineBytes);
+    return [...candidates].filter(([candidate]) => accepted.has(candidate)).map(([, plan]) => plan);
   }
 
   async #rewrite(file: EvidenceFile, index: number, limits: LineLimits, scanDir: string): Promise<ScanPlan> {
@@ -523,7 +558,7 @@ export class CaseDatabase {
  * Bumped whenever the load's own logic changes in a way the SQL below does not show (the scan,
  * the rewrite of odd files, the accounting): an older case is then rebuilt, never appended to.
  */
-const LOAD_LOGIC_VERSION = 1;
+const LOAD_LOGIC_VERSION = 2;
 
 /**
  * What must be the same for an earlier load to be appended to: the loader, the SQL that reads

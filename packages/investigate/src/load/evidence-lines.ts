@@ -35,6 +35,8 @@ export interface LineLimits extends BlobLimits {
 export interface Measured {
   gzip: boolean;
   rewrite?: string;
+  /** Lines (a last one without a newline included), when the file needs no rewrite. */
+  lines?: number;
 }
 
 /** A line set aside while rewriting: its number, why, and its first bytes. */
@@ -95,7 +97,7 @@ export function measuredFromShape(shape: LineShape, limits: LineLimits): Measure
   if (shape.longestLine > limits.maxLineBytes) return { gzip: true, rewrite: "line over --max-line-bytes" };
   if (shape.bytes > limits.maxBlobBytes) return { gzip: true, rewrite: "over --max-blob-bytes" };
   if (shape.lines > limits.maxBlobLines) return { gzip: true, rewrite: "over --max-blob-lines" };
-  return { gzip: true };
+  return { gzip: true, lines: shape.lines };
 }
 
 /** Reads the file once, stopping at the first sign it cannot go to DuckDB as it is. */
@@ -129,7 +131,7 @@ export async function measureEvidence(path: string, limits: LineLimits): Promise
   } finally {
     source.destroy();
   }
-  return { gzip };
+  return { gzip, lines: lineCount + (trailing ? 1 : 0) };
 }
 
 /** A write stream fed in 1 MB batches: a newline bomb is millions of tiny lines. */

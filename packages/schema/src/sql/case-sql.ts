@@ -43,6 +43,37 @@ export function recordStructure(): Record<string, unknown> {
   return structure;
 }
 
+/** A `json_transform` type as a DuckDB column type (`{"date": "VARCHAR"}` is `STRUCT("date" VARCHAR)`). */
+export function duckdbType(type: unknown): string {
+  if (typeof type === "string") return type;
+  if (Array.isArray(type)) return `${duckdbType(type[0])}[]`;
+  return `STRUCT(${Object.entries(type as Record<string, unknown>).map(([field, t]) => `${quoteName(field)} ${duckdbType(t)}`).join(", ")})`;
+}
+
+const quoteName = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** The fields one source's records are read with: the envelope's and the source's own. */
+export function sourceStructure(source: SourceName): Record<string, unknown> {
+  return { ...ENVELOPE_STRUCTURE, ...LOG_SOURCES.find((s) => s.name === source)!.sql.fields };
+}
+
+/**
+ * What `r` holds for a record of `source`: the whole record structure, with the envelope's and
+ * the source's own fields taken from `field(name)` and every other field NULL. A field only
+ * another source reads (a transcript's custom entry has a `data` object, as trajectories do)
+ * is not part of the record as its source is read, whichever way the file was read.
+ */
+export function ownFieldsSql(source: SourceName, field: (name: string) => string): string {
+  const own = sourceStructure(source);
+  const entries = Object.entries(recordStructure()).map(([name, type]) => `${sqlString(name)}: ${name in own ? field(name) : `NULL::${duckdbType(type)}`}`);
+  return `{${entries.join(", ")}}`;
+}
+
+/** `r` restricted to its source's fields (ownFieldsSql) for every source; reads columns `r` and `source`. */
+export function ownFieldsOfSourceSql(): string {
+  return `CASE source ${LOG_SOURCES.map((s) => `WHEN ${sqlString(s.name)} THEN ${ownFieldsSql(s.name, (name) => `r.${quoteName(name)}`)}`).join("\n  ")} ELSE r END`;
+}
+
 /** The structure as a SQL string literal for `json_transform(text, ...)`. */
 export function recordStructureLiteral(): string {
   return sqlString(JSON.stringify(recordStructure()));
