@@ -81,6 +81,9 @@ test.serial("investigate --json --fail-on high: the summary object, exit 1 for h
   t.is(summary.quarantined, 0);
   t.deepEqual(Object.keys(summary.seconds).sort(), ["analyse", "download", "load"]);
   t.true(summary.seconds.load > 0, "stage timings are measured, not placeholders");
+  // The demo's blobs are Fluent Bit's, clean: whatever this run loaded went by the typed fast path.
+  t.true(["rebuilt", "appended", "reused"].includes(summary.load.mode), JSON.stringify(summary.load));
+  t.is(summary.load.files_read_typed, summary.load.files_loaded, JSON.stringify(summary.load));
   t.true(summary.findings.some((f: { severity: string }) => f.severity === "high"));
   t.false(stdout.includes("AccountKey"), "no secret in the output");
 });

@@ -56,6 +56,8 @@ test.serial("--json carries refusals, blob problems and the rows not stored", as
   t.deepEqual(summary.blob_problems.map((p: { kind: string }) => p.kind), ["limit"]);
   t.is(summary.quarantine_not_stored, 1950);
   t.is(summary.records, 5, "the CRLF blob's lines are records");
+  // Every one of these blobs is odd: none may take the typed fast path.
+  t.is(summary.load.files_read_typed, 0, JSON.stringify(summary.load));
 });
 
 test("--help shows the per-blob limits with their defaults and an example", async (t) => {

@@ -119,3 +119,38 @@ test("the SQL twin, too, takes a unit message from another process than PID 1 as
     db.close();
   }
 });
+
+test("the SQL twin strips ANSI and control characters as TypeScript does, and leaves clean text as it is", async (t) => {
+  const userMessage = readFileSync(join(captureDir, "transcripts.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { type: string; message?: { role?: string; content?: unknown } })
+    .find((r) => r.type === "message" && r.message?.role === "user")!;
+  const texts = [
+    "\u001b[31mred\u001b[0m then plain",
+    "a bell\u0007 and a CSI \u009b1m here",
+    "an OSC \u001b]0;title\u0007 and the rest",
+    "tab\tand\nnewline are kept",
+    "nul\u0000 del\u007f c1\u0085 gone",
+    "plain text, nothing to strip: é ü 漢字 🙂",
+  ];
+  const records = texts.map((text) => ({ ...userMessage, message: { ...userMessage.message, content: text } }));
+  const dir = mkdtempSync(join(tmpdir(), "oclog-parity-ansi-"));
+  const path = join(dir, "ansi.jsonl");
+  writeFileSync(path, `${records.map((r) => JSON.stringify(r)).join("\n")}\n`);
+  const db = await CaseDatabase.open(":memory:");
+  try {
+    await db.load([{ blob: "ansi.jsonl", path }], { maxLineBytes: 1 << 20, workDir: dir });
+    const rows = (await db.connection.runAndReadAll("SELECT message FROM events ORDER BY line")).getRows().map((r) => String(r[0]));
+    const expected = records.map((r) => {
+      const result = normalize("transcript", r);
+      if (!result.ok) throw new Error(result.reason);
+      return result.events[0]!.message;
+    });
+    t.deepEqual(rows, expected);
+    t.is(rows[0], "red then plain");
+    t.is(rows[5], texts[5]);
+  } finally {
+    db.close();
+  }
+});

@@ -58,7 +58,7 @@ async function readSource(c: DuckDBConnection, source: SourceName, group: TypedC
   await c.run(`CREATE OR REPLACE TEMP TABLE typed_read (${Object.entries(structure).map(([name, type]) => `${quote(name)} ${duckdbType(type)}`).join(", ")}, ${PATH_COLUMN} VARCHAR)`);
   const read = (files: TypedCandidate[]) =>
     c.run(`INSERT INTO typed_read BY NAME SELECT * FROM read_json([${files.map((f) => sqlString(f.scanPath)).join(", ")}], format = 'newline_delimited',
-      columns = {${columns.join(", ")}}, filename = ${sqlString(PATH_COLUMN)}, maximum_object_size = ${Math.max(16 << 20, maxLineBytes + 1)})`);
+      columns = {${columns.join(", ")}}, filename = ${sqlString(PATH_COLUMN)}, maximum_object_size = ${maxLineBytes + 1})`);
   let readable = group;
   try {
     await read(group);

@@ -26,9 +26,15 @@ export const jstrOf = (json: string) => `CASE WHEN json_type(${json}) = 'VARCHAR
 export const asText = (json: string) => `CASE WHEN json_type(${json}) = 'VARCHAR' THEN ${json} ->> '$' END`;
 export const isObject = (json: string) => `(json_type(${json}) = 'OBJECT')`;
 
-/** Strips ANSI/control characters (buildEvent); the length cap is applied on the result. */
-function stripMessage(expr: string): string {
-  return `regexp_replace(regexp_replace(coalesce(${expr}, ''), ${sqlRegex(ANSI_PATTERN)}, '', 'g'), ${sqlRegex(CONTROL_PATTERN)}, '', 'g')`;
+/**
+ * Strips ANSI/control characters (buildEvent); the length cap is applied on the result. Every
+ * ANSI sequence starts with a character of the control class (ESC or CSI), so a text with none
+ * of them is returned as it is, without the two replaces (most messages: a third of the gateway
+ * log's normalization time).
+ */
+function stripMessage(column: string): string {
+  return `CASE WHEN regexp_matches(${column}, ${sqlRegex(CONTROL_PATTERN)})
+    THEN regexp_replace(regexp_replace(${column}, ${sqlRegex(ANSI_PATTERN)}, '', 'g'), ${sqlRegex(CONTROL_PATTERN)}, '', 'g') ELSE ${column} END`;
 }
 
 /** Caps a stripped message like buildEvent (a separate step so the regexes run once per row). */
@@ -103,7 +109,8 @@ SELECT
   -- The tailed file the record names (envelope checks compare it with the user): here, because
   -- joining events back to records for it cost 75 s of a 4 GB load.
   r.oclog_path AS envelope_path
-FROM (SELECT * EXCLUDE (stripped_), ${capMessage("stripped_")} AS message_ FROM (SELECT *, ${stripMessage(d.message)} AS stripped_, ${d.action} AS action_, ${d.subsystem} AS subsystem_ FROM ${from}))`;
+FROM (SELECT * EXCLUDE (stripped_), ${capMessage("stripped_")} AS message_ FROM (SELECT * EXCLUDE (unstripped_), ${stripMessage("unstripped_")} AS stripped_ FROM (
+  SELECT *, coalesce(${d.message}, '') AS unstripped_, ${d.action} AS action_, ${d.subsystem} AS subsystem_ FROM ${from})))`;
 }
 
 const SESSION_FROM_PATH = `regexp_extract(r.oclog_path, '(?:^|/)(?:session-)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.jsonl$', 1)`;
