@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
+import { caseTables } from "./case-tables.js";
 import { CaseDatabase, type EvidenceFile, type LoadOptions } from "../src/index.js";
 import { readFixture } from "../../../test/scenarios/fixtures.js";
 
@@ -30,18 +31,6 @@ function gunzipLines(path: string): string[] {
   return gunzipSync(readFileSync(path)).toString("utf8").split("\n").filter(Boolean);
 }
 const planted = (n: number, lines: string[]) => write(`oclog/sc-x/openclaw.gateway/2026/12/05/11/openclaw.gateway.${"p".repeat(60)}${n}.${1796466000000 + n}.gz`, gzipSync(`${lines.join("\n")}\n`));
-
-async function tables(db: CaseDatabase): Promise<Record<string, unknown[]>> {
-  const read = async (sql: string) => (await db.connection.runAndReadAll(sql)).getRowObjectsJson();
-  return {
-    records: await read("SELECT blob, line, source, variant, r::VARCHAR AS r FROM records ORDER BY blob, line"),
-    quarantine: await read("SELECT * FROM quarantine ORDER BY blob, line, reason"),
-    notStored: await read("SELECT * FROM quarantine_not_stored ORDER BY blob"),
-    events: await read("SELECT * EXCLUDE (gen_ai, target, raw), to_json(gen_ai)::VARCHAR AS g, to_json(target)::VARCHAR AS t, to_json(raw)::VARCHAR AS w FROM events ORDER BY blob, line, action, coalesce(gen_ai.tool.call.id, '')"),
-    toolSteps: await read("SELECT * EXCLUDE (step_class) FROM tool_steps ORDER BY blob, line, call_id"),
-    sessionSteps: await read("SELECT * FROM session_steps ORDER BY session_id, step_no"),
-  };
-}
 
 const options = (name: string, extra: Partial<LoadOptions> = {}): LoadOptions => ({
   maxLineBytes: 64 * 1024,
@@ -65,7 +54,7 @@ test.serial("appending the new files gives exactly the tables a rebuild from all
 
   const cold = await CaseDatabase.open(join(dir, "cold.duckdb"));
   const coldResult = await cold.load(all, options("cold", { incremental: false }));
-  const coldTables = await tables(cold);
+  const coldTables = await caseTables(cold);
   cold.close();
   t.is(coldResult.mode, "rebuilt");
   t.true(coldResult.quarantined >= 5 && coldResult.eventsOutsideWindow > 0 && coldResult.blobProblems.length > 0, JSON.stringify(coldResult));
@@ -75,7 +64,7 @@ test.serial("appending the new files gives exactly the tables a rebuild from all
   const appended = await warm.load(all, options("warm-2"));
   t.is(appended.mode, "appended");
   t.is(appended.filesLoaded, all.length - half.length);
-  const warmTables = await tables(warm);
+  const warmTables = await caseTables(warm);
   for (const name of Object.keys(coldTables)) t.deepEqual(warmTables[name], coldTables[name], `${name}: appended = rebuilt`);
   // filesLoaded and filesReadTyped are about this load's files, the rest about the whole case.
   const { mode: _a, filesLoaded: _b, filesReadTyped: _e, ...appendedCounts } = appended;
@@ -85,7 +74,7 @@ test.serial("appending the new files gives exactly the tables a rebuild from all
 
   const again = await warm.load(all, options("warm-3"));
   t.is(again.mode, "reused");
-  t.deepEqual(await tables(warm), coldTables);
+  t.deepEqual(await caseTables(warm), coldTables);
   warm.close();
 });
 
@@ -108,7 +97,7 @@ test.serial("an earlier load is rebuilt, never appended to, when a setting, a fi
 test.serial("a load killed in the middle of an append (records renamed away, the state marked loading) is rebuilt, not appended to", async (t) => {
   const cold = await CaseDatabase.open(join(dir, "crash-cold.duckdb"));
   await cold.load(real, options("c0", { incremental: false }));
-  const want = await tables(cold);
+  const want = await caseTables(cold);
   cold.close();
   const db = await CaseDatabase.open(join(dir, "crash.duckdb"));
   try {
@@ -118,7 +107,7 @@ test.serial("a load killed in the middle of an append (records renamed away, the
     await db.connection.run("ALTER TABLE records RENAME TO records_kept");
     const after = await db.load(real, options("c2"));
     t.is(after.mode, "rebuilt");
-    t.deepEqual(await tables(db), want);
+    t.deepEqual(await caseTables(db), want);
     // And the same with only the state marked (died before the rename).
     await db.connection.run("UPDATE load_state SET key = 'loading'");
     t.is((await db.load(real, options("c3"))).mode, "rebuilt");

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { caseTables } from "./case-tables.js";
 import { CaseDatabase, type EvidenceFile, type LoadResult } from "../src/index.js";
 import { sourceOfBlobName } from "../src/load/typed-read.js";
 import { FIXTURES_DIR, readFixture } from "../../../test/scenarios/fixtures.js";
@@ -36,24 +37,13 @@ const real = [
   ...samples.map((p) => write(p, readFileSync(join(SAMPLES, p)))),
 ];
 
-async function tables(db: CaseDatabase): Promise<Record<string, unknown[]>> {
-  const read = async (sql: string) => (await db.connection.runAndReadAll(sql)).getRowObjectsJson();
-  return {
-    records: await read("SELECT blob, line, source, variant, r::VARCHAR AS r FROM records ORDER BY blob, line"),
-    quarantine: await read("SELECT * FROM quarantine ORDER BY blob, line, reason"),
-    events: await read("SELECT * EXCLUDE (gen_ai, target, raw), to_json(gen_ai)::VARCHAR AS g, to_json(target)::VARCHAR AS t, to_json(raw)::VARCHAR AS w FROM events ORDER BY blob, line, action, coalesce(gen_ai.tool.call.id, '')"),
-    toolSteps: await read("SELECT * FROM tool_steps ORDER BY blob, line, call_id"),
-    sessionSteps: await read("SELECT * FROM session_steps ORDER BY \"user\", host, session_id, step_no"),
-  };
-}
-
 async function loadBothWays(files: EvidenceFile[], name: string): Promise<{ typed: LoadResult; scanned: LoadResult; same: (t: import("ava").ExecutionContext) => void }> {
   const results: { result: LoadResult; tables: Record<string, unknown[]> }[] = [];
   for (const lineScanOnly of [false, true]) {
     const db = await CaseDatabase.open(":memory:");
     try {
       const result = await db.load(files, { maxLineBytes: 64 * 1024, workDir: join(dir, `work-${name}-${lineScanOnly}`), containerUser: "alice", lineScanOnly });
-      results.push({ result, tables: await tables(db) });
+      results.push({ result, tables: await caseTables(db) });
     } finally {
       db.close();
     }
