@@ -124,6 +124,12 @@ export class CaseDatabase {
       memory_limit: options.memoryLimit ?? "512MB",
       // Line numbers come from insertion order: it must be kept.
       preserve_insertion_order: "true",
+      // Memory DuckDB freed goes back to the system sooner: its allocator (jemalloc) otherwise
+      // keeps up to 128 MiB per task and purges only in the foreground. 4 GB of logs, peak RSS:
+      // 938, 941, 981 and 1,297 MB in four runs without these, 902 and 895 MB in two with them,
+      // in the same time.
+      allocator_flush_threshold: "32MB",
+      allocator_background_threads: "true",
       // An in-memory database spills to `.tmp` in the working directory by default: not there.
       ...(path === ":memory:" ? { temp_directory: join(tmpdir(), "oclog-duckdb-spill") } : {}),
     });
