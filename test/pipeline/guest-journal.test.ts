@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
 import { fieldText, parseJournalExport } from "../vm-boot/journal-export.js";
-import { writeJournalExport } from "./journal-files.js";
+import { retimeJournalExport, writeJournalExport } from "./journal-files.js";
 import { runOclog } from "./oclog-child.js";
 import { ShippingRig, waitFor } from "./shipping-rig.js";
 
@@ -30,7 +30,9 @@ test("the guest's real journal ships whole and investigates clean: 0 quarantined
   const expected = entries.filter((e) => units.has(fieldText(e, "_SYSTEMD_UNIT")) || units.has(fieldText(e, "UNIT"))).length;
   t.true(expected > 100, `${expected} entries of the pipeline's units in the fixture`);
   const journalDir = mkdtempSync(join(tmpdir(), "oclog-guest-journal-"));
-  await writeJournalExport(journalDir, exported, "guest");
+  // Shipped now, as the VM's journal would be: its newest entry a minute old.
+  const shipped = retimeJournalExport(exported, (Date.now() - 60_000) * 1000);
+  await writeJournalExport(journalDir, shipped, "guest");
   const rig = await ShippingRig.start({ journalDir, user: "image" });
   try {
     const journal = async () => (await rig.shipped()).filter((r) => r.record.oclog_source === "journal");

@@ -37,6 +37,21 @@ export function writeJournal(dir: string, entries: readonly JournalEntry[], opti
 }
 
 /** Appends an export-format stream (as `journalctl -o export` writes it) to `<dir>/<name>.journal`. */
+/**
+ * The export with every wall-clock time moved so that its newest entry is `newestUs` (µs since
+ * the epoch), spacing kept: a captured journal shipped today is then as fresh as a live one.
+ * Left as captured, its entries grow older than the pipeline's day-old-stamp check by the day
+ * after the capture, and the investigation rightly flags them.
+ */
+export function retimeJournalExport(exported: Buffer, newestUs: number): Buffer {
+  const text = exported.toString("latin1");
+  const times = /^(__REALTIME_TIMESTAMP|_SOURCE_REALTIME_TIMESTAMP)=([0-9]+)$/gm;
+  const newest = Math.max(...[...text.matchAll(/^__REALTIME_TIMESTAMP=([0-9]+)$/gm)].map((m) => Number(m[1])));
+  if (!Number.isFinite(newest)) throw new Error("the export has no __REALTIME_TIMESTAMP field");
+  const shift = newestUs - newest;
+  return Buffer.from(text.replace(times, (_, field: string, us: string) => `${field}=${Number(us) + shift}`), "latin1");
+}
+
 export async function writeJournalExport(dir: string, exported: Buffer, name = "remote"): Promise<void> {
   const binary = JOURNAL_REMOTE.find((path) => existsSync(path));
   if (!binary) throw new Error(`systemd-journal-remote not found (${JOURNAL_REMOTE.join(", ")}): scripts/setup.sh installs the Debian package systemd-journal-remote`);

@@ -56,7 +56,10 @@ test("validate: errors exit 1 and are listed with their location; --json has eve
 
 test("validate: a missing file and an unknown version are usage errors (exit 2)", async (t) => {
   t.is((await runCli("fluent-bit", "validate", join(work, "nope.yaml"))).code, 2);
-  const badVersion = await runCli("fluent-bit", "validate", "--fluent-bit-version", "3.0", join(work, "alice.yaml"));
+  // Its own file: alice.yaml is written by another test of this file, which may not have run yet.
+  const file = join(work, "any-version.yaml");
+  writeFileSync(file, readFileSync(join(REPO_PIPELINE, "openclaw-vm.yaml")));
+  const badVersion = await runCli("fluent-bit", "validate", "--fluent-bit-version", "3.0", file);
   t.is(badVersion.code, 2);
   t.regex(badVersion.stderr, /no Fluent Bit plugin schema for version "3\.0"/);
 });
