@@ -105,6 +105,9 @@ const variants: { name: string; lines: (string | Buffer)[]; typed: boolean }[] =
   { name: "a number too large for its column", lines: [gw[0]!, gw[1]!.replace(/^\{/, '{"dropped":99999999999999999999,'), ...gw.slice(2)], typed: false },
   { name: "another source's field on a gateway record", lines: [gw[0]!, gw[1]!.replace(/^\{/, '{"data":{"secret":1},"role":"user",'), ...gw.slice(2)], typed: true },
   { name: "not JSON", lines: [gw[0]!, "hello", ...gw.slice(1)], typed: false },
+  { name: "an argument nested 3,000 deep", lines: [gw[0]!, JSON.stringify({ ...first, "0": JSON.parse(`${"[".repeat(3000)}1${"]".repeat(3000)}`) }), ...gw.slice(1)], typed: true },
+  { name: "keys and values that are SQL", lines: [gw[0]!, gw[1]!.replace(/^\{/, `{"x' OR 1=1 --":"'); DROP TABLE records; --","y\\"');--":"a'b\\"c",`), ...gw.slice(2)], typed: true },
+  { name: "a source name that is SQL", lines: [gw[0]!, JSON.stringify({ ...first, oclog_source: "gateway'; DROP TABLE records; --" }), ...gw.slice(1)], typed: false },
 ];
 
 for (const [i, variant] of variants.entries()) {

@@ -404,7 +404,8 @@ export class CaseDatabase {
       }
     }
     const typed = lineScanOnly ? [] : await this.#readTyped(measuredPlans, limits.maxLineBytes);
-    const plans = measuredPlans.filter((p) => !typed.includes(p));
+    const typedSet = new Set(typed);
+    const plans = measuredPlans.filter((p) => !typedSet.has(p));
     try {
       await this.#readCsv(plans.map((p) => p.scanPath), limits.maxLineBytes);
       return { scanned: plans, typed, setAside };

@@ -88,7 +88,7 @@ async function readSource(c: DuckDBConnection, source: SourceName, group: TypedC
         .getRows()
         .map((row) => String(row[0])),
     );
-    if (refused.size > 0) await c.run(`DELETE FROM records WHERE blob IN (SELECT blob FROM typed_files) AND blob IN (${[...refused].map(sqlString).join(", ")})`);
+    if (refused.size > 0) await c.run(`DELETE FROM records WHERE blob IN (${[...refused].map(sqlString).join(", ")})`);
     return readable.filter((f) => !refused.has(f.blob));
   } finally {
     for (const table of ["typed_read", "typed_files", "typed_counts"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
