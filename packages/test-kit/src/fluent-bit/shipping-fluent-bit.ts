@@ -40,6 +40,11 @@ export class ShippingFluentBit {
   static async start(options: ShippingOptions): Promise<ShippingFluentBit> {
     const dir = mkdtempSync(join(tmpdir(), "oclog-guard-fluent-bit-"));
     const sinkPort = await freePort();
+    // An up sink listens before Fluent Bit starts: its first flush (0.2 s in) could otherwise find
+    // the port closed and, with no retries, drop records that the next metrics snapshot (once a
+    // second) reports only after the test took its baseline. That made minute 1 of the
+    // stop-gateway test "failing" in one fresh-clone run.
+    const sink = options.sink === "up" ? await listeningSink(sinkPort) : undefined;
     const fluentBit = await startSmallFluentBit(dir, {
       // Short flushes and retry delays, so every state the guard judges arrives within seconds.
       service: { flush: 0.2, grace: 1, "scheduler.base": 1, "scheduler.cap": 2 },
@@ -62,21 +67,14 @@ export class ShippingFluentBit {
       ].join("\n"),
     });
     const shipping = new ShippingFluentBit(dir, fluentBit, sinkPort);
-    if (options.sink === "up") await shipping.sinkUp();
+    shipping.#sink = sink;
     return shipping;
   }
 
   /** The sink answers every delivery with 200. */
   async sinkUp(): Promise<void> {
     if (this.#sink) return;
-    const sink = createServer((req, res) => req.resume().on("end", () => res.writeHead(200).end()));
-    // Node closes a kept-alive connection after 5 s idle; Fluent Bit reuses its kept-alive
-    // connections, and a flush sent as the server closes one fails. With no retries that loses
-    // records while the sink is "up" (suspected cause of one fresh-clone failure of the shipping
-    // guard's stop-gateway test, where minute 1 was already failing). An up sink never closes them.
-    sink.keepAliveTimeout = 0;
-    await new Promise<void>((resolve) => sink.listen(this.#sinkPort, "127.0.0.1", resolve));
-    this.#sink = sink;
+    this.#sink = await listeningSink(this.#sinkPort);
   }
 
   /** The sink goes away: new connections are refused, and kept-alive ones are cut (Fluent Bit reuses them). */
@@ -115,4 +113,15 @@ export class ShippingFluentBit {
     await this.#fluentBit.stop();
     rmSync(this.#dir, { recursive: true, force: true });
   }
+}
+
+/** A loopback server that answers every delivery with 200, listening on `port`. */
+async function listeningSink(port: number): Promise<Server> {
+  const sink = createServer((req, res) => req.resume().on("end", () => res.writeHead(200).end()));
+  // Node closes a kept-alive connection after 5 s idle; Fluent Bit reuses its kept-alive
+  // connections, and a flush sent as the server closes one fails. With no retries that loses
+  // records while the sink is "up". An up sink never closes them.
+  sink.keepAliveTimeout = 0;
+  await new Promise<void>((resolve) => sink.listen(port, "127.0.0.1", resolve));
+  return sink;
 }
