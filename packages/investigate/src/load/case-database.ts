@@ -19,9 +19,9 @@ import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { SOURCE_NAMES, allEventsSql, duckdbType, invalidSql, ownFieldsOfSourceSql, rawViewName, recordStructure, recordStructureLiteral, sourceSql, sqlString, variantSql } from "@oclog/schema";
 import { DEFAULT_BLOB_LIMITS, type BlobLimits } from "../evidence/blob-limits.js";
-import { measureEvidence, measuredFromShape, rewriteEvidence, type LineFault, type LineLimits } from "./evidence-lines.js";
+import { measureEvidence, measuredFromShape, rewriteEvidence, type LineFault, type LineLimits, type Measured } from "./evidence-lines.js";
 import type { LineShape } from "../evidence/gzip-integrity.js";
-import { checkEnvelopes } from "./envelope-checks.js";
+import { checkEnvelopes, withEnvelopeColumnsSql } from "./envelope-checks.js";
 import { createEventViews, eventsTableDdl, TIMELINE_STATE_TABLE } from "./events-table.js";
 import { buildSessionSteps, oldStepsUnchanged } from "./session-steps.js";
 import { buildToolSteps } from "./tool-steps.js";
@@ -62,6 +62,31 @@ export interface LoadOptions {
   /** Part of what "the same settings" means: the oclog version that loads. */
   loaderVersion?: string;
 }
+
+/**
+ * Each file's lines, as the scan needs them: from the shape measured at download, or measured
+ * now, several files at once (each a gunzip on libuv's pool). A file that cannot be read is an `error` of its own.
+ */
+async function measureFiles(files: EvidenceFile[], limits: LineLimits): Promise<Array<{ measured: Measured } | { error: unknown }>> {
+  const results = new Array<{ measured: Measured } | { error: unknown }>(files.length);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < files.length; index = next++) {
+      const file = files[index]!;
+      try {
+        const measured = file.damaged !== undefined ? { gzip: true, rewrite: "damaged" } : file.shape !== undefined ? measuredFromShape(file.shape, limits) : await measureEvidence(file.path, limits);
+        results[index] = { measured };
+      } catch (error) {
+        results[index] = { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(MEASURE_CONCURRENCY, files.length) }, worker));
+  return results;
+}
+
+// libuv's default pool size: the gunzips run there (1 GB on 2 cores: 1.64 s one at a time, 1.02 s two, 0.88 s four).
+const MEASURE_CONCURRENCY = 4;
 
 /** A blob whose reading stopped early or never started, and why. */
 export interface BlobProblem {
@@ -355,7 +380,7 @@ export class CaseDatabase {
       await c.run(`INSERT INTO load_stops VALUES (${sqlString(stop.blob)}, ${stop.line}, ${sqlString(stop.reason)}, ${sqlString(stop.kind)})`);
     }
 
-    await c.run(`INSERT INTO events BY NAME ${allEventsSql()}`);
+    await c.run(`INSERT INTO events BY NAME ${withEnvelopeColumnsSql(allEventsSql(), options.containerUser)}`);
     // Records are kept whole; only events outside the window leave the timeline, and an event
     // stamped outside it stays when its blob was uploaded inside it (backdating cannot hide it).
     const newBlobs = appending ? `SELECT blob FROM evidence_files WHERE file_index >= ${offset}` : undefined;
@@ -390,10 +415,12 @@ export class CaseDatabase {
   ): Promise<{ scanned: ScanPlan[]; typed: ScanPlan[]; setAside: { file: EvidenceFile; reason: string }[] }> {
     const measuredPlans: ScanPlan[] = [];
     const setAside: { file: EvidenceFile; reason: string }[] = [];
+    const measuredFiles = await measureFiles(files, limits);
     for (const [index, file] of files.entries()) {
       try {
-        const measured =
-          file.damaged !== undefined ? { gzip: true, rewrite: "damaged" } : file.shape !== undefined ? measuredFromShape(file.shape, limits) : await measureEvidence(file.path, limits);
+        const result = measuredFiles[index]!;
+        if ("error" in result) throw result.error;
+        const measured = result.measured;
         // DuckDB picks the decompression by extension: the link's name says what the content is.
         const scanPath = join(scanDir, `${index}.txt${measured.gzip ? ".gz" : ""}`);
         const linked = measured.rewrite === undefined && (await symlink(file.path, scanPath).then(() => true, () => false));
