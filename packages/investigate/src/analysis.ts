@@ -45,7 +45,13 @@ export function detectAndReport(options: AnalysisOptions): Analysis {
         detectionErrors,
         replay,
       });
-      const paths = await writeReports(db.connection, data, ctx.caseDir);
+      const writer = await db.connect();
+      let paths;
+      try {
+        paths = await writeReports(db.connection, data, ctx.caseDir, { writer });
+      } finally {
+        writer.closeSync();
+      }
       options.onReport?.(data);
       return {
         findings: data.findings,

@@ -65,14 +65,15 @@ function t_mode(files: { mode: string }, mode: string): void {
   if (files.mode !== mode) throw new Error(`export mode ${files.mode}, expected ${mode}`);
 }
 
-test.serial("day by day: the new rows are appended, and the files are what a cold run writes; a run with nothing new writes nothing", async (t) => {
+test.serial("day by day: the new rows are appended, and the files are what a cold run writes; a run with nothing new writes nothing (both files written at once, on a second connection, as investigate does; the cold runs write one after the other)", async (t) => {
   const caseDir = join(dir, "warm");
   mkdirSync(caseDir);
   const db = await CaseDatabase.open(join(dir, "warm.duckdb"));
+  const writer = await db.connect();
   await db.load(day1, options("w1"));
-  t.is((await exportTimeline(db.connection, caseDir)).mode, "written");
+  t.is((await exportTimeline(db.connection, caseDir, "events", { writer })).mode, "written");
   t.is((await db.load([...day1, ...day2], options("w2"))).mode, "appended");
-  const appended = await exportTimeline(db.connection, caseDir);
+  const appended = await exportTimeline(db.connection, caseDir, "events", { writer });
   t.is(appended.mode, "appended");
   const expected = await cold([...day1, ...day2], "cold-12");
   t.deepEqual(files(caseDir), expected, "appended files = a cold run's files, byte for byte");
@@ -81,20 +82,20 @@ test.serial("day by day: the new rows are appended, and the files are what a col
   t.is(readFileSync(join(caseDir, TIMELINE_CSV), "utf8").split("\n").filter((l) => l.startsWith("message,datetime,")).length, 1);
 
   t.is((await db.load([...day1, ...day2], options("w3"))).mode, "reused");
-  const current = await exportTimeline(db.connection, caseDir);
+  const current = await exportTimeline(db.connection, caseDir, "events", { writer });
   t.is(current.mode, "current");
   t.is(current.rows, appended.rows);
   t.deepEqual(files(caseDir), expected);
 
   // An earlier day arrives late: its rows sort before the ones written, so the files are written whole.
   t.is((await db.load([...day0, ...day1, ...day2], options("w4"))).mode, "appended");
-  t.is((await exportTimeline(db.connection, caseDir)).mode, "written");
+  t.is((await exportTimeline(db.connection, caseDir, "events", { writer })).mode, "written");
   t.deepEqual(files(caseDir), await cold([...day0, ...day1, ...day2], "cold-012"));
 
   // Someone edited the timeline on disk: the next day does not append to it, it writes it whole.
   appendFileSync(join(caseDir, TIMELINE_JSONL), '{"message":"planted"}\n');
   await db.load([...day0, ...day1, ...day2, ...day3], options("w5"));
-  t.is((await exportTimeline(db.connection, caseDir)).mode, "written");
+  t.is((await exportTimeline(db.connection, caseDir, "events", { writer })).mode, "written");
   t.deepEqual(files(caseDir), await cold([...day0, ...day1, ...day2, ...day3], "cold-0123"));
   t.false(readFileSync(join(caseDir, TIMELINE_JSONL), "utf8").includes("planted"));
 
@@ -105,7 +106,7 @@ test.serial("day by day: the new rows are appended, and the files are what a col
   writeFileSync(jsonlPath, `${text.slice(0, at)}X${text.slice(at + 1)}`);
   const day4 = day(4);
   await db.load([...day0, ...day1, ...day2, ...day3, ...day4], options("w6"));
-  t.is((await exportTimeline(db.connection, caseDir)).mode, "written", "a same-size edit is not appended to");
+  t.is((await exportTimeline(db.connection, caseDir, "events", { writer })).mode, "written", "a same-size edit is not appended to");
   const all = [...day0, ...day1, ...day2, ...day3, ...day4];
   t.deepEqual(files(caseDir), await cold(all, "cold-01234"));
 
@@ -115,8 +116,9 @@ test.serial("day by day: the new rows are appended, and the files are what a col
   appendFileSync(jsonlPath, '{"message":"half a ro');
   const day5 = day(5);
   await db.load([...all, ...day5], options("w7"));
-  t.is((await exportTimeline(db.connection, caseDir)).mode, "written");
+  t.is((await exportTimeline(db.connection, caseDir, "events", { writer })).mode, "written");
   t.deepEqual(files(caseDir), await cold([...all, ...day5], "cold-012345"));
+  writer.closeSync();
   db.close();
   t.deepEqual(readdirSync(caseDir).sort(), [TIMELINE_CSV, TIMELINE_JSONL], "no temporary file is left");
 });

@@ -581,6 +581,13 @@ export class CaseDatabase {
     return Number(result.getRows()[0]?.[0] ?? 0);
   }
 
+  /** Another connection to the same database, for work beside the main one (the timeline's two files); the caller closes it. */
+  async connect(): Promise<DuckDBConnection> {
+    const connection = await this.#instance.connect();
+    await connection.run("SET TimeZone = 'UTC'");
+    return connection;
+  }
+
   /** Closes the database (flushes case.duckdb). */
   close(): void {
     this.connection.closeSync();

@@ -217,11 +217,60 @@ async function onOneThread<T>(connection: DuckDBConnection, write: () => Promise
   }
 }
 
-/** The spreadsheet's SELECT over the cleaned rows: the formula guard on every text column. */
-function spreadsheetSelectSql(rowsTable: string): string {
+/**
+ * The cleaned, sorted rows both files are copied from, staged once. With a second connection
+ * they go into an in-memory database both connections see (a temp table is its connection's
+ * alone), so the two files are written at once, each COPY on its own connection's thread (4 GB of
+ * logs: 15.6 s for both against 15.3 s + 8.2 s one after the other, at the same peak RSS).
+ */
+interface StagedRows {
+  /** The rows' table, quoted (and qualified) for SQL. */
+  ref: string;
+  /** Runs the JSONL and the CSV writes, at once when a second connection is there. */
+  writeBoth<A, B>(jsonl: (c: DuckDBConnection) => Promise<A>, csv: (c: DuckDBConnection) => Promise<B>): Promise<[A, B]>;
+  drop(): Promise<void>;
+}
+
+async function stageRows(connection: DuckDBConnection, writer: DuckDBConnection | undefined, select: string): Promise<StagedRows> {
+  // Its own name: two exports may share a connection (one case, two report writers).
+  const id = randomBytes(6).toString("hex");
+  if (writer === undefined) {
+    const ref = quoted(`timeline_rows_${id}`);
+    await connection.run(`CREATE TEMP TABLE ${ref} AS ${select}`);
+    return {
+      ref,
+      writeBoth: (jsonl, csv) => onOneThread(connection, async () => [await jsonl(connection), await csv(connection)]),
+      drop: () => connection.run(`DROP TABLE IF EXISTS ${ref}`).then(() => undefined),
+    };
+  }
+  const database = quoted(`oclog_timeline_${id}`);
+  await connection.run(`ATTACH ':memory:' AS ${database}`);
+  const ref = `${database}.${quoted("rows")}`;
+  try {
+    await connection.run(`CREATE TABLE ${ref} AS ${select}`);
+  } catch (error) {
+    await connection.run(`DETACH ${database}`);
+    throw error;
+  }
+  return {
+    ref,
+    writeBoth: (jsonl, csv) =>
+      onOneThread(connection, async () => {
+        // Both settle before the rows are dropped, whichever fails.
+        const [a, b] = await Promise.allSettled([jsonl(connection), csv(writer)]);
+        if (a.status === "rejected") throw a.reason;
+        if (b.status === "rejected") throw b.reason;
+        return [a.value, b.value];
+      }),
+    drop: () => connection.run(`DETACH ${database}`).then(() => undefined),
+  };
+}
+
+/** The spreadsheet's SELECT over the cleaned rows (`from`, quoted): the formula guard on every text column. */
+function spreadsheetSelectSql(from: string): string {
   const text = new Set(TEXT_COLUMNS.map(([name]) => name));
   const columns = TIMELINE_COLUMNS.map((name) => (text.has(name) ? `${formulaGuardSql(quoted(name))} AS ${quoted(name)}` : quoted(name)));
-  return `SELECT ${columns.join(", ")} FROM ${quoted(rowsTable)}`;
+  return `SELECT ${columns.join(", ")} FROM ${from}`;
 }
 
 /**
@@ -240,7 +289,7 @@ interface TimelineState {
 }
 
 /** Changes with the SQL that writes the files: an oclog that writes other columns rewrites them. */
-const STATE_KEY = createHash("sha256").update([timelineSelectSql("events", false, "session_steps"), spreadsheetSelectSql("rows")].join("\n")).digest("hex");
+const STATE_KEY = createHash("sha256").update([timelineSelectSql("events", false, "session_steps"), spreadsheetSelectSql(quoted("rows"))].join("\n")).digest("hex");
 
 async function tableExists(connection: DuckDBConnection, name: string): Promise<boolean> {
   const result = await connection.runAndReadAll(`SELECT count(*) FROM duckdb_tables() WHERE table_name = ${literal(name)} AND NOT temporary`);
@@ -284,7 +333,7 @@ async function appendFile(from: string, to: string, size: number): Promise<void>
  * every newer event sorts after the last row written: the rows of the newer files are appended.
  * Returns undefined when that does not hold (the caller writes both files whole).
  */
-async function appendNewRows(connection: DuckDBConnection, table: string, steps: string | null, jsonl: string, csv: string, state: TimelineState): Promise<TimelineFiles | undefined> {
+async function appendNewRows(connection: DuckDBConnection, writer: DuckDBConnection | undefined, table: string, steps: string | null, jsonl: string, csv: string, state: TimelineState): Promise<TimelineFiles | undefined> {
   if (state.key !== STATE_KEY || (await fileStamp(jsonl)) !== state.jsonlStamp || (await fileStamp(csv)) !== state.csvStamp) return undefined;
   if (!(await tableExists(connection, "evidence_files"))) return undefined;
   const isNew = `blob IN (SELECT blob FROM evidence_files WHERE file_index >= ${state.nextFileIndex})`;
@@ -297,19 +346,18 @@ async function appendNewRows(connection: DuckDBConnection, table: string, steps:
   // A row lost or added among the old, or a new row that sorts among them: write whole.
   if (Number(counts[0]) !== state.rows || Number(counts[1]) !== 0) return undefined;
   const nextFileIndex = await nextFileIndexOf(connection);
-  const rowsTable = `timeline_rows_${randomBytes(6).toString("hex")}`;
-  await connection.run(`CREATE TEMP TABLE ${quoted(rowsTable)} AS ${timelineSelectSql(table, false, steps, isNew)}`);
+  const rows = await stageRows(connection, writer, timelineSelectSql(table, false, steps, isNew));
   const suffix = `.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
-    const added = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${quoted(rowsTable)}`)).getRows()[0]![0]);
+    const added = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${rows.ref}`)).getRows()[0]![0]);
     if (added === 0) {
       await writeState(connection, { ...state, nextFileIndex });
       return { jsonl, csv, rows: state.rows, mode: "current" };
     }
-    await onOneThread(connection, async () => {
-      await connection.run(`COPY (SELECT * FROM ${quoted(rowsTable)}) TO ${literal(jsonl + suffix)} (FORMAT json)`);
-      await connection.run(`COPY (${spreadsheetSelectSql(rowsTable)}) TO ${literal(csv + suffix)} (FORMAT csv, HEADER false)`);
-    });
+    await rows.writeBoth(
+      (c) => c.run(`COPY (SELECT * FROM ${rows.ref}) TO ${literal(jsonl + suffix)} (FORMAT json)`),
+      (c) => c.run(`COPY (${spreadsheetSelectSql(rows.ref)}) TO ${literal(csv + suffix)} (FORMAT csv, HEADER false)`),
+    );
     // Until both files are whole again, the state says nothing: a run cut short rewrites them.
     await writeState(connection, undefined);
     const [jsonlBytes, csvBytes] = [await sizeOf(jsonl), await sizeOf(csv)];
@@ -320,13 +368,13 @@ async function appendNewRows(connection: DuckDBConnection, table: string, steps:
       await truncate(jsonl, jsonlBytes).catch(() => undefined);
       throw error;
     }
-    const rows = state.rows + added;
-    await writeState(connection, { key: STATE_KEY, nextFileIndex, rows, jsonlStamp: await fileStamp(jsonl), csvStamp: await fileStamp(csv) });
-    return { jsonl, csv, rows, mode: "appended" };
+    const total = state.rows + added;
+    await writeState(connection, { key: STATE_KEY, nextFileIndex, rows: total, jsonlStamp: await fileStamp(jsonl), csvStamp: await fileStamp(csv) });
+    return { jsonl, csv, rows: total, mode: "appended" };
   } finally {
     await rm(jsonl + suffix, { force: true });
     await rm(csv + suffix, { force: true });
-    await connection.run(`DROP TABLE IF EXISTS ${quoted(rowsTable)}`);
+    await rows.drop();
   }
 }
 
@@ -340,7 +388,7 @@ async function nextFileIndexOf(connection: DuckDBConnection): Promise<number> {
  * appends the new day's rows to the files an earlier run wrote; otherwise each file is written
  * whole, then renamed into place.
  */
-export async function exportTimeline(connection: DuckDBConnection, caseDir: string, table = "events"): Promise<TimelineFiles> {
+export async function exportTimeline(connection: DuckDBConnection, caseDir: string, table = "events", options: { writer?: DuckDBConnection } = {}): Promise<TimelineFiles> {
   const dir = resolve(caseDir);
   const jsonl = join(dir, TIMELINE_JSONL);
   const csv = join(dir, TIMELINE_CSV);
@@ -349,25 +397,22 @@ export async function exportTimeline(connection: DuckDBConnection, caseDir: stri
   // Only the case's own events table is tracked: another table is always written whole.
   const state = table === "events" && steps !== null ? await readState(connection) : undefined;
   if (state !== undefined) {
-    const appended = await appendNewRows(connection, table, steps, jsonl, csv, state);
+    const appended = await appendNewRows(connection, options.writer, table, steps, jsonl, csv, state);
     if (appended !== undefined) return appended;
   }
   const nextFileIndex = await nextFileIndexOf(connection);
   // Cleaned, joined to the steps and sorted once; both files are copied from it in that order
   // (each file computing it again took 2.3 s and 1.8 s for 256 MB of logs).
-  // Its own name: two exports may share a connection (one case, two report writers).
-  const rowsTable = `timeline_rows_${randomBytes(6).toString("hex")}`;
-  await connection.run(`CREATE TEMP TABLE ${quoted(rowsTable)} AS ${timelineSelectSql(table, false, steps)}`);
+  const staged = await stageRows(connection, options.writer, timelineSelectSql(table, false, steps));
   try {
     if (table === "events" && steps !== null) await writeState(connection, undefined);
-    const rows = await onOneThread(connection, async () => {
-      const written = await copyTo(connection, `SELECT * FROM ${quoted(rowsTable)}`, jsonl, "FORMAT json");
-      await copyTo(connection, spreadsheetSelectSql(rowsTable), csv, "FORMAT csv, HEADER");
-      return written;
-    });
+    const [rows] = await staged.writeBoth(
+      (c) => copyTo(c, `SELECT * FROM ${staged.ref}`, jsonl, "FORMAT json"),
+      (c) => copyTo(c, spreadsheetSelectSql(staged.ref), csv, "FORMAT csv, HEADER"),
+    );
     if (table === "events" && steps !== null) await writeState(connection, { key: STATE_KEY, nextFileIndex, rows, jsonlStamp: await fileStamp(jsonl), csvStamp: await fileStamp(csv) });
     return { jsonl, csv, rows, mode: "written" };
   } finally {
-    await connection.run(`DROP TABLE IF EXISTS ${quoted(rowsTable)}`);
+    await staged.drop();
   }
 }

@@ -30,11 +30,14 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   }
 }
 
-/** Writes timeline.jsonl, timeline.csv, report.md and report.html into `caseDir`. */
-export async function writeReports(connection: DuckDBConnection, data: ReportData, caseDir: string): Promise<ReportPaths> {
+/**
+ * Writes timeline.jsonl, timeline.csv, report.md and report.html into `caseDir`; `writer`, a
+ * second connection to the same database, lets the two timeline files be written at once.
+ */
+export async function writeReports(connection: DuckDBConnection, data: ReportData, caseDir: string, options: { writer?: DuckDBConnection } = {}): Promise<ReportPaths> {
   const dir = resolve(caseDir);
   await mkdir(dir, { recursive: true });
-  const timeline = await exportTimeline(connection, dir);
+  const timeline = await exportTimeline(connection, dir, "events", options);
   const reportMd = join(dir, REPORT_MD);
   const reportHtml = join(dir, REPORT_HTML);
   await writeFileAtomic(reportMd, renderMarkdown(data));
