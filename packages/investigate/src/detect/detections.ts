@@ -3,7 +3,7 @@
  * loader live in @oclog/detections; running them stays here because it is the case's job: the
  * query engine is the case's DuckDB, and the evidence rows point into the case's blobs.
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
+import { JSDuckDBValueConverter, type DuckDBConnection } from "@duckdb/node-api";
 import type { DetectionError, LoadedDetection } from "@oclog/detections";
 import type { Finding } from "./finding.js";
 
@@ -40,16 +40,20 @@ export async function runDetections(
       let firstSeen: string | null = null;
       let lastSeen: string | null = null;
       const rows: Record<string, unknown>[] = [];
-      for await (const chunk of result.yieldRowObjectJs()) {
-        for (const row of chunk) {
-          count++;
-          const time = jsonSafe(row.time);
+      const timeColumn = columns.indexOf("time");
+      // Whole rows only for the ones kept; past them, only the time column (a rule matching
+      // 16,000 events of a 4 GB case spent most of its 0.27 s making objects of every row).
+      for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        const times = chunk.convertColumnValues(timeColumn, JSDuckDBValueConverter);
+        for (let i = 0; i < chunk.rowCount; i++) {
+          const time = jsonSafe(times[i]);
           if (typeof time === "string") {
             if (firstSeen === null || time < firstSeen) firstSeen = time;
             if (lastSeen === null || time > lastSeen) lastSeen = time;
           }
-          if (rows.length < rowLimit) rows.push(jsonSafe(row) as Record<string, unknown>);
+          if (rows.length < rowLimit) rows.push(jsonSafe(Object.fromEntries(chunk.convertRowValues(i, JSDuckDBValueConverter).map((value, c) => [columns[c]!, value]))) as Record<string, unknown>);
         }
+        count += chunk.rowCount;
       }
       if (count > 0) findings.push({ detection: detection.meta, count, rows, firstSeen, lastSeen });
     } catch (error) {
