@@ -154,3 +154,34 @@ test("the SQL twin strips ANSI and control characters as TypeScript does, and le
     db.close();
   }
 });
+
+test("categories from the message: SQL (one alternation of every message rule, then the rule) = categorize in TypeScript, matches and near misses", async (t) => {
+  // A real gateway line made plain (one text argument): its category comes from the message alone.
+  const line = readFileSync(join(captureDir, "gateway.log"), "utf8").split("\n").find((l) => l.startsWith("{"))!;
+  const { "1": _1, "2": _2, "3": _3, ...gatewayLine } = JSON.parse(line) as Record<string, unknown>;
+  const texts = [
+    "[openclaw] file log queue overflow", "log file size cap reached", "the log file size cap reached",
+    "Unauthorized request", "AUTH FAILED for the gateway", "authentication failure", "token MISMATCH", "handshake failed", "an author wrote this",
+    "Pairing approved", "pair the phone", "repair the pipeline", "SandboxSpawnError: no docker", "sandbox container gone", "a sandboxed run",
+    "SSRF guard", "ssrf here", "ssrfish", "Blocked URL http://x", "private network", "nothing to see here", "",
+  ];
+  const records = texts.map((text) => ({ ...gatewayLine, "0": text, message: text }));
+  const dir = mkdtempSync(join(tmpdir(), "oclog-parity-category-"));
+  const path = join(dir, "categories.jsonl");
+  writeFileSync(path, `${records.map((r) => JSON.stringify(r)).join("\n")}\n`);
+  const db = await CaseDatabase.open(":memory:");
+  try {
+    await db.load([{ blob: "categories.jsonl", path }], { maxLineBytes: 1 << 20, workDir: dir });
+    const rows = (await db.connection.runAndReadAll("SELECT category FROM events ORDER BY line")).getRows().map((r) => String(r[0]));
+    const expected = records.map((r) => {
+      const result = normalize("gateway-log", r);
+      if (!result.ok) throw new Error(result.reason);
+      return result.events[0]!.category;
+    });
+    t.deepEqual(rows, expected);
+    // The texts reach every message rule's category, so a wrong alternation shows.
+    t.true(["pipeline", "auth", "pairing", "sandbox", "network"].every((category) => rows.includes(category)), rows.join(", "));
+  } finally {
+    db.close();
+  }
+});

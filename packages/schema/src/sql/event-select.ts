@@ -8,7 +8,7 @@
 import { ANSI_PATTERN, CONTROL_PATTERN } from "../ansi.js";
 import { BLOCKED_PATTERN } from "../event-builder.js";
 import type { SourceName } from "../sources.js";
-import { categorySql, matches, sqlRegex, sqlString } from "./sql-text.js";
+import { anyMessageRuleSql, categorySql, matches, sqlRegex, sqlString } from "./sql-text.js";
 
 const MAX_MESSAGE_CHARS = 4000;
 
@@ -93,7 +93,7 @@ SELECT
   '${d.source}' AS source,
   subsystem_ AS subsystem,
   ${d.level} AS level,
-  ${d.category ? `coalesce(${d.category}, ${categorySql("subsystem_", "action_", "message_")})` : categorySql("subsystem_", "action_", "message_")} AS category,
+  ${d.category ? `coalesce(${d.category}, ${categorySql("subsystem_", "action_", "message_", "category_hint_")})` : categorySql("subsystem_", "action_", "message_", "category_hint_")} AS category,
   action_ AS action,
   ${d.outcome} AS outcome,
   ${session} AS session_id,
@@ -109,8 +109,9 @@ SELECT
   -- The tailed file the record names (envelope checks compare it with the user): here, because
   -- joining events back to records for it cost 75 s of a 4 GB load.
   r.oclog_path AS envelope_path
-FROM (SELECT * EXCLUDE (stripped_), ${capMessage("stripped_")} AS message_ FROM (SELECT * EXCLUDE (unstripped_), ${stripMessage("unstripped_")} AS stripped_ FROM (
-  SELECT *, coalesce(${d.message}, '') AS unstripped_, ${d.action} AS action_, ${d.subsystem} AS subsystem_ FROM ${from})))`;
+FROM (SELECT *, ${anyMessageRuleSql("message_")} AS category_hint_ FROM (
+  SELECT * EXCLUDE (stripped_), ${capMessage("stripped_")} AS message_ FROM (SELECT * EXCLUDE (unstripped_), ${stripMessage("unstripped_")} AS stripped_ FROM (
+  SELECT *, coalesce(${d.message}, '') AS unstripped_, ${d.action} AS action_, ${d.subsystem} AS subsystem_ FROM ${from}))))`;
 }
 
 const SESSION_FROM_PATH = `regexp_extract(r.oclog_path, '(?:^|/)(?:session-)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.jsonl$', 1)`;

@@ -4,12 +4,25 @@
  */
 import { CATEGORY_RULES } from "../categories.js";
 
-/** A JS RegExp as an RE2 pattern literal with its flags inlined (`(?is)...`). */
-export function sqlRegex(re: RegExp): string {
+/** A JS RegExp's pattern in RE2 syntax and the flags RE2 shares with it. */
+function re2Parts(re: RegExp): { flags: string; source: string } {
   const flags = [re.flags.includes("i") ? "i" : "", re.flags.includes("s") ? "s" : ""].join("");
   // RE2 has no \uXXXX escape; \x{XXXX} means the same code point.
-  const source = re.source.replace(/\\u([0-9a-fA-F]{4})/g, "\\x{$1}");
+  return { flags, source: re.source.replace(/\\u([0-9a-fA-F]{4})/g, "\\x{$1}") };
+}
+
+/** A JS RegExp as an RE2 pattern literal with its flags inlined (`(?is)...`). */
+export function sqlRegex(re: RegExp): string {
+  const { flags, source } = re2Parts(re);
   return sqlString(flags ? `(?${flags})${source}` : source);
+}
+
+/**
+ * Several JS RegExps as one RE2 alternation literal, each in a group with its own flags
+ * (`(?i:...)|(?:...)`): it matches a text exactly when one of them does.
+ */
+export function anyOfSqlRegex(patterns: readonly RegExp[]): string {
+  return sqlString(patterns.map((re) => re2Parts(re)).map(({ flags, source }) => `(?${flags}:${source})`).join("|"));
 }
 
 /** A SQL string literal. */
@@ -22,13 +35,25 @@ export function matches(expr: string, re: RegExp): string {
   return `regexp_matches(${expr}, ${sqlRegex(re)})`;
 }
 
-/** The category CASE expression, rule for rule from @oclog/schema's CATEGORY_RULES. */
-export function categorySql(subsystem: string, action: string, message: string): string {
+/**
+ * Whether any category rule's message pattern matches `message` (as categorySql reads it): one
+ * scan of the text. Computed once per row, it spares a message no rule matches (most of them)
+ * a scan per rule.
+ */
+export function anyMessageRuleSql(message: string): string {
+  return `regexp_matches(left(${message}, 2000), ${anyOfSqlRegex(CATEGORY_RULES.flatMap((rule) => (rule.message ? [rule.message] : [])))})`;
+}
+
+/**
+ * The category CASE expression, rule for rule from @oclog/schema's CATEGORY_RULES. `messageHint`
+ * names a column holding anyMessageRuleSql of the same message, tested before each message rule.
+ */
+export function categorySql(subsystem: string, action: string, message: string, messageHint?: string): string {
   const whens = CATEGORY_RULES.map((rule) => {
     const conditions = [
       rule.subsystem ? `(${subsystem} IS NOT NULL AND ${matches(subsystem, rule.subsystem)})` : null,
       rule.action ? matches(action, rule.action) : null,
-      rule.message ? matches(`left(${message}, 2000)`, rule.message) : null,
+      rule.message ? `${messageHint === undefined ? "" : `${messageHint} AND `}${matches(`left(${message}, 2000)`, rule.message)}` : null,
     ].filter((c): c is string => c !== null);
     return `WHEN ${conditions.join(" AND ")} THEN ${sqlString(rule.category)}`;
   });
