@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
-import { SOURCE_NAMES, detectSource, normalize, type Event } from "@oclog/schema";
+import { SOURCE_NAMES, detectSource, normalize, type Event, type SourceName } from "@oclog/schema";
 import { PROVENANCE_COLUMNS } from "../src/load/events-table.js";
 import { CaseDatabase, type EvidenceFile } from "../src/load/case-database.js";
 import { badRecords, forgedUnitClaim } from "@oclog/test-kit/records";
@@ -120,6 +120,29 @@ test("the SQL twin, too, takes a unit message from another process than PID 1 as
   }
 });
 
+/**
+ * One column of each record's first event, as the SQL load makes it and as the TypeScript
+ * normalizer (the reference) makes it, in record order.
+ */
+async function firstEventColumn(records: object[], source: SourceName, column: "message" | "category"): Promise<{ sql: string[]; reference: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), "oclog-parity-column-"));
+  const path = join(dir, "records.jsonl");
+  writeFileSync(path, `${records.map((r) => JSON.stringify(r)).join("\n")}\n`);
+  const db = await CaseDatabase.open(":memory:");
+  try {
+    await db.load([{ blob: "records.jsonl", path }], { maxLineBytes: 1 << 20, workDir: dir });
+    const sql = (await db.connection.runAndReadAll(`SELECT ${column} FROM events ORDER BY line`)).getRows().map((r) => String(r[0]));
+    const reference = records.map((r) => {
+      const result = normalize(source, r);
+      if (!result.ok) throw new Error(result.reason);
+      return String(result.events[0]![column]);
+    });
+    return { sql, reference };
+  } finally {
+    db.close();
+  }
+}
+
 test("the SQL twin strips ANSI and control characters as TypeScript does, and leaves clean text as it is", async (t) => {
   const userMessage = readFileSync(join(captureDir, "transcripts.jsonl"), "utf8")
     .split("\n")
@@ -134,25 +157,10 @@ test("the SQL twin strips ANSI and control characters as TypeScript does, and le
     "nul\u0000 del\u007f c1\u0085 gone",
     "plain text, nothing to strip: é ü 漢字 🙂",
   ];
-  const records = texts.map((text) => ({ ...userMessage, message: { ...userMessage.message, content: text } }));
-  const dir = mkdtempSync(join(tmpdir(), "oclog-parity-ansi-"));
-  const path = join(dir, "ansi.jsonl");
-  writeFileSync(path, `${records.map((r) => JSON.stringify(r)).join("\n")}\n`);
-  const db = await CaseDatabase.open(":memory:");
-  try {
-    await db.load([{ blob: "ansi.jsonl", path }], { maxLineBytes: 1 << 20, workDir: dir });
-    const rows = (await db.connection.runAndReadAll("SELECT message FROM events ORDER BY line")).getRows().map((r) => String(r[0]));
-    const expected = records.map((r) => {
-      const result = normalize("transcript", r);
-      if (!result.ok) throw new Error(result.reason);
-      return result.events[0]!.message;
-    });
-    t.deepEqual(rows, expected);
-    t.is(rows[0], "red then plain");
-    t.is(rows[5], texts[5]);
-  } finally {
-    db.close();
-  }
+  const { sql, reference } = await firstEventColumn(texts.map((text) => ({ ...userMessage, message: { ...userMessage.message, content: text } })), "transcript", "message");
+  t.deepEqual(sql, reference);
+  t.is(sql[0], "red then plain");
+  t.is(sql[5], texts[5]);
 });
 
 test("categories from the message: SQL (one alternation of every message rule, then the rule) = categorize in TypeScript, matches and near misses", async (t) => {
@@ -165,23 +173,8 @@ test("categories from the message: SQL (one alternation of every message rule, t
     "Pairing approved", "pair the phone", "repair the pipeline", "SandboxSpawnError: no docker", "sandbox container gone", "a sandboxed run",
     "SSRF guard", "ssrf here", "ssrfish", "Blocked URL http://x", "private network", "nothing to see here", "",
   ];
-  const records = texts.map((text) => ({ ...gatewayLine, "0": text, message: text }));
-  const dir = mkdtempSync(join(tmpdir(), "oclog-parity-category-"));
-  const path = join(dir, "categories.jsonl");
-  writeFileSync(path, `${records.map((r) => JSON.stringify(r)).join("\n")}\n`);
-  const db = await CaseDatabase.open(":memory:");
-  try {
-    await db.load([{ blob: "categories.jsonl", path }], { maxLineBytes: 1 << 20, workDir: dir });
-    const rows = (await db.connection.runAndReadAll("SELECT category FROM events ORDER BY line")).getRows().map((r) => String(r[0]));
-    const expected = records.map((r) => {
-      const result = normalize("gateway-log", r);
-      if (!result.ok) throw new Error(result.reason);
-      return result.events[0]!.category;
-    });
-    t.deepEqual(rows, expected);
-    // The texts reach every message rule's category, so a wrong alternation shows.
-    t.true(["pipeline", "auth", "pairing", "sandbox", "network"].every((category) => rows.includes(category)), rows.join(", "));
-  } finally {
-    db.close();
-  }
+  const { sql, reference } = await firstEventColumn(texts.map((text) => ({ ...gatewayLine, "0": text, message: text })), "gateway-log", "category");
+  t.deepEqual(sql, reference);
+  // The texts reach every message rule's category, so a wrong alternation shows.
+  t.true(["pipeline", "auth", "pairing", "sandbox", "network"].every((category) => sql.includes(category)), sql.join(", "));
 });
