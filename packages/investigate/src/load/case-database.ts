@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { SOURCE_NAMES, allEventsSql, duckdbType, invalidSql, ownFieldsOfSourceSql, rawViewName, recordStructure, recordStructureLiteral, sourceSql, sqlString, variantSql } from "@oclog/schema";
 import { DEFAULT_BLOB_LIMITS, type BlobLimits } from "../evidence/blob-limits.js";
+import { MEASURE_CONCURRENCY } from "../defaults.js";
 import { measureEvidence, measuredFromShape, rewriteEvidence, type LineFault, type LineLimits, type Measured } from "./evidence-lines.js";
 import type { LineShape } from "../evidence/gzip-integrity.js";
 import { checkEnvelopes, withEnvelopeColumnsSql } from "./envelope-checks.js";
@@ -85,8 +86,6 @@ async function measureFiles(files: EvidenceFile[], limits: LineLimits): Promise<
   return results;
 }
 
-// libuv's default pool size: the gunzips run there (1 GB on 2 cores: 1.64 s one at a time, 1.02 s two, 0.88 s four).
-const MEASURE_CONCURRENCY = 4;
 
 /** A blob whose reading stopped early or never started, and why. */
 export interface BlobProblem {
