@@ -58,6 +58,10 @@ async function withRig(t: ExecutionContext, options: Parameters<typeof ShippingR
       writers.push(writer);
       return writer;
     });
+  } catch (error) {
+    // What Fluent Bit complained about is the first thing a failure here needs.
+    for (const [line, n] of rig.problems()) t.log(`fluent-bit x${n}: ${line}`);
+    throw error;
   } finally {
     for (const writer of writers) writer.stop();
     await rig.close();
