@@ -9,7 +9,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { OclogError } from "@oclog/errors";
 import { openCaseReadOnly, type CaseManifest } from "@oclog/investigate";
-import { Event, STEP_COLUMN, eventToDcrRow } from "@oclog/schema";
+import { Event, eventToDcrRow, sqlIdentifier, STEP_COLUMN } from "@oclog/schema";
 
 /** One blob's events as DCR rows, with where each came from. */
 export interface BlobEvents {
@@ -36,7 +36,6 @@ const KEPT_IN_CASE = new Set(["step_class"]);
 /** How a `tool_steps` row is matched to its call's `events` row, beyond blob and line (one transcript line holds several calls). */
 const CALL_KEYS: Record<string, string> = { call_id: "e.gen_ai.tool.call.id", tool: "e.gen_ai.tool.name" };
 
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * The query for one blob's events with each tool call's `step`, built from the columns the case's
@@ -59,16 +58,16 @@ async function eventsOfBlobQuery(connection: DuckDBConnection, caseDir: string):
   const fields = sent.map((c) => {
     const key = c.name.startsWith("step_") ? c.name.slice("step_".length) : c.name;
     // Times as ISO 8601 UTC, like TimeGenerated, rather than DuckDB's own text form.
-    const value = c.type.startsWith("TIMESTAMP") ? `strftime(${ident(c.name)}, ${ISO_TIME})` : ident(c.name);
-    return `${ident(key)} := ${value}`;
+    const value = c.type.startsWith("TIMESTAMP") ? `strftime(${sqlIdentifier(c.name)}, ${ISO_TIME})` : sqlIdentifier(c.name);
+    return `${sqlIdentifier(key)} := ${value}`;
   });
   const keys = ["blob", "line", ...Object.keys(CALL_KEYS).filter((k) => names.has(k))];
   const on = keys.map((k) => (k in CALL_KEYS ? `s.${k} IS NOT DISTINCT FROM ${CALL_KEYS[k]}` : `s.${k} = e.${k}`));
   return `WITH steps AS (
-  SELECT ${keys.map(ident).join(", ")}, to_json(struct_pack(${fields.join(", ")}))::VARCHAR AS step
+  SELECT ${keys.map((k) => sqlIdentifier(k)).join(", ")}, to_json(struct_pack(${fields.join(", ")}))::VARCHAR AS step
   FROM tool_steps WHERE blob = $1
   -- One step per call even if the table ever held two: a join that doubled an event would send it twice.
-  QUALIFY row_number() OVER (PARTITION BY ${keys.map(ident).join(", ")}) = 1
+  QUALIFY row_number() OVER (PARTITION BY ${keys.map((k) => sqlIdentifier(k)).join(", ")}) = 1
 )
 SELECT to_json(e)::VARCHAR AS j, s.step FROM (${EVENTS}) e
 LEFT JOIN steps s ON e.action = 'tool.call' AND ${on.join(" AND ")}

@@ -9,9 +9,11 @@
  * the case), loads it incrementally, analyses again, and profiles that warm run on its own;
  * OCLOG_PROFILE_MEMORY_LIMIT sets DuckDB's memory_limit (512MB, as investigate);
  * OCLOG_PROFILE_LINE_SCAN_ONLY=1 reads every file by the line scan, none by the typed fast path.
+ * A kept warm run also keeps `cold.duckdb` and `cold-case/`, the case as the cold run left it;
+ * OCLOG_PROFILE_FROM=<kept folder> then starts from those copies and profiles only the warm run.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBConnection } from "@duckdb/node-api";
@@ -66,32 +68,49 @@ function printTop(label: string, from: number, seconds: number): void {
   }
 }
 
-const work = mkdtempSync(join(tmpdir(), "oclog-profile-load-"));
+const from = process.env.OCLOG_PROFILE_FROM;
+if (from !== undefined && !existsSync(join(from, "cold.duckdb"))) throw new Error(`OCLOG_PROFILE_FROM=${from} holds no cold.duckdb: keep a warm run first (OCLOG_PROFILE_KEEP=1 OCLOG_PROFILE_WARM=1)`);
+const work = from ?? mkdtempSync(join(tmpdir(), "oclog-profile-load-"));
 try {
   const targetBytes = Number(process.env.OCLOG_BENCH_MB ?? 256) * MB;
-  const generated = generateLogs(join(work, "blobs"), targetBytes);
-  const files = gzFiles(generated.dir);
-  console.log(`${files.length} blobs, ${generated.records} records, ${(generated.uncompressedBytes / MB).toFixed(0)} MB`);
   const memoryLimit = process.env.OCLOG_PROFILE_MEMORY_LIMIT;
+  if (from !== undefined) {
+    copyFileSync(join(from, "cold.duckdb"), join(from, "case.duckdb"));
+    rmSync(join(from, "case.duckdb.wal"), { force: true });
+    rmSync(join(from, "case"), { recursive: true, force: true });
+    cpSync(join(from, "cold-case"), join(from, "case"), { recursive: true });
+  }
   const db = await CaseDatabase.open(join(work, "case.duckdb"), memoryLimit ? { memoryLimit } : {});
   const rss = () => `peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
   const analyse = async (load: Awaited<ReturnType<CaseDatabase["load"]>>, blobs: number) =>
-    detectAndReport({ oclogVersion: "profile", tz: "UTC" }).run(db, { caseId: "profile", caseDir: join(work, "case"), user: "alice", container: "oclog-alice", load, blobs, bytes: generated.compressedBytes });
+    detectAndReport({ oclogVersion: "profile", tz: "UTC" }).run(db, { caseId: "profile", caseDir: join(work, "case"), user: "alice", container: "oclog-alice", load, blobs, bytes: 0 });
   const options = { maxLineBytes: 4 * MB, workDir: join(work, "w"), incremental: true, lineScanOnly: process.env.OCLOG_PROFILE_LINE_SCAN_ONLY === "1" };
   let started = performance.now();
-  const load = await db.load(files, options);
-  const loaded = performance.now();
-  printTop(`load (${load.events} events, ${rss()})`, 0, (loaded - started) / 1000);
-  const analysed = timings.length;
-  await analyse(load, files.length);
-  printTop(`detections and reports (${rss()})`, analysed, (performance.now() - loaded) / 1000);
-  if (process.env.OCLOG_PROFILE_WARM === "1") {
-    // What the cold run left in the WAL is written now, as closing would: the warm run starts clean.
-    const checkpointing = performance.now();
-    await db.connection.run("CHECKPOINT");
-    console.log(`checkpoint after the cold run: ${((performance.now() - checkpointing) / 1000).toFixed(2)} s`);
-    const nextDay = generateLogs(join(work, "blobs"), targetBytes / 30, "alice", Date.parse("2026-11-25T00:00:00Z"));
-    const all = gzFiles(nextDay.dir);
+  if (from === undefined) {
+    const generated = generateLogs(join(work, "blobs"), targetBytes);
+    const files = gzFiles(generated.dir);
+    console.log(`${files.length} blobs, ${generated.records} records, ${(generated.uncompressedBytes / MB).toFixed(0)} MB`);
+    started = performance.now();
+    const load = await db.load(files, options);
+    const loaded = performance.now();
+    printTop(`load (${load.events} events, ${rss()})`, 0, (loaded - started) / 1000);
+    const analysed = timings.length;
+    await analyse(load, files.length);
+    printTop(`detections and reports (${rss()})`, analysed, (performance.now() - loaded) / 1000);
+  }
+  if (from !== undefined || process.env.OCLOG_PROFILE_WARM === "1") {
+    if (from === undefined) {
+      // What the cold run left in the WAL is written now, as closing would: the warm run starts clean.
+      const checkpointing = performance.now();
+      await db.connection.run("CHECKPOINT");
+      console.log(`checkpoint after the cold run: ${((performance.now() - checkpointing) / 1000).toFixed(2)} s`);
+      if (process.env.OCLOG_PROFILE_KEEP === "1") {
+        copyFileSync(join(work, "case.duckdb"), join(work, "cold.duckdb"));
+        cpSync(join(work, "case"), join(work, "cold-case"), { recursive: true });
+      }
+      generateLogs(join(work, "blobs"), targetBytes / 30, "alice", Date.parse("2026-11-25T00:00:00Z"));
+    }
+    const all = gzFiles(join(work, "blobs"));
     const warmFrom = timings.length;
     started = performance.now();
     const warmLoad = await db.load(all, options);
@@ -108,6 +127,6 @@ try {
   console.log("statements that raised the peak RSS:");
   for (const rise of rssRises) console.log(`  ${rise}`);
 } finally {
-  if (process.env.OCLOG_PROFILE_KEEP === "1") console.log(`kept ${work}`);
+  if (process.env.OCLOG_PROFILE_KEEP === "1" || from !== undefined) console.log(`kept ${work}`);
   else rmSync(work, { recursive: true, force: true });
 }

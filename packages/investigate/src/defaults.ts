@@ -1,6 +1,7 @@
 /**
  * The defaults `oclog investigate` shows in --help, in modules with no runtime imports so the CLI
- * need not load DuckDB or the Azure SDK to print them (the `@oclog/investigate/defaults` export).
+ * need not load DuckDB or the Azure SDK to print them (the `@oclog/investigate/defaults` export);
+ * also the internal concurrencies, so every "how many at once" of the package is in one place.
  */
 
 /** Blob downloads in flight at once (`--concurrency`). */

@@ -5,7 +5,7 @@
 import test from "ava";
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { DEFAULT_BLOB_LIMITS } from "../src/evidence/blob-limits.js";
@@ -201,9 +201,15 @@ test("the shape measured when a file is added decides as measuring it again woul
   const long = join(mkdtempSync(join(dir, "shape-")), "long.gz");
   writeFileSync(long, gzipSync(`${good.join("\n")}\n${"x".repeat(5000)}\n${good[0]}`));
   files.push(long);
+  // A line longer than the check's 256 KiB read, across several of its pieces.
+  const longer = join(dirname(long), "longer.gz");
+  writeFileSync(longer, gzipSync(`${good.join("\n")}\n${"y".repeat(600_000)}\n${good[0]}\n`));
+  t.is((await inspectGzip(longer)).shape?.longestLine, 600_000, "a line across read pieces is measured whole");
+  files.push(longer);
   const limitSets = [
     { ...DEFAULT_BLOB_LIMITS, maxLineBytes: 4 << 20 },
     { ...DEFAULT_BLOB_LIMITS, maxLineBytes: 4096 },
+    { ...DEFAULT_BLOB_LIMITS, maxLineBytes: 599_999 },
     { ...DEFAULT_BLOB_LIMITS, maxLineBytes: 4 << 20, maxBlobLines: 5 },
     { ...DEFAULT_BLOB_LIMITS, maxLineBytes: 4 << 20, maxBlobBytes: 1000 },
   ];
@@ -220,5 +226,5 @@ test("the shape measured when a file is added decides as measuring it again woul
       compared++;
     }
   }
-  t.true(compared >= 16, `${compared} comparisons`);
+  t.true(compared >= 25, `${compared} comparisons`);
 });

@@ -39,6 +39,9 @@ export interface LineShape {
 
 const LF = 0x0a;
 const CR = 0x0d;
+// Read, inflate and scan in 256 KiB pieces: with the streams' 16/64 KiB defaults the per-chunk
+// overhead was most of the check (1 GB in 256 blobs, 4 at a time: 3.07 s, at 256 KiB 0.90 s).
+const CHUNK_BYTES = 256 * 1024;
 
 /**
  * Whether a gzip file decompresses to its end (`damaged` says why not), and, when it does within
@@ -56,6 +59,7 @@ export async function inspectGzip(path: string, maxBytes = DEFAULT_BLOB_LIMITS.m
   const shape: LineShape = { bytes: 0, lines: 0, longestLine: 0, carriageReturn: false };
   let lineBytes = 0;
   const sink = new Writable({
+    highWaterMark: CHUNK_BYTES,
     write: (chunk: Buffer, _enc, done) => {
       shape.bytes += chunk.length;
       if (shape.bytes > maxBytes) return done(ENOUGH);
@@ -74,7 +78,7 @@ export async function inspectGzip(path: string, maxBytes = DEFAULT_BLOB_LIMITS.m
     },
   });
   try {
-    await pipeline(createReadStream(path), createGunzip(), sink);
+    await pipeline(createReadStream(path, { highWaterMark: CHUNK_BYTES }), createGunzip({ chunkSize: CHUNK_BYTES }), sink);
     if (lineBytes > 0) shape.lines++;
     return { shape };
   } catch (error) {

@@ -24,6 +24,7 @@ import { measureEvidence, measuredFromShape, rewriteEvidence, type LineFault, ty
 import type { LineShape } from "../evidence/gzip-integrity.js";
 import { checkEnvelopes, withEnvelopeColumnsSql } from "./envelope-checks.js";
 import { createEventViews, eventsTableDdl, TIMELINE_STATE_TABLE } from "./events-table.js";
+import { tableExists } from "./case-tables.js";
 import { buildSessionSteps, oldStepsUnchanged } from "./session-steps.js";
 import { buildToolSteps } from "./tool-steps.js";
 import { readTypedRecords, sourceOfBlobName, type TypedCandidate } from "./typed-read.js";
@@ -85,7 +86,6 @@ async function measureFiles(files: EvidenceFile[], limits: LineLimits): Promise<
   await Promise.all(Array.from({ length: Math.min(MEASURE_CONCURRENCY, files.length) }, worker));
   return results;
 }
-
 
 /** A blob whose reading stopped early or never started, and why. */
 export interface BlobProblem {
@@ -390,7 +390,7 @@ export class CaseDatabase {
     });
     // After the window: taint is tracked over the steps the case keeps.
     await buildToolSteps(c, scanDir);
-    const stepsBefore = newBlobs !== undefined && (await this.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'session_steps' AND NOT temporary")) > 0;
+    const stepsBefore = newBlobs !== undefined && (await tableExists(c, "session_steps"));
     if (stepsBefore) await c.run("ALTER TABLE session_steps RENAME TO session_steps_before");
     await buildSessionSteps(c);
     const stepsKept = stepsBefore && (await oldStepsUnchanged(c, "session_steps_before", "session_steps", newBlobs!));

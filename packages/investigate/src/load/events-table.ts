@@ -7,6 +7,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { checkEnvelopes } from "./envelope-checks.js";
 import { buildSessionSteps } from "./session-steps.js";
 import { buildToolSteps } from "./tool-steps.js";
+import { sqlIdentifier } from "@oclog/schema";
 
 /**
  * The timeline files' record of which events they hold (reports/timeline-export.ts). It is kept
@@ -59,12 +60,11 @@ export const PROVENANCE_COLUMNS = {
   window_note: "VARCHAR",
 } as const;
 
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** `CREATE TABLE events (...)` with every column. */
 export function eventsTableDdl(table = "events"): string {
-  const columns = Object.entries({ ...EVENT_COLUMNS, ...PROVENANCE_COLUMNS }).map(([name, type]) => `  ${quote(name)} ${type}`);
-  return `CREATE TABLE ${quote(table)} (\n${columns.join(",\n")}\n)`;
+  const columns = Object.entries({ ...EVENT_COLUMNS, ...PROVENANCE_COLUMNS }).map(([name, type]) => `  ${sqlIdentifier(name)} ${type}`);
+  return `CREATE TABLE ${sqlIdentifier(table)} (\n${columns.join(",\n")}\n)`;
 }
 
 /** The `columns={...}` argument for `read_json` that reads normalized events as typed rows. */
@@ -103,7 +103,7 @@ export async function loadEventsJsonl(connection: DuckDBConnection, path: string
   if (table === "events") await createEventViews(connection);
   const literal = `'${path.replace(/'/g, "''")}'`;
   await connection.run(
-    `INSERT INTO ${quote(table)} SELECT * FROM read_json(${literal}, format = 'newline_delimited', columns = ${eventsReadJsonColumns()})`,
+    `INSERT INTO ${sqlIdentifier(table)} SELECT * FROM read_json(${literal}, format = 'newline_delimited', columns = ${eventsReadJsonColumns()})`,
   );
   if (table === "events") {
     await checkEnvelopes(connection);

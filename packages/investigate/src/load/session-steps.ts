@@ -9,6 +9,7 @@
  * Built in SQL at load time, after `tool_steps`; each step keeps its evidence reference.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { sqlIdentifier } from "@oclog/schema";
 
 /** Longest text kept per field of a step; the whole record stays in `events`. */
 export const STEP_TEXT_CHARS = { arguments: 4000, result: 1000, text: 2000 } as const;
@@ -112,19 +113,18 @@ export async function buildSessionSteps(connection: DuckDBConnection): Promise<n
   return Number(result.getRows()[0]?.[0] ?? 0);
 }
 
-const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * SQL: the step each record line is, by (blob, line, call id): one assistant line holds several
  * tool calls, each its own step. The timeline joins events to it.
  */
 export function stepByLineSql(steps: string): string {
-  return `SELECT blob, line, call_id, arg_min(session_id, step_no) AS session_id, min(step_no) AS step_no FROM ${quoted(steps)} GROUP BY ALL`;
+  return `SELECT blob, line, call_id, arg_min(session_id, step_no) AS session_id, min(step_no) AS step_no FROM ${sqlIdentifier(steps)} GROUP BY ALL`;
 }
 
 /** SQL: the step of each tool call, by (user, host, session, call id): a tool result gets its call's step. */
 export function stepByCallSql(steps: string): string {
-  return `SELECT "user", host, session_id, call_id, min(step_no) AS step_no FROM ${quoted(steps)} WHERE kind = 'tool' AND call_id IS NOT NULL GROUP BY ALL`;
+  return `SELECT "user", host, session_id, call_id, min(step_no) AS step_no FROM ${sqlIdentifier(steps)} WHERE kind = 'tool' AND call_id IS NOT NULL GROUP BY ALL`;
 }
 
 /**

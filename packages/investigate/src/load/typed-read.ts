@@ -15,7 +15,7 @@
  * whole file to the line scan, which quarantines line by line, with the reason.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { LOG_SOURCES, duckdbType, invalidSql, ownFieldsSql, sourceSql, sourceStructure, sqlString, variantSql, type SourceName } from "@oclog/schema";
+import { duckdbType, invalidSql, LOG_SOURCES, ownFieldsSql, sourceSql, sourceStructure, sqlIdentifier, sqlString, variantSql, type SourceName } from "@oclog/schema";
 
 /** A file that may take the fast path. */
 export interface TypedCandidate {
@@ -55,7 +55,7 @@ export async function readTypedRecords(connection: DuckDBConnection, candidates:
 async function readSource(c: DuckDBConnection, source: SourceName, group: TypedCandidate[], maxLineBytes: number): Promise<TypedCandidate[]> {
   const structure = sourceStructure(source);
   const columns = Object.entries(structure).map(([name, type]) => `${sqlString(name)}: ${sqlString(duckdbType(type))}`);
-  await c.run(`CREATE OR REPLACE TEMP TABLE typed_read (${Object.entries(structure).map(([name, type]) => `${quote(name)} ${duckdbType(type)}`).join(", ")}, ${PATH_COLUMN} VARCHAR)`);
+  await c.run(`CREATE OR REPLACE TEMP TABLE typed_read (${Object.entries(structure).map(([name, type]) => `${sqlIdentifier(name)} ${duckdbType(type)}`).join(", ")}, ${PATH_COLUMN} VARCHAR)`);
   const read = (files: TypedCandidate[]) =>
     c.run(`INSERT INTO typed_read BY NAME SELECT * FROM read_json([${files.map((f) => sqlString(f.scanPath)).join(", ")}], format = 'newline_delimited',
       columns = {${columns.join(", ")}}, filename = ${sqlString(PATH_COLUMN)}, maximum_object_size = ${maxLineBytes + 1})`);
@@ -78,7 +78,7 @@ async function readSource(c: DuckDBConnection, source: SourceName, group: TypedC
         CASE WHEN r.oclog_source IS NULL OR source IS DISTINCT FROM ${sqlString(source)} THEN 'other source'
              WHEN r.oclog_invalid IS NOT NULL THEN 'marked invalid' ELSE ${invalidSql()} END, NULL
       FROM (SELECT *, ${variantSql()} AS variant FROM (SELECT *, ${sourceSql()} AS source FROM (
-        SELECT f.blob, t.rowid - n.first_rowid + 1 AS line, ${ownFieldsSql(source, (name) => `t.${quote(name)}`)} AS r
+        SELECT f.blob, t.rowid - n.first_rowid + 1 AS line, ${ownFieldsSql(source, (name) => `t.${sqlIdentifier(name)}`)} AS r
         FROM typed_read t JOIN typed_counts n ON n.path = t.${PATH_COLUMN} JOIN typed_files f ON f.path = t.${PATH_COLUMN})))`);
     const refused = new Set(
       (
@@ -95,4 +95,3 @@ async function readSource(c: DuckDBConnection, source: SourceName, group: TypedC
   }
 }
 
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;

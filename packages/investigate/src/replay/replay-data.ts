@@ -7,15 +7,11 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { sqlString } from "@oclog/schema";
 import { severityRank, type Severity } from "../detect/finding.js";
 import type { SessionStep, SessionSummary, StepKind, StepPin } from "./replay-types.js";
+import { tableExists } from "../load/case-tables.js";
 
 const iso = (value: unknown): string => (value === null || value === undefined ? "" : new Date(Number(value)).toISOString());
 const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
-
-async function tableExists(connection: DuckDBConnection, name: string): Promise<boolean> {
-  const result = await connection.runAndReadAll(`SELECT count(*) FROM duckdb_tables() WHERE table_name = '${name}'`);
-  return Number(result.getRows()[0]?.[0] ?? 0) > 0;
-}
 
 /** Every session of the case with its worst pinned finding, worst first, then by start. */
 export async function readSessions(connection: DuckDBConnection): Promise<SessionSummary[]> {

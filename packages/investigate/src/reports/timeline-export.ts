@@ -22,7 +22,8 @@ import { rename, rm, stat, truncate } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import { join, resolve } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { ANSI_PATTERN, CONTROL_PATTERN } from "@oclog/schema";
+import { ANSI_PATTERN, CONTROL_PATTERN, sqlIdentifier } from "@oclog/schema";
+import { tableExists } from "../load/case-tables.js";
 import { TIMELINE_STATE_TABLE } from "../load/events-table.js";
 import { stepByCallSql, stepByLineSql } from "../load/session-steps.js";
 
@@ -129,7 +130,6 @@ const TEXT_COLUMNS: ReadonlyArray<[name: string, expression: string]> = [
   ["window_note", "window_note"],
 ];
 
-const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Whether any text column of the row has a character `cleanSql` removes (computed once per row). */
 const ROW_NEEDS_CLEANING = '"oclog row needs cleaning"';
@@ -141,7 +141,7 @@ const ROW_NEEDS_CLEANING = '"oclog row needs cleaning"';
  * of its call, by call id within the same session, user and host.
  */
 function eventsWithStepsSql(table: string, stepsTable: string | null, where: string | null): string {
-  const events = `(SELECT * FROM ${quoted(table)}${where === null ? "" : ` WHERE ${where}`})`;
+  const events = `(SELECT * FROM ${sqlIdentifier(table)}${where === null ? "" : ` WHERE ${where}`})`;
   if (stepsTable === null) return `SELECT *, NULL::VARCHAR AS step_session, NULL::BIGINT AS session_step FROM ${events}`;
   return `SELECT e.*, coalesce(l.session_id, c.session_id) AS step_session, coalesce(l.step_no, c.step_no) AS session_step
 FROM ${events} e
@@ -235,7 +235,7 @@ async function stageRows(connection: DuckDBConnection, writer: DuckDBConnection 
   // Its own name: two exports may share a connection (one case, two report writers).
   const id = randomBytes(6).toString("hex");
   if (writer === undefined) {
-    const ref = quoted(`timeline_rows_${id}`);
+    const ref = sqlIdentifier(`timeline_rows_${id}`);
     await connection.run(`CREATE TEMP TABLE ${ref} AS ${select}`);
     return {
       ref,
@@ -243,9 +243,9 @@ async function stageRows(connection: DuckDBConnection, writer: DuckDBConnection 
       drop: () => connection.run(`DROP TABLE IF EXISTS ${ref}`).then(() => undefined),
     };
   }
-  const database = quoted(`oclog_timeline_${id}`);
+  const database = sqlIdentifier(`oclog_timeline_${id}`);
   await connection.run(`ATTACH ':memory:' AS ${database}`);
-  const ref = `${database}.${quoted("rows")}`;
+  const ref = `${database}.${sqlIdentifier("rows")}`;
   try {
     await connection.run(`CREATE TABLE ${ref} AS ${select}`);
   } catch (error) {
@@ -269,7 +269,7 @@ async function stageRows(connection: DuckDBConnection, writer: DuckDBConnection 
 /** The spreadsheet's SELECT over the cleaned rows (`from`, quoted): the formula guard on every text column. */
 function spreadsheetSelectSql(from: string): string {
   const text = new Set(TEXT_COLUMNS.map(([name]) => name));
-  const columns = TIMELINE_COLUMNS.map((name) => (text.has(name) ? `${formulaGuardSql(quoted(name))} AS ${quoted(name)}` : quoted(name)));
+  const columns = TIMELINE_COLUMNS.map((name) => (text.has(name) ? `${formulaGuardSql(sqlIdentifier(name))} AS ${sqlIdentifier(name)}` : sqlIdentifier(name)));
   return `SELECT ${columns.join(", ")} FROM ${from}`;
 }
 
@@ -289,12 +289,7 @@ interface TimelineState {
 }
 
 /** Changes with the SQL that writes the files: an oclog that writes other columns rewrites them. */
-const STATE_KEY = createHash("sha256").update([timelineSelectSql("events", false, "session_steps"), spreadsheetSelectSql(quoted("rows"))].join("\n")).digest("hex");
-
-async function tableExists(connection: DuckDBConnection, name: string): Promise<boolean> {
-  const result = await connection.runAndReadAll(`SELECT count(*) FROM duckdb_tables() WHERE table_name = ${literal(name)} AND NOT temporary`);
-  return Number(result.getRows()[0]?.[0] ?? 0) > 0;
-}
+const STATE_KEY = createHash("sha256").update([timelineSelectSql("events", false, "session_steps"), spreadsheetSelectSql(sqlIdentifier("rows"))].join("\n")).digest("hex");
 
 async function readState(connection: DuckDBConnection): Promise<TimelineState | undefined> {
   if (!(await tableExists(connection, TIMELINE_STATE_TABLE))) return undefined;
@@ -338,9 +333,9 @@ async function appendNewRows(connection: DuckDBConnection, writer: DuckDBConnect
   if (!(await tableExists(connection, "evidence_files"))) return undefined;
   const isNew = `blob IN (SELECT blob FROM evidence_files WHERE file_index >= ${state.nextFileIndex})`;
   const counts = (
-    await connection.runAndReadAll(`WITH last AS (SELECT time, blob, line FROM ${quoted(table)} WHERE NOT ${isNew} ORDER BY time DESC, blob DESC, line DESC LIMIT 1)
-      SELECT (SELECT count(*) FROM ${quoted(table)} WHERE NOT ${isNew}),
-             (SELECT count(*) FROM ${quoted(table)} n, last l WHERE n.${isNew}
+    await connection.runAndReadAll(`WITH last AS (SELECT time, blob, line FROM ${sqlIdentifier(table)} WHERE NOT ${isNew} ORDER BY time DESC, blob DESC, line DESC LIMIT 1)
+      SELECT (SELECT count(*) FROM ${sqlIdentifier(table)} WHERE NOT ${isNew}),
+             (SELECT count(*) FROM ${sqlIdentifier(table)} n, last l WHERE n.${isNew}
                 AND (n.time < l.time OR (n.time = l.time AND (n.blob < l.blob OR (n.blob = l.blob AND n.line <= l.line)))))`)
   ).getRows()[0]!;
   // A row lost or added among the old, or a new row that sorts among them: write whole.

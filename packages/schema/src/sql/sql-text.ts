@@ -30,6 +30,11 @@ export function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
+/** A quoted SQL identifier (a table or column name), safe whatever characters the name holds. */
+export function sqlIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
 /** `regexp_matches(expr, pattern)` for a JS RegExp. */
 export function matches(expr: string, re: RegExp): string {
   return `regexp_matches(${expr}, ${sqlRegex(re)})`;
