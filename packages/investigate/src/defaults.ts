@@ -12,6 +12,8 @@ export const DEFAULT_CONCURRENCY = 8;
  * time, 1.02 s two, 0.88 s four).
  */
 export const MEASURE_CONCURRENCY = 4;
+/** Evidence files re-hashed at once when a case is opened again (not an option). */
+export const HASH_CONCURRENCY = 4;
 /** The environment variable holding a read/list SAS for `--account-url` (`--sas-env`). */
 export const DEFAULT_SAS_ENV = "AZURE_STORAGE_SAS";
 /** A user's container name (`--container-template`). */

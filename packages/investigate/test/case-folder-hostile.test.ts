@@ -367,3 +367,26 @@ test.serial("seeded random tampering with a real case is always reported by veri
   t.deepEqual([...used].sort(), [...names].sort(), "the seeds exercise every kind of tampering");
   t.true(statSync(pristine).isDirectory());
 });
+
+test.serial("every tampered evidence file is reported, one problem each, in the manifest's order (files are hashed several at once)", async (t) => {
+  const caseDir = copyOfCase();
+  const entries = Object.values(manifestOf(caseDir).evidence);
+  t.true(entries.length >= 3, `${entries.length} evidence files`);
+  // Every other file edited, the last one gone: problems of two kinds, interleaved with clean files.
+  const tampered = entries.filter((_, i) => i % 2 === 0 || i === entries.length - 1);
+  for (const entry of tampered) {
+    const path = join(caseDir, entry.path);
+    chmodSync(path, 0o644);
+    if (entry === entries.at(-1)) rmSync(path);
+    else writeFileSync(path, Buffer.concat([readFileSync(path), Buffer.from("x")]));
+  }
+  const verify = await verifyCase(caseDir);
+  const evidenceProblems = verify.problems.filter((p) => tampered.some((e) => p.includes(e.path)));
+  t.is(evidenceProblems.length, tampered.length, evidenceProblems.join("\n"));
+  t.deepEqual(
+    evidenceProblems.map((p) => tampered.findIndex((e) => p.includes(e.path))),
+    tampered.map((_, i) => i),
+    "in manifest order",
+  );
+  t.regex(evidenceProblems.at(-1)!, /missing \(ENOENT\)/);
+});
