@@ -11,6 +11,8 @@
  * OCLOG_PROFILE_LINE_SCAN_ONLY=1 reads every file by the line scan, none by the typed fast path.
  * A kept warm run also keeps `cold.duckdb` and `cold-case/`, the case as the cold run left it;
  * OCLOG_PROFILE_FROM=<kept folder> then starts from those copies and profiles only the warm run.
+ * Its load is the warm run's; its timeline is written whole, since the copied files are new inodes
+ * and the case rightly takes them for files changed on disk.
  */
 import { createHash } from "node:crypto";
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
