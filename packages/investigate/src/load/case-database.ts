@@ -17,7 +17,7 @@ import { mkdir, mkdtemp, rename, rm, rmdir, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { SOURCE_NAMES, allEventsSql, duckdbType, invalidSql, ownFieldsOfSourceSql, rawViewName, recordStructure, recordStructureLiteral, sourceSql, sqlString, variantSql } from "@oclog/schema";
+import { SOURCE_NAMES, allEventsSql, duckdbType, invalidSql, ownFieldsOfSourceSql, rawViewName, recordsTableName, recordStructure, recordStructureLiteral, sourceFieldsSql, sourceSql, sourceStructure, sqlIdentifier, sqlString, variantSql, type SourceName } from "@oclog/schema";
 import { DEFAULT_BLOB_LIMITS, type BlobLimits } from "../evidence/blob-limits.js";
 import { MEASURE_CONCURRENCY } from "../defaults.js";
 import { measureEvidence, measuredFromShape, rewriteEvidence, type LineFault, type LineLimits, type Measured } from "./evidence-lines.js";
@@ -28,6 +28,26 @@ import { tableExists } from "./case-tables.js";
 import { buildSessionSteps, oldStepsUnchanged } from "./session-steps.js";
 import { buildToolSteps } from "./tool-steps.js";
 import { readTypedRecords, sourceOfBlobName, type TypedCandidate } from "./typed-read.js";
+
+/** Every source's records table (recordsTableName). */
+const RECORD_TABLES = SOURCE_NAMES.map(recordsTableName);
+
+/** Where a load puts one source's new records until they join its table (plus `reason`, `raw_prefix`). */
+const stagedRecordsTable = (source: SourceName) => `${recordsTableName(source)}_new`;
+
+/**
+ * `records`: the tables `table(source)` as one relation. `r` then holds every source's fields
+ * (UNION ALL BY NAME joins the structures), and a filter on `source` reads only that source's table.
+ */
+function recordsViewSql(table: (source: SourceName) => string): string {
+  const tables = SOURCE_NAMES.map((source) => `SELECT blob, line, r, source, variant FROM ${sqlIdentifier(table(source))}`);
+  return `CREATE OR REPLACE VIEW records AS ${tables.join(" UNION ALL BY NAME ")}`;
+}
+
+/** One source's records table (or its staging, with the columns the load marks rows with). */
+function recordsTableDdl(name: string, source: SourceName, staging: boolean): string {
+  return `CREATE OR REPLACE TABLE ${sqlIdentifier(name)} (blob VARCHAR, line BIGINT, r ${duckdbType(sourceStructure(source))}, source VARCHAR, variant VARCHAR${staging ? ", reason VARCHAR, raw_prefix VARCHAR" : ""})`;
+}
 
 export interface EvidenceFile {
   blob: string;
@@ -180,7 +200,7 @@ export class CaseDatabase {
   async #newFiles(files: EvidenceFile[], key: string): Promise<EvidenceFile[] | undefined> {
     const c = this.connection;
     const tables = (await c.runAndReadAll("SELECT table_name FROM duckdb_tables() WHERE NOT temporary")).getRows().map((r) => String(r[0]));
-    if (!["load_state", "loaded_files", "load_stops", "records", "events", "quarantine", "quarantine_not_stored", "evidence_files"].every((t) => tables.includes(t))) return undefined;
+    if (!["load_state", "loaded_files", "load_stops", ...RECORD_TABLES, "events", "quarantine", "quarantine_not_stored", "evidence_files"].every((t) => tables.includes(t))) return undefined;
     const state = (await c.runAndReadAll("SELECT key FROM load_state")).getRows();
     if (state.length !== 1 || state[0]![0] !== key) return undefined;
     const loaded = (await c.runAndReadAll("SELECT blob, sha256, damaged FROM loaded_files")).getRowObjectsJson();
@@ -197,7 +217,13 @@ export class CaseDatabase {
   /** Rebuilds every table from the evidence files. */
   async #rebuild(files: EvidenceFile[], options: LoadOptions, key: string): Promise<LoadResult> {
     const c = this.connection;
-    for (const table of ["events", "records", "records_kept", "quarantine", "quarantine_not_stored", "evidence_files", "load_state", "loaded_files", "load_stops", TIMELINE_STATE_TABLE, "envelope_usual_accounts", "envelope_account_counts"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
+    // `records` is a view; a case written by an oclog before 0.x holds it as a table.
+    const recordsIsView = (await this.scalar("SELECT count(*) FROM duckdb_views() WHERE view_name = 'records' AND NOT temporary")) > 0;
+    await c.run(`DROP ${recordsIsView ? "VIEW" : "TABLE"} IF EXISTS records`);
+    const recordTables = SOURCE_NAMES.flatMap((source) => [recordsTableName(source), stagedRecordsTable(source)]);
+    for (const table of ["events", "records_kept", ...recordTables, "quarantine", "quarantine_not_stored", "evidence_files", "load_state", "loaded_files", "load_stops", TIMELINE_STATE_TABLE, "envelope_usual_accounts", "envelope_account_counts"]) {
+      await c.run(`DROP TABLE IF EXISTS ${sqlIdentifier(table)}`);
+    }
     // Until the load finishes, the state says nothing can be reused: a load cut short rebuilds.
     await c.run("CREATE TABLE load_state (key VARCHAR, outside_window BIGINT)");
     await c.run("CREATE TABLE loaded_files (blob VARCHAR, sha256 VARCHAR, damaged VARCHAR)");
@@ -208,8 +234,8 @@ export class CaseDatabase {
     await c.run(eventsTableDdl());
     await createEventViews(c);
     if (files.length === 0) {
-      // No record structure to type `r` by: an empty case's `records` keeps it as JSON.
-      await c.run("CREATE TABLE records (blob VARCHAR, line BIGINT, source VARCHAR, variant VARCHAR, r JSON)");
+      for (const source of SOURCE_NAMES) await c.run(recordsTableDdl(recordsTableName(source), source, false));
+      await this.#recordViews();
       await buildToolSteps(c);
       await buildSessionSteps(c);
       return { lines: 0, records: 0, events: 0, eventsOutsideWindow: 0, eventsAdmittedByUpload: 0, eventsEnvelopeMismatch: 0, quarantined: 0, quarantineNotStored: 0, quarantineByReason: [], blobProblems: [] };
@@ -229,11 +255,7 @@ export class CaseDatabase {
     const offset = await this.scalar("SELECT coalesce(max(file_index) + 1, 0) FROM evidence_files");
     const before = await this.scalar("SELECT coalesce(sum(outside_window), 0) FROM load_state");
     await c.run("UPDATE load_state SET key = 'loading'");
-    await c.run("ALTER TABLE records RENAME TO records_kept");
     const { outside, typed } = await this.#scanAndLoad(files, options, offset, true);
-    await c.run("INSERT INTO records_kept SELECT * FROM records");
-    await c.run("DROP TABLE records");
-    await c.run("ALTER TABLE records_kept RENAME TO records");
     await this.#finishLoad(files, loadKey(options), before + outside);
     return { ...(await this.#result()), mode: "appended", filesLoaded: files.length, filesReadTyped: typed };
   }
@@ -262,6 +284,34 @@ export class CaseDatabase {
     }
     await c.run("DELETE FROM load_state");
     await c.run(`INSERT INTO load_state VALUES (${sqlString(key)}, ${outsideWindow})`);
+  }
+
+  /**
+   * This load's records join their sources' tables: a rebuild's staging tables become them (no
+   * copy); an append's rows are added to them. Then `records` and the raw views show them all.
+   */
+  async #keepStagedRecords(appending: boolean): Promise<void> {
+    const c = this.connection;
+    for (const source of SOURCE_NAMES) {
+      const staged = sqlIdentifier(stagedRecordsTable(source));
+      if (appending) {
+        await c.run(`INSERT INTO ${sqlIdentifier(recordsTableName(source))} SELECT blob, line, r, source, variant FROM ${staged}`);
+        await c.run(`DROP TABLE ${staged}`);
+      } else {
+        await c.run(`ALTER TABLE ${staged} DROP COLUMN reason`);
+        await c.run(`ALTER TABLE ${staged} DROP COLUMN raw_prefix`);
+        await c.run(`ALTER TABLE ${staged} RENAME TO ${sqlIdentifier(recordsTableName(source))}`);
+      }
+    }
+    await this.#recordViews();
+  }
+
+  /** `records` over every source's table, and one view per source, so `oclog sql` users can ask `SELECT r.time FROM raw_gateway_log`. */
+  async #recordViews(): Promise<void> {
+    await this.connection.run(recordsViewSql(recordsTableName));
+    for (const source of SOURCE_NAMES) {
+      await this.connection.run(`CREATE OR REPLACE VIEW ${rawViewName(source)} AS SELECT blob, line, variant, r FROM ${sqlIdentifier(recordsTableName(source))}`);
+    }
   }
 
   /** The load's accounting, from the tables: the same whether the case was rebuilt or appended to. */
@@ -296,8 +346,10 @@ export class CaseDatabase {
   async #load(files: EvidenceFile[], options: LoadOptions, limits: LineLimits, scanDir: string, offset: number, appending: boolean): Promise<{ outside: number; typed: number }> {
     const c = this.connection;
     this.#offset = offset;
-    // Typed: the type json_transform gives the record structure (records are built both ways).
-    await c.run(`CREATE TABLE records (blob VARCHAR, line BIGINT, r ${duckdbType(recordStructure())}, source VARCHAR, variant VARCHAR, reason VARCHAR, raw_prefix VARCHAR)`);
+    // This load's records go to a table per source first; until they join their source's table,
+    // `records` shows only them, so the events below are made of this load's records alone.
+    for (const source of SOURCE_NAMES) await c.run(recordsTableDdl(stagedRecordsTable(source), source, true));
+    await c.run(recordsViewSql(stagedRecordsTable));
     const { scanned, typed, setAside } = await this.#scanLines(files, limits, scanDir, options.lineScanOnly === true);
     // Scanned files first, so file_index (less the offset of files loaded before) is also the
     // scan's file index; files read typed (already in records) and files set aside follow.
@@ -334,7 +386,9 @@ export class CaseDatabase {
     // One pass over the lines: parse, classify, validate. Materializing each step separately
     // copied every line three times (measured: 4.4 s of 9 s for 100 MB).
     // A record keeps its own source's fields (ownFieldsOfSourceSql), as the typed read keeps them.
-    await c.run(`INSERT INTO records
+    // Parsed once into the whole record structure (a line may be any source's), then each
+    // source's rows go to its table with its own fields; a line of no known source is quarantined.
+    await c.run(`CREATE OR REPLACE TEMP TABLE scanned_records AS
       SELECT blob, line, ${ownFieldsOfSourceSql()} AS r, source, variant, reason, CASE WHEN reason IS NOT NULL THEN left(text, 200) END AS raw_prefix FROM (
       SELECT blob, line, text, r, source, ${variantSql()} AS variant,
         CASE WHEN r IS NULL AND NOT json_valid(text) THEN 'not JSON'
@@ -348,23 +402,25 @@ export class CaseDatabase {
         SELECT e.blob, ${this.#lineSql} AS line, s.text, try(json_transform(s.text, ${recordStructureLiteral()})) AS r
         FROM scan s JOIN evidence_files e USING (file_index) JOIN scan_files f USING (file_index)
         WHERE ${objectLike})))`);
-    // Invalid rows move to quarantine; the table itself becomes `records` (no copy of the rest).
-    // The collector delivers at least once: after a crash it may re-send one batch, with the same
-    // oclog_id. The first copy is the record; later ones are set aside, counted, not dropped. When
-    // appending, a copy already loaded is the first.
-    await c.run(`UPDATE records SET reason = 'duplicate of an earlier record with the same oclog_id (collector re-send)', raw_prefix = left(records.r.oclog_id, 200)
-      FROM (SELECT blob AS b, line AS l FROM (
-        SELECT blob, line, row_number() OVER (PARTITION BY source, r.oclog_id ORDER BY blob, line) AS copy
-        FROM records WHERE reason IS NULL AND r.oclog_id IS NOT NULL) WHERE copy > 1
-        ${appending ? "UNION SELECT n.blob, n.line FROM records n JOIN records_kept k ON k.source = n.source AND k.r.oclog_id = n.r.oclog_id WHERE n.reason IS NULL" : ""}) AS d
-      WHERE records.blob = d.b AND records.line = d.l`);
-    await c.run(`INSERT INTO quarantine SELECT blob, line, reason, raw_prefix FROM records WHERE reason IS NOT NULL`);
-    await c.run(`DELETE FROM records WHERE reason IS NOT NULL`);
-    await c.run(`ALTER TABLE records DROP COLUMN reason`);
-    await c.run(`ALTER TABLE records DROP COLUMN raw_prefix`);
-    // One view per source, so `oclog sql` users can ask `SELECT r.time FROM raw_gateway_log`.
+    await c.run("INSERT INTO quarantine SELECT blob, line, reason, raw_prefix FROM scanned_records WHERE source IS NULL");
     for (const source of SOURCE_NAMES) {
-      await c.run(`CREATE OR REPLACE VIEW ${rawViewName(source)} AS SELECT blob, line, variant, r FROM records WHERE source = ${sqlString(source)}`);
+      await c.run(`INSERT INTO ${sqlIdentifier(stagedRecordsTable(source))}
+        SELECT blob, line, ${sourceFieldsSql(source, (name) => `r.${sqlIdentifier(name)}`)}, source, variant, reason, raw_prefix FROM scanned_records WHERE source = ${sqlString(source)}`);
+    }
+    await c.run("DROP TABLE scanned_records");
+    // Invalid rows move to quarantine. The collector delivers at least once: after a crash it may
+    // re-send one batch, with the same oclog_id. The first copy is the record; later ones are set
+    // aside, counted, not dropped. When appending, a copy already loaded is the first.
+    for (const source of SOURCE_NAMES) {
+      const staged = sqlIdentifier(stagedRecordsTable(source));
+      await c.run(`UPDATE ${staged} SET reason = 'duplicate of an earlier record with the same oclog_id (collector re-send)', raw_prefix = left(${staged}.r.oclog_id, 200)
+        FROM (SELECT blob AS b, line AS l FROM (
+          SELECT blob, line, row_number() OVER (PARTITION BY r.oclog_id ORDER BY blob, line) AS copy
+          FROM ${staged} WHERE reason IS NULL AND r.oclog_id IS NOT NULL) WHERE copy > 1
+          ${appending ? `UNION SELECT n.blob, n.line FROM ${staged} n JOIN ${sqlIdentifier(recordsTableName(source))} k ON k.r.oclog_id = n.r.oclog_id WHERE n.reason IS NULL` : ""}) AS d
+        WHERE ${staged}.blob = d.b AND ${staged}.line = d.l`);
+      await c.run(`INSERT INTO quarantine SELECT blob, line, reason, raw_prefix FROM ${staged} WHERE reason IS NOT NULL`);
+      await c.run(`DELETE FROM ${staged} WHERE reason IS NOT NULL`);
     }
     for (const table of ["scan", "scan_files", "rejects", "line_faults", "scan_paths"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
     await this.#capQuarantine(limits.maxQuarantinePerBlob);
@@ -380,6 +436,7 @@ export class CaseDatabase {
     }
 
     await c.run(`INSERT INTO events BY NAME ${withEnvelopeColumnsSql(allEventsSql(), options.containerUser)}`);
+    await this.#keepStagedRecords(appending);
     // Records are kept whole; only events outside the window leave the timeline, and an event
     // stamped outside it stays when its blob was uploaded inside it (backdating cannot hide it).
     const newBlobs = appending ? `SELECT blob FROM evidence_files WHERE file_index >= ${offset}` : undefined;
@@ -468,7 +525,7 @@ export class CaseDatabase {
       candidates.set({ blob: plan.file.blob, scanPath: plan.scanPath, lines: plan.lines, source }, plan);
     }
     if (candidates.size === 0) return [];
-    const accepted = await readTypedRecords(this.connection, [...candidates.keys()], maxLineBytes);
+    const accepted = await readTypedRecords(this.connection, [...candidates.keys()], maxLineBytes, stagedRecordsTable);
     return [...candidates].filter(([candidate]) => accepted.has(candidate)).map(([, plan]) => plan);
   }
 

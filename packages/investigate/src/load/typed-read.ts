@@ -1,7 +1,7 @@
 /**
  * The load's fast path. A clean evidence file whose blob name says its source (Fluent Bit names
  * each blob after its tag, `openclaw.gateway/...`) is read by DuckDB's `read_json` with that
- * source's fields only, typed, and goes straight into `records`: no line scan, no parse of every
+ * source's fields only, typed, and goes straight into its source's records table: no line scan, no parse of every
  * line into every source's fields (at 1 GB of logs: about 6 s against 11 s).
  *
  * A file is accepted only when the read shows it is exactly what the line scan would have made
@@ -15,7 +15,7 @@
  * whole file to the line scan, which quarantines line by line, with the reason.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { duckdbType, invalidSql, LOG_SOURCES, ownFieldsSql, sourceSql, sourceStructure, sqlIdentifier, sqlString, variantSql, type SourceName } from "@oclog/schema";
+import { duckdbType, invalidSql, LOG_SOURCES, ownFieldsSql, sourceFieldsSql, sourceSql, sourceStructure, sqlIdentifier, sqlString, variantSql, type SourceName } from "@oclog/schema";
 
 /** A file that may take the fast path. */
 export interface TypedCandidate {
@@ -40,19 +40,20 @@ export function sourceOfBlobName(blob: string): SourceName | undefined {
 }
 
 /**
- * Reads the candidates into `records` (which must exist, empty of their blobs), one `read_json`
- * per source; returns the candidates accepted. The rows of a file not accepted are removed again.
+ * Reads the candidates into their source's table `into(source)` (which must exist, empty of their
+ * blobs; columns blob, line, r, source, variant, reason, raw_prefix), one `read_json` per source;
+ * returns the candidates accepted. The rows of a file not accepted are removed again.
  */
-export async function readTypedRecords(connection: DuckDBConnection, candidates: TypedCandidate[], maxLineBytes: number): Promise<Set<TypedCandidate>> {
+export async function readTypedRecords(connection: DuckDBConnection, candidates: TypedCandidate[], maxLineBytes: number, into: (source: SourceName) => string): Promise<Set<TypedCandidate>> {
   const accepted = new Set<TypedCandidate>();
   for (const source of new Set(candidates.map((c) => c.source))) {
     const group = candidates.filter((c) => c.source === source);
-    for (const file of await readSource(connection, source, group, maxLineBytes)) accepted.add(file);
+    for (const file of await readSource(connection, source, group, maxLineBytes, sqlIdentifier(into(source)))) accepted.add(file);
   }
   return accepted;
 }
 
-async function readSource(c: DuckDBConnection, source: SourceName, group: TypedCandidate[], maxLineBytes: number): Promise<TypedCandidate[]> {
+async function readSource(c: DuckDBConnection, source: SourceName, group: TypedCandidate[], maxLineBytes: number, table: string): Promise<TypedCandidate[]> {
   const structure = sourceStructure(source);
   const columns = Object.entries(structure).map(([name, type]) => `${sqlString(name)}: ${sqlString(duckdbType(type))}`);
   await c.run(`CREATE OR REPLACE TEMP TABLE typed_read (${Object.entries(structure).map(([name, type]) => `${sqlIdentifier(name)} ${duckdbType(type)}`).join(", ")}, ${PATH_COLUMN} VARCHAR)`);
@@ -74,7 +75,9 @@ async function readSource(c: DuckDBConnection, source: SourceName, group: TypedC
     await c.run(`CREATE OR REPLACE TEMP TABLE typed_files AS SELECT * FROM (VALUES ${readable.map((f) => `(${sqlString(f.scanPath)}, ${sqlString(f.blob)}, ${f.lines})`).join(", ")}) t(path, blob, lines)`);
     await c.run(`CREATE OR REPLACE TEMP TABLE typed_counts AS SELECT ${PATH_COLUMN} AS path, min(rowid) AS first_rowid, count(*) AS rows FROM typed_read GROUP BY ALL`);
     // `reason` is only a marker here: a file with any marked row goes to the line scan.
-    await c.run(`INSERT INTO records SELECT blob, line, r, source, variant,
+    // Classified on the whole record structure (the checks read any source's fields), stored with
+    // the source's own fields only.
+    await c.run(`INSERT INTO ${table} SELECT blob, line, ${sourceFieldsSql(source, (name) => `r.${sqlIdentifier(name)}`)}, source, variant,
         CASE WHEN r.oclog_source IS NULL OR source IS DISTINCT FROM ${sqlString(source)} THEN 'other source'
              WHEN r.oclog_invalid IS NOT NULL THEN 'marked invalid' ELSE ${invalidSql()} END, NULL
       FROM (SELECT *, ${variantSql()} AS variant FROM (SELECT *, ${sourceSql()} AS source FROM (
@@ -82,13 +85,13 @@ async function readSource(c: DuckDBConnection, source: SourceName, group: TypedC
         FROM typed_read t JOIN typed_counts n ON n.path = t.${PATH_COLUMN} JOIN typed_files f ON f.path = t.${PATH_COLUMN})))`);
     const refused = new Set(
       (
-        await c.runAndReadAll(`SELECT DISTINCT blob FROM records WHERE reason IS NOT NULL AND blob IN (SELECT blob FROM typed_files)
+        await c.runAndReadAll(`SELECT DISTINCT blob FROM ${table} WHERE reason IS NOT NULL AND blob IN (SELECT blob FROM typed_files)
           UNION SELECT f.blob FROM typed_files f LEFT JOIN typed_counts n USING (path) WHERE coalesce(n.rows, 0) <> f.lines`)
       )
         .getRows()
         .map((row) => String(row[0])),
     );
-    if (refused.size > 0) await c.run(`DELETE FROM records WHERE blob IN (${[...refused].map(sqlString).join(", ")})`);
+    if (refused.size > 0) await c.run(`DELETE FROM ${table} WHERE blob IN (${[...refused].map(sqlString).join(", ")})`);
     return readable.filter((f) => !refused.has(f.blob));
   } finally {
     for (const table of ["typed_read", "typed_files", "typed_counts"]) await c.run(`DROP TABLE IF EXISTS ${table}`);

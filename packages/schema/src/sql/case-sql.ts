@@ -69,6 +69,20 @@ export function ownFieldsSql(source: SourceName, field: (name: string) => string
   return `{${entries.join(", ")}}`;
 }
 
+/**
+ * What a case stores as `r` for a record of `source`: only the envelope's and the source's own
+ * fields, each taken from `field(name)`. Writing the whole record structure (90 fields, most of
+ * them NULL for any one source) was most of the load's cost of storing records.
+ */
+export function sourceFieldsSql(source: SourceName, field: (name: string) => string): string {
+  return `{${Object.keys(sourceStructure(source)).map((name) => `${sqlString(name)}: ${field(name)}`).join(", ")}}`;
+}
+
+/** The case table holding one source's records (`records_gateway_log`); `records` is a view over them all. */
+export function recordsTableName(source: SourceName): string {
+  return `records_${source.replace(/-/g, "_")}`;
+}
+
 /** `r` restricted to its source's fields (ownFieldsSql) for every source; reads columns `r` and `source`. */
 export function ownFieldsOfSourceSql(): string {
   return `CASE source ${LOG_SOURCES.map((s) => `WHEN ${sqlString(s.name)} THEN ${ownFieldsSql(s.name, (name) => `r.${quoteName(name)}`)}`).join("\n  ")} ELSE r END`;
