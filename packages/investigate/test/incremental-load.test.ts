@@ -94,7 +94,7 @@ test.serial("an earlier load is rebuilt, never appended to, when a setting, a fi
   }
 });
 
-test.serial("a load killed in the middle of an append (the state marked loading, new records staged, `records` showing only them) is rebuilt, not appended to", async (t) => {
+test.serial("a load killed in the middle of an append (the state marked loading, the kept records moved aside, new ones half loaded) is rebuilt, not appended to", async (t) => {
   const cold = await CaseDatabase.open(join(dir, "crash-cold.duckdb"));
   await cold.load(real, options("c0", { incremental: false }));
   const want = await caseTables(cold);
@@ -102,16 +102,17 @@ test.serial("a load killed in the middle of an append (the state marked loading,
   const db = await CaseDatabase.open(join(dir, "crash.duckdb"));
   try {
     await db.load(real.slice(0, 2), options("c1"));
-    // What #append leaves when the process dies mid-way: the state marked, this load's records
-    // staged (a copy of one kept record here) and `records` a view over the staging alone.
+    // What #append leaves when the process dies mid-way: the state marked, no `records` view,
+    // a source's kept records renamed aside and its table holding only new rows (one here).
     await db.connection.run("UPDATE load_state SET key = 'loading'");
-    await db.connection.run("CREATE TABLE records_gateway_log_new AS SELECT *, NULL::VARCHAR AS reason, NULL::VARCHAR AS raw_prefix FROM records_gateway_log LIMIT 1");
-    await db.connection.run("CREATE OR REPLACE VIEW records AS SELECT blob, line, r, source, variant FROM records_gateway_log_new");
+    await db.connection.run("DROP VIEW records");
+    await db.connection.run("ALTER TABLE records_gateway_log RENAME TO records_gateway_log_kept");
+    await db.connection.run("CREATE TABLE records_gateway_log AS SELECT *, NULL::VARCHAR AS reason, NULL::VARCHAR AS raw_prefix FROM records_gateway_log_kept LIMIT 1");
     const after = await db.load(real, options("c2"));
     t.is(after.mode, "rebuilt");
     t.deepEqual(await caseTables(db), want);
-    t.is(Number((await db.connection.runAndReadAll("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%\\_new' ESCAPE '\\'")).getRows()[0]![0]), 0, "no staging table is left");
-    // And the same with only the state marked (died before anything was staged).
+    t.is(Number((await db.connection.runAndReadAll("SELECT count(*) FROM duckdb_tables() WHERE ends_with(table_name, '_kept')")).getRows()[0]![0]), 0, "no table moved aside is left");
+    // And the same with only the state marked (died before anything was moved).
     await db.connection.run("UPDATE load_state SET key = 'loading'");
     t.is((await db.load(real, options("c3"))).mode, "rebuilt");
   } finally {

@@ -20,7 +20,8 @@ export type { NormalizeContext } from "./event-builder.js";
 export { BLOCKED_PATTERN, hostOf, targetFromArguments } from "./event-builder.js";
 export { AUTH_FAILURE, FAILED_TOOL } from "./sources/gateway-log/normalize.js";
 // The case database's loader SQL, assembled from the registry.
-export { FieldTypeConflict, allEventsSql, duckdbType, invalidSql, ownFieldsOfSourceSql, ownFieldsSql, rawViewName, recordsTableName, recordStructure, recordStructureLiteral, sourceFieldsSql, sourceSql, sourceStructure, variantSql } from "./sql/case-sql.js";
+export { recordsTableName } from "./sql/records-table.js";
+export { FieldTypeConflict, allEventsSql, duckdbType, invalidSql, ownFieldsOfSourceSql, ownFieldsSql, rawViewName, recordStructure, recordStructureLiteral, sourceFieldsSql, sourceSql, sourceStructure, variantSql } from "./sql/case-sql.js";
 export { sqlIdentifier, sqlRegex, sqlString } from "./sql/sql-text.js";
 export { collectToolCalls } from "./tool-calls.js";
 export type { ToolCall } from "./tool-calls.js";

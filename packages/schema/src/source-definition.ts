@@ -26,7 +26,7 @@ export interface SourceSql {
   readonly variant: string;
   /** Expression over `r` and `variant`: why the record is not valid, or NULL (the fields it cannot do without). */
   readonly invalid: string;
-  /** One SELECT (or UNION ALL BY NAME of several) of this source's rows of `records` as `events` rows (twin of `normalize`). */
+  /** One SELECT (or UNION ALL BY NAME of several) of this source's records table (recordsTableName) as `events` rows (twin of `normalize`). */
   events(): string;
 }
 

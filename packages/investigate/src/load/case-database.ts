@@ -1,8 +1,9 @@
 /**
  * The case database (`case.duckdb`, openable by any DuckDB client). DuckDB reads the evidence
  * files itself: lines with its CSV reader (gzip, parallel, rejects with line numbers), records
- * with `json_transform` into typed columns, then `quarantine` for whatever does not parse or
- * validate, and the normalized `events` table built in SQL. No JavaScript step per line for a
+ * with `json_transform` into typed columns (one table per source, `records` a view over them),
+ * then `quarantine` for whatever does not parse or validate, and the normalized `events` table
+ * built in SQL. No JavaScript step per line for a
  * clean file; a file DuckDB's reader cannot take as it is (CRLF, gzip not named `.gz`, damage,
  * an over-long line, a blob over a limit) is first rewritten by `evidence-lines.ts`.
  *
@@ -17,7 +18,7 @@ import { mkdir, mkdtemp, rename, rm, rmdir, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { SOURCE_NAMES, allEventsSql, duckdbType, invalidSql, ownFieldsOfSourceSql, rawViewName, recordsTableName, recordStructure, recordStructureLiteral, sourceFieldsSql, sourceSql, sourceStructure, sqlIdentifier, sqlString, variantSql, type SourceName } from "@oclog/schema";
+import { SOURCE_NAMES, allEventsSql, duckdbType, invalidSql, ownFieldsOfSourceSql, rawViewName, recordsTableName, recordStructureLiteral, sourceFieldsSql, sourceSql, sourceStructure, sqlIdentifier, sqlString, variantSql, type SourceName } from "@oclog/schema";
 import { DEFAULT_BLOB_LIMITS, type BlobLimits } from "../evidence/blob-limits.js";
 import { MEASURE_CONCURRENCY } from "../defaults.js";
 import { measureEvidence, measuredFromShape, rewriteEvidence, type LineFault, type LineLimits, type Measured } from "./evidence-lines.js";
@@ -32,17 +33,14 @@ import { readTypedRecords, sourceOfBlobName, type TypedCandidate } from "./typed
 /** Every source's records table (recordsTableName). */
 const RECORD_TABLES = SOURCE_NAMES.map(recordsTableName);
 
-/** Where a load puts one source's new records until they join its table (plus `reason`, `raw_prefix`). */
-const stagedRecordsTable = (source: SourceName) => `${recordsTableName(source)}_new`;
+/** Where an append keeps a source's records while its new ones are loaded into the source's table. */
+const keptRecordsTable = (source: SourceName) => `${recordsTableName(source)}_kept`;
 
 /**
- * `records`: the tables `table(source)` as one relation. `r` then holds every source's fields
- * (UNION ALL BY NAME joins the structures), and a filter on `source` reads only that source's table.
+ * `records`: every source's table as one relation. `r` then holds every source's fields (UNION ALL
+ * BY NAME joins the structures), and a filter on `source` reads only that source's table.
  */
-function recordsViewSql(table: (source: SourceName) => string): string {
-  const tables = SOURCE_NAMES.map((source) => `SELECT blob, line, r, source, variant FROM ${sqlIdentifier(table(source))}`);
-  return `CREATE OR REPLACE VIEW records AS ${tables.join(" UNION ALL BY NAME ")}`;
-}
+const RECORDS_VIEW_SQL = `CREATE OR REPLACE VIEW records AS ${SOURCE_NAMES.map((source) => `SELECT blob, line, r, source, variant FROM ${recordsTableName(source)}`).join(" UNION ALL BY NAME ")}`;
 
 /** One source's records table (or its staging, with the columns the load marks rows with). */
 function recordsTableDdl(name: string, source: SourceName, staging: boolean): string {
@@ -217,10 +215,10 @@ export class CaseDatabase {
   /** Rebuilds every table from the evidence files. */
   async #rebuild(files: EvidenceFile[], options: LoadOptions, key: string): Promise<LoadResult> {
     const c = this.connection;
-    // `records` is a view; a case written by an oclog before 0.x holds it as a table.
+    // `records` is a view; in a case written by an earlier oclog it is a table.
     const recordsIsView = (await this.scalar("SELECT count(*) FROM duckdb_views() WHERE view_name = 'records' AND NOT temporary")) > 0;
     await c.run(`DROP ${recordsIsView ? "VIEW" : "TABLE"} IF EXISTS records`);
-    const recordTables = SOURCE_NAMES.flatMap((source) => [recordsTableName(source), stagedRecordsTable(source)]);
+    const recordTables = SOURCE_NAMES.flatMap((source) => [recordsTableName(source), keptRecordsTable(source)]);
     for (const table of ["events", "records_kept", ...recordTables, "quarantine", "quarantine_not_stored", "evidence_files", "load_state", "loaded_files", "load_stops", TIMELINE_STATE_TABLE, "envelope_usual_accounts", "envelope_account_counts"]) {
       await c.run(`DROP TABLE IF EXISTS ${sqlIdentifier(table)}`);
     }
@@ -287,20 +285,20 @@ export class CaseDatabase {
   }
 
   /**
-   * This load's records join their sources' tables: a rebuild's staging tables become them (no
-   * copy); an append's rows are added to them. Then `records` and the raw views show them all.
+   * This load's records become their sources' tables: as they are after a rebuild (no copy), added
+   * to the records kept after an append. Then `records` and the raw views show them all.
    */
-  async #keepStagedRecords(appending: boolean): Promise<void> {
+  async #keepLoadedRecords(appending: boolean): Promise<void> {
     const c = this.connection;
     for (const source of SOURCE_NAMES) {
-      const staged = sqlIdentifier(stagedRecordsTable(source));
+      const table = recordsTableName(source);
       if (appending) {
-        await c.run(`INSERT INTO ${sqlIdentifier(recordsTableName(source))} SELECT blob, line, r, source, variant FROM ${staged}`);
-        await c.run(`DROP TABLE ${staged}`);
+        await c.run(`INSERT INTO ${keptRecordsTable(source)} SELECT blob, line, r, source, variant FROM ${table}`);
+        await c.run(`DROP TABLE ${table}`);
+        await c.run(`ALTER TABLE ${keptRecordsTable(source)} RENAME TO ${table}`);
       } else {
-        await c.run(`ALTER TABLE ${staged} DROP COLUMN reason`);
-        await c.run(`ALTER TABLE ${staged} DROP COLUMN raw_prefix`);
-        await c.run(`ALTER TABLE ${staged} RENAME TO ${sqlIdentifier(recordsTableName(source))}`);
+        await c.run(`ALTER TABLE ${table} DROP COLUMN reason`);
+        await c.run(`ALTER TABLE ${table} DROP COLUMN raw_prefix`);
       }
     }
     await this.#recordViews();
@@ -308,9 +306,9 @@ export class CaseDatabase {
 
   /** `records` over every source's table, and one view per source, so `oclog sql` users can ask `SELECT r.time FROM raw_gateway_log`. */
   async #recordViews(): Promise<void> {
-    await this.connection.run(recordsViewSql(recordsTableName));
+    await this.connection.run(RECORDS_VIEW_SQL);
     for (const source of SOURCE_NAMES) {
-      await this.connection.run(`CREATE OR REPLACE VIEW ${rawViewName(source)} AS SELECT blob, line, variant, r FROM ${sqlIdentifier(recordsTableName(source))}`);
+      await this.connection.run(`CREATE OR REPLACE VIEW ${rawViewName(source)} AS SELECT blob, line, variant, r FROM ${recordsTableName(source)}`);
     }
   }
 
@@ -346,10 +344,13 @@ export class CaseDatabase {
   async #load(files: EvidenceFile[], options: LoadOptions, limits: LineLimits, scanDir: string, offset: number, appending: boolean): Promise<{ outside: number; typed: number }> {
     const c = this.connection;
     this.#offset = offset;
-    // This load's records go to a table per source first; until they join their source's table,
-    // `records` shows only them, so the events below are made of this load's records alone.
-    for (const source of SOURCE_NAMES) await c.run(recordsTableDdl(stagedRecordsTable(source), source, true));
-    await c.run(recordsViewSql(stagedRecordsTable));
+    // This load's records go into fresh tables, one per source (an append moves the records it
+    // keeps aside until the end), so the events below are made of this load's records alone.
+    await c.run("DROP VIEW IF EXISTS records");
+    for (const source of SOURCE_NAMES) {
+      if (appending) await c.run(`ALTER TABLE ${recordsTableName(source)} RENAME TO ${keptRecordsTable(source)}`);
+      await c.run(recordsTableDdl(recordsTableName(source), source, true));
+    }
     const { scanned, typed, setAside } = await this.#scanLines(files, limits, scanDir, options.lineScanOnly === true);
     // Scanned files first, so file_index (less the offset of files loaded before) is also the
     // scan's file index; files read typed (already in records) and files set aside follow.
@@ -404,7 +405,7 @@ export class CaseDatabase {
         WHERE ${objectLike})))`);
     await c.run("INSERT INTO quarantine SELECT blob, line, reason, raw_prefix FROM scanned_records WHERE source IS NULL");
     for (const source of SOURCE_NAMES) {
-      await c.run(`INSERT INTO ${sqlIdentifier(stagedRecordsTable(source))}
+      await c.run(`INSERT INTO ${recordsTableName(source)}
         SELECT blob, line, ${sourceFieldsSql(source, (name) => `r.${sqlIdentifier(name)}`)}, source, variant, reason, raw_prefix FROM scanned_records WHERE source = ${sqlString(source)}`);
     }
     await c.run("DROP TABLE scanned_records");
@@ -412,12 +413,12 @@ export class CaseDatabase {
     // re-send one batch, with the same oclog_id. The first copy is the record; later ones are set
     // aside, counted, not dropped. When appending, a copy already loaded is the first.
     for (const source of SOURCE_NAMES) {
-      const staged = sqlIdentifier(stagedRecordsTable(source));
+      const staged = recordsTableName(source);
       await c.run(`UPDATE ${staged} SET reason = 'duplicate of an earlier record with the same oclog_id (collector re-send)', raw_prefix = left(${staged}.r.oclog_id, 200)
         FROM (SELECT blob AS b, line AS l FROM (
           SELECT blob, line, row_number() OVER (PARTITION BY r.oclog_id ORDER BY blob, line) AS copy
           FROM ${staged} WHERE reason IS NULL AND r.oclog_id IS NOT NULL) WHERE copy > 1
-          ${appending ? `UNION SELECT n.blob, n.line FROM ${staged} n JOIN ${sqlIdentifier(recordsTableName(source))} k ON k.r.oclog_id = n.r.oclog_id WHERE n.reason IS NULL` : ""}) AS d
+          ${appending ? `UNION SELECT n.blob, n.line FROM ${staged} n JOIN ${keptRecordsTable(source)} k ON k.r.oclog_id = n.r.oclog_id WHERE n.reason IS NULL` : ""}) AS d
         WHERE ${staged}.blob = d.b AND ${staged}.line = d.l`);
       await c.run(`INSERT INTO quarantine SELECT blob, line, reason, raw_prefix FROM ${staged} WHERE reason IS NOT NULL`);
       await c.run(`DELETE FROM ${staged} WHERE reason IS NOT NULL`);
@@ -436,7 +437,7 @@ export class CaseDatabase {
     }
 
     await c.run(`INSERT INTO events BY NAME ${withEnvelopeColumnsSql(allEventsSql(), options.containerUser)}`);
-    await this.#keepStagedRecords(appending);
+    await this.#keepLoadedRecords(appending);
     // Records are kept whole; only events outside the window leave the timeline, and an event
     // stamped outside it stays when its blob was uploaded inside it (backdating cannot hide it).
     const newBlobs = appending ? `SELECT blob FROM evidence_files WHERE file_index >= ${offset}` : undefined;
@@ -525,7 +526,7 @@ export class CaseDatabase {
       candidates.set({ blob: plan.file.blob, scanPath: plan.scanPath, lines: plan.lines, source }, plan);
     }
     if (candidates.size === 0) return [];
-    const accepted = await readTypedRecords(this.connection, [...candidates.keys()], maxLineBytes, stagedRecordsTable);
+    const accepted = await readTypedRecords(this.connection, [...candidates.keys()], maxLineBytes, recordsTableName);
     return [...candidates].filter(([candidate]) => accepted.has(candidate)).map(([, plan]) => plan);
   }
 
@@ -655,7 +656,7 @@ export class CaseDatabase {
  * Bumped whenever the load's own logic changes in a way the SQL below does not show (the scan,
  * the rewrite of odd files, the accounting): an older case is then rebuilt, never appended to.
  */
-const LOAD_LOGIC_VERSION = 2;
+const LOAD_LOGIC_VERSION = 3;
 
 /**
  * What must be the same for an earlier load to be appended to: the loader, the SQL that reads

@@ -1,8 +1,8 @@
 /**
  * The load's fast path. A clean evidence file whose blob name says its source (Fluent Bit names
  * each blob after its tag, `openclaw.gateway/...`) is read by DuckDB's `read_json` with that
- * source's fields only, typed, and goes straight into its source's records table: no line scan, no parse of every
- * line into every source's fields (at 1 GB of logs: about 6 s against 11 s).
+ * source's fields only, typed, and goes straight into its source's records table: no line
+ * scan, no parse of every line into every source's fields (at 1 GB of logs: about 6 s against 11 s).
  *
  * A file is accepted only when the read shows it is exactly what the line scan would have made
  * of it, so the fast path never decides anything the line scan would decide differently:

@@ -78,11 +78,6 @@ export function sourceFieldsSql(source: SourceName, field: (name: string) => str
   return `{${Object.keys(sourceStructure(source)).map((name) => `${sqlString(name)}: ${field(name)}`).join(", ")}}`;
 }
 
-/** The case table holding one source's records (`records_gateway_log`); `records` is a view over them all. */
-export function recordsTableName(source: SourceName): string {
-  return `records_${source.replace(/-/g, "_")}`;
-}
-
 /** `r` restricted to its source's fields (ownFieldsSql) for every source; reads columns `r` and `source`. */
 export function ownFieldsOfSourceSql(): string {
   return `CASE source ${LOG_SOURCES.map((s) => `WHEN ${sqlString(s.name)} THEN ${ownFieldsSql(s.name, (name) => `r.${quoteName(name)}`)}`).join("\n  ")} ELSE r END`;
@@ -117,7 +112,7 @@ export function invalidSql(): string {
   return `CASE source ${LOG_SOURCES.map((s) => `WHEN ${sqlString(s.name)} THEN ${s.sql.invalid}`).join("\n  ")} END`;
 }
 
-/** All sources' events, in one statement over `records`. */
+/** All sources' events, in one statement over their records tables (recordsTableName). */
 export function allEventsSql(): string {
   return LOG_SOURCES.map((s) => s.sql.events()).join("\nUNION ALL BY NAME\n");
 }

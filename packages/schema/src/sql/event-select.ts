@@ -9,6 +9,7 @@ import { ANSI_PATTERN, CONTROL_PATTERN } from "../ansi.js";
 import { BLOCKED_PATTERN } from "../event-builder.js";
 import type { SourceName } from "../sources.js";
 import { anyMessageRuleSql, categorySql, matches, sqlRegex, sqlString } from "./sql-text.js";
+import { recordsTableName } from "./records-table.js";
 
 const MAX_MESSAGE_CHARS = 4000;
 
@@ -117,9 +118,9 @@ FROM (SELECT *, ${anyMessageRuleSql("message_")} AS category_hint_ FROM (
 const SESSION_FROM_PATH = `regexp_extract(r.oclog_path, '(?:^|/)(?:session-)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.jsonl$', 1)`;
 export const ENVELOPE_COLUMNS = `blob, line, variant, r, r.oclog_user AS oclog_user, r.oclog_host AS oclog_host, nullif(${SESSION_FROM_PATH}, '') AS session_from_path`;
 
-/** This source's rows of `records` with the envelope columns every `buildEventSql` reads. */
+/** This source's records (its own table) with the envelope columns every `buildEventSql` reads. */
 export function rowsOf(source: SourceName): string {
-  return `(SELECT ${ENVELOPE_COLUMNS} FROM records WHERE source = ${sqlString(source)})`;
+  return `(SELECT ${ENVELOPE_COLUMNS} FROM ${recordsTableName(source)})`;
 }
 
 /** tslog/syslog level names as event levels (levelFrom in event-builder.ts). */

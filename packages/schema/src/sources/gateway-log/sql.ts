@@ -7,6 +7,7 @@ import { BLOCKED_PATTERN } from "../../event-builder.js";
 import type { SourceSql } from "../../source-definition.js";
 import { ENVELOPE_COLUMNS, asText, buildEventSql, isObject, jsonFieldsStructure, jstr, jstrOf, levelFrom } from "../../sql/event-select.js";
 import { matches, sqlRegex } from "../../sql/sql-text.js";
+import { recordsTableName } from "../../sql/records-table.js";
 
 const BINDING = `(json_type(r."0") = 'VARCHAR' AND regexp_matches(r."0" ->> '$', '^\\{.*:\\s*".*\\}$') AND try(json_type((r."0" ->> '$')::JSON)) = 'OBJECT')`;
 const T = (arg: string) => `json_type(r."${arg}")`;
@@ -49,7 +50,7 @@ function gatewayEventsSql(): string {
       -- the parse run again only where it cannot (VARIANT).
       CASE WHEN variant IN ('subsystem', 'subsystem-object-message', 'subsystem-message-object')
         OR (variant IN ('args', 'size-cap-warning', 'queue-overflow') AND ${BINDING}) THEN (r."0" ->> '$')::JSON END AS binding
-    FROM records WHERE source = 'gateway-log'
+    FROM ${recordsTableName("gateway-log")}
   ))`;
   // The object is parsed once into the fields read below (o), not once per field.
   const raw = `(

@@ -4,11 +4,12 @@
  */
 import type { SourceSql } from "../../source-definition.js";
 import { ENVELOPE_COLUMNS, buildEventSql, contentText, jstr, stringify, toolOutcomeSql } from "../../sql/event-select.js";
+import { recordsTableName } from "../../sql/records-table.js";
 
 /** Trajectory export events (normalizeTrajectory). */
 function trajectoryEventsSql(): string {
   const base = `(SELECT ${ENVELOPE_COLUMNS}, r.data AS data, r.type AS type_, r.source AS tsource,
-      json_extract(r.data, '$.result') AS res, json_extract(r.data, '$.message') AS msg FROM records WHERE source = 'trajectory')`;
+      json_extract(r.data, '$.result') AS res, json_extract(r.data, '$.message') AS msg FROM ${recordsTableName("trajectory")})`;
   const args = `coalesce(json_extract(data, '$.arguments'), json_extract(data, '$.args'))`;
   const runtimeResult = toolOutcomeSql("coalesce(json_extract(data, '$.success') = 'false'::JSON, false)", "json_extract(res, '$.details')", contentText("json_extract(res, '$.content')"));
   const transcriptResult = toolOutcomeSql("coalesce(json_extract(msg, '$.isError') = 'true'::JSON, false)", "json_extract(msg, '$.details')", contentText("json_extract(msg, '$.content')"));

@@ -5,6 +5,7 @@
 import type { SourceSql } from "../../source-definition.js";
 import { ENVELOPE_COLUMNS, NULLS, buildEventSql, contentText, jsonFieldsStructure, jstr, jstrOf, stringify, toolOutcomeSql } from "../../sql/event-select.js";
 import { sqlString } from "../../sql/sql-text.js";
+import { recordsTableName } from "../../sql/records-table.js";
 
 const KNOWN_TYPES = ["session", "message", "model_change", "thinking_level_change", "custom", "custom_message", "compaction", "branch_summary", "reset", "label", "session_info"];
 const KNOWN_ROLES = ["user", "assistant", "toolResult", "custom", "bashExecution"];
@@ -25,7 +26,7 @@ function transcriptEventsSql(): string {
   const base = `(SELECT *, m.role ->> '$' AS role,
       CASE WHEN json_type(m.__openclaw, '$.runId') = 'VARCHAR' THEN nullif(json_extract_string(m.__openclaw, '$.runId'), '') END AS run_
     FROM (SELECT ${ENVELOPE_COLUMNS}, try_cast(r.timestamp AS TIMESTAMPTZ) AS ts_, try(json_transform(r.message, ${MESSAGE_FIELDS})) AS m
-    FROM records WHERE source = 'transcript'))`;
+    FROM ${recordsTableName("transcript")}))`;
   const common = { source: "transcript" as const, variant: "variant", time: "ts_", subsystem: "NULL", sessionId: "NULL" };
   const parts: string[] = [];
   // Entries other than messages, and messages that become one event.
