@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { caseTables } from "./case-tables.js";
 import { CaseDatabase, type EvidenceFile, type LoadOptions } from "../src/index.js";
+import { SOURCE_NAMES, recordsTableName } from "@oclog/schema";
 import { readFixture } from "../../../test/scenarios/fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "oclog-incremental-"));
@@ -89,6 +90,23 @@ test.serial("an earlier load is rebuilt, never appended to, when a setting, a fi
     t.is((await db.load(changed, { ...options("g6", { limits: { maxBlobLines: 41 } }), loaderVersion: "other" })).mode, "rebuilt", "other bytes");
     t.is((await db.load(real.slice(1), { ...options("g7", { limits: { maxBlobLines: 41 } }), loaderVersion: "other" })).mode, "rebuilt", "a file loaded before is gone");
     t.is((await db.load(real, { ...options("g8", { limits: { maxBlobLines: 41 } }), loaderVersion: "other", incremental: false })).mode, "rebuilt", "not asked to append");
+  } finally {
+    db.close();
+  }
+});
+
+test.serial("a case in the layout of an earlier oclog (`records` one wide table, no table per source) is rebuilt, and `records` is a view after", async (t) => {
+  const db = await CaseDatabase.open(join(dir, "older-layout.duckdb"));
+  try {
+    const first = await db.load(real, options("o1"));
+    for (const source of SOURCE_NAMES) await db.connection.run(`DROP TABLE ${recordsTableName(source)}`);
+    await db.connection.run("DROP VIEW records");
+    await db.connection.run("CREATE TABLE records (blob VARCHAR, line BIGINT, r JSON, source VARCHAR, variant VARCHAR)");
+    const again = await db.load(real, options("o2"));
+    t.is(again.mode, "rebuilt");
+    t.is(again.records, first.records);
+    t.is(Number((await db.connection.runAndReadAll("SELECT count(*) FROM duckdb_views() WHERE view_name = 'records'")).getRows()[0]![0]), 1);
+    t.is(Number((await db.connection.runAndReadAll("SELECT count(*) FROM records")).getRows()[0]![0]), first.records);
   } finally {
     db.close();
   }

@@ -3,9 +3,9 @@
  * files itself: lines with its CSV reader (gzip, parallel, rejects with line numbers), records
  * with `json_transform` into typed columns (one table per source, `records` a view over them),
  * then `quarantine` for whatever does not parse or validate, and the normalized `events` table
- * built in SQL. No JavaScript step per line for a
- * clean file; a file DuckDB's reader cannot take as it is (CRLF, gzip not named `.gz`, damage,
- * an over-long line, a blob over a limit) is first rewritten by `evidence-lines.ts`.
+ * built in SQL. No JavaScript step per line for a clean file; a file DuckDB's reader cannot take
+ * as it is (CRLF, gzip not named `.gz`, damage, an over-long line, a blob over a limit) is first
+ * rewritten by `evidence-lines.ts`.
  *
  * Every line read is a record or a quarantine row at its own line number; lines past a per-blob
  * limit are not read, and the first of them is a quarantine row saying which limit. A blank
@@ -42,7 +42,7 @@ const keptRecordsTable = (source: SourceName) => `${recordsTableName(source)}_ke
  */
 const RECORDS_VIEW_SQL = `CREATE OR REPLACE VIEW records AS ${SOURCE_NAMES.map((source) => `SELECT blob, line, r, source, variant FROM ${recordsTableName(source)}`).join(" UNION ALL BY NAME ")}`;
 
-/** One source's records table (or its staging, with the columns the load marks rows with). */
+/** One source's records table; while a load fills it, with the columns that mark the rows it refuses. */
 function recordsTableDdl(name: string, source: SourceName, staging: boolean): string {
   return `CREATE OR REPLACE TABLE ${sqlIdentifier(name)} (blob VARCHAR, line BIGINT, r ${duckdbType(sourceStructure(source))}, source VARCHAR, variant VARCHAR${staging ? ", reason VARCHAR, raw_prefix VARCHAR" : ""})`;
 }
@@ -353,7 +353,7 @@ export class CaseDatabase {
     }
     const { scanned, typed, setAside } = await this.#scanLines(files, limits, scanDir, options.lineScanOnly === true);
     // Scanned files first, so file_index (less the offset of files loaded before) is also the
-    // scan's file index; files read typed (already in records) and files set aside follow.
+    // scan's file index; files read typed (already in their tables) and files set aside follow.
     const listed = [...scanned.map((p) => p.file), ...typed.map((p) => p.file), ...setAside.map((s) => s.file)];
     await c.run(`INSERT INTO evidence_files VALUES ${listed.map((f, i) => `(${offset + i}, ${sqlString(f.blob)}, ${sqlString(f.path)})`).join(", ")}`);
     await c.run(`CREATE OR REPLACE TEMP TABLE scan_paths AS SELECT * FROM (VALUES ${scanned.length ? scanned.map((p, i) => `(${offset + i}, ${sqlString(p.scanPath)})`).join(", ") : "(NULL, NULL)"}) t(file_index, scan_path) WHERE file_index IS NOT NULL`);
@@ -413,15 +413,15 @@ export class CaseDatabase {
     // re-send one batch, with the same oclog_id. The first copy is the record; later ones are set
     // aside, counted, not dropped. When appending, a copy already loaded is the first.
     for (const source of SOURCE_NAMES) {
-      const staged = recordsTableName(source);
-      await c.run(`UPDATE ${staged} SET reason = 'duplicate of an earlier record with the same oclog_id (collector re-send)', raw_prefix = left(${staged}.r.oclog_id, 200)
+      const table = recordsTableName(source);
+      await c.run(`UPDATE ${table} SET reason = 'duplicate of an earlier record with the same oclog_id (collector re-send)', raw_prefix = left(${table}.r.oclog_id, 200)
         FROM (SELECT blob AS b, line AS l FROM (
           SELECT blob, line, row_number() OVER (PARTITION BY r.oclog_id ORDER BY blob, line) AS copy
-          FROM ${staged} WHERE reason IS NULL AND r.oclog_id IS NOT NULL) WHERE copy > 1
-          ${appending ? `UNION SELECT n.blob, n.line FROM ${staged} n JOIN ${keptRecordsTable(source)} k ON k.r.oclog_id = n.r.oclog_id WHERE n.reason IS NULL` : ""}) AS d
-        WHERE ${staged}.blob = d.b AND ${staged}.line = d.l`);
-      await c.run(`INSERT INTO quarantine SELECT blob, line, reason, raw_prefix FROM ${staged} WHERE reason IS NOT NULL`);
-      await c.run(`DELETE FROM ${staged} WHERE reason IS NOT NULL`);
+          FROM ${table} WHERE reason IS NULL AND r.oclog_id IS NOT NULL) WHERE copy > 1
+          ${appending ? `UNION SELECT n.blob, n.line FROM ${table} n JOIN ${keptRecordsTable(source)} k ON k.r.oclog_id = n.r.oclog_id WHERE n.reason IS NULL` : ""}) AS d
+        WHERE ${table}.blob = d.b AND ${table}.line = d.l`);
+      await c.run(`INSERT INTO quarantine SELECT blob, line, reason, raw_prefix FROM ${table} WHERE reason IS NOT NULL`);
+      await c.run(`DELETE FROM ${table} WHERE reason IS NOT NULL`);
     }
     for (const table of ["scan", "scan_files", "rejects", "line_faults", "scan_paths"]) await c.run(`DROP TABLE IF EXISTS ${table}`);
     await this.#capQuarantine(limits.maxQuarantinePerBlob);
