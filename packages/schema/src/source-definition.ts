@@ -12,10 +12,11 @@ import type { SourceName } from "./sources.js";
 export type VariantPick = { variant: string; schema: z.ZodType } | { unknown: string };
 
 /**
- * The SQL twin of a source, run by the case database (DuckDB) over table `records`, whose column
- * `r` is each record read with every source's `fields` merged into one `json_transform`
- * structure. A parity test holds each expression to its TypeScript counterpart on real records
- * and on bad ones.
+ * The SQL twin of a source, run by the case database (DuckDB). Recognition, variant and
+ * validity read column `r`, each record read with every source's `fields` merged into one
+ * `json_transform` structure; the events SQL reads the source's own records table
+ * (recordsTableName), whose `r` keeps the envelope's and this source's fields only. A parity test
+ * holds each expression to its TypeScript counterpart on real records and on bad ones.
  */
 export interface SourceSql {
   /** Top-level fields the expressions read, as `json_transform` types (a name two sources share must have one type). */
