@@ -67,3 +67,4 @@ export { Sensitive, REDACTED, scrub, quoteUntrusted } from "./sensitive.js";
 // Files written whole or not at all (state, cursors, spool, the SAS include).
 export { writeFileAtomic } from "./atomic-file.js";
 export { processAlive } from "./process-alive.js";
+export { mapConcurrently } from "./map-concurrently.js";

@@ -4,7 +4,7 @@
  * (success, partial, failed, and why). No I/O of its own: the querier is passed in, so tests
  * can hand it a fake and the CLI hands it a LogsClient.
  */
-import { OclogError } from "@oclog/errors";
+import { mapConcurrently, OclogError } from "@oclog/errors";
 import { severityRank, type Severity } from "@oclog/detections";
 import type { QueryOutcome, QueryWorkspaceOptions, ResultTable, RetryEvent, Timespan } from "./logs-client.js";
 import { HuntQueryError, QueryAbortedError, ThrottledError } from "./logs-client.js";
@@ -98,19 +98,11 @@ const DEFAULT_ROW_LIMIT = 100;
 export async function runHunt(querier: WorkspaceQuerier, detections: readonly BoundDetection[], options: HuntOptions): Promise<HuntResult> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? HUNT_CONCURRENCY));
   const rowLimit = options.rowLimit ?? DEFAULT_ROW_LIMIT;
-  const outcomes: { run: DetectionRun; findings: HuntFinding[] }[] = new Array(detections.length);
-
-  let next = 0;
-  const worker = async () => {
-    while (next < detections.length) {
-      const index = next++;
-      const detection = detections[index]!;
-      const outcome = await runOne(querier, detection, options, rowLimit);
-      outcomes[index] = outcome;
-      options.onDetectionDone?.(outcome.run);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, detections.length) }, worker));
+  const outcomes = await mapConcurrently(detections, concurrency, async (detection) => {
+    const outcome = await runOne(querier, detection, options, rowLimit);
+    options.onDetectionDone?.(outcome.run);
+    return outcome;
+  });
 
   const byUser = new Map<string, HuntFinding[]>();
   for (const { findings } of outcomes) {

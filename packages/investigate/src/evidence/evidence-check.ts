@@ -5,7 +5,7 @@
  * caught here; a link in place of a file is reported, never followed.
  */
 import { join } from "node:path";
-import { quoteUntrusted } from "@oclog/errors";
+import { mapConcurrently, quoteUntrusted } from "@oclog/errors";
 import { shownPath } from "../case/case-errors.js";
 import { HASH_CONCURRENCY } from "../defaults.js";
 import type { EvidenceEntry } from "./evidence-store.js";
@@ -17,12 +17,7 @@ export async function checkEvidence(caseDir: string, evidence: Readonly<Record<s
   const entries = Object.entries(evidence);
   // Each file is checked on its own, several at once (reads overlap hashing: 1,059 files, 412 MB:
   // 0.9-1.3 s one at a time, 0.6 s four at once); the problems keep the manifest's order.
-  const found: string[][] = new Array(entries.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < entries.length; i = next++) found[i] = await checkEntry(caseDir, entries[i]![0], entries[i]![1], custodyHashes);
-  };
-  await Promise.all(Array.from({ length: Math.min(HASH_CONCURRENCY, entries.length) }, worker));
+  const found = await mapConcurrently(entries, HASH_CONCURRENCY, ([name, entry]) => checkEntry(caseDir, name, entry, custodyHashes));
   return found.flat();
 }
 

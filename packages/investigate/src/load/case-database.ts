@@ -18,6 +18,7 @@ import { mkdir, mkdtemp, rename, rm, rmdir, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { mapConcurrently } from "@oclog/errors";
 import { SOURCE_NAMES, allEventsSql, duckdbType, invalidSql, ownFieldsOfSourceSql, rawViewName, recordsTableName, recordStructureLiteral, sourceFieldsSql, sourceSql, sourceStructure, sqlIdentifier, sqlString, variantSql, type SourceName } from "@oclog/schema";
 import { DEFAULT_BLOB_LIMITS, type BlobLimits } from "../evidence/blob-limits.js";
 import { MEASURE_CONCURRENCY } from "../defaults.js";
@@ -88,21 +89,14 @@ export interface LoadOptions {
  * now, several files at once (each a gunzip on libuv's pool). A file that cannot be read is an `error` of its own.
  */
 async function measureFiles(files: EvidenceFile[], limits: LineLimits): Promise<Array<{ measured: Measured } | { error: unknown }>> {
-  const results = new Array<{ measured: Measured } | { error: unknown }>(files.length);
-  let next = 0;
-  const worker = async () => {
-    for (let index = next++; index < files.length; index = next++) {
-      const file = files[index]!;
-      try {
-        const measured = file.damaged !== undefined ? { gzip: true, rewrite: "damaged" } : file.shape !== undefined ? measuredFromShape(file.shape, limits) : await measureEvidence(file.path, limits);
-        results[index] = { measured };
-      } catch (error) {
-        results[index] = { error };
-      }
+  return mapConcurrently(files, MEASURE_CONCURRENCY, async (file) => {
+    try {
+      const measured = file.damaged !== undefined ? { gzip: true, rewrite: "damaged" } : file.shape !== undefined ? measuredFromShape(file.shape, limits) : await measureEvidence(file.path, limits);
+      return { measured };
+    } catch (error) {
+      return { error };
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(MEASURE_CONCURRENCY, files.length) }, worker));
-  return results;
+  });
 }
 
 /** A blob whose reading stopped early or never started, and why. */
