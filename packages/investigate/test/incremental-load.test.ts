@@ -5,7 +5,9 @@
 // when it can be: the same settings, the same bytes, nothing missing.
 import test from "ava";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
@@ -135,5 +137,72 @@ test.serial("a load killed in the middle of an append (the state marked loading,
     t.is((await db.load(real, options("c3"))).mode, "rebuilt");
   } finally {
     db.close();
+  }
+});
+
+/** Runs load-child.ts on a job; resolves with its output, or the signal that ended it. */
+function loadInChild(job: object, name: string): Promise<{ signal: string | null; stdout: string; stderr: string }> {
+  const jobPath = join(dir, `${name}.job.json`);
+  writeFileSync(jobPath, JSON.stringify(job));
+  const child = fileURLToPath(new URL("./load-child.ts", import.meta.url));
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--import", "tsx", "--conditions=oclog-source", child, jobPath], (error, stdout, stderr) => {
+      resolve({ signal: (error as { signal?: string } | null)?.signal ?? null, stdout, stderr });
+    });
+  });
+}
+
+test.serial("a load killed with SIGKILL at any statement of an append (a real crash: no cleanup, no checkpoint) leaves a case the next load makes whole", async (t) => {
+  const cold = await CaseDatabase.open(join(dir, "kill-cold.duckdb"));
+  await cold.load(real, options("k-cold", { incremental: false }));
+  const want = await caseTables(cold);
+  cold.close();
+  const base = join(dir, "kill-base.duckdb");
+  const first = await CaseDatabase.open(base);
+  await first.load(real.slice(0, 2), options("k-base"));
+  first.close();
+  const copyOfBase = (name: string) => {
+    const path = join(dir, `${name}.duckdb`);
+    copyFileSync(base, path);
+    if (existsSync(`${base}.wal`)) copyFileSync(`${base}.wal`, `${path}.wal`);
+    return path;
+  };
+  const { since, ...rest } = options("k-child");
+  const job = (dbPath: string, killAt: number) => ({ dbPath, files: real, options: { ...rest, since: since!.toISOString() }, killAt });
+
+  // The whole append once, to list its statements and see that it appends.
+  const whole = await loadInChild(job(copyOfBase("kill-count"), 0), "kill-count");
+  t.is(whole.signal, null, whole.stderr);
+  const { sql, mode } = JSON.parse(whole.stdout) as { sql: string[]; mode: string };
+  t.is(mode, "appended");
+  // Killed where the case changes state: marked loading, the kept records moved aside, the new
+  // events inserted, a kept table dropped before its rename back, the views made again, the
+  // state rewritten, and the last statement.
+  const at = (pattern: RegExp) => {
+    const index = sql.findIndex((statement) => pattern.test(statement));
+    t.not(index, -1, `the append runs a statement like ${pattern}`);
+    return index + 1;
+  };
+  const points = [
+    at(/^UPDATE load_state SET key = 'loading'/),
+    at(/^ALTER TABLE \w+ RENAME TO \w+_kept$/),
+    at(/^INSERT INTO events /),
+    at(/^DROP TABLE records_/),
+    at(/^CREATE OR REPLACE VIEW records /),
+    at(/^DELETE FROM load_state/),
+    sql.length,
+  ];
+  for (const killAt of points) {
+    const path = copyOfBase(`kill-${killAt}`);
+    const killed = await loadInChild(job(path, killAt), `kill-${killAt}`);
+    t.is(killed.signal, "SIGKILL", `killed at statement ${killAt}: ${sql[killAt - 1]}; ${killed.stderr}`);
+    const db = await CaseDatabase.open(path);
+    try {
+      const again = await db.load(real, options(`k-again-${killAt}`));
+      t.deepEqual(await caseTables(db), want, `killed at statement ${killAt} (${sql[killAt - 1]}), then loaded again (${again.mode})`);
+      t.is(Number((await db.connection.runAndReadAll("SELECT count(*) FROM duckdb_tables() WHERE ends_with(table_name, '_kept')")).getRows()[0]![0]), 0, `no table moved aside is left (killed at ${killAt})`);
+    } finally {
+      db.close();
+    }
   }
 });
