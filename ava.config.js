@@ -1,0 +1,19 @@
+// The main suite (`npm test`); the VM image boot test has its own config (ava.vm.config.js).
+// The longest file starts first. Files run two at a time, in path order otherwise, and the live
+// gateway scenarios (about 8 minutes, two gateways at once) came late in that order: on a 2-core
+// run they were the last 5.5 minutes of a 20-minute suite, alone. Started first, they share the
+// cores with the short files instead.
+const FIRST = ["test/scenarios/gateway-scenarios.test.ts"];
+const rank = (file) => {
+  const index = FIRST.findIndex((suffix) => file.endsWith(suffix));
+  return index === -1 ? FIRST.length : index;
+};
+
+export default {
+  files: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts", "!test/vm-boot/**"],
+  extensions: { ts: "module" },
+  nodeArguments: ["--import=tsx", "--conditions=oclog-source"],
+  workerThreads: false,
+  timeout: "120s",
+  sortTestFiles: (a, b) => rank(a) - rank(b) || a.localeCompare(b, [], { numeric: true }),
+};
