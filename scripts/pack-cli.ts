@@ -1,6 +1,7 @@
 /**
  * `pnpm run pack:cli`: the installable `oclog` npm package, as .oclog-tmp/pack/oclog-<version>.tgz
- * (its absolute path is the last line printed).
+ * (its absolute path is the last line printed), or in $OCLOG_PACK_DIR: the VM image build packs
+ * into its own folder, so it can run beside the test that packs the CLI.
  *
  * One package, not the workspace's: the @oclog/* packages are private and never published, so
  * their code is bundled (esbuild, ESM, node20, one chunk per lazily loaded command) and every real
@@ -18,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
-const OUT_DIR = join(REPO, ".oclog-tmp", "pack");
+const OUT_DIR = process.env.OCLOG_PACK_DIR || join(REPO, ".oclog-tmp", "pack");
 const STAGE = join(OUT_DIR, "oclog");
 
 /** Folders read at run time, relative to the repository root and to the installed package alike. */

@@ -22,7 +22,8 @@ mkdir -p "$staging/bundle"
 # vm/image is the image build and its boot checks: they run on the host, not in the VM.
 tar -C "$repo" --exclude=vm/.bundle --exclude=vm/.vagrant --exclude=vm/image -cf - vm fluent-bit | tar -C "$staging/bundle" -xf -
 log "packing the oclog CLI and installing it into a staging prefix (npm registry)"
-tarball="$(pnpm run --silent pack:cli | tail -1)"
+# Packed in the staging folder, not the repository's: the test suite may pack at the same time.
+tarball="$(OCLOG_PACK_DIR="$staging/pack" pnpm run --silent pack:cli | tail -1)"
 # --ignore-scripts: nothing is built for the host's Node, so no native module compiled for Node 20
 # reaches the VM's Node 24 (the one addon with a build step is better-sqlite3, which the VM never
 # loads: the collector reads SQLite through node:sqlite there). --prefer-offline: npm's cache.

@@ -98,6 +98,9 @@ export function isolatedEnv(install: OpenClawInstall, dirs: GatewayDirs, token: 
     PATH: openclawPath(install),
     HOME: dirs.home,
     TMPDIR: dirs.tmp,
+    // OpenClaw keeps V8's compiled code under $TMPDIR, which is new for every run here; one cache
+    // per install, shared by every run and CLI call, saves about 0.3 of 1.6-1.8 s per CLI start.
+    NODE_COMPILE_CACHE: join(install.cacheDir, "node-compile-cache"),
     OPENCLAW_STATE_DIR: dirs.stateDir,
     OPENCLAW_CONFIG_PATH: dirs.configPath,
     [GATEWAY_TOKEN_ENV]: token,

@@ -36,8 +36,14 @@ export interface BootResult {
   hostError?: string;
 }
 
-/** Builds the image, or reuses the cached one; returns its directory. */
+/**
+ * Builds the image, or reuses the cached one; returns its directory. OCLOG_VM_IMAGE names one
+ * built moments before from the same tree (scripts/test.sh builds it beside the main suite), so
+ * the bundle is not made again just to find it.
+ */
 export function buildImage(): string {
+  const built = process.env.OCLOG_VM_IMAGE;
+  if (built && ["disk.raw", "vmlinuz", "initrd.img"].every((file) => existsSync(join(built, file)))) return built;
   const run = spawnSync("bash", [join(REPO, "vm/image/build.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 24 });
   if (run.status !== 0) throw new Error(`vm/image/build.sh failed with status ${run.status}`);
   const dir = run.stdout.trim().split("\n").pop() ?? "";
