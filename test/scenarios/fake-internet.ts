@@ -130,6 +130,10 @@ export async function startFakeInternet(pages: Record<string, FakePage>): Promis
     s.once("close", () => sockets.delete(s));
   });
   server.on("connect", (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // Node's server takes its own error handler off a socket it hands to 'connect': without
+    // this one, a client resetting its tunnel is an uncaught ECONNRESET that ends the test
+    // worker (seen once in a full suite; fake-internet-hostile.test.ts resets on purpose).
+    socket.on("error", () => undefined);
     const target = req.url ?? "";
     const [hostPart, portPart] = target.split(/:(?=\d+$)/);
     const host = hostPart ?? target;
