@@ -152,7 +152,7 @@ function loadInChild(job: object, name: string): Promise<{ signal: string | null
   });
 }
 
-test.serial("a load killed with SIGKILL at any statement of an append (a real crash: no cleanup, no checkpoint) leaves a case the next load makes whole", async (t) => {
+test.serial("a load killed with SIGKILL at each statement of an append where the case changes state (a real crash: no cleanup, no checkpoint) leaves a case the next load makes whole", async (t) => {
   const cold = await CaseDatabase.open(join(dir, "kill-cold.duckdb"));
   await cold.load(real, options("k-cold", { incremental: false }));
   const want = await caseTables(cold);

@@ -1,4 +1,4 @@
-// One CaseDatabase load in its own process, for load-killed.test.ts. Given a job file
+// One CaseDatabase load in its own process, for incremental-load.test.ts's kill test. Given a job file
 // ({ dbPath, files, options, killAt }), it loads; with killAt = n it sends itself SIGKILL just
 // after the load's nth statement was handed to DuckDB (so the statement is running or just done:
 // a crash with no cleanup, no checkpoint, no close). Run whole, it prints the statements the load ran (each cut short).
@@ -15,13 +15,13 @@ interface Job {
 const job = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as Job;
 
 let counting = false;
-let statements = 0;
 const sql: string[] = [];
 const run = DuckDBConnection.prototype.run;
 DuckDBConnection.prototype.run = function (this: DuckDBConnection, ...args: Parameters<typeof run>) {
   const running = run.apply(this, args);
-  if (counting) sql.push(String(args[0]).replace(/\s+/g, " ").slice(0, 100));
-  if (counting && ++statements === job.killAt) setImmediate(() => process.kill(process.pid, "SIGKILL"));
+  if (!counting) return running;
+  sql.push(String(args[0]).replace(/\s+/g, " ").slice(0, 100));
+  if (sql.length === job.killAt) setImmediate(() => process.kill(process.pid, "SIGKILL"));
   return running;
 };
 
@@ -31,4 +31,4 @@ const { since, ...rest } = job.options;
 const result = await db.load(job.files, { ...rest, ...(since !== undefined ? { since: new Date(since) } : {}) });
 counting = false;
 db.close();
-process.stdout.write(`${JSON.stringify({ statements, sql, mode: result.mode })}\n`);
+process.stdout.write(`${JSON.stringify({ sql, mode: result.mode })}\n`);
