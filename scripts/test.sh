@@ -48,8 +48,11 @@ boot_vm=1
 # Its image (vm/image/build.sh: a cached one, or about 2.5 minutes of bundling, Debian packages
 # and provisioning, which any change to the repository makes again) is built while the main suite
 # runs; the boot itself waits for the suite, so the two do not share this machine's cores.
+# Bounded: a mirror that stops answering would otherwise hold the whole command until CI gives up
+# (it takes 2-6 minutes; timeout ends the build's whole process group, mmdebstrap included).
+vm_build_limit_s="${OCLOG_VM_BUILD_TIMEOUT_S:-1500}"
 if [ "$boot_vm" = 1 ]; then
-  bash vm/image/build.sh >"$vm_image_dir" 2>"$vm_build_log" &
+  timeout --kill-after=30 "$vm_build_limit_s" bash vm/image/build.sh >"$vm_image_dir" 2>"$vm_build_log" &
   vm_build_pid=$!
 fi
 
@@ -70,6 +73,8 @@ else
   if [ "$vm_build_status" = 0 ]; then
     OCLOG_VM_IMAGE="$(tail -n 1 "$vm_image_dir")"
     export OCLOG_VM_IMAGE
+  elif [ "$vm_build_status" = 124 ] || [ "$vm_build_status" = 137 ]; then
+    echo "the VM image build beside the suite did not finish in ${vm_build_limit_s} s (a package mirror not answering?); the boot test builds it again" >&2
   else
     echo "the VM image build beside the suite failed (exit $vm_build_status); the boot test builds it again" >&2
   fi
