@@ -9,7 +9,8 @@
  * the case), loads it incrementally, analyses again, and profiles that warm run on its own;
  * OCLOG_PROFILE_MEMORY_LIMIT sets DuckDB's memory_limit (512MB, as investigate);
  * OCLOG_PROFILE_LINE_SCAN_ONLY=1 reads every file by the line scan, none by the typed fast path;
- * OCLOG_PROFILE_NO_AUTO_CHECKPOINT=1 leaves the checkpoints to the close, so no statement's time includes one.
+ * OCLOG_PROFILE_NO_AUTO_CHECKPOINT=1 leaves the checkpoints to the close, so no statement's time includes one;
+ * OCLOG_PROFILE_EXPLAIN=<regex> runs the statements it matches as EXPLAIN ANALYZE and prints their plans.
  * A kept warm run also keeps `cold.duckdb` and `cold-case/`, the case as the cold run left it;
  * OCLOG_PROFILE_FROM=<kept folder> then starts from those copies and profiles only the warm run.
  * Its load is the warm run's; its timeline is written whole, since the copied files are new inodes
@@ -26,6 +27,7 @@ import { generateLogs } from "./generate-logs.js";
 
 const MB = 1024 * 1024;
 const timings: { sql: string; seconds: number }[] = [];
+const explain = process.env.OCLOG_PROFILE_EXPLAIN ? new RegExp(process.env.OCLOG_PROFILE_EXPLAIN) : undefined;
 let depth = 0;
 // The statements that raised the process's peak RSS (by more than 20 MB), in order.
 const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -41,6 +43,15 @@ for (const method of ["run", "runAndReadAll"] as const) {
     depth++;
     const started = performance.now();
     try {
+      if (explain !== undefined && method === "run" && explain.test(sql)) {
+        // EXPLAIN ANALYZE runs the statement itself, and returns its plan with each operator's time.
+        const planning = performance.now();
+        await this.runAndReadAll(`EXPLAIN ${sql}`);
+        console.log(`planning alone (EXPLAIN): ${((performance.now() - planning) / 1000).toFixed(2)} s`);
+        const plan = await this.runAndReadAll(`EXPLAIN ANALYZE ${sql}`);
+        console.log(plan.getRows().map((row) => String(row.at(-1))).join("\n"));
+        return plan;
+      }
       return await original.call(this, sql, ...rest);
     } catch (error) {
       console.error(`failed: ${sql.replace(/\s+/g, " ").trim().slice(0, 300)}`);
