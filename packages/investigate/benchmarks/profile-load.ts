@@ -10,7 +10,8 @@
  * OCLOG_PROFILE_MEMORY_LIMIT sets DuckDB's memory_limit (512MB, as investigate);
  * OCLOG_PROFILE_LINE_SCAN_ONLY=1 reads every file by the line scan, none by the typed fast path;
  * OCLOG_PROFILE_NO_AUTO_CHECKPOINT=1 leaves the checkpoints to the close, so no statement's time includes one;
- * OCLOG_PROFILE_EXPLAIN=<regex> runs the statements it matches as EXPLAIN ANALYZE and prints their plans.
+ * OCLOG_PROFILE_EXPLAIN=<regex> runs the statements it matches as EXPLAIN ANALYZE and prints their plans;
+ * OCLOG_PROFILE_VACUUM_TASKS=<n> sets DuckDB's max_vacuum_tasks (the case's is 0).
  * A kept warm run also keeps `cold.duckdb` and `cold-case/`, the case as the cold run left it;
  * OCLOG_PROFILE_FROM=<kept folder> then starts from those copies and profiles only the warm run.
  * Its load is the warm run's; its timeline is written whole, since the copied files are new inodes
@@ -97,6 +98,8 @@ try {
   const db = await CaseDatabase.open(join(work, "case.duckdb"), memoryLimit ? { memoryLimit } : {});
   // Checkpoints only when asked and at close: each statement's own time, without the checkpoint its commit may trigger.
   if (process.env.OCLOG_PROFILE_NO_AUTO_CHECKPOINT === "1") await db.connection.run("SET checkpoint_threshold = '1TB'");
+  // DuckDB's own default is 100; the case sets 0 (case-database.ts says why).
+  if (process.env.OCLOG_PROFILE_VACUUM_TASKS) await db.connection.run(`SET max_vacuum_tasks = ${Number(process.env.OCLOG_PROFILE_VACUUM_TASKS)}`);
   const rss = () => `peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
   const analyse = async (load: Awaited<ReturnType<CaseDatabase["load"]>>, blobs: number) =>
     detectAndReport({ oclogVersion: "profile", tz: "UTC" }).run(db, { caseId: "profile", caseDir: join(work, "case"), user: "alice", container: "oclog-alice", load, blobs, bytes: 0 });
