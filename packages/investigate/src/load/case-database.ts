@@ -1,5 +1,5 @@
 /**
- * The case database (`case.duckdb`, openable by any DuckDB client). DuckDB reads the evidence
+ * The case database (`case.duckdb`, openable by any DuckDB client from 1.3 on). DuckDB reads the evidence
  * files itself: lines with its CSV reader (gzip, parallel, rejects with line numbers), records
  * with `json_transform` into typed columns (one table per source, `records` a view over them),
  * then `quarantine` for whatever does not parse or validate, and the normalized `events` table
@@ -171,6 +171,10 @@ export class CaseDatabase {
       // however small. That is the warm run's: 0.6-0.85 s of it at 1 GB of logs (150,000 events
       // rewritten), where its whole load takes 2-3 s. Unmerged, a case is a few row groups longer.
       max_vacuum_tasks: "0",
+      // DuckDB 1.3's storage format for a new case, not 0.10's (DuckDB's default, for old readers):
+      // at 1 GB of logs the file is 77 MB instead of 98, and the cold load 0.3 s faster (two runs
+      // each). A case keeps the format it was created in.
+      storage_compatibility_version: "v1.3.0",
       // An in-memory database spills to `.tmp` in the working directory by default: not there.
       ...(path === ":memory:" ? { temp_directory: join(tmpdir(), "oclog-duckdb-spill") } : {}),
     });
