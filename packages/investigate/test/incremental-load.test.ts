@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { caseTables } from "./case-tables.js";
 import { CaseDatabase, type EvidenceFile, type LoadOptions } from "../src/index.js";
 import { SOURCE_NAMES, recordsTableName } from "@oclog/schema";
@@ -141,7 +142,7 @@ test.serial("a load killed in the middle of an append (the state marked loading,
 });
 
 /** Loads `files` into the case at `path` with DuckDB's trace log on; returns the load and how many vacuum steps its checkpoints took. */
-async function vacuumsWhileLoading(path: string, files: EvidenceFile[], name: string, vacuumTasks?: number): Promise<{ mode?: string; vacuums: number }> {
+async function vacuumsWhileLoading(path: string, files: EvidenceFile[], name: string, vacuumTasks?: number): Promise<{ mode: string; vacuums: number }> {
   const db = await CaseDatabase.open(path);
   try {
     if (vacuumTasks !== undefined) await db.connection.run(`SET max_vacuum_tasks = ${vacuumTasks}`);
@@ -149,7 +150,7 @@ async function vacuumsWhileLoading(path: string, files: EvidenceFile[], name: st
     const { mode } = await db.load(files, options(name));
     await db.connection.run("CHECKPOINT");
     const logged = await db.connection.runAndReadAll("SELECT count(*) FROM duckdb_logs WHERE type = 'Checkpoint' AND contains(message, '''type'': vacuum')");
-    return { ...(mode !== undefined ? { mode } : {}), vacuums: Number(logged.getRows()[0]![0]) };
+    return { mode: String(mode), vacuums: Number(logged.getRows()[0]![0]) };
   } finally {
     db.close();
   }
@@ -179,6 +180,27 @@ test.serial("a new case is written in DuckDB 1.3's storage format (smaller and f
     await db.load(real.slice(0, 1), options("format"));
     const tags = (await db.connection.runAndReadAll("SELECT tags FROM duckdb_databases() WHERE database_name = current_database()")).getRowsJson()[0]![0];
     t.deepEqual(tags, [{ key: "storage_version", value: "v1.3.0+" }]);
+  } finally {
+    db.close();
+  }
+});
+
+test.serial("a case file in DuckDB's older storage format (made by an earlier oclog) is loaded and appended to as it is, and keeps its format", async (t) => {
+  const cold = await CaseDatabase.open(join(dir, "old-format-cold.duckdb"));
+  await cold.load(real, options("old-format-cold", { incremental: false }));
+  const want = await caseTables(cold);
+  cold.close();
+  const path = join(dir, "old-format.duckdb");
+  // DuckDB's own default format, as every case before c2cbf71 was written.
+  const older = await DuckDBInstance.create(path, { storage_compatibility_version: "v0.10.2" });
+  older.closeSync();
+  const db = await CaseDatabase.open(path);
+  try {
+    await db.load(real.slice(0, 2), options("old-format-1"));
+    t.is((await db.load(real, options("old-format-2"))).mode, "appended");
+    t.deepEqual(await caseTables(db), want);
+    const tags = (await db.connection.runAndReadAll("SELECT tags FROM duckdb_databases() WHERE database_name = current_database()")).getRowsJson()[0]![0];
+    t.deepEqual(tags, [{ key: "storage_version", value: "v1.0.0+" }]);
   } finally {
     db.close();
   }

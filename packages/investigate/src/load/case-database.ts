@@ -169,7 +169,9 @@ export class CaseDatabase {
       // No vacuum: a checkpoint would merge the under-filled row groups a load leaves at the end of
       // `events`, and not the checkpoint that wrote them but the first one after it with any change,
       // however small. That is the warm run's: 0.6-0.85 s of it at 1 GB of logs (150,000 events
-      // rewritten), where its whole load takes 2-3 s. Unmerged, a case is a few row groups longer.
+      // rewritten), where its whole load takes 2-3 s. Unmerged, a case is a few row groups longer,
+      // and events deleted for being outside the window stay in theirs, skipped by every scan:
+      // blobs are chosen by upload time first, so those are the window's edges, few.
       max_vacuum_tasks: "0",
       // DuckDB 1.3's storage format for a new case, not 0.10's (DuckDB's default, for old readers):
       // at 1 GB of logs the file is 77 MB instead of 98, and the cold load 0.3 s faster (two runs
