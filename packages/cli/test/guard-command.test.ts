@@ -129,18 +129,34 @@ test("--enforce stop-gateway runs systemctl stop once when shipping turns failin
   const calls: string[][] = [];
   const systemctl: CommandRunner = async (command, args) => (calls.push([command, ...args]), { code: 0, stderr: "" });
   const options = setup(fluentBit.metricsUrl, { enforce: "stop-gateway", failingAfterMinutes: 2 });
+  // Every run's output, so a failure says what each minute saw (CI keeps only the assertion).
+  const seen: string[] = [];
+  const sample = async (minute: number) => {
+    const result = await run(options, minute, systemctl);
+    seen.push(`minute ${minute}: exit ${result.code}: ${(result.stdout + result.stderr).trim()}`);
+    return result;
+  };
+  // Each sample after the baseline waits for a retry Fluent Bit made since the sample before, so
+  // each interval the guard judges holds one, however Fluent Bit's 1 s snapshots fall.
+  const afterARetry = async () => {
+    const before = await fluentBit.counters();
+    // A flush that cannot connect is retried: Fluent Bit 5.1.1 counts it in `retries`, not in `errors`.
+    await fluentBit.waitFor("a retried flush after the last sample", (ship) => ship.retries > before.retries);
+  };
   await fluentBit.counters();
-  await run(options, 0, systemctl);
-  const seen = await fluentBit.counters();
-  // A flush that cannot connect is retried: Fluent Bit 5.1.1 counts it in `retries`, not in `errors`.
-  await fluentBit.waitFor("a retried flush after the first sample", (ship) => ship.retries > seen.retries);
-  t.is((await run(options, 1, systemctl)).code, 0, "stalled for 0 min");
-  t.is((await run(options, 2, systemctl)).code, 0, "stalled for 1 min");
-  const stopped = await run(options, 3, systemctl);
-  t.is(stopped.code, 1);
-  t.regex(stopped.stdout, /^stopped openclaw\.service: shipping turned failing$/m);
-  t.is((await run(options, 4, systemctl)).code, 1);
-  t.deepEqual(calls, [["systemctl", "stop", "openclaw.service"]]);
+  const baseline = await sample(0);
+  t.is(baseline.code, 0, seen.join("\n"));
+  t.regex(baseline.stdout, /ship: first sample, new baseline/, seen.join("\n"));
+  await afterARetry();
+  t.is((await sample(1)).code, 0, `stalled for 0 min\n${seen.join("\n")}`);
+  await afterARetry();
+  t.is((await sample(2)).code, 0, `stalled for 1 min\n${seen.join("\n")}`);
+  await afterARetry();
+  const stopped = await sample(3);
+  t.is(stopped.code, 1, seen.join("\n"));
+  t.regex(stopped.stdout, /^stopped openclaw\.service: shipping turned failing$/m, seen.join("\n"));
+  t.is((await sample(4)).code, 1, seen.join("\n"));
+  t.deepEqual(calls, [["systemctl", "stop", "openclaw.service"]], seen.join("\n"));
 });
 
 test("bad option values are usage errors (exit 2)", async (t) => {
