@@ -84,6 +84,7 @@ test.serial("investigate --json --fail-on high: the summary object, exit 1 for h
   // The demo's blobs are Fluent Bit's, clean: whatever this run loaded went by the typed fast path.
   t.true(["rebuilt", "appended", "reused"].includes(summary.load.mode), JSON.stringify(summary.load));
   t.is(summary.load.files_read_typed, summary.load.files_loaded, JSON.stringify(summary.load));
+  t.is(summary.load.files_measured, 0, "every file's lines are known from its download or from custody");
   t.true(summary.findings.some((f: { severity: string }) => f.severity === "high"));
   t.false(stdout.includes("AccountKey"), "no secret in the output");
 });

@@ -165,7 +165,8 @@ export async function investigate(options: InvestigationOptions): Promise<Invest
         const entry = await store.add(blob);
         bytes += entry.size;
         result.downloaded++;
-        await custody.append("evidence.add", { blob: blob.name, etag: blob.etag, sha256: entry.sha256, size: entry.size, ...(entry.damaged ? { damaged: entry.damaged } : {}) });
+        const shape = store.shapeOf(blob.name);
+        await custody.append("evidence.add", { blob: blob.name, etag: blob.etag, sha256: entry.sha256, size: entry.size, ...(entry.damaged ? { damaged: entry.damaged } : {}), ...(shape ? { shape } : {}) });
       } else if (outcome.status === "vanished") {
         result.vanished.push(blob.name);
         await custody.append("evidence.vanished", { blob: blob.name, etag: blob.etag });

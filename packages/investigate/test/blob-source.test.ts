@@ -143,7 +143,7 @@ test("downloads are verified, land whole, and a rerun with the evidence manifest
   t.deepEqual(leftovers, [], "no temporary files left");
 
   // Real Fluent Bit gzip blobs get their line shape when added (the load then skips measuring
-  // them); a reopened store has none, and the manifest never carries one: a shape read back from
+  // them); a store reopened without custody has none, and the manifest never carries one: a shape read back from
   // an edited manifest.json could wave a bad file past the measurement.
   const gzipped = first.results.filter((r) => r.status === "ok" && r.blob.name.endsWith(".gz"));
   t.true(gzipped.length > 0);

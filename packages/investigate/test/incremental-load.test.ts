@@ -70,9 +70,9 @@ test.serial("appending the new files gives exactly the tables a rebuild from all
   t.is(appended.filesLoaded, all.length - half.length);
   const warmTables = await caseTables(warm);
   for (const name of Object.keys(coldTables)) t.deepEqual(warmTables[name], coldTables[name], `${name}: appended = rebuilt`);
-  // filesLoaded and filesReadTyped are about this load's files, the rest about the whole case.
-  const { mode: _a, filesLoaded: _b, filesReadTyped: _e, ...appendedCounts } = appended;
-  const { mode: _c, filesLoaded: _d, filesReadTyped: _f, ...coldCounts } = coldResult;
+  // filesLoaded, filesReadTyped and filesMeasured are about this load's files, the rest about the whole case.
+  const { mode: _a, filesLoaded: _b, filesReadTyped: _e, filesMeasured: _g, ...appendedCounts } = appended;
+  const { mode: _c, filesLoaded: _d, filesReadTyped: _f, filesMeasured: _h, ...coldCounts } = coldResult;
   t.deepEqual(appendedCounts, coldCounts, "the accounting is the whole case's");
   t.true(coldTables.quarantine!.some((q) => String((q as { reason: string }).reason).startsWith("duplicate of an earlier record")), "the re-sent record is set aside");
 

@@ -1,7 +1,7 @@
 // `oclog investigate` end to end against a real Azurite: the shared real Fluent Bit blobs as
 // they are, the demo incident, planted faults, resumability, custody and tampering.
 import test from "ava";
-import { appendFileSync, chmodSync, mkdtempSync, readFileSync } from "node:fs";
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,6 +54,18 @@ test.serial("the real Fluent Bit blobs investigate with 0 quarantined and the ex
   t.true(verify.ok, verify.problems.join("; "));
   t.is(verify.files, 4);
   t.true(verify.custodyEntries >= 8);
+
+  // Custody recorded each file's line shape at download; a rebuild (case.duckdb gone) takes the
+  // shapes from there instead of measuring every file again, and loads the same.
+  const added = readFileSync(join(options.caseDir, "custody.jsonl"), "utf8").split("\n").filter((l) => l.includes('"evidence.add"')).map((l) => (JSON.parse(l) as { details: { shape?: { lines: number } } }).details);
+  t.is(added.length, 4);
+  t.is(added.reduce((n, details) => n + (details.shape?.lines ?? 0), 0), first.load.lines);
+  rmSync(join(options.caseDir, "case.duckdb"));
+  const rebuilt = await runInvestigation(options);
+  t.is(rebuilt.load.mode, "rebuilt");
+  t.like(rebuilt.load, { lines: first.load.lines, records: first.load.records, events: first.load.events, quarantined: 0 });
+  t.is(first.load.filesMeasured, 0, "shapes measured at download");
+  t.is(rebuilt.load.filesMeasured, 0, "shapes from custody");
 });
 
 test.serial("tampering with evidence or custody is reported by case verify", async (t) => {

@@ -53,7 +53,7 @@ export function investigationJson(result: RunInvestigationResult): Record<string
     quarantine_not_stored: result.load.quarantineNotStored,
     // How the case was loaded: whole, the new blobs appended, or reused; and how many blobs the
     // typed fast path read (the rest went through the line scan).
-    load: { mode: result.load.mode ?? "rebuilt", files_loaded: result.load.filesLoaded ?? 0, files_read_typed: result.load.filesReadTyped ?? 0 },
+    load: { mode: result.load.mode ?? "rebuilt", files_loaded: result.load.filesLoaded ?? 0, files_read_typed: result.load.filesReadTyped ?? 0, files_measured: result.load.filesMeasured ?? 0 },
     story: result.report.replay?.story.headline ?? null,
     findings: result.findings.map((f, i) => ({
       id: f.detection.id,

@@ -9,6 +9,7 @@ import { open } from "node:fs/promises";
 import { OclogError } from "@oclog/errors";
 import { readFileNoFollow } from "../case/case-folder.js";
 import { userInfo, hostname } from "node:os";
+import type { LineShape } from "./gzip-integrity.js";
 
 export interface CustodyEntry {
   seq: number;
@@ -128,6 +129,32 @@ export function custodyEvidenceHashes(entries: readonly CustodyEntry[]): Map<str
     }
   }
   return hashes;
+}
+
+/**
+ * The line shape custody recorded with each blob's last `evidence.add` (see inspectGzip), with the
+ * SHA-256 it was recorded for: a file that still hashes to that SHA-256 has that shape, so a
+ * rebuild need not decompress it again to measure it. A shape that is not well formed is left out.
+ */
+export function custodyEvidenceShapes(entries: readonly CustodyEntry[]): Map<string, { sha256: string; shape: LineShape }> {
+  const shapes = new Map<string, { sha256: string; shape: LineShape }>();
+  for (const entry of entries) {
+    if (entry.action !== "evidence.add" || typeof entry.details.blob !== "string") continue;
+    const shape = lineShapeOf(entry.details.shape);
+    if (shape !== undefined && typeof entry.details.sha256 === "string") shapes.set(entry.details.blob, { sha256: entry.details.sha256, shape });
+    else shapes.delete(entry.details.blob);
+  }
+  return shapes;
+}
+
+const count = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/** A LineShape read back from JSON, or undefined when any field is missing or of the wrong kind. */
+function lineShapeOf(value: unknown): LineShape | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  const { bytes, lines, longestLine, carriageReturn } = value as Record<string, unknown>;
+  if (!count(bytes) || !count(lines) || !count(longestLine) || typeof carriageReturn !== "boolean") return undefined;
+  return { bytes, lines, longestLine, carriageReturn };
 }
 
 /** The SHA-256 of case.duckdb as last sealed in custody (`database.sealed`), if ever. */

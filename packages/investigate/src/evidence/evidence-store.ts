@@ -12,7 +12,7 @@ import { dirname, join, relative } from "node:path";
 import { quoteUntrusted } from "@oclog/errors";
 import { CaseSymlinkError, EvidenceTamperedError, ForeignCaseFolderError } from "../case/case-errors.js";
 import { checkCaseFolder, findSymlinks, looksLikeManifest, readFileNoFollow } from "../case/case-folder.js";
-import { custodyEvidenceHashes, verifyCustody } from "./custody-log.js";
+import { custodyEvidenceHashes, custodyEvidenceShapes, verifyCustody } from "./custody-log.js";
 import { checkEvidence } from "./evidence-check.js";
 import { inspectGzip, type LineShape } from "./gzip-integrity.js";
 
@@ -125,10 +125,19 @@ export class EvidenceStore {
     // Without a custody log (a store used on its own, as blob-source's tests do) files are checked
     // against the manifest only; runInvestigation refuses a case whose custody log went missing.
     const custodyPath = join(caseDir, "custody.jsonl");
-    const custody = (await exists(custodyPath)) ? custodyEvidenceHashes((await verifyCustody(custodyPath)).entries) : undefined;
+    const verified = (await exists(custodyPath)) ? await verifyCustody(custodyPath) : undefined;
+    const custody = verified ? custodyEvidenceHashes(verified.entries) : undefined;
     const problems = await checkEvidence(caseDir, manifest.evidence, custody);
     if (problems.length > 0) throw new EvidenceTamperedError(caseDir, problems);
     const store = new EvidenceStore(caseDir, manifest);
+    // Every file now hashes to what custody recorded; where custody also recorded its line shape
+    // for that hash, the shape is the file's (a rebuild then need not measure it again).
+    if (verified && verified.problems.length === 0) {
+      for (const [blob, recorded] of custodyEvidenceShapes(verified.entries)) {
+        const entry = Object.hasOwn(manifest.evidence, blob) ? manifest.evidence[blob] : undefined;
+        if (entry?.sha256 === recorded.sha256) store.#shapes.set(blob, recorded.shape);
+      }
+    }
     await store.save();
     return store;
   }
@@ -189,10 +198,11 @@ export class EvidenceStore {
     return entry;
   }
 
-  // Kept for this run only, never in the manifest: the load trusts a shape it measured itself.
+  // Never read from the manifest, which custody does not seal: a shape is one this run measured,
+  // or one custody recorded for the SHA-256 the file was checked against when the store opened.
   readonly #shapes = new Map<string, LineShape>();
 
-  /** The line shape of a blob added in this run (see inspectGzip), so the load need not measure it again. */
+  /** The line shape of a blob (see inspectGzip), when known, so the load need not measure it again. */
   shapeOf(blob: string): LineShape | undefined {
     return this.#shapes.get(blob);
   }

@@ -113,6 +113,8 @@ export interface LoadResult {
   filesLoaded?: number;
   /** Of those, the files the typed fast path read (typed-read.ts); the rest went through the line scan. */
   filesReadTyped?: number;
+  /** Of those, the files decompressed to measure their lines: no shape was known from download or custody. */
+  filesMeasured?: number;
   lines: number;
   records: number;
   events: number;
@@ -243,9 +245,9 @@ export class CaseDatabase {
       await buildSessionSteps(c);
       return { lines: 0, records: 0, events: 0, eventsOutsideWindow: 0, eventsAdmittedByUpload: 0, eventsEnvelopeMismatch: 0, quarantined: 0, quarantineNotStored: 0, quarantineByReason: [], blobProblems: [] };
     }
-    const { outside, typed } = await this.#scanAndLoad(files, options, 0, false);
+    const { outside, typed, measured } = await this.#scanAndLoad(files, options, 0, false);
     await this.#finishLoad(files, key, outside);
-    return { ...(await this.#result()), filesReadTyped: typed };
+    return { ...(await this.#result()), filesReadTyped: typed, filesMeasured: measured };
   }
 
   /**
@@ -258,13 +260,13 @@ export class CaseDatabase {
     const offset = await this.scalar("SELECT coalesce(max(file_index) + 1, 0) FROM evidence_files");
     const before = await this.scalar("SELECT coalesce(sum(outside_window), 0) FROM load_state");
     await c.run("UPDATE load_state SET key = 'loading'");
-    const { outside, typed } = await this.#scanAndLoad(files, options, offset, true);
+    const { outside, typed, measured } = await this.#scanAndLoad(files, options, offset, true);
     await this.#finishLoad(files, loadKey(options), before + outside);
-    return { ...(await this.#result()), mode: "appended", filesLoaded: files.length, filesReadTyped: typed };
+    return { ...(await this.#result()), mode: "appended", filesLoaded: files.length, filesReadTyped: typed, filesMeasured: measured };
   }
 
   /** Scans `files` into the tables (file indexes from `offset`); returns how many events left the window. */
-  async #scanAndLoad(files: EvidenceFile[], options: LoadOptions, offset: number, appending: boolean): Promise<{ outside: number; typed: number }> {
+  async #scanAndLoad(files: EvidenceFile[], options: LoadOptions, offset: number, appending: boolean): Promise<{ outside: number; typed: number; measured: number }> {
     const limits: LineLimits = { ...DEFAULT_BLOB_LIMITS, ...options.limits, maxLineBytes: options.maxLineBytes };
     await mkdir(options.workDir, { recursive: true });
     const scanDir = await mkdtemp(join(options.workDir, "scan-"));
@@ -346,7 +348,7 @@ export class CaseDatabase {
     };
   }
 
-  async #load(files: EvidenceFile[], options: LoadOptions, limits: LineLimits, scanDir: string, offset: number, appending: boolean): Promise<{ outside: number; typed: number }> {
+  async #load(files: EvidenceFile[], options: LoadOptions, limits: LineLimits, scanDir: string, offset: number, appending: boolean): Promise<{ outside: number; typed: number; measured: number }> {
     const c = this.connection;
     this.#offset = offset;
     // This load's records go into fresh tables, one per source (an append moves the records it
@@ -356,7 +358,7 @@ export class CaseDatabase {
       if (appending) await c.run(`ALTER TABLE ${recordsTableName(source)} RENAME TO ${keptRecordsTable(source)}`);
       await c.run(recordsTableDdl(recordsTableName(source), source, true));
     }
-    const { scanned, typed, setAside } = await this.#scanLines(files, limits, scanDir, options.lineScanOnly === true);
+    const { scanned, typed, setAside, measured } = await this.#scanLines(files, limits, scanDir, options.lineScanOnly === true);
     // Scanned files first, so file_index (less the offset of files loaded before) is also the
     // scan's file index; files read typed (already in their tables) and files set aside follow.
     const listed = [...scanned.map((p) => p.file), ...typed.map((p) => p.file), ...setAside.map((s) => s.file)];
@@ -461,7 +463,7 @@ export class CaseDatabase {
     // The timeline files are appended to only while every event they hold is as they hold it.
     if (envelope.oldEventsChanged || !stepsKept) await c.run(`DROP TABLE IF EXISTS ${TIMELINE_STATE_TABLE}`);
 
-    return { outside: envelope.outsideWindow, typed: typed.length };
+    return { outside: envelope.outsideWindow, typed: typed.length, measured };
   }
 
   /**
@@ -474,10 +476,11 @@ export class CaseDatabase {
     limits: LineLimits,
     scanDir: string,
     lineScanOnly: boolean,
-  ): Promise<{ scanned: ScanPlan[]; typed: ScanPlan[]; setAside: { file: EvidenceFile; reason: string }[] }> {
+  ): Promise<{ scanned: ScanPlan[]; typed: ScanPlan[]; setAside: { file: EvidenceFile; reason: string }[]; measured: number }> {
     const measuredPlans: ScanPlan[] = [];
     const setAside: { file: EvidenceFile; reason: string }[] = [];
     const measuredFiles = await measureFiles(files, limits);
+    const measured = files.filter((file) => file.damaged === undefined && file.shape === undefined).length;
     for (const [index, file] of files.entries()) {
       try {
         const result = measuredFiles[index]!;
@@ -497,7 +500,7 @@ export class CaseDatabase {
     const plans = measuredPlans.filter((p) => !typedSet.has(p));
     try {
       await this.#readCsv(plans.map((p) => p.scanPath), limits.maxLineBytes);
-      return { scanned: plans, typed, setAside };
+      return { scanned: plans, typed, setAside, measured };
     } catch {
       // Slow path, only when a file still breaks the reader: find which, one at a time.
     }
@@ -519,7 +522,7 @@ export class CaseDatabase {
       else setAside.push({ file: plan.file, reason: `set aside whole: the line reader cannot read it (${failure.split("\n")[0]!.slice(0, 200)})` });
     }
     await this.#readCsv(scanned.map((p) => p.scanPath), limits.maxLineBytes);
-    return { scanned, typed, setAside };
+    return { scanned, typed, setAside, measured };
   }
 
   /** The fast path (typed-read.ts) for the clean files whose blob name says their source; returns the plans it took. */
