@@ -1,12 +1,14 @@
 // Faults planted in evidence files must each land in `quarantine` with the right blob, line
 // and reason, while every good record around them still becomes events.
 import test from "ava";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { allEventsSql } from "@oclog/schema";
 import { CaseDatabase, type EvidenceFile } from "../src/load/case-database.js";
+import { withEnvelopeColumnsSql } from "../src/load/envelope-checks.js";
 import { gzipProblem } from "../src/evidence/gzip-integrity.js";
 
 const dir = mkdtempSync(join(tmpdir(), "oclog-casedb-"));
@@ -83,6 +85,33 @@ test("line numbers follow the file even across many files scanned in parallel", 
     );
     t.is(wrong, 0);
     t.is(await db.scalar("SELECT count(*) FROM events"), 24_000);
+  } finally {
+    db.close();
+  }
+});
+
+test("events computed on two connections at once are one statement's rows, in its order", async (t) => {
+  // Real Fluent Bit blobs: a gateway log and a transcript. The load computes the gateway log's
+  // events and the other sources' at once, and commits them in source order.
+  const samples = fileURLToPath(new URL("../../../../shared/fluent-bit/samples/fluent-bit-v5/oclog/alice/", import.meta.url));
+  const files = ["openclaw.gateway", "openclaw.transcript"].map((kind) => {
+    const hour = join(samples, kind, "2026", "11", "25", "08");
+    const name = readdirSync(hour)[0]!;
+    return { blob: `oclog/alice/${kind}/2026/11/25/08/${name}`, path: join(hour, name) };
+  });
+  const db = await CaseDatabase.open(":memory:");
+  try {
+    await db.load(files, { maxLineBytes: 4 << 20, workDir: join(dir, "work-split"), containerUser: "alice" });
+    // The same records through the single statement all sources' events once came from.
+    await db.connection.run("CREATE TEMP TABLE one_statement AS FROM events LIMIT 0");
+    await db.connection.run(`INSERT INTO one_statement BY NAME ${withEnvelopeColumnsSql(allEventsSql(), "alice")}`);
+    // The load's later checks fill these; the rows and their order are what is compared.
+    const rows = (table: string) => `SELECT row_number() OVER (ORDER BY rowid) AS n, * EXCLUDE (envelope_mismatch) FROM ${table}`;
+    const differ = await db.scalar(`SELECT count(*) FROM ((${rows("events")} EXCEPT ALL ${rows("one_statement")}) UNION ALL (${rows("one_statement")} EXCEPT ALL ${rows("events")}))`);
+    t.is(differ, 0, "the same rows in the same order");
+    const sources = (await db.connection.runAndReadAll("SELECT source, count(*) AS n FROM events GROUP BY source ORDER BY min(rowid)")).getRowObjectsJson();
+    t.deepEqual(sources.map((r) => r.source), ["gateway-log", "transcript"], "the gateway log's rows first, as one statement puts them");
+    t.true(sources.every((r) => Number(r.n) > 0));
   } finally {
     db.close();
   }

@@ -21,7 +21,7 @@ export { BLOCKED_PATTERN, hostOf, targetFromArguments } from "./event-builder.js
 export { AUTH_FAILURE, FAILED_TOOL } from "./sources/gateway-log/normalize.js";
 // The case database's loader SQL, assembled from the registry.
 export { recordsTableName } from "./sql/records-table.js";
-export { FieldTypeConflict, allEventsSql, duckdbType, invalidSql, ownFieldsOfSourceSql, ownFieldsSql, rawViewName, recordStructure, recordStructureLiteral, sourceFieldsSql, sourceSql, sourceStructure, variantSql } from "./sql/case-sql.js";
+export { FieldTypeConflict, allEventsSql, duckdbType, eventsOfSourcesSql, invalidSql, ownFieldsOfSourceSql, ownFieldsSql, rawViewName, recordStructure, recordStructureLiteral, sourceFieldsSql, sourceSql, sourceStructure, variantSql } from "./sql/case-sql.js";
 export { sqlIdentifier, sqlRegex, sqlString } from "./sql/sql-text.js";
 export { collectToolCalls } from "./tool-calls.js";
 export type { ToolCall } from "./tool-calls.js";

@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { mapConcurrently } from "@oclog/errors";
-import { SOURCE_NAMES, allEventsSql, duckdbType, invalidSql, ownFieldsOfSourceSql, rawViewName, recordsTableName, recordStructureLiteral, sourceFieldsSql, sourceSql, sourceStructure, sqlIdentifier, sqlString, variantSql, type SourceName } from "@oclog/schema";
+import { SOURCE_NAMES, allEventsSql, duckdbType, eventsOfSourcesSql, invalidSql, ownFieldsOfSourceSql, rawViewName, recordsTableName, recordStructureLiteral, sourceFieldsSql, sourceSql, sourceStructure, sqlIdentifier, sqlString, variantSql, type SourceName } from "@oclog/schema";
 import { DEFAULT_BLOB_LIMITS, type BlobLimits } from "../evidence/blob-limits.js";
 import { MEASURE_CONCURRENCY } from "../defaults.js";
 import { measureEvidence, measuredFromShape, rewriteEvidence, type LineFault, type LineLimits, type Measured } from "./evidence-lines.js";
@@ -443,7 +443,7 @@ export class CaseDatabase {
       await c.run(`INSERT INTO load_stops VALUES (${sqlString(stop.blob)}, ${stop.line}, ${sqlString(stop.reason)}, ${sqlString(stop.kind)})`);
     }
 
-    await c.run(`INSERT INTO events BY NAME ${withEnvelopeColumnsSql(allEventsSql(), options.containerUser)}`);
+    await this.#insertEvents(options.containerUser);
     await this.#keepLoadedRecords(appending);
     // Records are kept whole; only events outside the window leave the timeline, and an event
     // stamped outside it stays when its blob was uploaded inside it (backdating cannot hide it).
@@ -464,6 +464,35 @@ export class CaseDatabase {
     if (envelope.oldEventsChanged || !stepsKept) await c.run(`DROP TABLE IF EXISTS ${TIMELINE_STATE_TABLE}`);
 
     return { outside: envelope.outsideWindow, typed: typed.length, measured };
+  }
+
+  /**
+   * The loaded records' events: the gateway log's and the other sources' on two connections at
+   * once. One statement ran the sources one after the other, each parallel only across its own row
+   * groups, with a core idle at every source's end; and an appended day fills one row group per
+   * source, so there one statement ran on one core. Measured with profile-load.ts at 1 GB, two runs
+   * each: the cold load 14.0/13.7 s -> 12.4/12.4 s (the insert 6.1/5.9 -> 4.2/4.0 s), the warm
+   * load 2.14/2.13 -> 1.89/1.99 s. Both are committed in source order, so the rows land in the
+   * order one statement gave them; a load cut off between the two commits left its state
+   * "loading", and the next load rebuilds.
+   */
+  async #insertEvents(containerUser: string | undefined): Promise<void> {
+    const insert = (sources: readonly SourceName[]) => `INSERT INTO events BY NAME ${withEnvelopeColumnsSql(eventsOfSourcesSql(sources), containerUser)}`;
+    const other = await this.connect();
+    try {
+      await this.connection.run("BEGIN TRANSACTION");
+      await other.run("BEGIN TRANSACTION");
+      const inserted = await Promise.allSettled([this.connection.run(insert(["gateway-log"])), other.run(insert(SOURCE_NAMES.filter((s) => s !== "gateway-log")))]);
+      const failed = inserted.find((result) => result.status === "rejected");
+      if (failed !== undefined) {
+        await Promise.allSettled([this.connection.run("ROLLBACK"), other.run("ROLLBACK")]);
+        throw failed.reason;
+      }
+      await this.connection.run("COMMIT");
+      await other.run("COMMIT");
+    } finally {
+      other.closeSync();
+    }
   }
 
   /**

@@ -114,7 +114,12 @@ export function invalidSql(): string {
 
 /** All sources' events, in one statement over their records tables (recordsTableName). */
 export function allEventsSql(): string {
-  return LOG_SOURCES.map((s) => s.sql.events()).join("\nUNION ALL BY NAME\n");
+  return eventsOfSourcesSql(SOURCE_NAMES);
+}
+
+/** The events of some sources, in the order of LOG_SOURCES (allEventsSql's, for all of them). */
+export function eventsOfSourcesSql(sources: readonly SourceName[]): string {
+  return LOG_SOURCES.filter((s) => sources.includes(s.name)).map((s) => s.sql.events()).join("\nUNION ALL BY NAME\n");
 }
 
 /** The name of the view that shows one source's records (`raw_gateway_log`). */
