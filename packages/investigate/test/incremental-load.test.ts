@@ -116,10 +116,7 @@ test.serial("a case in the layout of an earlier oclog (`records` one wide table,
 });
 
 test.serial("a load killed in the middle of an append (the state marked loading, the kept records moved aside, new ones half loaded) is rebuilt, not appended to", async (t) => {
-  const cold = await CaseDatabase.open(join(dir, "crash-cold.duckdb"));
-  await cold.load(real, options("c0", { incremental: false }));
-  const want = await caseTables(cold);
-  cold.close();
+  const want = await coldCaseTables("crash-cold", "c0");
   const db = await CaseDatabase.open(join(dir, "crash.duckdb"));
   try {
     await db.load(real.slice(0, 2), options("c1"));
@@ -178,7 +175,7 @@ test.serial("a new case is written in DuckDB 1.3's storage format (smaller and f
   const db = await CaseDatabase.open(join(dir, "format.duckdb"));
   try {
     await db.load(real.slice(0, 1), options("format"));
-    const tags = (await db.connection.runAndReadAll("SELECT tags FROM duckdb_databases() WHERE database_name = current_database()")).getRowsJson()[0]![0];
+    const tags = await storageTags(db);
     t.deepEqual(tags, [{ key: "storage_version", value: "v1.3.0+" }]);
   } finally {
     db.close();
@@ -186,10 +183,7 @@ test.serial("a new case is written in DuckDB 1.3's storage format (smaller and f
 });
 
 test.serial("a case file in DuckDB's older storage format (made by an earlier oclog) is loaded and appended to as it is, and keeps its format", async (t) => {
-  const cold = await CaseDatabase.open(join(dir, "old-format-cold.duckdb"));
-  await cold.load(real, options("old-format-cold", { incremental: false }));
-  const want = await caseTables(cold);
-  cold.close();
+  const want = await coldCaseTables("old-format-cold", "old-format-cold");
   const path = join(dir, "old-format.duckdb");
   // DuckDB's own default format, as every case before c2cbf71 was written.
   const older = await DuckDBInstance.create(path, { storage_compatibility_version: "v0.10.2" });
@@ -199,12 +193,28 @@ test.serial("a case file in DuckDB's older storage format (made by an earlier oc
     await db.load(real.slice(0, 2), options("old-format-1"));
     t.is((await db.load(real, options("old-format-2"))).mode, "appended");
     t.deepEqual(await caseTables(db), want);
-    const tags = (await db.connection.runAndReadAll("SELECT tags FROM duckdb_databases() WHERE database_name = current_database()")).getRowsJson()[0]![0];
+    const tags = await storageTags(db);
     t.deepEqual(tags, [{ key: "storage_version", value: "v1.0.0+" }]);
   } finally {
     db.close();
   }
 });
+
+/** The tables of a case built by one cold load of every real file (what an append must end with). */
+async function coldCaseTables(file: string, name: string) {
+  const cold = await CaseDatabase.open(join(dir, `${file}.duckdb`));
+  try {
+    await cold.load(real, options(name, { incremental: false }));
+    return await caseTables(cold);
+  } finally {
+    cold.close();
+  }
+}
+
+/** The storage format tags DuckDB reports for a case file. */
+async function storageTags(db: CaseDatabase): Promise<unknown> {
+  return (await db.connection.runAndReadAll("SELECT tags FROM duckdb_databases() WHERE database_name = current_database()")).getRowsJson()[0]![0];
+}
 
 /** Runs load-child.ts on a job; resolves with its output, or the signal that ended it. */
 function loadInChild(job: object, name: string): Promise<{ signal: string | null; stdout: string; stderr: string }> {
@@ -219,10 +229,7 @@ function loadInChild(job: object, name: string): Promise<{ signal: string | null
 }
 
 test.serial("a load killed with SIGKILL at each statement of an append where the case changes state (a real crash: no cleanup, no checkpoint) leaves a case the next load makes whole", async (t) => {
-  const cold = await CaseDatabase.open(join(dir, "kill-cold.duckdb"));
-  await cold.load(real, options("k-cold", { incremental: false }));
-  const want = await caseTables(cold);
-  cold.close();
+  const want = await coldCaseTables("kill-cold", "k-cold");
   const base = join(dir, "kill-base.duckdb");
   const first = await CaseDatabase.open(base);
   await first.load(real.slice(0, 2), options("k-base"));

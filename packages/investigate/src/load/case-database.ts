@@ -509,7 +509,7 @@ export class CaseDatabase {
     const measuredPlans: ScanPlan[] = [];
     const setAside: { file: EvidenceFile; reason: string }[] = [];
     const measuredFiles = await measureFiles(files, limits);
-    const measured = files.filter((file) => file.damaged === undefined && file.shape === undefined).length;
+    const measured = files.filter((file, index) => file.damaged === undefined && file.shape === undefined && !("error" in measuredFiles[index]!)).length;
     for (const [index, file] of files.entries()) {
       try {
         const result = measuredFiles[index]!;
