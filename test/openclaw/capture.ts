@@ -30,6 +30,7 @@ import { makeScrubber, type ScrubSpec, type Scrubber } from "./scrub.js";
 import { createHash } from "node:crypto";
 import { observedToolCalls, type TranscriptLine } from "./outcomes.js";
 import { dumpOpenClawSqlite, type TableInventory } from "./sqlite-dump.js";
+import { releaseOf, type OpenClawRelease } from "./releases.js";
 import {
   expectedToolCalls,
   runScenario,
@@ -150,7 +151,8 @@ export function scrubSpec(p: {
       { from: p.dirs.tmp, to: PLACEHOLDERS.tmp },
       { from: p.dirs.home, to: PLACEHOLDERS.home },
       { from: p.dirs.root, to: PLACEHOLDERS.workRoot },
-      { from: p.install.cacheDir, to: PLACEHOLDERS.install },
+      // The install's own version: a capture of another release must not claim 2026.9.6's path.
+      { from: p.install.cacheDir, to: PLACEHOLDERS.install.replace(OPENCLAW_VERSION, p.install.version) },
       { from: REPO_ROOT, to: PLACEHOLDERS.repo },
       { from: homedir(), to: PLACEHOLDERS.realHome },
     ],
@@ -220,10 +222,44 @@ function copyCollectorStores(stateDir: string, to: string): void {
   }
 }
 
+/** Non-empty lines of a text file, or none when it does not exist. */
+function fileLines(path: string): string[] {
+  return existsSync(path) ? readFileSync(path, "utf8").split("\n").filter((l) => l.length > 0) : [];
+}
+
+/**
+ * Transcript and trajectory lines of a release that keeps sessions as JSONL files
+ * (agents/<agent>/sessions/<session>.jsonl and <session>.trajectory.jsonl), in the shape the
+ * SQLite rows are captured in: `table` says which kind of file, `db` the file.
+ */
+function sessionFileLines(stateDir: string, release: OpenClawRelease): TranscriptLine[] {
+  if (release.stores.transcripts !== "jsonl") return [];
+  const agentsDir = join(stateDir, "agents");
+  const lines: TranscriptLine[] = [];
+  for (const agent of existsSync(agentsDir) ? readdirSync(agentsDir).sort() : []) {
+    const sessions = join(agentsDir, agent, "sessions");
+    for (const name of existsSync(sessions) ? readdirSync(sessions).sort() : []) {
+      if (!name.endsWith(".jsonl")) continue;
+      const table = name.endsWith(".trajectory.jsonl") ? "trajectory_runtime_events" : "transcript_events";
+      fileLines(join(sessions, name)).forEach((text, index) => {
+        lines.push({ db: `agents/${agent}/sessions/${name}`, table, row: { line: index + 1 }, compressedColumns: [], event: parseJsonOrNull(text) });
+      });
+    }
+  }
+  return lines;
+}
+
+/** Config-audit records of a release that appends them to logs/config-audit.jsonl. */
+function configAuditFileRecords(stateDir: string, release: OpenClawRelease): unknown[] {
+  if (release.stores.configAudit !== "jsonl") return [];
+  return fileLines(join(stateDir, "logs", "config-audit.jsonl")).map(parseJsonOrNull);
+}
+
 /** Runs install + model server + gateway + scenario and writes the captured artifacts to outDir. */
 export async function captureOpenClaw(opts: CaptureOptions): Promise<CaptureResult> {
   const started = Date.now();
   const version = opts.version ?? OPENCLAW_VERSION;
+  const release = releaseOf(version);
   const install = await ensureOpenClaw({ version });
   const token = randomBytes(32).toString("hex");
   const apiKey = `sk-oclog-${randomBytes(24).toString("hex")}`;
@@ -245,18 +281,18 @@ export async function captureOpenClaw(opts: CaptureOptions): Promise<CaptureResu
   try {
     page = await startPageServer();
     model = await startModelServer(scenarioModelScript(page.url));
-    const expected = expectedToolCalls(page.url);
+    const expected = expectedToolCalls(page.url, release);
     gateway = await startGateway({
       install,
       dirs,
       token,
-      config: scenarioConfig({ model, workspace: dirs.workspace, logFile: dirs.logFile, apiKey }),
+      config: scenarioConfig({ model, workspace: dirs.workspace, logFile: dirs.logFile, apiKey, release }),
     });
     lap("gatewayStart");
 
     let scenario: ScenarioResult;
     try {
-      scenario = await runScenario({ install, gateway, model, page });
+      scenario = await runScenario({ install, gateway, model, page, release });
     } catch (err) {
       const tail = gateway.output().slice(-3000);
       throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- gateway console (tail) ---\n${tail}`);
@@ -299,12 +335,15 @@ export async function captureOpenClaw(opts: CaptureOptions): Promise<CaptureResu
     else writeFileSync(out("gateway.log"), logText);
     files.push("gateway.log");
 
-    const transcriptLines: TranscriptLine[] = dump.rows
-      .filter((r) => r.kind === "event")
-      .map((r) => {
-        const eventText = r.decoded.event_zstd ?? (typeof r.row.event_json === "string" ? r.row.event_json : null);
-        return { db: r.db, table: r.table, row: r.row, compressedColumns: r.compressedColumns, event: eventText === null ? null : parseJsonOrNull(eventText) };
-      });
+    const transcriptLines: TranscriptLine[] = [
+      ...dump.rows
+        .filter((r) => r.kind === "event")
+        .map((r) => {
+          const eventText = r.decoded.event_zstd ?? (typeof r.row.event_json === "string" ? r.row.event_json : null);
+          return { db: r.db, table: r.table, row: r.row, compressedColumns: r.compressedColumns, event: eventText === null ? null : parseJsonOrNull(eventText) };
+        }),
+      ...sessionFileLines(dirs.stateDir, release),
+    ];
     writeLines(out("sqlite-event-rows.jsonl"), transcriptLines.map((l) => JSON.stringify(scrubber.value(l))));
     files.push("sqlite-event-rows.jsonl");
     // The decoded events alone, one per line, as the collector ships them: what schemas validate.
@@ -333,8 +372,9 @@ export async function captureOpenClaw(opts: CaptureOptions): Promise<CaptureResu
     });
     for (const ob of observations) {
       if (ob.observedOutcome !== ob.expectedOutcome) notes.push(`UNEXPECTED: ${ob.id} expected ${ob.expectedOutcome}, observed ${ob.observedOutcome}`);
-      if (!ob.audit) notes.push(`no audit_events tool.action.finished row for ${ob.id} (looked for sha256 of the id)`);
+      if (!ob.audit && release.stores.ledger !== "none") notes.push(`no audit_events tool.action.finished row for ${ob.id} (looked for sha256 of the id)`);
     }
+    if (release.stores.ledger === "none") notes.push(`OpenClaw ${version} keeps no audit ledger (no audit_events table): audit-ledger.jsonl is empty`);
 
     writeLines(
       out("audit-ledger.jsonl"),
@@ -342,11 +382,14 @@ export async function captureOpenClaw(opts: CaptureOptions): Promise<CaptureResu
     );
     files.push("audit-ledger.jsonl");
 
-    const configAudit = dump.rows.filter((r) => r.kind === "config-audit");
-    if (configAudit.length === 0) notes.push("no config-audit rows found in diagnostic_events");
+    const configAudit = [
+      ...dump.rows.filter((r) => r.kind === "config-audit").map((r) => (typeof r.row.payload_json === "string" ? parseJsonOrNull(r.row.payload_json) : null)),
+      ...configAuditFileRecords(dirs.stateDir, release),
+    ];
+    if (configAudit.length === 0) notes.push(`no config-audit records found (${release.stores.configAudit === "sqlite" ? "diagnostic_events" : "logs/config-audit.jsonl"})`);
     writeLines(
       out("config-audit.jsonl"),
-      configAudit.map((r) => JSON.stringify(scrubber.value(typeof r.row.payload_json === "string" ? parseJsonOrNull(r.row.payload_json) : null))),
+      configAudit.map((r) => JSON.stringify(scrubber.value(r))),
     );
     files.push("config-audit.jsonl");
 
@@ -392,7 +435,7 @@ export async function captureOpenClaw(opts: CaptureOptions): Promise<CaptureResu
       capturedAt: new Date().toISOString(),
       durationMs,
       scrubbed: opts.scrub,
-      placeholders: opts.scrub ? { ...PLACEHOLDERS } : {},
+      placeholders: opts.scrub ? { ...PLACEHOLDERS, install: PLACEHOLDERS.install.replace(OPENCLAW_VERSION, version) } : {},
       files: stats,
       offeredTools: scenario.offeredTools,
       toolSchemas: scenario.toolSchemas,
@@ -401,9 +444,15 @@ export async function captureOpenClaw(opts: CaptureOptions): Promise<CaptureResu
       wsProbe: { closed: scenario.wsProbe.closed, end: scenario.wsProbe.end },
       locations: {
         gatewayLog: "logging.file (default /tmp/openclaw/openclaw-YYYY-MM-DD.log), tslog JSON lines",
-        transcripts: "<stateDir>/agents/<agentId>/agent/openclaw-agent.sqlite: transcript_events (event_json TEXT or event_zstd BLOB + navigation_json), trajectory_runtime_events (event_json)",
+        transcripts:
+          release.stores.transcripts === "sqlite"
+            ? "<stateDir>/agents/<agentId>/agent/openclaw-agent.sqlite: transcript_events (event_json TEXT or event_zstd BLOB + navigation_json), trajectory_runtime_events (event_json)"
+            : "<stateDir>/agents/<agentId>/sessions/<sessionId>.jsonl (transcript) and <sessionId>.trajectory.jsonl (runtime trajectory)",
         auditLedger: "<stateDir>/state/openclaw.sqlite: audit_events",
-        configAudit: "<stateDir>/state/openclaw.sqlite: diagnostic_events WHERE scope='config-audit' (payload_json); legacy <stateDir>/logs/config-audit.jsonl is import-only",
+        configAudit:
+          release.stores.configAudit === "sqlite"
+            ? "<stateDir>/state/openclaw.sqlite: diagnostic_events WHERE scope='config-audit' (payload_json); legacy <stateDir>/logs/config-audit.jsonl is import-only"
+            : "<stateDir>/logs/config-audit.jsonl",
         config: "$OPENCLAW_CONFIG_PATH, default <stateDir>/openclaw.json (`openclaw config file`)",
         trajectoryExport: "<workspace>/.openclaw/trajectory-exports/<name>/events.jsonl (+ manifest/metadata/artifacts/prompts/session-branch .json)",
       },
@@ -438,12 +487,19 @@ export async function captureOpenClaw(opts: CaptureOptions): Promise<CaptureResu
 
 function parseArgs(argv: string[]): CaptureOptions {
   const opts: CaptureOptions = { outDir: defaultFixtureDir(), scrub: true };
+  let explicitOut = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--out") opts.outDir = resolve(argv[++i] ?? "");
+    if (a === "--out") {
+      opts.outDir = resolve(argv[++i] ?? "");
+      explicitOut = true;
+    }
     else if (a === "--no-scrub") opts.scrub = false;
     else if (a === "--keep-work-dir") opts.keepWorkDir = true;
-    else throw new Error(`unknown argument ${a}; usage: capture.ts [--out DIR] [--no-scrub] [--keep-work-dir]`);
+    else if (a === "--version") {
+      opts.version = argv[++i] ?? "";
+      if (!explicitOut) opts.outDir = defaultFixtureDir(opts.version);
+    } else throw new Error(`unknown argument ${a}; usage: capture.ts [--version X.Y.Z] [--out DIR] [--no-scrub] [--keep-work-dir]`);
   }
   return opts;
 }

@@ -19,6 +19,8 @@ import type { AddressInfo } from "node:net";
 import { GATEWAY_TOKEN_ENV, type CliResult, type GatewayHandle, type OpenClawConfig } from "./gateway.js";
 import type { OpenClawInstall } from "./install.js";
 import type { ModelScript, ModelServer } from "./model-server.js";
+import { releaseOf, withoutPaths, type OpenClawRelease } from "./releases.js";
+import { OPENCLAW_VERSION } from "./install.js";
 
 /** What a scripted tool call is expected to end in. */
 export type ExpectedOutcome = "ok" | "error" | "blocked";
@@ -48,8 +50,9 @@ export const PAGE_MARKER = "oclog-local-page-7f3a";
 /** A deliberately wrong gateway token (not a secret) for the WebSocket probe. */
 export const WRONG_TOKEN = "oclog-wrong-token-not-a-secret";
 
-/** The scripted tool calls, in order. pageUrl is the local page web_fetch targets. */
-export function expectedToolCalls(pageUrl: string): ExpectedToolCall[] {
+/** The scripted tool calls, in order. pageUrl is the local page web_fetch targets; `release` decides the second fetch's outcome. */
+export function expectedToolCalls(pageUrl: string, release: OpenClawRelease = releaseOf(OPENCLAW_VERSION)): ExpectedToolCall[] {
+  const change = release.fetchChange;
   return [
     {
       id: "call_exec_ok",
@@ -103,15 +106,18 @@ export function expectedToolCalls(pageUrl: string): ExpectedToolCall[] {
       id: "call_web_fetch_allowed",
       name: "web_fetch",
       arguments: { url: pageUrl },
-      expectedOutcome: "ok",
+      expectedOutcome: change.unblocksLoopback ? "ok" : "blocked",
       run: "fetch-allowed",
-      why: "same URL after tools.web.fetch.ssrfPolicy.allowedHostnames=[\"127.0.0.1\"]",
+      why: change.unblocksLoopback
+        ? `same URL after ${change.key}=${JSON.stringify(change.value)}`
+        : `same URL after ${change.key}=${JSON.stringify(change.value)}: OpenClaw ${release.version} has no hostname allowlist for web_fetch, so loopback stays refused`,
     },
   ];
 }
 
 /** The model script that plays the expected tool calls, one call per assistant turn. */
 export function scenarioModelScript(pageUrl: string): ModelScript {
+  // Only the calls' ids, names and arguments are scripted: the same for every release.
   const calls = expectedToolCalls(pageUrl);
   const turnsFor = (run: ExpectedToolCall["run"], finalText: string): ModelScript["conversations"][number]["turns"] => [
     ...calls
@@ -128,10 +134,10 @@ export function scenarioModelScript(pageUrl: string): ModelScript {
   };
 }
 
-/** OpenClaw config for the scenario, pointing the default agent at the scripted model. */
-export function scenarioConfig(opts: { model: ModelServer; workspace: string; logFile: string; apiKey: string }): OpenClawConfig {
+/** OpenClaw config for the scenario, pointing the default agent at the scripted model; keys `release` lacks are left out. */
+export function scenarioConfig(opts: { model: ModelServer; workspace: string; logFile: string; apiKey: string; release?: OpenClawRelease }): OpenClawConfig {
   const providerId = "oclog";
-  return {
+  const config: OpenClawConfig = {
     logging: { level: "trace", file: opts.logFile },
     update: { checkOnStart: false },
     discovery: { mdns: { mode: "off" } },
@@ -171,6 +177,7 @@ export function scenarioConfig(opts: { model: ModelServer; workspace: string; lo
       toolSearch: false,
     },
   };
+  return withoutPaths(config, (opts.release ?? releaseOf(OPENCLAW_VERSION)).missingConfig);
 }
 
 /** A tiny local page for web_fetch to fetch. */
@@ -284,7 +291,8 @@ function parseJson(text: string): unknown {
 }
 
 async function agentTurn(gateway: GatewayHandle, name: string, message: string): Promise<{ name: string; cli: CliResult; json: unknown }> {
-  const cli = await gateway.cli(["agent", "--message", message, "--json", "--timeout", "120"], { timeoutMs: 180_000 });
+  // `--agent main`: releases before 2026.9 refuse a turn that names no agent, session or recipient.
+  const cli = await gateway.cli(["agent", "--agent", "main", "--message", message, "--json", "--timeout", "120"], { timeoutMs: 180_000 });
   if (cli.code !== 0) {
     throw new Error(`openclaw agent (${name}) failed: exit ${cli.code}\n${cli.stderr.slice(-3000)}\n${cli.stdout.slice(-3000)}`);
   }
@@ -313,8 +321,10 @@ export async function runScenario(ctx: {
   gateway: GatewayHandle;
   model: ModelServer;
   page: PageServer;
+  release?: OpenClawRelease;
 }): Promise<ScenarioResult> {
   const { gateway, model, page } = ctx;
+  const release = ctx.release ?? releaseOf(OPENCLAW_VERSION);
   const notes: string[] = [];
   const runs = [];
 
@@ -322,20 +332,17 @@ export async function runScenario(ctx: {
   const hitsAfterMain = page.hits;
   if (hitsAfterMain !== 0) notes.push(`local page was hit ${hitsAfterMain} time(s) during the main run although web_fetch should be blocked`);
 
-  const configSet = await gateway.cli(
-    ["config", "set", "tools.web.fetch.ssrfPolicy.allowedHostnames", JSON.stringify(["127.0.0.1"]), "--strict-json"],
-    { timeoutMs: 60_000 },
-  );
+  const configSet = await gateway.cli(["config", "set", release.fetchChange.key, JSON.stringify(release.fetchChange.value), "--strict-json"], { timeoutMs: 60_000 });
   if (configSet.code !== 0) throw new Error(`openclaw config set failed: ${configSet.stderr}\n${configSet.stdout}`);
   // Hot reload is asynchronous: wait for the gateway to report it applied.
-  const reloaded = await waitForLog(gateway.dirs.logFile, (t) => t.includes("config hot reload applied"), 30_000);
-  if (!reloaded) notes.push("no 'config hot reload applied' gateway log line within 30 s after config set; ran the second turn anyway");
+  const reloaded = await waitForLog(gateway.dirs.logFile, (t) => t.includes(release.reloadLogText), 30_000);
+  if (!reloaded) notes.push(`no '${release.reloadLogText}' gateway log line within 30 s after config set; ran the second turn anyway`);
 
   runs.push(await agentTurn(gateway, "fetch-allowed", `${TRIGGERS.fetchAllowed} Fetch the local page again.`));
   const wsProbe = await probeWrongToken(ctx.install, gateway.wsUrl);
   await waitForLog(gateway.dirs.logFile, (t) => t.includes("unauthorized conn="), 10_000);
 
-  const expected = expectedToolCalls(page.url);
+  const expected = expectedToolCalls(page.url, release);
   return {
     runs,
     configSet,

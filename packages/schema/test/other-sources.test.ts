@@ -53,3 +53,44 @@ test("a tool call block without an id is invalid, with the path of the problem",
   t.false(result.ok);
   if (!result.ok) t.regex(result.reason, /message\.content\.1\.id/);
 });
+
+// A row of OpenClaw 2026.7.35's audit_events as the collector reads it (captured from the real
+// release, test/fixtures/openclaw-2026.7.35/audit-ledger.jsonl): 17 columns, no schema_version.
+const LEDGER_2026_7 = {
+  sequence: 2,
+  event_id: "22c9ffe5-c912-4fbf-acbd-8c6269b2bc07",
+  source_id: "aa4df6db-50ac-4e68-9a17-5f2176cc7fea:1:1796633557424:tool.action.started",
+  source_sequence: 1,
+  occurred_at: 1796633557424,
+  kind: "tool_action",
+  action: "tool.action.started",
+  status: "started",
+  error_code: null,
+  actor_type: "agent",
+  actor_id: "main",
+  agent_id: "main",
+  session_key: "agent:main:main",
+  session_id: "2035dfe0-bbb7-49e7-8ee0-0f9f175260cd",
+  run_id: "aa4df6db-50ac-4e68-9a17-5f2176cc7fea",
+  tool_call_id: "sha256:db022a10ca3739a35e150aba84584a3527b2018470ad0b396173b60a1d788bb6",
+  tool_name: "exec",
+};
+
+test("ledger rows of both table layouts validate and normalize alike (2026.7 without schema_version, 2026.8+ with it)", (t) => {
+  const newer = { ...LEDGER_2026_7, schema_version: 1, direction: null, duration_ms: null };
+  for (const row of [LEDGER_2026_7, newer]) {
+    const result = parseRecord(SOURCES.ledger, row);
+    t.true(result.ok, result.ok ? "" : result.reason);
+    if (result.ok) t.is(result.variant, "tool_action");
+  }
+  const [a, b] = [normalize("ledger", LEDGER_2026_7), normalize("ledger", newer)];
+  if (!a.ok || !b.ok) return t.fail("normalize failed");
+  t.deepEqual(a.events, b.events);
+  t.is(a.events[0]!.gen_ai.tool.name, "exec");
+});
+
+test("a 2026.7 ledger row must name its agent and run (NOT NULL in that layout)", (t) => {
+  const result = parseRecord(SOURCES.ledger, { ...LEDGER_2026_7, run_id: null });
+  t.false(result.ok);
+  if (!result.ok) t.regex(result.reason, /run_id/);
+});

@@ -2,6 +2,11 @@
  * Audit ledger rows: table `audit_events` in the state database (`state/openclaw.sqlite`),
  * one row per audited action (tool calls, messages, deliveries). Rows are exported as JSON
  * objects with the column names as keys; `occurred_at` is epoch milliseconds.
+ *
+ * Two table layouts exist (read off each release's `CREATE TABLE`, test/fixtures/openclaw-*):
+ * 2026.7 created the table with 17 columns, `agent_id` and `run_id` NOT NULL; 2026.8 added
+ * `schema_version` and the message/delivery columns and made those two nullable. 2026.6 has no
+ * ledger. A row's columns say which layout wrote it; both normalize alike.
  */
 import { z } from "zod";
 import { EpochMillis } from "../../timestamp.js";
@@ -45,10 +50,18 @@ export const AuditLedgerRow = z.looseObject({
 });
 export type AuditLedgerRow = z.infer<typeof AuditLedgerRow>;
 
+/** A row of 2026.7's `audit_events`: no `schema_version` or message columns, agent and run always set. */
+export const AuditLedgerRow2026_7 = AuditLedgerRow.omit({ schema_version: true }).extend({
+  agent_id: z.string().min(1),
+  run_id: z.string().min(1),
+});
+
 export function pickLedgerVariant(record: Record<string, unknown>): VariantPick {
   if (typeof record.event_id !== "string" || !("occurred_at" in record)) {
     return { unknown: "not an audit ledger row: needs event_id and occurred_at" };
   }
-  return { variant: typeof record.kind === "string" ? record.kind.slice(0, 60) : "unknown-kind", schema: AuditLedgerRow };
+  // The variant is the row's kind whatever the layout, so a normalized event looks the same for every release.
+  const schema = "schema_version" in record ? AuditLedgerRow : AuditLedgerRow2026_7;
+  return { variant: typeof record.kind === "string" ? record.kind.slice(0, 60) : "unknown-kind", schema };
 }
 
