@@ -1,5 +1,5 @@
 // `oclog collect` through the CLI entry point: usage errors, --once exit codes, --json summary.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
@@ -18,6 +18,15 @@ test("usage errors exit 2 with what to do next", async (t) => {
   const noTarget = await runCli("collect", "--state-dir", state.dir, "--once");
   t.is(noTarget.code, 2);
   t.regex(noTarget.stderr, /hint: pass --socket/);
+});
+
+test("--once on a state directory with no OpenClaw store in it is an error that says what was looked for, not a quiet success", async (t) => {
+  const empty = join(root, "not-openclaw");
+  mkdirSync(join(empty, "agents", "main"), { recursive: true });
+  const run = await runCli("collect", "--state-dir", empty, "--socket", join(root, "none.sock"), "--collector-state", join(root, "collector-empty"), "--once");
+  t.is(run.code, 2);
+  t.regex(run.stderr, /no OpenClaw store found under .*not-openclaw.*openclaw-agent\.sqlite.*sessions\/<session>\.jsonl/);
+  t.regex(run.stderr, /hint: pass the gateway's state dir/);
 });
 
 test("a state directory that cannot become one fails at once, even without --once (waiting would never end)", async (t) => {
@@ -50,9 +59,11 @@ test.serial("--once: exit 3 while Fluent Bit is down (records kept), exit 0 once
   try {
     const up = await runCli(...args);
     t.is(up.code, 0, up.stderr);
-    const summary = JSON.parse(up.stdout) as { sent: number; pending: number; cursors: Record<string, number> };
+    const summary = JSON.parse(up.stdout) as { sent: number; pending: number; cursors: Record<string, number>; stores: Record<string, { stores: number; read: number }> };
     t.is(summary.sent, TRANSCRIPT_ROWS.length + LEDGER_ROWS.length);
     t.is(summary.pending, 0);
+    // What was found, per kind of store (the rows were read by the run before, while Fluent Bit was down).
+    t.deepEqual(summary.stores, { ledger: { stores: 1, read: 0 }, "config-audit": { stores: 1, read: 0 }, transcript: { stores: 1, read: 0 } });
     t.deepEqual(Object.keys(summary.cursors).sort(), ["agents/main/agent/openclaw-agent.sqlite", "state/openclaw.sqlite"]);
     // Stopped, Fluent Bit has written out everything it acknowledged.
     await receiver.stop();

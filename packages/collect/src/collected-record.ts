@@ -8,6 +8,7 @@
 import { ENVELOPE_FIELDS, SOURCES, nestsDeeperThan, parseRecord, type SourceName } from "@oclog/schema";
 import type { Store } from "./store-discovery.js";
 import type { ConfigAuditRow, LedgerRow, TranscriptRow } from "./store-reader.js";
+import type { FileLineRow } from "./jsonl-file-reader.js";
 import { MAX_RECORD_DEPTH, MAX_ROW_BYTES, RAW_PREFIX } from "./row-bounds.js";
 import { decodeZstdBounded, zstdPrefix } from "./zstd.js";
 
@@ -116,6 +117,24 @@ export function transcriptRecord(store: Store, row: TranscriptRow, maxRowBytes =
   const record = marked("transcript", decoded.event, base);
   const stamp = typeof record.timestamp === "string" ? Date.parse(record.timestamp) : Number.NaN;
   return { source: "transcript", time: Number.isFinite(stamp) ? stamp : row.created_at, record };
+}
+
+/**
+ * A line of a JSONL session file (2026.6, 2026.7) as a `transcript` or `trajectory` record:
+ * the line itself, with `oclog_id` from the file and the line's byte offset, and `oclog_path`
+ * the file, as Fluent Bit's tail would name it. `fallbackTime`: when the line carries no stamp.
+ */
+export function sessionLineRecord(store: Store, row: FileLineRow, maxRowBytes = MAX_ROW_BYTES, fallbackTime = Date.now()): CollectedRecord {
+  const source: SourceName = store.kind === "trajectory" ? "trajectory" : "transcript";
+  const base = { [ENVELOPE_FIELDS.id]: `${store.name}#${row.offset}`, [ENVELOPE_FIELDS.path]: store.name };
+  const decoded: { event: unknown } | Unusable =
+    row.text !== null
+      ? parseBounded(row.text, "line")
+      : { problem: `line is ${row.bytes} bytes, over the ${maxRowBytes}-byte row limit`, raw: headOf(row.prefix ?? ""), truncated: true };
+  if ("problem" in decoded) return unusable(source, fallbackTime, base, decoded);
+  const record = marked(source, decoded.event, base);
+  const stamp = typeof record.timestamp === "string" ? Date.parse(record.timestamp) : typeof record.ts === "string" ? Date.parse(record.ts) : Number.NaN;
+  return { source, time: Number.isFinite(stamp) ? stamp : fallbackTime, record };
 }
 
 /** An audit_events row as a `ledger` record (the row's columns, as the ledger schema names them). */

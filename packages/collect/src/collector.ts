@@ -8,13 +8,14 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ENVELOPE_FIELDS, RecordEncodingError, redactRecord, type SourceName } from "@oclog/schema";
-import { configAuditRecord, ledgerRecord, transcriptRecord, type CollectedRecord } from "./collected-record.js";
+import { configAuditRecord, ledgerRecord, sessionLineRecord, transcriptRecord, type CollectedRecord } from "./collected-record.js";
+import { JsonlFileReader, type FileLineRow } from "./jsonl-file-reader.js";
 import { CursorFile, CursorPastEndError } from "./cursor-file.js";
 import { BATCH_BYTES, MAX_RECORD_BYTES, MAX_ROW_BYTES, RAW_PREFIX } from "./row-bounds.js";
 import { encodeRecord } from "./spool-batches.js";
 import { Spool } from "./spool.js";
 import { wireSize } from "./wire-size.js";
-import { discoverStores, type Store } from "./store-discovery.js";
+import { discoverStores, type Store, type StoreKind } from "./store-discovery.js";
 import { StoreNotReadyError, StoreReader, type ConfigAuditRow, type LedgerRow, type TranscriptRow } from "./store-reader.js";
 
 /** Where records go: the schema package's Emitter, or anything acknowledging the same way. */
@@ -51,13 +52,17 @@ export interface CycleResult {
   pending: number;
   /** Why sending stopped, when it did. */
   sendError?: string;
+  /** Per kind of store: how many were found this cycle, and the rows read from them. */
+  byKind: Partial<Record<StoreKind, { stores: number; read: number }>>;
 }
+
+type Row = TranscriptRow | LedgerRow | ConfigAuditRow | FileLineRow;
 
 export class Collector {
   readonly cursors: CursorFile;
   readonly spool: Spool;
   readonly #options: Required<Omit<CollectorOptions, "redactionLiterals" | "log">> & Pick<CollectorOptions, "redactionLiterals" | "log">;
-  readonly #readers = new Map<string, StoreReader>();
+  readonly #readers = new Map<string, StoreReader | JsonlFileReader>();
   readonly #waiting = new Set<string>();
 
   constructor(options: CollectorOptions) {
@@ -73,8 +78,9 @@ export class Collector {
     this.#options.log?.(event, fields);
   }
 
-  #record(store: Store, row: TranscriptRow | LedgerRow | ConfigAuditRow): CollectedRecord {
+  #record(store: Store, row: Row): CollectedRecord {
     const max = this.#options.maxRowBytes;
+    if (store.format === "jsonl") return sessionLineRecord(store, row as FileLineRow, max);
     if (store.kind === "transcript") return transcriptRecord(store, row as TranscriptRow, max);
     if (store.kind === "config-audit") return configAuditRecord(store, row as ConfigAuditRow, max);
     return ledgerRecord(store, row as LedgerRow);
@@ -82,16 +88,26 @@ export class Collector {
 
   /** Reads every store's new rows into the spool until they are all in or the spool is full. */
   readNew(result: CycleResult): void {
-    for (const store of discoverStores(this.#options.stateDir)) {
+    const stores = discoverStores(this.#options.stateDir);
+    // A session file that went away (deleted by OpenClaw) keeps no descriptor open.
+    const present = new Set(stores.map((s) => s.name));
+    for (const [name, reader] of this.#readers) {
+      if (present.has(name)) continue;
+      reader.close();
+      this.#readers.delete(name);
+    }
+    for (const store of stores) {
+      const counts = (result.byKind[store.kind] ??= { stores: 0, read: 0 });
+      counts.stores++;
       let reader = this.#readers.get(store.name);
       if (!reader) {
-        reader = new StoreReader(store, this.#options.maxRowBytes);
+        reader = store.format === "jsonl" ? new JsonlFileReader(store, this.#options.maxRowBytes) : new StoreReader(store, this.#options.maxRowBytes);
         this.#readers.set(store.name, reader);
-        this.#log("store.found", { store: store.name, kind: store.kind });
+        this.#log("store.found", { store: store.name, kind: store.kind, format: store.format });
       }
       let position = Math.max(this.cursors.position(store.name), this.spool.spooledPosition(store.name));
       while (!this.spool.full) {
-        let rows: (TranscriptRow | LedgerRow | ConfigAuditRow)[];
+        let rows: Row[];
         try {
           rows = reader.read(position, this.#options.batchSize);
           // Nothing new: the cursor must still point into the store. Past its end, rows written
@@ -132,6 +148,7 @@ export class Collector {
         });
         flush(rows.at(-1)!.position);
         result.read += rows.length;
+        counts.read += rows.length;
       }
     }
   }
@@ -197,7 +214,7 @@ export class Collector {
 
   /** One pass: read what is new, send what is spooled. */
   async cycle(): Promise<CycleResult> {
-    const result: CycleResult = { read: 0, sent: 0, invalid: 0, truncated: 0, redacted: 0, pending: 0 };
+    const result: CycleResult = { read: 0, sent: 0, invalid: 0, truncated: 0, redacted: 0, pending: 0, byKind: {} };
     // Spooled batches go first, so records leave in the order they were read.
     await this.sendSpooled(result);
     if (result.sendError === undefined) {

@@ -1,41 +1,66 @@
 /**
- * Where OpenClaw 2026.9 keeps what the collector ships, under its state directory:
+ * Where OpenClaw keeps what the collector ships, under its state directory. Since 2026.8:
  * `agents/<agent>/agent/openclaw-agent.sqlite` (table transcript_events, one database per agent,
- * new agents appear at any time) and `state/openclaw.sqlite` (table audit_events, and the config
- * audit in diagnostic_events: 2026.9 keeps it there, `logs/config-audit.jsonl` is import-only).
+ * new agents appear at any time) and `state/openclaw.sqlite` (table audit_events, from 2026.7; and
+ * the config audit in diagnostic_events since 2026.8, where `logs/config-audit.jsonl` is import-only).
+ * 2026.6 and 2026.7 keep sessions as JSONL files instead: `agents/<agent>/sessions/<session>.jsonl`
+ * (the transcript) and `<session>.trajectory.jsonl` (the runtime trajectory). Their config audit
+ * is `logs/config-audit.jsonl`, which the Fluent Bit pipeline tails, so the collector leaves it.
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
-export type StoreKind = "transcript" | "ledger" | "config-audit";
+export type StoreKind = "transcript" | "trajectory" | "ledger" | "config-audit";
 
 export interface Store {
   kind: StoreKind;
+  /** How the store is kept: a SQLite table, or a JSONL file OpenClaw appends to. */
+  format: "sqlite" | "jsonl";
   /** Path relative to the state directory: the store's name in cursors, spool and ids. */
   name: string;
-  /** Absolute path of the database file. */
+  /** Absolute path of the database or file. */
   path: string;
-  /** The agent a transcript store belongs to. */
+  /** The agent a transcript or trajectory store belongs to. */
   agent?: string;
 }
 
-// Agent ids become parts of record ids and cursor keys: keep to what OpenClaw allows.
+// Agent ids and session file names become parts of record ids and cursor keys: keep to what OpenClaw writes.
 const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+const SESSION_FILE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,250}\.jsonl$/;
 
-/** The stores present now (call again to pick up new agents). */
+/** The session files of an agent that keeps them as JSONL (releases before 2026.8), by name. */
+function sessionFiles(stateDir: string, agent: string): Store[] {
+  const dir = join(stateDir, "agents", agent, "sessions");
+  const files = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && SESSION_FILE.test(e.name)) : [];
+  return files
+    .map((e) => e.name)
+    .sort()
+    .map((file) => ({
+      kind: file.endsWith(".trajectory.jsonl") ? "trajectory" : "transcript",
+      format: "jsonl",
+      name: `agents/${agent}/sessions/${file}`,
+      path: join(dir, file),
+      agent,
+    }));
+}
+
+/** The stores present now (call again to pick up new agents and sessions). */
 export function discoverStores(stateDir: string): Store[] {
   const stores: Store[] = [];
   const ledger = join(stateDir, "state", "openclaw.sqlite");
   if (existsSync(ledger)) {
-    stores.push({ kind: "ledger", name: "state/openclaw.sqlite", path: ledger });
-    stores.push({ kind: "config-audit", name: "state/openclaw.sqlite:config-audit", path: ledger });
+    stores.push({ kind: "ledger", format: "sqlite", name: "state/openclaw.sqlite", path: ledger });
+    stores.push({ kind: "config-audit", format: "sqlite", name: "state/openclaw.sqlite:config-audit", path: ledger });
   }
   const agentsDir = join(stateDir, "agents");
   const agents = existsSync(agentsDir) ? readdirSync(agentsDir, { withFileTypes: true }).filter((e) => e.isDirectory() && AGENT_ID.test(e.name)) : [];
   for (const agent of agents.map((e) => e.name).sort()) {
     const name = `agents/${agent}/agent/openclaw-agent.sqlite`;
     const path = join(stateDir, name);
-    if (existsSync(path)) stores.push({ kind: "transcript", name, path, agent: agent });
+    // An agent with its database keeps its sessions there; session files beside it are not read
+    // again (2026.8 imports them), so nothing is shipped twice under two ids.
+    if (existsSync(path)) stores.push({ kind: "transcript", format: "sqlite", name, path, agent });
+    else stores.push(...sessionFiles(stateDir, agent));
   }
   return stores;
 }

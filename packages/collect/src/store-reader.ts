@@ -70,7 +70,10 @@ function bounded(column: string, as: string, max: number, prefix: number): strin
 // Enough compressed bytes for the first block of an over-limit event_zstd (a block is up to 128 KiB, stored raw when incompressible).
 const ZSTD_PREFIX_BYTES = 256 * 1024;
 
-const END_QUERIES: Record<Store["kind"], string> = {
+/** The kinds a SQLite store holds (trajectories are shipped from JSONL files only). */
+type SqliteKind = Exclude<Store["kind"], "trajectory">;
+
+const END_QUERIES: Record<SqliteKind, string> = {
   transcript: "SELECT coalesce(max(rowid), 0) AS position FROM transcript_events",
   ledger: "SELECT coalesce(max(sequence), 0) AS position FROM audit_events",
   "config-audit": "SELECT coalesce(max(rowid), 0) AS position FROM diagnostic_events",
@@ -86,7 +89,7 @@ function loaded(column: string, max: number): string {
  * READ_BYTES of them (500 rows at the 4 MiB limit would be 2 GB). The ledger's rows are
  * fixed columns of ids and short text, read as they are.
  */
-function sizeQueries(maxRowBytes: number): Partial<Record<Store["kind"], string>> {
+function sizeQueries(maxRowBytes: number): Partial<Record<SqliteKind, string>> {
   const max = Math.floor(maxRowBytes);
   return {
     transcript: `SELECT ${loaded("event_json", max)} + ${loaded("event_zstd", max)} AS bytes FROM transcript_events WHERE rowid > ? ORDER BY rowid LIMIT ?`,
@@ -104,7 +107,7 @@ export function rowsWithin(sizes: readonly number[], budget: number): number {
   return sizes.length;
 }
 
-function queries(maxRowBytes: number): Record<Store["kind"], string> {
+function queries(maxRowBytes: number): Record<SqliteKind, string> {
   const max = Math.floor(maxRowBytes);
   return {
     transcript: `SELECT rowid AS position, session_id, seq, ${bounded("event_json", "event_json", max, RAW_PREFIX)}, ${bounded("event_zstd", "event_zstd", max, ZSTD_PREFIX_BYTES)}, created_at FROM transcript_events WHERE rowid > ? ORDER BY rowid LIMIT ?`,
@@ -115,13 +118,16 @@ function queries(maxRowBytes: number): Record<Store["kind"], string> {
 
 export class StoreReader {
   readonly store: Store;
+  readonly #kind: SqliteKind;
   #db: ReadOnlyDatabase | undefined;
   readonly #query: string;
   readonly #sizeQuery: string | undefined;
 
   /** `maxRowBytes`: larger event/payload values are not read, only their size and first characters. */
   constructor(store: Store, maxRowBytes = MAX_ROW_BYTES) {
+    if (store.format !== "sqlite" || store.kind === "trajectory") throw new Error(`${store.name} is not a SQLite store`);
     this.store = store;
+    this.#kind = store.kind;
     this.#query = queries(maxRowBytes)[store.kind];
     this.#sizeQuery = sizeQueries(maxRowBytes)[store.kind];
   }
@@ -149,7 +155,7 @@ export class StoreReader {
   end(): number {
     try {
       this.#db ??= openReadOnly(this.store.path, 5_000);
-      const row = this.#db.all(END_QUERIES[this.store.kind])[0];
+      const row = this.#db.all(END_QUERIES[this.#kind])[0];
       return Number(row?.position ?? 0);
     } catch (error) {
       this.close();

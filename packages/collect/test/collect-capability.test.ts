@@ -36,7 +36,7 @@ async function node24AsRoot(t: ExecutionContext): Promise<string | undefined> {
 }
 
 /** `oclog collect --once` as uid nobody with only CAP_DAC_READ_SEARCH, on a read-only bind of `stateDir`. */
-function collectAs(nodeBin: string, stateDir: string, securebits: boolean): { read: number; stores: number; waiting: number; stderr: string } {
+function collectAs(nodeBin: string, stateDir: string, securebits: boolean): { status: number | null; read: number; stores: number; waiting: number; stderr: string } {
   const cursors = mkdtempSync(join(tmpdir(), "oclog-collect-cap-cursors-"));
   chownSync(cursors, NOBODY, NOBODY);
   const run = spawnSync(
@@ -55,6 +55,8 @@ function collectAs(nodeBin: string, stateDir: string, securebits: boolean): { re
   );
   if (run.error) throw run.error;
   const summary = run.stdout.trim().split("\n").pop() ?? "";
+  // Nothing found at all is an error of its own (exit 2), said on stderr, with no summary.
+  if (run.status === 2 && /no OpenClaw store found/.test(run.stderr)) return { status: run.status, read: 0, stores: 0, waiting: 0, stderr: run.stderr };
   // --once always ends with a JSON summary, exit 3 included (no Fluent Bit here); without one
   // the child died, and how (status, signal, its stderr) is the only clue to why.
   if (!summary.startsWith("{")) {
@@ -62,7 +64,7 @@ function collectAs(nodeBin: string, stateDir: string, securebits: boolean): { re
   }
   const read = (JSON.parse(summary) as { read: number }).read;
   const events = (name: string) => run.stderr.split("\n").filter((l) => l.includes(`"event":"${name}"`)).length;
-  return { read, stores: events("store.found"), waiting: events("store.waiting"), stderr: run.stderr };
+  return { status: run.status, read, stores: events("store.found"), waiting: events("store.waiting"), stderr: run.stderr };
 }
 
 test("as its own uid with only CAP_DAC_READ_SEARCH, the collector reads every row under OpenClaw's 0700 directories, WAL included", async (t) => {
@@ -80,6 +82,8 @@ test("as its own uid with only CAP_DAC_READ_SEARCH, the collector reads every ro
     const withoutBit = collectAs(nodeBin, state.dir, false);
     t.is(withoutBit.stores, 0, "without no-setuid-fixup access() ignores the capability and nothing is found");
     t.is(withoutBit.read, 0);
+    // And says so: a collector that finds nothing exits 2 instead of reporting a quiet success.
+    t.is(withoutBit.status, 2, withoutBit.stderr);
   } finally {
     state.close();
   }

@@ -4,7 +4,7 @@ import { option } from "../spec/option-spec.js";
 
 export const collectSpec = defineCommand({
   name: "collect",
-  description: "Ship OpenClaw's SQLite stores (transcripts, audit ledger) to Fluent Bit's forward input",
+  description: "Ship OpenClaw's stores (transcripts, trajectories, audit ledger, config audit) to Fluent Bit's forward input",
   options: {
     stateDir: option.required("--state-dir <dir>", "OpenClaw's state directory (holds agents/ and state/); opened read-only"),
     socket: option.string("--socket <path>", "Fluent Bit forward input on a unix socket (the openclaw-vm pipeline: /run/fluent-bit/forward.sock)"),
@@ -20,9 +20,16 @@ export const collectSpec = defineCommand({
     json: option.flag("--json", "JSON log lines on stderr and a JSON summary on stdout"),
   },
   help: `
+Stores: OpenClaw 2026.8 and later keep transcripts, the audit ledger and the config audit in SQLite
+(agents/<agent>/agent/openclaw-agent.sqlite, state/openclaw.sqlite); 2026.6 and 2026.7 keep
+each session's transcript and trajectory as JSONL files (agents/<agent>/sessions/), read here
+by byte offset. Their logs/config-audit.jsonl is tailed by the Fluent Bit pipeline, not here.
+The summary says what was found, per kind of store.
+
 Delivery: a store's cursor moves only when Fluent Bit acknowledged the rows; unacknowledged rows
 wait in the spool (on disk, bounded). Records are redacted like the pipeline's redact.lua and
-never logged. Exit status: 0 all sent, 2 usage error, 3 Fluent Bit did not take the records.
+never logged. Exit status: 0 all sent, 2 usage error (a state directory with no OpenClaw store
+included, with --once), 3 Fluent Bit did not take the records.
 
 Examples:
   oclog collect --state-dir /var/lib/openclaw/.openclaw --socket /run/fluent-bit/forward.sock

@@ -1,7 +1,7 @@
-/** `oclog collect`: ship OpenClaw's SQLite stores to Fluent Bit's forward input until stopped (or once). */
+/** `oclog collect`: ship OpenClaw's stores (SQLite, or the session files of releases before 2026.8) to Fluent Bit's forward input until stopped (or once). */
 import { statSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
-import { Collector, SQLITE_DRIVER, ZSTD_DECODER, type CycleResult } from "@oclog/collect";
+import { Collector, SQLITE_DRIVER, ZSTD_DECODER, type CycleResult, type StoreKind } from "@oclog/collect";
 import { ExitCode, ExitError, UsageError } from "@oclog/errors";
 import { Emitter, loadRedactionLiterals, type ForwardEndpoint } from "@oclog/schema";
 import type { Output } from "../output.js";
@@ -36,6 +36,23 @@ function stateDirReady(path: string): boolean {
     });
   }
   throw new UsageError(`OpenClaw state directory ${JSON.stringify(path)} is not a directory`, { hint: "pass the gateway's state dir (the one holding agents/ and state/)" });
+}
+
+/** What the collector looks for, for the message when it finds none of it. */
+const STORE_LAYOUT =
+  "agents/<agent>/agent/openclaw-agent.sqlite and state/openclaw.sqlite (OpenClaw 2026.8 and later), or agents/<agent>/sessions/<session>.jsonl (2026.6, 2026.7)";
+
+function noStoresError(stateDir: string): UsageError {
+  return new UsageError(`no OpenClaw store found under ${JSON.stringify(stateDir)}: none of ${STORE_LAYOUT}`, {
+    hint: "pass the gateway's state dir (the one holding agents/ and state/; `openclaw config file` prints the config beside it); a gateway that never ran an agent turn has written none yet",
+  });
+}
+
+/** `kind=stores/rows` per kind found, for the summary line. */
+function describeKinds(byKind: CycleResult["byKind"]): string {
+  return Object.entries(byKind)
+    .map(([kind, c]) => `${kind} ${c.stores} store(s) ${c.read} row(s)`)
+    .join(", ");
 }
 
 function endpointFrom(options: CollectOptions): ForwardEndpoint {
@@ -81,11 +98,24 @@ export async function collectCommand(options: CollectOptions, output: Output, si
   process.once("SIGTERM", onSignal);
   process.once("SIGINT", onSignal);
   signal?.addEventListener("abort", onSignal, { once: true });
-  const total: CycleResult = { read: 0, sent: 0, invalid: 0, truncated: 0, redacted: 0, pending: 0 };
+  const total: CycleResult = { read: 0, sent: 0, invalid: 0, truncated: 0, redacted: 0, pending: 0, byKind: {} };
   let failures = 0;
+  let saidNoStores = false;
   try {
     while (!stop.signal.aborted) {
       const result = await collector.cycle();
+      // Stores found in this cycle; rows read over the whole run.
+      for (const [kind, counts] of Object.entries(result.byKind) as [StoreKind, { stores: number; read: number }][]) {
+        const sum = (total.byKind[kind] ??= { stores: 0, read: 0 });
+        sum.stores = counts.stores;
+        sum.read += counts.read;
+      }
+      if (Object.keys(result.byKind).length === 0) {
+        // Nothing recognisable is not a success: once, it is an error; running on, it is said once.
+        if (options.once) throw noStoresError(options.stateDir);
+        if (!saidNoStores) output.err(`collect: ${noStoresError(options.stateDir).message}; waiting for the gateway to write one`);
+        saidNoStores = true;
+      }
       total.read += result.read;
       total.sent += result.sent;
       total.invalid += result.invalid;
@@ -106,9 +136,9 @@ export async function collectCommand(options: CollectOptions, output: Output, si
     collector.close();
     await emitter.close();
   }
-  const summary = { read: total.read, sent: total.sent, invalid: total.invalid, truncated: total.truncated, redacted: total.redacted, pending: total.pending, cursors: collector.cursors.snapshot(), ...(total.sendError ? { error: total.sendError } : {}) };
+  const summary = { read: total.read, sent: total.sent, invalid: total.invalid, truncated: total.truncated, redacted: total.redacted, pending: total.pending, stores: total.byKind, cursors: collector.cursors.snapshot(), ...(total.sendError ? { error: total.sendError } : {}) };
   if (options.json) output.out(JSON.stringify(summary));
-  else output.out(`collected ${total.read} record(s), sent ${total.sent}, ${total.invalid} marked invalid (${total.truncated} with truncated raw text), ${total.redacted} redacted, ${total.pending} waiting in the spool`);
+  else output.out(`collected ${total.read} record(s), sent ${total.sent}, ${total.invalid} marked invalid (${total.truncated} with truncated raw text), ${total.redacted} redacted, ${total.pending} waiting in the spool; found ${describeKinds(total.byKind) || "no store"}`);
   if (total.sendError !== undefined) {
     output.err(`oclog: Fluent Bit did not take the records: ${total.sendError}`);
     output.err("hint: check that Fluent Bit runs and its forward input listens there; the records wait in the spool and are sent on the next run");

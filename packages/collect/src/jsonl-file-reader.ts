@@ -1,0 +1,108 @@
+/**
+ * Reads new lines from one session file of a release that keeps transcripts as JSONL
+ * (OpenClaw 2026.6 and 2026.7: agents/<agent>/sessions/<session>.jsonl and
+ * <session>.trajectory.jsonl), while OpenClaw appends to it. A position is a byte offset: the
+ * end of the last whole line read. A line without its newline yet is being written and waits for
+ * the next read; a line over the row limit is not held, only its size and first characters.
+ */
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { StoreReadError } from "./store-reader.js";
+import type { Store } from "./store-discovery.js";
+import { MAX_ROW_BYTES, RAW_PREFIX, READ_BYTES } from "./row-bounds.js";
+
+/** One whole line of a session file. */
+export interface FileLineRow {
+  /** Byte offset just past the line's newline: the cursor once it is acknowledged. */
+  position: number;
+  /** Byte offset where the line starts: its stable id within the file. */
+  offset: number;
+  /** The line without its newline, unless it is over the row limit (then null). */
+  text: string | null;
+  /** The line's length in bytes, without the newline. */
+  bytes: number;
+  /** The first characters of an over-limit line (null otherwise). */
+  prefix: string | null;
+}
+
+const NEWLINE = 0x0a;
+
+export class JsonlFileReader {
+  readonly store: Store;
+  readonly #maxRowBytes: number;
+  #fd: number | undefined;
+
+  constructor(store: Store, maxRowBytes = MAX_ROW_BYTES) {
+    this.store = store;
+    this.#maxRowBytes = maxRowBytes;
+  }
+
+  #open(): number {
+    this.#fd ??= openSync(this.store.path, "r");
+    return this.#fd;
+  }
+
+  #readAt(position: number, length: number): Buffer {
+    const buffer = Buffer.allocUnsafe(length);
+    const got = readSync(this.#open(), buffer, 0, length, position);
+    return buffer.subarray(0, got);
+  }
+
+  /** Where the line starting at `from` ends (its newline's offset), reading ahead in bounded chunks; -1 when it has none yet. */
+  #newlineFrom(from: number): number {
+    for (let at = from; ; ) {
+      const chunk = this.#readAt(at, 1 << 20);
+      if (chunk.length === 0) return -1;
+      const index = chunk.indexOf(NEWLINE);
+      if (index >= 0) return at + index;
+      at += chunk.length;
+    }
+  }
+
+  /** Up to `limit` whole lines after byte `position`, at most READ_BYTES of them (always at least one). */
+  read(position: number, limit: number): FileLineRow[] {
+    try {
+      const rows: FileLineRow[] = [];
+      const chunk = this.#readAt(position, Math.min(READ_BYTES, this.#maxRowBytes + 1));
+      let start = 0;
+      while (rows.length < limit) {
+        const end = chunk.indexOf(NEWLINE, start);
+        if (end < 0) break;
+        const bytes = end - start;
+        const over = bytes > this.#maxRowBytes;
+        rows.push({
+          position: position + end + 1,
+          offset: position + start,
+          text: over ? null : chunk.toString("utf8", start, end),
+          bytes,
+          prefix: over ? chunk.toString("utf8", start, Math.min(end, start + RAW_PREFIX * 4)) : null,
+        });
+        start = end + 1;
+      }
+      // A first line longer than the chunk: its end is found without holding it, only its start is kept.
+      if (rows.length === 0 && chunk.length > this.#maxRowBytes) {
+        const newline = this.#newlineFrom(position + chunk.length);
+        if (newline < 0) return [];
+        rows.push({ position: newline + 1, offset: position, text: null, bytes: newline - position, prefix: chunk.toString("utf8", 0, RAW_PREFIX * 4) });
+      }
+      return rows;
+    } catch (error) {
+      this.close();
+      throw new StoreReadError(this.store, error);
+    }
+  }
+
+  /** The file's size now: a cursor past it points into a file that was cut or replaced. */
+  end(): number {
+    try {
+      return fstatSync(this.#open()).size;
+    } catch (error) {
+      this.close();
+      throw new StoreReadError(this.store, error);
+    }
+  }
+
+  close(): void {
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
+  }
+}

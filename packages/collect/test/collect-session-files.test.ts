@@ -1,0 +1,185 @@
+// The collector on the stores of releases before 2026.8, which keep each session as JSONL files
+// (agents/<agent>/sessions/<session>.jsonl and .trajectory.jsonl): built here from the lines and
+// the audit_events table a real OpenClaw 2026.7.35 wrote (test/fixtures/openclaw-2026.7.35, from
+// test/openclaw/capture.ts), shipped to real Fluent Bit 5.1.1's forward input (the Receiver).
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import test from "ava";
+import Database from "better-sqlite3";
+import { Collector, discoverStores } from "@oclog/collect";
+import { Emitter } from "@oclog/schema";
+import { duplicates, Receiver } from "@oclog/test-kit/fluent-bit";
+import { JsonlFileReader } from "../src/jsonl-file-reader.js";
+
+const FIXTURES = fileURLToPath(new URL("../../../test/fixtures/openclaw-2026.7.35/", import.meta.url));
+
+interface CapturedLine {
+  db: string;
+  table: string;
+  event: unknown;
+}
+
+/** A state folder as 2026.7.35 left it: its session files, line for line, and its 17-column audit_events. */
+function release2026_7State(root: string): { dir: string; lines: Map<string, string[]>; ledgerIds: string[] } {
+  const dir = join(root, "openclaw");
+  const lines = new Map<string, string[]>();
+  for (const text of readFileSync(join(FIXTURES, "sqlite-event-rows.jsonl"), "utf8").split("\n").filter(Boolean)) {
+    const line = JSON.parse(text) as CapturedLine;
+    lines.set(line.db, [...(lines.get(line.db) ?? []), JSON.stringify(line.event)]);
+  }
+  for (const [file, content] of lines) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), content.map((l) => `${l}\n`).join(""));
+  }
+  // Files the release keeps beside the sessions, which are not sessions.
+  writeFileSync(join(dir, "agents/main/sessions/sessions.json"), "{}\n");
+  mkdirSync(join(dir, "state"), { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(FIXTURES, "manifest.json"), "utf8")) as { sqliteSchemas: Record<string, string> };
+  const db = new Database(join(dir, "state", "openclaw.sqlite"));
+  db.exec(manifest.sqliteSchemas["state/openclaw.sqlite:audit_events"]!);
+  const rows = readFileSync(join(FIXTURES, "audit-ledger.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  for (const row of rows) {
+    const columns = Object.keys(row);
+    db.prepare(`INSERT INTO audit_events (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`).run(...columns.map((c) => row[c] as never));
+  }
+  db.close();
+  return { dir, lines, ledgerIds: rows.map((r) => String(r.event_id)) };
+}
+
+/** The ids the collector gives a file's lines: its name and each line's byte offset. */
+function lineIds(file: string, lines: readonly string[]): string[] {
+  let offset = 0;
+  return lines.map((line) => {
+    const id = `${file}#${offset}`;
+    offset += Buffer.byteLength(line) + 1;
+    return id;
+  });
+}
+
+test("discovery finds a 2026.7 state folder's session files by kind, and not what sits beside them", (t) => {
+  const { dir } = release2026_7State(mkdtempSync(join(tmpdir(), "oclog-sessions-discover-")));
+  const stores = discoverStores(dir).map((s) => `${s.kind}:${s.format}:${s.name.replace(/[0-9a-f-]{36}/, "<session>")}`);
+  t.deepEqual(stores.sort(), [
+    "config-audit:sqlite:state/openclaw.sqlite:config-audit",
+    "ledger:sqlite:state/openclaw.sqlite",
+    "trajectory:jsonl:agents/main/sessions/<session>.trajectory.jsonl",
+    "transcript:jsonl:agents/main/sessions/<session>.jsonl",
+  ]);
+});
+
+test("an agent with its own database is read from it: session files beside it are not shipped a second time", (t) => {
+  const { dir } = release2026_7State(mkdtempSync(join(tmpdir(), "oclog-sessions-upgraded-")));
+  mkdirSync(join(dir, "agents/main/agent"), { recursive: true });
+  new Database(join(dir, "agents/main/agent/openclaw-agent.sqlite")).close();
+  t.deepEqual(
+    discoverStores(dir).filter((s) => s.agent === "main").map((s) => `${s.kind}:${s.format}`),
+    ["transcript:sqlite"],
+  );
+});
+
+test("every transcript and trajectory line and every 2026.7 ledger row arrives exactly once, valid, with tool arguments and results", async (t) => {
+  const root = mkdtempSync(join(tmpdir(), "oclog-sessions-ship-"));
+  const { dir, lines, ledgerIds } = release2026_7State(root);
+  const receiver = new Receiver(join(root, "forward.sock"));
+  await receiver.start();
+  const emitter = new Emitter({ endpoint: { path: receiver.path }, ackTimeoutMs: 15_000 });
+  const open = () => new Collector({ stateDir: dir, workDir: join(root, "collector"), sender: emitter, batchSize: 10 });
+  let collector = open();
+  try {
+    const first = await collector.cycle();
+    const fileLines = [...lines.values()].flat().length;
+    t.is(first.read, fileLines + ledgerIds.length);
+    t.is(first.pending, 0, first.sendError);
+    t.deepEqual(Object.keys(first.byKind).sort(), ["config-audit", "ledger", "trajectory", "transcript"]);
+    t.is(first.byKind.transcript!.read + first.byKind.trajectory!.read, fileLines);
+    t.is(first.byKind.ledger!.read, ledgerIds.length);
+
+    // A line OpenClaw is still writing waits for its newline; then it goes out, once.
+    const [transcriptFile, transcriptLines] = [...lines].find(([file]) => !file.endsWith(".trajectory.jsonl"))!;
+    const added = JSON.stringify({ type: "custom", customType: "oclog-test", data: { n: 1 }, id: "c0ffee01", parentId: null, timestamp: "2026-12-07T09:00:00.000Z" });
+    appendFileSync(join(dir, transcriptFile), added.slice(0, 40));
+    t.is((await collector.cycle()).read, 0, "half a line is not read");
+    appendFileSync(join(dir, transcriptFile), `${added.slice(40)}\n`);
+    t.is((await collector.cycle()).read, 1);
+    // A restarted collector resumes at its cursors: nothing again.
+    collector.close();
+    collector = open();
+    t.is((await collector.cycle()).read, 0, "a restart re-reads nothing");
+    await receiver.stop();
+
+    const expected = [...[...lines].flatMap(([file, content]) => lineIds(file, content)), ...lineIds(transcriptFile, [...transcriptLines, added]).slice(-1), ...ledgerIds];
+    t.deepEqual(receiver.ids().sort(), expected.sort());
+    t.deepEqual(duplicates(receiver.ids()), []);
+    t.deepEqual(receiver.entries.filter((e) => "oclog_invalid" in e.record).map((e) => `${e.tag} ${String(e.record.oclog_invalid)}`), [], "the real lines and rows pass @oclog/schema");
+    const byTag = (tag: string) => receiver.entries.filter((e) => e.tag === tag);
+    t.is(byTag("openclaw.trajectory").length, lines.get([...lines.keys()].find((f) => f.endsWith(".trajectory.jsonl"))!)!.length);
+    t.true(byTag("openclaw.transcript").every((e) => e.record.oclog_path === transcriptFile), "oclog_path names the session file");
+    const shipped = JSON.stringify(byTag("openclaw.transcript").map((e) => e.record));
+    const scenario = JSON.parse(readFileSync(join(FIXTURES, "scenario.json"), "utf8")) as { toolCalls: { id: string; arguments: Record<string, unknown> }[] };
+    for (const call of scenario.toolCalls) {
+      t.true(shipped.includes(`"toolCallId":"${call.id}"`), `the result of ${call.id} shipped`);
+      t.true(shipped.includes(JSON.stringify(call.arguments).slice(1, -1)), `the arguments of ${call.id} shipped`);
+    }
+  } finally {
+    collector.close();
+    await emitter.close();
+    await receiver.stop();
+  }
+});
+
+test("a session file cut below the cursor stops the collector with the store named, instead of skipping what comes next", async (t) => {
+  const root = mkdtempSync(join(tmpdir(), "oclog-sessions-cut-"));
+  const { dir, lines } = release2026_7State(root);
+  const receiver = new Receiver(join(root, "forward.sock"));
+  await receiver.start();
+  const emitter = new Emitter({ endpoint: { path: receiver.path }, ackTimeoutMs: 15_000 });
+  const collector = new Collector({ stateDir: dir, workDir: join(root, "collector"), sender: emitter });
+  try {
+    t.is((await collector.cycle()).pending, 0);
+    const file = [...lines.keys()].find((f) => !f.endsWith(".trajectory.jsonl"))!;
+    truncateSync(join(dir, file), 10);
+    const error = await t.throwsAsync(() => collector.cycle());
+    t.regex(error?.message ?? "", new RegExp(`the cursor of ${file.replace(/\./g, "\\.")} .* past the store's last row \\(10\\)`));
+  } finally {
+    collector.close();
+    await emitter.close();
+    await receiver.stop();
+  }
+});
+
+test("the file reader: byte offsets as positions, only whole lines, an over-limit line kept as its size and start", (t) => {
+  const root = mkdtempSync(join(tmpdir(), "oclog-sessions-reader-"));
+  const path = join(root, "s.jsonl");
+  const long = `{"x":"${"é".repeat(600)}"}`;
+  writeFileSync(path, `{"a":1}\n${long}\n{"b":"ü"}\n{"c":`);
+  const reader = new JsonlFileReader({ kind: "transcript", format: "jsonl", name: "s.jsonl", path }, 1000);
+  try {
+    // Read on from each position, as the collector does.
+    const rows = [];
+    for (let batch = reader.read(0, 100); batch.length > 0; batch = reader.read(batch.at(-1)!.position, 100)) rows.push(...batch);
+    t.deepEqual(
+      rows.map((r) => [r.offset, r.position, r.text, r.bytes]),
+      [
+        [0, 8, '{"a":1}', 7],
+        [8, 8 + Buffer.byteLength(long) + 1, null, Buffer.byteLength(long)],
+        [8 + Buffer.byteLength(long) + 1, 8 + Buffer.byteLength(long) + 1 + 11, '{"b":"ü"}', 10],
+      ],
+    );
+    t.true(rows[1]!.prefix!.startsWith('{"x":"éé'));
+    t.deepEqual(reader.read(rows[0]!.position, 1).map((r) => r.offset), [8], "a read starts at a position and honours the limit");
+    t.deepEqual(reader.read(rows.at(-1)!.position, 100), [], "the unfinished last line waits");
+    t.is(reader.end(), Buffer.byteLength(readFileSync(path)));
+    // A line over the limit that has not ended yet is not read either, however long it is.
+    const open = join(root, "open.jsonl");
+    writeFileSync(open, `{"y":"${"z".repeat(5000)}`);
+    const openReader = new JsonlFileReader({ kind: "transcript", format: "jsonl", name: "open.jsonl", path: open }, 1000);
+    t.deepEqual(openReader.read(0, 10), []);
+    appendFileSync(open, '"}\n{"next":true}\n');
+    t.deepEqual(openReader.read(0, 10).map((r) => [r.text === null, r.bytes]), [[true, 5008]]);
+    openReader.close();
+  } finally {
+    reader.close();
+  }
+});
