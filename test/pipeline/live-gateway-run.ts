@@ -9,13 +9,14 @@
  * test file shares one (`liveRun()`).
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { fakeSecrets, type FakeSecrets } from "@oclog/test-kit/records";
 import { makeGatewayDirs, startGateway, withConsoleTail, type GatewayHandle } from "../openclaw/gateway.js";
-import { ensureOpenClaw } from "../openclaw/install.js";
+import { ensureOpenClaw, OPENCLAW_VERSION } from "../openclaw/install.js";
+import { releaseOf, type OpenClawRelease } from "../openclaw/releases.js";
 import { startModelServer, type ModelScript, type ModelServer } from "../openclaw/model-server.js";
 import { expectedToolCalls, runScenario, scenarioConfig, scenarioModelScript, startPageServer, type ExpectedToolCall, type PageServer } from "../openclaw/scenario.js";
 import { dumpOpenClawSqlite, type SqliteDump } from "../openclaw/sqlite-dump.js";
@@ -32,11 +33,14 @@ export const PLANT_TRIGGER = "[oclog-pipeline:plant]";
 
 /** Everything the tests look at after the run has been shipped. */
 export interface LiveRun {
+  release: OpenClawRelease;
   rig: ShippingRig;
   /** Every line of the gateway's file log, as OpenClaw wrote it. */
   gatewayLines: string[];
   /** The gateway's SQLite stores after it stopped (read independently of the collector). */
   stores: SqliteDump;
+  /** The `oclog_id` of every row and session-file line `oclog collect` should have shipped. */
+  storeIds: string[];
   journal: PlantedJournal;
   secrets: FakeSecrets;
   /** The harness's gateway token and model API key: masked as literals. */
@@ -49,12 +53,19 @@ export interface LiveRun {
   shipped: ShippedRecord[];
 }
 
-let pending: Promise<LiveRun> | undefined;
+const pending = new Map<string, Promise<LiveRun>>();
 
-/** This process's run, started on first use. */
-export function liveRun(): Promise<LiveRun> {
-  pending ??= runLive();
-  return pending;
+const rigs: ShippingRig[] = [];
+
+/** Stops the Fluent Bit and Azurite of every run this process started, failed ones included. */
+export async function closeLiveRigs(): Promise<void> {
+  for (const rig of rigs.splice(0)) await rig.close();
+}
+
+/** This process's run of OpenClaw `version` (the fixtures' release by default), started on first use. */
+export function liveRun(version = OPENCLAW_VERSION): Promise<LiveRun> {
+  if (!pending.has(version)) pending.set(version, runLive(releaseOf(version)));
+  return pending.get(version)!;
 }
 
 /** The planting turn: the agent writes, runs and reads back text holding every kind of secret. */
@@ -92,8 +103,8 @@ function plantingScript(base: ModelScript, secrets: FakeSecrets): ModelScript {
   };
 }
 
-async function runLive(): Promise<LiveRun> {
-  const install = await ensureOpenClaw();
+async function runLive(release: OpenClawRelease): Promise<LiveRun> {
+  const install = await ensureOpenClaw({ version: release.version });
   const token = randomBytes(32).toString("hex");
   const apiKey = `sk-oclog-${randomBytes(24).toString("hex")}`;
   const secrets = fakeSecrets();
@@ -101,7 +112,9 @@ async function runLive(): Promise<LiveRun> {
   const workDir = mkdtempSync(join(tmpdir(), "oclog-live-"));
   process.once("exit", () => rmSync(workDir, { recursive: true, force: true }));
   const dirs = makeGatewayDirs(workDir);
-  const rig = await ShippingRig.start({ gatewayLogs: dirname(dirs.logFile), literals });
+  // A release before 2026.8 appends its config audit to a file in its state folder, which the pipeline tails.
+  const rig = await ShippingRig.start({ gatewayLogs: dirname(dirs.logFile), literals, ...(release.stores.configAudit === "jsonl" ? { configAudit: join(dirs.stateDir, "logs", "config-audit.jsonl") } : {}) });
+  rigs.push(rig);
 
   const journal = journalEntries(secrets, literals, Date.now());
   const bootId = randomUUID().replaceAll("-", "");
@@ -113,18 +126,20 @@ async function runLive(): Promise<LiveRun> {
   );
   const collectorOut = collect(collector);
   let page: PageServer | undefined;
+  let pageUrl = "";
   let model: ModelServer | undefined;
   let gateway: GatewayHandle | undefined;
   let gate: GateStand | undefined;
   const gateRequests: { path: string; status: number }[] = [];
   try {
     page = await startPageServer();
+    pageUrl = page.url;
     model = await startModelServer(plantingScript(scenarioModelScript(page.url), secrets));
-    gateway = await startGateway({ install, dirs, token, config: scenarioConfig({ model, workspace: dirs.workspace, logFile: dirs.logFile, apiKey }) });
-    await runScenario({ install, gateway, model, page });
+    gateway = await startGateway({ install, dirs, token, config: scenarioConfig({ model, workspace: dirs.workspace, logFile: dirs.logFile, apiKey, release }) });
+    await runScenario({ install, gateway, model, page, release });
     gate = await GateStand.start({ accessLog: rig.paths.nginxAccessLog, upstreamAddress: `127.0.0.1:${gateway.port}`, gate: { cache_seconds: "0" } });
     gateRequests.push(...(await throughTheGate(gate, token)));
-    const planted = await gateway.cli(["agent", "--message", `${PLANT_TRIGGER} Set up the credentials file.`, "--json", "--timeout", "120"], { timeoutMs: 180_000 });
+    const planted = await gateway.cli(["agent", "--agent", "main", "--message", `${PLANT_TRIGGER} Set up the credentials file.`, "--json", "--timeout", "120"], { timeoutMs: 180_000 });
     if (planted.code !== 0) throw new Error(`the planting turn failed: exit ${planted.code}\n${planted.stderr.slice(-2000)}`);
     await writeJournal(rig.paths.journalDir, journal.entries.slice(journal.entries.length / 2), { name: "system", bootId });
     // A graceful stop flushes the audit ledger and checkpoints SQLite.
@@ -140,26 +155,35 @@ async function runLive(): Promise<LiveRun> {
   }
 
   const stores = await dumpOpenClawSqlite(install, dirs.stateDir);
-  const storeIds = new Set(expectedStoreIds(stores));
+  const storeIds = new Set([...expectedStoreIds(stores), ...sessionFileIds(dirs.stateDir, release)]);
   const gatewayLines = readFileSync(dirs.logFile, "utf8").split("\n").filter(Boolean);
   // Everything is in: every store row and every log line has arrived (or the deadline says what did not).
+  let short = "";
   const shipped = await waitFor(`all ${storeIds.size} store rows and ${gatewayLines.length} log lines in blobs`, 120_000, async () => {
     const records = await rig.shipped();
     const ids = new Set(records.map(({ record }) => record.oclog_id));
     const lines = records.filter(({ record }) => record.oclog_source === "gateway").length;
     const requests = records.filter(({ record }) => record.oclog_source === "nginx").length;
-    return [...storeIds].every((id) => ids.has(id)) && lines >= gatewayLines.length && requests >= gateRequests.length ? records : undefined;
-  }, 1_000);
+    const missing = [...storeIds].filter((id) => !ids.has(id));
+    short = `missing ${missing.length} store rows (${missing.slice(0, 5).join(", ")}), ${lines} of ${gatewayLines.length} log lines, ${requests} of ${gateRequests.length} requests`;
+    return missing.length === 0 && lines >= gatewayLines.length && requests >= gateRequests.length ? records : undefined;
+  }, 1_000).catch((error: Error) => {
+    collector.kill("SIGKILL");
+    throw new Error(`${error.message}: ${short}`);
+  });
   collector.kill("SIGTERM");
   const summary = await collectorOut;
   return {
+    release,
     rig,
     gatewayLines,
     stores,
+    storeIds: [...storeIds],
     journal,
     secrets,
     literals,
-    toolCalls: expectedToolCalls("http://127.0.0.1/oclog-page.html"),
+    // The page's real address (its port is this run's): the fetches' arguments name it.
+    toolCalls: expectedToolCalls(pageUrl, release),
     gateRequests,
     collected: summary,
     shipped,
@@ -191,6 +215,27 @@ export function expectedStoreIds(stores: SqliteDump): string[] {
     if (dumped.kind === "config-audit") return [`${dumped.db}:config-audit#${String(dumped.row.event_key)}`];
     return [];
   });
+}
+
+/**
+ * The `oclog_id` the collector gives each whole line of a release's session files (the file and
+ * the line's byte offset, collected-record.ts); none for a release that keeps sessions in SQLite.
+ */
+export function sessionFileIds(stateDir: string, release: OpenClawRelease): string[] {
+  if (release.stores.transcripts !== "jsonl") return [];
+  const ids: string[] = [];
+  const agents = join(stateDir, "agents");
+  for (const agent of existsSync(agents) ? readdirSync(agents) : []) {
+    const sessions = join(agents, agent, "sessions");
+    for (const file of existsSync(sessions) ? readdirSync(sessions).filter((f) => f.endsWith(".jsonl")) : []) {
+      let offset = 0;
+      for (const line of readFileSync(join(sessions, file), "utf8").split("\n").slice(0, -1)) {
+        ids.push(`agents/${agent}/sessions/${file}#${offset}`);
+        offset += Buffer.byteLength(line) + 1;
+      }
+    }
+  }
+  return ids;
 }
 
 /** The collector's JSON summary (stdout) once it has exited. */

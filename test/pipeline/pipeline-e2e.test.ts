@@ -11,14 +11,12 @@ import { loadDetections, parseBlobName } from "@oclog/investigate";
 import { EGRESS_LINE_REGEX } from "@oclog/fluent-bit";
 import { redactRecord, redactString } from "@oclog/schema";
 import type { JournalEntry } from "./journal-files.js";
-import { expectedStoreIds, liveRun } from "./live-gateway-run.js";
+import { closeLiveRigs, expectedStoreIds, liveRun } from "./live-gateway-run.js";
 import { runOclog } from "./oclog-child.js";
 
 const RUN_TIMEOUT = 600_000;
 
-test.after.always(async () => {
-  await (await liveRun().catch(() => undefined))?.rig.close();
-});
+test.after.always(closeLiveRigs);
 
 /** A shipped record without what the pipeline adds (time stamp, envelope). */
 function withoutEnvelope(record: Record<string, unknown>, keep: string[] = []): Record<string, unknown> {

@@ -43,6 +43,8 @@ export interface RigOptions {
   pipelineText?: string;
   /** The VM's host name, which the envelope's `oclog_host` (`${HOSTNAME}`) records (default: this machine's). */
   hostname?: string;
+  /** The config audit file the pipeline tails (default: one in the rig); a release before 2026.8 writes `<state>/logs/config-audit.jsonl`. */
+  configAudit?: string;
 }
 
 /** Local values of every ${OCLOG_*} the pipeline reads. */
@@ -103,7 +105,7 @@ export class ShippingRig {
       sasInclude: join(etc, "oclog-sas.yaml"),
       luaDir: join(etc, "oclog"),
       gatewayLogs: options.gatewayLogs ?? join(dir, "logs"),
-      configAudit: join(dir, "openclaw-state", "logs", "config-audit.jsonl"),
+      configAudit: options.configAudit ?? join(dir, "openclaw-state", "logs", "config-audit.jsonl"),
       nginxAccessLog: join(dir, "nginx", "oclog-access.json"),
       forwardSocket: join(dir, "run", "forward.sock"),
       stateDir: join(dir, "state"),

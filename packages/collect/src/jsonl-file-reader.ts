@@ -4,8 +4,14 @@
  * <session>.trajectory.jsonl), while OpenClaw appends to it. A position is a byte offset: the
  * end of the last whole line read. A line without its newline yet is being written and waits for
  * the next read; a line over the row limit is not held, only its size and first characters.
+ *
+ * OpenClaw 2026.7 does not only append: it replaces a trajectory file with a longer copy of itself
+ * (write, then rename over; seen live: 143,757 bytes on one inode, then 298,306 on another, the
+ * first 143,000 bytes the same). So the path is checked on every read and a new file is followed,
+ * from the same offset, once the byte before that offset is still a line's end there. When it is
+ * not, the file was rewritten, not extended, and the reader stops rather than ship half lines.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { StoreReadError } from "./store-reader.js";
 import type { Store } from "./store-discovery.js";
 import { MAX_ROW_BYTES, RAW_PREFIX, READ_BYTES } from "./row-bounds.js";
@@ -26,10 +32,18 @@ export interface FileLineRow {
 
 const NEWLINE = 0x0a;
 
+/** The path no longer ends a line where the cursor is: the file was rewritten, not extended. */
+export class SessionFileRewrittenError extends Error {
+  constructor(path: string, position: number) {
+    super(`${path} was replaced by a file without a line end at byte ${position}, where the cursor is: it was rewritten, not extended`);
+  }
+}
+
 export class JsonlFileReader {
   readonly store: Store;
   readonly #maxRowBytes: number;
   #fd: number | undefined;
+  #inode: number | undefined;
 
   constructor(store: Store, maxRowBytes = MAX_ROW_BYTES) {
     this.store = store;
@@ -37,8 +51,30 @@ export class JsonlFileReader {
   }
 
   #open(): number {
-    this.#fd ??= openSync(this.store.path, "r");
+    if (this.#fd === undefined) {
+      this.#fd = openSync(this.store.path, "r");
+      this.#inode = fstatSync(this.#fd).ino;
+    }
     return this.#fd;
+  }
+
+  /** Follows the path to a file that replaced the open one (checked at `position`); false when the path is gone. */
+  #follow(position: number): boolean {
+    let inode: number;
+    try {
+      inode = statSync(this.store.path).ino;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+      throw error;
+    }
+    if (this.#fd !== undefined && inode !== this.#inode) this.close();
+    const fresh = this.#fd === undefined;
+    this.#open();
+    if (fresh && position > 0) {
+      const before = this.#readAt(position - 1, 1);
+      if (before.length === 1 && before[0] !== NEWLINE) throw new SessionFileRewrittenError(this.store.path, position);
+    }
+    return true;
   }
 
   #readAt(position: number, length: number): Buffer {
@@ -61,6 +97,8 @@ export class JsonlFileReader {
   /** Up to `limit` whole lines after byte `position`, at most READ_BYTES of them (always at least one). */
   read(position: number, limit: number): FileLineRow[] {
     try {
+      // Deleted (a session OpenClaw removed): nothing to read; discovery drops it next time.
+      if (!this.#follow(position)) return [];
       const rows: FileLineRow[] = [];
       const chunk = this.#readAt(position, Math.min(READ_BYTES, this.#maxRowBytes + 1));
       let start = 0;
@@ -91,12 +129,12 @@ export class JsonlFileReader {
     }
   }
 
-  /** The file's size now: a cursor past it points into a file that was cut or replaced. */
+  /** The size of the file at the path now (a cursor past it points into a file that was cut); Infinity once it is gone. */
   end(): number {
     try {
-      return fstatSync(this.#open()).size;
+      return statSync(this.store.path).size;
     } catch (error) {
-      this.close();
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return Number.POSITIVE_INFINITY;
       throw new StoreReadError(this.store, error);
     }
   }
@@ -104,5 +142,6 @@ export class JsonlFileReader {
   close(): void {
     if (this.#fd !== undefined) closeSync(this.#fd);
     this.#fd = undefined;
+    this.#inode = undefined;
   }
 }

@@ -59,12 +59,20 @@ export class StoreNotReadyError extends OclogError {
  * (octet_length reads the size from the record header, never the value itself). SQLite holds
  * the whole value to cut its start, so past PREFIX_SOURCE_MAX_BYTES not even that is read.
  */
-function bounded(column: string, as: string, max: number, prefix: number): string {
+function bounded(column: string, as: string, max: number, prefix: number, alias = column): string {
   return [
     `octet_length(${column}) AS ${as}_bytes`,
-    `iif(octet_length(${column}) > ${max}, NULL, ${column}) AS ${column}`,
+    `iif(octet_length(${column}) > ${max}, NULL, ${column}) AS ${alias}`,
     `iif(octet_length(${column}) > ${max} AND octet_length(${column}) <= ${PREFIX_SOURCE_MAX_BYTES}, substr(${column}, 1, ${prefix}), NULL) AS ${as}_prefix`,
   ].join(", ");
+}
+
+/**
+ * transcript_events' compressed column, or NULL where the table has none: 2026.8 created the
+ * table with event_json alone (session_id, seq, event_json, created_at); 2026.9 added event_zstd.
+ */
+function zstdColumn(hasZstd: boolean): string {
+  return hasZstd ? "event_zstd" : "NULL";
 }
 
 // Enough compressed bytes for the first block of an over-limit event_zstd (a block is up to 128 KiB, stored raw when incompressible).
@@ -89,10 +97,10 @@ function loaded(column: string, max: number): string {
  * READ_BYTES of them (500 rows at the 4 MiB limit would be 2 GB). The ledger's rows are
  * fixed columns of ids and short text, read as they are.
  */
-function sizeQueries(maxRowBytes: number): Partial<Record<SqliteKind, string>> {
+function sizeQueries(maxRowBytes: number, hasZstd: boolean): Partial<Record<SqliteKind, string>> {
   const max = Math.floor(maxRowBytes);
   return {
-    transcript: `SELECT ${loaded("event_json", max)} + ${loaded("event_zstd", max)} AS bytes FROM transcript_events WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+    transcript: `SELECT ${loaded("event_json", max)} + ${loaded(zstdColumn(hasZstd), max)} AS bytes FROM transcript_events WHERE rowid > ? ORDER BY rowid LIMIT ?`,
     "config-audit": `SELECT ${loaded("payload_json", max)} AS bytes FROM diagnostic_events WHERE scope = 'config-audit' AND rowid > ? ORDER BY rowid LIMIT ?`,
   };
 }
@@ -107,10 +115,10 @@ export function rowsWithin(sizes: readonly number[], budget: number): number {
   return sizes.length;
 }
 
-function queries(maxRowBytes: number): Record<SqliteKind, string> {
+function queries(maxRowBytes: number, hasZstd: boolean): Record<SqliteKind, string> {
   const max = Math.floor(maxRowBytes);
   return {
-    transcript: `SELECT rowid AS position, session_id, seq, ${bounded("event_json", "event_json", max, RAW_PREFIX)}, ${bounded("event_zstd", "event_zstd", max, ZSTD_PREFIX_BYTES)}, created_at FROM transcript_events WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+    transcript: `SELECT rowid AS position, session_id, seq, ${bounded("event_json", "event_json", max, RAW_PREFIX)}, ${bounded(zstdColumn(hasZstd), "event_zstd", max, ZSTD_PREFIX_BYTES, "event_zstd")}, created_at FROM transcript_events WHERE rowid > ? ORDER BY rowid LIMIT ?`,
     ledger: "SELECT sequence AS position, * FROM audit_events WHERE sequence > ? ORDER BY sequence LIMIT ?",
     "config-audit": `SELECT rowid AS position, event_key, ${bounded("payload_json", "payload", max, RAW_PREFIX)}, created_at FROM diagnostic_events WHERE scope = 'config-audit' AND rowid > ? ORDER BY rowid LIMIT ?`,
   };
@@ -119,29 +127,44 @@ function queries(maxRowBytes: number): Record<SqliteKind, string> {
 export class StoreReader {
   readonly store: Store;
   readonly #kind: SqliteKind;
+  readonly #maxRowBytes: number;
   #db: ReadOnlyDatabase | undefined;
-  readonly #query: string;
-  readonly #sizeQuery: string | undefined;
+  /** The queries for the table layout found; undefined until the table exists. */
+  #plan: { query: string; sizeQuery: string | undefined } | undefined;
 
   /** `maxRowBytes`: larger event/payload values are not read, only their size and first characters. */
   constructor(store: Store, maxRowBytes = MAX_ROW_BYTES) {
     if (store.format !== "sqlite" || store.kind === "trajectory") throw new Error(`${store.name} is not a SQLite store`);
     this.store = store;
     this.#kind = store.kind;
-    this.#query = queries(maxRowBytes)[store.kind];
-    this.#sizeQuery = sizeQueries(maxRowBytes)[store.kind];
+    this.#maxRowBytes = maxRowBytes;
+  }
+
+  /** The queries for this database's layout (asked of the table itself, once it exists). */
+  #planFor(db: ReadOnlyDatabase): { query: string; sizeQuery: string | undefined } {
+    if (this.#plan) return this.#plan;
+    let hasZstd = true;
+    if (this.#kind === "transcript") {
+      const columns = db.all("SELECT name FROM pragma_table_info('transcript_events')").map((r) => String(r.name));
+      // No table yet (an agent's database is created before its tables): the read finds none and is asked again.
+      if (columns.length === 0) return { query: queries(this.#maxRowBytes, true)[this.#kind], sizeQuery: sizeQueries(this.#maxRowBytes, true)[this.#kind] };
+      hasZstd = columns.includes("event_zstd");
+    }
+    this.#plan = { query: queries(this.#maxRowBytes, hasZstd)[this.#kind], sizeQuery: sizeQueries(this.#maxRowBytes, hasZstd)[this.#kind] };
+    return this.#plan;
   }
 
   /** Up to `limit` rows after `position`, oldest first. */
   read(position: number, limit: number): (TranscriptRow | LedgerRow | ConfigAuditRow)[] {
     try {
       this.#db ??= openReadOnly(this.store.path, 5_000);
-      if (this.#sizeQuery) {
-        const sizes = this.#db.all(this.#sizeQuery, position, limit).map((r) => Number(r.bytes));
+      const plan = this.#planFor(this.#db);
+      if (plan.sizeQuery) {
+        const sizes = this.#db.all(plan.sizeQuery, position, limit).map((r) => Number(r.bytes));
         if (sizes.length === 0) return [];
         limit = rowsWithin(sizes, READ_BYTES);
       }
-      return this.#db.all(this.#query, position, limit) as (TranscriptRow | LedgerRow | ConfigAuditRow)[];
+      return this.#db.all(plan.query, position, limit) as (TranscriptRow | LedgerRow | ConfigAuditRow)[];
     } catch (error) {
       this.close();
       // OpenClaw creates a new agent's database file before its tables: nothing to read yet.
@@ -168,5 +191,7 @@ export class StoreReader {
   close(): void {
     this.#db?.close();
     this.#db = undefined;
+    // A reopened database may have been migrated: its layout is asked again.
+    this.#plan = undefined;
   }
 }

@@ -36,7 +36,25 @@ const INVALID = `CASE
 /** The structured object's fields the events read. */
 const OBJECT_FIELDS = jsonFieldsStructure(["event", "action", "cause", "handshake", "blocked", "denied", "isError", "ok", "sessionId", "runId", "agentId", "provider", "modelId", "model", "toolName", "toolCallId", "url", "remoteAddr", "hostname", "path"]);
 
-/** Gateway file log records as events (normalizeGatewayLog). */
+/**
+ * SQL: the blob and line of every console mirror in the gateway log records. OpenClaw 2026.6 and
+ * 2026.7 write some errors twice into the file log: once as the console captured them
+ * (`_meta.path.fileName` console-*.js) and once more, on the next line, through the logger
+ * (logger-*.js), with the same arguments and level (test/fixtures/openclaw-2026.7.35: "[tools]
+ * read failed ..." and "[tools] web_fetch failed ..."). Both lines stay as evidence; the console
+ * one is not an event of its own, so one refused read counts once. Where the logger's twin is not
+ * on the next line of the same file, the console line is the only record and stays. Both sides
+ * are filtered by file name before they are joined, so the check costs a scan, not a self-join.
+ */
+export function consoleMirrorsSql(records = recordsTableName("gateway-log")): string {
+  return `SELECT c.blob, c.line FROM ${records} c JOIN ${records} twin ON twin.blob = c.blob AND twin.line = c.line + 1
+    WHERE starts_with(c.r._meta.path.fileName, 'console-') AND starts_with(twin.r._meta.path.fileName, 'logger-')
+      AND twin.r._meta.logLevelName IS NOT DISTINCT FROM c.r._meta.logLevelName
+      AND twin.r."0" IS NOT DISTINCT FROM c.r."0" AND twin.r."1" IS NOT DISTINCT FROM c.r."1"
+      AND twin.r."2" IS NOT DISTINCT FROM c.r."2" AND twin.r."3" IS NOT DISTINCT FROM c.r."3"`;
+}
+
+/** Gateway file log records as events (normalizeGatewayLog); console mirrors are not events (consoleMirrorsSql). */
 function gatewayEventsSql(): string {
   // Stage 1: arguments, binding, structured object and raw message, once per record.
   const stage = `(
@@ -50,7 +68,7 @@ function gatewayEventsSql(): string {
       -- the parse run again only where it cannot (VARIANT).
       CASE WHEN variant IN ('subsystem', 'subsystem-object-message', 'subsystem-message-object')
         OR (variant IN ('args', 'size-cap-warning', 'queue-overflow') AND ${BINDING}) THEN (r."0" ->> '$')::JSON END AS binding
-    FROM ${recordsTableName("gateway-log")}
+    FROM ${recordsTableName("gateway-log")} ANTI JOIN (${consoleMirrorsSql()}) mirror USING (blob, line)
   ))`;
   // The object is parsed once into the fields read below (o), not once per field.
   const raw = `(
@@ -113,7 +131,8 @@ export const gatewayLogSql: SourceSql = {
     "1": "JSON",
     "2": "JSON",
     "3": "JSON",
-    _meta: { date: "VARCHAR", logLevelName: "VARCHAR" },
+    // path.fileName: which of OpenClaw's modules wrote the line (consoleMirrorSql).
+    _meta: { date: "VARCHAR", logLevelName: "VARCHAR", path: { fileName: "VARCHAR" } },
     time: "VARCHAR",
     hostname: "VARCHAR",
     // A string here, an object in transcripts: read as JSON and resolved per source.

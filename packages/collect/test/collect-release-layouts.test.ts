@@ -1,8 +1,10 @@
-// The collector on the stores of releases before 2026.8, which keep each session as JSONL files
-// (agents/<agent>/sessions/<session>.jsonl and .trajectory.jsonl): built here from the lines and
-// the audit_events table a real OpenClaw 2026.7.35 wrote (test/fixtures/openclaw-2026.7.35, from
-// test/openclaw/capture.ts), shipped to real Fluent Bit 5.1.1's forward input (the Receiver).
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
+// The collector on the store layouts of the releases before 2026.9 (test/openclaw/releases.ts):
+// 2026.6 and 2026.7 keep each session as JSONL files (agents/<agent>/sessions/<session>.jsonl and
+// .trajectory.jsonl) and 2026.7 a 17-column audit_events; 2026.8 keeps transcripts in SQLite
+// without the event_zstd column 2026.9 added. Each state folder is built from what the real
+// release wrote (test/fixtures/openclaw-<version>, from test/openclaw/capture.ts: its lines, its
+// rows, its CREATE TABLE statements) and shipped to real Fluent Bit 5.1.1's forward input.
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,7 +15,8 @@ import { Emitter } from "@oclog/schema";
 import { duplicates, Receiver } from "@oclog/test-kit/fluent-bit";
 import { JsonlFileReader } from "../src/jsonl-file-reader.js";
 
-const FIXTURES = fileURLToPath(new URL("../../../test/fixtures/openclaw-2026.7.35/", import.meta.url));
+const fixturesOf = (version: string) => fileURLToPath(new URL(`../../../test/fixtures/openclaw-${version}/`, import.meta.url));
+const FIXTURES = fixturesOf("2026.7.35");
 
 interface CapturedLine {
   db: string;
@@ -179,6 +182,88 @@ test("the file reader: byte offsets as positions, only whole lines, an over-limi
     appendFileSync(open, '"}\n{"next":true}\n');
     t.deepEqual(openReader.read(0, 10).map((r) => [r.text === null, r.bytes]), [[true, 5008]]);
     openReader.close();
+  } finally {
+    reader.close();
+  }
+});
+
+/** A state folder as 2026.8.2 left it: its databases, with its own CREATE TABLE statements and rows. */
+function release2026_8State(root: string): { dir: string; expected: string[] } {
+  const fixtures = fixturesOf("2026.8.2");
+  const dir = join(root, "openclaw");
+  const manifest = JSON.parse(readFileSync(join(fixtures, "manifest.json"), "utf8")) as { sqliteSchemas: Record<string, string> };
+  const expected: string[] = [];
+  const open = (name: string, tables: string[]) => {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    const db = new Database(join(dir, name));
+    // Only the tables the collector reads are made; their foreign keys name tables it never reads.
+    db.pragma("foreign_keys = OFF");
+    for (const table of tables) db.exec(manifest.sqliteSchemas[`${name}:${table}`]!);
+    return db;
+  };
+  const agent = open("agents/main/agent/openclaw-agent.sqlite", ["transcript_events"]);
+  for (const text of readFileSync(join(fixtures, "sqlite-event-rows.jsonl"), "utf8").split("\n").filter(Boolean)) {
+    const { table, row } = JSON.parse(text) as { table: string; row: { session_id: string; seq: number; event_json: string; created_at: number } };
+    if (table !== "transcript_events") continue;
+    agent.prepare("INSERT INTO transcript_events (session_id, seq, event_json, created_at) VALUES (?, ?, ?, ?)").run(row.session_id, row.seq, row.event_json, row.created_at);
+    expected.push(`agents/main/agent/openclaw-agent.sqlite#${row.session_id}/${row.seq}`);
+  }
+  agent.close();
+  const state = open("state/openclaw.sqlite", ["audit_events", "diagnostic_events"]);
+  for (const text of readFileSync(join(fixtures, "audit-ledger.jsonl"), "utf8").split("\n").filter(Boolean)) {
+    const row = JSON.parse(text) as Record<string, unknown>;
+    const columns = Object.keys(row);
+    state.prepare(`INSERT INTO audit_events (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`).run(...columns.map((c) => row[c] as never));
+    expected.push(String(row.event_id));
+  }
+  state.close();
+  return { dir, expected };
+}
+
+test("2026.8's transcript_events (event_json only, no event_zstd) and its ledger ship whole and valid", async (t) => {
+  const root = mkdtempSync(join(tmpdir(), "oclog-layout-2026-8-"));
+  const { dir, expected } = release2026_8State(root);
+  const receiver = new Receiver(join(root, "forward.sock"));
+  await receiver.start();
+  const emitter = new Emitter({ endpoint: { path: receiver.path }, ackTimeoutMs: 15_000 });
+  const collector = new Collector({ stateDir: dir, workDir: join(root, "collector"), sender: emitter });
+  try {
+    const result = await collector.cycle();
+    t.is(result.pending, 0, result.sendError);
+    t.is(result.byKind.transcript?.read, expected.filter((id) => id.includes("#")).length);
+    await receiver.stop();
+    t.deepEqual(receiver.ids().sort(), expected.sort());
+    t.deepEqual(receiver.entries.filter((e) => "oclog_invalid" in e.record).map((e) => `${e.tag} ${String(e.record.oclog_invalid)}`), []);
+    t.regex(JSON.stringify(receiver.entries.map((e) => e.record)), /"toolCallId":"call_read_passwd"/, "tool results shipped");
+  } finally {
+    collector.close();
+    await emitter.close();
+    await receiver.stop();
+  }
+});
+
+test("the file reader follows a file replaced by a longer copy of itself (as 2026.7 does with trajectories), and stops at one rewritten otherwise", (t) => {
+  const root = mkdtempSync(join(tmpdir(), "oclog-sessions-replaced-"));
+  const path = join(root, "s.trajectory.jsonl");
+  const first = '{"seq":1}\n{"seq":2}\n';
+  writeFileSync(path, first);
+  const reader = new JsonlFileReader({ kind: "trajectory", format: "jsonl", name: "s.trajectory.jsonl", path });
+  try {
+    const rows = reader.read(0, 10);
+    t.deepEqual(rows.map((r) => r.text), ['{"seq":1}', '{"seq":2}']);
+    // Write, then rename over: a new inode holding the old lines and new ones.
+    writeFileSync(`${path}.tmp`, `${first}{"seq":3}\n`);
+    renameSync(`${path}.tmp`, path);
+    t.deepEqual(reader.read(rows.at(-1)!.position, 10).map((r) => [r.offset, r.text]), [[first.length, '{"seq":3}']], "the new file is read on from the same offset");
+    // Rewritten: the cursor no longer falls on a line end.
+    writeFileSync(`${path}.tmp`, '{"seq":"one"}\n{"seq":"two"}\n{"seq":"three"}\n');
+    renameSync(`${path}.tmp`, path);
+    const error = t.throws(() => reader.read(first.length + 10, 10));
+    t.regex(error?.message ?? "", /was replaced by a file without a line end at byte 30.*rewritten, not extended/);
+    // Deleted: nothing to read, and no cursor is past the end of a file that is gone.
+    rmSync(path);
+    t.deepEqual(reader.read(30, 10), []);
+    t.is(reader.end(), Number.POSITIVE_INFINITY);
   } finally {
     reader.close();
   }

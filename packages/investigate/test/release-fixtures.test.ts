@@ -1,0 +1,91 @@
+// Every release of the matrix (test/openclaw/releases.ts) loaded into a case from what the real
+// release wrote (test/fixtures/openclaw-<version>/): nothing quarantined, each scripted tool call
+// an event with its arguments and its result, normalized alike whatever release wrote it, and an
+// error OpenClaw 2026.6/2026.7 wrote twice (console and logger) counted once.
+import test from "ava";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CaseDatabase, type EvidenceFile } from "../src/load/case-database.js";
+
+const RELEASES = ["2026.6.35", "2026.7.35", "2026.8.2", "2026.9.6"];
+const FILES = ["gateway.log", "transcripts.jsonl", "trajectory.jsonl", "trajectory-runtime.jsonl", "audit-ledger.jsonl", "config-audit.jsonl"];
+const fixtures = (version: string) => fileURLToPath(new URL(`../../../test/fixtures/openclaw-${version}/`, import.meta.url));
+
+interface ScenarioCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+interface Loaded {
+  quarantined: number;
+  records: number;
+  /** Per scripted call id: the tool.call event's tool and arguments, and its result's outcome. */
+  calls: Map<string, { tool: string; arguments: unknown; outcome: string | null }>;
+  /** tool.failure events of the refused /etc/passwd read, from the gateway log. */
+  refusedReads: number;
+  /** Gateway log lines that are a console write of the logger's next line. */
+  gatewayLines: number;
+  gatewayEvents: number;
+}
+
+async function load(version: string): Promise<Loaded> {
+  const dir = fixtures(version);
+  const evidence: EvidenceFile[] = FILES.filter((f) => existsSync(join(dir, f)) && readFileSync(join(dir, f)).length > 0).map((f) => ({ blob: `openclaw-${version}/${f}`, path: join(dir, f) }));
+  const db = await CaseDatabase.open(":memory:");
+  try {
+    const result = await db.load(evidence, { maxLineBytes: 4 << 20, workDir: mkdtempSync(join(tmpdir(), "oclog-release-fixtures-")) });
+    const rows = async (sql: string) => (await db.connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+    const calls = new Map(
+      (await rows(`SELECT c.gen_ai.tool.call.id AS id, c.gen_ai.tool.name AS tool, c.gen_ai.tool.call.arguments AS arguments,
+          (SELECT min(r.outcome) FROM events r WHERE r.action = 'tool.result' AND r.gen_ai.tool.call.id = c.gen_ai.tool.call.id AND r.source = 'transcript') AS outcome
+        FROM events c WHERE c.action = 'tool.call' AND c.source = 'transcript'`)).map((r) => [String(r.id), { tool: String(r.tool), arguments: JSON.parse(String(r.arguments)) as unknown, outcome: r.outcome === null ? null : String(r.outcome) }]),
+    );
+    const [refused] = await rows(`SELECT count(*)::INTEGER AS n FROM events WHERE source = 'gateway-log' AND action = 'tool.failure' AND gen_ai.tool.name = 'read' AND contains(message, '/etc/passwd')`);
+    const [gateway] = await rows(`SELECT (SELECT count(*) FROM records WHERE source = 'gateway-log')::INTEGER AS lines, (SELECT count(*) FROM events WHERE source = 'gateway-log')::INTEGER AS events`);
+    return { quarantined: result.quarantined, records: result.records, calls, refusedReads: Number(refused!.n), gatewayLines: Number(gateway!.lines), gatewayEvents: Number(gateway!.events) };
+  } finally {
+    db.close();
+  }
+}
+
+const loaded = new Map<string, Promise<Loaded>>();
+const loadOnce = (version: string) => {
+  if (!loaded.has(version)) loaded.set(version, load(version));
+  return loaded.get(version)!;
+};
+
+for (const version of RELEASES) {
+  test(`${version}: every record loads, each scripted tool call is an event with its arguments and result, the refused read counts once`, async (t) => {
+    const got = await loadOnce(version);
+    t.is(got.quarantined, 0);
+    t.true(got.records > 100);
+    const scenario = JSON.parse(readFileSync(join(fixtures(version), "scenario.json"), "utf8")) as { toolCalls: (ScenarioCall & { expectedOutcome: string })[] };
+    const outcomeOf: Record<string, string> = { ok: "success", error: "failure", blocked: "blocked" };
+    for (const call of scenario.toolCalls) {
+      const event = got.calls.get(call.id);
+      t.is(event?.tool, call.name, `${call.id}: tool`);
+      t.deepEqual(event?.arguments, call.arguments, `${call.id}: arguments`);
+      t.is(event?.outcome, outcomeOf[call.expectedOutcome], `${call.id}: result`);
+    }
+    t.is(got.refusedReads, 1, "the refused /etc/passwd read is one gateway-log event, however many lines say it");
+  });
+}
+
+test("a tool call normalizes alike whatever release wrote it (the page's port aside)", async (t) => {
+  const shape = (l: Loaded) => Object.fromEntries([...l.calls].filter(([id]) => id.startsWith("call_")).map(([id, c]) => [id, { tool: c.tool, arguments: JSON.stringify(c.arguments).replace(/:\d+\//, ":<port>/") }]));
+  const newest = shape(await loadOnce("2026.9.6"));
+  for (const version of RELEASES.slice(0, -1)) t.deepEqual(shape(await loadOnce(version)), newest, version);
+});
+
+test("the console's copy of an error 2026.6 and 2026.7 also log through the logger stays a record but is no event", async (t) => {
+  for (const version of ["2026.6.35", "2026.7.35"]) {
+    const got = await loadOnce(version);
+    // Every line is a record; two of them (the read and the fetch refused) are mirrors, not events.
+    const lines = readFileSync(join(fixtures(version), "gateway.log"), "utf8").split("\n").filter(Boolean).length;
+    t.is(got.gatewayLines, lines, `${version}: every line kept`);
+    t.true(got.gatewayEvents <= lines - 2, `${version}: ${got.gatewayEvents} events of ${lines} lines`);
+  }
+});
