@@ -6,6 +6,7 @@
 import { parseRecord } from "./source-definition.js";
 import { SOURCES, detectSource, type SourceName } from "./sources.js";
 import { splitEnvelope } from "./envelope.js";
+import { gatewayShape, releasesWriting, shapeKey, type GatewayShape } from "./sources/gateway-log/message-shape.js";
 
 export type SourceChoice = SourceName | "auto";
 
@@ -32,7 +33,15 @@ export interface FileReport {
   /** Invalid lines beyond the `maxErrors` kept in `errors` (they are still counted). */
   errorsOmitted: number;
   warnings: string[];
+  /**
+   * Gateway log lines of a shape (subsystem and message template) that no release of oclog's
+   * matrix wrote: valid, but new to oclog. Per shape, most lines first, at most UNKNOWN_SHAPES_LISTED.
+   */
+  unknownShapes: { lines: number; shapes: (GatewayShape & { lines: number })[]; shapesOmitted: number };
 }
+
+/** Unknown gateway log shapes listed per file (the rest are counted). */
+export const UNKNOWN_SHAPES_LISTED = 50;
 
 export interface ValidateOptions {
   source: SourceChoice;
@@ -57,7 +66,8 @@ export async function validateLines(
   lines: AsyncIterable<RawLine>,
   options: ValidateOptions = DEFAULT_VALIDATE_OPTIONS,
 ): Promise<FileReport> {
-  const report: FileReport = { path, total: 0, valid: 0, invalid: 0, variants: {}, errors: [], errorsOmitted: 0, warnings: [] };
+  const report: FileReport = { path, total: 0, valid: 0, invalid: 0, variants: {}, errors: [], errorsOmitted: 0, warnings: [], unknownShapes: { lines: 0, shapes: [], shapesOmitted: 0 } };
+  const unknown = new Map<string, GatewayShape & { lines: number }>();
   const decoder = new TextDecoder("utf-8", { fatal: true });
   const fail = (line: number, reason: string) => {
     report.invalid++;
@@ -73,6 +83,9 @@ export async function validateLines(
     fail(report.total, `cannot read further: ${(error as Error).message}`);
   }
   if (report.total === 0) report.warnings.push("file is empty: no records to validate");
+  const shapes = [...unknown.values()].sort((a, b) => b.lines - a.lines || shapeKey(a).localeCompare(shapeKey(b)));
+  report.unknownShapes.shapes = shapes.slice(0, UNKNOWN_SHAPES_LISTED);
+  report.unknownShapes.shapesOmitted = shapes.length - report.unknownShapes.shapes.length;
   return report;
 
   async function check(raw: RawLine): Promise<void> {
@@ -104,9 +117,20 @@ export async function validateLines(
       report.valid++;
       const key = prefix + result.variant;
       report.variants[key] = (report.variants[key] ?? 0) + 1;
+      if (source === "gateway-log") countShape(record);
     } else {
       fail(raw.line, prefix + result.reason);
     }
+  }
+
+  function countShape(record: unknown): void {
+    const shape = gatewayShape(record);
+    if (shape === undefined || releasesWriting(shape).length > 0) return;
+    report.unknownShapes.lines++;
+    const key = shapeKey(shape);
+    const seen = unknown.get(key) ?? { ...shape, lines: 0 };
+    seen.lines++;
+    unknown.set(key, seen);
   }
 }
 

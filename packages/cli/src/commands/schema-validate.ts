@@ -67,5 +67,12 @@ export function renderReport(report: FileReport): string {
   for (const warning of report.warnings) lines.push(`  warning: ${warning}`);
   for (const error of report.errors) lines.push(`  line ${error.line}: ${terminalSafe(error.reason)}`);
   if (report.errorsOmitted > 0) lines.push(`  ... and ${report.errorsOmitted} more invalid lines (raise --max-errors to list them)`);
+  const unknown = report.unknownShapes;
+  if (unknown.lines > 0) {
+    // Valid lines of messages no release in oclog's matrix wrote: new to oclog, so shown, not passed over.
+    lines.push(`  unknown shapes: ${unknown.lines} line(s) in ${unknown.shapes.length + unknown.shapesOmitted} shape(s) no OpenClaw release oclog was tested with writes`);
+    for (const shape of unknown.shapes.slice(0, 10)) lines.push(`    ${shape.lines} x ${terminalSafe(shape.subsystem ?? "(no subsystem)")}: ${terminalSafe(shape.template)}`);
+    if (unknown.shapes.length + unknown.shapesOmitted > 10) lines.push(`    ... and ${unknown.shapes.length + unknown.shapesOmitted - 10} more shape(s) (--json lists ${unknown.shapes.length})`);
+  }
   return lines.join("\n");
 }
