@@ -46,7 +46,7 @@ test("validate --json: one object with files, totals and line errors; exit 1 on 
   const summary = JSON.parse(stdout) as any;
   t.deepEqual(Object.keys(summary).sort(), ["files", "invalid", "total", "valid"]);
   t.is(summary.files.length, 2);
-  t.deepEqual(Object.keys(summary.files[1]).sort(), ["errors", "errorsOmitted", "invalid", "path", "total", "valid", "variants", "warnings"]);
+  t.deepEqual(Object.keys(summary.files[1]).sort(), ["errors", "errorsOmitted", "invalid", "path", "total", "unknownShapes", "valid", "variants", "warnings"]);
   t.is(summary.invalid, 2);
   t.deepEqual(summary.files[1].errors.map((e: { line: number }) => e.line), [2, 3]);
   t.is(summary.total, records.length + 3);
