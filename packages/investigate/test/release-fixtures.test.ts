@@ -1,13 +1,17 @@
 // Every release of the matrix (test/openclaw/releases.ts) loaded into a case from what the real
 // release wrote (test/fixtures/openclaw-<version>/): nothing quarantined, each scripted tool call
 // an event with its arguments and its result, normalized alike whatever release wrote it, and an
-// error OpenClaw 2026.6/2026.7 wrote twice (console and logger) counted once.
+// error OpenClaw 2026.6/2026.7 wrote twice (console and logger) counted once. And lines of a
+// shape no release writes, counted in the report.
 import test from "ava";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CaseDatabase, type EvidenceFile } from "../src/load/case-database.js";
+import { collectReportData } from "../src/reports/report-data.js";
+import { renderHtml } from "../src/reports/report-html.js";
+import { renderMarkdown } from "../src/reports/report-markdown.js";
 
 const RELEASES = ["2026.6.35", "2026.7.35", "2026.8.2", "2026.9.6"];
 const FILES = ["gateway.log", "transcripts.jsonl", "trajectory.jsonl", "trajectory-runtime.jsonl", "audit-ledger.jsonl", "config-audit.jsonl"];
@@ -87,5 +91,27 @@ test("the console's copy of an error 2026.6 and 2026.7 also log through the logg
     const lines = readFileSync(join(fixtures(version), "gateway.log"), "utf8").split("\n").filter(Boolean).length;
     t.is(got.gatewayLines, lines, `${version}: every line kept`);
     t.true(got.gatewayEvents <= lines - 2, `${version}: ${got.gatewayEvents} events of ${lines} lines`);
+  }
+});
+
+test("gateway log lines of the generic shape are counted per template in the report's sources section, as inert text", async (t) => {
+  const base = JSON.parse(readFileSync(join(fixtures("2026.9.6"), "gateway.log"), "utf8").split("\n")[0]!) as Record<string, unknown>;
+  // Three arguments after the binding, none an object: no layout of 2026.9's fits, so only the generic one does.
+  const generic = (session: number) => JSON.stringify({ ...base, "0": '{"subsystem":"gateway/future"}', "1": `session ${session} resumed`, "2": "<b>new</b>", "3": "extra", message: `session ${session} resumed <b>new</b> extra` });
+  const dir = mkdtempSync(join(tmpdir(), "oclog-generic-shapes-"));
+  const path = join(dir, "gateway.log");
+  writeFileSync(path, [...readFileSync(join(fixtures("2026.9.6"), "gateway.log"), "utf8").split("\n").filter(Boolean).slice(0, 20), generic(1), generic(22), generic(333)].join("\n") + "\n");
+  const db = await CaseDatabase.open(":memory:");
+  try {
+    const result = await db.load([{ blob: "future/gateway.log", path }], { maxLineBytes: 4 << 20, workDir: dir });
+    t.is(result.quarantined, 0, "valid: kept, not set aside");
+    const data = await collectReportData(db.connection, { caseId: "c", caseDir: dir, user: "alice", container: "oclog-alice", generatedAt: new Date(0).toISOString(), oclogVersion: "test", window: { since: null, until: null, tz: "UTC" }, counts: { blobs: 1, bytes: 0, records: 23, events: 23, quarantined: 0 }, quarantineByReason: [], findings: [], detectionErrors: [] });
+    t.deepEqual(data.genericShapes, { lines: 3, shapes: [{ subsystem: "gateway/future", template: "session <n> resumed <b>new</b> extra", lines: 3 }], shapesOmitted: 0 });
+    t.regex(renderMarkdown(data), /3 gateway log lines validated only as the generic shape[^]*\| 3 \| gateway\/future \| session \\<n\\> resumed \\<b\\>new/);
+    const html = renderHtml(data);
+    t.regex(html, /session &lt;n&gt; resumed &lt;b&gt;new&lt;\/b&gt; extra/);
+    t.notRegex(html, /<b>new<\/b>/);
+  } finally {
+    db.close();
   }
 });

@@ -3,6 +3,7 @@
  * {@link collectReportData} (sources, histogram) and the timeline export read the case database.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { messageTemplateSql } from "@oclog/schema";
 import { severityRank, type Finding } from "../detect/finding.js";
 import type { ReplayData } from "../replay/replay-types.js";
 
@@ -18,6 +19,12 @@ export interface ReportData {
   counts: { blobs: number; bytes: number; records: number; events: number; quarantined: number };
   quarantineByReason: { reason: string; count: number }[];
   sources: { source: string; events: number; first: string | null; last: string | null }[];
+  /**
+   * Gateway log lines that validated only as the generic shape (tslog arguments oclog has no
+   * layout for), per subsystem and message template, most lines first: what a new OpenClaw
+   * release writes that oclog does not read yet. Absent in reports of old callers.
+   */
+  genericShapes?: { lines: number; shapes: { subsystem: string | null; template: string; lines: number }[]; shapesOmitted: number };
   histogram: {
     bucketSeconds: number;
     /** `start` is the bucket's start, ISO 8601 UTC; buckets with no events are absent. */
@@ -33,7 +40,10 @@ export interface ReportData {
 }
 
 /** What the caller knows without reading `events`. */
-export type ReportBase = Omit<ReportData, "sources" | "histogram">;
+export type ReportBase = Omit<ReportData, "sources" | "histogram" | "genericShapes">;
+
+/** Generic-shape templates listed in a report (the rest are counted). */
+export const GENERIC_SHAPES_LISTED = 20;
 
 /** Bucket widths a chart may use, in seconds: "nice" steps at most ~3x apart. */
 export const BUCKET_LADDER = [
@@ -85,6 +95,16 @@ export async function collectReportData(connection: DuckDBConnection, base: Repo
     )
   ).getRowObjectsJson();
   const sources = sourceRows.map((r) => ({ source: String(r.source ?? "(none)"), events: Number(r.events), first: iso(r.first), last: iso(r.last) }));
+  // Only the generic variant's lines are templated: few, where a regex chain per line would cost seconds on all of them.
+  const shapeRows = (
+    await connection.runAndReadAll(
+      `SELECT subsystem, template, count(*) AS lines FROM (
+         SELECT subsystem, ${messageTemplateSql("message")} AS template FROM ${from} WHERE source = 'gateway-log' AND raw.variant = 'args'
+       ) GROUP BY ALL ORDER BY lines DESC, subsystem NULLS FIRST, template`,
+    )
+  ).getRowObjectsJson();
+  const shapes = shapeRows.map((r) => ({ subsystem: r.subsystem === null ? null : String(r.subsystem), template: String(r.template), lines: Number(r.lines) }));
+  const genericShapes = { lines: shapes.reduce((sum, shape) => sum + shape.lines, 0), shapes: shapes.slice(0, GENERIC_SHAPES_LISTED), shapesOmitted: Math.max(0, shapes.length - GENERIC_SHAPES_LISTED) };
 
   const dated = (
     await connection.runAndReadAll(
@@ -96,7 +116,7 @@ export async function collectReportData(connection: DuckDBConnection, base: Repo
   ).getRowObjectsJson()[0];
   const undated = Number(dated?.undated ?? 0);
   if (dated?.first === null || dated?.first === undefined) {
-    return { ...base, findings: sortFindings(base.findings), sources, histogram: { bucketSeconds: 60, buckets: [], undated } };
+    return { ...base, findings: sortFindings(base.findings), sources, genericShapes, histogram: { bucketSeconds: 60, buckets: [], undated } };
   }
   const bucketSeconds = chooseBucketSeconds(Number(dated.first), Number(dated.last));
   const widthMs = bucketSeconds * 1000;
@@ -107,5 +127,5 @@ export async function collectReportData(connection: DuckDBConnection, base: Repo
     )
   ).getRowObjectsJson();
   const buckets = bucketRows.map((r) => ({ start: iso(r.start)!, category: String(r.category), count: Number(r.count) }));
-  return { ...base, findings: sortFindings(base.findings), sources, histogram: { bucketSeconds, buckets, undated } };
+  return { ...base, findings: sortFindings(base.findings), sources, genericShapes, histogram: { bucketSeconds, buckets, undated } };
 }

@@ -218,6 +218,16 @@ export function renderHtml(data: ReportData, options: HtmlOptions = {}): string 
           [{ label: "Source" }, { label: "Events", num: true }, { label: "First" }, { label: "Last" }],
           data.sources.map((s) => [h1(s.source), formatCount(s.events), h1(s.first ?? ""), h1(s.last ?? "")]),
         );
+  const generic = data.genericShapes;
+  const genericShapes =
+    generic === undefined || generic.lines === 0
+      ? ""
+      : `<p class="note">${formatCount(generic.lines)} gateway log lines validated only as the generic shape (arguments oclog has no layout for: new to oclog, kept and counted, not read).</p>` +
+        renderTable(
+          [{ label: "Lines", num: true }, { label: "Subsystem" }, { label: "Message template" }],
+          generic.shapes.map((g) => [formatCount(g.lines), h1(g.subsystem ?? ""), h1(g.template)]),
+        ) +
+        (generic.shapesOmitted > 0 ? `<p class="note">... and ${formatCount(generic.shapesOmitted)} more shapes.</p>` : "");
   const quarantine =
     data.quarantineByReason.length === 0
       ? `<p class="empty">Nothing quarantined.</p>`
@@ -271,7 +281,7 @@ ${findingsHtml}
 </section>
 ${replay === undefined ? "" : `${renderSessionsSection(replay)}\n`}<section>
 <h2>Sources</h2>
-${sources}
+${sources}${genericShapes}
 </section>
 <section>
 <h2>Quarantine</h2>

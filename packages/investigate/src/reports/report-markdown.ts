@@ -103,6 +103,16 @@ export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}):
         data.sources.map((s) => [md(s.source), formatCount(s.events), md(s.first ?? ""), md(s.last ?? "")]),
       ),
     );
+  const generic = data.genericShapes;
+  if (generic !== undefined && generic.lines > 0) {
+    lines.push(
+      "",
+      `${formatCount(generic.lines)} gateway log lines validated only as the generic shape (arguments oclog has no layout for: new to oclog, kept and counted, not read):`,
+      "",
+      ...table(["Lines", "Subsystem", "Message template"], generic.shapes.map((g) => [formatCount(g.lines), md(g.subsystem ?? ""), md(g.template)])),
+    );
+    if (generic.shapesOmitted > 0) lines.push("", `... and ${formatCount(generic.shapesOmitted)} more shapes.`);
+  }
   if (data.histogram.buckets.length > 0) {
     const total = data.histogram.buckets.reduce((sum, b) => sum + b.count, 0);
     const peak = new Map<string, number>();

@@ -12,22 +12,41 @@ import knownShapes from "./known-shapes.json" with { type: "json" };
 /** Which releases of the matrix wrote each shape key (`subsystem<TAB>template`). */
 export const KNOWN_GATEWAY_SHAPES: Readonly<Record<string, readonly string[]>> = knownShapes.shapes;
 
+/**
+ * The masks, in order. Each pattern is written so that RE2 (DuckDB) reads it as JavaScript does
+ * (ASCII classes, `\[` inside a class, no lookaround): messageTemplateSql runs the same table.
+ */
 const MASKS: ReadonlyArray<[RegExp, string]> = [
-  [/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, "<url>"],
+  [/\b[a-z][a-z0-9+.-]*:\/\/[^\t\n\f\r "'<>]+/gi, "<url>"],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, "<id>"],
-  [/(^|[\s=(:'"[])(?:~|\.{1,2})?\/[^\s"')\]]+/g, "$1<path>"],
-  [/\b([A-Za-z_][\w.-]*)=("[^"]*"|'[^']*'|[^\s,;)]+)/g, "$1=<*>"],
+  [/(^|[\t\n\f\r =(:'"\[])(?:~|\.{1,2})?\/[^\t\n\f\r "')\]]+/g, "$1<path>"],
+  [/\b([A-Za-z_][A-Za-z0-9_.-]*)=("[^"]*"|'[^']*'|[^\t\n\f\r ,;)]+)/g, "$1=<*>"],
   [/"[^"\n]{1,300}"/g, '"<*>"'],
   [/\b[0-9a-f]{8,}\b/gi, "<id>"],
   [/[0-9]+(?:\.[0-9]+)?/g, "<n>"],
-  [/\s+/g, " "],
+  [/[\t\n\f\r ]+/g, " "],
 ];
+
+/** The longest template, in characters. */
+const TEMPLATE_CHARS = 160;
 
 /** The message with what varies between lines of one kind masked, cut to 160 characters. */
 export function messageTemplate(message: string): string {
   let text = message;
   for (const [pattern, mask] of MASKS) text = text.replace(pattern, mask);
-  return text.trim().slice(0, 160);
+  return [...text.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, "")].slice(0, TEMPLATE_CHARS).join("");
+}
+
+const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** SQL (DuckDB): messageTemplate of a text expression, from the same masks. */
+export function messageTemplateSql(expression: string): string {
+  let sql = `CAST(${expression} AS VARCHAR)`;
+  for (const [pattern, mask] of MASKS) {
+    const options = pattern.flags.includes("i") ? "gi" : "g";
+    sql = `regexp_replace(${sql}, ${sqlString(pattern.source)}, ${sqlString(mask.replace(/\$(\d)/g, "\\$1"))}, '${options}')`;
+  }
+  return `left(regexp_replace(${sql}, ${sqlString(String.raw`^[\t\n\f\r ]+|[\t\n\f\r ]+$`)}, '', 'g'), ${TEMPLATE_CHARS})`;
 }
 
 /** A gateway log line's shape, or undefined when it does not normalize. */
