@@ -8,6 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { messageTemplate, messageTemplateSql } from "@oclog/schema";
 import { CaseDatabase, type EvidenceFile } from "../src/load/case-database.js";
 import { collectReportData } from "../src/reports/report-data.js";
 import { renderHtml } from "../src/reports/report-html.js";
@@ -113,5 +115,30 @@ test("gateway log lines of the generic shape are counted per template in the rep
     t.notRegex(html, /<b>new<\/b>/);
   } finally {
     db.close();
+  }
+});
+
+test("the SQL message template is the TypeScript one, on every message of every release's gateway log", async (t) => {
+  const messages = RELEASES.flatMap((version) =>
+    readFileSync(join(fixtures(version), "gateway.log"), "utf8").split("\n").filter(Boolean).map((line) => String((JSON.parse(line) as { message?: unknown }).message ?? "")),
+  );
+  messages.push('fetch https://a.example/x?y=1 for run 0b9a1c2d3e4f took 12.5s: "slow" path=/etc/passwd ~/notes', "  tabs\tand\nnewlines  ", "ünïcode ✓ 42");
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    await connection.run("CREATE TABLE m (i INTEGER, message VARCHAR)");
+    const appender = await connection.createAppender("m");
+    messages.forEach((message, i) => {
+      appender.appendInteger(i);
+      appender.appendVarchar(message);
+      appender.endRow();
+    });
+    appender.closeSync();
+    const rows = (await connection.runAndReadAll(`SELECT i, ${messageTemplateSql("message")} AS template FROM m ORDER BY i`)).getRowObjectsJson();
+    const differ = rows.filter((r) => r.template !== messageTemplate(messages[Number(r.i)]!)).map((r) => ({ message: messages[Number(r.i)], sql: r.template, ts: messageTemplate(messages[Number(r.i)]!) }));
+    t.deepEqual(differ.slice(0, 3), [], `${differ.length} of ${messages.length} differ`);
+    t.true(messages.length > 1000);
+  } finally {
+    connection.closeSync();
   }
 });
