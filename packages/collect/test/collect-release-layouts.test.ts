@@ -51,6 +51,27 @@ function release2026_7State(root: string): { dir: string; lines: Map<string, str
   return { dir, lines, ledgerIds: rows.map((r) => String(r.event_id)) };
 }
 
+/** Real Fluent Bit's forward input (the Receiver), an emitter to it, and collectors of `stateDir` sharing one work dir. */
+async function shipTo(root: string, stateDir: string) {
+  const receiver = new Receiver(join(root, "forward.sock"));
+  await receiver.start();
+  const emitter = new Emitter({ endpoint: { path: receiver.path }, ackTimeoutMs: 15_000 });
+  const collectors: Collector[] = [];
+  return {
+    receiver,
+    collector(extra: { batchSize?: number } = {}): Collector {
+      const collector = new Collector({ stateDir, workDir: join(root, "collector"), sender: emitter, ...extra });
+      collectors.push(collector);
+      return collector;
+    },
+    async close(): Promise<void> {
+      for (const collector of collectors) collector.close();
+      await emitter.close();
+      await receiver.stop();
+    },
+  };
+}
+
 /** The ids the collector gives a file's lines: its name and each line's byte offset. */
 function lineIds(file: string, lines: readonly string[]): string[] {
   let offset = 0;
@@ -85,11 +106,9 @@ test("an agent with its own database is read from it: session files beside it ar
 test("every transcript and trajectory line and every 2026.7 ledger row arrives exactly once, valid, with tool arguments and results", async (t) => {
   const root = mkdtempSync(join(tmpdir(), "oclog-sessions-ship-"));
   const { dir, lines, ledgerIds } = release2026_7State(root);
-  const receiver = new Receiver(join(root, "forward.sock"));
-  await receiver.start();
-  const emitter = new Emitter({ endpoint: { path: receiver.path }, ackTimeoutMs: 15_000 });
-  const open = () => new Collector({ stateDir: dir, workDir: join(root, "collector"), sender: emitter, batchSize: 10 });
-  let collector = open();
+  const shipping = await shipTo(root, dir);
+  const receiver = shipping.receiver;
+  let collector = shipping.collector({ batchSize: 10 });
   try {
     const first = await collector.cycle();
     const fileLines = [...lines.values()].flat().length;
@@ -108,7 +127,7 @@ test("every transcript and trajectory line and every 2026.7 ledger row arrives e
     t.is((await collector.cycle()).read, 1);
     // A restarted collector resumes at its cursors: nothing again.
     collector.close();
-    collector = open();
+    collector = shipping.collector({ batchSize: 10 });
     t.is((await collector.cycle()).read, 0, "a restart re-reads nothing");
     await receiver.stop();
 
@@ -126,19 +145,15 @@ test("every transcript and trajectory line and every 2026.7 ledger row arrives e
       t.true(shipped.includes(JSON.stringify(call.arguments).slice(1, -1)), `the arguments of ${call.id} shipped`);
     }
   } finally {
-    collector.close();
-    await emitter.close();
-    await receiver.stop();
+    await shipping.close();
   }
 });
 
 test("a session file cut below the cursor stops the collector with the store named, instead of skipping what comes next", async (t) => {
   const root = mkdtempSync(join(tmpdir(), "oclog-sessions-cut-"));
   const { dir, lines } = release2026_7State(root);
-  const receiver = new Receiver(join(root, "forward.sock"));
-  await receiver.start();
-  const emitter = new Emitter({ endpoint: { path: receiver.path }, ackTimeoutMs: 15_000 });
-  const collector = new Collector({ stateDir: dir, workDir: join(root, "collector"), sender: emitter });
+  const shipping = await shipTo(root, dir);
+  const collector = shipping.collector();
   try {
     t.is((await collector.cycle()).pending, 0);
     const file = [...lines.keys()].find((f) => !f.endsWith(".trajectory.jsonl"))!;
@@ -146,9 +161,7 @@ test("a session file cut below the cursor stops the collector with the store nam
     const error = await t.throwsAsync(() => collector.cycle());
     t.regex(error?.message ?? "", new RegExp(`the cursor of ${file.replace(/\./g, "\\.")} .* past the store's last row \\(10\\)`));
   } finally {
-    collector.close();
-    await emitter.close();
-    await receiver.stop();
+    await shipping.close();
   }
 });
 
@@ -223,10 +236,9 @@ function release2026_8State(root: string): { dir: string; expected: string[] } {
 test("2026.8's transcript_events (event_json only, no event_zstd) and its ledger ship whole and valid", async (t) => {
   const root = mkdtempSync(join(tmpdir(), "oclog-layout-2026-8-"));
   const { dir, expected } = release2026_8State(root);
-  const receiver = new Receiver(join(root, "forward.sock"));
-  await receiver.start();
-  const emitter = new Emitter({ endpoint: { path: receiver.path }, ackTimeoutMs: 15_000 });
-  const collector = new Collector({ stateDir: dir, workDir: join(root, "collector"), sender: emitter });
+  const shipping = await shipTo(root, dir);
+  const receiver = shipping.receiver;
+  const collector = shipping.collector();
   try {
     const result = await collector.cycle();
     t.is(result.pending, 0, result.sendError);
@@ -236,9 +248,7 @@ test("2026.8's transcript_events (event_json only, no event_zstd) and its ledger
     t.deepEqual(receiver.entries.filter((e) => "oclog_invalid" in e.record).map((e) => `${e.tag} ${String(e.record.oclog_invalid)}`), []);
     t.regex(JSON.stringify(receiver.entries.map((e) => e.record)), /"toolCallId":"call_read_passwd"/, "tool results shipped");
   } finally {
-    collector.close();
-    await emitter.close();
-    await receiver.stop();
+    await shipping.close();
   }
 });
 
