@@ -11,7 +11,7 @@
  * from the same offset, once the byte before that offset is still a line's end there. When it is
  * not, the file was rewritten, not extended, and the reader stops rather than ship half lines.
  */
-import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { StoreReadError } from "./store-reader.js";
 import type { Store } from "./store-discovery.js";
 import { MAX_ROW_BYTES, RAW_PREFIX, READ_BYTES } from "./row-bounds.js";
@@ -42,7 +42,9 @@ export class SessionFileRewrittenError extends Error {
 export class JsonlFileReader {
   readonly store: Store;
   readonly #maxRowBytes: number;
+  /** Open only during a read: a gateway with thousands of sessions must not hold a descriptor for each. */
   #fd: number | undefined;
+  /** The file the last read saw at the path. */
   #inode: number | undefined;
 
   constructor(store: Store, maxRowBytes = MAX_ROW_BYTES) {
@@ -50,36 +52,35 @@ export class JsonlFileReader {
     this.#maxRowBytes = maxRowBytes;
   }
 
-  #open(): number {
-    if (this.#fd === undefined) {
-      this.#fd = openSync(this.store.path, "r");
-      this.#inode = fstatSync(this.#fd).ino;
-    }
-    return this.#fd;
-  }
-
-  /** Follows the path to a file that replaced the open one (checked at `position`); false when the path is gone. */
-  #follow(position: number): boolean {
-    let inode: number;
+  /**
+   * The size of the file at the path now, after checking that `position` still ends a line
+   * there when it is another file than the last read saw (or the first this reader sees, as after
+   * a restart); undefined when the path is gone.
+   */
+  #sizeAt(position: number): number | undefined {
+    let stats;
     try {
-      inode = statSync(this.store.path).ino;
+      stats = statSync(this.store.path);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw error;
     }
-    if (this.#fd !== undefined && inode !== this.#inode) this.close();
-    const fresh = this.#fd === undefined;
-    this.#open();
-    if (fresh && position > 0) {
-      const before = this.#readAt(position - 1, 1);
-      if (before.length === 1 && before[0] !== NEWLINE) throw new SessionFileRewrittenError(this.store.path, position);
+    if (stats.ino !== this.#inode && position > 0) {
+      this.#fd = openSync(this.store.path, "r");
+      try {
+        const before = this.#readAt(position - 1, 1);
+        if (before.length === 1 && before[0] !== NEWLINE) throw new SessionFileRewrittenError(this.store.path, position);
+      } finally {
+        this.close();
+      }
     }
-    return true;
+    this.#inode = stats.ino;
+    return stats.size;
   }
 
   #readAt(position: number, length: number): Buffer {
     const buffer = Buffer.allocUnsafe(length);
-    const got = readSync(this.#open(), buffer, 0, length, position);
+    const got = readSync(this.#fd!, buffer, 0, length, position);
     return buffer.subarray(0, got);
   }
 
@@ -98,35 +99,44 @@ export class JsonlFileReader {
   read(position: number, limit: number): FileLineRow[] {
     try {
       // Deleted (a session OpenClaw removed): nothing to read; discovery drops it next time.
-      if (!this.#follow(position)) return [];
-      const rows: FileLineRow[] = [];
-      const chunk = this.#readAt(position, Math.min(READ_BYTES, this.#maxRowBytes + 1));
-      let start = 0;
-      while (rows.length < limit) {
-        const end = chunk.indexOf(NEWLINE, start);
-        if (end < 0) break;
-        const bytes = end - start;
-        const over = bytes > this.#maxRowBytes;
-        rows.push({
-          position: position + end + 1,
-          offset: position + start,
-          text: over ? null : chunk.toString("utf8", start, end),
-          bytes,
-          prefix: over ? chunk.toString("utf8", start, Math.min(end, start + RAW_PREFIX * 4)) : null,
-        });
-        start = end + 1;
-      }
-      // A first line longer than the chunk: its end is found without holding it, only its start is kept.
-      if (rows.length === 0 && chunk.length > this.#maxRowBytes) {
-        const newline = this.#newlineFrom(position + chunk.length);
-        if (newline < 0) return [];
-        rows.push({ position: newline + 1, offset: position, text: null, bytes: newline - position, prefix: chunk.toString("utf8", 0, RAW_PREFIX * 4) });
-      }
-      return rows;
+      // Not grown: nothing to open.
+      const size = this.#sizeAt(position);
+      if (size === undefined || size <= position) return [];
+      this.#fd = openSync(this.store.path, "r");
+      return this.#linesFrom(position, limit);
     } catch (error) {
-      this.close();
       throw new StoreReadError(this.store, error);
+    } finally {
+      this.close();
     }
+  }
+
+  /** The whole lines from `position` in the open file (see read). */
+  #linesFrom(position: number, limit: number): FileLineRow[] {
+    const rows: FileLineRow[] = [];
+    const chunk = this.#readAt(position, Math.min(READ_BYTES, this.#maxRowBytes + 1));
+    let start = 0;
+    while (rows.length < limit) {
+      const end = chunk.indexOf(NEWLINE, start);
+      if (end < 0) break;
+      const bytes = end - start;
+      const over = bytes > this.#maxRowBytes;
+      rows.push({
+        position: position + end + 1,
+        offset: position + start,
+        text: over ? null : chunk.toString("utf8", start, end),
+        bytes,
+        prefix: over ? chunk.toString("utf8", start, Math.min(end, start + RAW_PREFIX * 4)) : null,
+      });
+      start = end + 1;
+    }
+    // A first line longer than the chunk: its end is found without holding it, only its start is kept.
+    if (rows.length === 0 && chunk.length > this.#maxRowBytes) {
+      const newline = this.#newlineFrom(position + chunk.length);
+      if (newline < 0) return [];
+      rows.push({ position: newline + 1, offset: position, text: null, bytes: newline - position, prefix: chunk.toString("utf8", 0, RAW_PREFIX * 4) });
+    }
+    return rows;
   }
 
   /** The size of the file at the path now (a cursor past it points into a file that was cut); Infinity once it is gone. */
@@ -142,6 +152,5 @@ export class JsonlFileReader {
   close(): void {
     if (this.#fd !== undefined) closeSync(this.#fd);
     this.#fd = undefined;
-    this.#inode = undefined;
   }
 }

@@ -4,7 +4,7 @@
 // without the event_zstd column 2026.9 added. Each state folder is built from what the real
 // release wrote (test/fixtures/openclaw-<version>, from test/openclaw/capture.ts: its lines, its
 // rows, its CREATE TABLE statements) and shipped to real Fluent Bit 5.1.1's forward input.
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -184,6 +184,15 @@ test("the file reader: byte offsets as positions, only whole lines, an over-limi
       ],
     );
     t.true(rows[1]!.prefix!.startsWith('{"x":"éé'));
+    // No descriptor is kept between reads: a gateway with thousands of session files would exhaust them.
+    const openOn = (file: string) => readdirSync("/proc/self/fd").filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === file;
+      } catch {
+        return false;
+      }
+    }).length;
+    t.is(openOn(path), 0);
     t.deepEqual(reader.read(rows[0]!.position, 1).map((r) => r.offset), [8], "a read starts at a position and honours the limit");
     t.deepEqual(reader.read(rows.at(-1)!.position, 100), [], "the unfinished last line waits");
     t.is(reader.end(), Buffer.byteLength(readFileSync(path)));
