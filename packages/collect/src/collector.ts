@@ -64,6 +64,7 @@ export class Collector {
   readonly #options: Required<Omit<CollectorOptions, "redactionLiterals" | "log">> & Pick<CollectorOptions, "redactionLiterals" | "log">;
   readonly #readers = new Map<string, StoreReader | JsonlFileReader>();
   readonly #waiting = new Set<string>();
+  readonly #skipped = new Set<string>();
 
   constructor(options: CollectorOptions) {
     this.#options = { batchSize: 500, spoolLimitBytes: 256 * 1024 * 1024, maxRowBytes: MAX_ROW_BYTES, ...options };
@@ -88,7 +89,12 @@ export class Collector {
 
   /** Reads every store's new rows into the spool until they are all in or the spool is full. */
   readNew(result: CycleResult): void {
-    const stores = discoverStores(this.#options.stateDir);
+    const stores = discoverStores(this.#options.stateDir, (path, why) => {
+      // Said once per file: every poll would flood the journal.
+      if (this.#skipped.has(path)) return;
+      this.#skipped.add(path);
+      this.#log("store.skipped", { path, reason: why });
+    });
     // A session file that went away (deleted by OpenClaw) keeps no descriptor open.
     const present = new Set(stores.map((s) => s.name));
     for (const [name, reader] of this.#readers) {

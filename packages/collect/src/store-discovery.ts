@@ -28,10 +28,18 @@ export interface Store {
 const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const SESSION_FILE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,250}\.jsonl$/;
 
+/** Called for a file that looks like a session file but is not read, with why. */
+export type SkippedStore = (path: string, why: string) => void;
+
 /** The session files of an agent that keeps them as JSONL (releases before 2026.8), by name. */
-function sessionFiles(stateDir: string, agent: string): Store[] {
+function sessionFiles(stateDir: string, agent: string, skipped: SkippedStore): Store[] {
   const dir = join(stateDir, "agents", agent, "sessions");
-  const files = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && SESSION_FILE.test(e.name)) : [];
+  const entries = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.name.endsWith(".jsonl")) : [];
+  for (const e of entries) {
+    if (!e.isFile()) skipped(join(dir, e.name), "not a regular file (a link or a folder is never followed)");
+    else if (!SESSION_FILE.test(e.name)) skipped(join(dir, e.name), "a name OpenClaw does not give session files (letters, digits, . _ - only)");
+  }
+  const files = entries.filter((e) => e.isFile() && SESSION_FILE.test(e.name));
   return files
     .map((e) => e.name)
     .sort()
@@ -44,8 +52,8 @@ function sessionFiles(stateDir: string, agent: string): Store[] {
     }));
 }
 
-/** The stores present now (call again to pick up new agents and sessions). */
-export function discoverStores(stateDir: string): Store[] {
+/** The stores present now (call again to pick up new agents and sessions); `skipped` hears of session files left out. */
+export function discoverStores(stateDir: string, skipped: SkippedStore = () => {}): Store[] {
   const stores: Store[] = [];
   const ledger = join(stateDir, "state", "openclaw.sqlite");
   if (existsSync(ledger)) {
@@ -60,7 +68,7 @@ export function discoverStores(stateDir: string): Store[] {
     // An agent with its database keeps its sessions there; session files beside it are not read
     // again (2026.8 imports them), so nothing is shipped twice under two ids.
     if (existsSync(path)) stores.push({ kind: "transcript", format: "sqlite", name, path, agent });
-    else stores.push(...sessionFiles(stateDir, agent));
+    else stores.push(...sessionFiles(stateDir, agent, skipped));
   }
   return stores;
 }

@@ -4,7 +4,7 @@
 // without the event_zstd column 2026.9 added. Each state folder is built from what the real
 // release wrote (test/fixtures/openclaw-<version>, from test/openclaw/capture.ts: its lines, its
 // rows, its CREATE TABLE statements) and shipped to real Fluent Bit 5.1.1's forward input.
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -82,9 +82,14 @@ function lineIds(file: string, lines: readonly string[]): string[] {
   });
 }
 
-test("discovery finds a 2026.7 state folder's session files by kind, and not what sits beside them", (t) => {
+test("discovery finds a 2026.7 state folder's session files by kind, not what sits beside them, and says which .jsonl it leaves out", (t) => {
   const { dir } = release2026_7State(mkdtempSync(join(tmpdir(), "oclog-sessions-discover-")));
-  const stores = discoverStores(dir).map((s) => `${s.kind}:${s.format}:${s.name.replace(/[0-9a-f-]{36}/, "<session>")}`);
+  const sessions = join(dir, "agents/main/sessions");
+  symlinkSync("/etc/hostname", join(sessions, "link.jsonl"));
+  writeFileSync(join(sessions, "odd name.jsonl"), "{}\n");
+  const skipped: string[] = [];
+  const stores = discoverStores(dir, (path, why) => skipped.push(`${path.slice(sessions.length + 1)}: ${why}`)).map((s) => `${s.kind}:${s.format}:${s.name.replace(/[0-9a-f-]{36}/, "<session>")}`);
+  t.deepEqual(skipped.sort(), ["link.jsonl: not a regular file (a link or a folder is never followed)", "odd name.jsonl: a name OpenClaw does not give session files (letters, digits, . _ - only)"]);
   t.deepEqual(stores.sort(), [
     "config-audit:sqlite:state/openclaw.sqlite:config-audit",
     "ledger:sqlite:state/openclaw.sqlite",
