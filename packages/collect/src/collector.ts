@@ -95,7 +95,7 @@ export class Collector {
       this.#skipped.add(path);
       this.#log("store.skipped", { path, reason: why });
     });
-    // A session file that went away (deleted by OpenClaw) keeps no descriptor open.
+    // A store that went away (a session OpenClaw deleted) is forgotten, its database closed.
     const present = new Set(stores.map((s) => s.name));
     for (const [name, reader] of this.#readers) {
       if (present.has(name)) continue;
