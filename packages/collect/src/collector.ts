@@ -17,6 +17,7 @@ import { Spool } from "./spool.js";
 import { wireSize } from "./wire-size.js";
 import { discoverStores, type Store, type StoreKind } from "./store-discovery.js";
 import { StoreNotReadyError, StoreReader, type ConfigAuditRow, type LedgerRow, type TranscriptRow } from "./store-reader.js";
+import { openReadOnly } from "./sqlite-driver.js";
 
 /** Where records go: the schema package's Emitter, or anything acknowledging the same way. */
 export interface RecordSender {
@@ -65,6 +66,7 @@ export class Collector {
   readonly #readers = new Map<string, StoreReader | JsonlFileReader>();
   readonly #waiting = new Set<string>();
   readonly #skipped = new Set<string>();
+  readonly #transcriptDatabases = new Set<string>();
 
   constructor(options: CollectorOptions) {
     this.#options = { batchSize: 500, spoolLimitBytes: 256 * 1024 * 1024, maxRowBytes: MAX_ROW_BYTES, ...options };
@@ -87,14 +89,38 @@ export class Collector {
     return ledgerRecord(store, row as LedgerRow);
   }
 
+  /**
+   * Whether the agent database at `path` has transcript_events. A table once seen stays (it is
+   * not asked again); a database that cannot be opened now counts as holding them, so its reader
+   * says why it waits, and is asked again next time.
+   */
+  #keepsTranscripts(path: string): boolean {
+    if (this.#transcriptDatabases.has(path)) return true;
+    let db;
+    try {
+      db = openReadOnly(path, 1_000);
+      const found = db.all("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'transcript_events'").length > 0;
+      if (found) this.#transcriptDatabases.add(path);
+      return found;
+    } catch {
+      return true;
+    } finally {
+      db?.close();
+    }
+  }
+
   /** Reads every store's new rows into the spool until they are all in or the spool is full. */
   readNew(result: CycleResult): void {
-    const stores = discoverStores(this.#options.stateDir, (path, why) => {
-      // Said once per file: every poll would flood the journal.
-      if (this.#skipped.has(path)) return;
-      this.#skipped.add(path);
-      this.#log("store.skipped", { path, reason: why });
-    });
+    const stores = discoverStores(
+      this.#options.stateDir,
+      (path, why) => {
+        // Said once per file: every poll would flood the journal.
+        if (this.#skipped.has(path)) return;
+        this.#skipped.add(path);
+        this.#log("store.skipped", { path, reason: why });
+      },
+      (path) => this.#keepsTranscripts(path),
+    );
     // A store that went away (a session OpenClaw deleted) is forgotten, its database closed.
     const present = new Set(stores.map((s) => s.name));
     for (const [name, reader] of this.#readers) {

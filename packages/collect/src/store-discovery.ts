@@ -52,8 +52,18 @@ function sessionFiles(stateDir: string, agent: string, skipped: SkippedStore): S
     }));
 }
 
-/** The stores present now (call again to pick up new agents and sessions); `skipped` hears of session files left out. */
-export function discoverStores(stateDir: string, skipped: SkippedStore = () => {}): Store[] {
+/**
+ * Whether an agent's database keeps its transcripts (has transcript_events). 2026.7 also makes an
+ * `openclaw-agent.sqlite`, for memory and auth tables only, beside its session files.
+ */
+export type KeepsTranscripts = (databasePath: string) => boolean;
+
+/**
+ * The stores present now (call again to pick up new agents and sessions); `skipped` hears of
+ * session files left out; `keepsTranscripts` tells an agent database that holds transcripts from
+ * one that does not (by default any database is taken to hold them).
+ */
+export function discoverStores(stateDir: string, skipped: SkippedStore = () => {}, keepsTranscripts: KeepsTranscripts = () => true): Store[] {
   const stores: Store[] = [];
   const ledger = join(stateDir, "state", "openclaw.sqlite");
   if (existsSync(ledger)) {
@@ -65,9 +75,9 @@ export function discoverStores(stateDir: string, skipped: SkippedStore = () => {
   for (const agent of agents.map((e) => e.name).sort()) {
     const name = `agents/${agent}/agent/openclaw-agent.sqlite`;
     const path = join(stateDir, name);
-    // An agent with its database keeps its sessions there; session files beside it are not read
-    // again (2026.8 imports them), so nothing is shipped twice under two ids.
-    if (existsSync(path)) stores.push({ kind: "transcript", format: "sqlite", name, path, agent });
+    // An agent whose database holds its transcripts (2026.8 and later) is read from there only:
+    // session files an older release left beside it are not shipped a second time under other ids.
+    if (existsSync(path) && keepsTranscripts(path)) stores.push({ kind: "transcript", format: "sqlite", name, path, agent });
     else stores.push(...sessionFiles(stateDir, agent, skipped));
   }
   return stores;

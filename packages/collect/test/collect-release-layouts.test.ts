@@ -98,14 +98,26 @@ test("discovery finds a 2026.7 state folder's session files by kind, not what si
   ]);
 });
 
-test("an agent with its own database is read from it: session files beside it are not shipped a second time", (t) => {
-  const { dir } = release2026_7State(mkdtempSync(join(tmpdir(), "oclog-sessions-upgraded-")));
+test("an agent whose database holds transcripts is read from it only; 2026.7's memory-only database beside session files is not", async (t) => {
+  const root = mkdtempSync(join(tmpdir(), "oclog-sessions-upgraded-"));
+  const { dir } = release2026_7State(root);
   mkdirSync(join(dir, "agents/main/agent"), { recursive: true });
-  new Database(join(dir, "agents/main/agent/openclaw-agent.sqlite")).close();
-  t.deepEqual(
-    discoverStores(dir).filter((s) => s.agent === "main").map((s) => `${s.kind}:${s.format}`),
-    ["transcript:sqlite"],
-  );
+  // What 2026.7.35 puts in openclaw-agent.sqlite (openclaw-agent-db in its dist/): memory and auth, no transcripts.
+  const db = new Database(join(dir, "agents/main/agent/openclaw-agent.sqlite"));
+  db.exec("CREATE TABLE memory_index_meta (key TEXT PRIMARY KEY, value TEXT); CREATE TABLE auth_profile_state (id TEXT PRIMARY KEY)");
+  const shipping = await shipTo(root, dir);
+  try {
+    const memoryOnly = await shipping.collector().cycle();
+    t.is(memoryOnly.byKind.transcript?.read, 24, "the session files are read");
+    t.is(memoryOnly.byKind.trajectory?.read, 14);
+    // An upgraded release made transcript_events: from here on the database is the store.
+    db.exec("CREATE TABLE transcript_events (session_id TEXT NOT NULL, seq INTEGER NOT NULL, event_json TEXT NOT NULL, created_at INTEGER NOT NULL)");
+    const upgraded = await shipping.collector().cycle();
+    t.deepEqual(Object.keys(upgraded.byKind).sort(), ["config-audit", "ledger", "transcript"], "no session-file store any more");
+  } finally {
+    db.close();
+    await shipping.close();
+  }
 });
 
 test("every transcript and trajectory line and every 2026.7 ledger row arrives exactly once, valid, with tool arguments and results", async (t) => {
