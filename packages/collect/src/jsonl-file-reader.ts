@@ -12,6 +12,7 @@
  * not, the file was rewritten, not extended, and the reader stops rather than ship half lines.
  */
 import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { OclogError } from "@oclog/errors";
 import { StoreReadError } from "./store-reader.js";
 import type { Store } from "./store-discovery.js";
 import { MAX_ROW_BYTES, RAW_PREFIX, READ_BYTES } from "./row-bounds.js";
@@ -33,9 +34,12 @@ export interface FileLineRow {
 const NEWLINE = 0x0a;
 
 /** The path no longer ends a line where the cursor is: the file was rewritten, not extended. */
-export class SessionFileRewrittenError extends Error {
-  constructor(path: string, position: number) {
-    super(`${path} was replaced by a file without a line end at byte ${position}, where the cursor is: it was rewritten, not extended`);
+export class SessionFileRewrittenError extends OclogError {
+  constructor(store: Store, position: number) {
+    super("E_SESSION_FILE_REWRITTEN", `${store.path} was replaced by a file without a line end at byte ${position}, where the cursor of ${store.name} is: it was rewritten, not extended`, {
+      context: { store: store.name, position },
+      hint: `remove the "${store.name}" entry from the collector's cursors.json to send the file again from its start (receivers dedupe on oclog_id, but lines that changed are new records)`,
+    });
   }
 }
 
@@ -69,7 +73,7 @@ export class JsonlFileReader {
       this.#fd = openSync(this.store.path, "r");
       try {
         const before = this.#readAt(position - 1, 1);
-        if (before.length === 1 && before[0] !== NEWLINE) throw new SessionFileRewrittenError(this.store.path, position);
+        if (before.length === 1 && before[0] !== NEWLINE) throw new SessionFileRewrittenError(this.store, position);
       } finally {
         this.close();
       }
@@ -105,6 +109,7 @@ export class JsonlFileReader {
       this.#fd = openSync(this.store.path, "r");
       return this.#linesFrom(position, limit);
     } catch (error) {
+      if (error instanceof SessionFileRewrittenError) throw error;
       throw new StoreReadError(this.store, error);
     } finally {
       this.close();

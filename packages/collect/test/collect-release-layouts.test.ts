@@ -295,7 +295,8 @@ test("the file reader follows a file replaced by a longer copy of itself (as 202
     writeFileSync(`${path}.tmp`, '{"seq":"one"}\n{"seq":"two"}\n{"seq":"three"}\n');
     renameSync(`${path}.tmp`, path);
     const error = t.throws(() => reader.read(first.length + 10, 10));
-    t.regex(error?.message ?? "", /was replaced by a file without a line end at byte 30.*rewritten, not extended/);
+    t.regex(error?.message ?? "", /was replaced by a file without a line end at byte 30, where the cursor of s.trajectory.jsonl is: it was rewritten, not extended/);
+    t.regex((error as { hint?: string } | undefined)?.hint ?? "", /remove the "s.trajectory.jsonl" entry from the collector.s cursors.json/);
     // Deleted: nothing to read, and no cursor is past the end of a file that is gone.
     rmSync(path);
     t.deepEqual(reader.read(30, 10), []);
