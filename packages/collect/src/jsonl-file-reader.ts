@@ -11,7 +11,7 @@
  * from the same offset, once the byte before that offset is still a line's end there. When it is
  * not, the file was rewritten, not extended, and the reader stops rather than ship half lines.
  */
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { OclogError } from "@oclog/errors";
 import { StoreReadError } from "./store-reader.js";
 import type { Store } from "./store-discovery.js";
@@ -107,6 +107,8 @@ export class JsonlFileReader {
       const size = this.#sizeAt(position);
       if (size === undefined || size <= position) return [];
       this.#fd = openSync(this.store.path, "r");
+      // Replaced between the stat and the open: read next time, once its line end is checked.
+      if (fstatSync(this.#fd).ino !== this.#inode) return [];
       return this.#linesFrom(position, limit);
     } catch (error) {
       if (error instanceof SessionFileRewrittenError) throw error;
