@@ -16,7 +16,7 @@ import { encodeRecord } from "./spool-batches.js";
 import { Spool } from "./spool.js";
 import { wireSize } from "./wire-size.js";
 import { discoverStores, type Store, type StoreKind } from "./store-discovery.js";
-import { StoreNotReadyError, StoreReader, type ConfigAuditRow, type LedgerRow, type TranscriptRow } from "./store-reader.js";
+import { StoreNotReadyError, StoreReader, transcriptEventsColumns, type ConfigAuditRow, type LedgerRow, type TranscriptRow } from "./store-reader.js";
 import { openReadOnly } from "./sqlite-driver.js";
 
 /** Where records go: the schema package's Emitter, or anything acknowledging the same way. */
@@ -99,7 +99,7 @@ export class Collector {
     let db;
     try {
       db = openReadOnly(path, 1_000);
-      const found = db.all("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'transcript_events'").length > 0;
+      const found = transcriptEventsColumns(db).length > 0;
       if (found) this.#transcriptDatabases.add(path);
       return found;
     } catch {

@@ -124,6 +124,11 @@ function queries(maxRowBytes: number, hasZstd: boolean): Record<SqliteKind, stri
   };
 }
 
+/** The columns of transcript_events in an agent database: none when it has no such table (2026.7's holds memory and auth only). */
+export function transcriptEventsColumns(db: ReadOnlyDatabase): string[] {
+  return db.all("SELECT name FROM pragma_table_info('transcript_events')").map((r) => String(r.name));
+}
+
 export class StoreReader {
   readonly store: Store;
   readonly #kind: SqliteKind;
@@ -143,15 +148,13 @@ export class StoreReader {
   /** The queries for this database's layout (asked of the table itself, once it exists). */
   #planFor(db: ReadOnlyDatabase): { query: string; sizeQuery: string | undefined } {
     if (this.#plan) return this.#plan;
-    let hasZstd = true;
-    if (this.#kind === "transcript") {
-      const columns = db.all("SELECT name FROM pragma_table_info('transcript_events')").map((r) => String(r.name));
-      // No table yet (an agent's database is created before its tables): the read finds none and is asked again.
-      if (columns.length === 0) return { query: queries(this.#maxRowBytes, true)[this.#kind], sizeQuery: sizeQueries(this.#maxRowBytes, true)[this.#kind] };
-      hasZstd = columns.includes("event_zstd");
-    }
-    this.#plan = { query: queries(this.#maxRowBytes, hasZstd)[this.#kind], sizeQuery: sizeQueries(this.#maxRowBytes, hasZstd)[this.#kind] };
-    return this.#plan;
+    const columns = this.#kind === "transcript" ? transcriptEventsColumns(db) : [];
+    // No table yet (an agent's database is created before its tables): any plan finds nothing, and the layout is asked again.
+    const layoutKnown = this.#kind !== "transcript" || columns.length > 0;
+    const hasZstd = !layoutKnown || columns.includes("event_zstd");
+    const plan = { query: queries(this.#maxRowBytes, hasZstd)[this.#kind], sizeQuery: sizeQueries(this.#maxRowBytes, hasZstd)[this.#kind] };
+    if (layoutKnown) this.#plan = plan;
+    return plan;
   }
 
   /** Up to `limit` rows after `position`, oldest first. */

@@ -48,7 +48,7 @@ function noStoresError(stateDir: string): UsageError {
   });
 }
 
-/** `kind=stores/rows` per kind found, for the summary line. */
+/** "<kind> N store(s) M row(s)" per kind found, for the summary line. */
 function describeKinds(byKind: CycleResult["byKind"]): string {
   return Object.entries(byKind)
     .map(([kind, c]) => `${kind} ${c.stores} store(s) ${c.read} row(s)`)
