@@ -75,6 +75,14 @@ unshare -n bash -c '
   curl -sf --max-time 2 http://127.0.0.1:18789/health >/dev/null && answered=1
   kill "$gateway"
   wait "$gateway" || true
+  # runuser returns when its child does, but a process of the gateway may still be closing the
+  # state database: the scrub below is only clean once it is the last to open it (SQLite removes
+  # the WAL file on the last close; a build once failed on a -wal left by a gateway still shutting
+  # down). Matched by the file, not by the user: the host may run processes with the same uid.
+  db=/var/lib/openclaw/.openclaw/state/openclaw.sqlite
+  holders() { for p in $(pgrep -u openclaw); do for fd in /proc/"$p"/fd/*; do [ "$(readlink "$fd" 2>/dev/null)" = "$db" ] && { echo "$p"; break; }; done; done; }
+  for _ in $(seq 1 60); do [ -z "$(holders)" ] && break; sleep 1; done
+  if [ -n "$(holders)" ]; then echo "first start: the state database is still open 60 s after the stop, by: $(holders | xargs)" >&2; exit 1; fi
   if [ "$answered" = 1 ]; then echo "first start: the gateway answered /health" >&2; else echo "first start: the gateway did not answer in 180 s" >&2; tail -40 "$1/gateway.log" >&2; exit 1; fi
 ' first-start "$warm"
 rm -rf "$warm"
