@@ -60,6 +60,13 @@ export interface GatewayOptions {
   port?: number;
   readyTimeoutMs?: number;
   extraEnv?: Record<string, string>;
+  /**
+   * A hosts file the gateway sees as /etc/hosts: it runs in a mount namespace of its own with
+   * this file bound there (root only; the machine's /etc/hosts is not touched). For a release
+   * whose web_fetch resolves a name itself before going through the managed proxy (2026.6),
+   * on a machine with no DNS.
+   */
+  hostsFile?: string;
 }
 
 /** Name of the env var that carries the gateway token (read by gateway and CLI). */
@@ -162,11 +169,13 @@ child.on("error", (err) => { console.error(String(err)); process.exit(127); });
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
 `;
 
-/** Spawns node openclaw <args> under the watchdog, detached into its own process group. */
-function spawnOpenClaw(install: OpenClawInstall, args: string[], cwd: string, env: NodeJS.ProcessEnv): ChildProcess {
+/** Spawns node openclaw <args> under the watchdog, detached into its own process group (seeing `hostsFile` as /etc/hosts when given). */
+function spawnOpenClaw(install: OpenClawInstall, args: string[], cwd: string, env: NodeJS.ProcessEnv, hostsFile?: string): ChildProcess {
+  const openclaw = [install.nodeBin, install.openclawBin, ...args];
+  const argv = hostsFile === undefined ? openclaw : ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", 'mount --bind "$0" /etc/hosts && exec "$@"', hostsFile, ...openclaw];
   const child = spawn(install.nodeBin, ["-e", WATCHDOG_SCRIPT], {
     cwd,
-    env: { ...env, OCLOG_WATCHDOG_ARGV: JSON.stringify([install.nodeBin, install.openclawBin, ...args]) },
+    env: { ...env, OCLOG_WATCHDOG_ARGV: JSON.stringify(argv) },
     detached: true,
     stdio: ["pipe", "pipe", "pipe"],
   });
@@ -293,7 +302,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   writeConfig(dirs, { ...opts.config, gateway: { ...gatewaySection, port } });
   const env = isolatedEnv(install, dirs, opts.token, opts.extraEnv);
 
-  const child = spawnOpenClaw(install, ["gateway", "run", "--port", String(port), "--bind", "loopback"], dirs.root, env);
+  const child = spawnOpenClaw(install, ["gateway", "run", "--port", String(port), "--bind", "loopback"], dirs.root, env, opts.hostsFile);
   let out = "";
   child.stdout?.on("data", (b: Buffer) => (out += b.toString("utf8")));
   child.stderr?.on("data", (b: Buffer) => (out += b.toString("utf8")));

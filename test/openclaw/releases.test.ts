@@ -65,6 +65,10 @@ for (const release of RELEASES) {
       const config = scenarioConfig({ model: MODEL, workspace: dirs.workspace, logFile: dirs.logFile, apiKey: "sk-oclog-release-test", release });
       const unknown = leafPaths(config).filter((path) => !schemaHas(schema, path));
       t.deepEqual(unknown, [], `the scenario config for ${release.version} writes keys its schema does not have`);
+      // The scenarios' own config (test/scenarios), as the capture writes it for this release.
+      const { loadScenarios } = await import("../scenarios/scenario-spec.js");
+      const scenarioKeys = loadScenarios().flatMap((s) => leafPaths(withoutPaths(s.config, release.missingConfig)).map((path) => `${s.name}: ${path}`));
+      t.deepEqual(scenarioKeys.filter((key) => !schemaHas(schema, key.slice(key.indexOf(": ") + 2))), [], `scenario config keys ${release.version} does not have`);
       const present = release.missingConfig.filter((path) => schemaHas(schema, path));
       t.deepEqual(present, [], `the matrix leaves out keys ${release.version} does have`);
       t.true(schemaHas(schema, release.fetchChange.key), `${release.fetchChange.key} is not a key of ${release.version}`);

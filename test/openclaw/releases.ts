@@ -25,12 +25,23 @@ export interface FetchConfigChange {
 /** One release of the matrix. */
 export interface OpenClawRelease {
   version: string;
-  /** Dotted paths of the scenario config this release's schema does not have: left out of its config. */
+  /**
+   * Dotted paths of the harness's and the scenarios' config this release's schema does not have:
+   * left out of its config. Without `gateway.nodes.pairing.autoApproveLocal` (before 2026.8) a
+   * loopback node is always paired silently, so the device-pairing scenario sees that instead.
+   */
   missingConfig: readonly string[];
   /** The scenario's config change between turns (it triggers a hot reload and a config-audit record). */
   fetchChange: FetchConfigChange;
   /** What the gateway log says once it has taken the change in (the second turn waits for it). */
   reloadLogText: string;
+  /**
+   * Whether web_fetch resolves a URL's host name itself even when the managed proxy will fetch it
+   * (2026.6's fetch guard checks the resolved addresses; later ones check the name and leave DNS
+   * to the proxy). On a machine without DNS such a release needs the fake internet's names in its
+   * hosts file.
+   */
+  webFetchResolvesDns: boolean;
   stores: ReleaseStores;
 }
 
@@ -43,16 +54,18 @@ const ALLOW_BENCHMARK_RANGE: FetchConfigChange = { key: "tools.web.fetch.ssrfPol
 export const RELEASES: readonly OpenClawRelease[] = [
   {
     version: "2026.6.35",
-    missingConfig: ["models.catalogRefresh"],
+    missingConfig: ["models.catalogRefresh", "gateway.nodes.pairing.autoApproveLocal"],
     fetchChange: ALLOW_BENCHMARK_RANGE,
     reloadLogText: "config change detected; evaluating reload",
+    webFetchResolvesDns: true,
     stores: { transcripts: "jsonl", ledger: "none", configAudit: "jsonl" },
   },
   {
     version: "2026.7.35",
-    missingConfig: ["models.catalogRefresh"],
+    missingConfig: ["models.catalogRefresh", "gateway.nodes.pairing.autoApproveLocal"],
     fetchChange: ALLOW_BENCHMARK_RANGE,
     reloadLogText: "config change detected; evaluating reload",
+    webFetchResolvesDns: false,
     stores: { transcripts: "jsonl", ledger: "audit-2026.7", configAudit: "jsonl" },
   },
   {
@@ -60,6 +73,7 @@ export const RELEASES: readonly OpenClawRelease[] = [
     missingConfig: [],
     fetchChange: ALLOW_LOOPBACK,
     reloadLogText: "config hot reload applied",
+    webFetchResolvesDns: false,
     stores: { transcripts: "sqlite", ledger: "audit-2026.9", configAudit: "sqlite" },
   },
   {
@@ -67,6 +81,7 @@ export const RELEASES: readonly OpenClawRelease[] = [
     missingConfig: [],
     fetchChange: ALLOW_LOOPBACK,
     reloadLogText: "config hot reload applied",
+    webFetchResolvesDns: false,
     stores: { transcripts: "sqlite", ledger: "audit-2026.9", configAudit: "sqlite" },
   },
 ];

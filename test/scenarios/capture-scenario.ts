@@ -1,5 +1,6 @@
 /**
- * Runs one scenario through a real OpenClaw gateway (the foundation harness: test/openclaw/) and
+ * Runs one scenario through a real OpenClaw gateway of a release of the matrix (the foundation
+ * harness: test/openclaw/, its differences per release in releases.ts) and
  * ships what it wrote through the VM's real pipeline (ship.ts: real Fluent Bit on the shipping
  * rig): every gateway file-log line, and every record the real `oclog collect` reads from the
  * gateway's SQLite stores (transcripts, audit ledger, config audit), scrubbed of machine paths,
@@ -13,11 +14,12 @@ import { basename, dirname, join } from "node:path";
 import { Collector } from "@oclog/collect";
 import { scrubSpec } from "../openclaw/capture.js";
 import { makeGatewayDirs, startGateway, type GatewayHandle, type OpenClawConfig, withConsoleTail } from "../openclaw/gateway.js";
-import { ensureOpenClaw, type OpenClawInstall } from "../openclaw/install.js";
+import { ensureOpenClaw, OPENCLAW_VERSION, type OpenClawInstall } from "../openclaw/install.js";
 import { startModelServer, type ModelScript, type ModelServer } from "../openclaw/model-server.js";
+import { releaseOf, withoutPaths, type OpenClawRelease } from "../openclaw/releases.js";
 import { makeScrubber } from "../openclaw/scrub.js";
 import { probeWrongToken, scenarioConfig, waitForLog } from "../openclaw/scenario.js";
-import { deepMerge, startFakeInternet, type FakeInternet } from "./fake-internet.js";
+import { deepMerge, hostsFileFor, startFakeInternet, type FakeInternet } from "./fake-internet.js";
 import type { Scenario } from "./scenario-spec.js";
 import { scenarioHost, scenarioUser } from "./score.js";
 import { ScenarioShipping, type ShippedBlob, type Silence } from "./ship.js";
@@ -76,7 +78,8 @@ function writeScenarioFiles(scenario: Scenario, dirs: { home: string; workspace:
 async function runStep(scenario: Scenario, index: number, gateway: GatewayHandle, install: OpenClawInstall, silences: Silence[]): Promise<void> {
   const step = scenario.steps[index]!;
   if ("agent" in step) {
-    const cli = await gateway.cli(["agent", "--message", `${triggerOf(scenario.name, index)} ${step.agent}`, "--json", "--timeout", "120"], { timeoutMs: 180_000 });
+    // `--agent main`: releases before 2026.9 refuse a turn that names no agent, session or recipient.
+    const cli = await gateway.cli(["agent", "--agent", "main", "--message", `${triggerOf(scenario.name, index)} ${step.agent}`, "--json", "--timeout", "120"], { timeoutMs: 180_000 });
     if (cli.code !== 0) throw new Error(`${scenario.name} step ${index}: openclaw agent exited ${cli.code}\n${cli.stderr.slice(-2000)}`);
   } else if ("openclaw" in step) {
     const before = existsSync(gateway.dirs.logFile) ? readFileSync(gateway.dirs.logFile, "utf8").length : 0;
@@ -117,11 +120,12 @@ export function startTurns(): StartTurns {
   };
 }
 
-/** Runs the scenario against a fresh gateway and ships what it wrote through the VM's pipeline. */
-export async function captureScenario(scenario: Scenario, options: { keepWorkDir?: boolean; turns?: StartTurns } = {}): Promise<ScenarioCapture> {
+/** Runs the scenario against a fresh gateway of `release` (default: the VM's) and ships what it wrote through the VM's pipeline. */
+export async function captureScenario(scenario: Scenario, options: { keepWorkDir?: boolean; turns?: StartTurns; release?: string } = {}): Promise<ScenarioCapture> {
   const turns: StartTurns = options.turns ?? ((start) => start());
   const started = Date.now();
-  const install = await ensureOpenClaw();
+  const release: OpenClawRelease = releaseOf(options.release ?? OPENCLAW_VERSION);
+  const install = await ensureOpenClaw({ version: release.version });
   const token = randomBytes(32).toString("hex");
   const apiKey = `sk-oclog-${randomBytes(24).toString("hex")}`;
   const workDir = mkdtempSync(join(tmpdir(), `oclog-scenario-${scenario.name}-`));
@@ -139,10 +143,14 @@ export async function captureScenario(scenario: Scenario, options: { keepWorkDir
       ? await startFakeInternet(Object.fromEntries(Object.entries(scenario.pages).map(([url, body]) => [url, { body }])))
       : undefined;
     model = await startModelServer(scenarioScript(scenario));
-    const base = scenarioConfig({ model, workspace: dirs.workspace, logFile: dirs.logFile, apiKey });
-    const config = deepMerge(deepMerge(base, scenario.config), (internet?.gatewayConfigPatch ?? {}) as OpenClawConfig);
+    const base = scenarioConfig({ model, workspace: dirs.workspace, logFile: dirs.logFile, apiKey, release });
+    // What the release's schema lacks goes from the scenario's own config too (it would refuse to start).
+    const config = withoutPaths(deepMerge(deepMerge(base, scenario.config), (internet?.gatewayConfigPatch ?? {}) as OpenClawConfig), release.missingConfig);
     const gatewayStarting = Date.now();
-    gateway = await turns(() => startGateway({ install, dirs, token, config, ...(internet ? { extraEnv: internet.gatewayEnv } : {}) }));
+    // A release that resolves web_fetch's host itself (2026.6) finds the fake internet's names in its own hosts file.
+    const hostsFile = join(workDir, "hosts");
+    if (internet && release.webFetchResolvesDns) writeFileSync(hostsFile, hostsFileFor(Object.keys(scenario.pages), readFileSync("/etc/hosts", "utf8")));
+    gateway = await turns(() => startGateway({ install, dirs, token, config, ...(internet ? { extraEnv: internet.gatewayEnv } : {}), ...(internet && release.webFetchResolvesDns ? { hostsFile } : {}) }));
     const gatewayStart = Date.now() - gatewayStarting;
     // The rig starts while the agent runs (its Azurite, Fluent Bit and first SAS take seconds),
     // not during the gateway's start, which has a deadline and most of the CPU then. Its
@@ -160,6 +168,9 @@ export async function captureScenario(scenario: Scenario, options: { keepWorkDir
     shipping = await shippingStarts;
     const logText = existsSync(dirs.logFile) ? readFileSync(dirs.logFile, "utf8") : "";
     shipping.writeGatewayLog(logText.split("\n").filter(Boolean).map((line) => scrubber.jsonLine(line)), silences);
+    // Before 2026.8 the config audit is a file the pipeline tails (the collector reads it from SQLite after).
+    const configAudit = join(dirs.stateDir, "logs", "config-audit.jsonl");
+    if (release.stores.configAudit === "jsonl" && existsSync(configAudit)) shipping.writeConfigAudit(readFileSync(configAudit, "utf8").split("\n").filter(Boolean).map((line) => scrubber.jsonLine(line)), silences);
     const collector = new Collector({ stateDir: dirs.stateDir, workDir: join(workDir, "collector"), sender: shipping.sender((record) => scrubber.value(record), silences), redactionLiterals: [token, apiKey] });
     try {
       const cycle = await collector.cycle();

@@ -50,3 +50,42 @@ test("CONNECT tunnels reset by the client, refused (443) or open (80), leave the
     await net.close();
   }
 });
+
+// Releases before 2026.9 send their loopback calls (the scripted model) through the managed
+// proxy too: the fake internet passes them through, streamed, and does not count them as internet.
+test("a proxied request for a loopback host reaches it, body and streamed answer intact, and is not internet traffic", async (t) => {
+  const { createServer } = await import("node:http");
+  const seen: string[] = [];
+  const local = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
+    req.on("end", () => {
+      seen.push(`${req.method} ${req.url} ${body}`);
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write("data: one\n\n");
+      setImmediate(() => res.end("data: two\n\n"));
+    });
+  });
+  await new Promise<void>((resolve) => local.listen(0, "127.0.0.1", resolve));
+  const localPort = (local.address() as import("node:net").AddressInfo).port;
+  const net = await startFakeInternet({});
+  try {
+    const proxyPort = Number(new URL(net.proxyUrl).port);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket: Socket = connect(proxyPort, "127.0.0.1", () => {
+        socket.write(`POST http://127.0.0.1:${localPort}/v1/chat/completions?x=1 HTTP/1.1\r\nhost: 127.0.0.1:${localPort}\r\ncontent-length: 7\r\nconnection: close\r\n\r\n{"a":1}`);
+      });
+      let text = "";
+      socket.on("data", (c: Buffer) => (text += c.toString("utf8")));
+      socket.on("error", reject);
+      socket.on("close", () => resolve(text));
+    });
+    t.deepEqual(seen, ['POST /v1/chat/completions?x=1 {"a":1}']);
+    t.regex(answer, /^HTTP\/1\.1 200/);
+    t.regex(answer, /data: one\n\n[\s\S]*data: two\n\n/);
+    t.deepEqual(net.requests, [], "loopback is not the internet");
+  } finally {
+    await net.close();
+    await new Promise<void>((resolve) => local.close(() => resolve()));
+  }
+});

@@ -44,9 +44,15 @@
 // through the proxy (answered 502 here), so `requests` holds more than the
 // agent's own traffic: filter by host.
 //
+// Releases before 2026.9 (2026.6.35, 2026.7.35, 2026.8.2: proxy-lifecycle's applyProxyEnv) set
+// NO_PROXY empty in managed proxy mode, whatever loopbackMode says, so their calls to loopback
+// (the scripted model server) come to the proxy too. A forward proxy on the gateway's own host
+// reaches them, and so does this one: an absolute-form request for a loopback host is passed
+// through to it unchanged, streamed both ways, and is not recorded as internet traffic.
+//
 // Only plain http:// is served. CONNECT to port 80 is tunnelled into the same
 // handler; CONNECT to any other port (https) is recorded and refused with 502.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
 /** A canned response. */
@@ -78,10 +84,48 @@ export interface FakeInternet {
   close(): Promise<void>;
 }
 
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** Passes an absolute-form request for a loopback host through to it; false when it is not one. */
+function passToLoopback(req: IncomingMessage, res: ServerResponse): boolean {
+  const raw = req.url ?? "";
+  if (!/^http:\/\//i.test(raw)) return false;
+  let target: URL;
+  try {
+    target = new URL(raw);
+  } catch {
+    return false;
+  }
+  if (!LOOPBACK_HOSTS.has(target.hostname)) return false;
+  const upstream = httpRequest({ host: target.hostname.replace(/^\[|\]$/g, ""), port: target.port || 80, method: req.method, path: `${target.pathname}${target.search}`, headers: req.headers }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(res);
+  });
+  upstream.on("error", (error) => {
+    if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+    res.end(`loopback pass-through failed: ${error.message}\n`);
+  });
+  req.pipe(upstream);
+  return true;
+}
+
 function normalizeKey(url: string): string {
   const u = new URL(url);
   u.hash = "";
   return u.toString();
+}
+
+/**
+ * The address a fake host name resolves to where a release resolves names itself
+ * (`hostsFileFor`): example.com's, public, so the SSRF guard lets it pass. Nothing connects to
+ * it: the managed proxy fetches by name.
+ */
+export const PUBLIC_STAND_IN_ADDRESS = "93.184.215.14";
+
+/** The machine's hosts file plus each host name of `urls` at PUBLIC_STAND_IN_ADDRESS. */
+export function hostsFileFor(urls: readonly string[], machineHosts: string): string {
+  const names = [...new Set(urls.map((url) => new URL(url).hostname))].sort();
+  return `${machineHosts.trimEnd()}\n# oclog fake internet\n${names.map((name) => `${PUBLIC_STAND_IN_ADDRESS} ${name}\n`).join("")}`;
 }
 
 /** Starts the fake internet on 127.0.0.1 (free port). `pages` maps absolute URLs to responses. */
@@ -91,6 +135,7 @@ export async function startFakeInternet(pages: Record<string, FakePage>): Promis
   const requests: FakeRequest[] = [];
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (passToLoopback(req, res)) return;
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {

@@ -4,21 +4,28 @@
  * Azurite container, investigated, scored; prints the scenario x detection matrix and exits 1
  * when any scenario fails.
  *
- *   pnpm scenarios [--only a,b] [--from-fixtures] [--update-fixtures] [--concurrency N] [--json]
+ *   pnpm scenarios [--only a,b] [--release X] [--from-fixtures] [--update-fixtures] [--concurrency N] [--json]
+ *
+ * `--release` picks the OpenClaw release of the matrix (test/openclaw/releases.ts) the gateway
+ * runs, and the fixtures' folder; a scenario is scored by what it expects on that release.
  */
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { DETECTIONS_DIR, loadDetections } from "@oclog/investigate";
 import { startAzurite } from "@oclog/test-kit/azurite";
+import { OPENCLAW_VERSION } from "../openclaw/install.js";
+import { RELEASES, releaseOf } from "../openclaw/releases.js";
 import { captureScenario, startTurns, type StartTurns } from "./capture-scenario.js";
 import { readFixture, staleFixtureProblem, writeFixture } from "./fixtures.js";
 import { renderMatrix, totals } from "./matrix.js";
-import { loadScenarios, type Scenario } from "./scenario-spec.js";
+import { loadScenarios, onRelease, type Scenario } from "./scenario-spec.js";
 import { investigateScenario, scoreScenario, type ScenarioScore } from "./score.js";
 import type { ShippedBlob } from "./ship.js";
 
 export interface RunOptions {
   only?: string[];
+  /** The OpenClaw release (default: the VM's). */
+  release?: string;
   fromFixtures?: boolean;
   updateFixtures?: boolean;
   /** Scenarios run at once (default 1). */
@@ -43,17 +50,18 @@ interface ShippedRun {
 
 /** Blobs of one scenario: captured live (and shipped), or read from its fixture. */
 async function blobsFor(scenario: Scenario, options: RunOptions, turns: StartTurns): Promise<ShippedRun> {
+  const release = options.release ?? OPENCLAW_VERSION;
   if (options.fromFixtures) {
-    const fixture = readFixture(scenario.name);
-    if (!fixture) throw new Error(`${scenario.name}: no fixture; run \`pnpm scenarios --only ${scenario.name} --update-fixtures\``);
-    const stale = staleFixtureProblem(scenario, fixture);
+    const fixture = readFixture(scenario.name, release);
+    if (!fixture) throw new Error(`${scenario.name}: no fixture for OpenClaw ${release}; run \`pnpm scenarios --only ${scenario.name} --release ${release} --update-fixtures\``);
+    const stale = staleFixtureProblem(scenario, fixture, release);
     if (stale !== null) throw new Error(stale);
     return { blobs: fixture.blobs, secrets: [] };
   }
-  const capture = await captureScenario(scenario, { turns });
+  const capture = await captureScenario(scenario, { turns, release });
   for (const [line, n] of capture.fluentBitProblems) options.onScenario?.(`${scenario.name}: fluent-bit x${n}: ${line}`);
   options.onScenario?.(`${scenario.name}: gateway ready in ${(capture.timings.gatewayStart / 1000).toFixed(1)} s; shipped ${((capture.timings.shipping) / 1000).toFixed(1)} s after it stopped`);
-  if (options.updateFixtures) writeFixture(scenario, capture.blobs);
+  if (options.updateFixtures) writeFixture(scenario, capture.blobs, release);
   return { blobs: capture.blobs, secrets: capture.secrets, internetRequests: capture.internetRequests };
 }
 
@@ -61,7 +69,8 @@ export async function runScenarios(options: RunOptions = {}): Promise<RunResult>
   const all = loadScenarios();
   const unknown = (options.only ?? []).filter((n) => !all.some((s) => s.name === n));
   if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(", ")}; they are the *.scenario.json files in test/scenarios/`);
-  const scenarios = options.only?.length ? all.filter((s) => options.only!.includes(s.name)) : all;
+  const release = releaseOf(options.release ?? OPENCLAW_VERSION).version;
+  const scenarios = (options.only?.length ? all.filter((s) => options.only!.includes(s.name)) : all).map((s) => onRelease(s, release));
   const { detections } = await loadDetections(DETECTIONS_DIR);
   const stems = detections.map((d) => d.stem).sort();
   const azurite = await startAzurite();
@@ -92,9 +101,9 @@ export async function runScenarios(options: RunOptions = {}): Promise<RunResult>
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { concurrency: { type: "string" }, only: { type: "string" }, "from-fixtures": { type: "boolean" }, "update-fixtures": { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+  const { values } = parseArgs({ options: { concurrency: { type: "string" }, only: { type: "string" }, release: { type: "string" }, "from-fixtures": { type: "boolean" }, "update-fixtures": { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
   if (values.help) {
-    console.log("usage: pnpm scenarios [--only a,b] [--from-fixtures] [--update-fixtures] [--concurrency N] [--json]\n\nRuns every test/scenarios/*.scenario.json through the real OpenClaw gateway and real Fluent Bit, investigates the blobs it wrote, prints the matrix.\n  --from-fixtures    use the blobs captured in test/scenarios/fixtures/ (no gateway, no Fluent Bit)\n  --update-fixtures  write the blobs Fluent Bit wrote in the live run to test/scenarios/fixtures/\n\nExamples:\n  pnpm scenarios\n  pnpm scenarios --only destructive-commands --update-fixtures\n  pnpm scenarios --from-fixtures --json");
+    console.log(`usage: pnpm scenarios [--only a,b] [--release X] [--from-fixtures] [--update-fixtures] [--concurrency N] [--json]\n\nRuns every test/scenarios/*.scenario.json through the real OpenClaw gateway and real Fluent Bit, investigates the blobs it wrote, prints the matrix.\n  --release X        the OpenClaw release to run (one of ${RELEASES.map((r) => r.version).join(", ")}; default ${OPENCLAW_VERSION})\n  --from-fixtures    use the blobs captured in test/scenarios/fixtures/<release>/ (no gateway, no Fluent Bit)\n  --update-fixtures  write the blobs Fluent Bit wrote in the live run to test/scenarios/fixtures/<release>/\n\nExamples:\n  pnpm scenarios\n  pnpm scenarios --release 2026.7.35 --concurrency 2 --update-fixtures\n  pnpm scenarios --only destructive-commands --update-fixtures\n  pnpm scenarios --from-fixtures --json`);
     process.exit(0);
   }
   const concurrency = Number(values.concurrency ?? 1);
@@ -106,7 +115,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error("scenarios: --from-fixtures and --update-fixtures exclude each other");
     process.exit(2);
   }
+  if (values.release !== undefined && !RELEASES.some((r) => r.version === values.release)) {
+    console.error(`scenarios: --release takes a release of the matrix (${RELEASES.map((r) => r.version).join(", ")}), not ${JSON.stringify(values.release)}`);
+    process.exit(2);
+  }
   const result = await runScenarios({
+    ...(values.release ? { release: values.release } : {}),
     ...(values.only ? { only: values.only.split(",").map((s) => s.trim()).filter(Boolean) } : {}),
     fromFixtures: values["from-fixtures"] ?? false,
     updateFixtures: values["update-fixtures"] ?? false,

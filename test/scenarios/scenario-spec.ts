@@ -8,11 +8,14 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { OPENCLAW_VERSION } from "../openclaw/install.js";
+import { RELEASES } from "../openclaw/releases.js";
 
 export const SCENARIOS_DIR = fileURLToPath(new URL("./", import.meta.url));
 export const SCENARIO_SUFFIX = ".scenario.json";
 
 const Severity = z.enum(["informational", "low", "medium", "high", "critical"]);
+const Expect = z.array(z.object({ detection: z.string().min(1), severity: Severity }).strict());
 const ToolCall = z.object({ name: z.string().min(1), arguments: z.record(z.string(), z.unknown()) }).strict();
 
 /** One thing that happens, in order. */
@@ -46,15 +49,32 @@ export const Scenario = z
     /** Requests the fake internet must have received (the exfiltration really happened). */
     expectRequests: z.array(z.object({ method: z.string(), url: z.string().url(), bodyIncludes: z.string().optional() }).strict()).default([]),
     /** Detections that must fire (file stem), each at least at this severity. Empty for benign runs. */
-    expect: z.array(z.object({ detection: z.string().min(1), severity: Severity }).strict()),
+    expect: Expect,
+    /**
+     * What differs on an older release of the matrix (test/openclaw/releases.ts), by version:
+     * what it can show instead of `expect`, and why (a guard or log line the release does not have).
+     */
+    releases: z.record(z.string(), z.object({ expect: Expect, why: z.string().min(30) }).strict()).default({}),
   })
   .strict()
   .superRefine((s, ctx) => {
     if (s.kind === "attack" && s.expect.length === 0) ctx.addIssue({ code: "custom", message: "an attack names at least one detection it must trigger", path: ["expect"] });
     if (s.kind === "attack" && s.techniques.length === 0) ctx.addIssue({ code: "custom", message: "an attack names its ATT&CK/ATLAS techniques", path: ["techniques"] });
     if (s.kind === "benign" && s.expect.length > 0) ctx.addIssue({ code: "custom", message: "a benign run expects no detection", path: ["expect"] });
+    for (const [version, differs] of Object.entries(s.releases)) {
+      if (!RELEASES.some((r) => r.version === version)) ctx.addIssue({ code: "custom", message: `${version} is not a release of the matrix (${RELEASES.map((r) => r.version).join(", ")})`, path: ["releases", version] });
+      if (version === OPENCLAW_VERSION) ctx.addIssue({ code: "custom", message: `${version} is the release the VM runs: its expectations are \`expect\``, path: ["releases", version] });
+      if (s.kind === "attack" && differs.expect.length === 0) ctx.addIssue({ code: "custom", message: "an attack still names at least one detection it must trigger on every release", path: ["releases", version, "expect"] });
+      if (s.kind === "benign" && differs.expect.length > 0) ctx.addIssue({ code: "custom", message: "a benign run expects no detection", path: ["releases", version, "expect"] });
+    }
   });
 export type Scenario = z.infer<typeof Scenario> & { name: string; file: string };
+
+/** The scenario as it runs on `release`: its expectations there (the `releases` entry, or `expect`). */
+export function onRelease(scenario: Scenario, release: string): Scenario {
+  const differs = scenario.releases[release];
+  return differs === undefined ? scenario : { ...scenario, expect: differs.expect };
+}
 
 /** Loads every scenario file; throws one error listing every problem of every file. */
 export function loadScenarios(dir = SCENARIOS_DIR): Scenario[] {

@@ -3,8 +3,9 @@
  * (test/pipeline/shipping-rig.ts: the checked-in `fluent-bit/openclaw-vm.yaml` byte for byte under
  * real Fluent Bit 5.1.1, over HTTPS to the rig's own Azurite, the scenario's user and VM host name
  * in its params). The gateway's file log, as the capture scrubbed it, is written into a log file
- * the rig's tail input reads; what the real `oclog collect` reads from the gateway's SQLite stores
- * (scrubbed the same way) goes to the forward input, each record with its own time and
+ * the rig's tail input reads (and so is a release's config-audit file before 2026.8); what the
+ * real `oclog collect` reads from the gateway's stores (SQLite, or an older release's session
+ * files; scrubbed the same way) goes to the forward input, each record with its own time and
  * acknowledged by Fluent Bit. The blobs are what Fluent Bit uploaded, names and lines as it wrote
  * them: the scenario investigates them and `--update-fixtures` keeps them.
  *
@@ -98,7 +99,8 @@ export class ScenarioShipping {
   readonly rig: ShippingRig;
   readonly #emitter: Emitter;
   readonly #logFile: string;
-  #gatewayLines = 0;
+  /** Lines written to files the pipeline tails, by the source its tail input gives them. */
+  readonly #tailed = { gateway: 0, "config-audit": 0 };
   #forwarded = 0;
 
   private constructor(rig: ShippingRig, logFile: string) {
@@ -119,13 +121,19 @@ export class ScenarioShipping {
 
   /** Appends gateway file-log lines (JSON text), re-timed after `silences`, to the file the tail input reads. */
   writeGatewayLog(lines: readonly string[], silences: readonly Silence[]): void {
-    const written = lines.map((line) => {
-      const fields = JSON.parse(line) as Record<string, unknown>;
-      const timeMs = Date.parse(String(fields.time));
-      return Number.isNaN(timeMs) ? line : JSON.stringify(retime(fields, timeMs, silences).value);
-    });
-    appendFileSync(this.#logFile, written.map((line) => `${line}\n`).join(""));
-    this.#gatewayLines += lines.length;
+    appendFileSync(this.#logFile, retimedLines(lines, "time", silences));
+    this.#tailed.gateway += lines.length;
+  }
+
+  /**
+   * Appends config-audit lines (a release before 2026.8 writes them to `logs/config-audit.jsonl`,
+   * which the pipeline tails), re-timed after `silences`, to the file the rig's tail input reads.
+   */
+  writeConfigAudit(lines: readonly string[], silences: readonly Silence[]): void {
+    if (lines.length === 0) return;
+    mkdirSync(dirname(this.rig.paths.configAudit), { recursive: true });
+    appendFileSync(this.rig.paths.configAudit, retimedLines(lines, "ts", silences));
+    this.#tailed["config-audit"] += lines.length;
   }
 
   /** What the collector sends through: `prepare` (the scrubber), re-timing, then Fluent Bit's forward input. */
@@ -143,12 +151,15 @@ export class ScenarioShipping {
   /** Waits until every line and record is in a blob (each exactly once), then returns the blobs, oldest upload first. */
   async blobs(): Promise<ShippedBlob[]> {
     await this.#emitter.close();
-    const want = { gateway: this.#gatewayLines, forwarded: this.#forwarded };
-    await waitFor(`${want.gateway} gateway log lines and ${want.forwarded} collected records in blobs`, 90_000, async () => {
+    // The gateway log by its own source; config-audit lines (tailed) and the collector's records
+    // (forwarded) together, since both can say config-audit (the collector reads that store from 2026.8 on).
+    const want = { gateway: this.#tailed.gateway, others: this.#tailed["config-audit"] + this.#forwarded };
+    await waitFor(`${want.gateway} gateway log lines and ${want.others} config-audit lines and collected records in blobs`, 90_000, async () => {
       const records = await this.rig.shipped();
-      const got = { gateway: records.filter(({ record }) => record.oclog_source === "gateway").length, forwarded: records.filter(({ record }) => record.oclog_source !== "gateway").length };
-      if (got.gateway > want.gateway || got.forwarded > want.forwarded) throw new Error(`more records in blobs than were sent: ${JSON.stringify(got)} for ${JSON.stringify(want)}`);
-      return got.gateway === want.gateway && got.forwarded === want.forwarded ? true : undefined;
+      const gateway = records.filter(({ record }) => record.oclog_source === "gateway").length;
+      const got = { gateway, others: records.length - gateway };
+      if (got.gateway > want.gateway || got.others > want.others) throw new Error(`more records in blobs than were sent: ${JSON.stringify(got)} for ${JSON.stringify(want)}`);
+      return got.gateway === want.gateway && got.others === want.others ? true : undefined;
       // Each look lists the container but downloads only new blobs: cheap enough to look often.
     }, 250);
     const uploaded = (name: string) => Number(/\.(\d+)(?:\.gz)?$/.exec(name)?.[1] ?? 0);
@@ -166,6 +177,15 @@ export class ScenarioShipping {
     await this.#emitter.close();
     await this.rig.close();
   }
+}
+
+/** JSON lines re-timed after `silences` by their `timeField` (lines without a readable time unchanged), newline-terminated. */
+function retimedLines(lines: readonly string[], timeField: string, silences: readonly Silence[]): string {
+  return lines.map((line) => {
+    const fields = JSON.parse(line) as Record<string, unknown>;
+    const timeMs = Date.parse(String(fields[timeField]));
+    return `${Number.isNaN(timeMs) ? line : JSON.stringify(retime(fields, timeMs, silences).value)}\n`;
+  }).join("");
 }
 
 /** Writes blobs gzipped under `dir` in their blob-name layout (what uploadDirectory uploads). */

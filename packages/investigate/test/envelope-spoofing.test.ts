@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { Dice, HOSTILE_STRINGS, hostileString } from "../../../test/hostile/hostile-random.js";
-import { readFixture } from "../../../test/scenarios/fixtures.js";
+import { FIXTURES_DIR as SCENARIO_FIXTURES_DIR, readFixture } from "../../../test/scenarios/fixtures.js";
 import { parseBlobName } from "../src/source/blob-name.js";
 import { CaseDatabase, type LoadResult } from "../src/load/case-database.js";
 import { buildDemoIncident } from "@oclog/test-kit/demo";
@@ -216,7 +216,7 @@ test("real recorded blobs and the demo incident: no envelope marked, neither rul
 // two hours ahead of the clock Fluent Bit names blobs by, so its records are stamped after their
 // upload: the stamp rule rightly raises them there (an attack scenario), and it is measured apart.
 test("real scenario captures: no envelope marked, the stamp rule silent except on log-cutting's shifted clock", async (t) => {
-  const dir = join(repo, "test/scenarios/fixtures");
+  const dir = SCENARIO_FIXTURES_DIR;
   const measured: string[] = [];
   for (const file of readdirSync(dir).filter((n) => n.endsWith(".blobs.jsonl.gz")).sort()) {
     const name = file.replace(".blobs.jsonl.gz", "");
