@@ -83,7 +83,16 @@ async function runStep(scenario: Scenario, index: number, gateway: GatewayHandle
     if (cli.code !== 0) throw new Error(`${scenario.name} step ${index}: openclaw agent exited ${cli.code}\n${cli.stderr.slice(-2000)}`);
   } else if ("openclaw" in step) {
     const before = existsSync(gateway.dirs.logFile) ? readFileSync(gateway.dirs.logFile, "utf8").length : 0;
-    const cli = await gateway.cli(step.openclaw, { timeoutMs: 90_000 });
+    let cli = await gateway.cli(step.openclaw, { timeoutMs: 90_000 });
+    // 2026.6 paired the CLI silently with the scopes of its first command (an agent turn: write);
+    // an admin command then waits for a scope upgrade the operator approves, as a user would
+    // (its `devices approve` falls back to the local pairing state on loopback).
+    const upgrade = /scope upgrade pending approval \(requestId: ([0-9a-f-]+)\)/.exec(`${cli.stderr}\n${cli.stdout}`);
+    if (cli.code !== 0 && upgrade) {
+      const approve = await gateway.cli(["devices", "approve", upgrade[1]!, "--json"], { timeoutMs: 90_000 });
+      if (approve.code !== 0) throw new Error(`${scenario.name} step ${index}: openclaw devices approve ${upgrade[1]} exited ${approve.code}\n${approve.stderr.slice(-2000)}`);
+      cli = await gateway.cli(step.openclaw, { timeoutMs: 90_000 });
+    }
     if (cli.code !== 0) throw new Error(`${scenario.name} step ${index}: openclaw ${step.openclaw.join(" ")} exited ${cli.code}\n${cli.stderr.slice(-2000)}\n${cli.stdout.slice(-1000)}`);
     if (step.waitForLog !== undefined) {
       const wanted = step.waitForLog;

@@ -89,3 +89,11 @@ test("a proxied request for a loopback host reaches it, body and streamed answer
     await new Promise<void>((resolve) => local.close(() => resolve()));
   }
 });
+
+test("a release that resolves names itself gets the machine's hosts file plus each page host once, at a public address", async (t) => {
+  const { hostsFileFor, PUBLIC_STAND_IN_ADDRESS } = await import("./fake-internet.js");
+  const text = hostsFileFor(["http://docs.example.com/a", "http://docs.example.com/b?x=1", "http://get.example.org/install.sh"], "127.0.0.1 localhost\n::1 localhost\n\n");
+  t.is(text, `127.0.0.1 localhost\n::1 localhost\n# oclog fake internet\n${PUBLIC_STAND_IN_ADDRESS} docs.example.com\n${PUBLIC_STAND_IN_ADDRESS} get.example.org\n`);
+  // Public: the SSRF guard of every release refuses private, loopback and special-use addresses.
+  t.false(/^(10|127|169\.254|172\.(1[6-9]|2\d|3[01])|192\.168|192\.0\.2|198\.51\.100|203\.0\.113|0)\./.test(PUBLIC_STAND_IN_ADDRESS));
+});

@@ -13,7 +13,8 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { severityRank, testBlobName, testEventRows, type LoadedDetection } from "@oclog/detections";
 import { DETECTIONS_DIR, loadDetections, loadEventsJsonl, runDetections, type Finding } from "@oclog/investigate";
 import { detectSource, normalize } from "@oclog/schema";
-import { FIXTURES_DIR as SCENARIO_FIXTURES_DIR, readFixture } from "../../../test/scenarios/fixtures.js";
+import { RELEASES } from "../../../test/openclaw/releases.js";
+import { fixturesDir, readFixture } from "../../../test/scenarios/fixtures.js";
 import { fixtureText, ordinaryVmDay } from "./fixtures/detections/build-fixtures.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "oclog-detections-"));
@@ -149,35 +150,40 @@ function readText(path: string): string {
 
 // --- benign baseline ---------------------------------------------------------------------------
 
-/** Every record of the real benign scenario captures, normalized as a case loads it, at its blob and line. */
+/** Every record of the real benign scenario captures of every release, normalized as a case loads it, at its blob (prefixed by the release) and line. */
 function benignCaptureEvents(): { scenarios: string[]; rows: object[] } {
-  const scenarios = readdirSync(SCENARIO_FIXTURES_DIR)
-    .filter((name) => /^benign-.*\.blobs\.jsonl\.gz$/.test(name))
-    .map((name) => name.replace(/\.blobs\.jsonl\.gz$/, ""))
-    .sort();
+  const scenarios: string[] = [];
   const rows: object[] = [];
-  for (const scenario of scenarios) {
-    for (const blob of readFixture(scenario)!.blobs) {
-      blob.lines.forEach((line, index) => {
-        const value = JSON.parse(line) as unknown;
-        const source = detectSource(value);
-        if (source === null || source === undefined) throw new Error(`${scenario}: ${blob.name}:${index + 1}: no source recognizes this record`);
-        const result = normalize(source, value, { ref: `${blob.name}:${index + 1}` });
-        if (!result.ok) throw new Error(`${scenario}: ${blob.name}:${index + 1}: ${result.reason}`);
-        for (const event of result.events) rows.push({ ...event, blob: blob.name, line: index + 1 });
-      });
+  for (const { version } of RELEASES) {
+    const names = readdirSync(fixturesDir(version))
+      .filter((name) => /^benign-.*\.blobs\.jsonl\.gz$/.test(name))
+      .map((name) => name.replace(/\.blobs\.jsonl\.gz$/, ""))
+      .sort();
+    for (const scenario of names) {
+      scenarios.push(`${version}/${scenario}`);
+      for (const blob of readFixture(scenario, version)!.blobs) {
+        const where = `${version}/${blob.name}`;
+        blob.lines.forEach((line, index) => {
+          const value = JSON.parse(line) as unknown;
+          const source = detectSource(value);
+          if (source === null || source === undefined) throw new Error(`${scenario}: ${where}:${index + 1}: no source recognizes this record`);
+          const result = normalize(source, value, { ref: `${where}:${index + 1}` });
+          if (!result.ok) throw new Error(`${scenario}: ${where}:${index + 1}: ${result.reason}`);
+          for (const event of result.events) rows.push({ ...event, blob: where, line: index + 1 });
+        });
+      }
     }
   }
   return { scenarios, rows };
 }
 
-test("benign baseline: the real benign scenario captures raise nothing at low or above", async (t) => {
+test("benign baseline: the real benign scenario captures of every release of the matrix raise nothing at low or above", async (t) => {
   const { scenarios, rows } = benignCaptureEvents();
-  t.true(scenarios.length >= 4, `benign captures: ${scenarios.join(", ")}`);
+  t.true(scenarios.length >= 4 * RELEASES.length, `benign captures: ${scenarios.join(", ")}`);
   t.true(rows.length > 500, `${rows.length} events`);
   const { findings, errors } = await withEvents(rows, "benign-captures", (c) => runDetections(c, detections, { rowLimit: 100_000 }));
   t.deepEqual(errors, []);
-  const describe = (f: Finding) => `${f.detection.file} (${f.detection.severity}): ${f.rows.map((r) => `${String(r.blob).replace(/^.*\//, "")}:${String(r.line)} ${String(r.message).slice(0, 80)}`).join(" | ")}`;
+  const describe = (f: Finding) => `${f.detection.file} (${f.detection.severity}): ${f.rows.map((r) => `${String(r.blob).replace(/^([^/]+\/).*\//, "$1")}:${String(r.line)} ${String(r.message).slice(0, 80)}`).join(" | ")}`;
   // Informational rules say what happened, not that something is wrong; they may fire here.
   const informational = findings.filter((f) => f.detection.severity === "informational");
   t.log(informational.length === 0 ? "no informational rule fired" : `informational rules that fired:\n${informational.map(describe).join("\n")}`);
