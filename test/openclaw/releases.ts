@@ -42,6 +42,13 @@ export interface OpenClawRelease {
    * hosts file.
    */
   webFetchResolvesDns: boolean;
+  /**
+   * A CLI command the scenarios run once after the gateway starts, before their own steps. 2026.6
+   * pairs the local CLI silently with the scopes of its first command and holds any wider scope
+   * for an approval its own `devices approve` cannot give from the same device; an admin-scoped
+   * read first pairs it as an operator with every scope, as setting up the gateway would.
+   */
+  firstCliCommand?: readonly string[];
   stores: ReleaseStores;
 }
 
@@ -58,6 +65,7 @@ export const RELEASES: readonly OpenClawRelease[] = [
     fetchChange: ALLOW_BENCHMARK_RANGE,
     reloadLogText: "config change detected; evaluating reload",
     webFetchResolvesDns: true,
+    firstCliCommand: ["gateway", "call", "update.status", "--json"],
     stores: { transcripts: "jsonl", ledger: "none", configAudit: "jsonl" },
   },
   {

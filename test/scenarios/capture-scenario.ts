@@ -83,16 +83,7 @@ async function runStep(scenario: Scenario, index: number, gateway: GatewayHandle
     if (cli.code !== 0) throw new Error(`${scenario.name} step ${index}: openclaw agent exited ${cli.code}\n${cli.stderr.slice(-2000)}`);
   } else if ("openclaw" in step) {
     const before = existsSync(gateway.dirs.logFile) ? readFileSync(gateway.dirs.logFile, "utf8").length : 0;
-    let cli = await gateway.cli(step.openclaw, { timeoutMs: 90_000 });
-    // 2026.6 paired the CLI silently with the scopes of its first command (an agent turn: write);
-    // an admin command then waits for a scope upgrade the operator approves, as a user would
-    // (its `devices approve` falls back to the local pairing state on loopback).
-    const upgrade = /scope upgrade pending approval \(requestId: ([0-9a-f-]+)\)/.exec(`${cli.stderr}\n${cli.stdout}`);
-    if (cli.code !== 0 && upgrade) {
-      const approve = await gateway.cli(["devices", "approve", upgrade[1]!, "--json"], { timeoutMs: 90_000 });
-      if (approve.code !== 0) throw new Error(`${scenario.name} step ${index}: openclaw devices approve ${upgrade[1]} exited ${approve.code}\n${approve.stderr.slice(-2000)}`);
-      cli = await gateway.cli(step.openclaw, { timeoutMs: 90_000 });
-    }
+    const cli = await gateway.cli(step.openclaw, { timeoutMs: 90_000 });
     if (cli.code !== 0) throw new Error(`${scenario.name} step ${index}: openclaw ${step.openclaw.join(" ")} exited ${cli.code}\n${cli.stderr.slice(-2000)}\n${cli.stdout.slice(-1000)}`);
     if (step.waitForLog !== undefined) {
       const wanted = step.waitForLog;
@@ -161,6 +152,10 @@ export async function captureScenario(scenario: Scenario, options: { keepWorkDir
     if (internet && release.webFetchResolvesDns) writeFileSync(hostsFile, hostsFileFor(Object.keys(scenario.pages), readFileSync("/etc/hosts", "utf8")));
     gateway = await turns(() => startGateway({ install, dirs, token, config, ...(internet ? { extraEnv: internet.gatewayEnv } : {}), ...(internet && release.webFetchResolvesDns ? { hostsFile } : {}) }));
     const gatewayStart = Date.now() - gatewayStarting;
+    if (release.firstCliCommand !== undefined) {
+      const first = await gateway.cli([...release.firstCliCommand], { timeoutMs: 90_000 });
+      if (first.code !== 0) throw new Error(`${scenario.name}: the release's first CLI command (openclaw ${release.firstCliCommand.join(" ")}) exited ${first.code}\n${first.stderr.slice(-2000)}`);
+    }
     // The rig starts while the agent runs (its Azurite, Fluent Bit and first SAS take seconds),
     // not during the gateway's start, which has a deadline and most of the CPU then. Its
     // redact.lua knows the run's secrets, as a VM's knows its gateway token.

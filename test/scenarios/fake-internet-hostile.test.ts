@@ -83,6 +83,19 @@ test("a proxied request for a loopback host reaches it, body and streamed answer
     t.deepEqual(seen, ['POST /v1/chat/completions?x=1 {"a":1}']);
     t.regex(answer, /^HTTP\/1\.1 200/);
     t.regex(answer, /data: one\n\n[\s\S]*data: two\n\n/);
+    // The same through a CONNECT tunnel to the loopback port (undici's proxy agent tunnels plain http).
+    const tunnelled = await new Promise<string>((resolve, reject) => {
+      const socket: Socket = connect(proxyPort, "127.0.0.1", () => socket.write(`CONNECT 127.0.0.1:${localPort} HTTP/1.1\r\nhost: 127.0.0.1:${localPort}\r\n\r\n`));
+      let text = "";
+      socket.on("data", (c: Buffer) => {
+        text += c.toString("utf8");
+        if (text === "HTTP/1.1 200 Connection Established\r\n\r\n") socket.write(`POST /tunnel HTTP/1.1\r\nhost: 127.0.0.1:${localPort}\r\ncontent-length: 2\r\nconnection: close\r\n\r\nhi`);
+      });
+      socket.on("error", reject);
+      socket.on("close", () => resolve(text));
+    });
+    t.deepEqual(seen.at(-1), "POST /tunnel hi");
+    t.regex(tunnelled, /^HTTP\/1\.1 200 Connection Established\r\n\r\nHTTP\/1\.1 200[\s\S]*data: two\n\n/);
     t.deepEqual(net.requests, [], "loopback is not the internet");
   } finally {
     await net.close();

@@ -48,12 +48,13 @@
 // NO_PROXY empty in managed proxy mode, whatever loopbackMode says, so their calls to loopback
 // (the scripted model server) come to the proxy too. A forward proxy on the gateway's own host
 // reaches them, and so does this one: an absolute-form request for a loopback host is passed
-// through to it unchanged, streamed both ways, and is not recorded as internet traffic.
+// through to it unchanged, streamed both ways, and is not recorded as internet traffic; so is a
+// CONNECT tunnel to a loopback port (undici's proxy agent tunnels plain http too).
 //
 // Only plain http:// is served. CONNECT to port 80 is tunnelled into the same
 // handler; CONNECT to any other port (https) is recorded and refused with 502.
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { connect, type AddressInfo, type Socket } from "node:net";
 
 /** A canned response. */
 export interface FakePage {
@@ -183,6 +184,18 @@ export async function startFakeInternet(pages: Record<string, FakePage>): Promis
     const [hostPart, portPart] = target.split(/:(?=\d+$)/);
     const host = hostPart ?? target;
     const port = Number(portPart ?? "443");
+    if (LOOPBACK_HOSTS.has(host)) {
+      // A tunnel to loopback (undici's proxy agent tunnels plain http too: 2026.8's model calls).
+      const upstream = connect(port, host.replace(/^\[|\]$/g, ""), () => {
+        socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        if (head.length) upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on("error", () => socket.destroy());
+      socket.on("close", () => upstream.destroy());
+      return;
+    }
     if (port !== 80) {
       requests.push({ method: "CONNECT", url: `https://${host}:${port}`, host, body: "" });
       socket.end("HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
