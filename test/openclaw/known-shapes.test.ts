@@ -6,12 +6,26 @@ import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_VALIDATE_OPTIONS, messageTemplate, readRawLines, releasesWriting, validateLines } from "@oclog/schema";
-import { KNOWN_SHAPES_FILE, knownShapesText } from "./known-shapes.js";
+import { DEFAULT_VALIDATE_OPTIONS, messageTemplate, readRawLines, releasesWriting, releasesWritingVariant, validateLines } from "@oclog/schema";
+import { KNOWN_SHAPES_FILE, KNOWN_VARIANTS_FILE, knownShapesText, knownVariantsText } from "./known-shapes.js";
 import { RELEASES } from "./releases.js";
 
 test("the committed catalog is what the captures give (regenerate with `pnpm shapes:known`)", (t) => {
   t.is(readFileSync(KNOWN_SHAPES_FILE, "utf8"), knownShapesText());
+});
+
+test("the committed variant catalog is what the captures give (regenerate with `pnpm shapes:known`)", (t) => {
+  t.is(readFileSync(KNOWN_VARIANTS_FILE, "utf8"), knownVariantsText());
+});
+
+test("the variant catalog knows which release writes which variant of each source", (t) => {
+  const all = RELEASES.map((r) => r.version);
+  // Every release's transcript keeps tool results; only 2026.9 records tool calls in the runtime trajectory.
+  t.deepEqual(releasesWritingVariant("transcript", "message:toolResult"), all);
+  t.deepEqual(releasesWritingVariant("trajectory", "runtime:tool.call"), ["2026.9.6"]);
+  // 2026.6 keeps no audit ledger.
+  t.deepEqual(releasesWritingVariant("ledger", "tool_action"), all.filter((v) => v !== "2026.6.35"));
+  t.deepEqual(releasesWritingVariant("transcript", "never-written"), []);
 });
 
 test("the catalog knows which release writes which message", (t) => {

@@ -5,6 +5,7 @@ export type { SourceName } from "./sources.js";
 export { GatewayLogRecord, GATEWAY_LOG_VARIANTS, TSLOG_LEVEL_NAMES, TslogMeta, numberedArgs, parseBinding } from "./sources/gateway-log/schema.js";
 export type { GatewayLogVariant } from "./sources/gateway-log/schema.js";
 export { KNOWN_GATEWAY_SHAPES, gatewayShape, messageTemplate, messageTemplateSql, releasesWriting, shapeKey } from "./sources/gateway-log/message-shape.js";
+export { KNOWN_VARIANTS, releasesWritingVariant } from "./sources/known-variants.js";
 export type { GatewayShape } from "./sources/gateway-log/message-shape.js";
 export { TranscriptEntry, TranscriptMessage, ToolCallBlock } from "./sources/transcript/schema.js";
 export { TrajectoryEvent } from "./sources/trajectory/schema.js";
