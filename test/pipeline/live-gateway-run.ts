@@ -39,8 +39,10 @@ export interface LiveRun {
   gatewayLines: string[];
   /** The gateway's SQLite stores after it stopped (read independently of the collector). */
   stores: SqliteDump;
-  /** The `oclog_id` of every row and session-file line `oclog collect` should have shipped. */
+  /** The `oclog_id` of every row and transcript session-file line `oclog collect` should have shipped. */
   storeIds: string[];
+  /** The identity (trajectoryLineIdentity) of every trajectory session-file line it should have shipped. */
+  trajectoryLines: string[];
   journal: PlantedJournal;
   secrets: FakeSecrets;
   /** The harness's gateway token and model API key: masked as literals. */
@@ -125,6 +127,7 @@ async function runLive(release: OpenClawRelease): Promise<LiveRun> {
     ["collect", "--state-dir", dirs.stateDir, "--socket", rig.paths.forwardSocket, "--collector-state", join(workDir, "collector"), "--poll-ms", "250", "--redact-literals", join(rig.paths.etc, "redact-literals"), "--json"],
   );
   const collectorOut = collect(collector);
+  collectorOut.catch(() => undefined); // awaited on success; a failed run reports its stderr instead
   let page: PageServer | undefined;
   let pageUrl = "";
   let model: ModelServer | undefined;
@@ -156,6 +159,7 @@ async function runLive(release: OpenClawRelease): Promise<LiveRun> {
 
   const stores = await dumpOpenClawSqlite(install, dirs.stateDir);
   const storeIds = new Set([...expectedStoreIds(stores), ...sessionFileIds(dirs.stateDir, release)]);
+  const trajectoryLines = new Set(trajectoryLineIdentities(dirs.stateDir, release));
   const gatewayLines = readFileSync(dirs.logFile, "utf8").split("\n").filter(Boolean);
   // Everything is in: every store row and every log line has arrived (or the deadline says what did not).
   let short = "";
@@ -164,12 +168,14 @@ async function runLive(release: OpenClawRelease): Promise<LiveRun> {
     const ids = new Set(records.map(({ record }) => record.oclog_id));
     const lines = records.filter(({ record }) => record.oclog_source === "gateway").length;
     const requests = records.filter(({ record }) => record.oclog_source === "nginx").length;
-    const missing = [...storeIds].filter((id) => !ids.has(id));
+    const shippedTrajectory = new Set(records.filter(({ record }) => record.oclog_source === "trajectory").map(({ record }) => trajectoryLineIdentity(String(record.oclog_path), record)));
+    const missing = [...[...storeIds].filter((id) => !ids.has(id)), ...[...trajectoryLines].filter((line) => !shippedTrajectory.has(line))];
     short = `missing ${missing.length} store rows (${missing.slice(0, 5).join(", ")}), ${lines} of ${gatewayLines.length} log lines, ${requests} of ${gateRequests.length} requests`;
     return missing.length === 0 && lines >= gatewayLines.length && requests >= gateRequests.length ? records : undefined;
   }, 1_000).catch((error: Error) => {
-    collector.kill("SIGKILL");
-    throw new Error(`${error.message}: ${short}`);
+    // What the collector said (an error it logged, what it read per store) is why; it prints its summary on SIGTERM.
+    collector.kill("SIGTERM");
+    throw new Error(`${error.message}: ${short}\n--- oclog collect (stderr, tail) ---\n${collectorOut.stderrTail()}`);
   });
   collector.kill("SIGTERM");
   const summary = await collectorOut;
@@ -179,6 +185,7 @@ async function runLive(release: OpenClawRelease): Promise<LiveRun> {
     gatewayLines,
     stores,
     storeIds: [...storeIds],
+    trajectoryLines: [...trajectoryLines],
     journal,
     secrets,
     literals,
@@ -222,29 +229,52 @@ export function expectedStoreIds(stores: SqliteDump): string[] {
  * the line's byte offset, collected-record.ts); none for a release that keeps sessions in SQLite.
  */
 export function sessionFileIds(stateDir: string, release: OpenClawRelease): string[] {
+  return sessionFiles(stateDir, release).filter((f) => !f.trajectory).flatMap(({ name, lines }) => {
+    let offset = 0;
+    return lines.map((line) => {
+      const id = `${name}#${offset}`;
+      offset += Buffer.byteLength(line) + 1;
+      return id;
+    });
+  });
+}
+
+/**
+ * What identifies a trajectory line whatever its offset (2026.7 rewrites the file as a window
+ * sorted by `ts`, so the collector gives a line sorted in before its cursor its key as id): its
+ * file, source, type, sequence numbers and time, none of which redaction touches.
+ */
+export function trajectoryLineIdentity(path: string, record: Record<string, unknown>): string {
+  return [path, record.source, record.type, record.seq, record.sourceSeq, record.ts].map(String).join("|");
+}
+
+/** The identity of every line of the trajectory files a release before 2026.8 wrote. */
+export function trajectoryLineIdentities(stateDir: string, release: OpenClawRelease): string[] {
+  return sessionFiles(stateDir, release).filter((f) => f.trajectory).flatMap(({ name, lines }) => lines.map((line) => trajectoryLineIdentity(name, JSON.parse(line) as Record<string, unknown>)));
+}
+
+/** The session files of a release that keeps them (before 2026.8), their names as the collector gives them, and their whole lines. */
+function sessionFiles(stateDir: string, release: OpenClawRelease): { name: string; trajectory: boolean; lines: string[] }[] {
   if (release.stores.transcripts !== "jsonl") return [];
-  const ids: string[] = [];
   const agents = join(stateDir, "agents");
-  for (const agent of existsSync(agents) ? readdirSync(agents) : []) {
+  return (existsSync(agents) ? readdirSync(agents) : []).flatMap((agent) => {
     const sessions = join(agents, agent, "sessions");
-    for (const file of existsSync(sessions) ? readdirSync(sessions).filter((f) => f.endsWith(".jsonl")) : []) {
-      let offset = 0;
-      for (const line of readFileSync(join(sessions, file), "utf8").split("\n").slice(0, -1)) {
-        ids.push(`agents/${agent}/sessions/${file}#${offset}`);
-        offset += Buffer.byteLength(line) + 1;
-      }
-    }
-  }
-  return ids;
+    return (existsSync(sessions) ? readdirSync(sessions).filter((f) => f.endsWith(".jsonl")) : []).map((file) => ({
+      name: `agents/${agent}/sessions/${file}`,
+      trajectory: file.endsWith(".trajectory.jsonl"),
+      lines: readFileSync(join(sessions, file), "utf8").split("\n").slice(0, -1),
+    }));
+  });
 }
 
 /** The collector's JSON summary (stdout) once it has exited. */
-function collect(child: ChildProcess): Promise<LiveRun["collected"]> {
+/** The collector's summary once it exits; `stderrTail()` is what it logged last, for a failure's message. */
+function collect(child: ChildProcess): Promise<LiveRun["collected"]> & { stderrTail: () => string } {
   let stdout = "";
   let stderr = "";
   child.stdout!.setEncoding("utf8").on("data", (s: string) => (stdout += s));
   child.stderr!.setEncoding("utf8").on("data", (s: string) => (stderr = (stderr + s).slice(-4000)));
-  return new Promise((resolve, reject) =>
+  const summary = new Promise<LiveRun["collected"]>((resolve, reject) =>
     child.once("exit", (code) => {
       try {
         resolve(JSON.parse(stdout.trim().split("\n").at(-1)!) as LiveRun["collected"]);
@@ -253,4 +283,5 @@ function collect(child: ChildProcess): Promise<LiveRun["collected"]> {
       }
     }),
   );
+  return Object.assign(summary, { stderrTail: () => stderr });
 }

@@ -9,7 +9,7 @@ import test from "ava";
 import { loadDetections } from "@oclog/investigate";
 import { OPENCLAW_VERSION } from "../openclaw/install.js";
 import { RELEASES } from "../openclaw/releases.js";
-import { closeLiveRigs, liveRun } from "./live-gateway-run.js";
+import { closeLiveRigs, liveRun, trajectoryLineIdentity } from "./live-gateway-run.js";
 import { runOclog } from "./oclog-child.js";
 
 const RUN_TIMEOUT = 900_000;
@@ -33,6 +33,15 @@ for (const release of OLDER) {
     t.true(run.storeIds.length > 20, "the scenario wrote the stores");
     t.deepEqual(run.storeIds.filter((id) => !counts.has(id)), [], "lost");
     t.deepEqual([...counts].filter(([, n]) => n > 1), [], "sent twice");
+    // Trajectory lines by what they are: 2026.7 rewrites the file, so a line's offset can change.
+    const trajectory = new Map<string, number>();
+    for (const { record } of run.shipped) {
+      if (record.oclog_source !== "trajectory") continue;
+      const line = trajectoryLineIdentity(String(record.oclog_path), record);
+      trajectory.set(line, (trajectory.get(line) ?? 0) + 1);
+    }
+    t.deepEqual(run.trajectoryLines.filter((line) => !trajectory.has(line)), [], "trajectory lines lost");
+    t.deepEqual([...trajectory].filter(([, n]) => n > 1), [], "trajectory lines sent twice");
     t.is(run.collected.invalid, 0, "every row and line passes @oclog/schema");
     const bySource = (source: string) => run.shipped.filter(({ record }) => record.oclog_source === source).length;
     if (release.stores.configAudit === "jsonl") t.true(bySource("config-audit") >= 1, "the config-audit file, tailed by the pipeline");

@@ -1,5 +1,5 @@
 // `oclog collect` through the CLI entry point: usage errors, --once exit codes, --json summary.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
@@ -69,6 +69,36 @@ test.serial("--once: exit 3 while Fluent Bit is down (records kept), exit 0 once
     await receiver.stop();
     t.is(receiver.entries.length, summary.sent);
     t.false(up.stderr.includes("toolCall"), "the log never carries record contents");
+  } finally {
+    await receiver.stop();
+  }
+});
+
+test.serial("--once: a store that cannot be read (a cursor past its end) is named with what to do, exit 3, and the other stores are still sent", async (t) => {
+  const state = new OpenClawState(join(root, "openclaw-one-bad"));
+  state.appendTranscript("main");
+  state.close();
+  const receiver = new Receiver(join(root, "forward-one-bad.sock"));
+  const collectorState = join(root, "collector-one-bad");
+  const args = ["collect", "--state-dir", state.dir, "--socket", receiver.path, "--collector-state", collectorState, "--once", "--json", "--ack-timeout-ms", "5000"];
+  await receiver.start();
+  try {
+    t.is((await runCli(...args)).code, 0);
+    // The transcript store's cursor now points past its end (as when its database was replaced); a ledger row arrives.
+    const cursorsFile = join(collectorState, "cursors.json");
+    const cursors = JSON.parse(readFileSync(cursorsFile, "utf8")) as { stores: Record<string, number> };
+    cursors.stores["agents/main/agent/openclaw-agent.sqlite"] = 1_000_000;
+    writeFileSync(cursorsFile, JSON.stringify(cursors));
+    const again = new OpenClawState(state.dir);
+    again.appendLedger("cli");
+    again.close();
+    const run = await runCli(...args);
+    t.is(run.code, 3, run.stderr);
+    const summary = JSON.parse(run.stdout) as { sent: number; failedStores?: Record<string, string> };
+    t.is(summary.sent, LEDGER_ROWS.length, "the ledger was read and sent all the same");
+    t.deepEqual(Object.keys(summary.failedStores ?? {}), ["agents/main/agent/openclaw-agent.sqlite"]);
+    t.regex(run.stderr, /oclog: store agents\/main\/agent\/openclaw-agent\.sqlite could not be read: the cursor of .* past the store's last row/);
+    t.regex(run.stderr, /"event":"store.failed".*"code":"E_CURSOR_PAST_END".*"hint":"if the database was replaced, remove the/);
   } finally {
     await receiver.stop();
   }

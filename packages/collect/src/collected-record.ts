@@ -126,7 +126,8 @@ export function transcriptRecord(store: Store, row: TranscriptRow, maxRowBytes =
  */
 export function sessionLineRecord(store: Store, row: FileLineRow, maxRowBytes = MAX_ROW_BYTES, fallbackTime = Date.now()): CollectedRecord {
   const source: SourceName = store.kind === "trajectory" ? "trajectory" : "transcript";
-  const base = { [ENVELOPE_FIELDS.id]: `${store.name}#${row.offset}`, [ENVELOPE_FIELDS.path]: store.name };
+  // A line read whole from a rewritten trajectory file is known by its key: its offset may be an earlier line's.
+  const base = { [ENVELOPE_FIELDS.id]: row.key !== undefined ? `${store.name}#h${row.key}` : `${store.name}#${row.offset}`, [ENVELOPE_FIELDS.path]: store.name };
   const decoded: { event: unknown } | Unusable =
     row.text !== null
       ? parseBounded(row.text, "line")

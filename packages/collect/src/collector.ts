@@ -7,6 +7,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { OclogError } from "@oclog/errors";
 import { ENVELOPE_FIELDS, RecordEncodingError, redactRecord, type SourceName } from "@oclog/schema";
 import { configAuditRecord, ledgerRecord, sessionLineRecord, transcriptRecord, type CollectedRecord } from "./collected-record.js";
 import { JsonlFileReader, type FileLineRow } from "./jsonl-file-reader.js";
@@ -55,6 +56,12 @@ export interface CycleResult {
   sendError?: string;
   /** Per kind of store: how many were found this cycle, and the rows read from them. */
   byKind: Partial<Record<StoreKind, { stores: number; read: number }>>;
+  /**
+   * Stores that could not be read this cycle (a session file rewritten under its cursor, a
+   * cursor past a store's end, a database that fails), by store name: why. The other stores are
+   * read all the same; one odd store never holds the rest back.
+   */
+  failedStores?: Record<string, string>;
 }
 
 type Row = TranscriptRow | LedgerRow | ConfigAuditRow | FileLineRow;
@@ -65,6 +72,8 @@ export class Collector {
   readonly #options: Required<Omit<CollectorOptions, "redactionLiterals" | "log">> & Pick<CollectorOptions, "redactionLiterals" | "log">;
   readonly #readers = new Map<string, StoreReader | JsonlFileReader>();
   readonly #waiting = new Set<string>();
+  /** Stores whose read failed, with the message last logged (said again only when it changes). */
+  readonly #failing = new Map<string, string>();
   readonly #skipped = new Set<string>();
   readonly #transcriptDatabases = new Set<string>();
 
@@ -149,13 +158,21 @@ export class Collector {
             if (end < position) throw new CursorPastEndError(this.cursors.path, store.name, position, end);
           }
         } catch (error) {
-          if (!(error instanceof StoreNotReadyError)) throw error;
+          if (!(error instanceof StoreNotReadyError)) {
+            // This store waits for someone to act; the others are read all the same.
+            const reason = (error as Error).message;
+            (result.failedStores ??= {})[store.name] = reason;
+            if (this.#failing.get(store.name) !== reason) this.#log("store.failed", { store: store.name, reason, ...(error instanceof OclogError ? { code: error.code, hint: error.hint } : {}) });
+            this.#failing.set(store.name, reason);
+            break;
+          }
           // Said once per store until it reads again: every poll would flood the journal.
           if (!this.#waiting.has(store.name)) this.#log("store.waiting", { store: store.name, reason: error.message });
           this.#waiting.add(store.name);
           break;
         }
         this.#waiting.delete(store.name);
+        this.#failing.delete(store.name);
         if (rows.length === 0) break;
         // Row by row, and out to the spool in batches of BATCH_BYTES: a read's rows are bounded
         // (READ_BYTES), but what zstd rows decompress to is not held all at once.

@@ -5,12 +5,22 @@
  * end of the last whole line read. A line without its newline yet is being written and waits for
  * the next read; a line over the row limit is not held, only its size and first characters.
  *
- * OpenClaw 2026.7 does not only append: it replaces a trajectory file with a longer copy of itself
- * (write, then rename over; seen live: 143,757 bytes on one inode, then 298,306 on another, the
- * first 143,000 bytes the same). So the path is checked on every read and a new file is followed,
- * from the same offset, once the byte before that offset is still a line's end there. When it is
- * not, the file was rewritten, not extended, and the reader stops rather than ship half lines.
+ * OpenClaw 2026.7 does not only append: it keeps a trajectory file as a window, rewritten whole
+ * on every flush (write, then rename over): its lines so far plus the new ones, sorted by their
+ * `ts`, trimmed at the front past a size limit (`replaceTrajectoryWindow` in its dist). Usually
+ * that is the old file with lines added at the end (seen live: 143,757 bytes on one inode, then
+ * 298,306 on another, the first 143,000 bytes the same), but a line stamped earlier than the last
+ * one already written lands before it (seen in a CI run under load). So, for a trajectory file,
+ * the reader remembers a key (SHA-1) of every line it returned, and when the path holds another
+ * file it reads that file whole and returns the lines it has not returned yet. Their positions go
+ * on from the cursor (a position is then the file's offset plus a shift the reader keeps), and their
+ * ids are their keys (`<file>#h<key>`), since their offsets may be ones earlier lines had.
+ *
+ * A reader that has not seen the file yet (after a restart) follows a new file from the same
+ * offset only when the byte before it still ends a line there; otherwise the file was
+ * rewritten, not extended, and this store stops (the others go on) rather than ship half lines.
  */
+import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { OclogError } from "@oclog/errors";
 import { StoreReadError } from "./store-reader.js";
@@ -29,6 +39,13 @@ export interface FileLineRow {
   bytes: number;
   /** The first characters of an over-limit line (null otherwise). */
   prefix: string | null;
+  /** Set for a line read whole from a rewritten trajectory file: its key, which is then its id. */
+  key?: string;
+}
+
+/** A line's key: what it says, whatever offset it has in this copy of the file. */
+function keyOf(row: FileLineRow): string {
+  return createHash("sha1").update(row.text ?? `${row.bytes}:${row.prefix ?? ""}`).digest("hex").slice(0, 20);
 }
 
 const NEWLINE = 0x0a;
@@ -50,10 +67,17 @@ export class JsonlFileReader {
   #fd: number | undefined;
   /** The file the last read saw at the path. */
   #inode: number | undefined;
+  /** Trajectory files: the key of each line returned, by its offset (undefined for transcripts, which are only appended to). */
+  #seen: Map<number, string> | undefined;
+  /** Position minus file offset: 0 until a rewritten file is read whole. */
+  #shift = 0;
+  /** Lines of a rewritten file not returned yet, at their positions. */
+  #pending: FileLineRow[] = [];
 
   constructor(store: Store, maxRowBytes = MAX_ROW_BYTES) {
     this.store = store;
     this.#maxRowBytes = maxRowBytes;
+    if (store.kind === "trajectory") this.#seen = new Map();
   }
 
   /**
@@ -69,10 +93,14 @@ export class JsonlFileReader {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw error;
     }
+    if (stats.ino !== this.#inode && this.#inode !== undefined && this.#seen !== undefined) {
+      this.#readRewritten(position, stats.ino);
+      return stats.size;
+    }
     if (stats.ino !== this.#inode && position > 0) {
       this.#fd = openSync(this.store.path, "r");
       try {
-        const before = this.#readAt(position - 1, 1);
+        const before = this.#readAt(position - 1 - this.#shift, 1);
         if (before.length === 1 && before[0] !== NEWLINE) throw new SessionFileRewrittenError(this.store, position);
       } finally {
         this.close();
@@ -80,6 +108,47 @@ export class JsonlFileReader {
     }
     this.#inode = stats.ino;
     return stats.size;
+  }
+
+  /**
+   * A trajectory file replaced by a rewritten copy: read whole, its lines not returned before
+   * become pending at positions after `position`, and later appends are shifted to follow them.
+   */
+  #readRewritten(position: number, inode: number): void {
+    this.#fd = openSync(this.store.path, "r");
+    try {
+      if (fstatSync(this.#fd).ino !== inode) return; // replaced again meanwhile: next read
+      const lines: FileLineRow[] = [];
+      for (let at = 0; ; ) {
+        const rows = this.#linesFrom(at, Number.POSITIVE_INFINITY);
+        if (rows.length === 0) break;
+        lines.push(...rows);
+        at = rows.at(-1)!.position;
+      }
+      const seenAt = this.#seen!;
+      // The usual case: the old file with lines added at its end, followed as an append. A line
+      // still ends at the cursor, and each line behind it is the one returned there (lines
+      // returned before a restart are not known: only those since are compared).
+      const behind = lines.filter((row) => row.position + this.#shift <= position);
+      const extended = this.#pending.length === 0 && (position === 0 || behind.at(-1)?.position === position - this.#shift) && behind.every((row) => [undefined, keyOf(row)].includes(seenAt.get(row.offset + this.#shift)));
+      if (!extended) {
+        const seen = new Set([...seenAt.values(), ...this.#pending.map((p) => p.key)]);
+        let next = Math.max(position, this.#pending.at(-1)?.position ?? 0);
+        for (const row of lines) {
+          const key = keyOf(row);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          next++;
+          this.#pending.push({ ...row, key, position: next, offset: next - 1 });
+        }
+        // Only what this copy holds is remembered: a window trimmed at the front forgets its old lines.
+        this.#shift = next - (lines.at(-1)?.position ?? 0);
+        this.#seen = new Map(lines.map((row) => [row.offset + this.#shift, keyOf(row)]));
+      }
+      this.#inode = inode;
+    } finally {
+      this.close();
+    }
   }
 
   #readAt(position: number, length: number): Buffer {
@@ -105,17 +174,26 @@ export class JsonlFileReader {
       // Deleted (a session OpenClaw removed): nothing to read; discovery drops it next time.
       // Not grown: nothing to open.
       const size = this.#sizeAt(position);
-      if (size === undefined || size <= position) return [];
+      this.#pending = this.#pending.filter((row) => row.position > position);
+      if (this.#pending.length > 0) return this.#returned(this.#pending.slice(0, limit));
+      if (size === undefined || size + this.#shift <= position) return [];
       this.#fd = openSync(this.store.path, "r");
       // Replaced between the stat and the open: read next time, once its line end is checked.
       if (fstatSync(this.#fd).ino !== this.#inode) return [];
-      return this.#linesFrom(position, limit);
+      const rows = this.#linesFrom(position - this.#shift, limit).map((row) => (this.#shift === 0 ? row : { ...row, position: row.position + this.#shift, offset: row.offset + this.#shift }));
+      return this.#returned(rows);
     } catch (error) {
       if (error instanceof SessionFileRewrittenError) throw error;
       throw new StoreReadError(this.store, error);
     } finally {
       this.close();
     }
+  }
+
+  /** `rows`, remembered as returned (trajectory files). */
+  #returned(rows: FileLineRow[]): FileLineRow[] {
+    if (this.#seen !== undefined) for (const row of rows) this.#seen.set(row.offset, row.key ?? keyOf(row));
+    return rows;
   }
 
   /** The whole lines from `position` in the open file (see read). */
@@ -149,7 +227,7 @@ export class JsonlFileReader {
   /** The size of the file at the path now (a cursor past it points into a file that was cut); Infinity once it is gone. */
   end(): number {
     try {
-      return statSync(this.store.path).size;
+      return statSync(this.store.path).size + this.#shift;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return Number.POSITIVE_INFINITY;
       throw new StoreReadError(this.store, error);

@@ -319,7 +319,7 @@ test("every damaged cursor file in the corpus stops the collector with an error 
   }
 });
 
-test("a cursor past the end of its store (the database was replaced) is an error, not a silent stop", async (t) => {
+test("a cursor past the end of its store (the database was replaced) is a failed store with what to do, not a silent stop", async (t) => {
   const { root, state, receiver, emitter, collector } = setup("past-end");
   const first = state.appendTranscript("main");
   await receiver.start();
@@ -335,11 +335,13 @@ test("a cursor past the end of its store (the database was replaced) is an error
   const insert = db.prepare("INSERT INTO transcript_events (session_id, seq, event_json, created_at, event_zstd, event_utf8_bytes, navigation_json) VALUES (?, ?, ?, ?, ?, ?, ?)");
   insert.run(SESSION, 0, JSON.stringify(REAL[0]), 1795600300000, null, null, null);
   insert.run(SESSION, 1, JSON.stringify(REAL[1]), 1795600300001, null, null, null);
-  const after = collector();
+  const logged: Record<string, unknown>[] = [];
+  const after = collector({ log: (event, fields) => event === "store.failed" && logged.push(fields) });
   try {
-    const error = await t.throwsAsync(after.cycle(), { message: new RegExp(`the cursor of ${STORE} in .* is at ${first.length}, past the store's last row \\(2\\)`) });
-    t.is((error as { code?: string } | undefined)?.code, "E_CURSOR_PAST_END");
-    t.regex(String((error as { hint?: string } | undefined)?.hint), /remove the ".*" entry .* set the entry to 2: every row up to there was sent/);
+    const cycle = await after.cycle();
+    t.regex(cycle.failedStores?.[STORE] ?? "", new RegExp(`the cursor of ${STORE} in .* is at ${first.length}, past the store's last row \\(2\\)`));
+    t.is(logged[0]?.code, "E_CURSOR_PAST_END");
+    t.regex(String(logged[0]?.hint), /remove the ".*" entry .* set the entry to 2: every row up to there was sent/);
     t.deepEqual(after.cursors.snapshot(), cursors, "the cursor file is left as it was, for the operator");
     t.deepEqual(JSON.parse(readFileSync(join(root, "collector", "cursors.json"), "utf8")).stores, cursors);
     await receiver.stop();

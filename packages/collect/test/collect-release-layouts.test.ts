@@ -13,6 +13,7 @@ import Database from "better-sqlite3";
 import { Collector, discoverStores } from "@oclog/collect";
 import { Emitter } from "@oclog/schema";
 import { duplicates, Receiver } from "@oclog/test-kit/fluent-bit";
+import { sessionLineRecord } from "../src/collected-record.js";
 import { JsonlFileReader } from "../src/jsonl-file-reader.js";
 
 const fixturesOf = (version: string) => fileURLToPath(new URL(`../../../test/fixtures/openclaw-${version}/`, import.meta.url));
@@ -59,7 +60,7 @@ async function shipTo(root: string, stateDir: string) {
   const collectors: Collector[] = [];
   return {
     receiver,
-    collector(extra: { batchSize?: number } = {}): Collector {
+    collector(extra: { batchSize?: number; log?: (event: string, fields: Record<string, unknown>) => void } = {}): Collector {
       const collector = new Collector({ stateDir, workDir: join(root, "collector"), sender: emitter, ...extra });
       collectors.push(collector);
       return collector;
@@ -166,17 +167,28 @@ test("every transcript and trajectory line and every 2026.7 ledger row arrives e
   }
 });
 
-test("a session file cut below the cursor stops the collector with the store named, instead of skipping what comes next", async (t) => {
+test("a session file cut below the cursor is a failed store, named with why, and the other stores are still read and sent", async (t) => {
   const root = mkdtempSync(join(tmpdir(), "oclog-sessions-cut-"));
   const { dir, lines } = release2026_7State(root);
   const shipping = await shipTo(root, dir);
-  const collector = shipping.collector();
+  const logged: string[] = [];
+  const collector = shipping.collector({ log: (event, fields) => logged.push(`${event} ${String(fields.store)} ${String(fields.code)}`) });
   try {
     t.is((await collector.cycle()).pending, 0);
     const file = [...lines.keys()].find((f) => !f.endsWith(".trajectory.jsonl"))!;
+    const other = [...lines.keys()].find((f) => f.endsWith(".trajectory.jsonl"))!;
     truncateSync(join(dir, file), 10);
-    const error = await t.throwsAsync(() => collector.cycle());
-    t.regex(error?.message ?? "", new RegExp(`the cursor of ${file.replace(/\./g, "\\.")} .* past the store's last row \\(10\\)`));
+    const added = JSON.stringify({ type: "custom", customType: "oclog-test", data: { n: 2 }, id: "c0ffee02", parentId: null, timestamp: "2026-12-07T09:00:00.000Z" });
+    appendFileSync(join(dir, other), `${added}\n`);
+    const cycle = await collector.cycle();
+    t.deepEqual(Object.keys(cycle.failedStores ?? {}), [file]);
+    t.regex(cycle.failedStores![file]!, new RegExp(`the cursor of ${file.replace(/\./g, "\\.")} .* past the store's last row \\(10\\)`));
+    t.is(cycle.read, 1, "the line added to the other session file is read in the same cycle");
+    t.is(cycle.pending, 0, "and sent");
+    t.true(shipping.receiver.ids().includes(lineIds(other, [...lines.get(other)!, added]).at(-1)!));
+    // Said once, not on every poll.
+    await collector.cycle();
+    t.deepEqual(logged.filter((l) => l.startsWith("store.failed")), [`store.failed ${file} E_CURSOR_PAST_END`]);
   } finally {
     await shipping.close();
   }
@@ -290,17 +302,58 @@ test("the file reader follows a file replaced by a longer copy of itself (as 202
     // Write, then rename over: a new inode holding the old lines and new ones.
     writeFileSync(`${path}.tmp`, `${first}{"seq":3}\n`);
     renameSync(`${path}.tmp`, path);
-    t.deepEqual(reader.read(rows.at(-1)!.position, 10).map((r) => [r.offset, r.text]), [[first.length, '{"seq":3}']], "the new file is read on from the same offset");
-    // Rewritten: the cursor no longer falls on a line end.
-    writeFileSync(`${path}.tmp`, '{"seq":"one"}\n{"seq":"two"}\n{"seq":"three"}\n');
-    renameSync(`${path}.tmp`, path);
-    const error = t.throws(() => reader.read(first.length + 10, 10));
+    t.deepEqual(reader.read(rows.at(-1)!.position, 10).map((r) => [r.offset, r.text, r.key]), [[first.length, '{"seq":3}', undefined]], "the new file is read on from the same offset, lines known by their offsets");
+  } finally {
+    reader.close();
+  }
+  // A reader that never saw the file (a restart) finds it rewritten under its cursor: it stops.
+  writeFileSync(`${path}.tmp`, '{"seq":"one"}\n{"seq":"two"}\n{"seq":"three"}\n');
+  renameSync(`${path}.tmp`, path);
+  const restarted = new JsonlFileReader({ kind: "trajectory", format: "jsonl", name: "s.trajectory.jsonl", path });
+  try {
+    const error = t.throws(() => restarted.read(first.length + 10, 10));
     t.regex(error?.message ?? "", /was replaced by a file without a line end at byte 30, where the cursor of s.trajectory.jsonl is: it was rewritten, not extended/);
     t.regex((error as { hint?: string } | undefined)?.hint ?? "", /remove the "s.trajectory.jsonl" entry from the collector.s cursors.json/);
     // Deleted: nothing to read, and no cursor is past the end of a file that is gone.
     rmSync(path);
-    t.deepEqual(reader.read(30, 10), []);
-    t.is(reader.end(), Number.POSITIVE_INFINITY);
+    t.deepEqual(restarted.read(30, 10), []);
+    t.is(restarted.end(), Number.POSITIVE_INFINITY);
+  } finally {
+    restarted.close();
+  }
+});
+
+test("a 2026.7 trajectory window rewritten with a line sorted before the cursor: every line once, new ones by key, appends after them", (t) => {
+  const root = mkdtempSync(join(tmpdir(), "oclog-sessions-window-"));
+  const path = join(root, "w.trajectory.jsonl");
+  const line = (ts: string, n: number) => JSON.stringify({ ts: `2026-12-07T09:00:${ts}.000Z`, seq: n });
+  const [a, b, late, c, d] = [line("01", 1), line("03", 2), line("02", 3), line("04", 4), line("05", 5)];
+  writeFileSync(path, `${a}\n${b}\n`);
+  const reader = new JsonlFileReader({ kind: "trajectory", format: "jsonl", name: "w.trajectory.jsonl", path });
+  try {
+    const first = reader.read(0, 10);
+    const cursor = first.at(-1)!.position;
+    // OpenClaw's flush: the lines so far plus new ones, sorted by ts: `late` lands between a and b.
+    writeFileSync(`${path}.tmp`, `${a}\n${late}\n${b}\n${c}\n`);
+    renameSync(`${path}.tmp`, path);
+    const second = reader.read(cursor, 1);
+    t.deepEqual(second.map((r) => r.text), [late], "a batch of one");
+    const third = reader.read(second.at(-1)!.position, 10);
+    t.deepEqual(third.map((r) => r.text), [c]);
+    const after = [...second, ...third];
+    t.true(after.every((r) => typeof r.key === "string" && r.key.length === 20), "known by their keys");
+    t.deepEqual(after.map((r) => r.position), [cursor + 1, cursor + 2], "positions go on from the cursor");
+    t.deepEqual(reader.read(third.at(-1)!.position, 10), [], "nothing twice");
+    t.is(reader.end(), cursor + 2, "the end is where the cursor is");
+    // An append to the rewritten file follows them, by offset again.
+    appendFileSync(path, `${d}\n`);
+    const appended = reader.read(cursor + 2, 10);
+    t.deepEqual(appended.map((r) => [r.text, r.key, r.position]), [[d, undefined, cursor + 3 + d.length]]);
+    // The record ids: keys for the rewritten lines, offsets otherwise, never one twice.
+    const store = { kind: "trajectory" as const, format: "jsonl" as const, name: "w.trajectory.jsonl", path };
+    const ids = [...first, ...after, ...appended].map((r) => String(sessionLineRecord(store, r).record.oclog_id));
+    t.is(new Set(ids).size, 5);
+    t.regex(ids[2]!, /^w\.trajectory\.jsonl#h[0-9a-f]{20}$/);
   } finally {
     reader.close();
   }

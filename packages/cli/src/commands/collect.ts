@@ -124,6 +124,9 @@ export async function collectCommand(options: CollectOptions, output: Output, si
       total.pending = result.pending;
       if (result.sendError !== undefined) total.sendError = result.sendError;
       else delete total.sendError;
+      // The stores failing now (one that reads again drops out); the others were read all the same.
+      if (result.failedStores !== undefined) total.failedStores = result.failedStores;
+      else delete total.failedStores;
       if (options.once && (result.sendError !== undefined || (result.read === 0 && result.pending === 0))) break;
       // Back off while Fluent Bit is away (up to 30 s); poll at the normal pace otherwise.
       failures = result.sendError === undefined ? 0 : failures + 1;
@@ -136,9 +139,15 @@ export async function collectCommand(options: CollectOptions, output: Output, si
     collector.close();
     await emitter.close();
   }
-  const summary = { read: total.read, sent: total.sent, invalid: total.invalid, truncated: total.truncated, redacted: total.redacted, pending: total.pending, stores: total.byKind, cursors: collector.cursors.snapshot(), ...(total.sendError ? { error: total.sendError } : {}) };
+  const failed = Object.entries(total.failedStores ?? {});
+  const summary = { read: total.read, sent: total.sent, invalid: total.invalid, truncated: total.truncated, redacted: total.redacted, pending: total.pending, stores: total.byKind, cursors: collector.cursors.snapshot(), ...(failed.length > 0 ? { failedStores: total.failedStores } : {}), ...(total.sendError ? { error: total.sendError } : {}) };
   if (options.json) output.out(JSON.stringify(summary));
   else output.out(`collected ${total.read} record(s), sent ${total.sent}, ${total.invalid} marked invalid (${total.truncated} with truncated raw text), ${total.redacted} redacted, ${total.pending} waiting in the spool; found ${describeKinds(total.byKind) || "no store"}`);
+  for (const [store, reason] of failed) output.err(`oclog: store ${store} could not be read: ${reason}`);
+  if (failed.length > 0 && total.sendError === undefined) {
+    output.err("hint: the other stores were read and sent; the collector's log (store.failed) says what to do for each");
+    throw new ExitError(ExitCode.environment);
+  }
   if (total.sendError !== undefined) {
     output.err(`oclog: Fluent Bit did not take the records: ${total.sendError}`);
     output.err("hint: check that Fluent Bit runs and its forward input listens there; the records wait in the spool and are sent on the next run");
