@@ -7,10 +7,10 @@ import { realRecords } from "@oclog/test-kit/records";
 import type { Step } from "@oclog/detections";
 import { assetPath } from "@oclog/schema";
 
-// The scenario blobs (gzip JSONL of `{blob, record}` lines) are not among realRecords().
+// The scenario blobs of every release (gzip JSONL of `{blob, record}` lines, one folder per release) are not among realRecords().
 function scenarioRecords(): unknown[] {
   const dir = assetPath("test", "scenarios", "fixtures");
-  return readdirSync(dir)
+  return (readdirSync(dir, { recursive: true }) as string[])
     .filter((name) => name.endsWith(".blobs.jsonl.gz"))
     .flatMap((name) => gunzipSync(readFileSync(join(dir, name))).toString("utf8").split("\n"))
     .filter((line) => line.trim() !== "")
