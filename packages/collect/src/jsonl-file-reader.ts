@@ -67,8 +67,10 @@ export class JsonlFileReader {
   #fd: number | undefined;
   /** The file the last read saw at the path. */
   #inode: number | undefined;
-  /** Trajectory files: the key of each line returned, by its offset (undefined for transcripts, which are only appended to). */
-  #seen: Map<number, string> | undefined;
+  /** Trajectory files: the keys of the lines returned that the file still holds (undefined for transcripts, which are only appended to). */
+  #keys: Set<string> | undefined;
+  /** Trajectory files: the key of each line of the file as it was read, by its offset there (plus the shift). */
+  #keyAt = new Map<number, string>();
   /** Position minus file offset: 0 until a rewritten file is read whole. */
   #shift = 0;
   /** Lines of a rewritten file not returned yet, at their positions. */
@@ -77,7 +79,7 @@ export class JsonlFileReader {
   constructor(store: Store, maxRowBytes = MAX_ROW_BYTES) {
     this.store = store;
     this.#maxRowBytes = maxRowBytes;
-    if (store.kind === "trajectory") this.#seen = new Map();
+    if (store.kind === "trajectory") this.#keys = new Set();
   }
 
   /**
@@ -93,7 +95,7 @@ export class JsonlFileReader {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw error;
     }
-    if (stats.ino !== this.#inode && this.#inode !== undefined && this.#seen !== undefined) {
+    if (stats.ino !== this.#inode && this.#inode !== undefined && this.#keys !== undefined) {
       this.#readRewritten(position, stats.ino);
       return stats.size;
     }
@@ -125,25 +127,25 @@ export class JsonlFileReader {
         lines.push(...rows);
         at = rows.at(-1)!.position;
       }
-      const seenAt = this.#seen!;
+      const keys = lines.map(keyOf);
       // The usual case: the old file with lines added at its end, followed as an append. A line
-      // still ends at the cursor, and each line behind it is the one returned there (lines
-      // returned before a restart are not known: only those since are compared).
+      // still ends at the cursor, and each line behind it is the one read there (lines read
+      // before a restart are not known: only those since are compared).
       const behind = lines.filter((row) => row.position + this.#shift <= position);
-      const extended = this.#pending.length === 0 && (position === 0 || behind.at(-1)?.position === position - this.#shift) && behind.every((row) => [undefined, keyOf(row)].includes(seenAt.get(row.offset + this.#shift)));
+      const extended = this.#pending.length === 0 && (position === 0 || behind.at(-1)?.position === position - this.#shift) && behind.every((row, i) => [undefined, keys[i]].includes(this.#keyAt.get(row.offset + this.#shift)));
       if (!extended) {
-        const seen = new Set([...seenAt.values(), ...this.#pending.map((p) => p.key)]);
+        const known = new Set([...this.#keys!, ...this.#pending.map((p) => p.key)]);
         let next = Math.max(position, this.#pending.at(-1)?.position ?? 0);
-        for (const row of lines) {
-          const key = keyOf(row);
-          if (seen.has(key)) continue;
-          seen.add(key);
+        lines.forEach((row, i) => {
+          if (known.has(keys[i]!)) return;
+          known.add(keys[i]!);
           next++;
-          this.#pending.push({ ...row, key, position: next, offset: next - 1 });
-        }
+          this.#pending.push({ ...row, key: keys[i]!, position: next, offset: next - 1 });
+        });
         // Only what this copy holds is remembered: a window trimmed at the front forgets its old lines.
         this.#shift = next - (lines.at(-1)?.position ?? 0);
-        this.#seen = new Map(lines.map((row) => [row.offset + this.#shift, keyOf(row)]));
+        this.#keys = new Set(keys);
+        this.#keyAt = new Map(lines.map((row, i) => [row.offset + this.#shift, keys[i]!]));
       }
       this.#inode = inode;
     } finally {
@@ -190,9 +192,15 @@ export class JsonlFileReader {
     }
   }
 
-  /** `rows`, remembered as returned (trajectory files). */
+  /** `rows`, remembered as returned (trajectory files): their keys, and where a line read in place sits. */
   #returned(rows: FileLineRow[]): FileLineRow[] {
-    if (this.#seen !== undefined) for (const row of rows) this.#seen.set(row.offset, row.key ?? keyOf(row));
+    if (this.#keys === undefined) return rows;
+    for (const row of rows) {
+      if (row.key !== undefined) continue; // a rewritten file's line: its key is already known
+      const key = keyOf(row);
+      this.#keys.add(key);
+      this.#keyAt.set(row.offset, key);
+    }
     return rows;
   }
 

@@ -351,11 +351,44 @@ test("a 2026.7 trajectory window rewritten with a line sorted before the cursor:
     appendFileSync(path, `${d}\n`);
     const appended = reader.read(cursor + 2, 10);
     t.deepEqual(appended.map((r) => [r.text, r.key, r.position]), [[d, undefined, cursor + 3 + d.length]]);
+    // Rewritten again, another early line sorted in: only that one comes, once.
+    const later = line("02.5", 6);
+    writeFileSync(`${path}.tmp`, `${a}\n${late}\n${later}\n${b}\n${c}\n${d}\n`);
+    renameSync(`${path}.tmp`, path);
+    const again = reader.read(appended.at(-1)!.position, 10);
+    t.deepEqual(again.map((r) => r.text), [later]);
+    t.deepEqual(reader.read(again.at(-1)!.position, 10), [], "nothing twice after a second rewrite");
     // The record ids: keys for the rewritten lines, offsets otherwise, never one twice.
     const store = { kind: "trajectory" as const, format: "jsonl" as const, name: "w.trajectory.jsonl", path };
     const ids = [...first, ...after, ...appended].map((r) => String(sessionLineRecord(store, r).record.oclog_id));
     t.is(new Set(ids).size, 5);
     t.regex(ids[2]!, /^w\.trajectory\.jsonl#h[0-9a-f]{20}$/);
+  } finally {
+    reader.close();
+  }
+});
+
+test("a rewritten trajectory window with odd lines (NUL, invalid UTF-8, over the row limit) returns each once, the big one as its size and start", (t) => {
+  const root = mkdtempSync(join(tmpdir(), "oclog-sessions-window-odd-"));
+  const path = join(root, "o.trajectory.jsonl");
+  const first = Buffer.from('{"ts":"2026-12-07T09:00:01.000Z","seq":1}\n');
+  writeFileSync(path, first);
+  const reader = new JsonlFileReader({ kind: "trajectory", format: "jsonl", name: "o.trajectory.jsonl", path }, 200);
+  try {
+    const cursor = reader.read(0, 10).at(-1)!.position;
+    const nul = Buffer.from('{"ts":"2026-12-07T09:00:00.500Z","seq":2,"x":"a\u0000b"}\n');
+    const badUtf8 = Buffer.concat([Buffer.from('{"ts":"2026-12-07T09:00:00.600Z","seq":3,"x":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n')]);
+    const big = Buffer.from(`{"ts":"2026-12-07T09:00:00.700Z","seq":4,"x":"${"y".repeat(1000)}"}\n`);
+    writeFileSync(`${path}.tmp`, Buffer.concat([nul, badUtf8, big, first]));
+    renameSync(`${path}.tmp`, path);
+    const rows = reader.read(cursor, 10);
+    t.is(rows.length, 3);
+    t.true(rows[0]!.text!.includes("a\u0000b"));
+    t.true(rows[1]!.text!.includes("\ufffd"), "invalid UTF-8 is replaced, not dropped");
+    t.is(rows[2]!.text, null);
+    t.is(rows[2]!.bytes, big.length - 1);
+    t.deepEqual(reader.read(rows.at(-1)!.position, 10), []);
+    t.is(new Set(rows.map((r) => r.key)).size, 3);
   } finally {
     reader.close();
   }
