@@ -23,6 +23,11 @@ const CAPTURE_FILES: Readonly<Record<string, SourceName>> = {
   "config-audit.jsonl": "config-audit",
 };
 
+/** A catalog's entries sorted by key, each with the releases that wrote it. */
+function sortedCatalog(entries: Map<string, Set<string>>): Record<string, string[]> {
+  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, versions]) => [key, [...versions]]));
+}
+
 /** The catalog's text: every `<source> <variant>` the matrix's captures hold, with the releases that wrote it, sorted. */
 export function knownVariantsText(): string {
   const variants = new Map<string, Set<string>>();
@@ -37,7 +42,7 @@ export function knownVariantsText(): string {
       }
     }
   }
-  const sorted = Object.fromEntries([...variants].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, versions]) => [key, [...versions]]));
+  const sorted = sortedCatalog(variants);
   return `${JSON.stringify({ generatedBy: "pnpm shapes:known (test/openclaw/known-shapes.ts)", releases: RELEASES.map((r) => r.version), variants: sorted }, null, 2)}\n`;
 }
 
@@ -53,7 +58,7 @@ export function knownShapesText(): string {
       shapes.set(key, (shapes.get(key) ?? new Set()).add(version));
     }
   }
-  const sorted = Object.fromEntries([...shapes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, versions]) => [key, [...versions]]));
+  const sorted = sortedCatalog(shapes);
   return `${JSON.stringify({ generatedBy: "pnpm shapes:known (test/openclaw/known-shapes.ts)", releases: RELEASES.map((r) => r.version), shapes: sorted }, null, 2)}\n`;
 }
 

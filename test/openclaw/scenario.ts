@@ -290,9 +290,14 @@ function parseJson(text: string): unknown {
   }
 }
 
-async function agentTurn(gateway: GatewayHandle, name: string, message: string): Promise<{ name: string; cli: CliResult; json: unknown }> {
+/** The `openclaw agent` arguments of one turn, the same on every release of the matrix. */
+export function agentTurnArgs(message: string): string[] {
   // `--agent main`: releases before 2026.9 refuse a turn that names no agent, session or recipient.
-  const cli = await gateway.cli(["agent", "--agent", "main", "--message", message, "--json", "--timeout", "120"], { timeoutMs: 180_000 });
+  return ["agent", "--agent", "main", "--message", message, "--json", "--timeout", "120"];
+}
+
+async function agentTurn(gateway: GatewayHandle, name: string, message: string): Promise<{ name: string; cli: CliResult; json: unknown }> {
+  const cli = await gateway.cli(agentTurnArgs(message), { timeoutMs: 180_000 });
   if (cli.code !== 0) {
     throw new Error(`openclaw agent (${name}) failed: exit ${cli.code}\n${cli.stderr.slice(-3000)}\n${cli.stdout.slice(-3000)}`);
   }

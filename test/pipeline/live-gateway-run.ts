@@ -18,7 +18,7 @@ import { makeGatewayDirs, startGateway, withConsoleTail, type GatewayHandle } fr
 import { ensureOpenClaw, OPENCLAW_VERSION } from "../openclaw/install.js";
 import { releaseOf, type OpenClawRelease } from "../openclaw/releases.js";
 import { startModelServer, type ModelScript, type ModelServer } from "../openclaw/model-server.js";
-import { expectedToolCalls, runScenario, scenarioConfig, scenarioModelScript, startPageServer, type ExpectedToolCall, type PageServer } from "../openclaw/scenario.js";
+import { agentTurnArgs, expectedToolCalls, runScenario, scenarioConfig, scenarioModelScript, startPageServer, type ExpectedToolCall, type PageServer } from "../openclaw/scenario.js";
 import { dumpOpenClawSqlite, type SqliteDump } from "../openclaw/sqlite-dump.js";
 import { journalEntries, type PlantedJournal } from "./journal-entries.js";
 import { writeJournal } from "./journal-files.js";
@@ -142,7 +142,7 @@ async function runLive(release: OpenClawRelease): Promise<LiveRun> {
     await runScenario({ install, gateway, model, page, release });
     gate = await GateStand.start({ accessLog: rig.paths.nginxAccessLog, upstreamAddress: `127.0.0.1:${gateway.port}`, gate: { cache_seconds: "0" } });
     gateRequests.push(...(await throughTheGate(gate, token)));
-    const planted = await gateway.cli(["agent", "--agent", "main", "--message", `${PLANT_TRIGGER} Set up the credentials file.`, "--json", "--timeout", "120"], { timeoutMs: 180_000 });
+    const planted = await gateway.cli(agentTurnArgs(`${PLANT_TRIGGER} Set up the credentials file.`), { timeoutMs: 180_000 });
     if (planted.code !== 0) throw new Error(`the planting turn failed: exit ${planted.code}\n${planted.stderr.slice(-2000)}`);
     await writeJournal(rig.paths.journalDir, journal.entries.slice(journal.entries.length / 2), { name: "system", bootId });
     // A graceful stop flushes the audit ledger and checkpoints SQLite.

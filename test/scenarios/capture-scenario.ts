@@ -18,7 +18,7 @@ import { ensureOpenClaw, OPENCLAW_VERSION, type OpenClawInstall } from "../openc
 import { startModelServer, type ModelScript, type ModelServer } from "../openclaw/model-server.js";
 import { releaseOf, withoutPaths, type OpenClawRelease } from "../openclaw/releases.js";
 import { makeScrubber } from "../openclaw/scrub.js";
-import { probeWrongToken, scenarioConfig, waitForLog } from "../openclaw/scenario.js";
+import { agentTurnArgs, probeWrongToken, scenarioConfig, waitForLog } from "../openclaw/scenario.js";
 import { deepMerge, hostsFileFor, startFakeInternet, type FakeInternet } from "./fake-internet.js";
 import type { Scenario } from "./scenario-spec.js";
 import { scenarioHost, scenarioUser } from "./score.js";
@@ -78,8 +78,7 @@ function writeScenarioFiles(scenario: Scenario, dirs: { home: string; workspace:
 async function runStep(scenario: Scenario, index: number, gateway: GatewayHandle, install: OpenClawInstall, silences: Silence[]): Promise<void> {
   const step = scenario.steps[index]!;
   if ("agent" in step) {
-    // `--agent main`: releases before 2026.9 refuse a turn that names no agent, session or recipient.
-    const cli = await gateway.cli(["agent", "--agent", "main", "--message", `${triggerOf(scenario.name, index)} ${step.agent}`, "--json", "--timeout", "120"], { timeoutMs: 180_000 });
+    const cli = await gateway.cli(agentTurnArgs(`${triggerOf(scenario.name, index)} ${step.agent}`), { timeoutMs: 180_000 });
     if (cli.code !== 0) throw new Error(`${scenario.name} step ${index}: openclaw agent exited ${cli.code}\n${cli.stderr.slice(-2000)}`);
   } else if ("openclaw" in step) {
     const before = existsSync(gateway.dirs.logFile) ? readFileSync(gateway.dirs.logFile, "utf8").length : 0;
