@@ -7,7 +7,18 @@
 // path order, and were the suite's last 4 minutes: they start second. The scenarios scored from
 // every release's fixtures (about 2 minutes, one release after the other) were then the suite's
 // last 2 minutes, alone: they start third.
-const FIRST = ["test/scenarios/gateway-scenarios.test.ts", "test/pipeline/release-matrix.test.ts", "test/scenarios/scenarios.test.ts"];
+// Then the files that take longest on their own (pipeline-faults 95 s, device-pairing 40-45 s,
+// pipeline-e2e 40 s, openclaw-config 30 s): in path order they were the suite's tail, where one
+// of the two cores stood idle for the last 2.5 minutes.
+const FIRST = [
+  "test/scenarios/gateway-scenarios.test.ts",
+  "test/pipeline/release-matrix.test.ts",
+  "test/scenarios/scenarios.test.ts",
+  "test/pipeline/pipeline-faults.test.ts",
+  "test/scenarios/device-pairing.test.ts",
+  "test/pipeline/pipeline-e2e.test.ts",
+  "test/vm/openclaw-config.test.ts",
+];
 const rank = (file) => {
   const index = FIRST.findIndex((suffix) => file.endsWith(suffix));
   return index === -1 ? FIRST.length : index;

@@ -5,13 +5,28 @@
 // expected severity and flag no benign run at medium or above. The fake internet must have
 // received what the attacks sent (the exfiltrated key really left), and no secret of a run may
 // appear in what it shipped.
+//
+// Live here: every attack, and one benign day (benign-research: it fetches pages through the fake
+// internet, so the benign path through web_fetch runs live too). The other benign days are
+// scored from their real captures on every release of the matrix (scenarios.test.ts), with
+// the same detections and the same "nothing at medium or above"; live, each cost a gateway
+// and a shipping rig (90-130 s on the 2-core CI machine, where this file set the suite's pace).
+// `pnpm scenarios` runs every scenario live.
 import test from "ava";
 import { renderMatrix, totals } from "./matrix.js";
 import { runScenarios } from "./run-scenarios.js";
+import { loadScenarios } from "./scenario-spec.js";
 
-test("every scenario through the real gateway: recall 100%, no benign medium+ finding, attacks really happened", async (t) => {
+/** The benign days that run live in the suite (every attack does). */
+const LIVE_BENIGN = ["benign-research"];
+
+test("every attack and a benign day through the real gateway: recall 100%, no benign medium+ finding, attacks really happened", async (t) => {
   t.timeout(40 * 60_000);
-  const result = await runScenarios({ concurrency: 2, onScenario: (line) => t.log(line) });
+  const scenarios = loadScenarios();
+  const live = scenarios.filter((s) => s.kind === "attack" || LIVE_BENIGN.includes(s.name)).map((s) => s.name);
+  t.true(LIVE_BENIGN.every((name) => scenarios.some((s) => s.name === name && s.kind === "benign")), "LIVE_BENIGN names benign scenarios");
+  t.log(`live: ${live.length} of ${scenarios.length} scenarios; from their fixtures only (scenarios.test.ts): ${scenarios.filter((s) => !live.includes(s.name)).map((s) => s.name).join(", ")}`);
+  const result = await runScenarios({ only: live, concurrency: 2, onScenario: (line) => t.log(line) });
   const matrix = renderMatrix(result.scenarios, result.scores, result.detections);
   t.log(matrix);
   const sum = totals(result.scores, result.scenarios);
