@@ -140,6 +140,8 @@ test("the image boots, runs the checks after multi-user and powers off", async (
     `boot + checks: ${result.seconds.toFixed(0)} s wall; guest uptime at start of checks ${f["boot-seconds"]} s, gateway ready at ${f["gateway-ready-seconds"]} s; ` +
       `sandbox image imported in ${f["sandbox-import-seconds"]} s, agent turn ${f["agent-turn-seconds"]} s, records seen by the host ${f["shipping-wait-seconds"]} s after it`,
   );
+  // Where the boot's time went: the guest's uptime as each part of the checks began (boot-check.sh).
+  t.log(`checks by part (guest uptime, s): ${Object.entries(f).filter(([k]) => k.startsWith("section-")).map(([k, v]) => `${k.slice(8)} ${v}`).join(", ")}`);
   await facts(t);
   t.is(result.rc, 0, `check.sh exited ${result.rc}`);
   // Booted on one CPU (maxcpus=1, qemu.ts); the second must come online, or the boot runs on half.

@@ -9,6 +9,8 @@
 set -uo pipefail
 share="$(cd "$(dirname "$0")" && pwd)"
 fact() { printf 'fact %s %s\n' "$1" "${*:2}"; }
+# The guest's uptime as each part of the checks begins: where a boot's time goes (the test logs them).
+section() { fact "section-$1" "$(cut -d' ' -f1 /proc/uptime)"; }
 # wait_for SECONDS COMMAND...: polls a condition (the guest is slow under emulation).
 wait_for() {
   local deadline=$((SECONDS + $1))
@@ -25,6 +27,7 @@ fact boot-seconds "$(cut -d' ' -f1 /proc/uptime)"
 # Booted with maxcpus=1; a unit brings the second vCPU online (vm/image/rootfs/oclog-online-cpus.service).
 fact cpus-online "$(cat /sys/devices/system/cpu/online)"
 
+section pipeline
 # --- Fluent Bit as its package installs it (vm/image/rootfs/install-fluent-bit.sh), with
 # oclog's drop-in, now shipping to the test's Azurite -----------------------------------------
 fact fluent-bit-unit "$(systemctl show -p FragmentPath --value fluent-bit.service)"
@@ -53,6 +56,7 @@ fact native-addons-built "$(find /opt/oclog/lib -path '*/build/Release/*.node' 2
 # start-up budgets were raised for emulation.
 fact openclaw-budgets-raised "$(grep -c ' -> ' /opt/oclog/image/openclaw-startup-budgets.txt 2>/dev/null || echo 0)"
 
+section while-gateway-starts
 # --- while the gateway starts: the checks that do not need it running ---------------------
 # (the guest has two CPUs and the gateway's start keeps mostly one busy)
 # The sandbox image into openclaw-sandbox's Podman store, as provisioning would build it there
@@ -90,12 +94,14 @@ probe_unit oclog-probe-gateway /etc/systemd/system/openclaw.service probe-gatewa
 probe_unit oclog-probe-collect /etc/systemd/system/oclog-collect.service probe-collect.sh | sed 's/^probe /fact collect-/'
 
 
+section exposure
 # --- the same exposure as the offline check -----------------------------------------------
 for unit in openclaw.service oclog-collect.service oclog-guard.service nginx.service openclaw-sandbox-podman.service fluent-bit.service; do
   systemd-analyze security --no-pager "$unit" >"$share/security-$unit.txt" 2>&1
   fact "exposure-$unit" "$(sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p' "$share/security-$unit.txt")"
 done
 
+section gateway
 # --- the gateway starts under its sandbox and answers through nginx and the gate -------------
 install_state state-valid.json
 # Ready, or a start failed (systemd restarts it, NRestarts counts it): either ends the wait.
@@ -152,6 +158,7 @@ fact gateway-active "$(systemctl is-active openclaw.service)"
 fact gateway-user "$(ps -o user= -p "$pid")"
 fact gateway-groups "$(ps -o supgrp= -p "$pid")"
 
+section file-log
 # --- its file log: in the logs directory, 0600 openclaw; the pipeline reads it, others do not --
 log=/var/log/openclaw/openclaw.log
 wait_for 60 test -s "$log"
@@ -165,6 +172,7 @@ fact log-other-user "$(runuser -u nobody -- head -c1 "$log" >/dev/null 2>&1 && e
   sed -n '/^\[Service\]/,$p' /etc/systemd/system/fluent-bit.service.d/oclog.conf | grep -v '^\[Service\]'
 } >/run/oclog-fluent-bit-sandbox.conf
 probe_unit oclog-probe-pipeline /run/oclog-fluent-bit-sandbox.conf probe-pipeline.sh | sed 's/^probe /fact pipeline-/'
+section agent-turn
 # --- an agent turn with real tools: the host's scripted model (forwarded like the blob
 # service) asks for an exec and a write, which OpenClaw runs in its Podman sandbox -----------
 # The model provider goes into OpenClaw's config, which the gateway watches and hot-reloads (an
@@ -207,6 +215,7 @@ wait_for 480 test -e "$share/shipping-seen"
 fact shipping-wait-seconds "$((SECONDS - shipping_asked))"
 fact shipping-seen "$(cat "$share/shipping-seen" 2>/dev/null || echo "not within 480 s")"
 
+section token
 # --- the token: in the gateway's environment, nowhere else -------------------------------
 token="$(tr '\0' '\n' <"/proc/$pid/environ" | sed -n 's/^OPENCLAW_GATEWAY_TOKEN=//p')"
 fact token-shape "$(printf '%s' "$token" | grep -Eqx 'ocgw_[A-Za-z0-9_-]{43}' && echo ok || echo bad)"
@@ -220,6 +229,7 @@ files="$(grep -rlsF --exclude-dir=oclog-check -- "$token" /etc /var /tmp /run /r
 fact token-in-files "$files"
 fact token-in-journal "$(journalctl --no-pager -o cat | grep -cF -- "$token")"
 
+section units
 # --- the rest of the VM's units ------------------------------------------------------------
 for unit in oclog-collect.service oclog-guard.timer nginx.service nftables.service openclaw-sandbox-podman.socket fluent-bit.service; do
   fact "active-$unit" "$(systemctl is-active "$unit")"
@@ -231,6 +241,7 @@ fact fluent-bit-user "$(ps -o user= -p "$fb_pid" 2>/dev/null)"
 fact fluent-bit-cap-eff "$(sed -n 's/^CapEff:[[:space:]]*//p' "/proc/$fb_pid/status" 2>/dev/null)"
 fact fluent-bit-cmdline "$(tr '\0' ' ' <"/proc/$fb_pid/cmdline" 2>/dev/null)"
 fact fluent-bit-restarts "$(systemctl show -p NRestarts --value fluent-bit.service)"
+section gateway-stays-up
 # --- the gateway stays up: the same process, no restart, answering through the gate ----------
 # Polled here in the guest from its first answer until at least $stay_up seconds have passed
 # (the checks above already took most of them) and at least $min_polls times: on a slow host the
@@ -297,3 +308,4 @@ fact token-in-journal-export "$(grep -caF -- "$token" "$share/journal-guest.expo
 # For the host's failure output: the journal of the units under test.
 journalctl --no-pager -o short-monotonic -n 300 -u openclaw -u nginx -u oclog-collect -u oclog-guard \
   -u openclaw-sandbox-podman -u fluent-bit -u 'oclog-probe-*' >"$share/journal.txt" 2>&1
+section end
