@@ -118,6 +118,32 @@ function investigated(): Promise<Investigation> {
   return investigation;
 }
 
+/**
+ * Where the agent turn's minutes went, from the gateway's own log: when its first line of the turn
+ * came (the CLI's start and connect before it), and the longest silences within the turn, each
+ * with the line before and after it (what ran meanwhile).
+ */
+function turnTimeline(window: string, log: string): string {
+  const [from, to] = window.split(" ").map((s) => Number(s) * 1000);
+  if (!(from! > 0 && to! > from!)) return `no turn window (${JSON.stringify(window)})`;
+  const lines = log.split("\n").flatMap((text) => {
+    try {
+      const record = JSON.parse(text) as { time?: string; message?: string };
+      const ms = Date.parse(record.time ?? "");
+      return ms >= from! && ms <= to! ? [{ ms, message: String(record.message ?? "").replace(/\s+/g, " ").slice(0, 140) }] : [];
+    } catch {
+      return [];
+    }
+  });
+  if (lines.length === 0) return "the gateway logged nothing during the turn";
+  const gaps = lines.slice(1).map((line, i) => ({ seconds: (line.ms - lines[i]!.ms) / 1000, at: (lines[i]!.ms - from!) / 1000, before: lines[i]!.message, after: line.message }));
+  const longest = gaps.sort((a, b) => b.seconds - a.seconds).slice(0, 8).sort((a, b) => a.at - b.at);
+  return [
+    `the turn in the gateway's log: ${lines.length} lines, the first ${((lines[0]!.ms - from!) / 1000).toFixed(1)} s after the CLI started, the last ${((to! - lines.at(-1)!.ms) / 1000).toFixed(1)} s before it returned; the longest silences:`,
+    ...longest.map((g) => `  at ${g.at.toFixed(1)} s: ${g.seconds.toFixed(1)} s between "${g.before}" and "${g.after}"`),
+  ].join("\n");
+}
+
 /** Asserts on the guest's facts; on failure the relevant serial log lines are printed. */
 async function facts(t: import("ava").ExecutionContext): Promise<Record<string, string>> {
   const result = await booted();
@@ -183,6 +209,7 @@ test("an agent turn runs real tools in OpenClaw's Podman sandbox: an exec and a 
   t.is(f["model-config-reloaded"], "yes", "the gateway hot-reloaded the config naming the scripted model");
   t.is(f["agent-turn-exit"], "0", result.shareFile("agent-turn.err").slice(-3000));
   t.log(`agent turn: ${f["agent-turn-seconds"]} s (guest time)`);
+  t.log(turnTimeline(f["agent-turn-window"] ?? "", result.shareFile("openclaw-log-after-turn.txt")));
   const turn = JSON.parse(result.shareFile("agent-turn.json") || "{}") as { result?: { payloads?: { text?: string }[] } };
   t.is(turn.result?.payloads?.at(-1)?.text, AGENT_FINAL_TEXT);
   // The model got each tool's result back. OpenClaw sends tool-call ids back to the model

@@ -200,9 +200,13 @@ OCLOG_TEST_MODEL_URL="$OCLOG_TEST_MODEL_URL" /usr/bin/node --no-warnings --input
 wait_for 240 sh -c "[ \"\$(grep -c 'config hot reload applied' /var/log/openclaw/openclaw.log)\" -gt $reloads_before ]"
 fact model-config-reloaded "$([ "$(reloads)" -gt "$reloads_before" ] && echo yes || echo no)"
 turn_started=$SECONDS
+turn_from="$(date +%s.%N)"
 /opt/oclog/bin/openclaw-as-gateway agent --message "$(cat "$share/agent-message")" --json --timeout 900 >"$share/agent-turn.json" 2>"$share/agent-turn.err"
 fact agent-turn-exit "$?"
 fact agent-turn-seconds "$((SECONDS - turn_started))"
+# The turn's window (epoch seconds) and the gateway's log after it: the host shows where the minutes went.
+fact agent-turn-window "$turn_from $(date +%s.%N)"
+tail -c 1000000 /var/log/openclaw/openclaw.log >"$share/openclaw-log-after-turn.txt" 2>&1
 podman_as_gateway() { runuser -u openclaw -- env CONTAINER_HOST=unix:///run/openclaw-sandbox/podman.sock HOME=/var/lib/openclaw PATH=/usr/bin:/bin podman "$@"; }
 fact sandbox-containers "$(podman_as_gateway ps -a --format '{{.Image}} {{.State}}' 2>&1 | sort | uniq -c | tr -s ' ' | paste -sd, -)"
 # Where the write landed: the sandbox's own workspace on the VM (workspaceAccess none).
