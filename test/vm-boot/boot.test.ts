@@ -164,7 +164,7 @@ test("the image boots, runs the checks after multi-user and powers off", async (
   const f = result.facts;
   t.log(
     `boot + checks: ${result.seconds.toFixed(0)} s wall; guest uptime at start of checks ${f["boot-seconds"]} s, gateway ready at ${f["gateway-ready-seconds"]} s; ` +
-      `sandbox image imported in ${f["sandbox-import-seconds"]} s, agent turn ${f["agent-turn-seconds"]} s, records seen by the host ${f["shipping-wait-seconds"]} s after it`,
+      `sandbox image imported in ${f["sandbox-import-seconds"]} s, model config written and reloaded in ${f["model-config-seconds"]} s, agent turn ${f["agent-turn-seconds"]} s, records seen by the host ${f["shipping-wait-seconds"]} s after it`,
   );
   // Where the boot's time went: the guest's uptime as each part of the checks began (boot-check.sh).
   t.log(`checks by part (guest uptime, s): ${Object.entries(f).filter(([k]) => k.startsWith("section-")).map(([k, v]) => `${k.slice(8)} ${v}`).join(", ")}`);

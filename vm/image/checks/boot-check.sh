@@ -181,6 +181,7 @@ wait "$sandbox_import"
 read -r import_rc import_seconds </run/oclog-sandbox-import.result
 fact sandbox-import "$import_rc $(tail -1 "$share/sandbox-import.out" | cut -c1-200)"
 fact sandbox-import-seconds "$import_seconds"
+config_from=$SECONDS
 reloads() { grep -c 'config hot reload applied' /var/log/openclaw/openclaw.log 2>/dev/null || true; }
 reloads_before="$(reloads)"
 config=/var/lib/openclaw/.openclaw/openclaw.json
@@ -199,6 +200,7 @@ OCLOG_TEST_MODEL_URL="$OCLOG_TEST_MODEL_URL" /usr/bin/node --no-warnings --input
 ' "$config" "$config.oclog-boot" && chown openclaw:openclaw "$config.oclog-boot" && mv "$config.oclog-boot" "$config"
 wait_for 240 sh -c "[ \"\$(grep -c 'config hot reload applied' /var/log/openclaw/openclaw.log)\" -gt $reloads_before ]"
 fact model-config-reloaded "$([ "$(reloads)" -gt "$reloads_before" ] && echo yes || echo no)"
+fact model-config-seconds "$((SECONDS - config_from))"
 turn_started=$SECONDS
 turn_from="$(date +%s.%N)"
 /opt/oclog/bin/openclaw-as-gateway agent --message "$(cat "$share/agent-message")" --json --timeout 900 >"$share/agent-turn.json" 2>"$share/agent-turn.err"
