@@ -227,9 +227,11 @@ token="$(tr '\0' '\n' <"/proc/$pid/environ" | sed -n 's/^OPENCLAW_GATEWAY_TOKEN=
 fact token-shape "$(printf '%s' "$token" | grep -Eqx 'ocgw_[A-Za-z0-9_-]{43}' && echo ok || echo bad)"
 # One grep over every process's argv (NUL-separated; the token holds no NUL, so a match is within
 # one argument), not a tr and a grep per process: 400 process starts took about 20 s under
-# emulation. The glob is expanded before grep starts, so its own argv (which holds the token) is
-# not among the files it reads.
-fact token-in-argv "$(grep -alF -- "$token" /proc/[0-9]*/cmdline 2>/dev/null | wc -l)"
+# emulation. The list is made here, before grep exists: a glob in the command substitution is
+# expanded in the forked child that becomes grep, so grep's own argv (which holds the token) was
+# in it, and a boot failed with 1.
+argv_files=(/proc/[0-9]*/cmdline)
+fact token-in-argv "$(grep -alF -- "$token" "${argv_files[@]}" 2>/dev/null | wc -l)"
 # Everywhere anything can be written at run time (the rest is the read-only install).
 files="$(grep -rlsF --exclude-dir=oclog-check -- "$token" /etc /var /tmp /run /root /home /srv 2>/dev/null | wc -l)"
 fact token-in-files "$files"
