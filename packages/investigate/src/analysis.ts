@@ -7,6 +7,7 @@ import { DETECTIONS_DIR, loadDetections, runDetections } from "./detect/detectio
 import type { Analysis, AnalysisContext } from "./investigation.js";
 import { collectReplay } from "./replay/collect-replay.js";
 import { collectReportData, sortFindings, writeReports, type ReportData } from "./reports/index.js";
+import { exportTimeline } from "./reports/timeline-export.js";
 
 export interface AnalysisOptions {
   oclogVersion: string;
@@ -20,37 +21,49 @@ export interface AnalysisOptions {
 export function detectAndReport(options: AnalysisOptions): Analysis {
   return {
     async run(db: CaseDatabase, ctx: AnalysisContext) {
-      const detectionsDir = options.detectionsDir ?? DETECTIONS_DIR;
-      const loaded = await loadDetections(detectionsDir);
-      // An empty folder would read as "nothing found": say that nothing was looked for.
-      if (loaded.detections.length === 0 && loaded.errors.length === 0) {
-        loaded.errors.push({ file: detectionsDir, reason: "no rule files (*.yml) here: the rules ship in oclog's queries/detections folder; reinstall oclog or restore that folder" });
-      }
-      const ran = await runDetections(db.connection, loaded.detections);
-      const detectionErrors = [...loaded.errors, ...ran.errors].map((e) => ({ file: e.file, reason: e.reason }));
-      // Pins refer to findings by their place in the report, so the order is fixed first.
-      const findings = sortFindings(ran.findings);
-      const replay = await collectReplay(db.connection, findings);
-      const data = await collectReportData(db.connection, {
-        caseId: ctx.caseId,
-        caseDir: ctx.caseDir,
-        user: ctx.user,
-        container: ctx.container,
-        generatedAt: new Date().toISOString(),
-        oclogVersion: options.oclogVersion,
-        window: { since: ctx.since?.toISOString() ?? null, until: ctx.until?.toISOString() ?? null, tz: options.tz },
-        counts: { blobs: ctx.blobs, bytes: ctx.bytes, records: ctx.load.records, events: ctx.load.events, quarantined: ctx.load.quarantined },
-        quarantineByReason: ctx.load.quarantineByReason,
-        findings,
-        detectionErrors,
-        replay,
-      });
-      const writer = await db.connect();
+      // The timeline files come from the events and the session steps, never from the findings:
+      // they are written on two connections of their own while the detections, the replay and
+      // the report data run on the case's (the export's COPY runs on one thread, so the other
+      // core was idle while it ran, and the detections left one idle in turn).
+      const timelineConnection = await db.connect();
+      const timelineWriter = await db.connect();
+      const timeline = exportTimeline(timelineConnection, ctx.caseDir, "events", { writer: timelineWriter });
+      timeline.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+      let data: ReportData;
+      let detectionErrors: { file: string; reason: string }[];
       let paths;
       try {
-        paths = await writeReports(db.connection, data, ctx.caseDir, { writer });
+        const detectionsDir = options.detectionsDir ?? DETECTIONS_DIR;
+        const loaded = await loadDetections(detectionsDir);
+        // An empty folder would read as "nothing found": say that nothing was looked for.
+        if (loaded.detections.length === 0 && loaded.errors.length === 0) {
+          loaded.errors.push({ file: detectionsDir, reason: "no rule files (*.yml) here: the rules ship in oclog's queries/detections folder; reinstall oclog or restore that folder" });
+        }
+        const ran = await runDetections(db.connection, loaded.detections);
+        detectionErrors = [...loaded.errors, ...ran.errors].map((e) => ({ file: e.file, reason: e.reason }));
+        // Pins refer to findings by their place in the report, so the order is fixed first.
+        const findings = sortFindings(ran.findings);
+        const replay = await collectReplay(db.connection, findings);
+        data = await collectReportData(db.connection, {
+          caseId: ctx.caseId,
+          caseDir: ctx.caseDir,
+          user: ctx.user,
+          container: ctx.container,
+          generatedAt: new Date().toISOString(),
+          oclogVersion: options.oclogVersion,
+          window: { since: ctx.since?.toISOString() ?? null, until: ctx.until?.toISOString() ?? null, tz: options.tz },
+          counts: { blobs: ctx.blobs, bytes: ctx.bytes, records: ctx.load.records, events: ctx.load.events, quarantined: ctx.load.quarantined },
+          quarantineByReason: ctx.load.quarantineByReason,
+          findings,
+          detectionErrors,
+          replay,
+        });
+        paths = await writeReports(db.connection, data, ctx.caseDir, { timeline: await timeline });
       } finally {
-        writer.closeSync();
+        // Whatever failed, the export ends before its connections close.
+        await timeline.catch(() => undefined);
+        timelineWriter.closeSync();
+        timelineConnection.closeSync();
       }
       options.onReport?.(data);
       return {

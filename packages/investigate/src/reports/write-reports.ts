@@ -7,7 +7,7 @@ import type { ReportData } from "./report-data.js";
 import { REPORT_HTML, REPORT_MD } from "./report-format.js";
 import { renderHtml } from "./report-html.js";
 import { renderMarkdown } from "./report-markdown.js";
-import { exportTimeline } from "./timeline-export.js";
+import { exportTimeline, type TimelineFiles } from "./timeline-export.js";
 
 export interface ReportPaths {
   timelineJsonl: string;
@@ -33,11 +33,12 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
 /**
  * Writes timeline.jsonl, timeline.csv, report.md and report.html into `caseDir`; `writer`, a
  * second connection to the same database, lets the two timeline files be written at once.
+ * `timeline`: the timeline files, already written by the caller (exportTimeline).
  */
-export async function writeReports(connection: DuckDBConnection, data: ReportData, caseDir: string, options: { writer?: DuckDBConnection } = {}): Promise<ReportPaths> {
+export async function writeReports(connection: DuckDBConnection, data: ReportData, caseDir: string, options: { writer?: DuckDBConnection; timeline?: TimelineFiles } = {}): Promise<ReportPaths> {
   const dir = resolve(caseDir);
   await mkdir(dir, { recursive: true });
-  const timeline = await exportTimeline(connection, dir, "events", options);
+  const timeline = options.timeline ?? (await exportTimeline(connection, dir, "events", options.writer ? { writer: options.writer } : {}));
   const reportMd = join(dir, REPORT_MD);
   const reportHtml = join(dir, REPORT_HTML);
   await writeFileAtomic(reportMd, renderMarkdown(data));
