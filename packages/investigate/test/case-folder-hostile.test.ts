@@ -390,3 +390,15 @@ test.serial("every tampered evidence file is reported, one problem each, in the 
   );
   t.regex(evidenceProblems.at(-1)!, /missing \(ENOENT\)/);
 });
+
+test("a timeline file that cannot be written (a folder in its place) fails the rerun with the path, while the detections ran beside it; the next rerun after it is removed writes it", async (t) => {
+  const dir = copyOfCase();
+  rmSync(join(dir, "timeline.jsonl"));
+  mkdirSync(join(dir, "timeline.jsonl", "in-the-way"), { recursive: true });
+  const error = await t.throwsAsync(run(dir));
+  t.regex(String(error?.message), /timeline\.jsonl/);
+  // The export's connections were closed and the case released: a rerun works.
+  rmSync(join(dir, "timeline.jsonl"), { recursive: true });
+  const result = await run(dir);
+  t.true(readFileSync(join(dir, "timeline.jsonl"), "utf8").split("\n").filter(Boolean).length === result.load.events);
+});
