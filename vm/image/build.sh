@@ -34,15 +34,23 @@ done
 . "$repo/vm/versions.env"
 
 cache="${OCLOG_CACHE_DIR:-$HOME/.cache/oclog}/vm-image"
+# Builds killed outright left their work directories, and the chroot mounts in them.
+for stale in $(bash "$here/clear-stale-builds.sh"); do log "cleared $stale, left by a build that died"; done
 work="$(mktemp -d "${TMPDIR:-/tmp}/oclog-vm-image.XXXXXX")"
+# Held until this shell exits: clear-stale-builds.sh leaves a directory alone while it is held.
+exec 9>"$work/.builder.lock"
+flock 9
 # An interrupted mmdebstrap can leave /proc, /sys and /dev/pts mounted in the root: unmount
 # them before deleting, and never let rm cross into another filesystem.
 cleanup() {
   local mnt
-  awk -v w="$work" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r | while read -r mnt; do umount -l "$mnt" || true; done
+  awk -v w="$work" '$2 == w || index($2, w "/") == 1 { print $2 }' /proc/mounts | sort -r | while read -r mnt; do umount -l "$mnt" || true; done
   rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
+# bash skips the EXIT trap when SIGINT ends it: a signal ends the build through exit instead.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # 1. The bundle, as Vagrant uploads it, plus Node 24 and npm from the npm registry (NodeSource is
 #    out of reach here; npm checks each tarball against the registry's sha512).
