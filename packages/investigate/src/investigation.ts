@@ -51,6 +51,11 @@ export type BlobFilter = (name: string) => { keep: boolean; reason?: string };
 
 /** Runs detections and writes reports against a loaded case database. */
 export interface Analysis {
+  /**
+   * Starts what the analysis needs that does not depend on the case (reading the rules), so it
+   * runs while the evidence loads: the load is DuckDB's work, and JavaScript's thread waits on it.
+   */
+  prepare?(): void;
   run(db: CaseDatabase, context: AnalysisContext): Promise<{ findings: Finding[]; detectionErrors: { file: string; reason: string }[]; reports: Record<string, string> }>;
 }
 
@@ -197,6 +202,7 @@ export async function investigate(options: InvestigationOptions): Promise<Invest
   if (existed && notAsSealed.length > 0) await custody.append("database.rebuild", { reason: notAsSealed.join("; ").slice(0, 1000) });
   const db = await CaseDb.open(databasePath);
   try {
+    options.analysis.prepare?.();
     const loadStarted = performance.now();
     const load = await db.load(
       evidence.map((entry) => {

@@ -1,0 +1,63 @@
+// The analysis step (analysis.ts): the rules read by prepare() while the evidence loads are the
+// rules run(), and one analysis run twice reports each rule problem once per run.
+import test from "ava";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CaseDatabase, type EvidenceFile } from "../src/index.js";
+import { detectAndReport } from "../src/analysis.js";
+import type { AnalysisContext } from "../src/investigation.js";
+import { generateLogs } from "../benchmarks/generate-logs.js";
+
+const dir = mkdtempSync(join(tmpdir(), "oclog-analysis-"));
+const generated = generateLogs(join(dir, "blobs"), 300_000, "alice", Date.parse("2026-11-24T00:00:00Z"), 100_000);
+const evidence: EvidenceFile[] = generated.blobs.map((blob) => {
+  const path = join(generated.dir, blob);
+  return { blob, path, sha256: createHash("sha256").update(readFileSync(path)).digest("hex") };
+});
+
+async function loadedCase(name: string) {
+  const caseDir = join(dir, name);
+  mkdirSync(caseDir);
+  const db = await CaseDatabase.open(join(caseDir, "case.duckdb"));
+  const load = await db.load(evidence, { maxLineBytes: 1 << 20, workDir: join(caseDir, "work"), containerUser: "alice", loaderVersion: "test" });
+  const ctx: AnalysisContext = { caseId: name, caseDir, user: "alice", container: "oclog-alice", load, blobs: evidence.length, bytes: 0 };
+  return { db, ctx };
+}
+
+test("rules read by prepare() during the load are the ones run() uses: the same findings as without it", async (t) => {
+  const plain = await loadedCase("plain");
+  const early = await loadedCase("early");
+  try {
+    const withoutPrepare = await detectAndReport({ oclogVersion: "test", tz: "UTC" }).run(plain.db, plain.ctx);
+    const analysis = detectAndReport({ oclogVersion: "test", tz: "UTC" });
+    analysis.prepare!();
+    const withPrepare = await analysis.run(early.db, early.ctx);
+    const summary = (r: typeof withPrepare) => r.findings.map((f) => `${f.detection.id}:${f.count}`);
+    t.true(withPrepare.findings.length > 0, "the generated day has findings");
+    t.deepEqual(summary(withPrepare), summary(withoutPrepare));
+    t.deepEqual(withPrepare.detectionErrors, []);
+  } finally {
+    plain.db.close();
+    early.db.close();
+  }
+});
+
+test("a rules folder without rules says so once per run, however often the analysis runs", async (t) => {
+  const { db, ctx } = await loadedCase("no-rules");
+  const empty = join(dir, "empty-rules");
+  mkdirSync(empty);
+  try {
+    const analysis = detectAndReport({ oclogVersion: "test", tz: "UTC", detectionsDir: empty });
+    analysis.prepare!();
+    for (const run of [1, 2]) {
+      const result = await analysis.run(db, ctx);
+      t.is(result.findings.length, 0);
+      t.deepEqual(result.detectionErrors.map((e) => e.file), [empty], `run ${run}`);
+      t.regex(result.detectionErrors[0]!.reason, /no rule files/);
+    }
+  } finally {
+    db.close();
+  }
+});
