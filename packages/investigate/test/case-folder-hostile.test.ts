@@ -16,6 +16,7 @@ import { startAzurite, type Azurite } from "@oclog/test-kit/azurite";
 import { CaseLockedError, CaseSymlinkError, EvidenceTamperedError, ForeignCaseFolderError } from "../src/case/case-errors.js";
 import { verifyCase } from "../src/evidence/case-verify.js";
 import { verifyCustody } from "../src/evidence/custody-log.js";
+import { sha256File } from "../src/evidence/evidence-store.js";
 import { buildDemoIncident, DEMO_FIXTURES, uploadIncident } from "@oclog/test-kit/demo";
 import { runInvestigation } from "../src/run-investigation.js";
 import { Sensitive } from "../src/sensitive.js";
@@ -401,4 +402,22 @@ test("a timeline file that cannot be written (a folder in its place) fails the r
   rmSync(join(dir, "timeline.jsonl"), { recursive: true });
   const result = await run(dir);
   t.true(readFileSync(join(dir, "timeline.jsonl"), "utf8").split("\n").filter(Boolean).length === result.load.events);
+});
+
+test("sha256File hashes every byte: files across and at its 1 MiB read size, one byte changed at the end, and an empty file", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "oclog-sha256-"));
+  for (const size of [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3.5 * (1 << 20)]) {
+    const bytes = Buffer.alloc(size, 0x5a);
+    for (let i = 0; i < size; i += 4093) bytes[i] = i % 251;
+    const path = join(dir, `f-${size}`);
+    writeFileSync(path, bytes);
+    t.is(await sha256File(path), createHash("sha256").update(bytes).digest("hex"), `${size} bytes`);
+    if (size > 0) {
+      bytes[size - 1] ^= 1;
+      writeFileSync(path, bytes);
+      t.is(await sha256File(path), createHash("sha256").update(bytes).digest("hex"), `${size} bytes, last one changed`);
+    }
+  }
+  symlinkSync(join(dir, "f-1"), join(dir, "link"));
+  await t.throwsAsync(sha256File(join(dir, "link")), { code: "ELOOP" }, "a link is never followed");
 });

@@ -64,8 +64,13 @@ export async function sha256File(path: string): Promise<string> {
   const hash = createHash("sha256");
   const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
-    // 1 MiB reads: the case database is hashed twice per run, and 64 KiB reads were 15% slower.
-    for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+    // 1 MiB reads (the case database is hashed twice per run; 64 KiB reads were 15% slower) into
+    // one buffer, hashed where they land: a read stream copies every chunk it hands out, which was
+    // 0.38 s of a 4 GB case's warm run (1 GB hashed: the evidence, and case.duckdb twice).
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (let read = await handle.read(buffer, 0, buffer.length, null); read.bytesRead > 0; read = await handle.read(buffer, 0, buffer.length, null)) {
+      hash.update(buffer.subarray(0, read.bytesRead));
+    }
   } finally {
     await handle.close();
   }
