@@ -2,6 +2,7 @@
  * The analysis step of an investigation: run the detections over `events`, then write the
  * reports. Kept apart from the orchestration so tests and benchmarks can run it on any case.
  */
+import { mkdir } from "node:fs/promises";
 import type { CaseDatabase } from "./load/case-database.js";
 import { DETECTIONS_DIR, loadDetections, runDetections } from "./detect/detections.js";
 import type { Analysis, AnalysisContext } from "./investigation.js";
@@ -28,6 +29,8 @@ export function detectAndReport(options: AnalysisOptions): Analysis {
       readRules().catch(() => undefined); // awaited in run(), which reports a failure
     },
     async run(db: CaseDatabase, ctx: AnalysisContext) {
+      // The reports' folder, made as writeReports makes it: the timeline is now written first.
+      await mkdir(ctx.caseDir, { recursive: true });
       // The timeline files come from the events and the session steps, never from the findings:
       // they are written on two connections of their own while the detections, the replay and
       // the report data run on the case's (the export's COPY runs on one thread, so the other

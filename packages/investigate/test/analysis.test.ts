@@ -2,7 +2,7 @@
 // rules run(), and one analysis run twice reports each rule problem once per run.
 import test from "ava";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CaseDatabase, type EvidenceFile } from "../src/index.js";
@@ -57,6 +57,18 @@ test("a rules folder without rules says so once per run, however often the analy
       t.deepEqual(result.detectionErrors.map((e) => e.file), [empty], `run ${run}`);
       t.regex(result.detectionErrors[0]!.reason, /no rule files/);
     }
+  } finally {
+    db.close();
+  }
+});
+
+test("the reports' folder is made when it does not exist yet (the timeline is written first)", async (t) => {
+  const { db, ctx } = await loadedCase("folder-made");
+  const reportsDir = join(dir, "not-yet", "reports");
+  try {
+    const result = await detectAndReport({ oclogVersion: "test", tz: "UTC" }).run(db, { ...ctx, caseDir: reportsDir });
+    for (const path of Object.values(result.reports)) t.true(path.startsWith(reportsDir) && existsSync(path), path);
+    t.true(readFileSync(join(reportsDir, "timeline.jsonl"), "utf8").split("\n").length > 100);
   } finally {
     db.close();
   }
