@@ -8,7 +8,9 @@ import { DETECTIONS_DIR, loadDetections, runDetections } from "./detect/detectio
 import type { Analysis, AnalysisContext } from "./investigation.js";
 import { collectReplay } from "./replay/collect-replay.js";
 import { collectReportData, sortFindings, writeReports, type ReportData } from "./reports/index.js";
-import { exportTimeline } from "./reports/timeline-export.js";
+import { exportTimeline, TIMELINE_CSV, TIMELINE_JSONL } from "./reports/timeline-export.js";
+import { REPORT_HTML, REPORT_MD } from "./reports/report-format.js";
+import { removeStaleTempFiles } from "./reports/stale-temp-files.js";
 
 export interface AnalysisOptions {
   oclogVersion: string;
@@ -31,6 +33,7 @@ export function detectAndReport(options: AnalysisOptions): Analysis {
     async run(db: CaseDatabase, ctx: AnalysisContext) {
       // The reports' folder, made as writeReports makes it: the timeline is now written first.
       await mkdir(ctx.caseDir, { recursive: true });
+      await removeStaleTempFiles(ctx.caseDir, [TIMELINE_JSONL, TIMELINE_CSV, REPORT_MD, REPORT_HTML]);
       // The timeline files come from the events and the session steps, never from the findings:
       // they are written on two connections of their own while the detections, the replay and
       // the report data run on the case's (the export's COPY runs on one thread, so the other

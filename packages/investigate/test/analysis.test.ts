@@ -1,8 +1,13 @@
 // The analysis step (analysis.ts): the rules read by prepare() while the evidence loads are the
-// rules run(), and one analysis run twice reports each rule problem once per run.
+// rules run(), and one analysis run twice reports each rule problem once per run. A run killed
+// while the timeline is written leaves a temporary file; the next analysis removes it and writes
+// the same files as a run never killed.
 import test from "ava";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CaseDatabase, type EvidenceFile } from "../src/index.js";
@@ -71,5 +76,52 @@ test("the reports' folder is made when it does not exist yet (the timeline is wr
     t.true(readFileSync(join(reportsDir, "timeline.jsonl"), "utf8").split("\n").length > 100);
   } finally {
     db.close();
+  }
+});
+
+/** A pid no process has now: a child that already exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ["-e", ""]);
+  await once(child, "exit");
+  return child.pid!;
+}
+
+test("killed after a timeline COPY, before its rename: the next analysis removes the left temporary file and writes what a clean run writes", async (t) => {
+  const clean = await loadedCase("clean-reference");
+  try {
+    await detectAndReport({ oclogVersion: "test", tz: "UTC" }).run(clean.db, clean.ctx);
+  } finally {
+    clean.db.close();
+  }
+  const { db, ctx } = await loadedCase("killed");
+  db.close();
+  const jobPath = join(dir, "kill-job.json");
+  writeFileSync(jobPath, JSON.stringify({ dbPath: join(ctx.caseDir, "case.duckdb"), caseDir: ctx.caseDir, ctx }));
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=oclog-source", fileURLToPath(new URL("./analysis-child.ts", import.meta.url)), jobPath], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  const [code, signal] = (await once(child, "exit")) as [number | null, string | null];
+  t.is(signal, "SIGKILL", `the child ended by ${signal ?? `exit ${code}`}: ${out}`);
+  t.true(out.includes("copied") && !out.includes("finished"));
+  const left = readdirSync(ctx.caseDir).filter((name) => /\.tmp-\d+-[0-9a-f]{8}$/.test(name));
+  t.true(left.length >= 1, "the kill left a temporary timeline file");
+
+  // Another writer's temporary file (a live process), and a file that only looks like one, stay.
+  const otherWriter = `report.html.tmp-${process.pid}-0123abcd`;
+  const notOurs = `notes.txt.tmp-${await deadPid()}-0123abcd`;
+  const deadWriter = `report.md.tmp-${await deadPid()}-89abcdef`;
+  for (const name of [otherWriter, notOurs, deadWriter]) writeFileSync(join(ctx.caseDir, name), "partial");
+
+  const reopened = await CaseDatabase.open(join(ctx.caseDir, "case.duckdb"));
+  try {
+    await detectAndReport({ oclogVersion: "test", tz: "UTC" }).run(reopened, ctx);
+  } finally {
+    reopened.close();
+  }
+  const after = readdirSync(ctx.caseDir);
+  for (const name of [...left, deadWriter]) t.false(after.includes(name), `${name} removed`);
+  t.true(after.includes(otherWriter) && after.includes(notOurs));
+  for (const file of ["timeline.jsonl", "timeline.csv"]) {
+    t.true(readFileSync(join(ctx.caseDir, file)).equals(readFileSync(join(clean.ctx.caseDir, file))), `${file} as a clean run writes it`);
   }
 });

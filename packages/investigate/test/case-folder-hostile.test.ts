@@ -413,7 +413,7 @@ test("sha256File hashes every byte: files across and at its 1 MiB read size, one
     writeFileSync(path, bytes);
     t.is(await sha256File(path), createHash("sha256").update(bytes).digest("hex"), `${size} bytes`);
     if (size > 0) {
-      bytes[size - 1] ^= 1;
+      bytes[size - 1] = bytes[size - 1]! ^ 1;
       writeFileSync(path, bytes);
       t.is(await sha256File(path), createHash("sha256").update(bytes).digest("hex"), `${size} bytes, last one changed`);
     }
