@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CaseDatabase, type EvidenceFile } from "../src/index.js";
 import { detectAndReport } from "../src/analysis.js";
+import { timelineSelectSql } from "../src/reports/timeline-export.js";
 import type { AnalysisContext } from "../src/investigation.js";
 import { generateLogs } from "../benchmarks/generate-logs.js";
 
@@ -22,12 +23,12 @@ const evidence: EvidenceFile[] = generated.blobs.map((blob) => {
   return { blob, path, sha256: createHash("sha256").update(readFileSync(path)).digest("hex") };
 });
 
-async function loadedCase(name: string) {
+async function loadedCase(name: string, files: EvidenceFile[] = evidence) {
   const caseDir = join(dir, name);
   mkdirSync(caseDir);
   const db = await CaseDatabase.open(join(caseDir, "case.duckdb"));
-  const load = await db.load(evidence, { maxLineBytes: 1 << 20, workDir: join(caseDir, "work"), containerUser: "alice", loaderVersion: "test" });
-  const ctx: AnalysisContext = { caseId: name, caseDir, user: "alice", container: "oclog-alice", load, blobs: evidence.length, bytes: 0 };
+  const load = await db.load(files, { maxLineBytes: 1 << 20, workDir: join(caseDir, "work"), containerUser: "alice", loaderVersion: "test" });
+  const ctx: AnalysisContext = { caseId: name, caseDir, user: "alice", container: "oclog-alice", load, blobs: files.length, bytes: 0 };
   return { db, ctx };
 }
 
@@ -123,5 +124,25 @@ test("killed after a timeline COPY, before its rename: the next analysis removes
   t.true(after.includes(otherWriter) && after.includes(notOurs));
   for (const file of ["timeline.jsonl", "timeline.csv"]) {
     t.true(readFileSync(join(ctx.caseDir, file)).equals(readFileSync(join(clean.ctx.caseDir, file))), `${file} as a clean run writes it`);
+  }
+});
+
+test("the timeline joins each event to its session step by hash, never by nested loop (real cases have a call id per call)", async (t) => {
+  // 2 MB: several passes over the capture's gateway log and its transcript.
+  const more = generateLogs(join(dir, "more"), 2_000_000, "alice", Date.parse("2026-11-24T00:00:00Z"), 400_000);
+  const { db } = await loadedCase("plan", more.blobs.map((blob) => ({ blob, path: join(more.dir, blob), sha256: createHash("sha256").update(readFileSync(join(more.dir, blob))).digest("hex") })));
+  try {
+    const count = async (sql: string) => Number((await db.connection.runAndReadAll(sql)).getRows()[0]![0]);
+    // The generated logs are what the bench measures: every pass over the capture has its own ids.
+    // The capture has 7 call ids and one gateway session; 300 KB of logs pass over it several times.
+    const callIds = await count("SELECT count(DISTINCT call_id) FROM session_steps");
+    const sessions = await count("SELECT count(DISTINCT session_id) FROM session_steps");
+    t.true(callIds >= 20 && sessions > 2, `${callIds} distinct call ids, ${sessions} sessions in the generated case`);
+    const plan = (await db.connection.runAndReadAll(`EXPLAIN ${timelineSelectSql("events", false, "session_steps")}`)).getRows().map((row) => String(row.at(-1))).join("\n");
+    t.regex(plan, /HASH_JOIN/);
+    // A join condition that is not on keys alone made DuckDB compare every event with every step (57 s for 1 GB of logs).
+    t.notRegex(plan, /NESTED_LOOP_JOIN|BLOCKWISE_NL_JOIN|PIECEWISE_MERGE_JOIN|CROSS_PRODUCT/);
+  } finally {
+    db.close();
   }
 });
