@@ -5,7 +5,10 @@
  * runs under (its session, or one that spawned it, took in external content before it). Built
  * once at load time, so rules filter typed columns instead of re-parsing commands with regexes.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
@@ -104,27 +107,40 @@ export async function buildToolSteps(connection: DuckDBConnection, workDir?: str
     };
   });
   const taints = trackTaint(taintSteps);
-  const lines = calls.map((call, i) => {
-    const { ms: _ms, arguments: _args, spawn_run_id: _run, ...base } = call;
-    const step = classified[i]!;
-    const taint = taints[i]!;
-    const fetched = new Set(taint.fetched_hosts);
-    return JSON.stringify({
-      ...base,
-      action: "tool.call",
-      // The whole call stays in `events`; a row here keeps a readable head of it.
-      message: typeof base.message === "string" && base.message.length > MESSAGE_CHARS ? `${base.message.slice(0, MESSAGE_CHARS)}...` : base.message,
-      command: clip(base.command),
-      ...step,
-      step_new_hosts: [...new Set(classes[i]!.connects.filter((c) => c.scope === "public" && c.known === null && !fetched.has(c.host.toLowerCase())).map((c) => c.host))],
-      ...taint,
-      taint_at: taint.taint_at === null ? null : new Date(taint.taint_at).toISOString(),
-    });
-  });
   const dir = await mkdtemp(join(workDir ?? tmpdir(), "tool-steps-"));
   try {
     const file = join(dir, "tool-steps.jsonl");
-    await writeFile(file, `${lines.join("\n")}\n`);
+    // Each row is written as it is made and its inputs let go: all rows as strings, then joined
+    // into one, held every call of a 4 GB case three times over (peak RSS 2.2 GB in the load).
+    function* rows(): Generator<string> {
+      let batch = ""; // a few hundred rows per write, not one write per row
+      for (let i = 0; i < calls.length; i++) {
+        const { ms: _ms, arguments: _args, spawn_run_id: _run, ...base } = calls[i]!;
+        const taint = taints[i]!;
+        const fetched = new Set(taint.fetched_hosts);
+        batch += `${JSON.stringify({
+          ...base,
+          action: "tool.call",
+          // The whole call stays in `events`; a row here keeps a readable head of it.
+          message: typeof base.message === "string" && base.message.length > MESSAGE_CHARS ? `${base.message.slice(0, MESSAGE_CHARS)}...` : base.message,
+          command: clip(base.command),
+          ...classified[i]!,
+          step_new_hosts: [...new Set(classes[i]!.connects.filter((c) => c.scope === "public" && c.known === null && !fetched.has(c.host.toLowerCase())).map((c) => c.host))],
+          ...taint,
+          taint_at: taint.taint_at === null ? null : new Date(taint.taint_at).toISOString(),
+        })}\n`;
+        calls[i] = undefined!;
+        classified[i] = undefined!;
+        classes[i] = undefined!;
+        taints[i] = undefined!;
+        if (batch.length >= 256 * 1024) {
+          yield batch;
+          batch = "";
+        }
+      }
+      if (batch !== "") yield batch;
+    }
+    await pipeline(Readable.from(rows()), createWriteStream(file));
     const spec = `{${columns.map(([name, type]) => `'${name}': '${type}'`).join(", ")}}`;
     await connection.run(`INSERT INTO tool_steps SELECT * FROM read_json(${sqlString(file)}, format = 'newline_delimited', columns = ${spec}, maximum_object_size = 16777216)`);
   } finally {
