@@ -69,7 +69,7 @@ interface PendingSpawn {
 export function trackTaint(steps: readonly TaintStep[]): StepTaint[] {
   const order = steps.map((_, i) => i).sort((a, b) => steps[a]!.time - steps[b]!.time || a - b);
   const sessions = new Map<string, SessionState>();
-  const spawns: PendingSpawn[] = [];
+  const spawns = new SpawnIndex();
   const out: StepTaint[] = new Array(steps.length);
   for (const i of order) {
     const step = steps[i]!;
@@ -77,7 +77,7 @@ export function trackTaint(steps: readonly TaintStep[]): StepTaint[] {
     let state = sessions.get(key);
     if (state === undefined) {
       state = { taint: null, fetched: new Set(), secretRead: false };
-      const parent = step.session === null ? undefined : parentSpawn(spawns, step);
+      const parent = step.session === null ? undefined : spawns.parentOf(step);
       if (parent) {
         parent.linked = true;
         const inherited = parent.parent;
@@ -104,18 +104,43 @@ export function trackTaint(steps: readonly TaintStep[]): StepTaint[] {
     if (step.external && state.taint === null) {
       state.taint = { session: step.session, at: step.time, via: step.ref.what, blob: step.ref.blob, line: step.ref.line };
     }
-    if (step.isSpawn) spawns.push({ scope: step.scope, parent: state, parentSession: step.session, time: step.time, runId: step.spawnRunId, linked: false });
+    if (step.isSpawn) spawns.add({ scope: step.scope, parent: state, parentSession: step.session, time: step.time, runId: step.spawnRunId, linked: false });
   }
   return out;
 }
 
 // The spawn a new session belongs to: by run id, else the one unlinked spawn in the window (and
 // only when this session is the only candidate child of it seen so far).
-function parentSpawn(spawns: PendingSpawn[], step: TaintStep): PendingSpawn | undefined {
-  if (step.runId !== null) {
-    const byRun = spawns.find((s) => s.runId !== null && s.runId === step.runId && s.scope === step.scope);
-    if (byRun) return byRun;
+/**
+ * The spawns seen so far, found without scanning them all: the first of each run id, and per scope
+ * the ones within SPAWN_LINK_SECONDS of the step being walked (steps come in time order, so a spawn
+ * older than that never qualifies again). A scan of every spawn for every new session was
+ * quadratic: a month of a busy user's subagents is tens of thousands of both.
+ */
+class SpawnIndex {
+  readonly #byRun = new Map<string, PendingSpawn>();
+  readonly #recent = new Map<string, PendingSpawn[]>();
+
+  add(spawn: PendingSpawn): void {
+    const run = spawn.runId === null ? undefined : `${spawn.scope}\u0000${spawn.runId}`;
+    if (run !== undefined && !this.#byRun.has(run)) this.#byRun.set(run, spawn);
+    const recent = this.#recent.get(spawn.scope);
+    if (recent === undefined) this.#recent.set(spawn.scope, [spawn]);
+    else recent.push(spawn);
   }
-  const open = spawns.filter((s) => !s.linked && s.scope === step.scope && s.parentSession !== step.session && step.time >= s.time && step.time - s.time <= SPAWN_LINK_SECONDS * 1000);
-  return open.length === 1 ? open[0] : undefined;
+
+  /** The spawn a new session's first step belongs to: by run id, else the only open spawn of its scope within the window. */
+  parentOf(step: TaintStep): PendingSpawn | undefined {
+    if (step.runId !== null) {
+      const byRun = this.#byRun.get(`${step.scope}\u0000${step.runId}`);
+      if (byRun) return byRun;
+    }
+    const recent = this.#recent.get(step.scope);
+    if (recent === undefined) return undefined;
+    let expired = 0;
+    while (expired < recent.length && step.time - recent[expired]!.time > SPAWN_LINK_SECONDS * 1000) expired++;
+    if (expired > 0) recent.splice(0, expired);
+    const open = recent.filter((s) => !s.linked && s.parentSession !== step.session && step.time >= s.time && step.time - s.time <= SPAWN_LINK_SECONDS * 1000);
+    return open.length === 1 ? open[0] : undefined;
+  }
 }

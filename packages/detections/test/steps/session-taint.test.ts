@@ -95,3 +95,78 @@ test("sessions of another user or host are never linked to a spawn", (t) => {
   const out = trackTaint([fetch("parent", 0), step("parent", 5, "sessions_spawn", { isSpawn: true }), step("child", 10, "exec", { scope: "bob|vm-bob" })]);
   t.false(out[2]!.tainted);
 });
+
+/**
+ * The tracker before spawns were indexed, kept as the reference: every new session scans every
+ * spawn. The index must give the same answer for every step.
+ */
+function referenceTaint(steps: readonly TaintStep[]): ReturnType<typeof trackTaint> {
+  type State = { taint: { session: string | null; at: number; via: string; blob: string | null; line: number | null } | null; fetched: Set<string>; secretRead: boolean };
+  type Spawn = { scope: string; parent: State; parentSession: string | null; time: number; runId: string | null; linked: boolean };
+  const order = steps.map((_, i) => i).sort((a, b) => steps[a]!.time - steps[b]!.time || a - b);
+  const sessions = new Map<string, State>();
+  const spawns: Spawn[] = [];
+  const out: ReturnType<typeof trackTaint> = [];
+  for (const i of order) {
+    const s = steps[i]!;
+    let state = sessions.get(`${s.scope}\u0000${s.session ?? ""}`);
+    if (state === undefined) {
+      state = { taint: null, fetched: new Set(), secretRead: false };
+      let parent: Spawn | undefined;
+      if (s.session !== null) {
+        parent = s.runId === null ? undefined : spawns.find((p) => p.runId !== null && p.runId === s.runId && p.scope === s.scope);
+        if (parent === undefined) {
+          const open = spawns.filter((p) => !p.linked && p.scope === s.scope && p.parentSession !== s.session && s.time >= p.time && s.time - p.time <= SPAWN_LINK_SECONDS * 1000);
+          parent = open.length === 1 ? open[0] : undefined;
+        }
+      }
+      if (parent) {
+        parent.linked = true;
+        state.fetched = new Set(parent.parent.fetched);
+        state.secretRead = parent.parent.secretRead;
+        if (parent.parent.taint) state.taint = { ...parent.parent.taint, via: `spawned by session ${parent.parentSession ?? "(unknown)"}, tainted by ${parent.parent.taint.via}` };
+      }
+      sessions.set(`${s.scope}\u0000${s.session ?? ""}`, state);
+    }
+    const taint = state.taint;
+    out[i] = { tainted: taint !== null, taint_session: taint?.session ?? null, taint_at: taint?.at ?? null, taint_via: taint?.via ?? null, taint_blob: taint?.blob ?? null, taint_line: taint?.line ?? null, fetched_hosts: [...state.fetched], secret_read_before: state.secretRead };
+    for (const host of s.fetchedHosts) state.fetched.add(host.toLowerCase());
+    if (s.readsSecret) state.secretRead = true;
+    if (s.external && state.taint === null) state.taint = { session: s.session, at: s.time, via: s.ref.what, blob: s.ref.blob, line: s.ref.line };
+    if (s.isSpawn) spawns.push({ scope: s.scope, parent: state, parentSession: s.session, time: s.time, runId: s.spawnRunId, linked: false });
+  }
+  return out;
+}
+
+test("spawns found by index: the same taint as scanning every spawn, on 300 random days of sessions, spawns and run ids", (t) => {
+  let seed = 20261207;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+  let linked = 0;
+  for (let day = 0; day < 300; day++) {
+    const steps: TaintStep[] = [];
+    const sessions = Array.from({ length: 2 + Math.floor(random() * 12) }, (_, i) => `s${i}`);
+    const runs = ["r1", "r2", "r3", null, null];
+    let seconds = 0;
+    for (let n = 0; n < 60; n++) {
+      // Clustered in time so spawns and new sessions fall in each other's windows, or just outside.
+      seconds += pick([0, 1, 5, 30, 90, 119, 120, 121, 400]);
+      const spawn = random() < 0.2;
+      steps.push(
+        step(random() < 0.05 ? null : pick(sessions), seconds, spawn ? "sessions_spawn" : pick(["exec", "web_fetch", "read"]), {
+          scope: pick(["alice|vm-alice", "alice|vm-alice", "bob|vm-bob"]),
+          runId: pick(runs),
+          external: random() < 0.2,
+          fetchedHosts: random() < 0.2 ? [pick(["A.example", "b.example"])] : [],
+          readsSecret: random() < 0.1,
+          isSpawn: spawn,
+          spawnRunId: spawn ? pick(runs) : null,
+        }),
+      );
+    }
+    const expected = referenceTaint(steps);
+    t.deepEqual(trackTaint(steps), expected, `day ${day}`);
+    linked += expected.filter((e) => e.taint_via?.startsWith("spawned by")).length;
+  }
+  t.true(linked > 100, `${linked} steps ran in a spawned session tainted by its parent`);
+});
