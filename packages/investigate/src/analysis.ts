@@ -10,7 +10,7 @@ import { collectReplay } from "./replay/collect-replay.js";
 import { collectReportData, sortFindings, writeReports, type ReportData } from "./reports/index.js";
 import { exportTimeline, TIMELINE_CSV, TIMELINE_JSONL } from "./reports/timeline-export.js";
 import { REPORT_HTML, REPORT_MD } from "./reports/report-format.js";
-import { removeStaleTempFiles } from "./reports/stale-temp-files.js";
+import { removeStaleTempFiles } from "./reports/report-temp-files.js";
 
 export interface AnalysisOptions {
   oclogVersion: string;

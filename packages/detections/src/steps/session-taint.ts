@@ -109,8 +109,6 @@ export function trackTaint(steps: readonly TaintStep[]): StepTaint[] {
   return out;
 }
 
-// The spawn a new session belongs to: by run id, else the one unlinked spawn in the window (and
-// only when this session is the only candidate child of it seen so far).
 /**
  * The spawns seen so far, found without scanning them all: the first of each run id, and per scope
  * the ones within SPAWN_LINK_SECONDS of the step being walked (steps come in time order, so a spawn

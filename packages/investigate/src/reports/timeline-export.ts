@@ -26,6 +26,7 @@ import { ANSI_PATTERN, CONTROL_PATTERN, sqlIdentifier } from "@oclog/schema";
 import { tableExists } from "../load/case-tables.js";
 import { TIMELINE_STATE_TABLE } from "../load/events-table.js";
 import { stepByCallSql, stepByLineSql } from "../load/session-steps.js";
+import { tempSuffix } from "./report-temp-files.js";
 
 export const TIMELINE_JSONL = "timeline.jsonl";
 export const TIMELINE_CSV = "timeline.csv";
@@ -197,7 +198,7 @@ export interface TimelineFiles {
 }
 
 async function copyTo(connection: DuckDBConnection, select: string, path: string, options: string): Promise<number> {
-  const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const temp = `${path}${tempSuffix()}`;
   try {
     const result = await connection.runAndReadAll(`COPY (${select}) TO ${literal(temp)} (${options})`);
     await rename(temp, path);
@@ -348,7 +349,7 @@ async function appendNewRows(connection: DuckDBConnection, writer: DuckDBConnect
   if (Number(counts[0]) !== state.rows || Number(counts[1]) !== 0) return undefined;
   const nextFileIndex = await nextFileIndexOf(connection);
   const rows = await stageRows(connection, writer, timelineSelectSql(table, false, steps, isNew));
-  const suffix = `.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const suffix = tempSuffix();
   try {
     const added = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${rows.ref}`)).getRows()[0]![0]);
     if (added === 0) {

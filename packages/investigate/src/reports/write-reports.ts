@@ -1,5 +1,4 @@
 /** Writes every report file of a case: the timeline exports, report.md and report.html. */
-import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
@@ -8,6 +7,7 @@ import { REPORT_HTML, REPORT_MD } from "./report-format.js";
 import { renderHtml } from "./report-html.js";
 import { renderMarkdown } from "./report-markdown.js";
 import { exportTimeline, type TimelineFiles } from "./timeline-export.js";
+import { tempSuffix } from "./report-temp-files.js";
 
 export interface ReportPaths {
   timelineJsonl: string;
@@ -20,7 +20,7 @@ export interface ReportPaths {
 
 /** Writes `content` next to `path`, then renames it into place, so a reader never sees half a file. */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const temp = `${path}${tempSuffix()}`;
   try {
     await writeFile(temp, content, { encoding: "utf8", flag: "wx" });
     await rename(temp, path);

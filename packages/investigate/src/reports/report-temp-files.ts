@@ -4,11 +4,17 @@
  * that temporary file in the case folder, and a timeline's is as large as the case's events
  * (gigabytes). The next analysis removes those whose writer is no longer running.
  */
+import { randomBytes } from "node:crypto";
 import { readdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { processAlive } from "@oclog/errors";
 
-/** `<name>.tmp-<pid>-<8 hex>`, as writeFileAtomic and the timeline export name them. */
+/** The suffix of a report file's temporary name: the writer's pid and 8 random hex digits. */
+export function tempSuffix(): string {
+  return `.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+}
+
+/** `<name>` + tempSuffix(), as the report writers name their temporary files. */
 const TEMP_NAME = /^(.+)\.tmp-(\d+)-[0-9a-f]{8}$/;
 
 /** Removes the temporary report files in `caseDir` of writers that died (never another live process's, never a file of another name); returns their names. */
