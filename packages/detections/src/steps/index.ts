@@ -20,5 +20,5 @@ export { normalisePath } from "./path-pattern.js";
 export { urlCarriesData } from "./url-payload.js";
 export { stepColumns, STEP_COLUMN_TYPES } from "./step-columns.js";
 export type { StepColumns } from "./step-columns.js";
-export { trackTaint, SPAWN_LINK_SECONDS } from "./session-taint.js";
-export type { TaintStep, StepTaint } from "./session-taint.js";
+export { trackTaint, TaintTracker, SPAWN_LINK_SECONDS } from "./session-taint.js";
+export type { TaintStep, StepTaint, SavedTaint, SessionTaint } from "./session-taint.js";

@@ -2,7 +2,7 @@
 // session it spawned inherits it when the link is unambiguous (run id, or the one new session
 // right after one spawn); nothing else is tainted.
 import test from "ava";
-import { SPAWN_LINK_SECONDS, trackTaint, type TaintStep } from "../../src/steps/session-taint.js";
+import { SPAWN_LINK_SECONDS, TaintTracker, trackTaint, type SavedTaint, type TaintStep } from "../../src/steps/session-taint.js";
 
 const T0 = Date.parse("2026-11-25T09:00:00Z");
 function step(session: string | null, seconds: number, tool: string, extra: Partial<TaintStep> = {}): TaintStep {
@@ -138,35 +138,72 @@ function referenceTaint(steps: readonly TaintStep[]): ReturnType<typeof trackTai
   return out;
 }
 
-test("spawns found by index: the same taint as scanning every spawn, on 300 random days of sessions, spawns and run ids", (t) => {
-  let seed = 20261207;
+/** A seeded generator of days of steps, clustered in time so spawns and new sessions fall in each other's windows, or just outside. */
+function randomDays(seed: number) {
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+  return {
+    random,
+    day(): TaintStep[] {
+      const steps: TaintStep[] = [];
+      const sessions = Array.from({ length: 2 + Math.floor(random() * 12) }, (_, i) => `s${i}`);
+      const runs = ["r1", "r2", "r3", null, null];
+      let seconds = 0;
+      for (let n = 0; n < 60; n++) {
+        seconds += pick([0, 1, 5, 30, 90, 119, 120, 121, 400]);
+        const spawn = random() < 0.2;
+        steps.push(
+          step(random() < 0.05 ? null : pick(sessions), seconds, spawn ? "sessions_spawn" : pick(["exec", "web_fetch", "read"]), {
+            scope: pick(["alice|vm-alice", "alice|vm-alice", "bob|vm-bob"]),
+            runId: pick(runs),
+            external: random() < 0.2,
+            fetchedHosts: random() < 0.2 ? [pick(["A.example", "b.example"])] : [],
+            readsSecret: random() < 0.1,
+            isSpawn: spawn,
+            spawnRunId: spawn ? pick(runs) : null,
+          }),
+        );
+      }
+      return steps;
+    },
+  };
+}
+
+test("spawns found by index: the same taint as scanning every spawn, on 300 random days of sessions, spawns and run ids", (t) => {
+  const days = randomDays(20261207);
   let linked = 0;
   for (let day = 0; day < 300; day++) {
-    const steps: TaintStep[] = [];
-    const sessions = Array.from({ length: 2 + Math.floor(random() * 12) }, (_, i) => `s${i}`);
-    const runs = ["r1", "r2", "r3", null, null];
-    let seconds = 0;
-    for (let n = 0; n < 60; n++) {
-      // Clustered in time so spawns and new sessions fall in each other's windows, or just outside.
-      seconds += pick([0, 1, 5, 30, 90, 119, 120, 121, 400]);
-      const spawn = random() < 0.2;
-      steps.push(
-        step(random() < 0.05 ? null : pick(sessions), seconds, spawn ? "sessions_spawn" : pick(["exec", "web_fetch", "read"]), {
-          scope: pick(["alice|vm-alice", "alice|vm-alice", "bob|vm-bob"]),
-          runId: pick(runs),
-          external: random() < 0.2,
-          fetchedHosts: random() < 0.2 ? [pick(["A.example", "b.example"])] : [],
-          readsSecret: random() < 0.1,
-          isSpawn: spawn,
-          spawnRunId: spawn ? pick(runs) : null,
-        }),
-      );
-    }
+    const steps = days.day();
     const expected = referenceTaint(steps);
     t.deepEqual(trackTaint(steps), expected, `day ${day}`);
     linked += expected.filter((e) => e.taint_via?.startsWith("spawned by")).length;
   }
   t.true(linked > 100, `${linked} steps ran in a spawned session tainted by its parent`);
+});
+
+test("saved and resumed: the rest of a day tracked from the saved state (through JSON) gets the taint of tracking the day at once", (t) => {
+  const days = randomDays(20261208);
+  let inheritedAcrossCut = 0;
+  for (let day = 0; day < 300; day++) {
+    const steps = days.day();
+    const expected = trackTaint(steps);
+    const cut = steps[Math.floor(days.random() * steps.length)]!.time;
+    const before = steps.flatMap((s, i) => (s.time <= cut ? [i] : []));
+    const after = steps.flatMap((s, i) => (s.time > cut ? [i] : []));
+    const first = new TaintTracker();
+    const got: ReturnType<typeof trackTaint> = new Array(steps.length);
+    first.track(before.map((i) => steps[i]!)).forEach((taint, k) => (got[before[k]!] = taint));
+    const resumed = TaintTracker.resume(JSON.parse(JSON.stringify(first.save())) as SavedTaint)!;
+    t.true(resumed.follows(after.map((i) => steps[i]!)), `day ${day}`);
+    resumed.track(after.map((i) => steps[i]!)).forEach((taint, k) => (got[after[k]!] = taint));
+    t.deepEqual(got, expected, `day ${day}`);
+    inheritedAcrossCut += after.filter((i) => expected[i]!.taint_via?.startsWith("spawned by") && steps.some((s) => s.time <= cut && s.isSpawn)).length;
+    // A step at the cut's time, or before, is not after what was walked.
+    if (before.length > 0) t.false(resumed.follows([{ ...steps[before.at(-1)!]!, time: cut }]));
+  }
+  t.true(inheritedAcrossCut > 50, `${inheritedAcrossCut} steps after a cut inherited a taint`);
+});
+
+test("a state saved by another version is not resumed", (t) => {
+  t.is(TaintTracker.resume({ ...new TaintTracker().save(), version: 0 } as unknown as SavedTaint), undefined);
 });
