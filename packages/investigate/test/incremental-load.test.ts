@@ -71,8 +71,10 @@ test.serial("appending the new files gives exactly the tables a rebuild from all
   const warmTables = await caseTables(warm);
   for (const name of Object.keys(coldTables)) t.deepEqual(warmTables[name], coldTables[name], `${name}: appended = rebuilt`);
   // filesLoaded, filesReadTyped and filesMeasured are about this load's files, the rest about the whole case.
-  const { mode: _a, filesLoaded: _b, filesReadTyped: _e, filesMeasured: _g, ...appendedCounts } = appended;
-  const { mode: _c, filesLoaded: _d, filesReadTyped: _f, filesMeasured: _h, ...coldCounts } = coldResult;
+  const { mode: _a, filesLoaded: _b, filesReadTyped: _e, filesMeasured: _g, toolSteps: appendedSteps, ...appendedCounts } = appended;
+  const { mode: _c, filesLoaded: _d, filesReadTyped: _f, filesMeasured: _h, toolSteps: _i, ...coldCounts } = coldResult;
+  t.is(appendedSteps?.mode, "appended", "only the new blobs' tool calls were classified");
+  t.true(appendedSteps!.classified > 0 && appendedSteps!.classified < appendedSteps!.steps, JSON.stringify(appendedSteps));
   t.deepEqual(appendedCounts, coldCounts, "the accounting is the whole case's");
   t.true(coldTables.quarantine!.some((q) => String((q as { reason: string }).reason).startsWith("duplicate of an earlier record")), "the re-sent record is set aside");
 

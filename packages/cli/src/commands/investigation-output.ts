@@ -52,8 +52,15 @@ export function investigationJson(result: RunInvestigationResult): Record<string
     quarantined: result.load.quarantined,
     quarantine_not_stored: result.load.quarantineNotStored,
     // How the case was loaded: whole, the new blobs appended, or reused; and how many blobs the
-    // typed fast path read (the rest went through the line scan).
-    load: { mode: result.load.mode ?? "rebuilt", files_loaded: result.load.filesLoaded ?? 0, files_read_typed: result.load.filesReadTyped ?? 0, files_measured: result.load.filesMeasured ?? 0 },
+    // typed fast path read (the rest went through the line scan); whether the tool steps were
+    // appended to or classified again (and why), which is most of a warm load's time.
+    load: {
+      mode: result.load.mode ?? "rebuilt",
+      files_loaded: result.load.filesLoaded ?? 0,
+      files_read_typed: result.load.filesReadTyped ?? 0,
+      files_measured: result.load.filesMeasured ?? 0,
+      tool_steps: result.load.toolSteps === undefined ? null : { mode: result.load.toolSteps.mode, classified: result.load.toolSteps.classified, rebuilt_because: result.load.toolSteps.rebuiltBecause ?? null },
+    },
     story: result.report.replay?.story.headline ?? null,
     findings: result.findings.map((f, i) => ({
       id: f.detection.id,

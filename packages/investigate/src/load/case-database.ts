@@ -28,7 +28,7 @@ import { checkEnvelopes, withEnvelopeColumnsSql } from "./envelope-checks.js";
 import { createEventViews, eventsTableDdl, TIMELINE_STATE_TABLE } from "./events-table.js";
 import { tableExists } from "./case-tables.js";
 import { buildSessionSteps, oldStepsUnchanged } from "./session-steps.js";
-import { buildToolSteps } from "./tool-steps.js";
+import { buildToolSteps, type ToolStepsUpdate } from "./tool-steps.js";
 import { readTypedRecords, sourceOfBlobName, type TypedCandidate } from "./typed-read.js";
 
 /** Every source's records table (recordsTableName). */
@@ -115,6 +115,8 @@ export interface LoadResult {
   filesReadTyped?: number;
   /** Of those, the files decompressed to measure their lines: no shape was known from download or custody. */
   filesMeasured?: number;
+  /** How `tool_steps` was brought up to date (appended to, or rebuilt and why). */
+  toolSteps?: ToolStepsUpdate;
   lines: number;
   records: number;
   events: number;
@@ -189,8 +191,8 @@ export class CaseDatabase {
 
   /**
    * Loads the evidence files: rebuilds every table from all of them, or, with `incremental`,
-   * appends only the files not loaded before (see LoadOptions.incremental). Either way every
-   * derived table (`tool_steps`, `sessions`) is rebuilt over the whole case.
+   * appends only the files not loaded before (see LoadOptions.incremental). `tool_steps` is
+   * appended to when it can be (tool-steps.ts); the sessions are rebuilt over the whole case.
    */
   async load(files: EvidenceFile[], options: LoadOptions): Promise<LoadResult> {
     const key = loadKey(options);
@@ -245,9 +247,9 @@ export class CaseDatabase {
       await buildSessionSteps(c);
       return { lines: 0, records: 0, events: 0, eventsOutsideWindow: 0, eventsAdmittedByUpload: 0, eventsEnvelopeMismatch: 0, quarantined: 0, quarantineNotStored: 0, quarantineByReason: [], blobProblems: [] };
     }
-    const { outside, typed, measured } = await this.#scanAndLoad(files, options, 0, false);
+    const { outside, typed, measured, toolSteps } = await this.#scanAndLoad(files, options, 0, false);
     await this.#finishLoad(files, key, outside);
-    return { ...(await this.#result()), filesReadTyped: typed, filesMeasured: measured };
+    return { ...(await this.#result()), filesReadTyped: typed, filesMeasured: measured, toolSteps };
   }
 
   /**
@@ -260,13 +262,13 @@ export class CaseDatabase {
     const offset = await this.scalar("SELECT coalesce(max(file_index) + 1, 0) FROM evidence_files");
     const before = await this.scalar("SELECT coalesce(sum(outside_window), 0) FROM load_state");
     await c.run("UPDATE load_state SET key = 'loading'");
-    const { outside, typed, measured } = await this.#scanAndLoad(files, options, offset, true);
+    const { outside, typed, measured, toolSteps } = await this.#scanAndLoad(files, options, offset, true);
     await this.#finishLoad(files, loadKey(options), before + outside);
-    return { ...(await this.#result()), mode: "appended", filesLoaded: files.length, filesReadTyped: typed, filesMeasured: measured };
+    return { ...(await this.#result()), mode: "appended", filesLoaded: files.length, filesReadTyped: typed, filesMeasured: measured, toolSteps };
   }
 
   /** Scans `files` into the tables (file indexes from `offset`); returns how many events left the window. */
-  async #scanAndLoad(files: EvidenceFile[], options: LoadOptions, offset: number, appending: boolean): Promise<{ outside: number; typed: number; measured: number }> {
+  async #scanAndLoad(files: EvidenceFile[], options: LoadOptions, offset: number, appending: boolean): Promise<{ outside: number; typed: number; measured: number; toolSteps: ToolStepsUpdate }> {
     const limits: LineLimits = { ...DEFAULT_BLOB_LIMITS, ...options.limits, maxLineBytes: options.maxLineBytes };
     await mkdir(options.workDir, { recursive: true });
     const scanDir = await mkdtemp(join(options.workDir, "scan-"));
@@ -348,7 +350,7 @@ export class CaseDatabase {
     };
   }
 
-  async #load(files: EvidenceFile[], options: LoadOptions, limits: LineLimits, scanDir: string, offset: number, appending: boolean): Promise<{ outside: number; typed: number; measured: number }> {
+  async #load(files: EvidenceFile[], options: LoadOptions, limits: LineLimits, scanDir: string, offset: number, appending: boolean): Promise<{ outside: number; typed: number; measured: number; toolSteps: ToolStepsUpdate }> {
     const c = this.connection;
     this.#offset = offset;
     // This load's records go into fresh tables, one per source (an append moves the records it
@@ -453,8 +455,9 @@ export class CaseDatabase {
       window: { ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) },
       newBlobs,
     });
-    // After the window: taint is tracked over the steps the case keeps.
-    await buildToolSteps(c, scanDir);
+    // After the window: taint is tracked over the steps the case keeps. The new blobs' steps are
+    // appended only while the events already loaded stayed as they were.
+    const toolSteps = await buildToolSteps(c, scanDir, envelope.oldEventsChanged ? undefined : newBlobs);
     const stepsBefore = newBlobs !== undefined && (await tableExists(c, "session_steps"));
     if (stepsBefore) await c.run("ALTER TABLE session_steps RENAME TO session_steps_before");
     await buildSessionSteps(c);
@@ -463,7 +466,7 @@ export class CaseDatabase {
     // The timeline files are appended to only while every event they hold is as they hold it.
     if (envelope.oldEventsChanged || !stepsKept) await c.run(`DROP TABLE IF EXISTS ${TIMELINE_STATE_TABLE}`);
 
-    return { outside: envelope.outsideWindow, typed: typed.length, measured };
+    return { outside: envelope.outsideWindow, typed: typed.length, measured, toolSteps };
   }
 
   /**

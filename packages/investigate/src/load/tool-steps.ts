@@ -5,6 +5,7 @@
  * runs under (its session, or one that spawned it, took in external content before it). Built
  * once at load time, so rules filter typed columns instead of re-parsing commands with regexes.
  */
+import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { Readable } from "node:stream";
@@ -12,8 +13,9 @@ import { pipeline } from "node:stream/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { FETCH_TOOLS, SEARCH_TOOLS, STEP_COLUMN_TYPES, classifyStep, defaultCatalogue, stepColumns, trackTaint, type TaintStep } from "@oclog/detections";
+import { FETCH_TOOLS, SEARCH_TOOLS, STEP_COLUMN_TYPES, TaintTracker, classifyStep, defaultCatalogue, stepColumns, type SavedTaint, type TaintStep } from "@oclog/detections";
 import { sqlString } from "@oclog/schema";
+import { queryNumber, tableExists } from "./case-tables.js";
 
 
 const MESSAGE_CHARS = 2000;
@@ -52,10 +54,11 @@ export const TOOL_STEP_COLUMNS = {
 } as const;
 
 // One row per tool call; results joined by call id for the outcome and the spawn's run id.
-const CALLS_SQL = `
+// `newCalls` narrows it to the calls of the new blobs (an append).
+const callsSql = (newCalls = "") => `
 WITH calls AS (
     SELECT * FROM events
-    WHERE action = 'tool.call'
+    WHERE action = 'tool.call'${newCalls && ` AND blob IN (${newCalls})`}
     QUALIFY row_number() OVER (
         PARTITION BY "user", host, gen_ai.tool.name, coalesce(gen_ai.tool.call.id, blob || ':' || line)
         ORDER BY session_id IS NULL, source <> 'transcript', time, blob, line
@@ -66,7 +69,7 @@ results AS (
         bool_or(outcome IN ('blocked', 'failure')) AS failed,
         max(CASE WHEN gen_ai.tool.name = 'sessions_spawn' AND json_valid(message) THEN json_extract_string(message, '$.runId') END) AS spawn_run_id
     FROM events
-    WHERE action = 'tool.result' AND gen_ai.tool.call.id IS NOT NULL
+    WHERE action = 'tool.result' AND gen_ai.tool.call.id IS NOT NULL${newCalls && ` AND gen_ai.tool.call.id IN (SELECT gen_ai.tool.call.id FROM calls)`}
     GROUP BY ALL
 )
 SELECT epoch_ms(c.time) AS ms, strftime(c.time, '%Y-%m-%dT%H:%M:%S.%fZ') AS time, c."user", c.host, c.session_id, c.run_id, c.source,
@@ -78,13 +81,76 @@ LEFT JOIN results r ON r.call_id = c.gen_ai.tool.call.id AND r."user" IS NOT DIS
 WHERE c.gen_ai.tool.name IS NOT NULL
 ORDER BY c.time, c.blob, c.line`;
 
-/** (Re)creates `tool_steps` from `events`; returns how many steps it holds. */
-export async function buildToolSteps(connection: DuckDBConnection, workDir?: string): Promise<number> {
+// New events that would change a step already in `tool_steps`: another copy of its call (which
+// may be the preferred one), or a result that fails it or names its spawn's run id.
+const changesOldStepsSql = (newBlobs: string) => `
+SELECT count(*) FROM events n JOIN tool_steps o
+    ON o.call_id = n.gen_ai.tool.call.id AND o."user" IS NOT DISTINCT FROM n."user" AND o.host IS NOT DISTINCT FROM n.host
+WHERE n.blob IN (${newBlobs}) AND n.gen_ai.tool.call.id IS NOT NULL AND (
+    (n.action = 'tool.call' AND o.tool = n.gen_ai.tool.name)
+    OR (n.action = 'tool.result' AND (n.outcome IN ('blocked', 'failure') OR n.gen_ai.tool.name = 'sessions_spawn' OR o.tool = 'sessions_spawn')))`;
+
+const STATE_TABLE = "tool_steps_taint";
+
+type Call = Record<string, string | number | boolean | null>;
+
+/** How `tool_steps` was brought up to date: only the new blobs' calls appended, or every call again (and why). */
+export interface ToolStepsUpdate {
+  mode: "appended" | "rebuilt";
+  /** Steps the table holds. */
+  steps: number;
+  /** Steps classified by this load. */
+  classified: number;
+  /** Why an append was asked for and the table was rebuilt instead. */
+  rebuiltBecause?: string;
+}
+
+/**
+ * Brings `tool_steps` up to date with `events`. With `newBlobs` (a query of the blobs this load
+ * appended), only their calls are classified and tracked on from the taint state the last load
+ * saved; when they would change a step already there, or come before one, every call is again.
+ */
+export async function buildToolSteps(connection: DuckDBConnection, workDir?: string, newBlobs?: string): Promise<ToolStepsUpdate> {
+  const format = stepsFormat();
+  let rebuiltBecause: string | undefined;
+  if (newBlobs !== undefined) {
+    const appended = await appendToolSteps(connection, workDir, newBlobs, format);
+    if (typeof appended !== "string") return appended;
+    rebuiltBecause = appended;
+  }
   const columns = Object.entries(TOOL_STEP_COLUMNS);
   await connection.run("DROP TABLE IF EXISTS tool_steps");
   await connection.run(`CREATE TABLE tool_steps (${columns.map(([name, type]) => `"${name}" ${type}`).join(", ")})`);
-  const calls = (await connection.runAndReadAll(CALLS_SQL)).getRowObjectsJson() as Record<string, string | number | boolean | null>[];
-  if (calls.length === 0) return 0;
+  const calls = (await connection.runAndReadAll(callsSql())).getRowObjectsJson() as Call[];
+  const tracker = new TaintTracker();
+  const classified = calls.length;
+  await insertSteps(connection, calls, tracker, workDir);
+  await saveTaint(connection, tracker, format);
+  return { mode: "rebuilt", steps: classified, classified, ...(rebuiltBecause === undefined ? {} : { rebuiltBecause }) };
+}
+
+/** Appends the new blobs' calls; or says why it cannot, having changed nothing. */
+async function appendToolSteps(connection: DuckDBConnection, workDir: string | undefined, newBlobs: string, format: string): Promise<ToolStepsUpdate | string> {
+  const saved = (await tableExists(connection, STATE_TABLE)) && (await tableExists(connection, "tool_steps"))
+    ? (await connection.runAndReadAll(`SELECT format, state FROM ${STATE_TABLE}`)).getRows()
+    : [];
+  if (saved.length !== 1 || saved[0]![0] !== format) return "the case holds no taint state of this oclog version";
+  if ((await queryNumber(connection, changesOldStepsSql(newBlobs))) > 0) return "new evidence changes a step already loaded (another copy of its call, or a failed or spawning result)";
+  const tracker = TaintTracker.resume(JSON.parse(String(saved[0]![1])) as SavedTaint);
+  if (tracker === undefined) return "the case holds no taint state of this oclog version";
+  const calls = (await connection.runAndReadAll(callsSql(newBlobs))).getRowObjectsJson() as Call[];
+  if (!tracker.follows(calls.map((call) => ({ scope: scopeOf(call), time: Number(call.ms) }) as TaintStep))) {
+    return "new evidence has steps no later than steps already loaded for the same user and host";
+  }
+  const classified = calls.length;
+  await insertSteps(connection, calls, tracker, workDir);
+  await saveTaint(connection, tracker, format);
+  return { mode: "appended", steps: await queryNumber(connection, "SELECT count(*) FROM tool_steps"), classified };
+}
+
+/** Classifies `calls`, tracks their taint on `tracker`, and inserts their rows; `calls` is emptied as it goes. */
+async function insertSteps(connection: DuckDBConnection, calls: Call[], tracker: TaintTracker, workDir: string | undefined): Promise<void> {
+  if (calls.length === 0) return;
   const catalogue = defaultCatalogue();
   const classes = calls.map((call) => classifyStep({ tool: String(call.tool), args: call.arguments ?? { command: call.command, path: call.path, url: call.url } }, catalogue));
   const classified = classes.map(stepColumns);
@@ -93,7 +159,7 @@ export async function buildToolSteps(connection: DuckDBConnection, workDir?: str
     const isFetch = FETCH_TOOLS.has(tool) && call.result_failed !== true;
     const connects = isFetch ? classes[i]!.connects : [];
     return {
-      scope: `${call.user ?? ""}|${call.host ?? ""}`,
+      scope: scopeOf(call),
       session: (call.session_id as string | null) ?? null,
       time: Number(call.ms),
       tool,
@@ -106,7 +172,7 @@ export async function buildToolSteps(connection: DuckDBConnection, workDir?: str
       ref: { blob: (call.blob as string | null) ?? null, line: call.line === null ? null : Number(call.line), what: `${tool} ${String(call.url ?? call.command ?? call.path ?? "").slice(0, 200)}`.trim() },
     };
   });
-  const taints = trackTaint(taintSteps);
+  const taints = tracker.track(taintSteps);
   const dir = await mkdtemp(join(workDir ?? tmpdir(), "tool-steps-"));
   try {
     const file = join(dir, "tool-steps.jsonl");
@@ -141,11 +207,25 @@ export async function buildToolSteps(connection: DuckDBConnection, workDir?: str
       if (batch !== "") yield batch;
     }
     await pipeline(Readable.from(rows()), createWriteStream(file));
-    const spec = `{${columns.map(([name, type]) => `'${name}': '${type}'`).join(", ")}}`;
+    const spec = `{${Object.entries(TOOL_STEP_COLUMNS).map(([name, type]) => `'${name}': '${type}'`).join(", ")}}`;
     await connection.run(`INSERT INTO tool_steps SELECT * FROM read_json(${sqlString(file)}, format = 'newline_delimited', columns = ${spec}, maximum_object_size = 16777216)`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  return calls.length;
 }
 
+/** Keeps the tracker's state beside the steps, for the next load to go on from. */
+async function saveTaint(connection: DuckDBConnection, tracker: TaintTracker, format: string): Promise<void> {
+  await connection.run(`CREATE OR REPLACE TABLE ${STATE_TABLE} (format VARCHAR, state VARCHAR)`);
+  await connection.run(`INSERT INTO ${STATE_TABLE} VALUES ($1, $2)`, [format, JSON.stringify(tracker.save())]);
+}
+
+/**
+ * What must be the same for saved steps and taint to be gone on from: the columns, the calls'
+ * query, and the catalogue the classifier reads (it is data, and changes between versions).
+ */
+function stepsFormat(): string {
+  return createHash("sha256").update(JSON.stringify([TOOL_STEP_COLUMNS, callsSql(), defaultCatalogue()])).digest("hex");
+}
+
+const scopeOf = (call: Call) => `${call.user ?? ""}|${call.host ?? ""}`;
