@@ -26,8 +26,7 @@ import { measureEvidence, measuredFromShape, rewriteEvidence, type LineFault, ty
 import type { LineShape } from "../evidence/gzip-integrity.js";
 import { checkEnvelopes, withEnvelopeColumnsSql } from "./envelope-checks.js";
 import { createEventViews, eventsTableDdl, TIMELINE_STATE_TABLE } from "./events-table.js";
-import { tableExists } from "./case-tables.js";
-import { buildSessionSteps, oldStepsUnchanged } from "./session-steps.js";
+import { buildSessionSteps, updateSessionSteps } from "./session-steps.js";
 import { buildToolSteps, type ToolStepsUpdate } from "./tool-steps.js";
 import { readTypedRecords, sourceOfBlobName, type TypedCandidate } from "./typed-read.js";
 
@@ -458,11 +457,10 @@ export class CaseDatabase {
     // After the window: taint is tracked over the steps the case keeps. The new blobs' steps are
     // appended only while the events already loaded stayed as they were.
     const toolSteps = await buildToolSteps(c, scanDir, envelope.oldEventsChanged ? undefined : newBlobs);
-    const stepsBefore = newBlobs !== undefined && (await tableExists(c, "session_steps"));
-    if (stepsBefore) await c.run("ALTER TABLE session_steps RENAME TO session_steps_before");
-    await buildSessionSteps(c);
-    const stepsKept = stepsBefore && (await oldStepsUnchanged(c, "session_steps_before", "session_steps", newBlobs!));
-    await c.run("DROP TABLE IF EXISTS session_steps_before");
+    // Likewise the sessions: only those the new blobs touch are stepped again.
+    let stepsKept = false;
+    if (newBlobs === undefined || envelope.oldEventsChanged) await buildSessionSteps(c);
+    else stepsKept = (await updateSessionSteps(c, newBlobs)).oldStepsKept;
     // The timeline files are appended to only while every event they hold is as they hold it.
     if (envelope.oldEventsChanged || !stepsKept) await c.run(`DROP TABLE IF EXISTS ${TIMELINE_STATE_TABLE}`);
 

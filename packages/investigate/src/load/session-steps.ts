@@ -10,6 +10,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { sqlIdentifier } from "@oclog/schema";
+import { queryNumber, tableExists } from "./case-tables.js";
 
 /** Longest text kept per field of a step; the whole record stays in `events`. */
 export const STEP_TEXT_CHARS = { arguments: 4000, result: 1000, text: 2000 } as const;
@@ -18,8 +19,9 @@ export const STEP_TEXT_CHARS = { arguments: 4000, result: 1000, text: 2000 } as 
 // (an assistant message holds its text and its tool calls) the text, then the calls in order.
 const KIND_RANK = "CASE kind WHEN 'session_start' THEN 0 WHEN 'prompt' THEN 1 WHEN 'model_change' THEN 2 WHEN 'compaction' THEN 3 WHEN 'model' THEN 4 WHEN 'error' THEN 4 ELSE 5 END";
 
-const STEPS_SQL = `
-CREATE TABLE session_steps AS
+// The steps of every session, or (`touched`, a table of user, host and session_id) of those alone:
+// each session's steps are numbered within it, so a session's rows depend on its own events only.
+const stepsSql = (touched?: string) => `
 WITH calls AS (
     SELECT rowid AS ord, * FROM events
     WHERE action = 'tool.call' AND session_id IS NOT NULL AND gen_ai.tool.name IS NOT NULL AND source <> 'gateway-log'
@@ -49,7 +51,7 @@ steps AS (
         e.source, e.run_id, e.agent_id, NULL AS tool, NULL AS call_id, NULL AS arguments, NULL AS status, NULL AS result,
         NULL::BIGINT AS duration_ms, NULL AS decision, left(e.message, ${STEP_TEXT_CHARS.text}) AS text, e.blob, e.line
     FROM events e
-    WHERE e.session_id IS NOT NULL AND e.source = 'transcript'
+    WHERE e.session_id IS NOT NULL AND e.source = 'transcript'${touchedFilter("e", touched)}
       AND (e.action IN ('session.start', 'message.user', 'model.change', 'session.compaction')
            OR (e.action = 'model.completion' AND (coalesce(e.message, '') <> '' OR e.outcome = 'failure')))
     UNION ALL
@@ -62,6 +64,7 @@ steps AS (
         NULL, c.blob, c.line
     FROM calls c
     LEFT JOIN results r ON r.call_id = c.gen_ai.tool.call.id AND r."user" IS NOT DISTINCT FROM c."user" AND r.host IS NOT DISTINCT FROM c.host
+    WHERE true${touchedFilter("c", touched)}
     UNION ALL
     SELECT g.ord, g."user", g.host, g.session_id, g.time, 'tool', 'gateway-log', g.run_id, g.agent_id, g.gen_ai.tool.name, g.gen_ai.tool.call.id,
         NULL, CASE WHEN x.time IS NULL THEN 'no result' ELSE 'unknown' END, NULL,
@@ -69,13 +72,32 @@ steps AS (
     FROM gateway_starts g
     LEFT JOIN gateway_ends x ON x.call_id = g.gen_ai.tool.call.id AND x."user" IS NOT DISTINCT FROM g."user" AND x.host IS NOT DISTINCT FROM g.host
     WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.gen_ai.tool.call.id = g.gen_ai.tool.call.id
-        AND c."user" IS NOT DISTINCT FROM g."user" AND c.host IS NOT DISTINCT FROM g.host)
+        AND c."user" IS NOT DISTINCT FROM g."user" AND c.host IS NOT DISTINCT FROM g.host)${touchedFilter("g", touched)}
 )
 SELECT "user", host, session_id,
     row_number() OVER (PARTITION BY "user", host, session_id ORDER BY time, blob, line, ${KIND_RANK}, ord) AS step_no,
     time, kind, source, run_id, agent_id, tool, call_id, arguments, status, result, duration_ms, decision, text, blob, line
 FROM steps
 ORDER BY "user", host, session_id, step_no`;
+
+const touchedFilter = (alias: string, touched: string | undefined) =>
+  touched === undefined
+    ? ""
+    : ` AND EXISTS (SELECT 1 FROM ${touched} t WHERE t.session_id = ${alias}.session_id AND t."user" IS NOT DISTINCT FROM ${alias}."user" AND t.host IS NOT DISTINCT FROM ${alias}.host)`;
+
+// The sessions new blobs (SQL: a subquery of blob names) can change: those with an event in them,
+// and those holding a call whose call, result, or gateway start or end is in them.
+const touchedSessionsSql = (newBlobs: string) => `
+CREATE OR REPLACE TEMP TABLE touched_sessions AS
+WITH new_calls AS (
+    SELECT DISTINCT "user", host, coalesce(gen_ai.tool.call.id, regexp_extract(message, 'toolCallId=([^ ]+)', 1)) AS call_id FROM events
+    WHERE blob IN (${newBlobs}) AND (gen_ai.tool.call.id IS NOT NULL OR (source = 'gateway-log' AND starts_with(message, 'embedded run tool end:')))
+)
+SELECT DISTINCT "user", host, session_id FROM events WHERE blob IN (${newBlobs}) AND session_id IS NOT NULL
+UNION
+SELECT DISTINCT e."user", e.host, e.session_id FROM events e
+JOIN new_calls n ON n.call_id = e.gen_ai.tool.call.id AND n."user" IS NOT DISTINCT FROM e."user" AND n.host IS NOT DISTINCT FROM e.host
+WHERE e.session_id IS NOT NULL`;
 
 const SESSIONS_SQL = `
 CREATE TABLE sessions AS
@@ -106,11 +128,38 @@ ORDER BY s.started, s.session_id`;
 /** (Re)creates `session_steps` and `sessions` from `events`; returns how many sessions there are. */
 export async function buildSessionSteps(connection: DuckDBConnection): Promise<number> {
   await connection.run("DROP TABLE IF EXISTS session_steps");
+  await connection.run(`CREATE TABLE session_steps AS ${stepsSql()}`);
+  return rebuildSessions(connection);
+}
+
+/**
+ * Brings `session_steps` up to date after an append of `newBlobs` (SQL: a subquery of blob names)
+ * to events that otherwise stayed as they were: only the sessions they touch are stepped again.
+ * Returns whether every old event kept its step (see oldStepsUnchanged); a case without steps is
+ * built whole, and then they did not.
+ */
+export async function updateSessionSteps(connection: DuckDBConnection, newBlobs: string): Promise<{ oldStepsKept: boolean; sessionsStepped: number }> {
+  if (!(await tableExists(connection, "session_steps"))) {
+    await buildSessionSteps(connection);
+    return { oldStepsKept: false, sessionsStepped: await queryNumber(connection, "SELECT count(*) FROM sessions") };
+  }
+  await connection.run(touchedSessionsSql(newBlobs));
+  await connection.run(`CREATE OR REPLACE TEMP TABLE touched_steps_before AS SELECT * FROM session_steps s WHERE true${touchedFilter("s", "touched_sessions")}`);
+  await connection.run(`CREATE OR REPLACE TEMP TABLE touched_steps AS ${stepsSql("touched_sessions")}`);
+  const oldStepsKept = await oldStepsUnchanged(connection, "touched_steps_before", "touched_steps", newBlobs);
+  await connection.run(`DELETE FROM session_steps s WHERE true${touchedFilter("s", "touched_sessions")}`);
+  await connection.run("INSERT INTO session_steps SELECT * FROM touched_steps");
+  const sessionsStepped = await queryNumber(connection, "SELECT count(*) FROM touched_sessions");
+  for (const table of ["touched_sessions", "touched_steps_before", "touched_steps"]) await connection.run(`DROP TABLE ${table}`);
+  await rebuildSessions(connection);
+  return { oldStepsKept, sessionsStepped };
+}
+
+/** `sessions` from `session_steps`; returns how many there are. */
+async function rebuildSessions(connection: DuckDBConnection): Promise<number> {
   await connection.run("DROP TABLE IF EXISTS sessions");
-  await connection.run(STEPS_SQL);
   await connection.run(SESSIONS_SQL);
-  const result = await connection.runAndReadAll("SELECT count(*) FROM sessions");
-  return Number(result.getRows()[0]?.[0] ?? 0);
+  return queryNumber(connection, "SELECT count(*) FROM sessions");
 }
 
 
@@ -135,7 +184,7 @@ export function stepByCallSql(steps: string): string {
  */
 export async function oldStepsUnchanged(connection: DuckDBConnection, before: string, after: string, newBlobs: string): Promise<boolean> {
   const old = `blob NOT IN (${newBlobs})`;
-  const count = async (sql: string) => Number((await connection.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
+  const count = (sql: string) => queryNumber(connection, sql);
   const byLine = (steps: string) => `SELECT * FROM (${stepByLineSql(steps)}) WHERE ${old}`;
   if ((await count(`SELECT count(*) FROM ((${byLine(before)}) EXCEPT (${byLine(after)}))`)) > 0) return false;
   if ((await count(`SELECT count(*) FROM ((${byLine(after)}) EXCEPT (${byLine(before)}))`)) > 0) return false;
