@@ -14,7 +14,7 @@
  * `quarantine_not_stored`, not stored.
  */
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, rename, rm, rmdir, symlink } from "node:fs/promises";
+import { mkdir, rename, rm, rmdir, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
@@ -28,6 +28,7 @@ import { checkEnvelopes, withEnvelopeColumnsSql } from "./envelope-checks.js";
 import { createEventViews, eventsTableDdl, TIMELINE_STATE_TABLE } from "./events-table.js";
 import { buildSessionSteps, updateSessionSteps } from "./session-steps.js";
 import { buildToolSteps, type ToolStepsUpdate } from "./tool-steps.js";
+import { makeScanDir, removeDeadScans } from "./stale-scans.js";
 import { readTypedRecords, sourceOfBlobName, type TypedCandidate } from "./typed-read.js";
 
 /** Every source's records table (recordsTableName). */
@@ -270,7 +271,8 @@ export class CaseDatabase {
   async #scanAndLoad(files: EvidenceFile[], options: LoadOptions, offset: number, appending: boolean): Promise<{ outside: number; typed: number; measured: number; toolSteps: ToolStepsUpdate }> {
     const limits: LineLimits = { ...DEFAULT_BLOB_LIMITS, ...options.limits, maxLineBytes: options.maxLineBytes };
     await mkdir(options.workDir, { recursive: true });
-    const scanDir = await mkdtemp(join(options.workDir, "scan-"));
+    await removeDeadScans(options.workDir);
+    const scanDir = await makeScanDir(options.workDir);
     try {
       return await this.#load(files, options, limits, scanDir, offset, appending);
     } finally {
