@@ -50,3 +50,21 @@ test("hostile tool calls load, each named one once, the huge command clipped, th
     db.close();
   }
 });
+
+test("a session longer than one read of the calls (they are read a chunk at a time): the taint of its first fetch reaches its last step, and every step is there once", async (t) => {
+  const n = 5000; // DuckDB hands results over in chunks of 2,048 rows
+  const rows = [
+    call(1, "web_fetch", JSON.stringify({ url: "https://tips.example.org/x" })),
+    ...Array.from({ length: n }, (_, i) => call(i + 2, i % 2 === 0 ? "exec" : "read", JSON.stringify(i % 2 === 0 ? { command: `ls /tmp/d${i}` } : { path: `notes/${i}.md` }))),
+  ];
+  const dir = mkdtempSync(join(tmpdir(), "oclog-tool-steps-"));
+  writeFileSync(join(dir, "events.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+  const db = await CaseDatabase.open(":memory:");
+  try {
+    await loadEventsJsonl(db.connection, join(dir, "events.jsonl"));
+    const out = (await db.connection.runAndReadAll("SELECT count(*) AS steps, count(DISTINCT call_id) AS calls, count(*) FILTER (WHERE tainted) AS tainted, min(line) FILTER (WHERE tainted) AS first FROM tool_steps")).getRowObjectsJson()[0]!;
+    t.deepEqual(out, { steps: String(n + 1), calls: String(n + 1), tainted: String(n), first: "2" });
+  } finally {
+    db.close();
+  }
+});

@@ -79,7 +79,7 @@ SELECT epoch_ms(c.time) AS ms, strftime(c.time, '%Y-%m-%dT%H:%M:%S.%fZ') AS time
 FROM calls c
 LEFT JOIN results r ON r.call_id = c.gen_ai.tool.call.id AND r."user" IS NOT DISTINCT FROM c."user" AND r.host IS NOT DISTINCT FROM c.host
 WHERE c.gen_ai.tool.name IS NOT NULL
-ORDER BY c.time, c.blob, c.line`;
+ORDER BY c.time, c.blob, c.line, c.gen_ai.tool.call.id`;
 
 // New events that would change a step already in `tool_steps`: another copy of its call (which
 // may be the preferred one), or a result that fails it or names its spawn's run id.
@@ -121,10 +121,11 @@ export async function buildToolSteps(connection: DuckDBConnection, workDir?: str
   const columns = Object.entries(TOOL_STEP_COLUMNS);
   await connection.run("DROP TABLE IF EXISTS tool_steps");
   await connection.run(`CREATE TABLE tool_steps (${columns.map(([name, type]) => `"${name}" ${type}`).join(", ")})`);
-  const calls = (await connection.runAndReadAll(callsSql())).getRowObjectsJson() as Call[];
+  // The calls come a chunk at a time, in time order: the tracker walks them as one walk of all,
+  // and the load holds one chunk of them, not the case's (1.6 GB peak RSS at 4 GB, all at once).
+  const calls = (await connection.stream(callsSql())).yieldRowObjectJson() as AsyncIterable<Call[]>;
   const tracker = new TaintTracker();
-  const classified = calls.length;
-  await insertSteps(connection, calls, tracker, workDir);
+  const classified = await insertSteps(connection, calls, tracker, workDir);
   await saveTaint(connection, tracker, format);
   return { mode: "rebuilt", steps: classified, classified, ...(rebuiltBecause === undefined ? {} : { rebuiltBecause }) };
 }
@@ -142,18 +143,47 @@ async function appendToolSteps(connection: DuckDBConnection, workDir: string | u
   if (!tracker.follows(calls.map((call) => ({ scope: scopeOf(call), time: Number(call.ms) }) as TaintStep))) {
     return "new evidence has steps no later than steps already loaded for the same user and host";
   }
-  const classified = calls.length;
-  await insertSteps(connection, calls, tracker, workDir);
+  const classified = await insertSteps(connection, [calls], tracker, workDir);
   await saveTaint(connection, tracker, format);
   return { mode: "appended", steps: await queryNumber(connection, "SELECT count(*) FROM tool_steps"), classified };
 }
 
-/** Classifies `calls`, tracks their taint on `tracker`, and inserts their rows; `calls` is emptied as it goes. */
-async function insertSteps(connection: DuckDBConnection, calls: Call[], tracker: TaintTracker, workDir: string | undefined): Promise<void> {
-  if (calls.length === 0) return;
+/** Classifies the calls, tracks their taint on `tracker` batch after batch (in time order), and inserts their rows; returns how many. */
+async function insertSteps(connection: DuckDBConnection, batches: AsyncIterable<Call[]> | Iterable<Call[]>, tracker: TaintTracker, workDir: string | undefined): Promise<number> {
   const catalogue = defaultCatalogue();
+  let count = 0;
+  // Each row is written as it is made and its batch let go: all rows as strings, then joined
+  // into one, held every call of a 4 GB case three times over (peak RSS 2.2 GB in the load).
+  async function* rows(): AsyncGenerator<string> {
+    let out = ""; // a few hundred rows per write, not one write per row
+    for await (const calls of batches) {
+      count += calls.length;
+      for (const row of stepRows(calls, tracker, catalogue)) {
+        out += row;
+        if (out.length >= 256 * 1024) {
+          yield out;
+          out = "";
+        }
+      }
+    }
+    if (out !== "") yield out;
+  }
+  const dir = await mkdtemp(join(workDir ?? tmpdir(), "tool-steps-"));
+  try {
+    const file = join(dir, "tool-steps.jsonl");
+    await pipeline(Readable.from(rows()), createWriteStream(file));
+    if (count === 0) return 0;
+    const spec = `{${Object.entries(TOOL_STEP_COLUMNS).map(([name, type]) => `'${name}': '${type}'`).join(", ")}}`;
+    await connection.run(`INSERT INTO tool_steps SELECT * FROM read_json(${sqlString(file)}, format = 'newline_delimited', columns = ${spec}, maximum_object_size = 16777216)`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return count;
+}
+
+/** The JSON lines of one batch of calls: classified, and tracked on `tracker`. */
+function* stepRows(calls: Call[], tracker: TaintTracker, catalogue: ReturnType<typeof defaultCatalogue>): Generator<string> {
   const classes = calls.map((call) => classifyStep({ tool: String(call.tool), args: call.arguments ?? { command: call.command, path: call.path, url: call.url } }, catalogue));
-  const classified = classes.map(stepColumns);
   const taintSteps: TaintStep[] = calls.map((call, i) => {
     const tool = String(call.tool).toLowerCase();
     const isFetch = FETCH_TOOLS.has(tool) && call.result_failed !== true;
@@ -173,44 +203,21 @@ async function insertSteps(connection: DuckDBConnection, calls: Call[], tracker:
     };
   });
   const taints = tracker.track(taintSteps);
-  const dir = await mkdtemp(join(workDir ?? tmpdir(), "tool-steps-"));
-  try {
-    const file = join(dir, "tool-steps.jsonl");
-    // Each row is written as it is made and its inputs let go: all rows as strings, then joined
-    // into one, held every call of a 4 GB case three times over (peak RSS 2.2 GB in the load).
-    function* rows(): Generator<string> {
-      let batch = ""; // a few hundred rows per write, not one write per row
-      for (let i = 0; i < calls.length; i++) {
-        const { ms: _ms, arguments: _args, spawn_run_id: _run, ...base } = calls[i]!;
-        const taint = taints[i]!;
-        const fetched = new Set(taint.fetched_hosts);
-        batch += `${JSON.stringify({
-          ...base,
-          action: "tool.call",
-          // The whole call stays in `events`; a row here keeps a readable head of it.
-          message: typeof base.message === "string" && base.message.length > MESSAGE_CHARS ? `${base.message.slice(0, MESSAGE_CHARS)}...` : base.message,
-          command: clip(base.command),
-          ...classified[i]!,
-          step_new_hosts: [...new Set(classes[i]!.connects.filter((c) => c.scope === "public" && c.known === null && !fetched.has(c.host.toLowerCase())).map((c) => c.host))],
-          ...taint,
-          taint_at: taint.taint_at === null ? null : new Date(taint.taint_at).toISOString(),
-        })}\n`;
-        calls[i] = undefined!;
-        classified[i] = undefined!;
-        classes[i] = undefined!;
-        taints[i] = undefined!;
-        if (batch.length >= 256 * 1024) {
-          yield batch;
-          batch = "";
-        }
-      }
-      if (batch !== "") yield batch;
-    }
-    await pipeline(Readable.from(rows()), createWriteStream(file));
-    const spec = `{${Object.entries(TOOL_STEP_COLUMNS).map(([name, type]) => `'${name}': '${type}'`).join(", ")}}`;
-    await connection.run(`INSERT INTO tool_steps SELECT * FROM read_json(${sqlString(file)}, format = 'newline_delimited', columns = ${spec}, maximum_object_size = 16777216)`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+  for (let i = 0; i < calls.length; i++) {
+    const { ms: _ms, arguments: _args, spawn_run_id: _run, ...base } = calls[i]!;
+    const taint = taints[i]!;
+    const fetched = new Set(taint.fetched_hosts);
+    yield `${JSON.stringify({
+      ...base,
+      action: "tool.call",
+      // The whole call stays in `events`; a row here keeps a readable head of it.
+      message: typeof base.message === "string" && base.message.length > MESSAGE_CHARS ? `${base.message.slice(0, MESSAGE_CHARS)}...` : base.message,
+      command: clip(base.command),
+      ...stepColumns(classes[i]!),
+      step_new_hosts: [...new Set(classes[i]!.connects.filter((c) => c.scope === "public" && c.known === null && !fetched.has(c.host.toLowerCase())).map((c) => c.host))],
+      ...taint,
+      taint_at: taint.taint_at === null ? null : new Date(taint.taint_at).toISOString(),
+    })}\n`;
   }
 }
 
