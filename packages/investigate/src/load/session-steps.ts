@@ -195,15 +195,16 @@ async function rebuildSessions(connection: DuckDBConnection): Promise<number> {
 
 /**
  * SQL: the step each record line is, by (blob, line, call id): one assistant line holds several
- * tool calls, each its own step. The timeline joins events to it.
+ * tool calls, each its own step. The timeline joins events to it. `where` narrows the steps read
+ * (a whole group or none: a condition on blob, line or call id).
  */
-export function stepByLineSql(steps: string): string {
-  return `SELECT blob, line, call_id, arg_min(session_id, step_no) AS session_id, min(step_no) AS step_no FROM ${sqlIdentifier(steps)} GROUP BY ALL`;
+export function stepByLineSql(steps: string, where?: string): string {
+  return `SELECT blob, line, call_id, arg_min(session_id, step_no) AS session_id, min(step_no) AS step_no FROM ${sqlIdentifier(steps)}${where === undefined ? "" : ` WHERE ${where}`} GROUP BY ALL`;
 }
 
-/** SQL: the step of each tool call, by (user, host, session, call id): a tool result gets its call's step. */
-export function stepByCallSql(steps: string): string {
-  return `SELECT "user", host, session_id, call_id, min(step_no) AS step_no FROM ${sqlIdentifier(steps)} WHERE kind = 'tool' AND call_id IS NOT NULL GROUP BY ALL`;
+/** SQL: the step of each tool call, by (user, host, session, call id): a tool result gets its call's step. `where` as for stepByLineSql. */
+export function stepByCallSql(steps: string, where?: string): string {
+  return `SELECT "user", host, session_id, call_id, min(step_no) AS step_no FROM ${sqlIdentifier(steps)} WHERE kind = 'tool' AND call_id IS NOT NULL${where === undefined ? "" : ` AND ${where}`} GROUP BY ALL`;
 }
 
 /**

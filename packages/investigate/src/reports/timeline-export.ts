@@ -149,12 +149,16 @@ function eventsWithStepsSql(table: string, stepsTable: string | null, where: str
   // event against every call (1 GB of logs with real, unique call ids: 57 s instead of 2).
   // stepByCallSql has one row per (user, host, session, call id), so no event is repeated.
   const byCall = `l.step_no IS NULL AND e.action = 'tool.result'`;
+  // For some of the events (the new ones of a warm run), only the steps they can join are
+  // grouped, not every step of the case (1.45 s of a 4 GB warm run's analysis).
+  const lineSteps = where === null ? undefined : `blob IN (SELECT DISTINCT blob FROM ${events})`;
+  const callSteps = where === null ? undefined : `call_id IN (SELECT gen_ai.tool.call.id FROM ${events} WHERE action = 'tool.result')`;
   return `SELECT e.*, coalesce(l.session_id, CASE WHEN ${byCall} THEN c.session_id END) AS step_session,
   coalesce(l.step_no, CASE WHEN ${byCall} THEN c.step_no END) AS session_step
 FROM ${events} e
-LEFT JOIN (${stepByLineSql(stepsTable)}) l
+LEFT JOIN (${stepByLineSql(stepsTable, lineSteps)}) l
   ON l.blob = e.blob AND l.line = e.line AND l.call_id IS NOT DISTINCT FROM e.gen_ai.tool.call.id
-LEFT JOIN (${stepByCallSql(stepsTable)}) c
+LEFT JOIN (${stepByCallSql(stepsTable, callSteps)}) c
   ON c.call_id = e.gen_ai.tool.call.id AND c.session_id = e.session_id
   AND c."user" IS NOT DISTINCT FROM e."user" AND c.host IS NOT DISTINCT FROM e.host`;
 }
