@@ -4,7 +4,7 @@
 // `session_steps` and `sessions` a cold load of every blob gives. When the new blob would change a
 // tool step already loaded (another copy of its call, a result that fails it) or comes before one,
 // every tool step is made again. Real Fluent Bit blobs of a real gateway run, their transcript cut
-// into blobs at every line.
+// into blobs between each call and its result, and elsewhere.
 import test from "ava";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -61,17 +61,22 @@ async function appendAfter(name: string, first: EvidenceFile[], then: EvidenceFi
   }
 }
 
-test("the transcript cut into two blobs at every line: the second appended gives the steps of a cold load, and its tool steps alone are classified", async (t) => {
+test("the transcript cut into two blobs (between each call and its result, and more): the second appended gives the steps of a cold load, and its tool steps alone are classified", async (t) => {
   const lines = transcript.lines;
   const modes: string[] = [];
-  for (let cut = 1; cut < lines.length; cut++) {
+  // Every cut that parts a tool call from its result, and the first, middle and last line (each cut
+  // is three loads; every line was 45 s of the suite).
+  const partsCall = (cut: number) => lines[cut - 1]!.includes('"type":"toolCall"');
+  const cuts = [...new Set([1, Math.floor(lines.length / 2), lines.length - 1, ...lines.map((_, cut) => cut).filter((cut) => cut > 0 && partsCall(cut))])].sort((a, b) => a - b);
+  t.true(cuts.filter(partsCall).length >= 3, `cuts: ${cuts.join(" ")}`);
+  for (const cut of cuts) {
     const { update, newSteps, warm, cold } = await appendAfter(`cut-${cut}`, [...base, transcriptBlob(lines.slice(0, cut))], [transcriptBlob(lines.slice(cut))]);
     t.deepEqual(warm, cold, `cut at line ${cut}: ${JSON.stringify(update)}`);
     t.true(cold.tool_steps!.length >= 3 && cold.session_steps!.length > cold.tool_steps!.length, `${cold.tool_steps!.length} tool steps`);
     modes.push(update.mode);
     if (update.mode === "appended") t.is(update.classified, newSteps, `cut ${cut}: ${JSON.stringify(update)}`);
   }
-  t.true(modes.filter((m) => m === "appended").length >= lines.length / 2, modes.join(" "));
+  t.true(modes.filter((m) => m === "appended").length >= cuts.length / 2, modes.join(" "));
 });
 
 test("a session known from the gateway log alone, its tool end in the next blob (a line with no session id): the session is stepped again, as a cold load steps it", async (t) => {

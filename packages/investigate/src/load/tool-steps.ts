@@ -19,7 +19,7 @@ import { queryNumber, tableExists } from "./case-tables.js";
 
 
 const MESSAGE_CHARS = 2000;
-const clip = (value: unknown) => (typeof value === "string" && value.length > 64 * 1024 ? `${value.slice(0, 64 * 1024)}...` : value);
+const COMMAND_CHARS = 64 * 1024;
 
 /** Columns of `tool_steps` beyond the step classification, in order. */
 export const TOOL_STEP_COLUMNS = {
@@ -53,9 +53,11 @@ export const TOOL_STEP_COLUMNS = {
   secret_read_before: "BOOLEAN",
 } as const;
 
-// One row per tool call; results joined by call id for the outcome and the spawn's run id.
-// `newCalls` narrows it to the calls of the new blobs (an append).
-const callsSql = (newCalls = "") => `
+// One row per tool call, numbered in time order (`n`), into the temporary table `step_calls`;
+// results joined by call id for the outcome and the spawn's run id. `newCalls` narrows it to the
+// calls of the new blobs (an append).
+const stepCallsSql = (newCalls = "") => `
+CREATE OR REPLACE TEMP TABLE step_calls AS
 WITH calls AS (
     SELECT * FROM events
     WHERE action = 'tool.call'${newCalls && ` AND blob IN (${newCalls})`}
@@ -72,14 +74,32 @@ results AS (
     WHERE action = 'tool.result' AND gen_ai.tool.call.id IS NOT NULL${newCalls && ` AND gen_ai.tool.call.id IN (SELECT gen_ai.tool.call.id FROM calls)`}
     GROUP BY ALL
 )
-SELECT epoch_ms(c.time) AS ms, strftime(c.time, '%Y-%m-%dT%H:%M:%S.%fZ') AS time, c."user", c.host, c.session_id, c.run_id, c.source,
+SELECT row_number() OVER (ORDER BY c.time, c.blob, c.line, c.gen_ai.tool.call.id) AS n,
+    epoch_ms(c.time) AS ms, c.time, c."user", c.host, c.session_id, c.run_id, c.source,
     c.gen_ai.tool.name AS tool, c.gen_ai.tool.call.id AS call_id, c.gen_ai.tool.call.arguments AS arguments,
     c.target.command AS command, c.target.path AS path, c.target.url AS url,
     coalesce(r.failed, false) AS result_failed, r.spawn_run_id, c.message, c.blob, c.line
 FROM calls c
 LEFT JOIN results r ON r.call_id = c.gen_ai.tool.call.id AND r."user" IS NOT DISTINCT FROM c."user" AND r.host IS NOT DISTINCT FROM c.host
-WHERE c.gen_ai.tool.name IS NOT NULL
-ORDER BY c.time, c.blob, c.line, c.gen_ai.tool.call.id`;
+WHERE c.gen_ai.tool.name IS NOT NULL`;
+
+// What the classifier and the tracker read of each call. The rest of a row (the message, the
+// source, the time) stays in DuckDB and is joined back by `n`: taking whole rows through
+// JavaScript and back as JSON was most of the cold load's time outside SQL.
+const CLASSIFIER_INPUTS_SQL = `SELECT n, ms, "user", host, session_id, run_id, tool, call_id, arguments, command, path, url, result_failed, spawn_run_id, blob, line
+FROM step_calls ORDER BY n`;
+
+// The step columns made in JavaScript, with the call they belong to.
+const COMPUTED_COLUMNS = Object.entries(TOOL_STEP_COLUMNS).filter(([name]) => name.startsWith("step_") || name.startsWith("taint") || ["fetched_hosts", "secret_read_before"].includes(name));
+
+// A row of `tool_steps` from a call and what JavaScript made of it; long text clipped (the whole
+// call stays in `events`, a row here keeps a readable head of it).
+const clipSql = (column: string, chars: number) => `CASE WHEN length(c.${column}) > ${chars} THEN left(c.${column}, ${chars}) || '...' ELSE c.${column} END`;
+const ROW_SQL: Record<string, string> = {
+  action: "'tool.call'",
+  command: clipSql("command", COMMAND_CHARS),
+  message: clipSql("message", MESSAGE_CHARS),
+};
 
 // New events that would change a step already in `tool_steps`: another copy of its call (which
 // may be the preferred one), or a result that fails it or names its spawn's run id.
@@ -123,7 +143,8 @@ export async function buildToolSteps(connection: DuckDBConnection, workDir?: str
   await connection.run(`CREATE TABLE tool_steps (${columns.map(([name, type]) => `"${name}" ${type}`).join(", ")})`);
   // The calls come a chunk at a time, in time order: the tracker walks them as one walk of all,
   // and the load holds one chunk of them, not the case's (1.6 GB peak RSS at 4 GB, all at once).
-  const calls = (await connection.stream(callsSql())).yieldRowObjectJson() as AsyncIterable<Call[]>;
+  await connection.run(stepCallsSql());
+  const calls = (await connection.stream(CLASSIFIER_INPUTS_SQL)).yieldRowObjectJson() as AsyncIterable<Call[]>;
   const tracker = new TaintTracker();
   const classified = await insertSteps(connection, calls, tracker, workDir);
   await saveTaint(connection, tracker, format);
@@ -139,8 +160,10 @@ async function appendToolSteps(connection: DuckDBConnection, workDir: string | u
   if ((await queryNumber(connection, changesOldStepsSql(newBlobs))) > 0) return "new evidence changes a step already loaded (another copy of its call, or a failed or spawning result)";
   const tracker = TaintTracker.resume(JSON.parse(String(saved[0]![1])) as SavedTaint);
   if (tracker === undefined) return "the case holds no taint state of this oclog version";
-  const calls = (await connection.runAndReadAll(callsSql(newBlobs))).getRowObjectsJson() as Call[];
+  await connection.run(stepCallsSql(newBlobs));
+  const calls = (await connection.runAndReadAll(CLASSIFIER_INPUTS_SQL)).getRowObjectsJson() as Call[];
   if (!tracker.follows(calls.map((call) => ({ scope: scopeOf(call), time: Number(call.ms) }) as TaintStep))) {
+    await connection.run("DROP TABLE step_calls");
     return "new evidence has steps no later than steps already loaded for the same user and host";
   }
   const classified = await insertSteps(connection, [calls], tracker, workDir);
@@ -173,10 +196,15 @@ async function insertSteps(connection: DuckDBConnection, batches: AsyncIterable<
     const file = join(dir, "tool-steps.jsonl");
     await pipeline(Readable.from(rows()), createWriteStream(file));
     if (count === 0) return 0;
-    const spec = `{${Object.entries(TOOL_STEP_COLUMNS).map(([name, type]) => `'${name}': '${type}'`).join(", ")}}`;
-    await connection.run(`INSERT INTO tool_steps SELECT * FROM read_json(${sqlString(file)}, format = 'newline_delimited', columns = ${spec}, maximum_object_size = 16777216)`);
+    const spec = `{'n': 'BIGINT', ${COMPUTED_COLUMNS.map(([name, type]) => `'${name}': '${type}'`).join(", ")}}`;
+    const computed = new Set(COMPUTED_COLUMNS.map(([name]) => name));
+    const select = Object.keys(TOOL_STEP_COLUMNS).map((name) => (computed.has(name) ? `j."${name}"` : `${ROW_SQL[name] ?? `c."${name}"`} AS "${name}"`));
+    await connection.run(`INSERT INTO tool_steps SELECT ${select.join(", ")}
+      FROM step_calls c JOIN read_json(${sqlString(file)}, format = 'newline_delimited', columns = ${spec}, maximum_object_size = 16777216) j USING (n)
+      ORDER BY n`);
   } finally {
     await rm(dir, { recursive: true, force: true });
+    await connection.run("DROP TABLE IF EXISTS step_calls");
   }
   return count;
 }
@@ -204,15 +232,10 @@ function* stepRows(calls: Call[], tracker: TaintTracker, catalogue: ReturnType<t
   });
   const taints = tracker.track(taintSteps);
   for (let i = 0; i < calls.length; i++) {
-    const { ms: _ms, arguments: _args, spawn_run_id: _run, ...base } = calls[i]!;
     const taint = taints[i]!;
     const fetched = new Set(taint.fetched_hosts);
     yield `${JSON.stringify({
-      ...base,
-      action: "tool.call",
-      // The whole call stays in `events`; a row here keeps a readable head of it.
-      message: typeof base.message === "string" && base.message.length > MESSAGE_CHARS ? `${base.message.slice(0, MESSAGE_CHARS)}...` : base.message,
-      command: clip(base.command),
+      n: calls[i]!.n,
       ...stepColumns(classes[i]!),
       step_new_hosts: [...new Set(classes[i]!.connects.filter((c) => c.scope === "public" && c.known === null && !fetched.has(c.host.toLowerCase())).map((c) => c.host))],
       ...taint,
@@ -232,7 +255,7 @@ async function saveTaint(connection: DuckDBConnection, tracker: TaintTracker, fo
  * query, and the catalogue the classifier reads (it is data, and changes between versions).
  */
 function stepsFormat(): string {
-  return createHash("sha256").update(JSON.stringify([TOOL_STEP_COLUMNS, callsSql(), defaultCatalogue()])).digest("hex");
+  return createHash("sha256").update(JSON.stringify([TOOL_STEP_COLUMNS, stepCallsSql(), CLASSIFIER_INPUTS_SQL, ROW_SQL, defaultCatalogue()])).digest("hex");
 }
 
 const scopeOf = (call: Call) => `${call.user ?? ""}|${call.host ?? ""}`;
