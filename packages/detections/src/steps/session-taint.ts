@@ -124,7 +124,7 @@ export class TaintTracker {
   }
 
   /** Whether every step comes after all steps of its scope walked so far (ties count as before). */
-  follows(steps: readonly TaintStep[]): boolean {
+  follows(steps: readonly Pick<TaintStep, "scope" | "time">[]): boolean {
     return steps.every((step) => step.time > (this.#lastTime.get(step.scope) ?? -Infinity));
   }
 

@@ -162,7 +162,7 @@ async function appendToolSteps(connection: DuckDBConnection, workDir: string | u
   if (tracker === undefined) return "the case holds no taint state of this oclog version";
   await connection.run(stepCallsSql(newBlobs));
   const calls = (await connection.runAndReadAll(CLASSIFIER_INPUTS_SQL)).getRowObjectsJson() as Call[];
-  if (!tracker.follows(calls.map((call) => ({ scope: scopeOf(call), time: Number(call.ms) }) as TaintStep))) {
+  if (!tracker.follows(calls.map((call) => ({ scope: scopeOf(call), time: Number(call.ms) })))) {
     await connection.run("DROP TABLE step_calls");
     return "new evidence has steps no later than steps already loaded for the same user and host";
   }
